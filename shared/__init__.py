@@ -1,0 +1,1 @@
+"""AluMusic Feedback: the library every function imports."""

@@ -1,0 +1,1 @@
+"""Benchmarks behind `alumusic bench ...`: each prints one JSON line of measured figures."""

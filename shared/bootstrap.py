@@ -1,0 +1,132 @@
+"""The composition root: the one place that wires settings, engine, publisher and classifier.
+
+Entry points call `get_app()`; tests build their own `App` with any part replaced. Each part is
+created on first use and then reused for the life of the process (a warm serverless instance), so a
+function that never publishes never opens a Pub/Sub channel.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+
+from shared.config import Settings, get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from shared.classifier import Classifier
+    from shared.events import Publisher
+
+log = logging.getLogger(__name__)
+
+
+def _default_engine(settings: Settings) -> Engine:
+    from shared.db import create_db_engine
+
+    return create_db_engine(settings)
+
+
+def _default_publisher(settings: Settings) -> Publisher:
+    from shared.events import PubSubPublisher
+
+    return PubSubPublisher(settings)
+
+
+def _default_classifier(settings: Settings) -> Classifier:
+    from shared.classifier.factory import build_classifier
+
+    return build_classifier(settings)
+
+
+@dataclass
+class App:
+    """The wired product. Pass a ready-made part, or a factory, to replace the default one."""
+
+    settings: Settings
+    engine_factory: Callable[[Settings], Engine] = _default_engine
+    publisher_factory: Callable[[Settings], Publisher] = _default_publisher
+    classifier_factory: Callable[[Settings], Classifier] = _default_classifier
+    _parts: dict[str, Any] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def _part(self, name: str, factory: Callable[[Settings], Any]) -> Any:
+        part = self._parts.get(name)
+        if part is None:
+            with self._lock:
+                part = self._parts.get(name)
+                if part is None:
+                    part = factory(self.settings)
+                    self._parts[name] = part
+        return part
+
+    @property
+    def engine(self) -> Engine:
+        return self._part("engine", self.engine_factory)  # type: ignore[no-any-return]
+
+    @property
+    def publisher(self) -> Publisher:
+        return self._part("publisher", self.publisher_factory)  # type: ignore[no-any-return]
+
+    @property
+    def classifier(self) -> Classifier:
+        return self._part("classifier", self.classifier_factory)  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        """Release pooled connections and flush pending publishes (SIGTERM, test teardown)."""
+        parts, self._parts = self._parts, {}
+        publisher = parts.get("publisher")
+        if publisher is not None:
+            publisher.close()
+        engine = parts.get("engine")
+        if engine is not None:
+            engine.dispose()
+
+
+_app: App | None = None
+_app_lock = threading.Lock()
+
+
+def get_app() -> App:
+    """The process-wide App, built from the environment on first call (cold start)."""
+    global _app
+    if _app is None:
+        with _app_lock:
+            if _app is None:
+                _app = App(settings=get_settings())
+                _install_sigterm_handler()
+                atexit.register(set_app, None)
+    return _app
+
+
+def set_app(app: App | None) -> None:
+    """Replace the process-wide App (tests); closes the previous one."""
+    global _app
+    with _app_lock:
+        if _app is not None and _app is not app:
+            _app.close()
+        _app = app
+
+
+def _install_sigterm_handler() -> None:
+    # Cloud Run sends SIGTERM before stopping an instance: give pooled connections back.
+    if threading.current_thread() is not threading.main_thread():
+        return
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+        log.info("SIGTERM received, disposing of the app's resources")
+        if _app is not None:
+            _app.close()
+        if callable(previous):
+            previous(signum, frame)
+        else:
+            raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, _on_sigterm)

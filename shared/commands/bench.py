@@ -1,0 +1,39 @@
+"""`alumusic bench pipeline|classifier`: measured figures as one JSON line each."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def _run_pipeline(args: argparse.Namespace) -> int:
+    from shared.benchmarks.pipeline import run
+
+    return run(args)
+
+
+def _run_classifier(args: argparse.Namespace) -> int:
+    from shared.benchmarks.classifier import run
+
+    return run(args)
+
+
+def register(subparsers: Any) -> None:
+    bench = subparsers.add_parser("bench", help="run a benchmark and print one JSON line")
+    kinds = bench.add_subparsers(dest="bench_kind", required=True, metavar="KIND")
+
+    pipeline = kinds.add_parser(
+        "pipeline", help="ingest N comments through the gateway and Pub/Sub until all are stored"
+    )
+    pipeline.add_argument("--comments", type=int, default=100_000, help="how many comments")
+    pipeline.add_argument("--gateway", default=None, help="gateway base URL (default from settings)")
+    pipeline.add_argument("--per-request", type=int, default=10_000, help="comments per ingest call")
+    pipeline.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for storage")
+    pipeline.set_defaults(handler=_run_pipeline)
+
+    classifier = kinds.add_parser(
+        "classifier", help="in-process classifier throughput and cold-start time"
+    )
+    classifier.add_argument("--batch", type=int, default=10_000, help="comments per batch")
+    classifier.add_argument("--repeats", type=int, default=5, help="timed batches (median kept)")
+    classifier.set_defaults(handler=_run_classifier)
