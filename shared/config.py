@@ -16,8 +16,10 @@ ClassifierBackend = Literal["local", "llm", "cascade"]
 
 # Values that must never reach production: they are either documented in the README
 # or generated for a laptop, so anyone could forge tokens with them.
-PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev-secret", "development"})
-DEV_JWT_SECRET = "dev-secret"
+PLACEHOLDER_SECRETS = frozenset(
+    {"", "changeme", "change-me", "secret", "dev-secret", "development"}
+)
+DEV_JWT_SECRET = "dev-secret"  # noqa: S105 - refused outside development
 
 
 class Settings(BaseSettings):
@@ -83,11 +85,12 @@ class Settings(BaseSettings):
                     f"JWT_SECRET is a placeholder or shorter than 32 characters; "
                     f"ENVIRONMENT={self.environment} needs a real secret"
                 )
-        if self.environment == "production":
-            if self.pubsub_emulator_host:
-                raise ValueError("PUBSUB_EMULATOR_HOST must not be set in production")
+        if self.environment == "production" and self.pubsub_emulator_host:
+            raise ValueError("PUBSUB_EMULATOR_HOST must not be set in production")
         if self.classifier != "local" and not self.openai_base_url and not self.openai_api_key:
-            raise ValueError(f"CLASSIFIER={self.classifier} needs OPENAI_BASE_URL or OPENAI_API_KEY")
+            raise ValueError(
+                f"CLASSIFIER={self.classifier} needs OPENAI_BASE_URL or OPENAI_API_KEY"
+            )
         return self
 
 

@@ -26,9 +26,15 @@ def register(subparsers: Any) -> None:
         "pipeline", help="ingest N comments through the gateway and Pub/Sub until all are stored"
     )
     pipeline.add_argument("--comments", type=int, default=100_000, help="how many comments")
-    pipeline.add_argument("--gateway", default=None, help="gateway base URL (default from settings)")
-    pipeline.add_argument("--per-request", type=int, default=10_000, help="comments per ingest call")
-    pipeline.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for storage")
+    pipeline.add_argument(
+        "--gateway", default=None, help="gateway base URL (default from settings)"
+    )
+    pipeline.add_argument(
+        "--per-request", type=int, default=10_000, help="comments per ingest call"
+    )
+    pipeline.add_argument(
+        "--timeout", type=float, default=600.0, help="seconds to wait for storage"
+    )
     pipeline.set_defaults(handler=_run_pipeline)
 
     classifier = kinds.add_parser(

@@ -1,0 +1,1 @@
+"""The local stack: PostgreSQL, emulators, functions and the gateway on one laptop."""

@@ -1,0 +1,1 @@
+"""Database fixtures: a fresh PostgreSQL database per test session, migrated, dropped after."""

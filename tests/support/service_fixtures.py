@@ -1,0 +1,1 @@
+"""Service fixtures: the Pub/Sub emulator, the S3 emulator and function servers, started for real."""
