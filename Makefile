@@ -1,0 +1,65 @@
+# AluMusic Feedback: `make dev` runs the whole stack on emulators, `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MODEL := shared/classifier/artifacts/local-model.joblib
+MODEL_INPUTS := $(wildcard shared/classifier/corpus/*.csv shared/classifier/corpus/youtube/*.csv) \
+	$(wildcard shared/classifier/*.py shared/classifier/*.json)
+DEMO ?=
+PYTEST_ARGS ?=
+
+.PHONY: help install model dev test test-unit test-integration test-e2e lint format bench bench-pipeline clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create the virtual environment and install everything
+
+$(MODEL): $(STAMP) $(MODEL_INPUTS)
+	$(BIN)/alumusic train
+
+model: $(MODEL) ## train the embedded classifier (only when its data or code changed)
+
+dev: $(MODEL) ## run the whole stack on emulators in the foreground (DEMO=1 loads demo comments)
+	$(BIN)/alumusic dev up $(if $(DEMO),--demo 3000,)
+
+test: $(MODEL) ## run the whole suite: unit, integration, end-to-end
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-unit: $(MODEL) ## unit tests only (fakes, no services)
+	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
+
+test-integration: $(MODEL) ## integration tests (real PostgreSQL, Pub/Sub emulator, S3 emulator, loopback servers)
+	$(BIN)/python -m pytest tests/integration $(PYTEST_ARGS)
+
+test-e2e: $(MODEL) ## end-to-end tests against the whole local stack
+	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff (lint and format check) and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy shared functions
+
+format: $(STAMP) ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(MODEL) ## in-process classifier throughput and cold start
+	$(BIN)/alumusic bench classifier
+
+bench-pipeline: $(MODEL) ## ingest -> Pub/Sub -> classify -> PostgreSQL through a running `make dev` stack
+	$(BIN)/alumusic bench pipeline --comments 100000
+
+clean: ## remove the virtual environment, local state and caches
+	rm -rf $(VENV) .dev .pytest_cache .mypy_cache .ruff_cache $(MODEL)
