@@ -1,0 +1,101 @@
+# infra/stack.json is the one description of the functions, topics, subscriptions and buckets;
+# the local stack (`alumusic dev bootstrap`, docker-compose.yml) reads the same file, so a topic
+# added there appears here on the next plan without touching this configuration.
+locals {
+  stack = jsondecode(file("${path.module}/../stack.json"))
+
+  functions     = { for f in local.stack.functions : f.name => f }
+  topics        = { for t in local.stack.topics : t.name => t }
+  subscriptions = { for s in local.stack.subscriptions : s.name => s }
+  buckets       = toset(try(local.stack.buckets, []))
+
+  push_subscriptions = {
+    for name, s in local.subscriptions : name => s if try(s.push_to, null) != null
+  }
+  dead_lettered_subscriptions = {
+    for name, s in local.subscriptions : name => s if try(s.dead_letter_topic, null) != null
+  }
+  dead_letter_topics = toset([for s in values(local.dead_lettered_subscriptions) : s.dead_letter_topic])
+
+  # Functions the Pub/Sub invoker account must be allowed to call.
+  push_targets = toset([for s in values(local.push_subscriptions) : s.push_to])
+
+  public_functions = { for name, f in local.functions : name => f if try(f.public, false) }
+
+  # Each route prefix of a public function, mapped to the Cloud Run service that serves it.
+  route_owners = merge([
+    for name, f in local.public_functions : { for route in f.routes : route => name }
+  ]...)
+
+  # One image per function source folder: classify-api and classify-consumer run the same image
+  # and differ only in FUNCTION_TARGET.
+  image_registry = (
+    var.image_registry != ""
+    ? trimsuffix(var.image_registry, "/")
+    : "${var.region}-docker.pkg.dev/${var.project_id}/${google_artifact_registry_repository.images.repository_id}"
+  )
+  image_separator = startswith(var.image_tag, "@") ? "" : ":"
+  images = {
+    for name, f in local.functions :
+    name => "${local.image_registry}/${basename(f.source)}${local.image_separator}${var.image_tag}"
+  }
+
+  # default_scaling, overridden by the attributes set in function_scaling[name] (if any).
+  scaling = {
+    for name, f in local.functions : name => merge(
+      var.default_scaling,
+      [for n, o in var.function_scaling : { for k, v in o : k => v if v != null } if n == name]...
+    )
+  }
+
+  publishes = {
+    for name, f in local.functions : name => toset(try(f.publishes, lookup(var.function_publishes, name, [])))
+  }
+  function_topic_publishers = merge([
+    for name, topics in local.publishes : { for t in topics : "${name}/${t}" => { function = name, topic = t } }
+  ]...)
+
+  secret_env = {
+    "jwt-secret"  = "JWT_SECRET"
+    "db-password" = "DB_PASSWORD"
+  }
+  function_secrets = {
+    for name, f in local.functions : name => toset(lookup(var.function_secrets, name, ["db-password"]))
+  }
+  function_secret_readers = merge([
+    for name, secrets in local.function_secrets : { for s in secrets : "${name}/${s}" => { function = name, secret = s } }
+  ]...)
+
+  # The comment pipeline's topics, named for the settings the library reads.
+  comments_topic             = one([for s in values(local.dead_lettered_subscriptions) : s.topic if try(s.push_to, null) == "classify-consumer"])
+  comments_dead_letter_topic = one([for s in values(local.dead_lettered_subscriptions) : s.dead_letter_topic if try(s.push_to, null) == "classify-consumer"])
+
+  common_env = {
+    ENVIRONMENT                = var.environment
+    LOG_LEVEL                  = var.log_level
+    PUBSUB_PROJECT_ID          = var.project_id
+    COMMENTS_TOPIC             = local.comments_topic
+    COMMENTS_DEAD_LETTER_TOPIC = local.comments_dead_letter_topic
+    # pg8000 over the VPC to Cloud SQL's private address; the password comes from DB_PASSWORD.
+    DATABASE_URL = "postgresql+pg8000://${google_sql_user.app.name}@${google_sql_database_instance.main.private_ip_address}:5432/${google_sql_database.app.name}"
+  }
+
+  function_env = {
+    for name, f in local.functions : name => {
+      for k, v in merge(
+        local.common_env,
+        {
+          FUNCTION_TARGET         = f.target
+          FUNCTION_SIGNATURE_TYPE = f.signature
+          # functions-framework serves with gunicorn: one thread per concurrent request.
+          THREADS                   = tostring(local.scaling[name].concurrency)
+          WORKERS                   = tostring(local.scaling[name].workers)
+          CLOUD_RUN_TIMEOUT_SECONDS = tostring(local.scaling[name].timeout_seconds)
+        },
+        lookup(var.function_env, name, {}),
+      ) : k => v if v != null
+    }
+  }
+
+  labels = merge({ app = var.name_prefix, managed-by = "terraform" }, var.labels)
+}

@@ -1,0 +1,208 @@
+variable "project_id" {
+  description = "Google Cloud project that hosts the whole stack."
+  type        = string
+}
+
+variable "region" {
+  description = "Region for Cloud Run, Cloud SQL, Artifact Registry and the VPC subnet."
+  type        = string
+  default     = "us-central1"
+}
+
+variable "gateway_region" {
+  description = "Region of the API Gateway (it is offered in fewer regions than Cloud Run). Empty means var.region."
+  type        = string
+  default     = ""
+}
+
+variable "name_prefix" {
+  description = "Prefix for every named resource (service accounts, secrets, database, network, gateway)."
+  type        = string
+  default     = "alumusic"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,14}$", var.name_prefix))
+    error_message = "name_prefix must be 2-15 characters of lowercase letters, digits and hyphens, starting with a letter (service account ids are limited to 30 characters)."
+  }
+}
+
+variable "image_registry" {
+  description = "Registry path the function images are pushed to, without the image name (e.g. us-central1-docker.pkg.dev/my-project/alumusic). Empty means the Artifact Registry repository this configuration creates."
+  type        = string
+  default     = ""
+}
+
+variable "image_tag" {
+  description = "Tag (or @sha256 digest, including the '@') of the function images to deploy; one image per function source folder, e.g. <registry>/classify:<tag>."
+  type        = string
+
+  validation {
+    condition     = can(regex("^(@sha256:[0-9a-f]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$", var.image_tag))
+    error_message = "image_tag must be a Docker tag or an '@sha256:<digest>' reference."
+  }
+}
+
+variable "environment" {
+  description = "Value of ENVIRONMENT for every function; anything but development refuses placeholder secrets at cold start."
+  type        = string
+  default     = "production"
+
+  validation {
+    condition     = contains(["production", "test"], var.environment)
+    error_message = "environment must be production or test on Google Cloud."
+  }
+}
+
+variable "log_level" {
+  description = "LOG_LEVEL of every function (DEBUG, INFO, WARNING, ERROR)."
+  type        = string
+  default     = "INFO"
+}
+
+variable "default_scaling" {
+  description = "Scaling and size of every Cloud Run service unless function_scaling overrides it. concurrency is requests per instance (also the server's thread count); workers is server processes per instance."
+  type = object({
+    min_instances   = number
+    max_instances   = number
+    concurrency     = number
+    workers         = number
+    cpu             = string
+    memory          = string
+    timeout_seconds = number
+  })
+  default = {
+    min_instances   = 0
+    max_instances   = 10
+    concurrency     = 16
+    workers         = 1
+    cpu             = "1"
+    memory          = "1Gi"
+    timeout_seconds = 300
+  }
+
+  validation {
+    condition = (
+      var.default_scaling.min_instances >= 0
+      && var.default_scaling.max_instances >= 1
+      && var.default_scaling.min_instances <= var.default_scaling.max_instances
+      && var.default_scaling.concurrency >= 1
+      && var.default_scaling.workers >= 1
+    )
+    error_message = "default_scaling needs 0 <= min_instances <= max_instances, max_instances >= 1, concurrency >= 1 and workers >= 1."
+  }
+}
+
+variable "function_scaling" {
+  description = "Per-function overrides of default_scaling, keyed by the function name in infra/stack.json (e.g. { \"classify-api\" = { min_instances = 1 } }). Scaling changes need no code change: edit this and apply."
+  type = map(object({
+    min_instances   = optional(number)
+    max_instances   = optional(number)
+    concurrency     = optional(number)
+    workers         = optional(number)
+    cpu             = optional(string)
+    memory          = optional(string)
+    timeout_seconds = optional(number)
+  }))
+  default = {}
+}
+
+variable "function_env" {
+  description = "Extra plain environment variables per function, keyed by function name (settings such as CLASSIFIER, REVIEW_THRESHOLD, COMMENTS_PER_MESSAGE). Secrets never go here."
+  type        = map(map(string))
+  default     = {}
+}
+
+variable "function_publishes" {
+  description = "Topics (names from infra/stack.json) each function publishes to; the function's service account gets roles/pubsub.publisher on those topics only. A function listed in stack.json with a \"publishes\" field uses that field instead."
+  type        = map(list(string))
+  default = {
+    "classify-api" = ["comments-submitted"]
+  }
+}
+
+variable "function_secrets" {
+  description = "Secrets each function reads, keyed by function name; values among \"jwt-secret\" and \"db-password\". A function not listed here reads only db-password."
+  type        = map(list(string))
+  default = {
+    "classify-api"      = ["jwt-secret", "db-password"]
+    "classify-consumer" = ["db-password"]
+  }
+
+  validation {
+    condition = alltrue([
+      for secrets in values(var.function_secrets) : alltrue([for s in secrets : contains(["jwt-secret", "db-password"], s)])
+    ])
+    error_message = "function_secrets values may only name \"jwt-secret\" and \"db-password\"."
+  }
+}
+
+variable "network_cidr" {
+  description = "CIDR of the subnet Cloud Run egresses through (Direct VPC egress) to reach Cloud SQL's private IP."
+  type        = string
+  default     = "10.20.0.0/24"
+}
+
+variable "private_services_prefix_length" {
+  description = "Prefix length of the range reserved for Google-managed services (Cloud SQL private IP)."
+  type        = number
+  default     = 20
+}
+
+variable "db_version" {
+  description = "Cloud SQL PostgreSQL version."
+  type        = string
+  default     = "POSTGRES_16"
+}
+
+variable "db_tier" {
+  description = "Cloud SQL machine tier. Keep max_connections above the sum over functions of max_instances x workers x (DB_POOL_SIZE + DB_MAX_OVERFLOW)."
+  type        = string
+  default     = "db-custom-2-7680"
+}
+
+variable "db_availability_type" {
+  description = "ZONAL, or REGIONAL for a standby in another zone with automatic failover."
+  type        = string
+  default     = "REGIONAL"
+
+  validation {
+    condition     = contains(["ZONAL", "REGIONAL"], var.db_availability_type)
+    error_message = "db_availability_type must be ZONAL or REGIONAL."
+  }
+}
+
+variable "db_disk_size_gb" {
+  description = "Initial Cloud SQL disk size in GB (it grows automatically)."
+  type        = number
+  default     = 20
+}
+
+variable "db_max_connections" {
+  description = "PostgreSQL max_connections flag of the Cloud SQL instance."
+  type        = number
+  default     = 400
+}
+
+variable "db_name" {
+  description = "Name of the application database."
+  type        = string
+  default     = "alumusic"
+}
+
+variable "db_user" {
+  description = "Name of the application's database user; its password is generated and kept in Secret Manager."
+  type        = string
+  default     = "alumusic"
+}
+
+variable "deletion_protection" {
+  description = "Protect the Cloud SQL instance and the Cloud Run services from deletion by terraform destroy."
+  type        = bool
+  default     = true
+}
+
+variable "labels" {
+  description = "Labels added to every resource that takes them."
+  type        = map(string)
+  default     = {}
+}
