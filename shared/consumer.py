@@ -1,0 +1,98 @@
+"""The CommentsSubmitted consumer: validate, classify, store in one idempotent statement.
+
+Outcomes map to Pub/Sub delivery at the entry point: returning acks the message; PoisonMessage
+sends it to the dead-letter topic (it can never succeed); any other error makes the push fail so
+Pub/Sub redelivers it, and after the subscription's max attempts dead-letters it itself.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from shared.errors import InvalidInput, PayloadTooLarge, PoisonMessage
+from shared.events import OutgoingMessage, decode_comments_submitted, truncate_attribute
+
+if TYPE_CHECKING:
+    from shared.bootstrap import App
+    from shared.validation import CommentIn
+
+log = logging.getLogger(__name__)
+
+DEAD_LETTER_REASON_ATTRIBUTE = "dead_letter_reason"
+
+
+def validate_submitted(items: list[Any], *, max_items: int, max_text_chars: int) -> list[CommentIn]:
+    """The comments of a message, checked by the same rules as the HTTP path, or PoisonMessage.
+
+    A message is all or nothing: one bad comment dead-letters the whole message untouched, so an
+    operator can fix and republish it, rather than storing part of it.
+    """
+    from shared.validation import parse_comments
+
+    if not items:
+        return []
+    # The HTTP path's parser takes a JSON body; re-encoding costs far less than classifying.
+    body = json.dumps(items, ensure_ascii=False).encode()
+    try:
+        return parse_comments(
+            body,
+            "application/json",
+            max_items=max_items,
+            max_text_chars=max_text_chars,
+            allow_ndjson=False,
+        )
+    except (InvalidInput, PayloadTooLarge) as error:
+        raise PoisonMessage(f"invalid comment in message: {error.message}") from error
+
+
+def store_submitted_comments(app: App, data: bytes, attributes: Mapping[str, str]) -> int:
+    """Classify and store the comments of one CommentsSubmitted message; rows newly inserted.
+
+    A redelivered message inserts nothing (the comment id is the key). Database or classifier
+    errors propagate so the message is redelivered.
+    """
+    from shared.comments import store_classified
+
+    settings = app.settings
+    event = decode_comments_submitted(data, attributes)
+    comments = validate_submitted(
+        event.items,
+        max_items=max(settings.comments_per_message, settings.max_ingest_batch),
+        max_text_chars=settings.max_text_chars,
+    )
+    if not comments:
+        log.info("message holds no comments", extra={"request_id": event.request_id})
+        return 0
+    results = app.classifier.classify_batch([comment.texto for comment in comments])
+    if len(results) != len(comments):
+        raise RuntimeError(
+            f"classifier returned {len(results)} answers for {len(comments)} comments"
+        )
+    return store_classified(
+        app.engine,
+        comments,
+        results,
+        source="ingest",
+        review_threshold=settings.review_threshold,
+    )
+
+
+def dead_letter(app: App, data: bytes, attributes: Mapping[str, str], reason: str) -> None:
+    """Publish the message, unchanged, to the dead-letter topic with the reason as an attribute."""
+    settings = app.settings
+    log.warning(
+        "message dead-lettered",
+        extra={
+            "reason": reason,
+            "topic": settings.comments_dead_letter_topic,
+            "data_bytes": len(data),
+        },
+    )
+    message = OutgoingMessage(
+        data=data,
+        attributes={**attributes, DEAD_LETTER_REASON_ATTRIBUTE: truncate_attribute(reason)},
+    )
+    app.publisher.publish_many(settings.comments_dead_letter_topic, [message])

@@ -1,0 +1,39 @@
+"""Ingest: accepted comments go to Pub/Sub in batches; classification happens in the consumer."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from shared.events import encode_comments_submitted
+
+if TYPE_CHECKING:
+    from shared.bootstrap import App
+    from shared.validation import CommentIn
+
+log = logging.getLogger(__name__)
+
+
+def submit_comments(app: App, comments: Sequence[CommentIn], *, request_id: str) -> list[str]:
+    """Publish `comments` as CommentsSubmitted messages and return their ids once all are accepted.
+
+    Raises TransientFailure when Pub/Sub did not accept every message in time; the client then
+    retries the whole request, which is harmless because the comment id is the storage key.
+    """
+    if not comments:
+        return []
+    settings = app.settings
+    messages = encode_comments_submitted(
+        comments, request_id=request_id, per_message=settings.comments_per_message
+    )
+    app.publisher.publish_many(settings.comments_topic, messages)
+    log.info(
+        "comments submitted",
+        extra={
+            "comments": len(comments),
+            "messages": len(messages),
+            "topic": settings.comments_topic,
+        },
+    )
+    return [comment.id for comment in comments]
