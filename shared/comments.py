@@ -1,0 +1,555 @@
+"""Classified comments: storing them, reading them back, exporting them, correcting them.
+
+Writes are idempotent on the client's comment id: storing the same batch twice stores it once.
+Reads page with an opaque keyset cursor (stable under concurrent inserts, constant cost per page
+however deep) and the export streams keyset batches, so neither ever holds the table in memory.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import hashlib
+import hmac
+import io
+import json
+import logging
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Final
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine, RowMapping
+
+from shared.classifier import CATEGORIES, Classification
+from shared.errors import Conflict, InvalidInput, NotFound
+from shared.models import SOURCES, comments
+from shared.validation import (
+    COMMENT_ID_RE,
+    CommentFilters,
+    CommentIn,
+    Correction,
+    ListQuery,
+    Ordem,
+)
+
+if TYPE_CHECKING:
+    from shared.bootstrap import App
+
+log = logging.getLogger(__name__)
+
+EXPORT_BATCH_ROWS: Final = 5000
+# A result row by column name (RowMapping's keys may also be Column objects).
+Row = Mapping[Any, Any]
+CURSOR_VERSION: Final = 1
+
+
+class IdConflict(Conflict):
+    """An id already stored with another text: the client reuses ids, which would lose data."""
+
+    code = "id_conflict"
+
+
+# --- storing ------------------------------------------------------------------------------------
+
+# One statement for a whole batch: unnest turns the column arrays into rows. Tags travel as one
+# JSON text per row because unnest of a two-dimensional array would flatten it.
+_INSERT_SQL: Final = """
+INSERT INTO comments (
+    id, texto, categoria, tags_funcionalidades, confianca, needs_review,
+    model_name, model_version, fallback_reason, source
+)
+SELECT
+    u.id, u.texto, u.categoria,
+    ARRAY(SELECT jsonb_array_elements_text(CAST(u.tags AS jsonb))),
+    u.confianca, u.needs_review, u.model_name, u.model_version, u.fallback_reason,
+    CAST(:source AS text)
+FROM unnest(
+    CAST(:ids AS text[]), CAST(:textos AS text[]), CAST(:categorias AS text[]),
+    CAST(:tags AS text[]), CAST(:confiancas AS float8[]), CAST(:needs_review AS boolean[]),
+    CAST(:model_names AS text[]), CAST(:model_versions AS text[]),
+    CAST(:fallback_reasons AS text[])
+) AS u(
+    id, texto, categoria, tags, confianca, needs_review, model_name, model_version,
+    fallback_reason
+)
+ON CONFLICT (id) DO NOTHING
+"""
+
+
+def _insert_params(
+    batch: Sequence[CommentIn],
+    results: Sequence[Classification],
+    *,
+    source: str,
+    review_threshold: float,
+) -> dict[str, Any]:
+    if len(batch) != len(results):
+        raise ValueError(f"{len(batch)} comments but {len(results)} classifications")
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
+    for result in results:
+        if result.categoria not in CATEGORIES:
+            raise ValueError(f"classifier answered an unknown category {result.categoria!r}")
+        if not (math.isfinite(result.confianca) and 0.0 <= result.confianca <= 1.0):
+            raise ValueError(f"classifier answered confianca {result.confianca!r} outside [0, 1]")
+    return {
+        "source": source,
+        "ids": [comment.id for comment in batch],
+        "textos": [comment.texto for comment in batch],
+        "categorias": [result.categoria for result in results],
+        "tags": [json.dumps(list(result.tags_funcionalidades)) for result in results],
+        "confiancas": [float(result.confianca) for result in results],
+        "needs_review": [result.confianca < review_threshold for result in results],
+        "model_names": [result.model_name for result in results],
+        "model_versions": [result.model_version for result in results],
+        "fallback_reasons": [result.fallback_reason for result in results],
+    }
+
+
+def store_classified(
+    engine: Engine,
+    comments_in: Sequence[CommentIn],
+    results: Sequence[Classification],
+    *,
+    source: str,
+    review_threshold: float,
+) -> int:
+    """Store a classified batch in one statement; ids already stored are left as they are.
+
+    Returns how many rows were inserted (0 for a redelivered batch).
+    """
+    if not comments_in:
+        return 0
+    params = _insert_params(comments_in, results, source=source, review_threshold=review_threshold)
+    with engine.begin() as conn:
+        inserted = conn.execute(sa.text(_INSERT_SQL), params).rowcount
+    return int(inserted)
+
+
+def classify_and_store(app: App, batch: Sequence[CommentIn]) -> list[dict[str, Any]]:
+    """Classify now and store (source "sync"); one answer per comment, in request order.
+
+    A retry of the same request answers with what was stored the first time. An id already
+    stored with a different text raises IdConflict and nothing of the request is stored.
+    """
+    engine = app.engine
+    ids = [comment.id for comment in batch]
+    with engine.connect() as conn:
+        existing = _rows_by_id(conn, ids)
+    _raise_on_conflicts(batch, existing)
+
+    missing = [comment for comment in batch if comment.id not in existing]
+    if missing:
+        results = app.classifier.classify_batch([comment.texto for comment in missing])
+        params = _insert_params(
+            missing, results, source="sync", review_threshold=app.settings.review_threshold
+        )
+        with engine.begin() as conn:
+            conn.execute(sa.text(_INSERT_SQL), params)
+            # Read back in the same transaction: a concurrent request may have stored one of these
+            # ids first (ON CONFLICT skipped it); if its text differs, roll everything back.
+            stored = _rows_by_id(conn, [comment.id for comment in missing])
+            _raise_on_conflicts(missing, stored)
+        existing.update(stored)
+    return [sync_item(existing[comment_id]) for comment_id in ids]
+
+
+def _rows_by_id(conn: Connection, ids: Sequence[str]) -> dict[str, RowMapping]:
+    if not ids:
+        return {}
+    rows = conn.execute(sa.select(comments).where(comments.c.id.in_(ids))).mappings()
+    return {row["id"]: row for row in rows}
+
+
+def _raise_on_conflicts(batch: Sequence[CommentIn], stored: Mapping[str, RowMapping]) -> None:
+    conflicting = [
+        comment.id
+        for comment in batch
+        if comment.id in stored and stored[comment.id]["texto"] != comment.texto
+    ]
+    if conflicting:
+        shown = ", ".join(repr(i) for i in conflicting[:20])
+        more = f" and {len(conflicting) - 20} more" if len(conflicting) > 20 else ""
+        raise IdConflict(
+            f"id(s) {shown}{more} already stored with a different texto; "
+            "nothing from this request was stored",
+            details={"ids": conflicting},
+        )
+
+
+# --- shaping rows for the API -------------------------------------------------------------------
+
+
+def _instant(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value is not None else None
+
+
+def sync_item(row: Row) -> dict[str, Any]:
+    """The answer of POST /api/comentarios for one comment (what the product currently says)."""
+    return {
+        "id": row["id"],
+        "texto": row["texto"],
+        "categoria": row["categoria_final"],
+        "tags_funcionalidades": list(row["tags_final"]),
+        "confianca": row["confianca"],
+        "needs_review": row["needs_review"],
+        "model_name": row["model_name"],
+        "model_version": row["model_version"],
+        "fallback_reason": row["fallback_reason"],
+    }
+
+
+def comment_item(row: Row) -> dict[str, Any]:
+    """One comment as the list, the detail and the correction endpoints show it."""
+    correction = None
+    if row["corrected_at"] is not None:
+        correction = {
+            "categoria": row["categoria_corrigida"],
+            "tags": list(row["tags_corrigidas"]) if row["tags_corrigidas"] is not None else None,
+            "by": row["corrected_by"],
+            "at": _instant(row["corrected_at"]),
+        }
+    return {
+        **sync_item(row),
+        "correction": correction,
+        "model": {
+            "categoria": row["categoria"],
+            "tags": list(row["tags_funcionalidades"]),
+        },
+        "created_at": _instant(row["created_at"]),
+    }
+
+
+# --- reading one, correcting one ----------------------------------------------------------------
+
+
+def get_comment(engine: Engine, comment_id: str) -> dict[str, Any]:
+    with engine.connect() as conn:
+        row = (
+            conn.execute(sa.select(comments).where(comments.c.id == comment_id)).mappings().first()
+        )
+    if row is None:
+        raise NotFound(f"no comment with id {comment_id!r}")
+    return comment_item(row)
+
+
+def correct_comment(
+    engine: Engine, comment_id: str, correction: Correction, *, by: str
+) -> dict[str, Any]:
+    """Record a human's answer beside the model's; a part not given keeps its earlier correction."""
+    values: dict[str, Any] = {"corrected_by": by, "corrected_at": sa.func.now()}
+    if correction.categoria is not None:
+        values["categoria_corrigida"] = correction.categoria
+    if correction.tags is not None:
+        values["tags_corrigidas"] = list(correction.tags)
+    statement = (
+        sa.update(comments)
+        .where(comments.c.id == comment_id)
+        .values(**values)
+        .returning(*comments.c)
+    )
+    with engine.begin() as conn:
+        row = conn.execute(statement).mappings().first()
+    if row is None:
+        raise NotFound(f"no comment with id {comment_id!r}")
+    log.info(
+        "comment corrected",
+        extra={"comment_id": comment_id, "by": by, "categoria": correction.categoria},
+    )
+    return comment_item(row)
+
+
+# --- listing ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where a page ended: the order key of its last row and that row's id."""
+
+    key: datetime | float
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+def escape_like(text: str) -> str:
+    """`text` as a literal inside a LIKE pattern (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _conditions(filters: CommentFilters) -> list[sa.ColumnElement[bool]]:
+    c = comments.c
+    conditions: list[sa.ColumnElement[bool]] = []
+    if filters.categoria is not None:
+        conditions.append(c.categoria_final == filters.categoria)
+    if filters.tag is not None:
+        conditions.append(c.tags_final.contains(sa.cast([filters.tag], c.tags_final.type)))
+    if filters.q:
+        conditions.append(c.texto.ilike(f"%{escape_like(filters.q)}%", escape="\\"))
+    if filters.created_from is not None:
+        conditions.append(c.created_at >= filters.created_from)
+    if filters.created_before is not None:
+        conditions.append(c.created_at < filters.created_before)
+    # confianca is REAL: compare with REAL bounds, so 0.8 given means the 0.8 that is stored.
+    if filters.confianca_min is not None:
+        conditions.append(c.confianca >= sa.cast(filters.confianca_min, sa.REAL))
+    if filters.confianca_max is not None:
+        conditions.append(c.confianca <= sa.cast(filters.confianca_max, sa.REAL))
+    if filters.needs_review is not None:
+        conditions.append(c.needs_review == filters.needs_review)
+    return conditions
+
+
+def _order_key(ordem: Ordem) -> sa.ColumnElement[Any]:
+    return comments.c.created_at if ordem in ("recentes", "antigos") else comments.c.confianca
+
+
+def _descending(ordem: Ordem) -> bool:
+    return ordem in ("recentes", "confianca_desc")
+
+
+def _page_statement(
+    filters: CommentFilters, ordem: Ordem, limit: int, after: Position | None
+) -> sa.Select[Any]:
+    key = _order_key(ordem)
+    conditions = _conditions(filters)
+    if after is not None:
+        after_key: Any = after.key
+        if isinstance(after.key, float):
+            after_key = sa.cast(after.key, sa.REAL)
+        row = sa.tuple_(key, comments.c.id)
+        bound = sa.tuple_(after_key, sa.literal(after.id, sa.Text))
+        conditions.append(row < bound if _descending(ordem) else row > bound)
+    order = (
+        (key.desc(), comments.c.id.desc())
+        if _descending(ordem)
+        else (key.asc(), comments.c.id.asc())
+    )
+    return sa.select(comments).where(*conditions).order_by(*order).limit(limit)
+
+
+def _position_of(row: Row, ordem: Ordem) -> Position:
+    if ordem in ("recentes", "antigos"):
+        return Position(key=row["created_at"], id=row["id"])
+    return Position(key=float(row["confianca"]), id=row["id"])
+
+
+def list_comments(engine: Engine, query: ListQuery, *, cursor_secret: bytes) -> Page:
+    """One page of comments and the cursor of the next one (None on the last page)."""
+    fingerprint = filters_fingerprint(query.filters)
+    after = (
+        decode_cursor(
+            query.cursor, secret=cursor_secret, ordem=query.ordem, fingerprint=fingerprint
+        )
+        if query.cursor
+        else None
+    )
+    statement = _page_statement(query.filters, query.ordem, query.limit + 1, after)
+    with engine.connect() as conn:
+        rows = list(conn.execute(statement).mappings())
+    next_cursor = None
+    if len(rows) > query.limit:
+        rows = rows[: query.limit]
+        next_cursor = encode_cursor(
+            _position_of(rows[-1], query.ordem),
+            ordem=query.ordem,
+            fingerprint=fingerprint,
+            secret=cursor_secret,
+        )
+    return Page(items=[comment_item(row) for row in rows], next_cursor=next_cursor)
+
+
+def count_comments(engine: Engine, filters: CommentFilters) -> int:
+    statement = sa.select(sa.func.count()).select_from(comments).where(*_conditions(filters))
+    with engine.connect() as conn:
+        return int(conn.execute(statement).scalar_one())
+
+
+# --- cursors ------------------------------------------------------------------------------------
+
+
+def cursor_secret_from(jwt_secret: str) -> bytes:
+    """A key for signing cursors, derived so it is never the token-signing key itself."""
+    return hmac.new(jwt_secret.encode("utf-8"), b"comment-list-cursor", hashlib.sha256).digest()
+
+
+def filters_fingerprint(filters: CommentFilters) -> str:
+    canonical = json.dumps(filters.canonical(), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def _b64encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _b64decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _signature(payload: bytes, secret: bytes) -> bytes:
+    return hmac.new(secret, payload, hashlib.sha256).digest()[:16]
+
+
+def encode_cursor(position: Position, *, ordem: Ordem, fingerprint: str, secret: bytes) -> str:
+    """An opaque, signed token: base64url JSON of where the page ended, plus an HMAC."""
+    key: Any = position.key.isoformat() if isinstance(position.key, datetime) else position.key
+    payload = json.dumps(
+        {"v": CURSOR_VERSION, "o": ordem, "f": fingerprint, "k": [key, position.id]},
+        separators=(",", ":"),
+    ).encode("utf-8")
+    return f"{_b64encode(payload)}.{_b64encode(_signature(payload, secret))}"
+
+
+def decode_cursor(token: str, *, secret: bytes, ordem: Ordem, fingerprint: str) -> Position:
+    """The position a cursor names; InvalidInput when it was altered or belongs to another query."""
+    invalid = InvalidInput("cursor is not one this API issued (altered or truncated)")
+    encoded_payload, dot, encoded_signature = token.partition(".")
+    if not dot or not token.isascii():
+        raise invalid
+    try:
+        payload = _b64decode(encoded_payload)
+        signature = _b64decode(encoded_signature)
+    except (binascii.Error, ValueError):
+        raise invalid from None
+    if not hmac.compare_digest(signature, _signature(payload, secret)):
+        raise invalid
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        raise invalid from None
+    if not isinstance(data, dict) or data.get("v") != CURSOR_VERSION:
+        raise invalid
+    if data.get("o") != ordem or data.get("f") != fingerprint:
+        raise InvalidInput(
+            "cursor belongs to a query with other filters or another ordem; "
+            "repeat the same query with the cursor, or start again without one"
+        )
+    key_and_id = data.get("k")
+    if not (isinstance(key_and_id, list) and len(key_and_id) == 2):
+        raise invalid
+    key, row_id = key_and_id
+    if not isinstance(row_id, str) or not COMMENT_ID_RE.fullmatch(row_id):
+        raise invalid
+    if ordem in ("recentes", "antigos"):
+        if not isinstance(key, str):
+            raise invalid
+        try:
+            instant = datetime.fromisoformat(key)
+        except ValueError:
+            raise invalid from None
+        if instant.tzinfo is None:
+            raise invalid
+        return Position(key=instant, id=row_id)
+    if isinstance(key, bool) or not isinstance(key, int | float):
+        raise invalid
+    if not (math.isfinite(key) and 0.0 <= key <= 1.0):
+        raise invalid
+    return Position(key=float(key), id=row_id)
+
+
+# --- CSV export ---------------------------------------------------------------------------------
+
+EXPORT_COLUMNS: Final[tuple[str, ...]] = (
+    "id",
+    "texto",
+    "categoria",
+    "tags_funcionalidades",
+    "confianca",
+    "needs_review",
+    "model_name",
+    "model_version",
+    "fallback_reason",
+    "categoria_modelo",
+    "tags_modelo",
+    "corrigido_por",
+    "corrigido_em",
+    "created_at",
+)
+# What makes a spreadsheet read a cell as a formula (OWASP's list, plus the full-width forms some
+# spreadsheets also accept).
+_FORMULA_STARTS: Final = frozenset("=+-@\t\r＝＋－＠")
+_TAG_SEPARATOR: Final = ";"
+# Excel opens a CSV as UTF-8 only when it starts with a byte order mark; other tools skip it.
+UTF8_BOM: Final = "\ufeff"
+
+
+def neutralise_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: formula-like starts get a leading single quote."""
+    if not value:
+        return value
+    if value[0] in _FORMULA_STARTS or value.lstrip(" \n")[:1] in _FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
+def _csv_row(row: Row) -> list[str]:
+    cells = [
+        row["id"],
+        row["texto"],
+        row["categoria_final"],
+        _TAG_SEPARATOR.join(row["tags_final"]),
+        repr(float(row["confianca"])),
+        "true" if row["needs_review"] else "false",
+        row["model_name"],
+        row["model_version"],
+        row["fallback_reason"] or "",
+        row["categoria"],
+        _TAG_SEPARATOR.join(row["tags_funcionalidades"]),
+        row["corrected_by"] or "",
+        _instant(row["corrected_at"]) or "",
+        _instant(row["created_at"]) or "",
+    ]
+    return [neutralise_cell(cell) for cell in cells]
+
+
+def _csv_text(rows: Sequence[Sequence[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def export_csv(
+    engine: Engine,
+    filters: CommentFilters,
+    ordem: Ordem,
+    *,
+    batch_rows: int = EXPORT_BATCH_ROWS,
+) -> Iterator[str]:
+    """The filtered comments as CSV text chunks, one keyset batch per chunk.
+
+    The first batch is read before the first chunk is produced, so a database failure surfaces
+    before a response has started; later batches are read as the client consumes the stream.
+    """
+    statement = _page_statement(filters, ordem, batch_rows, None)
+    with engine.connect() as conn:
+        first = list(conn.execute(statement).mappings())
+    return _export_chunks(engine, filters, ordem, batch_rows, first)
+
+
+def _export_chunks(
+    engine: Engine,
+    filters: CommentFilters,
+    ordem: Ordem,
+    batch_rows: int,
+    rows: list[RowMapping],
+) -> Iterator[str]:
+    yield UTF8_BOM + _csv_text([EXPORT_COLUMNS])
+    exported = 0
+    while rows:
+        yield _csv_text([_csv_row(row) for row in rows])
+        exported += len(rows)
+        if len(rows) < batch_rows:
+            break
+        after = _position_of(rows[-1], ordem)
+        with engine.connect() as conn:
+            rows = list(conn.execute(_page_statement(filters, ordem, batch_rows, after)).mappings())
+    log.info("export finished", extra={"rows": exported})

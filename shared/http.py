@@ -1,0 +1,215 @@
+"""What every HTTP function does around its one library call.
+
+`serve` gives each request an id (the caller's `X-Request-Id` when it is sane), logs one access
+line, turns a DomainError into its JSON error and status, a database outage into 503, anything
+unexpected into a 500 without a stack trace, and adds the security headers. The other helpers read
+a request safely: body size capped before and while reading, content type checked, caller
+authenticated.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final
+
+from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request, Response
+
+from shared.auth import Principal, authenticate, require_role
+from shared.config import Settings
+from shared.errors import DomainError, PayloadTooLarge, RateLimited, Unauthorized
+from shared.logs import log_context
+
+log = logging.getLogger(__name__)
+
+REQUEST_ID_HEADER: Final = "X-Request-Id"
+_REQUEST_ID_RE: Final = re.compile(r"[A-Za-z0-9._:-]{8,128}")
+READ_CHUNK_BYTES: Final = 64 * 1024
+
+SECURITY_HEADERS: Final[Mapping[str, str]] = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    "Cache-Control": "no-store",
+}
+
+
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+    status = 415
+
+
+# --- responses ----------------------------------------------------------------------------------
+
+
+def json_response(
+    payload: Any, status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response:
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    response = Response(body, status=status, mimetype="application/json")
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def error_response(error: DomainError) -> Response:
+    """`{"error": {"code", "message"[, "details"]}}` with the error's status."""
+    payload: dict[str, Any] = {"code": error.code, "message": error.message}
+    if error.details is not None:
+        payload["details"] = error.details
+    headers: dict[str, str] = {}
+    if isinstance(error, RateLimited):
+        headers["Retry-After"] = str(error.retry_after)
+    if error.status == 503:
+        headers["Retry-After"] = "5"
+    if isinstance(error, Unauthorized):
+        headers["WWW-Authenticate"] = 'Bearer realm="alumusic"'
+    return json_response({"error": payload}, status=error.status, headers=headers)
+
+
+def http_error_response(error: HTTPException) -> Response:
+    """A routing error (404, 405, ...) in the same JSON shape as every other error."""
+    status = error.code or 500
+    code = re.sub(r"[^a-z0-9]+", "_", (error.name or "error").lower()).strip("_")
+    headers: dict[str, str] = {}
+    if status == 405:
+        allowed = getattr(error, "valid_methods", None) or []
+        headers["Allow"] = ", ".join(sorted(allowed))
+    message = error.description or error.name
+    return json_response(
+        {"error": {"code": code, "message": message}}, status=status, headers=headers
+    )
+
+
+# --- reading requests ---------------------------------------------------------------------------
+
+
+def request_id_of(request: Request) -> str:
+    given = request.headers.get(REQUEST_ID_HEADER, "")
+    return given if _REQUEST_ID_RE.fullmatch(given) else uuid.uuid4().hex
+
+
+def client_ip(request: Request) -> str:
+    """The caller's address. Behind the gateway or Google's front end, the last X-Forwarded-For
+    hop is the one our own proxy appended; earlier hops are whatever the client claimed."""
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    if hops:
+        return hops[-1][:64]
+    return (request.remote_addr or "unknown")[:64]
+
+
+def read_body(request: Request, max_bytes: int) -> bytes:
+    """The raw body, refused with 413 when larger than `max_bytes` (announced or actual)."""
+    too_large = PayloadTooLarge(
+        f"request body is larger than {max_bytes} bytes", details={"limit_bytes": max_bytes}
+    )
+    announced = request.content_length
+    if announced is not None and announced > max_bytes:
+        raise too_large
+    chunks: list[bytes] = []
+    received = 0
+    stream = request.stream
+    while True:
+        chunk = stream.read(min(READ_CHUNK_BYTES, max_bytes + 1 - received))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        received += len(chunk)
+        if received > max_bytes:
+            raise too_large
+    return b"".join(chunks)
+
+
+def require_media_type(request: Request, allowed: Iterable[str]) -> str:
+    """The request's media type when it is one of `allowed`; 415 otherwise."""
+    accepted = tuple(allowed)
+    media_type = (request.mimetype or "").lower()
+    if media_type not in accepted:
+        shown = media_type or "none"
+        raise UnsupportedMediaType(
+            f"Content-Type {shown!r} is not accepted here; send {' or '.join(accepted)}"
+        )
+    charset = request.mimetype_params.get("charset")
+    if charset and charset.lower().replace("-", "") != "utf8":
+        raise UnsupportedMediaType(f"charset {charset!r} is not accepted; send UTF-8")
+    return media_type
+
+
+def require_principal(request: Request, settings: Settings, roles: Iterable[str]) -> Principal:
+    principal = authenticate(settings, request.headers.get("Authorization"))
+    require_role(principal, roles)
+    return principal
+
+
+def query_args(request: Request) -> dict[str, list[str]]:
+    return {name: request.args.getlist(name) for name in request.args}
+
+
+# --- serving ------------------------------------------------------------------------------------
+
+
+def _with_security_headers(response: Response, request_id: str) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.headers[REQUEST_ID_HEADER] = request_id
+    return response
+
+
+def serve(request: Request, handler: Callable[[Request], Response], *, function: str) -> Response:
+    """Run `handler` for `request` with the house rules around it (see the module docstring)."""
+    request_id = request_id_of(request)
+    started = time.perf_counter()
+    with log_context(request_id=request_id, function=function):
+        try:
+            response = handler(request)
+        except DomainError as error:
+            response = error_response(error)
+        except HTTPException as error:
+            response = http_error_response(error)
+        except DBAPIError as error:
+            if error.connection_invalidated or _is_connection_error(error):
+                log.warning("database unavailable", exc_info=True)
+                response = json_response(
+                    {"error": {"code": "unavailable", "message": "database unavailable; retry"}},
+                    status=503,
+                    headers={"Retry-After": "5"},
+                )
+            else:
+                log.exception("database error")
+                response = _internal_error()
+        except Exception:
+            log.exception("unhandled error")
+            response = _internal_error()
+        log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+            },
+        )
+    return _with_security_headers(response, request_id)
+
+
+def _is_connection_error(error: DBAPIError) -> bool:
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    return isinstance(error, OperationalError | InterfaceError)
+
+
+def _internal_error() -> Response:
+    return json_response(
+        {"error": {"code": "internal_error", "message": "internal error; it has been logged"}},
+        status=500,
+    )

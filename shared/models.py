@@ -1,0 +1,109 @@
+"""The tables, as SQLAlchemy Core metadata used to build queries.
+
+The schema itself changes only through the migrations in `shared/migrations`; this module mirrors
+them (a test compares the two) so queries are written against names the type checker knows.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+from shared.classifier import CATEGORIES
+
+metadata = sa.MetaData()
+
+ROLES: Final[tuple[str, ...]] = ("admin", "analyst")
+SOURCES: Final[tuple[str, ...]] = ("sync", "ingest")
+
+
+def _in_list(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join("'" + value.replace("'", "''") + "'" for value in values)
+    return f"{column} IN ({quoted})"
+
+
+CATEGORY_CHECK: Final = _in_list("categoria", CATEGORIES)
+CORRECTED_CATEGORY_CHECK: Final = (
+    f"categoria_corrigida IS NULL OR {_in_list('categoria_corrigida', CATEGORIES)}"
+)
+ROLE_CHECK: Final = _in_list("role", ROLES)
+SOURCE_CHECK: Final = _in_list("source", SOURCES)
+COMMENT_ID_CHECK: Final = "id ~ '^[A-Za-z0-9._:@-]{1,128}$'"
+
+comments = sa.Table(
+    "comments",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("texto", sa.Text, nullable=False),
+    # The model's answer, never overwritten by a correction.
+    sa.Column("categoria", sa.Text, nullable=False),
+    sa.Column("tags_funcionalidades", postgresql.ARRAY(sa.Text), nullable=False),
+    sa.Column("confianca", sa.REAL, nullable=False),
+    sa.Column("needs_review", sa.Boolean, nullable=False),
+    sa.Column("model_name", sa.Text, nullable=False),
+    sa.Column("model_version", sa.Text, nullable=False),
+    sa.Column("fallback_reason", sa.Text, nullable=True),
+    # A human's correction, kept beside the model's answer.
+    sa.Column("categoria_corrigida", sa.Text, nullable=True),
+    sa.Column("tags_corrigidas", postgresql.ARRAY(sa.Text), nullable=True),
+    sa.Column("corrected_by", sa.Text, nullable=True),
+    sa.Column("corrected_at", sa.DateTime(timezone=True), nullable=True),
+    # What the product shows: the correction when there is one, else the model's answer.
+    sa.Column(
+        "categoria_final",
+        sa.Text,
+        sa.Computed("coalesce(categoria_corrigida, categoria)", persisted=True),
+    ),
+    sa.Column(
+        "tags_final",
+        postgresql.ARRAY(sa.Text),
+        sa.Computed("coalesce(tags_corrigidas, tags_funcionalidades)", persisted=True),
+    ),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column(
+        "classified_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.CheckConstraint(COMMENT_ID_CHECK, name="ck_comments_id_format"),
+    sa.CheckConstraint("length(texto) > 0", name="ck_comments_texto_not_empty"),
+    sa.CheckConstraint(CATEGORY_CHECK, name="ck_comments_categoria"),
+    sa.CheckConstraint(CORRECTED_CATEGORY_CHECK, name="ck_comments_categoria_corrigida"),
+    sa.CheckConstraint("confianca >= 0 AND confianca <= 1", name="ck_comments_confianca_range"),
+    sa.CheckConstraint(SOURCE_CHECK, name="ck_comments_source"),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(always=True), primary_key=True),
+    sa.Column("username", sa.Text, nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("role", sa.Text, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    # Refresh tokens issued before this instant are refused (a password change logs out everywhere).
+    sa.Column(
+        "password_changed_at",
+        sa.DateTime(timezone=True),
+        nullable=False,
+        server_default=sa.func.now(),
+    ),
+    sa.UniqueConstraint("username", name="uq_users_username"),
+    sa.CheckConstraint(ROLE_CHECK, name="ck_users_role"),
+)
+
+login_attempts = sa.Table(
+    "login_attempts",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(always=True), primary_key=True),
+    sa.Column("username", sa.Text, nullable=False),
+    sa.Column("client_ip", sa.Text, nullable=False),
+    sa.Column("succeeded", sa.Boolean, nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)

@@ -1,0 +1,506 @@
+"""Everything that comes from outside is checked here, with messages that say what and where.
+
+Bad input raises `InvalidInput` (400) or `PayloadTooLarge` (413) before anything is stored.
+
+Choices the API documents:
+- A comment id is 1..128 characters of `[A-Za-z0-9._:@-]`. A JSON integer id is accepted and
+  stored as its decimal string (older clients send numeric ids); any other type is refused.
+- Fields other than `id` and `texto` in a comment object are ignored, so clients of the earlier
+  system that send extra fields keep working. Texts are stored verbatim (not trimmed).
+- Query parameters are strict: unknown or repeated parameters are refused so a typo never
+  silently widens a filter. An empty value (`?q=`) counts as not given, as HTML forms send them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Final, Literal
+
+from shared.classifier import CATEGORIES
+from shared.errors import InvalidInput, PayloadTooLarge
+
+COMMENT_ID_RE: Final = re.compile(r"[A-Za-z0-9._:@-]{1,128}")
+TAG_SCOPES: Final[tuple[str, ...]] = ("feat", "fix", "perf", "ui", "doc", "test", "sec", "api")
+TAG_RE: Final = re.compile(rf"(?:{'|'.join(TAG_SCOPES)})_[a-z][a-z0-9]{{0,39}}")
+MAX_TAGS_PER_COMMENT: Final = 20
+MAX_QUERY_TEXT_CHARS: Final = 200
+MAX_CURSOR_CHARS: Final = 1024
+DEFAULT_PAGE_SIZE: Final = 50
+NDJSON_CONTENT_TYPES: Final = frozenset(
+    {"application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines"}
+)
+
+Ordem = Literal["recentes", "antigos", "confianca_asc", "confianca_desc"]
+ORDENS: Final[tuple[Ordem, ...]] = ("recentes", "antigos", "confianca_asc", "confianca_desc")
+
+
+@dataclass(frozen=True, slots=True)
+class CommentIn:
+    """One comment as a client submits it."""
+
+    id: str
+    texto: str
+
+
+# --- JSON bodies --------------------------------------------------------------------------------
+
+
+def _refuse_constant(name: str) -> Any:
+    raise InvalidInput(f"body is not valid JSON: {name} is not a JSON number")
+
+
+def decode_json(body: bytes, *, what: str = "body") -> Any:
+    """Parse a UTF-8 JSON document; NaN/Infinity, raw NUL bytes and bad encodings are refused."""
+    if b"\x00" in body:
+        raise InvalidInput(f"{what} contains a NUL byte")
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"{what} is not UTF-8 (byte {error.start})") from None
+    if not text.strip():
+        raise InvalidInput(f"{what} is empty; a JSON document is expected")
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        raise InvalidInput(
+            f"{what} is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+        ) from None
+    except RecursionError:
+        raise InvalidInput(f"{what} is nested too deeply") from None
+
+
+def decode_json_object(body: bytes, *, what: str = "body") -> dict[str, Any]:
+    value = decode_json(body, what=what)
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{what} must be a JSON object, got {_json_type(value)}")
+    return value
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def check_text(value: str, *, field: str) -> None:
+    """Refuse what PostgreSQL text cannot hold: NUL characters and unpaired surrogates."""
+    if "\x00" in value:
+        raise InvalidInput(f"{field} contains a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(f"{field} contains an unpaired UTF-16 surrogate") from None
+
+
+# --- comments -----------------------------------------------------------------------------------
+
+
+def validate_comment_id(value: Any, *, field: str = "id") -> str:
+    """A client comment id as stored (string), or InvalidInput."""
+    if isinstance(value, bool) or value is None:
+        raise InvalidInput(f"{field} must be a string or an integer, got {_json_type(value)}")
+    if isinstance(value, int):
+        value = str(value)
+    if not isinstance(value, str):
+        raise InvalidInput(f"{field} must be a string or an integer, got {_json_type(value)}")
+    if not COMMENT_ID_RE.fullmatch(value):
+        shown = value if len(value) <= 40 else value[:40] + "..."
+        raise InvalidInput(
+            f"{field} {shown!r} is not a valid comment id "
+            "(1 to 128 characters among letters, digits and . _ : @ -)"
+        )
+    return value
+
+
+def _comment(item: Any, *, where: str, max_text_chars: int) -> CommentIn:
+    prefix = f"{where}: " if where else ""
+    if not isinstance(item, dict):
+        raise InvalidInput(f"{prefix}a comment must be a JSON object, got {_json_type(item)}")
+    if "id" not in item:
+        raise InvalidInput(f"{prefix}field 'id' is missing")
+    if "texto" not in item:
+        raise InvalidInput(f"{prefix}field 'texto' is missing")
+    try:
+        comment_id = validate_comment_id(item["id"], field="field 'id'")
+        texto = item["texto"]
+        if not isinstance(texto, str):
+            raise InvalidInput(f"field 'texto' must be a string, got {_json_type(texto)}")
+        check_text(texto, field="field 'texto'")
+        if not texto.strip():
+            raise InvalidInput("field 'texto' is empty")
+        if len(texto) > max_text_chars:
+            raise InvalidInput(
+                f"field 'texto' has {len(texto)} characters; the limit is {max_text_chars}"
+            )
+    except InvalidInput as error:
+        raise InvalidInput(prefix + error.message) from None
+    return CommentIn(id=comment_id, texto=texto)
+
+
+def _media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def parse_comments(
+    body: bytes,
+    content_type: str | None,
+    *,
+    max_items: int,
+    max_text_chars: int,
+    allow_ndjson: bool,
+) -> list[CommentIn]:
+    """One object, a JSON array, or (when allowed) NDJSON -> the comments, all valid, ids unique."""
+    items: list[Any]
+    labels: list[str]
+    if allow_ndjson and _media_type(content_type) in NDJSON_CONTENT_TYPES:
+        items, labels = _ndjson_items(body)
+    else:
+        try:
+            document = decode_json(body)
+        except InvalidInput as error:
+            # A body of several JSON lines sent as application/json is NDJSON all the same.
+            if not (allow_ndjson and "Extra data" in error.message):
+                raise
+            items, labels = _ndjson_items(body)
+        else:
+            if isinstance(document, list):
+                if not document:
+                    raise InvalidInput("the list of comments is empty")
+                items, labels = document, [f"item {i}" for i in range(len(document))]
+            elif isinstance(document, dict):
+                items, labels = [document], [""]
+            else:
+                raise InvalidInput(
+                    f"body must be a comment object or an array of them, got {_json_type(document)}"
+                )
+    if len(items) > max_items:
+        raise PayloadTooLarge(
+            f"{len(items)} comments in one request; the limit is {max_items}",
+            details={"count": len(items), "limit": max_items},
+        )
+    comments: list[CommentIn] = []
+    first_seen: dict[str, str] = {}
+    for item, label in zip(items, labels, strict=True):
+        comment = _comment(item, where=label, max_text_chars=max_text_chars)
+        if comment.id in first_seen:
+            raise InvalidInput(
+                f"{label}: id {comment.id!r} appears more than once in this request "
+                f"(first at {first_seen[comment.id]})",
+                details={"id": comment.id},
+            )
+        first_seen[comment.id] = label
+        comments.append(comment)
+    return comments
+
+
+def _ndjson_items(body: bytes) -> tuple[list[Any], list[str]]:
+    if b"\x00" in body:
+        raise InvalidInput("body contains a NUL byte")
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"body is not UTF-8 (byte {error.start})") from None
+    items: list[Any] = []
+    labels: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        label = f"line {number}"
+        try:
+            items.append(json.loads(line, parse_constant=_refuse_constant))
+        except json.JSONDecodeError as error:
+            raise InvalidInput(
+                f"{label} is not valid JSON: {error.msg} (column {error.colno})"
+            ) from None
+        except RecursionError:
+            raise InvalidInput(f"{label} is nested too deeply") from None
+        labels.append(label)
+    if not items:
+        raise InvalidInput("body holds no comments")
+    return items, labels
+
+
+# --- corrections --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A human's answer for one comment; None means that part is not being corrected."""
+
+    categoria: str | None
+    tags: tuple[str, ...] | None
+
+
+def validate_categoria(value: Any, *, field: str = "categoria") -> str:
+    if not isinstance(value, str) or value not in CATEGORIES:
+        shown = repr(value) if isinstance(value, str) else _json_type(value)
+        raise InvalidInput(
+            f"{field} {shown} is not a category; valid values: {', '.join(CATEGORIES)}",
+            details={"valid": list(CATEGORIES)},
+        )
+    return value
+
+
+def validate_tag(value: Any, *, field: str = "tag") -> str:
+    if not isinstance(value, str) or not TAG_RE.fullmatch(value):
+        shown = repr(value) if isinstance(value, str) else _json_type(value)
+        raise InvalidInput(
+            f"{field} {shown} is not a tag; a tag is scope_subject in lowercase ASCII, "
+            f"scope one of {', '.join(TAG_SCOPES)} (e.g. feat_letra, fix_volume)"
+        )
+    return value
+
+
+def parse_correction(body: bytes) -> Correction:
+    document = decode_json_object(body)
+    allowed = ("categoria", "tags_funcionalidades")
+    unknown = sorted(set(document) - set(allowed))
+    if unknown:
+        raise InvalidInput(
+            f"unknown field(s) {', '.join(map(repr, unknown))}; a correction may set "
+            f"{' and '.join(allowed)}"
+        )
+    if not document:
+        raise InvalidInput("a correction needs categoria and/or tags_funcionalidades")
+    categoria = None
+    if "categoria" in document:
+        categoria = validate_categoria(document["categoria"])
+    tags = None
+    if "tags_funcionalidades" in document:
+        raw = document["tags_funcionalidades"]
+        if not isinstance(raw, list):
+            raise InvalidInput(
+                f"tags_funcionalidades must be an array of tags, got {_json_type(raw)}"
+            )
+        if len(raw) > MAX_TAGS_PER_COMMENT:
+            raise InvalidInput(
+                f"tags_funcionalidades has {len(raw)} tags; the limit is {MAX_TAGS_PER_COMMENT}"
+            )
+        checked = [
+            validate_tag(tag, field=f"tags_funcionalidades[{i}]") for i, tag in enumerate(raw)
+        ]
+        # A tag set: the same tag twice means nothing more than once.
+        tags = tuple(dict.fromkeys(checked))
+    return Correction(categoria=categoria, tags=tags)
+
+
+# --- list and export queries --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CommentFilters:
+    """What a list or export selects. Time bounds: `created_from` <= created_at < `created_before`."""
+
+    categoria: str | None = None
+    tag: str | None = None
+    q: str | None = None
+    created_from: datetime | None = None
+    created_before: datetime | None = None
+    confianca_min: float | None = None
+    confianca_max: float | None = None
+    needs_review: bool | None = None
+
+    def canonical(self) -> dict[str, Any]:
+        """A JSON-able form, equal for equal filters (binds a cursor to its query)."""
+        return {
+            "categoria": self.categoria,
+            "tag": self.tag,
+            "q": self.q,
+            "from": self.created_from.isoformat() if self.created_from else None,
+            "before": self.created_before.isoformat() if self.created_before else None,
+            "cmin": self.confianca_min,
+            "cmax": self.confianca_max,
+            "review": self.needs_review,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    filters: CommentFilters
+    ordem: Ordem
+    limit: int
+    cursor: str | None
+
+
+FILTER_PARAMS: Final = (
+    "categoria",
+    "tag",
+    "q",
+    "desde",
+    "ate",
+    "confianca_min",
+    "confianca_max",
+    "needs_review",
+    "ordem",
+)
+PAGE_PARAMS: Final = ("limit", "cursor")
+
+
+def _single_values(args: Mapping[str, Sequence[str]], allowed: Sequence[str]) -> dict[str, str]:
+    unknown = sorted(set(args) - set(allowed))
+    if unknown:
+        raise InvalidInput(
+            f"unknown query parameter(s) {', '.join(map(repr, unknown))}; "
+            f"known: {', '.join(allowed)}",
+            details={"unknown": unknown, "known": list(allowed)},
+        )
+    values: dict[str, str] = {}
+    for name, given in args.items():
+        if len(given) > 1:
+            raise InvalidInput(
+                f"query parameter {name!r} is given {len(given)} times; give it once"
+            )
+        value = given[0] if given else ""
+        check_text(value, field=f"query parameter {name!r}")
+        if value.strip():
+            values[name] = value
+    return values
+
+
+def _parse_instant(value: str, *, name: str, end_of_day: bool) -> datetime:
+    """ISO date or datetime -> aware UTC instant. A bare date `ate` covers that whole day."""
+    text = value.strip()
+    try:
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            instant = datetime.fromisoformat(text)
+            if instant.tzinfo is None:
+                # Times without an offset are UTC, like every time the API returns.
+                instant = instant.replace(tzinfo=UTC)
+            instant = instant.astimezone(UTC)
+            # `ate` with a time is inclusive; stored times have microsecond precision.
+            return instant + timedelta(microseconds=1) if end_of_day else instant
+        start = datetime.combine(day, time.min, tzinfo=UTC)
+        return start + timedelta(days=1) if end_of_day else start
+    except (ValueError, OverflowError):
+        raise InvalidInput(
+            f"{name} {value!r} is not an ISO date or datetime "
+            "(e.g. 2024-05-31 or 2024-05-31T18:30:00-03:00)"
+        ) from None
+
+
+def _parse_fraction(value: str, *, name: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise InvalidInput(f"{name} {value!r} is not a number between 0 and 1") from None
+    if not math.isfinite(number) or not 0.0 <= number <= 1.0:
+        raise InvalidInput(f"{name} {value!r} is not a number between 0 and 1")
+    return number
+
+
+_TRUE = frozenset({"true", "1", "yes", "sim"})
+_FALSE = frozenset({"false", "0", "no", "nao", "não"})
+
+
+def _parse_bool(value: str, *, name: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise InvalidInput(f"{name} {value!r} is not a boolean (true or false)")
+
+
+def parse_list_query(
+    args: Mapping[str, Sequence[str]], *, max_page_size: int, paginated: bool = True
+) -> ListQuery:
+    """Query string of GET /api/comentarios (paginated) or its export (not paginated)."""
+    allowed = (*FILTER_PARAMS, *PAGE_PARAMS) if paginated else FILTER_PARAMS
+    values = _single_values(args, allowed)
+
+    categoria = validate_categoria(values["categoria"]) if "categoria" in values else None
+    tag = validate_tag(values["tag"]) if "tag" in values else None
+    q = None
+    if "q" in values:
+        q = values["q"].strip()
+        if len(q) > MAX_QUERY_TEXT_CHARS:
+            raise InvalidInput(f"q has {len(q)} characters; the limit is {MAX_QUERY_TEXT_CHARS}")
+
+    created_from = (
+        _parse_instant(values["desde"], name="desde", end_of_day=False)
+        if "desde" in values
+        else None
+    )
+    created_before = (
+        _parse_instant(values["ate"], name="ate", end_of_day=True) if "ate" in values else None
+    )
+    if created_from and created_before and created_before <= created_from:
+        raise InvalidInput(
+            f"ate ({values['ate']}) is before desde ({values['desde']})",
+        )
+
+    confianca_min = (
+        _parse_fraction(values["confianca_min"], name="confianca_min")
+        if "confianca_min" in values
+        else None
+    )
+    confianca_max = (
+        _parse_fraction(values["confianca_max"], name="confianca_max")
+        if "confianca_max" in values
+        else None
+    )
+    if confianca_min is not None and confianca_max is not None and confianca_min > confianca_max:
+        raise InvalidInput(
+            f"confianca_min ({confianca_min}) is greater than confianca_max ({confianca_max})"
+        )
+
+    needs_review = (
+        _parse_bool(values["needs_review"], name="needs_review")
+        if "needs_review" in values
+        else None
+    )
+
+    ordem_value = values.get("ordem", "recentes")
+    if ordem_value not in ORDENS:
+        raise InvalidInput(
+            f"ordem {ordem_value!r} is not an order; valid values: {', '.join(ORDENS)}"
+        )
+    ordem: Ordem = ordem_value
+
+    limit = DEFAULT_PAGE_SIZE if paginated else max_page_size
+    if "limit" in values:
+        raw_limit = values["limit"].strip()
+        if (
+            not raw_limit.isascii()
+            or not raw_limit.isdigit()
+            or not 1 <= int(raw_limit) <= max_page_size
+        ):
+            raise InvalidInput(
+                f"limit {values['limit']!r} is not a whole number between 1 and {max_page_size}"
+            )
+        limit = int(raw_limit)
+
+    cursor = values.get("cursor")
+    if cursor is not None and len(cursor) > MAX_CURSOR_CHARS:
+        raise InvalidInput("cursor is not one this API issued")
+
+    return ListQuery(
+        filters=CommentFilters(
+            categoria=categoria,
+            tag=tag,
+            q=q,
+            created_from=created_from,
+            created_before=created_before,
+            confianca_min=confianca_min,
+            confianca_max=confianca_max,
+            needs_review=needs_review,
+        ),
+        ordem=ordem,
+        limit=limit,
+        cursor=cursor,
+    )
