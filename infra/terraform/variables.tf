@@ -116,7 +116,10 @@ variable "function_publishes" {
   description = "Topics (names from infra/stack.json) each function publishes to; the function's service account gets roles/pubsub.publisher on those topics only. A function listed in stack.json with a \"publishes\" field uses that field instead."
   type        = map(list(string))
   default = {
-    "classify-api" = ["comments-submitted"]
+    # Ingest publishes the comments; the consumer republishes poison messages to the dead-letter
+    # topic itself (a message that can never succeed is not retried).
+    "classify-api"      = ["comments-submitted"]
+    "classify-consumer" = ["comments-submitted-dead-letter"]
   }
 }
 

@@ -1,0 +1,396 @@
+"""The production description (infra/terraform) covers infra/stack.json and stays well-formed.
+
+Providers cannot be downloaded here, so `terraform validate` is out of reach; the HCL is parsed
+with python-hcl2 and its structure checked against the stack description instead, the OpenAPI
+template is rendered and validated as Swagger 2.0, and `terraform fmt -check` runs when the
+terraform binary is installed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import hcl2
+import pytest
+import yaml
+from openapi_spec_validator import validate
+from openapi_spec_validator.validation import OpenAPIV2SpecValidator
+
+ROOT = Path(__file__).resolve().parents[2]
+TERRAFORM_DIR = ROOT / "infra" / "terraform"
+STACK_FILE = ROOT / "infra" / "stack.json"
+OPENAPI_TEMPLATE = TERRAFORM_DIR / "openapi.yaml.tftpl"
+
+# DESIGN section 6: the endpoints the classify function serves, as (method, path).
+CLASSIFY_ENDPOINTS = {
+    ("post", "/api/auth/login"),
+    ("post", "/api/auth/refresh"),
+    ("post", "/api/comentarios"),
+    ("post", "/api/comentarios/ingest"),
+    ("get", "/api/comentarios"),
+    ("get", "/api/comentarios/export"),
+    ("patch", "/api/comentarios/{id}"),
+}
+ERROR_CODES = {
+    "invalid_input",
+    "unauthorized",
+    "forbidden",
+    "not_found",
+    "conflict",
+    "payload_too_large",
+    "rate_limited",
+    "unavailable",
+}
+
+
+def _unquote(name: str) -> str:
+    return name.strip('"')
+
+
+def _plain(value: Any) -> Any:
+    """python-hcl2 keeps the quotes of string literals ('"roles/x"'); drop them everywhere."""
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1]
+    return value
+
+
+def _load_tf() -> dict[str, Any]:
+    """Every .tf file merged: resources by (type, name), locals, variables, outputs."""
+    merged: dict[str, Any] = {"resource": {}, "locals": {}, "variable": {}, "output": {}}
+    for path in sorted(TERRAFORM_DIR.glob("*.tf")):
+        with path.open(encoding="utf-8") as handle:
+            parsed = _plain(hcl2.load(handle))
+        for block in parsed.get("resource", []):
+            for rtype, named in block.items():
+                for name, body in named.items():
+                    merged["resource"][(_unquote(rtype), _unquote(name))] = body
+        for block in parsed.get("locals", []):
+            merged["locals"].update(block)
+        for kind in ("variable", "output"):
+            for block in parsed.get(kind, []):
+                for name, body in block.items():
+                    merged[kind][_unquote(name)] = body
+    return merged
+
+
+@pytest.fixture(scope="module")
+def tf() -> dict[str, Any]:
+    return _load_tf()
+
+
+@pytest.fixture(scope="module")
+def stack() -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(STACK_FILE.read_text(encoding="utf-8"))
+    return document
+
+
+def _resource(tf: dict[str, Any], rtype: str, name: str) -> dict[str, Any]:
+    assert (rtype, name) in tf["resource"], f"resource {rtype}.{name} is missing"
+    return tf["resource"][(rtype, name)]  # type: ignore[no-any-return]
+
+
+def _dynamic(body: dict[str, Any], name: str) -> dict[str, Any]:
+    for block in body.get("dynamic", []):
+        for key, spec in block.items():
+            if _unquote(key) == name:
+                return spec  # type: ignore[no-any-return]
+    raise AssertionError(f"dynamic block {name!r} is missing")
+
+
+def _text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def test_stack_json_is_the_source_of_topics_subscriptions_and_functions(tf):
+    # Given the merged locals
+    locals_ = tf["locals"]
+    # Then the stack comes from infra/stack.json and each collection is keyed from it
+    assert "jsondecode(file(" in locals_["stack"]
+    assert "/../stack.json" in locals_["stack"]
+    assert "local.stack.functions" in locals_["functions"]
+    assert "local.stack.topics" in locals_["topics"]
+    assert "local.stack.subscriptions" in locals_["subscriptions"]
+    assert "local.stack.buckets" in locals_["buckets"]
+    # And every per-item resource iterates over those collections
+    assert _resource(tf, "google_pubsub_topic", "topic")["for_each"] == "${local.topics}"
+    assert (
+        _resource(tf, "google_pubsub_subscription", "subscription")["for_each"]
+        == "${local.subscriptions}"
+    )
+    assert (
+        _resource(tf, "google_cloud_run_v2_service", "function")["for_each"] == "${local.functions}"
+    )
+    assert _resource(tf, "google_service_account", "function")["for_each"] == "${local.functions}"
+    assert _resource(tf, "google_storage_bucket", "stack")["for_each"] == "${local.buckets}"
+
+
+def test_no_topic_or_subscription_name_is_repeated_in_resources(tf, stack):
+    # Given every name stack.json defines
+    names = [t["name"] for t in stack["topics"]] + [s["name"] for s in stack["subscriptions"]]
+    # When looking through every resource and local (variable defaults may name them, below)
+    text = _text([tf["resource"][key] for key in sorted(tf["resource"])]) + _text(tf["locals"])
+    # Then none is spelled out: they all come from the description
+    for name in names:
+        assert f'"{name}"' not in text, name
+
+
+def test_push_subscription_has_oidc_retry_and_dead_letter_policies(tf):
+    subscription = _resource(tf, "google_pubsub_subscription", "subscription")
+    # Push: to the target function's Cloud Run URL, signed by the dedicated invoker account
+    push = _dynamic(subscription, "push_config")
+    assert "each.value.push_to" in push["for_each"]
+    content = push["content"][0]
+    assert "google_cloud_run_v2_service.function[push_config.value].uri" in content["push_endpoint"]
+    assert "/topics/${each.value.topic}" in content["push_endpoint"]
+    oidc = content["oidc_token"][0]
+    assert oidc["service_account_email"] == "${google_service_account.pubsub_invoker.email}"
+    assert "google_cloud_run_v2_service.function[push_config.value].uri" in oidc["audience"]
+    # Retry policy from min/max_retry_backoff
+    retry = _dynamic(subscription, "retry_policy")
+    retry_content = retry["content"][0]
+    assert "each.value.min_retry_backoff" in retry_content["minimum_backoff"]
+    assert "each.value.max_retry_backoff" in retry_content["maximum_backoff"]
+    # Dead-letter policy from dead_letter_topic/max_delivery_attempts
+    dead_letter = _dynamic(subscription, "dead_letter_policy")
+    assert "each.value.dead_letter_topic" in dead_letter["for_each"]
+    dl_content = dead_letter["content"][0]
+    assert (
+        "google_pubsub_topic.topic[dead_letter_policy.value].id" in dl_content["dead_letter_topic"]
+    )
+    assert "each.value.max_delivery_attempts" in dl_content["max_delivery_attempts"]
+    assert "each.value.ack_deadline_seconds" in subscription["ack_deadline_seconds"]
+
+
+def test_pubsub_service_agent_can_dead_letter_and_mint_push_tokens(tf):
+    agent = "local.pubsub_service_agent"
+    publish = _resource(tf, "google_pubsub_topic_iam_member", "pubsub_agent_publishes_dead_letters")
+    assert publish["for_each"] == "${local.dead_letter_topics}"
+    assert publish["role"] == "roles/pubsub.publisher"
+    assert agent in publish["member"]
+    ack = _resource(tf, "google_pubsub_subscription_iam_member", "pubsub_agent_acks_dead_lettered")
+    assert ack["for_each"] == "${local.dead_lettered_subscriptions}"
+    assert ack["role"] == "roles/pubsub.subscriber"
+    assert agent in ack["member"]
+    tokens = _resource(tf, "google_service_account_iam_member", "pubsub_agent_mints_invoker_tokens")
+    assert tokens["role"] == "roles/iam.serviceAccountTokenCreator"
+    assert agent in tokens["member"]
+    invoker = _resource(tf, "google_cloud_run_v2_service_iam_member", "pubsub_invokes")
+    assert invoker["for_each"] == "${local.push_targets}"
+    assert invoker["role"] == "roles/run.invoker"
+    assert "google_service_account.pubsub_invoker.member" in invoker["member"]
+
+
+def test_function_identities_are_least_privilege(tf, stack):
+    functions = {f["name"] for f in stack["functions"]}
+    topics = {t["name"] for t in stack["topics"]}
+    # Publisher only on the topics a function publishes to, never project-wide
+    publish = _resource(tf, "google_pubsub_topic_iam_member", "function_publishes")
+    assert publish["role"] == "roles/pubsub.publisher"
+    for (rtype, _), body in tf["resource"].items():
+        if rtype == "google_project_iam_member":
+            assert body["role"] != "roles/pubsub.publisher"
+            assert "roles/owner" not in body["role"]
+            assert "roles/editor" not in body["role"]
+    sql = _resource(tf, "google_project_iam_member", "function_cloudsql_client")
+    assert sql["role"] == "roles/cloudsql.client"
+    assert sql["for_each"] == "${local.functions}"
+    reads = _resource(tf, "google_secret_manager_secret_iam_member", "function_reads")
+    assert reads["role"] == "roles/secretmanager.secretAccessor"
+    assert reads["for_each"] == "${local.function_secret_readers}"
+    # The defaults name only functions and topics the description has
+    publishes = tf["variable"]["function_publishes"]["default"]
+    secrets = tf["variable"]["function_secrets"]["default"]
+    assert set(publishes) <= functions
+    assert set(secrets) <= functions
+    for published in publishes.values():
+        assert set(published) <= topics
+    # ingest publishes comments; only the API reads the JWT key
+    assert any("dead-letter" not in t for t in publishes["classify-api"])
+    assert secrets["classify-api"] == ["jwt-secret", "db-password"]
+    assert "jwt-secret" not in secrets["classify-consumer"]
+
+
+def test_cloud_run_reads_secrets_and_scaling_from_variables(tf):
+    service = _resource(tf, "google_cloud_run_v2_service", "function")
+    template = service["template"][0]
+    scaling = template["scaling"][0]
+    assert "local.scaling[each.key].min_instances" in scaling["min_instance_count"]
+    assert "local.scaling[each.key].max_instances" in scaling["max_instance_count"]
+    assert "local.scaling[each.key].concurrency" in template["max_instance_request_concurrency"]
+    container = template["containers"][0]
+    assert container["image"] == "${local.images[each.key]}"
+    secret_env = _dynamic(container, "env")
+    # Two dynamic env blocks: plain values, then secret references; find the secret one
+    env_blocks = [
+        spec
+        for block in container["dynamic"]
+        for key, spec in block.items()
+        if _unquote(key) == "env"
+    ]
+    assert len(env_blocks) == 2, secret_env
+    secret_block = next(b for b in env_blocks if "function_secrets" in b["for_each"])
+    ref = secret_block["content"][0]["value_source"][0]["secret_key_ref"][0]
+    assert "google_secret_manager_secret.app" in ref["secret"]
+    assert ref["version"] == "latest"
+    assert tf["locals"]["secret_env"] == {"jwt-secret": "JWT_SECRET", "db-password": "DB_PASSWORD"}
+    assert "vpc_access" in template
+    # Private database: no public address
+    instance = _resource(tf, "google_sql_database_instance", "main")
+    ip = instance["settings"][0]["ip_configuration"][0]
+    assert ip["ipv4_enabled"] is False
+    assert "google_compute_network.main" in ip["private_network"]
+    assert "google_sql_database" in {rtype for rtype, _ in tf["resource"]}
+    assert "google_sql_user" in {rtype for rtype, _ in tf["resource"]}
+
+
+def test_every_variable_has_a_description_and_outputs_expose_urls(tf):
+    for name, body in tf["variable"].items():
+        assert body.get("description"), f"variable {name} has no description"
+    for name, body in tf["output"].items():
+        assert body.get("description"), f"output {name} has no description"
+    assert "google_api_gateway_gateway.api.default_hostname" in tf["output"]["gateway_url"]["value"]
+    assert "google_cloud_run_v2_service.function" in _text(tf["output"]["service_urls"]["value"])
+    for name in ("default_scaling", "function_scaling", "image_registry", "image_tag"):
+        assert name in tf["variable"]
+
+
+def test_gateway_uses_the_template_and_google_beta(tf):
+    config = _resource(tf, "google_api_gateway_api_config", "api")
+    for rtype in (
+        "google_api_gateway_api",
+        "google_api_gateway_api_config",
+        "google_api_gateway_gateway",
+    ):
+        body = next(b for (t, _), b in tf["resource"].items() if t == rtype)
+        assert "google-beta" in body["provider"]
+    assert "local.openapi_document" in _text(config["openapi_documents"])
+    assert "openapi.yaml.tftpl" in tf["locals"]["openapi_document"]
+    assert "google_service_account.gateway.email" in _text(config["gateway_config"])
+
+
+# --- the OpenAPI document -----------------------------------------------------------------------
+
+_INTERPOLATION = re.compile(r"\$\{([^}]*)\}")
+_BACKEND_REF = re.compile(r'^backends\["([^"]+)"\]$')
+
+
+def render_openapi(template: str, variables: dict[str, Any]) -> str:
+    """Terraform's templatefile for the subset the template uses: `${name}` and
+    `${backends["/route"]}`. Anything else fails, so this stand-in cannot drift silently."""
+    assert "%{" not in template, "template directives need a real templatefile renderer"
+
+    def substitute(match: re.Match[str]) -> str:
+        expression = match.group(1).strip()
+        backend = _BACKEND_REF.match(expression)
+        if backend:
+            route = backend.group(1)
+            if route not in variables["backends"]:
+                raise KeyError(f"template uses route {route!r} that no public function serves")
+            return str(variables["backends"][route])
+        if re.fullmatch(r"[a-z_]+", expression):
+            return str(variables[expression])
+        raise AssertionError(f"unsupported template expression ${{{expression}}}")
+
+    return _INTERPOLATION.sub(substitute, template.replace("$${", "\0")).replace("\0", "${")
+
+
+def _backends(stack: dict[str, Any]) -> dict[str, str]:
+    return {
+        route: f"https://{function['name']}-abc123-uc.a.run.app"
+        for function in stack["functions"]
+        if function.get("public")
+        for route in function["routes"]
+    }
+
+
+@pytest.fixture(scope="module")
+def openapi(stack) -> dict[str, Any]:
+    rendered = render_openapi(
+        OPENAPI_TEMPLATE.read_text(encoding="utf-8"),
+        {
+            "title": "alumusic feedback API",
+            "backends": _backends(stack),
+            "deadline": "60.0",
+            "export_deadline": "300.0",
+        },
+    )
+    document = yaml.safe_load(rendered)
+    assert isinstance(document, dict)
+    return document
+
+
+def test_openapi_document_is_valid_swagger_2(openapi):
+    validate(openapi, cls=OpenAPIV2SpecValidator)
+    assert openapi["swagger"] == "2.0"
+
+
+def test_openapi_documents_every_classify_endpoint(openapi):
+    operations = {
+        (method, path)
+        for path, item in openapi["paths"].items()
+        for method in item
+        if method in ("get", "post", "put", "patch", "delete")
+    }
+    assert operations >= CLASSIFY_ENDPOINTS, CLASSIFY_ENDPOINTS - operations
+
+
+def test_openapi_routes_each_path_to_the_function_owning_its_prefix(openapi, stack):
+    backends = _backends(stack)
+    public_routes = sorted(backends, key=len, reverse=True)
+    covered: set[str] = set()
+    for path, item in openapi["paths"].items():
+        owner = next(r for r in public_routes if path == r or path.startswith(r + "/"))
+        covered.add(owner)
+        for method, operation in item.items():
+            backend = operation["x-google-backend"]
+            assert backend["address"] == backends[owner], (method, path)
+            assert backend["jwt_audience"] == backends[owner]
+            assert backend["path_translation"] == "APPEND_PATH_TO_ADDRESS"
+            assert float(backend["deadline"]) > 0
+    # Every route a public function declares in stack.json is reachable through the gateway
+    assert covered == set(backends)
+
+
+def test_openapi_documents_the_error_model(openapi):
+    error = openapi["definitions"]["Error"]
+    assert error["required"] == ["error"]
+    inner = error["properties"]["error"]
+    assert set(inner["required"]) == {"code", "message"}
+    assert set(inner["properties"]["code"]["enum"]) == ERROR_CODES
+    for path, item in openapi["paths"].items():
+        for method, operation in item.items():
+            statuses = set(operation["responses"])
+            assert "400" in statuses, (method, path)
+            assert any(s.startswith("2") for s in statuses), (method, path)
+            if path not in ("/api/auth/login", "/api/auth/refresh"):
+                assert "401" in statuses, (method, path)
+
+
+def test_template_renderer_refuses_unknown_routes_and_expressions():
+    # Given a template that names a route no function serves, or an expression it cannot render
+    # Then rendering fails instead of producing a document with a hole in it
+    with pytest.raises(KeyError):
+        render_openapi('address: ${backends["/api/nowhere"]}', {"backends": {}})
+    with pytest.raises(AssertionError):
+        render_openapi("x: ${upper(title)}", {"title": "t"})
+    assert render_openapi("a: $${literal} ${title}", {"title": "t"}) == "a: ${literal} t"
+
+
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
+def test_terraform_fmt_check():
+    result = subprocess.run(
+        ["terraform", "fmt", "-check", "-diff", "-recursive", str(TERRAFORM_DIR)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
