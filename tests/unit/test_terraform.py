@@ -21,6 +21,8 @@ import yaml
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation import OpenAPIV2SpecValidator
 
+from shared import errors
+
 ROOT = Path(__file__).resolve().parents[2]
 TERRAFORM_DIR = ROOT / "infra" / "terraform"
 STACK_FILE = ROOT / "infra" / "stack.json"
@@ -34,18 +36,23 @@ CLASSIFY_ENDPOINTS = {
     ("post", "/api/comentarios/ingest"),
     ("get", "/api/comentarios"),
     ("get", "/api/comentarios/export"),
+    ("get", "/api/comentarios/{id}"),
     ("patch", "/api/comentarios/{id}"),
 }
-ERROR_CODES = {
-    "invalid_input",
-    "unauthorized",
-    "forbidden",
-    "not_found",
-    "conflict",
-    "payload_too_large",
-    "rate_limited",
-    "unavailable",
-}
+# Codes the HTTP layer adds beside the domain errors (routing, media type, crashes).
+HTTP_ONLY_ERROR_CODES = {"method_not_allowed", "unsupported_media_type", "internal_error"}
+
+
+def _domain_error_codes() -> dict[str, int]:
+    """code -> status of every DomainError an HTTP request can end with."""
+    found: dict[str, int] = {}
+    pending = list(errors.DomainError.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls is not errors.PoisonMessage:  # a Pub/Sub outcome, never an HTTP answer
+            found[cls.code] = cls.status
+    return found
 
 
 def _unquote(name: str) -> str:
@@ -365,14 +372,29 @@ def test_openapi_documents_the_error_model(openapi):
     assert error["required"] == ["error"]
     inner = error["properties"]["error"]
     assert set(inner["required"]) == {"code", "message"}
-    assert set(inner["properties"]["code"]["enum"]) == ERROR_CODES
+    # Every code the service can answer with is documented, and nothing else
+    domain = _domain_error_codes()
+    assert set(inner["properties"]["code"]["enum"]) == set(domain) | HTTP_ONLY_ERROR_CODES
+    # Each shared error response names its code, and is used under that code's status
+    shared_responses = openapi["responses"]
     for path, item in openapi["paths"].items():
         for method, operation in item.items():
             statuses = set(operation["responses"])
             assert "400" in statuses, (method, path)
+            assert "503" in statuses, (method, path)
             assert any(s.startswith("2") for s in statuses), (method, path)
             if path not in ("/api/auth/login", "/api/auth/refresh"):
                 assert "401" in statuses, (method, path)
+            for status, response in operation["responses"].items():
+                ref = response.get("$ref")
+                if not ref:
+                    continue
+                described = shared_responses[ref.rsplit("/", 1)[1]]
+                code = described["description"].split("`")[1]
+                expected = domain.get(
+                    code, {"unsupported_media_type": 415, "internal_error": 500}.get(code)
+                )
+                assert str(expected) == status, (method, path, status, code)
 
 
 def test_template_renderer_refuses_unknown_routes_and_expressions():
