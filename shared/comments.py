@@ -419,6 +419,9 @@ def decode_cursor(token: str, *, secret: bytes, ordem: Ordem, fingerprint: str) 
         signature = _b64decode(encoded_signature)
     except (binascii.Error, ValueError):
         raise invalid from None
+    # Only the canonical spelling: base64 leaves spare bits that would let two tokens decode alike.
+    if _b64encode(payload) != encoded_payload or _b64encode(signature) != encoded_signature:
+        raise invalid
     if not hmac.compare_digest(signature, _signature(payload, secret)):
         raise invalid
     try:

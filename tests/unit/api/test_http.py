@@ -1,0 +1,138 @@
+"""Request helpers shared by every HTTP function, on hand-built WSGI requests (no server)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from sqlalchemy.exc import OperationalError
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request, Response
+
+from shared.errors import InvalidInput, PayloadTooLarge, RateLimited, TransientFailure
+from shared.http import (
+    SECURITY_HEADERS,
+    UnsupportedMediaType,
+    client_ip,
+    read_body,
+    request_id_of,
+    require_media_type,
+    serve,
+)
+
+
+def request(data: bytes = b"", headers: dict[str, str] | None = None, **kwargs) -> Request:
+    return Request(
+        EnvironBuilder(method="POST", data=data, headers=headers, **kwargs).get_environ()
+    )
+
+
+def test_body_within_the_limit_is_read_whole():
+    assert read_body(request(b"x" * 1000), 1000) == b"x" * 1000
+
+
+def test_announced_oversize_body_is_refused_before_reading():
+    # Given a Content-Length over the limit and a stream that must not be touched
+    environ = EnvironBuilder(method="POST", data=b"x" * 10).get_environ()
+    environ["CONTENT_LENGTH"] = "2000"
+
+    class Untouchable(io.BytesIO):
+        def read(self, *args):  # pragma: no cover - reaching it fails the test
+            raise AssertionError("body read despite Content-Length over the limit")
+
+    environ["wsgi.input"] = Untouchable()
+    # Then 413 without reading
+    with pytest.raises(PayloadTooLarge, match="larger than 1000 bytes"):
+        read_body(Request(environ), 1000)
+
+
+def test_unannounced_oversize_body_is_refused_while_reading():
+    # Given a chunked body (no Content-Length) larger than the limit
+    environ = EnvironBuilder(method="POST").get_environ()
+    environ.pop("CONTENT_LENGTH", None)
+    environ["HTTP_TRANSFER_ENCODING"] = "chunked"
+    environ["wsgi.input_terminated"] = True
+    stream = io.BytesIO(b"y" * 5000)
+    environ["wsgi.input"] = stream
+    with pytest.raises(PayloadTooLarge):
+        read_body(Request(environ), 1000)
+    # Then no more than limit + one chunk was pulled from the socket
+    assert stream.tell() <= 1001
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/json", "application/json; charset=utf-8", "Application/JSON"]
+)
+def test_json_media_types_are_accepted(content_type):
+    assert require_media_type(request(content_type=content_type), ["application/json"]) == (
+        "application/json"
+    )
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [None, "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin-1"],
+)
+def test_other_media_types_are_refused(content_type):
+    with pytest.raises(UnsupportedMediaType) as caught:
+        require_media_type(request(content_type=content_type), ["application/json"])
+    assert caught.value.status == 415
+
+
+def test_request_id_is_the_callers_when_sane():
+    assert request_id_of(request(headers={"X-Request-Id": "abc-123-def"})) == "abc-123-def"
+    generated = request_id_of(request(headers={"X-Request-Id": "<script>"}))
+    assert len(generated) == 32
+    assert generated.isalnum()
+
+
+def test_client_ip_is_the_last_forwarded_hop():
+    forwarded = request(headers={"X-Forwarded-For": "6.6.6.6, 10.0.0.1"})
+    assert client_ip(forwarded) == "10.0.0.1"
+    assert client_ip(request(environ_base={"REMOTE_ADDR": "192.0.2.7"})) == "192.0.2.7"
+
+
+def test_domain_error_becomes_its_json_and_status_with_security_headers():
+    def handler(_: Request) -> Response:
+        raise InvalidInput("texto is empty", details={"index": 3})
+
+    response = serve(request(headers={"X-Request-Id": "req-00000001"}), handler, function="t")
+    assert response.status_code == 400
+    assert json.loads(response.get_data()) == {
+        "error": {"code": "invalid_input", "message": "texto is empty", "details": {"index": 3}}
+    }
+    assert response.headers["X-Request-Id"] == "req-00000001"
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers[name] == value
+
+
+def test_rate_limit_and_unavailable_carry_retry_after():
+    def limited(_: Request) -> Response:
+        raise RateLimited("slow down", retry_after=42)
+
+    def unavailable(_: Request) -> Response:
+        raise TransientFailure("pubsub is down")
+
+    assert serve(request(), limited, function="t").headers["Retry-After"] == "42"
+    response = serve(request(), unavailable, function="t")
+    assert (response.status_code, response.headers["Retry-After"]) == (503, "5")
+
+
+def test_unexpected_error_is_a_500_without_internals():
+    def broken(_: Request) -> Response:
+        raise KeyError("secret internal detail")
+
+    response = serve(request(), broken, function="t")
+    assert response.status_code == 500
+    assert b"secret internal detail" not in response.get_data()
+    assert json.loads(response.get_data())["error"]["code"] == "internal_error"
+
+
+def test_lost_database_connection_is_a_503():
+    def db_down(_: Request) -> Response:
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("refused"))
+
+    response = serve(request(), db_down, function="t")
+    assert response.status_code == 503
+    assert json.loads(response.get_data())["error"]["code"] == "unavailable"
