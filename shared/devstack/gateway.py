@@ -10,14 +10,17 @@ subscriptions in place), the S3 emulator (buckets in place) and every function a
 
 from __future__ import annotations
 
+import argparse
 import concurrent.futures
 import json
 import logging
+import sys
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import urllib3
@@ -431,3 +434,56 @@ def serve(
             return app
 
     _Application().run()
+
+
+def run_gateway(
+    *,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    server: str = "gunicorn",
+    threads: int = 16,
+    stack_file: Path | None = None,
+) -> None:
+    """Build the gateway from the settings and infra/stack.json and serve it (foreground)."""
+    from shared.config import get_settings
+    from shared.devstack.stack import load_stack
+    from shared.logs import configure_logging
+
+    settings = get_settings()
+    configure_logging("gateway", settings.log_level)
+    spec = load_stack(stack_file, project_id=settings.pubsub_project_id)
+    app = Gateway(
+        spec, HealthChecks.from_settings(spec, settings), max_body_bytes=settings.max_body_bytes
+    )
+    port = port or settings.gateway_port
+    log.warning("gateway listening", extra={"url": f"http://{host}:{port}", "server": server})
+    serve(app, host=host, port=port, server=server, threads=threads)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=None, help="default GATEWAY_PORT (8080)")
+    parser.add_argument("--server", choices=("gunicorn", "werkzeug"), default="gunicorn")
+    parser.add_argument("--threads", type=int, default=16, help="request threads")
+    parser.add_argument(
+        "--stack", type=Path, default=None, help="stack description (infra/stack.json)"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m shared.devstack.gateway`: what `alumusic dev gateway` runs."""
+    parser = argparse.ArgumentParser(prog="alumusic dev gateway", description=__doc__)
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    run_gateway(
+        host=args.host,
+        port=args.port,
+        server=args.server,
+        threads=args.threads,
+        stack_file=args.stack,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -75,15 +75,10 @@ class ManagedProcess:
 Echo = Callable[[str], None]
 
 
-def _console_echo(line: str) -> None:
-    sys.stdout.write(line)
-    sys.stdout.flush()
-
-
 class Supervisor:
     """Starts named processes, notices when one dies, stops them all (process groups)."""
 
-    def __init__(self, log_dir: Path, *, echo: Echo | None = _console_echo) -> None:
+    def __init__(self, log_dir: Path, *, echo: Echo | None = None) -> None:
         self.log_dir = log_dir
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.echo = echo
