@@ -315,7 +315,8 @@ class Gateway:
             headers["Content-Type"] = environ["CONTENT_TYPE"]
         client = environ.get("REMOTE_ADDR", "")
         forwarded = headers.get("X-Forwarded-For")
-        headers["X-Forwarded-For"] = f"{forwarded}, {client}" if forwarded else client
+        if client:
+            headers["X-Forwarded-For"] = f"{forwarded}, {client}" if forwarded else client
         headers["X-Forwarded-Host"] = environ.get("HTTP_HOST", "")
         headers["X-Forwarded-Proto"] = environ.get("wsgi.url_scheme", "http")
         headers.setdefault("X-Request-Id", uuid.uuid4().hex)

@@ -129,7 +129,7 @@ class Supervisor:
             log_file.close()
         with self._lock:
             self.processes.append(process)
-        log.info("started", extra={"process": name, "pid": popen.pid})
+        log.info("started", extra={"child": name, "pid": popen.pid})
         return process
 
     def _pump_output(self, name: str, stream: IO[bytes], log_file: IO[bytes]) -> None:
@@ -166,7 +166,7 @@ class Supervisor:
         for process in processes:
             if process.exit_code() is None or group_alive(process.pgid):
                 log.warning(
-                    "process group outlived SIGTERM, killing", extra={"process": process.name}
+                    "process group outlived SIGTERM, killing", extra={"child": process.name}
                 )
                 process.signal_group(signal.SIGKILL)
         kill_deadline = time.monotonic() + 5.0

@@ -1,0 +1,215 @@
+"""The gateway: routing by prefix, pass-through, streaming, JSON errors, health.
+
+Upstream functions are tiny WSGI apps served on loopback threads; no service is involved.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+from werkzeug.test import Client
+from werkzeug.wrappers import Request, Response
+
+from shared.devstack.gateway import Gateway, HealthChecks
+from shared.devstack.services import free_port
+from shared.devstack.stack import parse_stack
+
+
+def _upstream(name: str) -> Any:
+    @Request.application
+    def app(request: Request) -> Response:
+        if request.path.endswith("/stream"):
+
+            def chunks() -> Iterator[bytes]:
+                for i in range(3):
+                    yield f"row-{i}\n".encode()
+
+            return Response(chunks(), mimetype="text/csv")
+        payload = {
+            "upstream": name,
+            "path": request.full_path,
+            "method": request.method,
+            "authorization": request.headers.get("Authorization"),
+            "forwarded_for": request.headers.get("X-Forwarded-For"),
+            "body": request.get_data(as_text=True),
+        }
+        return Response(
+            json.dumps(payload),
+            status=201 if request.method == "POST" else 200,
+            mimetype="application/json",
+            headers={"X-Total-Count": "42"},
+        )
+
+    return app
+
+
+@pytest.fixture(scope="module")
+def upstreams() -> Iterator[dict[str, int]]:
+    ports: dict[str, int] = {}
+    servers = []
+    for name in ("api", "charts"):
+        port = free_port()
+        server = make_server("127.0.0.1", port, _upstream(name), threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        ports[name] = port
+    yield ports
+    for server in servers:
+        server.shutdown()
+
+
+def _spec(ports: dict[str, int]) -> Any:
+    return parse_stack(
+        {
+            "functions": [
+                {
+                    "name": "api",
+                    "source": "-",
+                    "target": "-",
+                    "port": ports["api"],
+                    "routes": ["/api/comentarios", "/api/auth"],
+                },
+                {
+                    "name": "charts",
+                    "source": "-",
+                    "target": "-",
+                    "port": ports["charts"],
+                    "routes": ["/api/relatorio", "/api/comentarios/export"],
+                },
+                {
+                    "name": "down",
+                    "source": "-",
+                    "target": "-",
+                    "port": ports.get("down", free_port()),
+                    "routes": ["/api/insights"],
+                },
+            ]
+        }
+    )
+
+
+@pytest.fixture
+def client(upstreams: dict[str, int]) -> Client:
+    return Client(Gateway(_spec(upstreams), max_body_bytes=1000))
+
+
+def test_requests_go_to_the_function_with_the_longest_matching_prefix(client: Client) -> None:
+    assert client.get("/api/comentarios?limit=5").json["upstream"] == "api"  # type: ignore[index]
+    assert client.get("/api/comentarios/abc").json["upstream"] == "api"  # type: ignore[index]
+    assert client.get("/api/relatorio/semana").json["upstream"] == "charts"  # type: ignore[index]
+    # the more specific prefix of another function wins
+    assert client.get("/api/comentarios/export/x").json["upstream"] == "charts"  # type: ignore[index]
+
+
+def test_method_path_query_body_and_headers_pass_through(client: Client) -> None:
+    # When a POST with a token and a body goes through
+    response = client.post(
+        "/api/comentarios?a=1&b=%C3%A9",
+        data=b'{"id": "1"}',
+        headers={"Authorization": "Bearer t0k", "Content-Type": "application/json"},
+        environ_overrides={"REMOTE_ADDR": "10.0.0.5"},
+    )
+
+    # Then the function sees them unchanged, and its status and headers come back
+    assert response.status_code == 201
+    assert response.headers["X-Total-Count"] == "42"
+    seen = response.json
+    assert seen is not None
+    assert seen["method"] == "POST"
+    assert seen["path"] == "/api/comentarios?a=1&b=%C3%A9"
+    assert seen["authorization"] == "Bearer t0k"
+    assert seen["body"] == '{"id": "1"}'
+    assert seen["forwarded_for"] == "10.0.0.5"
+
+
+def test_responses_are_streamed_through(client: Client) -> None:
+    response = client.get("/api/comentarios/stream", buffered=False)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/csv")
+    assert b"".join(response.iter_encoded()) == b"row-0\nrow-1\nrow-2\n"
+
+
+def test_unknown_paths_are_a_json_404(client: Client) -> None:
+    response = client.get("/api/comentariosX")
+    assert response.status_code == 404
+    assert response.json == {
+        "error": {"code": "not_found", "message": "no service handles /api/comentariosX"}
+    }
+
+
+def test_a_function_that_is_down_is_a_json_502(client: Client) -> None:
+    response = client.get("/api/insights/perguntar")
+    assert response.status_code == 502
+    error = response.json["error"]  # type: ignore[index]
+    assert error["code"] == "bad_gateway"
+    assert "down" in error["message"]
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(client: Client) -> None:
+    response = client.post("/api/comentarios", data=b"x" * 1001)
+    assert response.status_code == 413
+    assert response.json["error"]["code"] == "payload_too_large"  # type: ignore[index]
+
+
+class _Checks(HealthChecks):
+    def __init__(self, spec: Any, failing: set[str]) -> None:
+        super().__init__(spec, database_url=None, pubsub_emulator_host=None, s3_endpoint_url=None)
+        self.failing = failing
+
+    def check_postgres(self) -> str:
+        return self._maybe("postgres")
+
+    def check_pubsub(self) -> str:
+        return self._maybe("pubsub")
+
+    def check_s3(self) -> str:
+        return self._maybe("s3")
+
+    def _maybe(self, name: str) -> str:
+        if name in self.failing:
+            raise RuntimeError(f"{name} refused")
+        return "fine"
+
+
+def test_healthz_is_200_only_when_every_part_is_ready(upstreams: dict[str, int]) -> None:
+    # Given every emulator answering and both upstream functions up (the third one is not)
+    spec = _spec(upstreams)
+    healthy_spec = parse_stack(
+        {"functions": [f for f in json.loads(json.dumps(_raw(spec))) if f["name"] != "down"]}
+    )
+
+    # When the gateway is asked, with and without the missing function
+    ok = Client(Gateway(healthy_spec, _Checks(healthy_spec, set()))).get("/healthz")
+    partial = Client(Gateway(spec, _Checks(spec, {"s3"}))).get("/healthz")
+
+    # Then it is 200 only when all parts answer, with a detail per part either way
+    assert ok.status_code == 200
+    assert ok.json["status"] == "ok"  # type: ignore[index]
+    assert set(ok.json["checks"]) == {"postgres", "pubsub", "s3", "function:api", "function:charts"}  # type: ignore[index]
+    assert partial.status_code == 503
+    checks = partial.json["checks"]  # type: ignore[index]
+    assert checks["s3"] == {
+        "ok": False,
+        "detail": "RuntimeError: s3 refused",
+        "ms": checks["s3"]["ms"],
+    }
+    assert checks["function:down"]["ok"] is False
+    assert checks["function:api"]["ok"] is True
+
+
+def _raw(spec: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": f.name,
+            "source": f.source,
+            "target": f.target,
+            "port": f.port,
+            "routes": list(f.routes),
+        }
+        for f in spec.functions
+    ]
