@@ -55,12 +55,14 @@ locals {
     for name, topics in local.publishes : { for t in topics : "${name}/${t}" => { function = name, topic = t } }
   ]...)
 
+  # Secret Manager secret -> the environment variable Cloud Run fills from its latest version.
   secret_env = {
-    "jwt-secret"  = "JWT_SECRET"
-    "db-password" = "DB_PASSWORD"
+    "jwt-secret"     = "JWT_SECRET"
+    "database-url"   = "DATABASE_URL"
+    "admin-password" = "ADMIN_PASSWORD"
   }
   function_secrets = {
-    for name, f in local.functions : name => toset(lookup(var.function_secrets, name, ["db-password"]))
+    for name, f in local.functions : name => toset(lookup(var.function_secrets, name, ["jwt-secret", "database-url"]))
   }
   function_secret_readers = merge([
     for name, secrets in local.function_secrets : { for s in secrets : "${name}/${s}" => { function = name, secret = s } }
@@ -76,8 +78,6 @@ locals {
     PUBSUB_PROJECT_ID          = var.project_id
     COMMENTS_TOPIC             = local.comments_topic
     COMMENTS_DEAD_LETTER_TOPIC = local.comments_dead_letter_topic
-    # pg8000 over the VPC to Cloud SQL's private address; the password comes from DB_PASSWORD.
-    DATABASE_URL = "postgresql+pg8000://${google_sql_user.app.name}@${google_sql_database_instance.main.private_ip_address}:5432/${google_sql_database.app.name}"
   }
 
   function_env = {

@@ -50,6 +50,7 @@ output "service_accounts" {
     {
       pubsub-push = google_service_account.pubsub_invoker.email
       gateway     = google_service_account.gateway.email
+      bootstrap   = google_service_account.bootstrap.email
     },
   )
 }
@@ -57,4 +58,9 @@ output "service_accounts" {
 output "buckets" {
   description = "Cloud Storage bucket of each bucket named in infra/stack.json."
   value       = { for name, bucket in google_storage_bucket.stack : name => bucket.name }
+}
+
+output "bootstrap_job" {
+  description = "Cloud Run job that applies migrations and creates the first admin: gcloud run jobs execute <name> --region <region> --wait."
+  value       = google_cloud_run_v2_job.bootstrap.name
 }

@@ -1,15 +1,25 @@
 # Generated once and kept in Secret Manager; Cloud Run reads the latest version into the
-# environment at instance start. Rotating: add a new version (and for the database, change the
-# user's password), then deploy a new revision.
+# environment when an instance starts. The database password lives inside DATABASE_URL (the one
+# setting the library reads to connect); the generated password is letters and digits only, so
+# it needs no escaping there. Rotating: `terraform apply -replace=random_password.<name>`, which
+# writes a new version (and for the database changes the user's password), then deploy a new
+# revision so instances read it.
 resource "random_password" "jwt" {
   length  = 64
   special = false
 }
 
+resource "random_password" "admin" {
+  length  = 24
+  special = false
+}
+
 locals {
   secret_values = {
-    "jwt-secret"  = random_password.jwt.result
-    "db-password" = random_password.db.result
+    "jwt-secret" = random_password.jwt.result
+    # pg8000 over the VPC to Cloud SQL's private address.
+    "database-url"   = "postgresql+pg8000://${google_sql_user.app.name}:${random_password.db.result}@${google_sql_database_instance.main.private_ip_address}:5432/${google_sql_database.app.name}"
+    "admin-password" = random_password.admin.result
   }
 }
 

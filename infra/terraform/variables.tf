@@ -124,18 +124,18 @@ variable "function_publishes" {
 }
 
 variable "function_secrets" {
-  description = "Secrets each function reads, keyed by function name; values among \"jwt-secret\" and \"db-password\". A function not listed here reads only db-password."
+  description = "Secrets each function reads as environment variables, keyed by function name; values among \"jwt-secret\" (JWT_SECRET) and \"database-url\" (DATABASE_URL). A function not listed here reads both: settings refuse a placeholder JWT key at cold start outside development, in every function."
   type        = map(list(string))
   default = {
-    "classify-api"      = ["jwt-secret", "db-password"]
-    "classify-consumer" = ["db-password"]
+    "classify-api"      = ["jwt-secret", "database-url"]
+    "classify-consumer" = ["jwt-secret", "database-url"]
   }
 
   validation {
     condition = alltrue([
-      for secrets in values(var.function_secrets) : alltrue([for s in secrets : contains(["jwt-secret", "db-password"], s)])
+      for secrets in values(var.function_secrets) : alltrue([for s in secrets : contains(["jwt-secret", "database-url"], s)])
     ])
-    error_message = "function_secrets values may only name \"jwt-secret\" and \"db-password\"."
+    error_message = "function_secrets values may only name \"jwt-secret\" and \"database-url\" (the admin password is for the bootstrap job only)."
   }
 }
 
@@ -208,4 +208,16 @@ variable "labels" {
   description = "Labels added to every resource that takes them."
   type        = map(string)
   default     = {}
+}
+
+variable "bootstrap_image_function" {
+  description = "Function (name in infra/stack.json) whose image the bootstrap job runs; any function image carries the command line and the migrations."
+  type        = string
+  default     = "classify-api"
+}
+
+variable "admin_username" {
+  description = "Username of the first admin the bootstrap job creates (its password is generated into Secret Manager)."
+  type        = string
+  default     = "admin"
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -22,6 +23,7 @@ from openapi_spec_validator import validate
 from openapi_spec_validator.validation import OpenAPIV2SpecValidator
 
 from shared import errors
+from shared.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 TERRAFORM_DIR = ROOT / "infra" / "terraform"
@@ -220,10 +222,11 @@ def test_function_identities_are_least_privilege(tf, stack):
     assert set(secrets) <= functions
     for published in publishes.values():
         assert set(published) <= topics
-    # ingest publishes comments; only the API reads the JWT key
+    # ingest publishes comments; the consumer only dead-letters; nobody but the job is admin
     assert any("dead-letter" not in t for t in publishes["classify-api"])
-    assert secrets["classify-api"] == ["jwt-secret", "db-password"]
-    assert "jwt-secret" not in secrets["classify-consumer"]
+    assert all("dead-letter" in t for t in publishes["classify-consumer"])
+    assert all("admin-password" not in names for names in secrets.values())
+    assert "admin-password" not in tf["variable"]["function_secrets"]["validation"][0]["condition"]
 
 
 def test_cloud_run_reads_secrets_and_scaling_from_variables(tf):
@@ -248,7 +251,15 @@ def test_cloud_run_reads_secrets_and_scaling_from_variables(tf):
     ref = secret_block["content"][0]["value_source"][0]["secret_key_ref"][0]
     assert "google_secret_manager_secret.app" in ref["secret"]
     assert ref["version"] == "latest"
-    assert tf["locals"]["secret_env"] == {"jwt-secret": "JWT_SECRET", "db-password": "DB_PASSWORD"}
+    assert tf["locals"]["secret_env"] == {
+        "jwt-secret": "JWT_SECRET",
+        "database-url": "DATABASE_URL",
+        "admin-password": "ADMIN_PASSWORD",
+    }
+    # Secrets never travel as plain environment values
+    plain_env = _text(tf["locals"]["common_env"]) + _text(tf["locals"]["function_env"])
+    for name in ("JWT_SECRET", "DATABASE_URL", "ADMIN_PASSWORD"):
+        assert name not in plain_env
     assert "vpc_access" in template
     # Private database: no public address
     instance = _resource(tf, "google_sql_database_instance", "main")
@@ -257,6 +268,27 @@ def test_cloud_run_reads_secrets_and_scaling_from_variables(tf):
     assert "google_compute_network.main" in ip["private_network"]
     assert "google_sql_database" in {rtype for rtype, _ in tf["resource"]}
     assert "google_sql_user" in {rtype for rtype, _ in tf["resource"]}
+
+
+def test_bootstrap_job_runs_real_cli_commands(tf):
+    # Given the production bootstrap job's shell command
+    job = _resource(tf, "google_cloud_run_v2_job", "bootstrap")
+    container = job["template"][0]["template"][0]["containers"][0]
+    assert container["command"] == ["sh", "-c"]
+    script = container["args"][0].replace("${var.admin_username}", "admin").replace('\\"', '"')
+    steps = [shlex.split(part) for part in re.split(r"&&|\|", script)]
+    commands = [words[1:] for words in steps if words and words[0] == "alumusic"]
+    assert [argv[:2] for argv in commands] == [["db", "upgrade"], ["user", "create"]]
+    # Then the CLI accepts each as written
+    parser = build_parser()
+    for argv in commands:
+        assert callable(parser.parse_args(argv).handler), argv
+    # And it reaches the private database with its own identity
+    assert "vpc_access" in job["template"][0]["template"][0]
+    assert (
+        "google_service_account.bootstrap.email"
+        in job["template"][0]["template"][0]["service_account"]
+    )
 
 
 def test_every_variable_has_a_description_and_outputs_expose_urls(tf):
