@@ -1,0 +1,158 @@
+"""`alumusic dev up` in a subprocess, on free ports, with a database of its own.
+
+The stack is exactly what `make dev` runs; only ports, the state directory and the database
+differ, so it runs beside a developer's stack.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import requests
+
+from shared.devstack.postgres import PostgresServer
+from shared.devstack.services import free_port
+from shared.devstack.stack import repo_root
+from shared.devstack.waiting import wait_until
+
+ADMIN_PASSWORD = "e2e stack password 7"
+STARTUP_TIMEOUT_SECONDS = 120.0
+
+
+@dataclass
+class RunningStack:
+    process: subprocess.Popen[bytes]
+    state_dir: Path
+    log_path: Path
+    database_url: str
+    ports: dict[str, int] = field(default_factory=dict)
+    admin_username: str = "admin"
+    admin_password: str = ADMIN_PASSWORD
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['GATEWAY_PORT']}"
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self, signum: int = signal.SIGINT, timeout: float = 60.0) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signum)
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+            raise
+
+
+def start_stack(state_dir: Path, database_url: str) -> RunningStack:
+    """Start `alumusic dev up` and wait until its gateway's /healthz is 200."""
+    ports = {
+        "GATEWAY_PORT": free_port(),
+        "CLASSIFY_API_PORT": free_port(),
+        "CLASSIFY_CONSUMER_PORT": free_port(),
+        "PUBSUB_PORT": free_port(),
+        "S3_PORT": free_port(),
+    }
+    env = {
+        **os.environ,
+        "GATEWAY_PORT": str(ports["GATEWAY_PORT"]),
+        "CLASSIFY_API_PORT": str(ports["CLASSIFY_API_PORT"]),
+        "CLASSIFY_CONSUMER_PORT": str(ports["CLASSIFY_CONSUMER_PORT"]),
+        "PUBSUB_EMULATOR_HOST": f"127.0.0.1:{ports['PUBSUB_PORT']}",
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{ports['S3_PORT']}",
+        "DATABASE_URL": database_url,
+        "ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "PYTHONUNBUFFERED": "1",
+    }
+    for inherited in ("JWT_SECRET", "ADMIN_USERNAME", "ENVIRONMENT"):
+        env.pop(inherited, None)
+    log_path = state_dir / "dev-up.log"
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "shared.cli",
+                "dev",
+                "up",
+                "--state-dir",
+                str(state_dir),
+                "--quiet",
+            ],
+            cwd=repo_root(),
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    stack = RunningStack(process, state_dir, log_path, database_url, ports)
+
+    def healthy() -> bool:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"alumusic dev up exited with {process.returncode}:\n{stack.output()}"
+            )
+        return requests.get(stack.gateway_url + "/healthz", timeout=5).status_code == 200
+
+    def healthy_or_exited() -> bool:
+        try:
+            return healthy()
+        except RuntimeError:
+            return True
+
+    if (
+        not wait_until(healthy_or_exited, timeout=STARTUP_TIMEOUT_SECONDS, interval=0.25)
+        or not healthy()
+    ):
+        stack.stop()
+        raise RuntimeError(f"the stack did not become healthy:\n{stack.output()[-5000:]}")
+    return stack
+
+
+@pytest.fixture(scope="session")
+def e2e_database(pg_server: PostgresServer) -> Iterator[str]:
+    """A database only the end-to-end stacks use; `dev up` creates and migrates it."""
+    name = f"alumusic_e2e_{secrets.token_hex(4)}"
+    try:
+        yield pg_server.url(name)
+    finally:
+        pg_server.drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory, e2e_database: str) -> Iterator[RunningStack]:
+    running = start_stack(tmp_path_factory.mktemp("stack"), e2e_database)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def api(stack: RunningStack) -> Callable[..., requests.Response]:
+    """Authenticated requests to the gateway as the stack's admin."""
+    session = requests.Session()
+    login = session.post(
+        stack.gateway_url + "/api/auth/login",
+        json={"username": stack.admin_username, "password": stack.admin_password},
+        timeout=30,
+    )
+    assert login.status_code == 200, login.text
+    session.headers["Authorization"] = f"Bearer {login.json()['access']}"
+
+    def call(method: str, path: str, **kwargs: object) -> requests.Response:
+        kwargs.setdefault("timeout", 120)
+        return session.request(method, stack.gateway_url + path, **kwargs)  # type: ignore[arg-type]
+
+    return call

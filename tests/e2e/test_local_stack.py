@@ -1,0 +1,173 @@
+"""The whole local stack through its gateway: health, login, classify, ingest, read back, Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import signal
+import socket
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import requests
+import sqlalchemy as sa
+
+from shared.classifier import CATEGORIES
+from shared.demo import demo_comments
+from shared.devstack.waiting import wait_until
+from tests.e2e.conftest import RunningStack, start_stack
+
+pytestmark = pytest.mark.e2e
+
+Api = Callable[..., requests.Response]
+
+
+def _stored(database_url: str, prefix: str) -> tuple[int, int]:
+    engine = sa.create_engine(database_url, poolclass=sa.NullPool)
+    try:
+        with engine.connect() as conn:
+            rows, distinct = conn.execute(
+                sa.text("SELECT count(*), count(DISTINCT id) FROM comments WHERE id LIKE :p"),
+                {"p": prefix + "-%"},
+            ).one()
+    finally:
+        engine.dispose()
+    return int(rows), int(distinct)
+
+
+def test_healthz_reports_every_part_ready(stack: RunningStack) -> None:
+    response = requests.get(stack.gateway_url + "/healthz", timeout=10)
+    assert response.status_code == 200
+    checks = response.json()["checks"]
+    assert set(checks) == {
+        "postgres",
+        "pubsub",
+        "s3",
+        "function:classify-api",
+        "function:classify-consumer",
+    }
+    assert all(check["ok"] for check in checks.values())
+
+
+def test_unknown_path_is_a_json_404(stack: RunningStack) -> None:
+    response = requests.get(stack.gateway_url + "/nothing/here", timeout=10)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_login_then_classify_one_comment(api: Api) -> None:
+    # When one comment is classified synchronously through the gateway
+    response = api(
+        "POST",
+        "/api/comentarios",
+        json={
+            "id": f"e2e-one-{secrets.token_hex(3)}",
+            "texto": "podiam lançar a versão ao vivo dessa",
+        },
+    )
+
+    # Then the answer carries the classification contract
+    assert response.status_code == 200, response.text
+    item = response.json()
+    assert item["categoria"] in CATEGORIES
+    assert 0.0 <= item["confianca"] <= 1.0
+    assert isinstance(item["tags_funcionalidades"], list)
+    assert item["model_name"]
+    assert item["model_version"]
+
+
+def test_ten_thousand_ingested_comments_are_each_stored_once_and_read_back(
+    stack: RunningStack, api: Api
+) -> None:
+    # Given 10,000 corpus comments under a fresh prefix
+    prefix = f"e2e-{secrets.token_hex(4)}"
+    comments = demo_comments(10_000, prefix=prefix)
+    body = "\n".join(json.dumps(c, ensure_ascii=False) for c in comments).encode()
+
+    # When they are ingested through the gateway as NDJSON, and the same request is retried
+    headers = {"Content-Type": "application/x-ndjson"}
+    first = api("POST", "/api/comentarios/ingest", data=body, headers=headers)
+    retry = api("POST", "/api/comentarios/ingest", data=body, headers=headers)
+
+    # Then both are accepted and every comment is stored exactly once
+    assert first.status_code == 202, first.text
+    assert first.json()["accepted"] == 10_000
+    assert retry.status_code == 202
+    assert wait_until(
+        lambda: _stored(stack.database_url, prefix)[1] >= 10_000, timeout=90, interval=0.5
+    )
+    assert _stored(stack.database_url, prefix) == (10_000, 10_000)
+
+    # ...and the list API pages through all of them
+    seen: dict[str, str] = {}
+    cursor: str | None = None
+    total = None
+    while True:
+        params = {"limit": "500", **({"cursor": cursor} if cursor else {})}
+        page = api("GET", "/api/comentarios", params=params)
+        assert page.status_code == 200, page.text
+        total = int(page.headers["X-Total-Count"])
+        payload = page.json()
+        seen.update({item["id"]: item["texto"] for item in payload["items"]})
+        cursor = payload["next_cursor"]
+        if not cursor:
+            break
+    assert total is not None
+    assert total >= 10_000
+    assert {c["id"]: c["texto"] for c in comments}.items() <= seen.items()
+
+
+def _descendants(root: int) -> set[int]:
+    children: dict[int, set[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, set()).add(int(entry.name))
+    found: set[int] = set()
+    pending = [root]
+    while pending:
+        for child in children.get(pending.pop(), set()):
+            if child not in found:
+                found.add(child)
+                pending.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def test_sigint_stops_every_process_and_frees_every_port(tmp_path: Path, e2e_database: str) -> None:
+    # Given a second stack, fully up
+    running = start_stack(tmp_path, e2e_database)
+    children = _descendants(running.process.pid)
+    assert len(children) >= 5, children  # emulators, functions and their workers, gateway
+
+    # When it receives SIGINT (Ctrl-C)
+    code = running.stop(signal.SIGINT)
+
+    # Then it exits cleanly, no process it started is left, and every port is free again
+    assert code == 0, running.output()[-3000:]
+    assert wait_until(lambda: not any(_alive(pid) for pid in children), timeout=10)
+    assert wait_until(lambda: all(_port_free(p) for p in running.ports.values()), timeout=10)
+    assert "stopped" in running.output()
