@@ -9,14 +9,10 @@ Each handler decodes the request, calls one library function and maps the outcom
 
 from __future__ import annotations
 
-import base64
-import binascii
 import codecs
-import json
 import logging
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
 
 import functions_framework
 from cloudevents.http import CloudEvent
@@ -217,24 +213,6 @@ def handle_http(request: Request) -> Response:
 # --- Pub/Sub consumer ---------------------------------------------------------------------------
 
 
-def _envelope(cloud_event: CloudEvent) -> tuple[bytes, dict[str, str], str]:
-    """(data, attributes, message id) of a pushed Pub/Sub message; PoisonMessage if malformed."""
-    payload: Any = cloud_event.data
-    message = payload.get("message") if isinstance(payload, dict) else None
-    if not isinstance(message, dict) or not isinstance(message.get("data"), str):
-        raise PoisonMessage("envelope has no message.data")
-    try:
-        data = base64.b64decode(message["data"], validate=True)
-    except (binascii.Error, ValueError):
-        raise PoisonMessage("message.data is not valid base64") from None
-    raw_attributes = message.get("attributes") or {}
-    if not isinstance(raw_attributes, dict):
-        raise PoisonMessage("message.attributes is not an object")
-    attributes = {str(key): str(value) for key, value in raw_attributes.items()}
-    message_id = str(message.get("messageId") or message.get("message_id") or cloud_event["id"])
-    return data, attributes, message_id
-
-
 @functions_framework.cloud_event
 def consume_comments(cloud_event: CloudEvent) -> None:
     """Classify and store one CommentsSubmitted message; poison goes to the dead-letter topic.
@@ -242,20 +220,21 @@ def consume_comments(cloud_event: CloudEvent) -> None:
     Any other exception propagates: the function answers 5xx and Pub/Sub redelivers, then
     dead-letters after the subscription's maximum delivery attempts.
     """
+    # Imported here: the HTTP function's cold start does not need the Pub/Sub client.
     from shared.consumer import dead_letter, store_submitted_comments
+    from shared.events import MalformedEnvelope, message_from_cloud_event
 
     app = get_app()
     try:
-        data, attributes, message_id = _envelope(cloud_event)
-    except PoisonMessage as error:
-        raw = json.dumps(cloud_event.data, default=str).encode("utf-8")
+        message = message_from_cloud_event(cloud_event)
+    except MalformedEnvelope as error:
         with log_context(message_id=str(cloud_event["id"]), function=CONSUMER_FUNCTION):
-            dead_letter(app, raw, {}, error.message)
+            dead_letter(app, error.raw, {}, error.message)
         return
-    with log_context(message_id=message_id, function=CONSUMER_FUNCTION):
+    with log_context(message_id=message.message_id, function=CONSUMER_FUNCTION):
         try:
-            stored = store_submitted_comments(app, data, attributes)
+            stored = store_submitted_comments(app, message.data, message.attributes)
         except PoisonMessage as error:
-            dead_letter(app, data, attributes, error.message)
+            dead_letter(app, message.data, message.attributes, error.message)
             return
         log.info("stored", extra={"stored": stored})

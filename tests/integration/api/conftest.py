@@ -120,3 +120,50 @@ def app_with(settings: Settings) -> Iterator[Callable[..., App]]:
     set_app(None)
     for application in created:
         application.close()
+
+
+class CountingClassifier:
+    """Wraps a classifier and counts the texts it was asked about (to prove retries reuse rows)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.texts: list[str] = []
+
+    @property
+    def name(self) -> str:
+        return str(self.inner.name)
+
+    @property
+    def version(self) -> str:
+        return str(self.inner.version)
+
+    def classify_batch(self, texts: Sequence[str]) -> list[Classification]:
+        self.texts.extend(texts)
+        return list(self.inner.classify_batch(texts))
+
+
+class FixedAnswerClassifier:
+    """A stand-in with a known answer, for tests of the storage logic around classification."""
+
+    name = "fixed-answer"
+    version = "test"
+
+    def classify_batch(self, texts: Sequence[str]) -> list[Classification]:
+        return [
+            Classification(
+                categoria="DÚVIDA" if text.rstrip().endswith("?") else "ELOGIO",
+                tags_funcionalidades=("feat_letra",) if "letra" in text else (),
+                confianca=0.42 if "hmm" in text else 0.91,
+                model_name=self.name,
+                model_version=self.version,
+            )
+            for text in texts
+        ]
+
+
+@pytest.fixture
+def classifier(app_with: Callable[..., App]) -> CountingClassifier:
+    """The classifier the classify endpoint uses in these tests, installed in the App."""
+    counting = CountingClassifier(FixedAnswerClassifier())
+    app_with(classifier_factory=lambda _settings: counting)
+    return counting

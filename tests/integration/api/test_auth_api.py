@@ -1,0 +1,270 @@
+"""Login, refresh, rate limiting, token checks and roles, through the real HTTP function."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from shared.auth import issue_token
+from shared.config import Settings
+from shared.users import set_active, set_password
+from tests.integration.api.conftest import table_snapshot
+from tests.support.db_fixtures import TEST_PASSWORD
+
+pytestmark = pytest.mark.integration
+
+PROTECTED = [
+    ("GET", "/api/comentarios"),
+    ("GET", "/api/comentarios/export"),
+    ("GET", "/api/comentarios/c1"),
+    ("PATCH", "/api/comentarios/c1"),
+    ("POST", "/api/comentarios"),
+    ("POST", "/api/comentarios/ingest"),
+]
+
+
+def login(client, username="ana", password=TEST_PASSWORD, ip="198.51.100.1"):
+    return client.post(
+        "/api/auth/login",
+        json={"username": username, "password": password},
+        headers={"X-Forwarded-For": ip},
+    )
+
+
+def attempts(engine) -> list[tuple]:
+    with engine.connect() as conn:
+        return conn.execute(
+            sa.text("SELECT username, client_ip, succeeded FROM login_attempts ORDER BY id")
+        ).all()
+
+
+def age_attempts(engine, seconds: int) -> None:
+    """Move every recorded attempt `seconds` into the past (instead of waiting)."""
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("UPDATE login_attempts SET at = at - make_interval(secs => :s)"), {"s": seconds}
+        )
+
+
+def test_login_gives_tokens_that_open_the_api(client, make_user):
+    # Given an analyst account
+    make_user("ana", "analyst")
+    # When it logs in
+    response = login(client)
+    # Then it gets both tokens, and the access token opens the list
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["token_type"] == "Bearer"
+    assert body["expires_in"] == 900
+    listed = client.get("/api/comentarios", headers={"Authorization": f"Bearer {body['access']}"})
+    assert listed.status_code == 200
+
+
+def test_wrong_password_and_unknown_user_look_the_same_and_are_recorded(
+    client, make_user, clean_db
+):
+    make_user("ana", "analyst")
+    wrong = login(client, password="not the password")
+    unknown = login(client, username="nobody")
+    assert wrong.status_code == unknown.status_code == 401
+    assert (
+        wrong.get_json()
+        == unknown.get_json()
+        == {"error": {"code": "unauthorized", "message": "wrong username or password"}}
+    )
+    assert attempts(clean_db) == [("ana", "198.51.100.1", False), ("nobody", "198.51.100.1", False)]
+
+
+def test_disabled_user_cannot_log_in(client, make_user, clean_db):
+    make_user("ana", "analyst")
+    set_active(clean_db, "ana", False)
+    assert login(client).status_code == 401
+
+
+def test_failures_per_username_are_rate_limited_then_released(
+    client, make_user, settings, clean_db
+):
+    # Given an account and as many failures as allowed, each from another address
+    make_user("ana", "analyst")
+    for i in range(settings.login_max_failures):
+        assert login(client, password="guess", ip=f"203.0.113.{i}").status_code == 401
+    # When even the right password is tried again
+    blocked = login(client, ip="203.0.113.200")
+    # Then it is refused with 429 and a Retry-After of about the window
+    assert blocked.status_code == 429
+    assert blocked.get_json()["error"]["code"] == "rate_limited"
+    retry_after = int(blocked.headers["Retry-After"])
+    assert settings.login_window_seconds - 5 <= retry_after <= settings.login_window_seconds
+    # And a refused attempt is not counted (the block does not extend itself)
+    assert len(attempts(clean_db)) == settings.login_max_failures
+    # When the failures leave the window, the account may log in again
+    age_attempts(clean_db, settings.login_window_seconds + 1)
+    assert login(client, ip="203.0.113.200").status_code == 200
+
+
+def test_retry_after_counts_down_with_the_oldest_failure(client, make_user, settings, clean_db):
+    make_user("ana", "analyst")
+    for i in range(settings.login_max_failures):
+        login(client, password="guess", ip=f"203.0.113.{i}")
+    age_attempts(clean_db, 200)
+    retry_after = int(login(client, ip="203.0.113.99").headers["Retry-After"])
+    expected = settings.login_window_seconds - 200
+    assert expected - 5 <= retry_after <= expected
+
+
+def test_failures_per_client_address_are_rate_limited_across_usernames(client, make_user, settings):
+    # Given one address that failed with many different usernames
+    make_user("ana", "analyst")
+    for i in range(settings.login_max_failures):
+        assert (
+            login(client, username=f"user{i}", password="guess", ip="192.0.2.66").status_code == 401
+        )
+    # Then that address is blocked even for a valid account
+    assert login(client, ip="192.0.2.66").status_code == 429
+    # And other addresses are not
+    assert login(client, ip="192.0.2.67").status_code == 200
+
+
+def test_a_successful_login_resets_the_username_count(client, make_user, settings):
+    make_user("ana", "analyst")
+    for round_ in range(2):
+        for i in range(settings.login_max_failures - 1):
+            ip = f"203.0.{round_}.{i}"
+            assert login(client, password="typo", ip=ip).status_code == 401
+        assert login(client, ip=f"203.0.{round_}.250").status_code == 200
+
+
+def test_refresh_gives_a_new_access_token(client, make_user):
+    make_user("ana", "admin")
+    refresh = login(client).get_json()["refresh"]
+    response = client.post("/api/auth/refresh", json={"refresh": refresh})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert set(body) == {"access", "token_type", "expires_in"}
+    assert (
+        client.get(
+            "/api/comentarios", headers={"Authorization": f"Bearer {body['access']}"}
+        ).status_code
+        == 200
+    )
+
+
+def test_refresh_refuses_access_tokens_forged_tokens_and_stale_accounts(
+    client, make_user, clean_db, settings
+):
+    make_user("ana", "analyst")
+    tokens = login(client).get_json()
+    forged = issue_token(
+        Settings(environment="test", jwt_secret="x" * 40),
+        username="ana",
+        role="admin",
+        typ="refresh",
+    )
+    for token in (tokens["access"], forged, "not-a-token"):
+        response = client.post("/api/auth/refresh", json={"refresh": token})
+        assert response.status_code == 401, token
+        assert response.get_json()["error"]["code"] == "unauthorized"
+    # A password change (a second later: token times have one-second resolution) logs out everywhere
+    with clean_db.begin() as conn:
+        conn.execute(sa.text("UPDATE users SET password_changed_at = now() + interval '2 seconds'"))
+    stale = client.post("/api/auth/refresh", json={"refresh": tokens["refresh"]})
+    assert stale.status_code == 401
+    assert "password change" in stale.get_json()["error"]["message"]
+
+
+def test_refresh_of_a_disabled_user_is_refused(client, make_user, clean_db):
+    make_user("ana", "analyst")
+    refresh = login(client).get_json()["refresh"]
+    set_active(clean_db, "ana", False)
+    assert client.post("/api/auth/refresh", json={"refresh": refresh}).status_code == 401
+
+
+def test_password_change_through_the_library_keeps_login_working(client, make_user, clean_db):
+    make_user("ana", "analyst")
+    set_password(clean_db, "ana", "another strong passphrase 7")
+    assert login(client).status_code == 401
+    assert login(client, password="another strong passphrase 7").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (b'{"username": "ana", ', "application/json", 400),
+        (b'{"username": "ana"}', "application/json", 400),
+        (b'{"username": ["ana"], "password": "x"}', "application/json", 400),
+        (b"username=ana&password=x", "application/x-www-form-urlencoded", 415),
+        (b'{"username": "ana", "password": "x"}', "text/plain", 415),
+    ],
+)
+def test_bad_login_requests_are_refused_and_not_counted(
+    client, clean_db, body, content_type, status
+):
+    response = client.post("/api/auth/login", data=body, content_type=content_type)
+    assert response.status_code == status
+    assert set(response.get_json()["error"]) >= {"code", "message"}
+    assert attempts(clean_db) == []
+
+
+def test_oversized_login_body_is_413(client, app_with, clean_db):
+    app_with(max_body_bytes=1024)
+    response = client.post(
+        "/api/auth/login",
+        data=b'{"username": "ana", "password": "' + b"x" * 2000 + b'"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 413
+    assert attempts(clean_db) == []
+
+
+@pytest.mark.parametrize(("method", "path"), PROTECTED)
+def test_every_endpoint_but_login_and_health_needs_a_token(client, method, path):
+    response = client.open(path, method=method, json={})
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "unauthorized"
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize(("method", "path"), PROTECTED)
+def test_expired_forged_and_refresh_tokens_are_refused(client, settings, method, path):
+    expired = issue_token(
+        settings,
+        username="ana",
+        role="admin",
+        typ="access",
+        now=datetime.now(UTC) - timedelta(seconds=settings.jwt_access_ttl_seconds + 60),
+    )
+    forged = issue_token(
+        Settings(environment="test", jwt_secret="y" * 40),
+        username="ana",
+        role="admin",
+        typ="access",
+    )
+    refresh = issue_token(settings, username="ana", role="admin", typ="refresh")
+    for token, message in ((expired, "expired"), (forged, "not valid"), (refresh, "not a access")):
+        response = client.open(
+            path, method=method, json={}, headers={"Authorization": f"Bearer {token}"}
+        )
+        assert response.status_code == 401
+        assert message in response.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/comentarios", {"id": "c1", "texto": "amei"}),
+        ("/api/comentarios/ingest", {"id": "c1", "texto": "amei"}),
+    ],
+)
+def test_analysts_may_not_submit_comments(analyst, clean_db, path, body):
+    before = table_snapshot(clean_db)
+    response = analyst.post(path, json=body)
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "forbidden"
+    assert table_snapshot(clean_db) == before
+
+
+def test_health_needs_no_token(client):
+    response = client.get("/healthz")
+    assert (response.status_code, response.get_json()) == (200, {"status": "ok"})

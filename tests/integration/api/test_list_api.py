@@ -1,0 +1,306 @@
+"""GET /api/comentarios and /api/comentarios/<id>: filters, keyset pages, total count, errors."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+CATEGORIES = ["ELOGIO", "CRÍTICA", "SUGESTÃO", "DÚVIDA", "SPAM"]
+TAGS = [[], ["feat_letra"], ["fix_volume", "feat_letra"], ["ui_layout"]]
+
+
+def many_rows(count: int = 57) -> list[dict]:
+    """Rows with many ties: 5 distinct creation times and 4 distinct confidences."""
+    return [
+        {
+            "id": f"c{i:03d}",
+            "texto": f"comentário número {i}",
+            "categoria": CATEGORIES[i % 5],
+            "tags": TAGS[i % 4],
+            "confianca": [0.25, 0.5, 0.8, 0.95][i % 4],
+            "created_at": T0 + timedelta(days=i % 5),
+        }
+        for i in range(count)
+    ]
+
+
+def walk(caller, **params) -> tuple[list[str], list[int]]:
+    """Follow next_cursor to the end; the ids seen and each page's X-Total-Count."""
+    ids: list[str] = []
+    totals: list[int] = []
+    cursor = None
+    for _ in range(1000):
+        query = {**params, **({"cursor": cursor} if cursor else {})}
+        response = caller.get(f"/api/comentarios?{urlencode(query)}")
+        assert response.status_code == 200, response.get_json()
+        body = response.get_json()
+        ids.extend(item["id"] for item in body["items"])
+        totals.append(int(response.headers["X-Total-Count"]))
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return ids, totals
+    raise AssertionError("pagination did not end")
+
+
+def expected_order(rows: list[dict], ordem: str) -> list[str]:
+    key = {
+        "recentes": lambda r: (r["created_at"], r["id"]),
+        "antigos": lambda r: (r["created_at"], r["id"]),
+        "confianca_asc": lambda r: (r["confianca"], r["id"]),
+        "confianca_desc": lambda r: (r["confianca"], r["id"]),
+    }[ordem]
+    reverse = ordem in ("recentes", "confianca_desc")
+    return [r["id"] for r in sorted(rows, key=key, reverse=reverse)]
+
+
+@pytest.mark.parametrize("ordem", ["recentes", "antigos", "confianca_asc", "confianca_desc"])
+@pytest.mark.parametrize("limit", [1, 7, 57, 500])
+def test_keyset_pages_visit_every_row_exactly_once_in_order(analyst, seed, ordem, limit):
+    # Given rows whose order keys tie a lot
+    rows = many_rows()
+    seed(rows)
+    # When every page is followed
+    ids, totals = walk(analyst, ordem=ordem, limit=limit)
+    # Then each row came exactly once, in the promised order, and every page told the same total
+    assert ids == expected_order(rows, ordem)
+    assert set(totals) == {len(rows)}
+
+
+def test_pages_of_a_filtered_query_stay_within_the_filter(analyst, seed):
+    rows = many_rows()
+    seed(rows)
+    ids, totals = walk(analyst, categoria="SPAM", ordem="confianca_desc", limit=3)
+    expected = expected_order([r for r in rows if r["categoria"] == "SPAM"], "confianca_desc")
+    assert ids == expected
+    assert set(totals) == {len(expected)}
+
+
+def test_a_row_inserted_between_pages_neither_repeats_nor_shifts_rows(analyst, seed):
+    rows = many_rows(10)
+    seed(rows)
+    first = analyst.get("/api/comentarios?limit=4").get_json()
+    # A newer comment arrives before the second page is read
+    seed([{"id": "z-new", "created_at": T0 + timedelta(days=30)}])
+    rest, _ = walk(analyst, limit=4, cursor=first["next_cursor"])
+    seen = [item["id"] for item in first["items"]] + rest[: len(rows) - 4]
+    assert seen == expected_order(rows, "recentes")
+
+
+FILTER_CASES = [
+    ({"categoria": "CRÍTICA"}, lambda r: r["categoria"] == "CRÍTICA"),
+    ({"tag": "feat_letra"}, lambda r: "feat_letra" in r["tags"]),
+    ({"confianca_min": "0.8"}, lambda r: r["confianca"] >= 0.8),
+    ({"confianca_max": "0.5"}, lambda r: r["confianca"] <= 0.5),
+    ({"confianca_min": "0.5", "confianca_max": "0.8"}, lambda r: 0.5 <= r["confianca"] <= 0.8),
+    ({"needs_review": "true"}, lambda r: r["confianca"] < 0.6),
+    ({"needs_review": "false"}, lambda r: r["confianca"] >= 0.6),
+    ({"desde": "2024-05-03"}, lambda r: r["created_at"] >= datetime(2024, 5, 3, tzinfo=UTC)),
+    ({"ate": "2024-05-02"}, lambda r: r["created_at"] < datetime(2024, 5, 3, tzinfo=UTC)),
+    (
+        {"desde": "2024-05-02T12:00:00Z", "ate": "2024-05-03T12:00:00Z"},
+        lambda r: (
+            datetime(2024, 5, 2, 12, tzinfo=UTC)
+            <= r["created_at"]
+            <= datetime(2024, 5, 3, 12, tzinfo=UTC)
+        ),
+    ),
+    (
+        {"desde": "2024-05-02T09:00:00-03:00", "ate": "2024-05-02"},
+        lambda r: r["created_at"].day == 2,
+    ),
+    ({"q": "NÚMERO 1"}, lambda r: "número 1" in r["texto"]),
+    (
+        {"categoria": "ELOGIO", "tag": "feat_letra", "needs_review": "false"},
+        lambda r: (
+            r["categoria"] == "ELOGIO" and "feat_letra" in r["tags"] and r["confianca"] >= 0.6
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("params", "predicate"), FILTER_CASES, ids=[str(c[0]) for c in FILTER_CASES]
+)
+def test_filters_select_exactly_the_matching_rows_and_count_them(analyst, seed, params, predicate):
+    rows = many_rows()
+    seed(rows)
+    ids, totals = walk(analyst, limit=10, **params)
+    expected = [r["id"] for r in rows if predicate(r)]
+    assert expected, "the case must select something"
+    assert sorted(ids) == sorted(expected)
+    assert set(totals) == {len(expected)}
+
+
+def test_like_wildcards_in_q_are_literal(analyst, seed):
+    seed(
+        [
+            {"id": "pct", "texto": "desconto de 100% hoje"},
+            {"id": "num", "texto": "desconto de 1000 hoje"},
+            {"id": "und", "texto": "nome_de_usuario"},
+            {"id": "sp", "texto": "nome de usuario"},
+            {"id": "bs", "texto": "barra \\ invertida"},
+        ]
+    )
+    for q, expected in (("100%", ["pct"]), ("_de_", ["und"]), ("\\", ["bs"]), ("%", ["pct"])):
+        ids, _ = walk(analyst, q=q)
+        assert ids == expected, q
+
+
+def test_sql_and_html_in_filters_are_just_data(analyst, seed):
+    seed(
+        [
+            {"id": "a", "texto": "texto com ' OR 1=1 -- dentro"},
+            {"id": "b", "texto": "<b>negrito</b>"},
+        ]
+    )
+    assert walk(analyst, q="' OR 1=1 --")[0] == ["a"]
+    assert walk(analyst, q="'; DROP TABLE comments; --")[0] == []
+    assert walk(analyst, q="<b>")[0] == ["b"]
+    assert walk(analyst)[0] == ["b", "a"]
+
+
+def test_categoria_filter_uses_the_corrected_category(analyst, seed):
+    seed([{"id": "a", "categoria": "ELOGIO"}, {"id": "b", "categoria": "ELOGIO"}])
+    analyst.patch(
+        "/api/comentarios/a", json={"categoria": "SPAM", "tags_funcionalidades": ["sec_golpe"]}
+    )
+    assert walk(analyst, categoria="SPAM")[0] == ["a"]
+    assert walk(analyst, categoria="ELOGIO")[0] == ["b"]
+    assert walk(analyst, tag="sec_golpe")[0] == ["a"]
+
+
+def test_item_shape(analyst, seed):
+    seed(
+        [
+            {
+                "id": "a",
+                "texto": "amei",
+                "categoria": "ELOGIO",
+                "tags": ["feat_letra"],
+                "confianca": 0.8,
+                "created_at": T0,
+                "model_name": "local",
+                "model_version": "7",
+                "fallback_reason": "llm: timeout",
+            }
+        ]
+    )
+    item = analyst.get("/api/comentarios").get_json()["items"][0]
+    assert item == {
+        "id": "a",
+        "texto": "amei",
+        "categoria": "ELOGIO",
+        "tags_funcionalidades": ["feat_letra"],
+        "confianca": 0.8,
+        "needs_review": False,
+        "model_name": "local",
+        "model_version": "7",
+        "fallback_reason": "llm: timeout",
+        "correction": None,
+        "model": {"categoria": "ELOGIO", "tags": ["feat_letra"]},
+        "created_at": "2024-05-01T12:00:00+00:00",
+    }
+
+
+def test_empty_result(analyst, clean_db):
+    response = analyst.get("/api/comentarios")
+    assert response.get_json() == {"items": [], "next_cursor": None}
+    assert response.headers["X-Total-Count"] == "0"
+
+
+def test_altered_cursor_is_400(analyst, seed):
+    seed(many_rows(5))
+    cursor = analyst.get("/api/comentarios?limit=2").get_json()["next_cursor"]
+    for altered in (
+        cursor[:-2] + ("AA" if not cursor.endswith("AA") else "BB"),
+        cursor[1:],
+        "garbage",
+        cursor + "x",
+    ):
+        response = analyst.get(f"/api/comentarios?{urlencode({'limit': 2, 'cursor': altered})}")
+        assert response.status_code == 400
+        assert response.get_json()["error"]["code"] == "invalid_input"
+
+
+def test_cursor_reused_with_other_filters_is_400(analyst, seed):
+    seed(many_rows(5))
+    cursor = analyst.get("/api/comentarios?limit=2").get_json()["next_cursor"]
+    for other in ({"categoria": "SPAM"}, {"ordem": "antigos"}, {"q": "x"}):
+        response = analyst.get(
+            f"/api/comentarios?{urlencode({'limit': 2, 'cursor': cursor, **other})}"
+        )
+        assert response.status_code == 400
+        assert "other filters" in response.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("categoria=spam", "valid values: ELOGIO, CRÍTICA, SUGESTÃO, DÚVIDA, SPAM"),
+        ("categoria=ELOGIO&categoria=SPAM", "given 2 times"),
+        ("categria=SPAM", "unknown query parameter(s) 'categria'"),
+        ("page=2", "unknown query parameter(s) 'page'"),
+        ("tag=Feat_Letra", "is not a tag"),
+        ("desde=ontem", "is not an ISO date"),
+        ("ate=2024-02-30", "is not an ISO date"),
+        ("desde=2024-05-10&ate=2024-05-01", "is before desde"),
+        ("confianca_min=2", "between 0 and 1"),
+        ("confianca_min=0.9&confianca_max=0.1", "greater than confianca_max"),
+        ("needs_review=talvez", "not a boolean"),
+        ("ordem=melhores", "not an order"),
+        ("limit=0", "between 1 and 500"),
+        ("limit=501", "between 1 and 500"),
+        ("q=" + "x" * 201, "the limit is 200"),
+        ("q=a%00b", "NUL"),
+    ],
+)
+def test_bad_query_is_400_with_a_clear_message(analyst, clean_db, query, message):
+    response = analyst.get(f"/api/comentarios?{query}")
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_input"
+    assert message in error["message"]
+
+
+def test_detail_of_one_comment(analyst, seed):
+    seed([{"id": "a:1@x.y-z_", "texto": "amei", "created_at": T0}])
+    response = analyst.get("/api/comentarios/a:1@x.y-z_")
+    assert response.status_code == 200
+    assert response.get_json()["id"] == "a:1@x.y-z_"
+
+
+def test_detail_of_unknown_or_malformed_id(analyst, clean_db):
+    missing = analyst.get("/api/comentarios/nao-existe")
+    assert missing.status_code == 404
+    assert missing.get_json()["error"] == {
+        "code": "not_found",
+        "message": "no comment with id 'nao-existe'",
+    }
+    malformed = analyst.get("/api/comentarios/a%20b")
+    assert malformed.status_code == 400
+
+
+def test_unknown_path_and_method_are_json(analyst, clean_db):
+    assert analyst.get("/api/nada").get_json()["error"]["code"] == "not_found"
+    response = analyst.client.delete(
+        "/api/comentarios/a", headers={"Authorization": f"Bearer {analyst.token}"}
+    )
+    assert response.status_code == 405
+    assert response.get_json()["error"]["code"] == "method_not_allowed"
+
+
+def test_many_pages_agree_with_the_count(analyst, seed):
+    rows = many_rows(230)
+    seed(rows)
+    for limit in (50, 229, 230, 231):
+        ids, totals = walk(analyst, limit=limit)
+        assert len(ids) == len(set(ids)) == 230
+        assert set(totals) == {230}
+        # No trailing empty page: the last page is the one that says there is no next.
+        assert len(totals) == math.ceil(230 / limit)
