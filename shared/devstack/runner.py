@@ -313,6 +313,7 @@ class LocalStack:
 
     def start_functions(self) -> None:
         base = self.service_env()
+        self.supervisor.align([f.name for f in self.config.spec.functions] + ["gateway"])
         for function in self.config.spec.functions:
             self.supervisor.start(
                 function.name,

@@ -86,6 +86,10 @@ class Supervisor:
         self._lock = threading.Lock()
         self._width = 12
 
+    def align(self, names: list[str]) -> None:
+        """Pad every echoed prefix to the longest of `names`, so columns line up."""
+        self._width = max([self._width, *map(len, names)])
+
     def start(
         self,
         name: str,
