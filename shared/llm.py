@@ -15,7 +15,7 @@ fails the whole batch, and the caller falls back to the embedded model. A commen
 shape, and a reply that does not match the contract is not used.
 
 The model's `confianca` is its own claim, kept as it answers; only the embedded model's confidence
-is calibrated (see docs/classifier-llm.md).
+is calibrated (see docs/llm.md).
 """
 
 from __future__ import annotations

@@ -305,3 +305,9 @@ def test_expressions_are_normalised_like_text() -> None:
     # Given expressions written with accents, case and punctuation / Then normalised like text
     assert normalise_expression("Notificação  de LANÇAMENTO") == "notificacao de lancamento"
     assert normalise_expression("don't {hi-fi|Wi-Fi}") == "dont {hi fi|wi fi}"
+
+
+def test_docs_list_every_tag() -> None:
+    # Given the tag documentation / Then every tag of the taxonomy is listed in it
+    docs = (tags_module.TAXONOMY_PATH.parents[2] / "docs" / "tags.md").read_text(encoding="utf-8")
+    assert [tag for tag in sorted(default_taxonomy().tags) if f"`{tag}`" not in docs] == []
