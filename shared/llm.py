@@ -145,7 +145,7 @@ class LlmClient:
             model=settings.llm_model,
             timeout_seconds=settings.llm_timeout_seconds,
             max_retries=settings.llm_max_retries,
-            budget=budget or TokenBudget(settings.llm_token_budget),
+            budget=budget if budget is not None else TokenBudget(settings.llm_token_budget),
             backoff_seconds=backoff_seconds,
         )
 
@@ -434,14 +434,20 @@ class LlmCommentClassifier:
                 continue
             try:
                 outcomes.extend(self._classify_batch(batch))
-            except LlmFailure as failure:
+                continue
+            except LlmFailure as exc:
+                failure = exc
                 log.warning(
                     "llm batch failed, falling back",
                     extra={"llm_reason": failure.reason, "llm_batch": len(batch)},
                 )
-                outcomes.extend([failure] * len(batch))
-                if failure.transient or self.client.budget.exhausted:
-                    stop = failure
+            except Exception as exc:
+                # Whatever else breaks on this path, the comments still get the embedded answer.
+                failure = LlmFailure(f"unexpected error ({type(exc).__name__})")
+                log.exception("llm batch failed unexpectedly, falling back")
+            outcomes.extend([failure] * len(batch))
+            if failure.transient or self.client.budget.exhausted:
+                stop = failure
         return outcomes
 
     def _classify_batch(self, texts: Sequence[str]) -> list[LlmVerdict]:

@@ -58,23 +58,9 @@ class LlmClassifier:
         failed = [
             index for index, outcome in enumerate(outcomes) if isinstance(outcome, LlmFailure)
         ]
-        answered = [
-            index for index, outcome in enumerate(outcomes) if isinstance(outcome, LlmVerdict)
-        ]
-        results: list[Classification | None] = [None] * len(texts)
-        if answered:
-            rule_tags = extract_tags([texts[index] for index in answered])
-            for index, tags in zip(answered, rule_tags, strict=True):
-                verdict = outcomes[index]
-                assert isinstance(verdict, LlmVerdict)
-                results[index] = _answer(verdict, tags, self._llm.name)
-        if failed:
-            local = self._fallback.classify_batch([texts[index] for index in failed])
-            for index, result in zip(failed, local, strict=True):
-                failure = outcomes[index]
-                assert isinstance(failure, LlmFailure)
-                results[index] = _fell_back(result, failure)
-        return [result for result in results if result is not None]
+        local = self._fallback.classify_batch([texts[index] for index in failed]) if failed else []
+        fallback = dict(zip(failed, local, strict=True))
+        return _merge(texts, outcomes, fallback, self._llm.name)
 
 
 class CascadeClassifier:
@@ -98,22 +84,35 @@ class CascadeClassifier:
         return f"{self._local.version}>{self._llm.version}"
 
     def classify_batch(self, texts: Sequence[str]) -> list[Classification]:
-        results = list(self._local.classify_batch(texts))
-        unsure = [
-            index for index, result in enumerate(results) if result.confianca < self.threshold
-        ]
+        local = self._local.classify_batch(texts)
+        unsure = [index for index, result in enumerate(local) if result.confianca < self.threshold]
         if not unsure:
-            return results
+            return list(local)
         outcomes = self._llm.classify([texts[index] for index in unsure])
-        answered = [
-            (index, outcome)
-            for index, outcome in zip(unsure, outcomes, strict=True)
-            if isinstance(outcome, LlmVerdict)
-        ]
-        rule_tags = extract_tags([texts[index] for index, _ in answered]) if answered else []
-        for (index, verdict), tags in zip(answered, rule_tags, strict=True):
-            results[index] = _answer(verdict, tags, self._llm.name)
-        for index, outcome in zip(unsure, outcomes, strict=True):
-            if isinstance(outcome, LlmFailure):
-                results[index] = _fell_back(results[index], outcome)
+        merged = _merge(
+            [texts[index] for index in unsure],
+            outcomes,
+            {position: local[index] for position, index in enumerate(unsure)},
+            self._llm.name,
+        )
+        results = list(local)
+        for index, result in zip(unsure, merged, strict=True):
+            results[index] = result
         return results
+
+
+def _merge(
+    texts: Sequence[str],
+    outcomes: Sequence[LlmVerdict | LlmFailure],
+    fallback: dict[int, Classification],
+    model_name: str,
+) -> list[Classification]:
+    """One result per text: the model's answer, or the fallback answer marked with the reason."""
+    rule_tags = extract_tags(texts)
+    results = []
+    for index, outcome in enumerate(outcomes):
+        if isinstance(outcome, LlmVerdict):
+            results.append(_answer(outcome, rule_tags[index], model_name))
+        else:
+            results.append(_fell_back(fallback[index], outcome))
+    return results

@@ -277,6 +277,14 @@ def test_backoff_grows_exponentially_and_is_capped(server, settings_for) -> None
         (Reply(status=401, body={"error": {"message": "bad key"}}), "llm: http 401"),
         (Reply(status=400, body={"error": {"message": "bad request"}}), "llm: http 400"),
         (Reply(body="<html>gateway says hi</html>"), "llm: invalid response"),
+        (
+            Reply(
+                body=chat_completion(
+                    '{"resultados": [{"i": 0, "categoria": "ELOGIO", "tags": [], "confianca": NaN}]}'
+                )
+            ),
+            "llm: reply violates the contract (resultados.0.confianca",
+        ),
     ],
 )
 def test_unusable_replies_fall_back_without_retrying(
