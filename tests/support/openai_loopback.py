@@ -11,7 +11,9 @@ JSON body), so tests can count retries and inspect exactly what was sent.
         assert len(server.requests) == 2
 
 Replies can be delayed (to trigger client timeouts) and carry headers (`Retry-After`). The
-server runs in a daemon thread; `close()` stops it and wakes any delayed reply.
+server runs in a daemon thread; `close()` stops it and wakes any delayed reply. The
+`openai_loopback` fixture yields a started server per test (list this module in `pytest_plugins`
+to use it anywhere).
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from __future__ import annotations
 import json
 import threading
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+import pytest
 
 COMPLETIONS_PATH = "/v1/chat/completions"
 DEFAULT_MODEL = "loopback-model-2025-01-01"
@@ -224,3 +228,10 @@ class OpenAILoopback:
                     pass  # the client gave up (timeout); nothing to answer
 
         return Handler
+
+
+@pytest.fixture
+def openai_loopback() -> Iterator[OpenAILoopback]:
+    """A started loopback server for one test; stopped afterwards."""
+    with OpenAILoopback() as server:
+        yield server
