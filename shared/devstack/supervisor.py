@@ -36,8 +36,46 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+def _live_group_members(pgid: int, proc: Path) -> list[int]:
+    members = []
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # Fields after the parenthesised command: state, ppid, pgrp, ...
+        state, _ppid, pgrp = stat.rsplit(")", 1)[1].split()[:3]
+        if int(pgrp) == pgid and state not in ("Z", "X"):
+            members.append(int(entry.name))
+    return members
+
+
+def process_running(pid: int) -> bool:
+    """True while `pid` exists and is not a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
 def group_alive(pgid: int) -> bool:
-    """True while any process of the group exists."""
+    """True while any process of the group is still running.
+
+    Zombies do not count: a killed worker whose parent died first is reparented to PID 1, and
+    where PID 1 does not reap (some container and microVM inits) it stays a zombie for good.
+    """
+    proc = Path("/proc")
+    if proc.is_dir():
+        return bool(_live_group_members(pgid, proc))
     try:
         os.killpg(pgid, 0)
     except ProcessLookupError:

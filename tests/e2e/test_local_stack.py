@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from shared.classifier import CATEGORIES
 from shared.demo import demo_comments
+from shared.devstack.supervisor import process_running
 from shared.devstack.waiting import wait_until
 from tests.e2e.conftest import RunningStack, start_stack
 
@@ -139,14 +140,6 @@ def _descendants(root: int) -> set[int]:
     return found
 
 
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 def _port_free(port: int) -> bool:
     with socket.socket() as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -168,6 +161,6 @@ def test_sigint_stops_every_process_and_frees_every_port(tmp_path: Path, e2e_dat
 
     # Then it exits cleanly, no process it started is left, and every port is free again
     assert code == 0, running.output()[-3000:]
-    assert wait_until(lambda: not any(_alive(pid) for pid in children), timeout=10)
+    assert wait_until(lambda: not any(process_running(pid) for pid in children), timeout=10)
     assert wait_until(lambda: all(_port_free(p) for p in running.ports.values()), timeout=10)
     assert "stopped" in running.output()

@@ -200,7 +200,7 @@ def test_consumer_killed_mid_batch_loses_nothing(
                 waiting = conn.execute(
                     sa.text(
                         "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                        "AND query LIKE 'INSERT INTO comments%'"
+                        "AND query LIKE '%INSERT INTO comments%' AND pid <> pg_backend_pid()"
                     )
                 ).scalar_one()
             return int(waiting) > 0
