@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import secrets
 import signal
@@ -117,6 +119,15 @@ def test_ten_thousand_ingested_comments_are_each_stored_once_and_read_back(
     assert total is not None
     assert total >= 10_000
     assert {c["id"]: c["texto"] for c in comments}.items() <= seen.items()
+
+    # ...and the CSV export streams through the gateway with every one of them
+    export = api("GET", "/api/comentarios/export", stream=True)
+    assert export.status_code == 200
+    assert export.headers["Content-Type"].startswith("text/csv")
+    assert "Content-Length" not in export.headers  # streamed, not buffered by the gateway
+    exported = b"".join(export.iter_content(64 * 1024)).decode("utf-8-sig")
+    exported_ids = {row["id"] for row in csv.DictReader(io.StringIO(exported))}
+    assert {c["id"] for c in comments} <= exported_ids
 
 
 def _descendants(root: int) -> set[int]:
