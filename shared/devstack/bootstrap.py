@@ -145,6 +145,14 @@ def bootstrap_buckets(spec: StackSpec, endpoint_url: str, region: str) -> Bootst
     report = BootstrapReport()
     client = s3_client(endpoint_url, region)
     for bucket in spec.buckets:
+        # us-east-1 answers 200 to re-creating one's own bucket, so ask first.
+        try:
+            client.head_bucket(Bucket=bucket)
+            report.unchanged.append(f"s3://{bucket}")
+            continue
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") not in ("404", "NoSuchBucket"):
+                raise
         try:
             if region == "us-east-1":
                 client.create_bucket(Bucket=bucket)
