@@ -1,0 +1,155 @@
+"""The embedded classifier: no network, no key, tens of thousands of comments a second.
+
+Inference needs numpy alone (scikit-learn is only for training), so a cold start is loading one
+joblib file of arrays. Everything here is read-only after loading, so one instance serves any
+number of threads.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from shared.classifier import CATEGORIES, Classification
+from shared.classifier.features import NgramConfig, hash_codes
+from shared.classifier.text import encode_batch
+from shared.config import Settings
+from shared.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+MODEL_NAME = "local"
+ARTIFACT_FORMAT = 1
+DEFAULT_ARTIFACT = Path(__file__).resolve().parent / "artifacts" / "local-model.joblib"
+
+TagExtractor = Callable[[Sequence[str]], list[tuple[str, ...]]]
+
+
+class ModelNotTrained(DomainError):
+    code = "model_not_trained"
+    status = 503
+
+
+class LocalClassifier:
+    """Category, tags and calibrated confidence for a batch of comments, from a trained artifact."""
+
+    def __init__(self, artifact: dict[str, Any], tag_extractor: TagExtractor | None = None) -> None:
+        if artifact.get("format") != ARTIFACT_FORMAT:
+            raise ModelNotTrained(
+                f"model artifact format {artifact.get('format')!r} is not {ARTIFACT_FORMAT}; "
+                "run `alumusic train`"
+            )
+        self._version = str(artifact["version"])
+        self.classes: tuple[str, ...] = tuple(artifact["classes"])
+        unknown = set(self.classes) - set(CATEGORIES)
+        if unknown:
+            raise ModelNotTrained(f"model artifact has unknown categories {sorted(unknown)}")
+        self.ngrams = NgramConfig.from_dict(artifact["ngrams"])
+        self._weights = _frozen(artifact["weights"], np.float32)
+        self._idf_squared = _frozen(artifact["idf_squared"], np.float32)
+        self._intercept = _frozen(artifact["intercept"], np.float64)
+        self.temperature = float(artifact["temperature"])
+        if self._weights.shape != (len(self.classes), self.ngrams.n_features):
+            raise ModelNotTrained("model artifact weights do not match its n-gram settings")
+        if tag_extractor is None:
+            from shared.classifier.tags import extract_tags
+
+            tag_extractor = extract_tags
+        self._extract_tags = tag_extractor
+        self.metadata = {key: artifact[key] for key in ("params", "trained_on") if key in artifact}
+
+    @property
+    def name(self) -> str:
+        return MODEL_NAME
+
+    @property
+    def version(self) -> str:
+        return self._version
+
+    def scores(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        """Uncalibrated linear scores, one row per text, columns in `classes` order."""
+        n_texts = len(texts)
+        result = np.empty((n_texts, len(self.classes)), dtype=np.float64)
+        if n_texts == 0:
+            return result
+        rows, cols = hash_codes(encode_batch(texts), self.ngrams)
+        norm = np.sqrt(np.bincount(rows, self._idf_squared[cols], minlength=n_texts))
+        norm[norm == 0.0] = 1.0
+        for index in range(len(self.classes)):
+            result[:, index] = np.bincount(rows, self._weights[index][cols], minlength=n_texts)
+        result /= norm[:, None]
+        result += self._intercept[None, :]
+        return result
+
+    def predict_proba(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        """Calibrated probability of each class (columns in `classes` order)."""
+        scaled = self.scores(texts) / self.temperature
+        scaled -= scaled.max(axis=1, keepdims=True)
+        np.exp(scaled, out=scaled)
+        scaled /= scaled.sum(axis=1, keepdims=True)
+        return scaled
+
+    def classify_batch(self, texts: Sequence[str]) -> list[Classification]:
+        from shared.classifier.tags import tags_for
+
+        if not texts:
+            return []
+        probabilities = self.predict_proba(texts)
+        best = probabilities.argmax(axis=1)
+        confidence = probabilities[np.arange(len(texts)), best]
+        tags = self._extract_tags(texts)
+        classes = self.classes
+        version = self._version
+        return [
+            Classification(
+                categoria=classes[label],
+                tags_funcionalidades=tags_for(classes[label], text_tags),
+                confianca=round(float(probability), 4),
+                model_name=MODEL_NAME,
+                model_version=version,
+            )
+            for label, probability, text_tags in zip(
+                best.tolist(), confidence.tolist(), tags, strict=True
+            )
+        ]
+
+
+def _frozen(values: Any, dtype: type[np.generic]) -> npt.NDArray[Any]:
+    array = np.ascontiguousarray(values, dtype=dtype)
+    array.flags.writeable = False
+    return array
+
+
+def artifact_path(settings: Settings | None = None) -> Path:
+    """Where the model is read from: `MODEL_PATH` when set, else the package's artifacts folder."""
+    if settings is not None and settings.model_path:
+        return Path(settings.model_path)
+    return DEFAULT_ARTIFACT
+
+
+def load_artifact(path: Path) -> dict[str, Any]:
+    import joblib
+
+    if not path.is_file():
+        raise ModelNotTrained(
+            f"no embedded model at {path}; run `alumusic train` (or `make model`) first"
+        )
+    artifact = joblib.load(path)
+    if not isinstance(artifact, dict):
+        raise ModelNotTrained(f"{path} is not a model artifact; run `alumusic train`")
+    return artifact
+
+
+def load_local_classifier(settings: Settings | None = None) -> LocalClassifier:
+    """The embedded classifier from the trained artifact (fails clearly when it is missing)."""
+    path = artifact_path(settings)
+    classifier = LocalClassifier(load_artifact(path))
+    log.info(
+        "embedded classifier loaded", extra={"model_version": classifier.version, "path": str(path)}
+    )
+    return classifier
