@@ -1,0 +1,1 @@
+"""Evaluation of classifiers: metrics, calibration, confusion matrices, the quality protocol."""
