@@ -42,6 +42,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EXPORT_BATCH_ROWS: Final = 5000
+# Beyond this many matches the list reports an estimated total (see count_comments).
+EXACT_COUNT_LIMIT: Final = 10_000
+EXACT_COUNT_LIMIT_TEXT_SEARCH: Final = 1_000
+ESTIMATE_SAMPLE_ROWS: Final = 10_000
 # A result row by column name (RowMapping's keys may also be Column objects).
 Row = Mapping[Any, Any]
 CURSOR_VERSION: Final = 1
@@ -275,9 +279,18 @@ class Position:
 
 
 @dataclass(frozen=True, slots=True)
+class Total:
+    """How many comments match; `exact` is False when the number is estimated."""
+
+    value: int
+    exact: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     items: list[dict[str, Any]]
     next_cursor: str | None
+    total: Total
 
 
 def escape_like(text: str) -> str:
@@ -285,8 +298,10 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _conditions(filters: CommentFilters) -> list[sa.ColumnElement[bool]]:
-    c = comments.c
+def _conditions(
+    filters: CommentFilters, source: sa.FromClause = comments
+) -> list[sa.ColumnElement[bool]]:
+    c = source.c
     conditions: list[sa.ColumnElement[bool]] = []
     if filters.categoria is not None:
         conditions.append(c.categoria_final == filters.categoria)
@@ -343,7 +358,7 @@ def _position_of(row: Row, ordem: Ordem) -> Position:
 
 
 def list_comments(engine: Engine, query: ListQuery, *, cursor_secret: bytes) -> Page:
-    """One page of comments and the cursor of the next one (None on the last page)."""
+    """One page of comments, the cursor of the next one (None on the last page) and the total."""
     fingerprint = filters_fingerprint(query.filters)
     after = (
         decode_cursor(
@@ -355,6 +370,7 @@ def list_comments(engine: Engine, query: ListQuery, *, cursor_secret: bytes) -> 
     statement = _page_statement(query.filters, query.ordem, query.limit + 1, after)
     with engine.connect() as conn:
         rows = list(conn.execute(statement).mappings())
+        total = _count(conn, query.filters, exact_limit=None)
     next_cursor = None
     if len(rows) > query.limit:
         rows = rows[: query.limit]
@@ -364,13 +380,74 @@ def list_comments(engine: Engine, query: ListQuery, *, cursor_secret: bytes) -> 
             fingerprint=fingerprint,
             secret=cursor_secret,
         )
-    return Page(items=[comment_item(row) for row in rows], next_cursor=next_cursor)
+    return Page(items=[comment_item(row) for row in rows], next_cursor=next_cursor, total=total)
 
 
-def count_comments(engine: Engine, filters: CommentFilters) -> int:
-    statement = sa.select(sa.func.count()).select_from(comments).where(*_conditions(filters))
+def count_comments(
+    engine: Engine, filters: CommentFilters, *, exact_limit: int | None = None
+) -> Total:
+    """The number of comments matching `filters`.
+
+    Exact up to `exact_limit` matches (default EXACT_COUNT_LIMIT, or EXACT_COUNT_LIMIT_TEXT_SEARCH
+    with `q`, whose matches cost more to count): counting stops there, so it takes milliseconds
+    whatever the filter. An exact count of more grows with the matches (hundreds of milliseconds
+    at a million comments), so larger totals are estimated: the share of matches in a fixed
+    random sample of about ESTIMATE_SAMPLE_ROWS rows times the table's size, rounded to three
+    significant digits, never below the limit, and marked as not exact.
+    """
     with engine.connect() as conn:
-        return int(conn.execute(statement).scalar_one())
+        return _count(conn, filters, exact_limit=exact_limit)
+
+
+def _count(conn: Connection, filters: CommentFilters, *, exact_limit: int | None) -> Total:
+    if exact_limit is not None:
+        limit = exact_limit
+    else:
+        limit = EXACT_COUNT_LIMIT_TEXT_SEARCH if filters.q else EXACT_COUNT_LIMIT
+    capped = (
+        sa.select(sa.literal(1))
+        .select_from(comments)
+        .where(*_conditions(filters))
+        .limit(limit + 1)
+        .subquery()
+    )
+    counted = int(conn.execute(sa.select(sa.func.count()).select_from(capped)).scalar_one())
+    if counted <= limit:
+        return Total(value=counted, exact=True)
+    estimate = _estimate(conn, filters)
+    return Total(value=max(_round_significant(estimate, 3), limit + 1), exact=False)
+
+
+_TABLE_SIZE_SQL: Final = """
+SELECT CASE WHEN reltuples > 0 AND relpages > 0
+            THEN reltuples / relpages
+                 * (pg_relation_size(oid) / current_setting('block_size')::int)
+       END
+FROM pg_class WHERE oid = 'comments'::regclass
+"""
+
+
+def _estimate(conn: Connection, filters: CommentFilters) -> float:
+    """Matches estimated from a page-level random sample (SYSTEM sampling reads only the sampled
+    pages; REPEATABLE keeps the same sample so the figure does not jitter between requests).
+
+    The table's size is the planner's: rows per page at the last ANALYZE times today's pages.
+    Before any ANALYZE the "sample" is the whole table, which makes the figure exact."""
+    rows = conn.execute(sa.text(_TABLE_SIZE_SQL)).scalar()
+    percent = 100.0 if not rows else min(100.0, max(0.001, ESTIMATE_SAMPLE_ROWS * 100.0 / rows))
+    sample = sa.tablesample(comments, sa.func.system(percent), name="sample", seed=sa.literal(17))
+    conditions = _conditions(filters, sample)
+    matching = sa.func.count().filter(sa.and_(*conditions)) if conditions else sa.func.count()
+    sampled, hits = conn.execute(sa.select(sa.func.count(), matching).select_from(sample)).one()
+    if percent >= 100.0 or not rows:
+        return float(hits)
+    return float(rows) * float(hits) / max(1, int(sampled))
+
+
+def _round_significant(value: float, digits: int) -> int:
+    if value <= 0:
+        return 0
+    return int(round(value, digits - 1 - math.floor(math.log10(value))))
 
 
 # --- cursors ------------------------------------------------------------------------------------

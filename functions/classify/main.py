@@ -136,10 +136,12 @@ def list_comments(request: Request, app: App) -> Response:
     require_principal(request, app.settings, auth.ANY_ROLE)
     query = parse_list_query(query_args(request), max_page_size=app.settings.max_page_size)
     page = comments.list_comments(app.engine, query, cursor_secret=_cursor_secret(app))
-    total = comments.count_comments(app.engine, query.filters)
     return json_response(
         {"items": page.items, "next_cursor": page.next_cursor},
-        headers={"X-Total-Count": str(total)},
+        headers={
+            "X-Total-Count": str(page.total.value),
+            "X-Total-Count-Exact": "true" if page.total.exact else "false",
+        },
     )
 
 

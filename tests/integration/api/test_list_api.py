@@ -7,6 +7,10 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 import pytest
+import sqlalchemy as sa
+
+import shared.comments as comments_module
+from shared.validation import CommentFilters
 
 pytestmark = pytest.mark.integration
 
@@ -304,3 +308,49 @@ def test_many_pages_agree_with_the_count(analyst, seed):
         assert set(totals) == {230}
         # No trailing empty page: the last page is the one that says there is no next.
         assert len(totals) == math.ceil(230 / limit)
+
+
+def test_total_is_exact_and_says_so(analyst, seed):
+    seed(many_rows(12))
+    response = analyst.get("/api/comentarios?limit=5")
+    assert response.headers["X-Total-Count"] == "12"
+    assert response.headers["X-Total-Count-Exact"] == "true"
+
+
+def test_total_beyond_the_exact_limit_is_an_estimate_and_says_so(analyst, seed, monkeypatch):
+    # Given more matches than the exact-count limit
+    monkeypatch.setattr(comments_module, "EXACT_COUNT_LIMIT", 5)
+    seed(many_rows(30))
+    # When the list is read
+    response = analyst.get("/api/comentarios?limit=5")
+    # Then the total is flagged as estimated; on a table this small the "sample" is all of it
+    assert response.headers["X-Total-Count-Exact"] == "false"
+    assert response.headers["X-Total-Count"] == "30"
+
+
+def test_text_search_has_its_own_lower_exact_limit(analyst, seed, monkeypatch):
+    monkeypatch.setattr(comments_module, "EXACT_COUNT_LIMIT_TEXT_SEARCH", 3)
+    seed(many_rows(10))
+    assert analyst.get("/api/comentarios?q=coment").headers["X-Total-Count-Exact"] == "false"
+    assert analyst.get("/api/comentarios").headers["X-Total-Count-Exact"] == "true"
+
+
+def test_estimate_from_a_sample_is_close_and_never_below_the_limit(seed, clean_db, monkeypatch):
+    # Given 3,000 comments, half of them SPAM, with fresh planner statistics
+    seed([{"id": f"s{i:04d}", "categoria": "SPAM" if i % 2 else "ELOGIO"} for i in range(3000)])
+    with clean_db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("ANALYZE comments"))
+    # When totals over a tiny exact limit are estimated from a sample of about a fifth
+    monkeypatch.setattr(comments_module, "ESTIMATE_SAMPLE_ROWS", 600)
+    everything = comments_module.count_comments(clean_db, CommentFilters(), exact_limit=10)
+    spam = comments_module.count_comments(
+        clean_db, CommentFilters(categoria="SPAM"), exact_limit=10
+    )
+    few = comments_module.count_comments(clean_db, CommentFilters(q="texto s00"), exact_limit=10)
+    # Then they are flagged, close to the truth, and never below the limit
+    assert not everything.exact
+    assert everything.value == 3000
+    assert not spam.exact
+    assert 1050 <= spam.value <= 1950
+    assert not few.exact
+    assert few.value >= 11
