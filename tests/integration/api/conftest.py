@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from shared.bootstrap import App, set_app
-from shared.classifier import Classification
+from shared.classifier import Classification, Classifier
 from shared.comments import store_classified
 from shared.config import Settings
 from shared.validation import CommentIn
@@ -142,28 +142,17 @@ class CountingClassifier:
         return list(self.inner.classify_batch(texts))
 
 
-class FixedAnswerClassifier:
-    """A stand-in with a known answer, for tests of the storage logic around classification."""
+@pytest.fixture(scope="session")
+def real_classifier(settings: Settings) -> Classifier:
+    """The product's classifier, as the settings build it (the embedded model by default)."""
+    from shared.classifier.factory import build_classifier
 
-    name = "fixed-answer"
-    version = "test"
-
-    def classify_batch(self, texts: Sequence[str]) -> list[Classification]:
-        return [
-            Classification(
-                categoria="DÚVIDA" if text.rstrip().endswith("?") else "ELOGIO",
-                tags_funcionalidades=("feat_letra",) if "letra" in text else (),
-                confianca=0.42 if "hmm" in text else 0.91,
-                model_name=self.name,
-                model_version=self.version,
-            )
-            for text in texts
-        ]
+    return build_classifier(settings)
 
 
 @pytest.fixture
-def classifier(app_with: Callable[..., App]) -> CountingClassifier:
-    """The classifier the classify endpoint uses in these tests, installed in the App."""
-    counting = CountingClassifier(FixedAnswerClassifier())
+def classifier(app_with: Callable[..., App], real_classifier: Classifier) -> CountingClassifier:
+    """The real classifier, counted, installed in the App the endpoints use."""
+    counting = CountingClassifier(real_classifier)
     app_with(classifier_factory=lambda _settings: counting)
     return counting
