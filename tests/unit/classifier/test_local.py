@@ -1,0 +1,201 @@
+"""The embedded classifier: answers, calibration output, determinism, threads, loading."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from shared.classifier import CATEGORIES, Classifier
+from shared.classifier.dataset import LabelledComment, data_files
+from shared.classifier.local import LocalClassifier, ModelNotTrained, load_local_classifier
+from shared.classifier.training import (
+    TrainingData,
+    TrainingParams,
+    load_training_data,
+    model_version,
+    train_model,
+    usable_corrections,
+)
+from shared.config import Settings
+
+CLEAR_EXAMPLES = {
+    "ELOGIO": [
+        "que música maravilhosa, to ouvindo sem parar",
+        "this song is a masterpiece, her voice gives me chills",
+        "melhor álbum do ano, produção impecável",
+    ],
+    "CRÍTICA": [
+        "a mixagem tá horrível, o vocal some no refrão",
+        "the app keeps crashing every time I open a playlist",
+        "this is boring and way too long",
+    ],
+    "SUGESTÃO": [
+        "vocês podiam lançar uma versão acústica dessa",
+        "please add lyrics to the app",
+        "you should release the instrumental version",
+    ],
+    "DÚVIDA": [
+        "alguém sabe em qual álbum está essa música?",
+        "when is the tour coming to Brazil?",
+        "does anyone know who produced this track?",
+    ],
+    "SPAM": [
+        "inscrevam-se no meu canal, posto covers toda semana",
+        "check out my channel for free gift cards http://bit.ly/xyz",
+        "ganhe dinheiro em casa, chama no whatsapp",
+    ],
+}
+
+EDGE_RULES = [
+    # a question that proposes something is SUGESTÃO
+    ("que tal lançar uma versão ao vivo?", "SUGESTÃO"),
+    # praise plus a reported problem is CRÍTICA
+    ("amo essa música mas o áudio tá muito baixo no app", "CRÍTICA"),
+    ("love the song but the video keeps buffering", "CRÍTICA"),
+    # praise plus a concrete proposal is SUGESTÃO
+    ("música linda, podiam fazer uma versão acústica", "SUGESTÃO"),
+    ("amazing track, you should do a live version", "SUGESTÃO"),
+    # a polite channel plug is SPAM
+    ("que linda! se puderem, conheçam meu canal de covers, obrigada 🙏", "SPAM"),
+    ("great song! please check out my channel, it would mean a lot", "SPAM"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [(text, category) for category, texts in CLEAR_EXAMPLES.items() for text in texts],
+)
+def test_clear_examples(local_classifier: LocalClassifier, text: str, expected: str) -> None:
+    # Given a clear PT or EN comment / When classified / Then its category
+    assert local_classifier.classify_batch([text])[0].categoria == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), EDGE_RULES)
+def test_edge_rules(local_classifier: LocalClassifier, text: str, expected: str) -> None:
+    assert local_classifier.classify_batch([text])[0].categoria == expected
+
+
+def test_batch_answers_in_order_with_provenance_and_tags(local_classifier: LocalClassifier) -> None:
+    # Given a batch mixing categories
+    texts = [
+        "the app keeps crashing every time I open a playlist",
+        "alguém sabe em qual álbum está essa música?",
+        "check out my channel for free gift cards http://bit.ly/xyz",
+    ]
+    # When classified together
+    answers = local_classifier.classify_batch(texts)
+    # Then one answer per text, in order, each naming the model, with tags from the taxonomy
+    assert [a.categoria for a in answers] == ["CRÍTICA", "DÚVIDA", "SPAM"]
+    assert all(a.model_name == "local" and a.model_version == "local-test" for a in answers)
+    assert "feat_playlist" in answers[0].tags_funcionalidades
+    assert answers[2].tags_funcionalidades == ()  # SPAM carries no tags
+    assert isinstance(local_classifier, Classifier)
+    assert local_classifier.classify_batch([]) == []
+
+
+def test_batch_and_single_answers_agree(local_classifier: LocalClassifier) -> None:
+    texts = [text for examples in CLEAR_EXAMPLES.values() for text in examples]
+    together = local_classifier.classify_batch(texts)
+    alone = [local_classifier.classify_batch([text])[0] for text in texts]
+    assert together == alone
+
+
+def test_probabilities_are_calibrated_outputs(local_classifier: LocalClassifier) -> None:
+    # Given odd inputs as well as normal ones
+    texts = ["", "   ", "?", "🔥", "a" * 5000, "amei", "<b>&amp;</b>", "x\x00y"]
+    # When scored / Then each row is a probability distribution and confianca is its maximum
+    probabilities = local_classifier.predict_proba(texts)
+    assert probabilities.shape == (len(texts), len(CATEGORIES))
+    assert np.all((probabilities >= 0) & (probabilities <= 1))
+    assert np.allclose(probabilities.sum(axis=1), 1.0)
+    answers = local_classifier.classify_batch(texts)
+    for row, answer in zip(probabilities, answers, strict=True):
+        assert 0.0 <= answer.confianca <= 1.0
+        assert answer.confianca == pytest.approx(row.max(), abs=1e-4)
+        assert answer.categoria == local_classifier.classes[int(row.argmax())]
+    assert local_classifier.temperature > 0
+
+
+def test_thread_safety(local_classifier: LocalClassifier) -> None:
+    # Given the same batches classified sequentially
+    texts = [text for examples in CLEAR_EXAMPLES.values() for text in examples] * 40
+    batches = [texts[i:] + texts[:i] for i in range(16)]
+    expected = [local_classifier.classify_batch(batch) for batch in batches]
+    # When classified from 8 threads at once / Then exactly the same answers
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(local_classifier.classify_batch, batches))
+    assert results == expected
+
+
+def test_training_is_deterministic(trained_artifact: dict[str, Any]) -> None:
+    # Given the same data / When trained again / Then the same weights, temperature and version
+    again = train_model(load_training_data(), version="local-test")
+    assert np.array_equal(again["weights"], trained_artifact["weights"])
+    assert again["temperature"] == trained_artifact["temperature"]
+    first = model_version(data_files(), [], TrainingParams())
+    assert model_version(data_files(), [], TrainingParams()) == first
+    assert first.startswith("local-")
+    assert len(first) == len("local-") + 12
+
+
+def test_version_changes_with_corrections() -> None:
+    params = TrainingParams()
+    correction = [LabelledComment("o botão de download sumiu", "CRÍTICA", "corrections")]
+    assert model_version(data_files(), correction, params) != model_version(
+        data_files(), [], params
+    )
+
+
+def test_corrections_are_validated_and_never_leak_the_held_out_split() -> None:
+    held_out = [LabelledComment("HINOOOO", "ELOGIO", "listeners_x")]
+    usable = usable_corrections(
+        [
+            ("hino!", "ELOGIO"),  # same split key as a held-out row: left out
+            ("o app fecha sozinho", "CRÍTICA"),
+            ("o app fecha sozinho", "CRÍTICA"),  # duplicate
+            ("qualquer", "NOT_A_CATEGORY"),
+            ("  ", "ELOGIO"),
+        ],
+        held_out,
+    )
+    assert [(row.texto, row.categoria) for row in usable] == [("o app fecha sozinho", "CRÍTICA")]
+
+
+def test_corrections_teach_the_model() -> None:
+    # Given made-up words the corpus cannot know, and the category the corpus model gives them
+    text = "zorblax quanquerino vuvuzela"
+    data = load_training_data()
+    base = LocalClassifier(train_model(data, version="a")).classify_batch([text])[0]
+    target = "DÚVIDA" if base.categoria != "DÚVIDA" else "SUGESTÃO"
+    corrected = TrainingData(
+        data.listeners,
+        data.youtube,
+        [LabelledComment(text, target, "corrections")] * 3,
+    )
+    # When trained with a human correction for it / Then the model follows the correction
+    assert (
+        LocalClassifier(train_model(corrected, version="b")).classify_batch([text])[0].categoria
+        == target
+    )
+
+
+def test_loading_from_a_file(artifact_file: Path) -> None:
+    classifier = load_local_classifier(Settings(model_path=str(artifact_file)))
+    assert classifier.version == "local-test"
+    assert classifier.classify_batch(["please add lyrics to the app"])[0].categoria == "SUGESTÃO"
+
+
+def test_missing_artifact_says_to_train(tmp_path: Path) -> None:
+    with pytest.raises(ModelNotTrained, match="alumusic train"):
+        load_local_classifier(Settings(model_path=str(tmp_path / "absent.joblib")))
+
+
+def test_foreign_artifact_is_refused(trained_artifact: dict[str, Any]) -> None:
+    with pytest.raises(ModelNotTrained):
+        LocalClassifier({**trained_artifact, "format": 99})
+    with pytest.raises(ModelNotTrained):
+        LocalClassifier({**trained_artifact, "classes": ["ELOGIO", "OTHER", "A", "B", "C"]})
