@@ -22,11 +22,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final, Literal
 
 from shared.classifier import CATEGORIES
+from shared.classifier.tags import SCOPES as TAG_SCOPES
+from shared.classifier.tags import TAG_PATTERN
 from shared.errors import InvalidInput, PayloadTooLarge
 
 COMMENT_ID_RE: Final = re.compile(r"[A-Za-z0-9._:@-]{1,128}")
-TAG_SCOPES: Final[tuple[str, ...]] = ("feat", "fix", "perf", "ui", "doc", "test", "sec", "api")
-TAG_RE: Final = re.compile(rf"(?:{'|'.join(TAG_SCOPES)})_[a-z][a-z0-9]{{0,39}}")
+# The taxonomy's own tag shape, so a filter or a correction accepts exactly what the classifier emits.
+TAG_RE: Final = TAG_PATTERN
+MAX_TAG_CHARS: Final = 64
 MAX_TAGS_PER_COMMENT: Final = 20
 MAX_QUERY_TEXT_CHARS: Final = 200
 MAX_CURSOR_CHARS: Final = 1024
@@ -255,7 +258,7 @@ def validate_categoria(value: Any, *, field: str = "categoria") -> str:
 
 
 def validate_tag(value: Any, *, field: str = "tag") -> str:
-    if not isinstance(value, str) or not TAG_RE.fullmatch(value):
+    if not isinstance(value, str) or len(value) > MAX_TAG_CHARS or not TAG_RE.fullmatch(value):
         shown = repr(value) if isinstance(value, str) else _json_type(value)
         raise InvalidInput(
             f"{field} {shown} is not a tag; a tag is scope_subject in lowercase ASCII, "
