@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 import sqlalchemy as sa
 
+from shared.bootstrap import get_app
 from shared.classifier import CATEGORIES
+from shared.comments import IdConflict, classify_and_store
+from shared.validation import CommentIn
 from tests.integration.api.conftest import table_snapshot
 
 pytestmark = pytest.mark.integration
@@ -210,3 +214,33 @@ def test_wrong_content_type_is_415(admin, classifier, clean_db, content_type):
     assert response.status_code == 415
     assert response.get_json()["error"]["code"] == "unsupported_media_type"
     assert table_snapshot(clean_db) == []
+
+
+def test_concurrent_requests_for_one_id_store_one_row(app, classifier, clean_db):
+    # Given two requests racing, each with an id of its own and one shared id with another text
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def submit(name: str, texto: str) -> None:
+        batch = [CommentIn(f"only-{name}", "x"), CommentIn("shared", texto)]
+        barrier.wait()
+        try:
+            outcomes[name] = classify_and_store(get_app(), batch)
+        except IdConflict as error:
+            outcomes[name] = error
+
+    # When both run at once
+    threads = [
+        threading.Thread(target=submit, args=("a", "primeiro texto")),
+        threading.Thread(target=submit, args=("b", "segundo texto")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Then exactly one request won; the loser got id_conflict and stored nothing at all
+    winners = [name for name, outcome in outcomes.items() if isinstance(outcome, list)]
+    losers = [name for name, outcome in outcomes.items() if isinstance(outcome, IdConflict)]
+    assert len(winners) == 1
+    assert len(losers) == 1
+    assert [row[0] for row in stored(clean_db)] == sorted(["shared", f"only-{winners[0]}"])
