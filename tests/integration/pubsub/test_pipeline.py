@@ -216,6 +216,8 @@ def test_consumer_killed_mid_batch_loses_nothing(
 
     # Then, once a consumer is back on the same endpoint, the redelivered message stores every
     # comment exactly once
-    start_consumer(port=consumer.port, max_delivery_attempts=100)
-    assert wait_until(lambda: stored_rows(clean_db, prefix)[0] >= 500, timeout=60)
+    restarted = start_consumer(port=consumer.port, max_delivery_attempts=100)
+    assert wait_until(lambda: stored_rows(clean_db, prefix)[0] >= 500, timeout=60), (
+        restarted.process.log_path.read_text(errors="replace")[-3000:]
+    )
     assert stored_rows(clean_db, prefix) == (500, 500)
