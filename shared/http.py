@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 REQUEST_ID_HEADER: Final = "X-Request-Id"
 _REQUEST_ID_RE: Final = re.compile(r"[A-Za-z0-9._:-]{8,128}")
 READ_CHUNK_BYTES: Final = 64 * 1024
+_REQUEST_ID_ENVIRON_KEY: Final = "alumusic.request_id"
 
 SECURITY_HEADERS: Final[Mapping[str, str]] = {
     "X-Content-Type-Options": "nosniff",
@@ -94,8 +95,14 @@ def http_error_response(error: HTTPException) -> Response:
 
 
 def request_id_of(request: Request) -> str:
+    """The request's id: the one `serve` assigned, else the caller's when sane, else a new one."""
+    assigned = request.environ.get(_REQUEST_ID_ENVIRON_KEY)
+    if isinstance(assigned, str):
+        return assigned
     given = request.headers.get(REQUEST_ID_HEADER, "")
-    return given if _REQUEST_ID_RE.fullmatch(given) else uuid.uuid4().hex
+    request_id = given if _REQUEST_ID_RE.fullmatch(given) else uuid.uuid4().hex
+    request.environ[_REQUEST_ID_ENVIRON_KEY] = request_id
+    return request_id
 
 
 def client_ip(request: Request) -> str:

@@ -191,3 +191,10 @@ def test_nothing_is_stored_by_a_refused_ingest(admin, ingest_app, clean_db):
     assert table_snapshot(clean_db) == before
     with clean_db.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM comments")).scalar() == 0
+
+
+def test_generated_request_id_is_the_one_published_and_answered(admin, ingest_app, topic):
+    response = admin.post("/api/comentarios/ingest", json={"id": "r1", "texto": "oi"})
+    assert response.status_code == 202
+    ((_, attributes),) = topic.pull(until_ids={"r1"})
+    assert attributes["request_id"] == response.headers["X-Request-Id"]

@@ -136,3 +136,17 @@ def test_lost_database_connection_is_a_503():
     response = serve(request(), db_down, function="t")
     assert response.status_code == 503
     assert json.loads(response.get_data())["error"]["code"] == "unavailable"
+
+
+def test_request_id_is_stable_within_one_request():
+    # Given a request without an id of its own
+    incoming = request()
+    # Then every part of the handling sees the same generated id, and the response carries it
+    seen: list[str] = []
+
+    def handler(req: Request) -> Response:
+        seen.extend([request_id_of(req), request_id_of(req)])
+        return Response("ok")
+
+    response = serve(incoming, handler, function="t")
+    assert seen[0] == seen[1] == response.headers["X-Request-Id"]
