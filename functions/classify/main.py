@@ -157,7 +157,6 @@ def export(request: Request, app: App) -> Response:
         status=200,
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="comentarios-{stamp}.csv"'},
-        direct_passthrough=False,
     )
 
 
