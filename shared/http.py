@@ -153,7 +153,12 @@ def require_media_type(request: Request, allowed: Iterable[str]) -> str:
 
 
 def require_principal(request: Request, settings: Settings, roles: Iterable[str]) -> Principal:
-    principal = authenticate(settings, request.headers.get("Authorization"))
+    # Behind Google API Gateway the caller's header arrives as X-Forwarded-Authorization, because
+    # the gateway puts its own identity token in Authorization. The token is verified either way.
+    header = request.headers.get("X-Forwarded-Authorization") or request.headers.get(
+        "Authorization"
+    )
+    principal = authenticate(settings, header)
     require_role(principal, roles)
     return principal
 

@@ -18,6 +18,12 @@ def _run_classifier(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _run_listing(args: argparse.Namespace) -> int:
+    from shared.benchmarks.listing import run
+
+    return run(args)
+
+
 def register(subparsers: Any) -> None:
     bench = subparsers.add_parser("bench", help="run a benchmark and print one JSON line")
     kinds = bench.add_subparsers(dest="bench_kind", required=True, metavar="KIND")
@@ -43,3 +49,11 @@ def register(subparsers: Any) -> None:
     classifier.add_argument("--batch", type=int, default=10_000, help="comments per batch")
     classifier.add_argument("--repeats", type=int, default=5, help="timed batches (median kept)")
     classifier.set_defaults(handler=_run_classifier)
+
+    from shared.benchmarks.listing import add_arguments as add_listing_arguments
+
+    listing = kinds.add_parser(
+        "listing", help="comment list latency (p50/p95) with filters over a large stored table"
+    )
+    add_listing_arguments(listing)
+    listing.set_defaults(handler=_run_listing)

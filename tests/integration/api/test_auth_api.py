@@ -268,3 +268,26 @@ def test_analysts_may_not_submit_comments(analyst, clean_db, path, body):
 def test_health_needs_no_token(client):
     response = client.get("/healthz")
     assert (response.status_code, response.get_json()) == (200, {"status": "ok"})
+
+
+def test_token_forwarded_by_an_api_gateway_is_honoured(client, make_user):
+    # Given a token, and a gateway that puts its own identity in Authorization and forwards the
+    # caller's header as X-Forwarded-Authorization
+    make_user("ana", "analyst")
+    access = login(client).get_json()["access"]
+    gateway_identity = "Bearer not-a-token-of-ours"
+    # When the list is asked for through that gateway
+    ok = client.get(
+        "/api/comentarios",
+        headers={
+            "Authorization": gateway_identity,
+            "X-Forwarded-Authorization": f"Bearer {access}",
+        },
+    )
+    forged = client.get(
+        "/api/comentarios",
+        headers={"Authorization": f"Bearer {access}", "X-Forwarded-Authorization": "Bearer forged"},
+    )
+    # Then the caller's token decides, and a forged forwarded token is refused
+    assert ok.status_code == 200
+    assert forged.status_code == 401
