@@ -55,7 +55,7 @@ class RunningStack:
             raise
 
 
-def start_stack(state_dir: Path, database_url: str) -> RunningStack:
+def start_stack(state_dir: Path, database_url: str, *, demo: int = 0) -> RunningStack:
     """Start `alumusic dev up` and wait until its gateway's /healthz is 200."""
     ports = {
         "GATEWAY_PORT": free_port(),
@@ -89,6 +89,7 @@ def start_stack(state_dir: Path, database_url: str) -> RunningStack:
                 "--state-dir",
                 str(state_dir),
                 "--quiet",
+                *(["--demo", str(demo)] if demo else []),
             ],
             cwd=repo_root(),
             env=env,

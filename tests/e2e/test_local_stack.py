@@ -161,14 +161,19 @@ def _port_free(port: int) -> bool:
     return True
 
 
-def test_sigint_stops_every_process_and_frees_every_port(tmp_path: Path, e2e_database: str) -> None:
-    # Given a second stack, fully up
-    running = start_stack(tmp_path, e2e_database)
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_stops_every_process_and_frees_every_port(
+    tmp_path: Path, e2e_database: str, signum: signal.Signals
+) -> None:
+    # Given a second stack, fully up, that loaded demo comments
+    running = start_stack(tmp_path, e2e_database, demo=300)
+    assert wait_until(lambda: "demo: 300 comments ingested" in running.output(), timeout=60)
+    assert "300 classified and stored" in running.output()
     children = _descendants(running.process.pid)
     assert len(children) >= 5, children  # emulators, functions and their workers, gateway
 
-    # When it receives SIGINT (Ctrl-C)
-    code = running.stop(signal.SIGINT)
+    # When it receives the signal (Ctrl-C is SIGINT, a service manager sends SIGTERM)
+    code = running.stop(signum)
 
     # Then it exits cleanly, no process it started is left, and every port is free again
     assert code == 0, running.output()[-3000:]
