@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
     from shared.config import Settings
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("shared.devstack.gateway")  # also when run as __main__
 
 # Hop-by-hop headers describe one connection, not the message; a proxy never forwards them.
 HOP_BY_HOP = frozenset(
@@ -457,7 +457,7 @@ def run_gateway(
         spec, HealthChecks.from_settings(spec, settings), max_body_bytes=settings.max_body_bytes
     )
     port = port or settings.gateway_port
-    log.warning("gateway listening", extra={"url": f"http://{host}:{port}", "server": server})
+    log.info("gateway listening", extra={"url": f"http://{host}:{port}", "server": server})
     serve(app, host=host, port=port, server=server, threads=threads)
 
 
