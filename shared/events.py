@@ -33,9 +33,8 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE_BYTES: Final = 4 * 1024 * 1024
 MAX_ATTRIBUTE_VALUE_BYTES: Final = 1024
 
-# Large batches, a short wait: a burst of messages goes out in a few requests, and a lone message
-# waits at most `max_latency` seconds. max_bytes stays under the 4 MB gRPC default receive limit
-# that emulators keep.
+# Large batches, a short wait: a burst of messages goes out in a few publish requests of a few MB
+# (the service takes up to 10 MB), and a lone message waits at most `max_latency` seconds.
 BATCH_MAX_MESSAGES: Final = 1000
 BATCH_MAX_BYTES: Final = 3 * 1024 * 1024
 BATCH_MAX_LATENCY_SECONDS: Final = 0.005
