@@ -167,13 +167,17 @@ def test_a_signal_stops_every_process_and_frees_every_port(
 ) -> None:
     # Given a second stack, fully up, that loaded demo comments
     running = start_stack(tmp_path, e2e_database, demo=300)
-    assert wait_until(lambda: "demo: 300 comments ingested" in running.output(), timeout=60)
-    assert "300 classified and stored" in running.output()
-    children = _descendants(running.process.pid)
-    assert len(children) >= 5, children  # emulators, functions and their workers, gateway
+    try:
+        assert wait_until(lambda: "demo: 300 comments ingested" in running.output(), timeout=60)
+        assert "300 classified and stored" in running.output()
+        children = _descendants(running.process.pid)
+        assert len(children) >= 5, children  # emulators, functions and their workers, gateway
 
-    # When it receives the signal (Ctrl-C is SIGINT, a service manager sends SIGTERM)
-    code = running.stop(signum)
+        # When it receives the signal (Ctrl-C is SIGINT, a service manager sends SIGTERM)
+        code = running.stop(signum)
+    finally:
+        if running.process.poll() is None:
+            running.stop(signal.SIGINT)
 
     # Then it exits cleanly, no process it started is left, and every port is free again
     assert code == 0, running.output()[-3000:]
