@@ -208,9 +208,10 @@ def start_function_server(
 
     try:
         wait_for(f"function {spec.name}", answers, timeout=STARTUP_TIMEOUT_SECONDS)
-    except Exception:
+    except Exception as error:
         supervisor.stop_all()
-        raise
+        output = process.log_path.read_text(errors="replace")[-3000:]
+        raise RuntimeError(f"{error}; its output:\n{output}") from error
     return FunctionServer(spec=spec, process=process, supervisor=supervisor)
 
 
