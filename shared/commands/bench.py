@@ -41,6 +41,9 @@ def register(subparsers: Any) -> None:
     pipeline.add_argument(
         "--timeout", type=float, default=600.0, help="seconds to wait for storage"
     )
+    pipeline.add_argument(
+        "--concurrency", type=int, default=4, help="ingest requests in flight at once"
+    )
     pipeline.set_defaults(handler=_run_pipeline)
 
     classifier = kinds.add_parser(
