@@ -33,7 +33,7 @@ print(time.perf_counter() - started)
 
 
 @contextmanager
-def _one_core() -> Iterator[int | None]:
+def one_core() -> Iterator[int | None]:
     # Pinned to one CPU so the figure is per core whatever numpy's threading would do.
     if not hasattr(os, "sched_setaffinity"):
         yield None
@@ -72,7 +72,7 @@ def cold_start_seconds(runs: int = 3) -> tuple[float, float]:
 def measure(batch_size: int, repeats: int) -> dict[str, object]:
     classifier = load_local_classifier()
     batch = sample_comments(batch_size)
-    with _one_core() as core:
+    with one_core() as core:
         classifier.classify_batch(batch)  # warm-up: first-use allocations, tag pattern compile
         timings = []
         for _ in range(repeats):

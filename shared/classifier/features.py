@@ -69,21 +69,32 @@ def hash_codes(encoded: CodeArray, config: NgramConfig) -> tuple[IntArray, IntAr
 
     Rows follow the input order; a column repeats when an n-gram does.
     """
+    blocks = hash_blocks(encoded, config)
+    if not blocks:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    return (
+        np.concatenate([rows for rows, _ in blocks]),
+        np.concatenate([cols for _, cols in blocks]),
+    )
+
+
+def hash_blocks(encoded: CodeArray, config: NgramConfig) -> list[tuple[IntArray, IntArray]]:
+    """The occurrences as one (rows, columns) block per n-gram kind and length.
+
+    Within a block rows never decrease, so per-row sums need no sort (see `LocalClassifier`).
+    """
     codes = encoded.astype(np.uint64)
     is_sentinel = codes == _SENTINEL
     row_of = np.cumsum(is_sentinel, dtype=np.int64)
     shift = np.uint64(64 - config.bits)
 
-    rows: list[IntArray] = []
-    cols: list[IntArray] = []
+    blocks: list[tuple[IntArray, IntArray]] = []
     if config.char_max >= config.char_min >= 1:
-        _char_ngrams(codes, is_sentinel, row_of, config, shift, rows, cols)
+        _char_ngrams(codes, is_sentinel, row_of, config, shift, blocks)
     if config.word_max >= config.word_min >= 1:
-        _word_ngrams(codes, is_sentinel, row_of, config, shift, rows, cols)
-    if not rows:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
-    return np.concatenate(rows), np.concatenate(cols)
+        _word_ngrams(codes, is_sentinel, row_of, config, shift, blocks)
+    return blocks
 
 
 def _char_ngrams(
@@ -92,14 +103,14 @@ def _char_ngrams(
     row_of: IntArray,
     config: NgramConfig,
     shift: np.uint64,
-    rows: list[IntArray],
-    cols: list[IntArray],
+    blocks: list[tuple[IntArray, IntArray]],
 ) -> None:
+    # Every comment is " words " between separators, with single spaces: an n-gram of three or
+    # more characters is inside one padded word exactly when its interior holds no space and no
+    # separator; a shorter one when it holds no separator (and, alone, is no space).
     total = codes.shape[0]
-    is_space = codes == _SPACE
-    # Prefix counts: how many sentinels / spaces lie before each position.
-    sentinels_before = np.concatenate(([0], np.cumsum(is_sentinel, dtype=np.int64)))
-    spaces_before = np.concatenate(([0], np.cumsum(is_space, dtype=np.int64)))
+    is_gap = is_sentinel | (codes == _SPACE)
+    gaps_before = np.concatenate(([0], np.cumsum(is_gap, dtype=np.int32)))
     rolling = codes.copy()
     with np.errstate(over="ignore"):
         for n in range(1, config.char_max + 1):
@@ -110,17 +121,14 @@ def _char_ngrams(
             count = total - n + 1
             if count <= 0:
                 break
-            start = np.arange(count)
-            valid = sentinels_before[start + n] == sentinels_before[start]
             if n >= 3:
-                valid &= spaces_before[start + n - 1] == spaces_before[start + 1]
+                valid = gaps_before[n - 1 : n - 1 + count] == gaps_before[1 : 1 + count]
             elif n == 2:
-                valid &= ~(is_space[:count] & is_space[1 : count + 1])
+                valid = ~(is_sentinel[:count] | is_sentinel[1 : count + 1])
             else:
-                valid &= ~is_space
+                valid = ~is_gap
             seeded = rolling[valid] ^ np.uint64(n)
-            cols.append(((seeded * _MIX) >> shift).astype(np.int64))
-            rows.append(row_of[:count][valid])
+            blocks.append((row_of[:count][valid], ((seeded * _MIX) >> shift).astype(np.int64)))
 
 
 def _word_ngrams(
@@ -129,8 +137,7 @@ def _word_ngrams(
     row_of: IntArray,
     config: NgramConfig,
     shift: np.uint64,
-    rows: list[IntArray],
-    cols: list[IntArray],
+    blocks: list[tuple[IntArray, IntArray]],
 ) -> None:
     total = codes.shape[0]
     is_gap = is_sentinel | (codes == _SPACE)
@@ -163,5 +170,4 @@ def _word_ngrams(
                 break
             valid = word_rows[:count] == word_rows[n - 1 :]
             seeded = gram[valid] ^ np.uint64(0x100 + n)
-            cols.append(((seeded * _MIX) >> shift).astype(np.int64))
-            rows.append(word_rows[:count][valid])
+            blocks.append((word_rows[:count][valid], ((seeded * _MIX) >> shift).astype(np.int64)))

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from shared.classifier import CATEGORIES, Classification
-from shared.classifier.features import NgramConfig, hash_codes
+from shared.classifier.features import NgramConfig, hash_blocks
 from shared.classifier.text import encode_batch
 from shared.config import Settings
 from shared.errors import DomainError
@@ -50,12 +50,15 @@ class LocalClassifier:
         if unknown:
             raise ModelNotTrained(f"model artifact has unknown categories {sorted(unknown)}")
         self.ngrams = NgramConfig.from_dict(artifact["ngrams"])
-        self._weights = _frozen(artifact["weights"], np.float32)
-        self._idf_squared = _frozen(artifact["idf_squared"], np.float32)
+        weights = np.asarray(artifact["weights"], dtype=np.float32)
+        idf_squared = np.asarray(artifact["idf_squared"], dtype=np.float32)
+        if weights.shape != (len(self.classes), self.ngrams.n_features):
+            raise ModelNotTrained("model artifact weights do not match its n-gram settings")
+        # One row per hashed column: the class weights, then idf**2 for the length norm, so one
+        # gather per occurrence fetches everything it contributes.
+        self._table = _frozen(np.column_stack([weights.T, idf_squared]), np.float32)
         self._intercept = _frozen(artifact["intercept"], np.float64)
         self.temperature = float(artifact["temperature"])
-        if self._weights.shape != (len(self.classes), self.ngrams.n_features):
-            raise ModelNotTrained("model artifact weights do not match its n-gram settings")
         if tag_extractor is None:
             from shared.classifier.tags import extract_tags
 
@@ -74,15 +77,18 @@ class LocalClassifier:
     def scores(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """Uncalibrated linear scores, one row per text, columns in `classes` order."""
         n_texts = len(texts)
-        result = np.empty((n_texts, len(self.classes)), dtype=np.float64)
         if n_texts == 0:
-            return result
-        rows, cols = hash_codes(encode_batch(texts), self.ngrams)
-        norm = np.sqrt(np.bincount(rows, self._idf_squared[cols], minlength=n_texts))
+            return np.empty((0, len(self.classes)), dtype=np.float64)
+        sums = np.zeros((n_texts, self._table.shape[1]), dtype=np.float64)
+        for rows, cols in hash_blocks(encode_batch(texts), self.ngrams):
+            if rows.size == 0:
+                continue
+            # Rows never decrease within a block: sum each row's run of occurrences in place.
+            starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
+            sums[rows[starts]] += np.add.reduceat(self._table[cols], starts, axis=0)
+        norm = np.sqrt(sums[:, -1])
         norm[norm == 0.0] = 1.0
-        for index in range(len(self.classes)):
-            result[:, index] = np.bincount(rows, self._weights[index][cols], minlength=n_texts)
-        result /= norm[:, None]
+        result = sums[:, :-1] / norm[:, None]
         result += self._intercept[None, :]
         return result
 
