@@ -180,7 +180,7 @@ def _atomic_output(path: Path | None) -> Iterator[TextIO]:
 def _progress(enabled: bool) -> Any:
     from tqdm import tqdm
 
-    return tqdm(unit=" comments", disable=not enabled, file=sys.stderr, dynamic_ncols=True)
+    return tqdm(unit=" comments", disable=not enabled, file=sys.stderr)
 
 
 def _chunks(records: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
