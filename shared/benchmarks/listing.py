@@ -28,6 +28,7 @@ from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 
 from shared.config import Settings, get_settings
+from shared.progress import progress_bar
 
 BENCH_DATABASE = "alumusic_bench_listing"
 BAR_P95_MS = 50.0
@@ -247,14 +248,6 @@ def _ensure_database(database_url: str) -> None:
         admin.dispose()
 
 
-def _progress(total: int) -> Any:
-    if sys.stderr.isatty():
-        from tqdm import tqdm
-
-        return tqdm(total=total, unit="rows", desc="loading comments", file=sys.stderr)
-    return None
-
-
 def fill(engine: sa.Engine, rows: int) -> float:
     """Make the table hold exactly `rows` generated comments; seconds spent loading (0 if kept)."""
     with engine.connect() as conn:
@@ -266,7 +259,7 @@ def fill(engine: sa.Engine, rows: int) -> float:
     with engine.begin() as conn:
         conn.execute(sa.text("TRUNCATE comments"))
         conn.execute(sa.text(f"COMMENT ON TABLE comments IS '{DATA_VERSION}'"))
-    bar = _progress(rows)
+    bar = progress_bar(total=rows, unit="rows", desc="loading comments")
     params = {
         "prefix": ID_PREFIX,
         "words": list(_WORDS),
@@ -278,10 +271,8 @@ def fill(engine: sa.Engine, rows: int) -> float:
         last = min(rows, first + LOAD_BATCH_ROWS - 1)
         with engine.begin() as conn:
             conn.execute(sa.text(_LOAD_SQL), {**params, "first": first, "last": last})
-        if bar is not None:
-            bar.update(last - first + 1)
-    if bar is not None:
-        bar.close()
+        bar.update(last - first + 1)
+    bar.close()
     # VACUUM cannot run in a transaction; it also sets the visibility map index-only scans use.
     autocommit = sa.create_engine(engine.url, poolclass=sa.NullPool, isolation_level="AUTOCOMMIT")
     try:

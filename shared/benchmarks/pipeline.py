@@ -30,6 +30,7 @@ from shared.devstack.client import ApiError, GatewayClient
 from shared.devstack.runner import read_secrets, read_state, state_dir_from
 from shared.devstack.waiting import wait_until
 from shared.errors import InvalidInput
+from shared.progress import progress_bar
 
 DEFAULT_CONCURRENCY = 4
 # Polling reads the index of recent rows; every half second keeps its CPU off the pipeline.
@@ -115,14 +116,6 @@ def _send(client: GatewayClient, body: bytes) -> int:
     raise AssertionError("unreachable")
 
 
-def _progress(total: int) -> Any:
-    if not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="comments", desc="stored", file=sys.stderr)
-
-
 def run(args: argparse.Namespace) -> int:
     count = int(args.comments)
     per_request = int(args.per_request)
@@ -139,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
     client.login(target.username, target.password)
     engine = sa.create_engine(target.database_url, poolclass=sa.NullPool)
     pattern = prefix + "-%"
-    progress = _progress(count)
+    progress = progress_bar(total=count, unit="comments", desc="stored")
 
     started_at = datetime.now(UTC)
     started = time.perf_counter()
@@ -155,8 +148,7 @@ def run(args: argparse.Namespace) -> int:
 
     def all_stored(conn: sa.Connection) -> bool:
         distinct, newest = conn.execute(count_sql, {"since": started_at, "pattern": pattern}).one()
-        if progress is not None:
-            progress.update(int(distinct) - observed["stored"])
+        progress.update(int(distinct) - observed["stored"])
         observed.update(stored=int(distinct), newest=newest)
         return int(distinct) >= count
 
@@ -166,8 +158,7 @@ def run(args: argparse.Namespace) -> int:
         # The newest row's created_at is the reported end, so the polling interval delays
         # only the detection, not the figure.
         wait_until(lambda: all_stored(conn), timeout=remaining, interval=POLL_INTERVAL_SECONDS)
-    if progress is not None:
-        progress.close()
+    progress.close()
 
     sent_ids = [f"{prefix}-{n:0{max(6, len(str(count)))}d}" for n in range(count)]
     with engine.connect() as conn:

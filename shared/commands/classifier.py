@@ -17,6 +17,7 @@ from typing import IO, Any, TextIO
 from shared.classifier import CATEGORIES, Classification, Classifier
 from shared.config import Settings, get_settings
 from shared.errors import InvalidInput
+from shared.progress import progress_bar
 
 CLASSIFY_CHUNK = 10_000
 OUTPUT_FIELDS = ("categoria", "tags_funcionalidades", "confianca", "model_version")
@@ -177,12 +178,6 @@ def _atomic_output(path: Path | None) -> Iterator[TextIO]:
         partial.unlink(missing_ok=True)
 
 
-def _progress(enabled: bool) -> Any:
-    from tqdm import tqdm
-
-    return tqdm(unit=" comments", disable=not enabled, file=sys.stderr)
-
-
 def _chunks(records: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     chunk: list[dict[str, Any]] = []
     for record in records:
@@ -241,7 +236,7 @@ def classify_stream(
 ) -> int:
     """Classify every record of `source` into `sink`, chunk by chunk; returns the count."""
     count = 0
-    with _progress(progress) as bar:
+    with progress_bar(unit=" comments", enabled=progress) as bar:
         if fmt == "csv":
             fields, records = _csv_records(source, name)
             extra = [field for field in OUTPUT_FIELDS if field not in fields]
