@@ -86,20 +86,22 @@ def hash_blocks(encoded: CodeArray, config: NgramConfig) -> list[tuple[IntArray,
     """
     codes = encoded.astype(np.uint64)
     is_sentinel = codes == _SENTINEL
+    is_gap = is_sentinel | (codes == _SPACE)
     row_of = np.cumsum(is_sentinel, dtype=np.int64)
     shift = np.uint64(64 - config.bits)
 
     blocks: list[tuple[IntArray, IntArray]] = []
     if config.char_max >= config.char_min >= 1:
-        _char_ngrams(codes, is_sentinel, row_of, config, shift, blocks)
+        _char_ngrams(codes, is_sentinel, is_gap, row_of, config, shift, blocks)
     if config.word_max >= config.word_min >= 1:
-        _word_ngrams(codes, is_sentinel, row_of, config, shift, blocks)
+        _word_ngrams(codes, is_gap, row_of, config, shift, blocks)
     return blocks
 
 
 def _char_ngrams(
     codes: npt.NDArray[np.uint64],
     is_sentinel: npt.NDArray[np.bool_],
+    is_gap: npt.NDArray[np.bool_],
     row_of: IntArray,
     config: NgramConfig,
     shift: np.uint64,
@@ -109,7 +111,6 @@ def _char_ngrams(
     # more characters is inside one padded word exactly when its interior holds no space and no
     # separator; a shorter one when it holds no separator (and, alone, is no space).
     total = codes.shape[0]
-    is_gap = is_sentinel | (codes == _SPACE)
     gaps_before = np.concatenate(([0], np.cumsum(is_gap, dtype=np.int32)))
     rolling = codes.copy()
     with np.errstate(over="ignore"):
@@ -133,14 +134,13 @@ def _char_ngrams(
 
 def _word_ngrams(
     codes: npt.NDArray[np.uint64],
-    is_sentinel: npt.NDArray[np.bool_],
+    is_gap: npt.NDArray[np.bool_],
     row_of: IntArray,
     config: NgramConfig,
     shift: np.uint64,
     blocks: list[tuple[IntArray, IntArray]],
 ) -> None:
     total = codes.shape[0]
-    is_gap = is_sentinel | (codes == _SPACE)
     in_word = ~is_gap
     previous_gap = np.concatenate(([True], is_gap[:-1]))
     next_gap = np.concatenate((is_gap[1:], [True]))
