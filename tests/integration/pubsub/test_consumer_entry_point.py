@@ -21,7 +21,7 @@ from shared.consumer import DEAD_LETTER_REASON_ATTRIBUTE
 from shared.devstack.services import free_port
 from shared.devstack.stack import repo_root
 from shared.devstack.waiting import wait_until
-from tests.integration.pubsub.conftest import PubSubNames, pull_dead_letters, stored_rows
+from tests.integration.pubsub.conftest import PubSubNames, pull_dead_letters, stored_ids
 from tests.support.db_fixtures import make_settings
 from tests.support.service_fixtures import PubSubEmulator
 
@@ -93,7 +93,7 @@ def test_recorded_push_twice_stores_once(consumer_client: Any, clean_db: sa.Engi
     with clean_db.connect() as conn:
         after = conn.execute(sa.text("SELECT * FROM comments ORDER BY id")).all()
     assert after == before
-    assert stored_rows(clean_db, "evt-") == (3, 3)
+    assert len(stored_ids(clean_db, "evt-")) == 3
 
 
 @pytest.mark.parametrize(
@@ -124,7 +124,7 @@ def test_recorded_poison_push_is_acknowledged_and_dead_lettered(
     [message] = dead_letters(pubsub_emulator, topics, 1)
     assert message.data == base64.b64decode(envelope["message"]["data"])
     assert reason_part in message.attributes[DEAD_LETTER_REASON_ATTRIBUTE]
-    assert stored_rows(clean_db, "evt-") == (0, 0)
+    assert stored_ids(clean_db, "evt-") == set()
 
 
 def test_malformed_envelope_is_dead_lettered(
@@ -144,7 +144,7 @@ def test_malformed_envelope_is_dead_lettered(
     assert response.status_code == 200
     [message] = dead_letters(pubsub_emulator, topics, 1)
     assert "base64" in message.attributes[DEAD_LETTER_REASON_ATTRIBUTE]
-    assert stored_rows(clean_db, "evt-") == (0, 0)
+    assert stored_ids(clean_db, "evt-") == set()
 
 
 def test_database_down_answers_5xx_so_pubsub_redelivers(
@@ -166,4 +166,4 @@ def test_database_down_answers_5xx_so_pubsub_redelivers(
 
     # Then the function fails with a 5xx (the emulator will redeliver) and nothing is stored
     assert response.status_code >= 500
-    assert stored_rows(clean_db, "evt-") == (0, 0)
+    assert stored_ids(clean_db, "evt-") == set()
