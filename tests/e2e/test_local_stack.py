@@ -16,10 +16,10 @@ import requests
 import sqlalchemy as sa
 
 from shared.classifier import CATEGORIES
-from shared.demo import demo_comments
-from shared.devstack.supervisor import process_running
-from shared.devstack.waiting import wait_until
 from tests.e2e.conftest import RunningStack, start_stack
+from tooling.demo import demo_comments
+from tooling.devstack.supervisor import process_running
+from tooling.devstack.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 

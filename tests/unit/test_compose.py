@@ -86,9 +86,10 @@ def test_every_function_has_a_service_built_from_its_dockerfile(compose, stack):
         assert name in services, f"no compose service for function {name}"
         service = services[name]
         assert service["build"]["context"] == "."
-        dockerfile_path = f"{function['source']}/Dockerfile"
-        assert service["build"]["dockerfile"] == dockerfile_path
-        assert (ROOT / dockerfile_path).is_file()
+        # One recipe for every function; the folder is a build argument
+        assert service["build"]["dockerfile"] == "functions/Dockerfile"
+        assert service["build"]["args"]["FUNCTION"] == function["source"].removeprefix("functions/")
+        assert "target" not in service["build"], "a function image is the runtime stage"
         environment = service["environment"]
         assert environment["FUNCTION_TARGET"] == function["target"]
         # The port the stack description gives is the one the gateway and push endpoints use
@@ -194,35 +195,50 @@ def test_functions_share_the_emulator_namespace_so_stack_addresses_hold(compose,
 # --- the function image -------------------------------------------------------------------------
 
 
-def _dockerfiles(stack: dict[str, Any]) -> dict[str, Path]:
-    return {f["source"]: ROOT / f["source"] / "Dockerfile" for f in stack["functions"]}
+FUNCTION_DOCKERFILE = ROOT / "functions" / "Dockerfile"
 
 
-def test_function_dockerfiles_build_from_the_repo_root(stack):
-    for source, path in _dockerfiles(stack).items():
-        commands = dockerfile.parse_file(str(path))
-        froms = [c.value[0] for c in commands if c.cmd.upper() == "FROM"]
-        assert froms, path
-        assert all(image == "python:3.11-slim" for image in froms), froms
-        # Every COPY from the build context names something in the repository
+def _stages(commands: Any) -> list[list[Any]]:
+    stages: list[list[Any]] = []
+    for command in commands:
+        if command.cmd.upper() == "FROM":
+            stages.append([])
+        if stages:
+            stages[-1].append(command)
+    return stages
+
+
+def test_one_dockerfile_builds_every_function_from_the_repo_root(stack):
+    commands = dockerfile.parse_file(str(FUNCTION_DOCKERFILE))
+    args = {c.value[0].split("=")[0]: c.value[0] for c in commands if c.cmd.upper() == "ARG"}
+    assert args["PYTHON_IMAGE"] == "PYTHON_IMAGE=python:3.11-slim"
+    # Every COPY from the build context names something in the repository (for each function)
+    for function in stack["functions"]:
+        folder = function["source"].removeprefix("functions/")
         for command in commands:
             if command.cmd.upper() != "COPY" or any(f.startswith("--from") for f in command.flags):
                 continue
             for copied in command.value[:-1]:
-                assert (ROOT / copied).exists(), f"{path}: COPY {copied} is not in the repository"
-        runs = " && ".join(" ".join(c.value) for c in commands if c.cmd.upper() == "RUN")
-        assert "pip install" in runs
-        assert "alumusic train" in runs
-        user = [c.value[0] for c in commands if c.cmd.upper() == "USER"]
-        assert user, f"{path} runs as root"
-        assert user[-1].split(":")[0] not in ("root", "0")
-        cmd = next(c for c in reversed(commands) if c.cmd.upper() == "CMD")
-        line = " ".join(cmd.value)
-        assert "functions-framework" in line
-        assert '--target="${FUNCTION_TARGET}"' in line
-        assert f"--source={source}/main.py" in line
-        assert '--port="${PORT}"' in line
-        assert (ROOT / source / "main.py").is_file()
+                path = ROOT / copied.replace("${FUNCTION}", folder)
+                assert path.exists(), f"COPY {copied} is not in the repository"
+        assert (ROOT / function["source"] / "main.py").is_file()
+    final = _stages(commands)[-1]
+    # The image that runs is the runtime venv plus the model: no tooling, no training packages
+    final_copies = [" ".join(c.flags + c.value) for c in final if c.cmd.upper() == "COPY"]
+    assert "--from=runtime-deps /opt/venv /opt/venv" in final_copies
+    assert "--from=model /model /app/model" in final_copies
+    assert not any("tooling" in line for line in final_copies)
+    assert not any(c.cmd.upper() == "RUN" and "pip install" in " ".join(c.value) for c in final)
+    runs = " && ".join(" ".join(c.value) for c in commands if c.cmd.upper() == "RUN")
+    assert "'train', '--output', '/model/local-model.joblib'" in runs
+    user = [c.value[0] for c in final if c.cmd.upper() == "USER"]
+    assert user, "the function image runs as root"
+    assert user[-1].split(":")[0] not in ("root", "0")
+    line = " ".join(next(c for c in reversed(final) if c.cmd.upper() == "CMD").value)
+    assert "functions-framework" in line
+    assert '--target="${FUNCTION_TARGET}"' in line
+    assert '--source="${FUNCTION_SOURCE}"' in line
+    assert '--port="${PORT}"' in line
 
 
 def test_dockerignore_keeps_local_state_out_and_sources_in():
@@ -234,6 +250,6 @@ def test_dockerignore_keeps_local_state_out_and_sources_in():
     # Allow-list: nothing goes in unless named
     assert lines[0] == "*"
     included = {line[1:] for line in lines if line.startswith("!")}
-    assert {"pyproject.toml", "shared/", "functions/", "infra/stack.json"} <= included
+    assert {"pyproject.toml", "shared/", "tooling/", "functions/", "infra/stack.json"} <= included
     for kept_out in ("**/.venv", "**/.git", "**/.dev", "**/__pycache__", "**/.mypy_cache"):
         assert kept_out in lines

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from shared.demo import demo_comments, load_corpus
-from shared.devstack.bootstrap import desired_subscription
-from shared.devstack.runner import StackConfig, load_secrets
-from shared.devstack.services import split_host_port
-from shared.devstack.stack import load_stack, parse_duration, parse_stack, port_env_name
-from shared.devstack.supervisor import Supervisor, group_alive, process_running
-from shared.devstack.waiting import wait_until
+from tooling.demo import demo_comments, load_corpus
+from tooling.devstack.bootstrap import desired_subscription
+from tooling.devstack.runner import StackConfig, load_secrets
+from tooling.devstack.services import split_host_port
+from tooling.devstack.stack import load_stack, parse_duration, parse_stack, port_env_name
+from tooling.devstack.supervisor import Supervisor, group_alive, process_running
+from tooling.devstack.waiting import wait_until
 
 
 def test_the_repository_stack_description_is_consistent() -> None:

@@ -15,9 +15,9 @@ from werkzeug.serving import make_server
 from werkzeug.test import Client
 from werkzeug.wrappers import Request, Response
 
-from shared.devstack.gateway import Gateway, HealthChecks
-from shared.devstack.services import free_port
-from shared.devstack.stack import parse_stack
+from tooling.devstack.gateway import Gateway, HealthChecks
+from tooling.devstack.services import free_port
+from tooling.devstack.stack import parse_stack
 
 
 def _upstream(name: str) -> Any:

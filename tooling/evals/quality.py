@@ -11,17 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.classifier.dataset import (
+from shared.classifier.local import LocalClassifier
+from tooling.classifier.dataset import (
     LabelledComment,
     YoutubeComment,
     load_listener_comments,
     load_youtube_comments,
     split_listener_comments,
 )
-from shared.classifier.local import LocalClassifier
-from shared.classifier.training import TrainingData, TrainingParams, train_model
-from shared.evals.metrics import EvalReport
-from shared.evals.runner import NOT_SPAM, SPAM, EvalData, run_eval
+from tooling.classifier.training import TrainingData, TrainingParams, train_model
+from tooling.evals.metrics import EvalReport
+from tooling.evals.runner import NOT_SPAM, SPAM, EvalData, run_eval
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
-"""`python -m shared.evals.report`: measure the embedded model and its alternatives, write the figures.
+"""`python -m tooling.evals.report`: measure the embedded model and its alternatives, write the figures.
 
-Runs the quality protocol (`shared.evals.quality`) for the shipped recipe and for each alternative
+Runs the quality protocol (`tooling.evals.quality`) for the shipped recipe and for each alternative
 that was considered, times each on one core, times scikit-learn's own vectorisers for comparison,
 runs the classifier benchmark on the trained artifact, and rewrites the figures section of
 docs/classifier.md (between its markers). Every figure in that section comes from this run.
@@ -20,14 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from shared.classifier import CATEGORIES
-from shared.classifier.dataset import split_listener_comments
 from shared.classifier.features import NgramConfig
 from shared.classifier.local import LocalClassifier
-from shared.classifier.training import TrainingData, TrainingParams, train_model
-from shared.evals.quality import Corpus, held_out, leave_one_file_out, youtube_rotations
+from tooling.classifier.dataset import split_listener_comments
+from tooling.classifier.training import TrainingData, TrainingParams, train_model
+from tooling.evals.quality import Corpus, held_out, leave_one_file_out, youtube_rotations
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "classifier.md"
-START = "<!-- figures:start (written by `python -m shared.evals.report`) -->"
+START = "<!-- figures:start (written by `python -m tooling.evals.report`) -->"
 END = "<!-- figures:end -->"
 
 CHOSEN = TrainingParams()
@@ -61,7 +61,7 @@ class CandidateFigures:
 def _throughput(
     classifier: Callable[[list[str]], Any], texts: list[str], repeats: int = 3
 ) -> float:
-    from shared.benchmarks.classifier import one_core
+    from tooling.benchmarks.classifier import one_core
 
     with one_core():
         classifier(texts)
@@ -218,7 +218,7 @@ def render(figures: dict[str, Any]) -> str:
 
 
 def collect(with_candidates: bool = True) -> dict[str, Any]:
-    from shared.benchmarks.classifier import measure, sample_comments
+    from tooling.benchmarks.classifier import measure, sample_comments
 
     corpus = Corpus.load()
     _, held = split_listener_comments(corpus.listeners)
@@ -254,7 +254,7 @@ def write_doc(section: str, path: Path = DOC) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m shared.evals.report", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tooling.evals.report", description=__doc__)
     parser.add_argument("--json", metavar="FILE", help="also write every figure as JSON")
     parser.add_argument("--quick", action="store_true", help="skip the alternatives")
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/classifier.md")

@@ -33,14 +33,14 @@ from urllib3.exceptions import (
 )
 from werkzeug.wsgi import get_input_stream
 
-from shared.devstack.stack import FunctionSpec, StackSpec
+from tooling.devstack.stack import FunctionSpec, StackSpec
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
     from shared.config import Settings
 
-log = logging.getLogger("shared.devstack.gateway")  # also when run as __main__
+log = logging.getLogger("tooling.devstack.gateway")  # also when run as __main__
 
 # Hop-by-hop headers describe one connection, not the message; a proxy never forwards them.
 HOP_BY_HOP = frozenset(
@@ -206,7 +206,7 @@ class HealthChecks:
         if not self.s3_endpoint_url:
             raise RuntimeError("AWS_ENDPOINT_URL is not set")
         if self._s3 is None:
-            from shared.devstack.bootstrap import s3_client
+            from tooling.devstack.bootstrap import s3_client
 
             self._s3 = s3_client(
                 self.s3_endpoint_url, self.aws_region, timeout=CHECK_TIMEOUT_SECONDS
@@ -447,8 +447,8 @@ def run_gateway(
 ) -> None:
     """Build the gateway from the settings and infra/stack.json and serve it (foreground)."""
     from shared.config import get_settings
-    from shared.devstack.stack import load_stack
     from shared.logs import configure_logging
+    from tooling.devstack.stack import load_stack
 
     settings = get_settings()
     configure_logging("gateway", settings.log_level)
@@ -472,7 +472,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m shared.devstack.gateway`: what `alumusic dev gateway` runs."""
+    """`python -m tooling.devstack.gateway`: what `alumusic dev gateway` runs."""
     parser = argparse.ArgumentParser(prog="alumusic dev gateway", description=__doc__)
     add_arguments(parser)
     args = parser.parse_args(argv)

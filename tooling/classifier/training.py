@@ -26,8 +26,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+import shared.classifier
 from shared.classifier import CATEGORIES
-from shared.classifier.dataset import (
+from shared.classifier.features import NgramConfig, hash_texts
+from shared.classifier.local import ARTIFACT_FORMAT, DEFAULT_ARTIFACT
+from shared.classifier.text import split_key
+from tooling.classifier.dataset import (
     SPAM,
     LabelledComment,
     YoutubeComment,
@@ -37,15 +41,20 @@ from shared.classifier.dataset import (
     load_youtube_comments,
     split_listener_comments,
 )
-from shared.classifier.features import NgramConfig, hash_texts
-from shared.classifier.local import ARTIFACT_FORMAT, DEFAULT_ARTIFACT
-from shared.classifier.text import split_key
 
 log = logging.getLogger(__name__)
 
 CORRECTIONS_SOURCE = "corrections"
 # The code whose change changes the model: part of the version hash.
-_CODE_FILES = ("text.py", "features.py", "dataset.py", "training.py", "local.py")
+# The code whose change changes the model: inference in the runtime library, training here.
+_RUNTIME_DIR = Path(shared.classifier.__file__).resolve().parent
+_CODE_FILES = (
+    _RUNTIME_DIR / "text.py",
+    _RUNTIME_DIR / "features.py",
+    Path(__file__).resolve().parent / "dataset.py",
+    Path(__file__).resolve(),
+    _RUNTIME_DIR / "local.py",
+)
 _CALIBRATION_FOLDS = 5
 _SEED = 0
 
@@ -125,8 +134,8 @@ def model_version(
         digest.update(path.read_bytes() + b"\0")
     for row in corrections:
         digest.update(f"{row.texto}\0{row.categoria}\0".encode())
-    for name in _CODE_FILES:
-        digest.update(name.encode() + b"\0" + (root / name).read_bytes() + b"\0")
+    for code in _CODE_FILES:
+        digest.update(code.name.encode() + b"\0" + code.read_bytes() + b"\0")
     digest.update(repr(sorted(params.as_dict().items())).encode())
     digest.update(f"sklearn {sklearn.__version__} numpy {np.__version__}".encode())
     return f"local-{digest.hexdigest()[:12]}"

@@ -6,7 +6,7 @@ sends GET /api/comentarios requests to the classify HTTP function in-process (fu
 test client: routing, token check, validation, both queries, JSON), each scenario many times.
 
 Prints one JSON line per scenario and a summary line; exit code 1 when a p95 is over the bar.
-Run: `python -m shared.benchmarks.listing [--rows N] [--requests N]`.
+Run: `python -m tooling.benchmarks.listing [--rows N] [--requests N]`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 
 from shared.config import Settings, get_settings
-from shared.progress import progress_bar
+from tooling.progress import progress_bar
 
 BENCH_DATABASE = "alumusic_bench_listing"
 BAR_P95_MS = 50.0
@@ -338,7 +338,7 @@ def run(args: argparse.Namespace) -> int:
     from shared.auth import issue_token
     from shared.bootstrap import App, set_app
     from shared.db import upgrade
-    from shared.devstack.stack import repo_root
+    from tooling.devstack.stack import repo_root
 
     base = get_settings()
     database_url = args.database_url or bench_database_url(base)
@@ -405,7 +405,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m shared.benchmarks.listing", description=__doc__
+        prog="python -m tooling.benchmarks.listing", description=__doc__
     )
     add_arguments(parser)
     return run(parser.parse_args(argv))

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from shared.devstack.waiting import wait_until
+from tooling.devstack.waiting import wait_until
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ def _echo(line: str) -> None:
 
 
 def _up(args: argparse.Namespace) -> int:
-    from shared.devstack.runner import StackConfig, run
     from shared.logs import configure_logging
+    from tooling.devstack.runner import StackConfig, run
 
     configure_logging("dev", "WARNING")
     if args.demo < 0:
@@ -34,10 +34,10 @@ def _up(args: argparse.Namespace) -> int:
 def _bootstrap(args: argparse.Namespace) -> int:
     import os
 
-    from shared.devstack.bootstrap import bootstrap
-    from shared.devstack.runner import read_state, state_dir_from
-    from shared.devstack.services import DEFAULT_PUBSUB_PORT, DEFAULT_S3_PORT, LOOPBACK
-    from shared.devstack.stack import load_stack
+    from tooling.devstack.bootstrap import bootstrap
+    from tooling.devstack.runner import read_state, state_dir_from
+    from tooling.devstack.services import DEFAULT_PUBSUB_PORT, DEFAULT_S3_PORT, LOOPBACK
+    from tooling.devstack.stack import load_stack
 
     state = read_state(state_dir_from(args.state_dir))
     emulator_host = (
@@ -62,7 +62,7 @@ def _bootstrap(args: argparse.Namespace) -> int:
 
 
 def _gateway(args: argparse.Namespace) -> int:
-    from shared.devstack.gateway import run_gateway
+    from tooling.devstack.gateway import run_gateway
 
     run_gateway(
         host=args.host,
@@ -77,7 +77,7 @@ def _gateway(args: argparse.Namespace) -> int:
 def register(subparsers: Any) -> None:
     from pathlib import Path
 
-    from shared.devstack.gateway import add_arguments as add_gateway_arguments
+    from tooling.devstack.gateway import add_arguments as add_gateway_arguments
 
     dev = subparsers.add_parser("dev", help="run the local stack on emulators")
     commands = dev.add_subparsers(dest="dev_command", required=True, metavar="COMMAND")

@@ -1,6 +1,6 @@
 """The labelled data the embedded model learns from, and the fixed held-out split.
 
-Two kinds of files live under `shared/classifier/corpus/` (see its README):
+Two kinds of files live under `tooling/classifier/corpus/` (see its README):
 - listener comments, `*.csv` with `texto,categoria[,idioma]`, the five categories;
 - real YouTube comments, `youtube/*.csv` with `CONTENT,CLASS`, spam (1) or not spam (0) only.
 

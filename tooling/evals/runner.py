@@ -18,7 +18,7 @@ import numpy as np
 
 from shared.classifier import CATEGORIES, Classification, Classifier
 from shared.errors import InvalidInput
-from shared.evals.metrics import EvalReport, evaluate
+from tooling.evals.metrics import EvalReport, evaluate
 
 SPAM = "SPAM"
 NOT_SPAM = "NOT_SPAM"

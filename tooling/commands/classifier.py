@@ -17,7 +17,7 @@ from typing import IO, Any, TextIO
 from shared.classifier import CATEGORIES, Classification, Classifier
 from shared.config import Settings, get_settings
 from shared.errors import InvalidInput
-from shared.progress import progress_bar
+from tooling.progress import progress_bar
 
 CLASSIFY_CHUNK = 10_000
 OUTPUT_FIELDS = ("categoria", "tags_funcionalidades", "confianca", "model_version")
@@ -42,7 +42,7 @@ def read_corrections(settings: Settings) -> list[tuple[str, str]]:
 
 def _train(args: argparse.Namespace) -> int:
     from shared.classifier.local import artifact_path
-    from shared.classifier.training import held_out_rows, train_and_save
+    from tooling.classifier.training import held_out_rows, train_and_save
 
     settings = get_settings()
     corrections: list[tuple[str, str]] = []
@@ -117,8 +117,8 @@ def _fraction(value: str | float, what: str) -> float:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from shared.evals.metrics import render_text, save_confusion_png
-    from shared.evals.runner import NOT_SPAM, SPAM, read_eval_csv, run_eval
+    from tooling.evals.metrics import render_text, save_confusion_png
+    from tooling.evals.runner import NOT_SPAM, SPAM, read_eval_csv, run_eval
 
     data = read_eval_csv(Path(args.data))
     labels = CATEGORIES if data.kind == "categories" else (SPAM, NOT_SPAM)

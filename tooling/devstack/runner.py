@@ -28,7 +28,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from shared.devstack.services import (
+from tooling.devstack.services import (
     DEFAULT_PUBSUB_PORT,
     DEFAULT_S3_PORT,
     LOOPBACK,
@@ -41,9 +41,9 @@ from shared.devstack.services import (
     split_host_port,
     wait_for,
 )
-from shared.devstack.stack import FunctionSpec, StackSpec, load_stack, port_env_name, repo_root
-from shared.devstack.supervisor import Echo, Supervisor
-from shared.devstack.waiting import wait_until
+from tooling.devstack.stack import FunctionSpec, StackSpec, load_stack, port_env_name, repo_root
+from tooling.devstack.supervisor import Echo, Supervisor
+from tooling.devstack.waiting import wait_until
 
 log = logging.getLogger(__name__)
 
@@ -223,7 +223,7 @@ class LocalStack:
     def start_database(self) -> str:
         """PostgreSQL reachable, database present and migrated; returns its URL."""
         from shared.db import upgrade
-        from shared.devstack.postgres import PostgresServer, ensure_postgres
+        from tooling.devstack.postgres import PostgresServer, ensure_postgres
 
         if self.config.database_url:
             url = self.config.database_url
@@ -261,7 +261,7 @@ class LocalStack:
         )
 
     def bootstrap(self) -> None:
-        from shared.devstack.bootstrap import bootstrap
+        from tooling.devstack.bootstrap import bootstrap
 
         bootstrap(
             self.config.spec,
@@ -340,7 +340,7 @@ class LocalStack:
             [
                 sys.executable,
                 "-m",
-                "shared.devstack.gateway",
+                "tooling.devstack.gateway",
                 "--host",
                 LOOPBACK,
                 "--port",
@@ -375,7 +375,7 @@ class LocalStack:
         return password
 
     def wait_healthy(self) -> None:
-        from shared.devstack.client import GatewayClient
+        from tooling.devstack.client import GatewayClient
 
         client = GatewayClient(self.config.gateway_url)
 
@@ -411,8 +411,8 @@ class LocalStack:
         return state
 
     def load_demo(self, count: int) -> None:
-        from shared.demo import iter_demo_comments, run_prefix
-        from shared.devstack.client import GatewayClient
+        from tooling.demo import iter_demo_comments, run_prefix
+        from tooling.devstack.client import GatewayClient
 
         client = GatewayClient(self.config.gateway_url)
         client.login(self.config.admin_username, self.config.admin_password)

@@ -19,8 +19,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from shared.classifier.dataset import load_listener_comments, load_youtube_comments
 from shared.classifier.local import load_local_classifier
+from tooling.classifier.dataset import load_listener_comments, load_youtube_comments
 
 _COLD_START = """
 import time

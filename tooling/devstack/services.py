@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from shared.devstack.waiting import wait_until
+from tooling.devstack.waiting import wait_until
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_PUBSUB_PORT = 8085

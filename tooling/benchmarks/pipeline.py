@@ -25,12 +25,12 @@ from typing import Any
 import sqlalchemy as sa
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from shared.demo import iter_demo_comments, run_prefix
-from shared.devstack.client import ApiError, GatewayClient
-from shared.devstack.runner import read_secrets, read_state, state_dir_from
-from shared.devstack.waiting import wait_until
 from shared.errors import InvalidInput
-from shared.progress import progress_bar
+from tooling.demo import iter_demo_comments, run_prefix
+from tooling.devstack.client import ApiError, GatewayClient
+from tooling.devstack.runner import read_secrets, read_state, state_dir_from
+from tooling.devstack.waiting import wait_until
+from tooling.progress import progress_bar
 
 DEFAULT_CONCURRENCY = 4
 # Polling reads the index of recent rows; every half second keeps its CPU off the pipeline.

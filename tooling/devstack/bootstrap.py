@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from shared.devstack.stack import StackSpec, SubscriptionSpec, parse_duration
 from shared.events import emulator_channel
+from tooling.devstack.stack import StackSpec, SubscriptionSpec, parse_duration
 
 log = logging.getLogger(__name__)
 

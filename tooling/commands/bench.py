@@ -7,19 +7,19 @@ from typing import Any
 
 
 def _run_pipeline(args: argparse.Namespace) -> int:
-    from shared.benchmarks.pipeline import run
+    from tooling.benchmarks.pipeline import run
 
     return run(args)
 
 
 def _run_classifier(args: argparse.Namespace) -> int:
-    from shared.benchmarks.classifier import run
+    from tooling.benchmarks.classifier import run
 
     return run(args)
 
 
 def _run_listing(args: argparse.Namespace) -> int:
-    from shared.benchmarks.listing import run
+    from tooling.benchmarks.listing import run
 
     return run(args)
 
@@ -53,7 +53,7 @@ def register(subparsers: Any) -> None:
     classifier.add_argument("--repeats", type=int, default=5, help="timed batches (median kept)")
     classifier.set_defaults(handler=_run_classifier)
 
-    from shared.benchmarks.listing import add_arguments as add_listing_arguments
+    from tooling.benchmarks.listing import add_arguments as add_listing_arguments
 
     listing = kinds.add_parser(
         "listing", help="comment list latency (p50/p95) with filters over a large stored table"
