@@ -1,4 +1,4 @@
-"""`alumusic bench pipeline|classifier`: measured figures as one JSON line each."""
+"""`alumusic bench pipeline|classifier|listing|coldstart`: measured figures as one JSON line each."""
 
 from __future__ import annotations
 
@@ -20,6 +20,12 @@ def _run_classifier(args: argparse.Namespace) -> int:
 
 def _run_listing(args: argparse.Namespace) -> int:
     from tooling.benchmarks.listing import run
+
+    return run(args)
+
+
+def _run_coldstart(args: argparse.Namespace) -> int:
+    from tooling.benchmarks.coldstart import run
 
     return run(args)
 
@@ -60,3 +66,11 @@ def register(subparsers: Any) -> None:
     )
     add_listing_arguments(listing)
     listing.set_defaults(handler=_run_listing)
+
+    from tooling.benchmarks.coldstart import add_arguments as add_coldstart_arguments
+
+    coldstart = kinds.add_parser(
+        "coldstart", help="each function's process start to first answered request"
+    )
+    add_coldstart_arguments(coldstart)
+    coldstart.set_defaults(handler=_run_coldstart)
