@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,8 +22,10 @@ def _fires(schedule: CronSchedule, start: datetime, count: int) -> list[datetime
     return fires
 
 
-def _utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def _utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def test_weekly_digest_runs_monday_8_in_sao_paulo_all_year():
@@ -34,7 +37,7 @@ def test_weekly_digest_runs_monday_8_in_sao_paulo_all_year():
     assert fires[0] == _utc(2026, 12, 7, 11, 0)
     assert all(f.astimezone(SAO_PAULO).weekday() == 0 for f in fires)
     assert {(f.hour, f.minute) for f in fires} == {(11, 0)}
-    assert {b - a for a, b in zip(fires, fires[1:], strict=False)} == {timedelta(weeks=1)}
+    assert {b - a for a, b in itertools.pairwise(fires)} == {timedelta(weeks=1)}
 
 
 def test_a_daily_job_keeps_its_local_time_across_both_new_york_changes():

@@ -144,7 +144,7 @@ def test_a_failed_publish_is_retried_and_the_run_is_not_lost(caplog):
     ]
     failures = [r for r in caplog.records if r.message == "tick not published; retrying"]
     assert len(failures) == 2
-    assert failures[0].job == "charts-refresh"  # type: ignore[attr-defined]
+    assert failures[0].job == "charts-refresh"
 
 
 def test_a_restart_catches_up_from_the_state_file(tmp_path):

@@ -71,7 +71,7 @@ def test_bad_jobs_are_refused_with_a_clear_error(job, message):
 def test_job_names_are_unique():
     document = _document()
     document["jobs"].append(dict(document["jobs"][0]))
-    with pytest.raises(ValueError, match="job names .* must be unique"):
+    with pytest.raises(ValueError, match=r"job names .* must be unique"):
         parse_stack(document)
 
 
@@ -83,8 +83,10 @@ def test_schedule_list_shows_each_job_with_its_next_run(capsys):
     assert lines[0].split()[:2] == ["job", "schedule"]
     charts = next(line for line in lines if line.startswith("charts-refresh"))
     digest = next(line for line in lines if line.startswith("weekly-digest"))
-    assert "2026-11-30 08:31 Mon" in charts and "2026-11-30T11:31:00Z" in charts
-    assert "2026-12-07 08:00 Mon" in digest and "2026-12-07T11:00:00Z" in digest
+    assert "2026-11-30 08:31 Mon" in charts
+    assert "2026-11-30T11:31:00Z" in charts
+    assert "2026-12-07 08:00 Mon" in digest
+    assert "2026-12-07T11:00:00Z" in digest
 
 
 def test_schedule_commands_refuse_unknown_jobs_bad_times_and_bad_stacks(capsys, tmp_path):
