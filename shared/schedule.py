@@ -34,7 +34,7 @@ class Tick:
 
     job: str
     scheduled_time: datetime
-    body: Mapping[str, Any] = field(default_factory=dict)
+    body: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.job:

@@ -82,3 +82,25 @@ def test_without_scheduled_time_the_publish_time_floored_to_the_minute_is_used()
 def test_unreadable_ticks_are_poison(data, attributes, publish_time, reason):
     with pytest.raises(PoisonMessage, match=reason):
         parse_tick(data, attributes, publish_time)
+
+
+def test_a_pushed_cloud_scheduler_tick_is_read_from_its_envelope():
+    # Given the push body Pub/Sub sends for a Cloud Scheduler message (no scheduled time in it)
+    import base64
+
+    from shared.events import message_from_push_body
+
+    envelope = {
+        "message": {
+            "data": base64.b64encode(b'{"job":"weekly-digest"}').decode(),
+            "attributes": {"job": "weekly-digest"},
+            "messageId": "17",
+            "publishTime": "2026-11-30T11:00:02.871Z",
+        },
+        "subscription": "projects/p/subscriptions/digest-tick-push",
+    }
+    message = message_from_push_body(json.dumps(envelope).encode())
+    # When the consumer reads it with the envelope's publish time
+    tick = parse_tick(message.data, message.attributes, message.publish_time)
+    # Then the run is Monday 08:00 in Sao Paulo, whatever second it was published at
+    assert tick == Tick("weekly-digest", datetime(2026, 11, 30, 11, 0, tzinfo=UTC), {})
