@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from shared.errors import PoisonMessage
+from shared.events import message_from_push_body
 from shared.schedule import Tick, encode_tick, parse_tick
 
 SCHEDULED = datetime(2026, 11, 30, 11, 32, tzinfo=UTC)
@@ -86,10 +88,6 @@ def test_unreadable_ticks_are_poison(data, attributes, publish_time, reason):
 
 def test_a_pushed_cloud_scheduler_tick_is_read_from_its_envelope():
     # Given the push body Pub/Sub sends for a Cloud Scheduler message (no scheduled time in it)
-    import base64
-
-    from shared.events import message_from_push_body
-
     envelope = {
         "message": {
             "data": base64.b64encode(b'{"job":"weekly-digest"}').decode(),
