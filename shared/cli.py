@@ -24,6 +24,7 @@ TOOLING_COMMAND_MODULES: tuple[str, ...] = (
     "tooling.commands.classifier",
     "tooling.commands.bench",
     "tooling.commands.dev",
+    "tooling.commands.schedule",
 )
 
 

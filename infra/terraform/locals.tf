@@ -1,6 +1,7 @@
-# infra/stack.json is the one description of the functions, topics, subscriptions and buckets;
-# the local stack (`alumusic dev bootstrap`, docker-compose.yml) reads the same file, so a topic
-# added there appears here on the next plan without touching this configuration.
+# infra/stack.json is the one description of the functions, topics, subscriptions, buckets and
+# scheduled jobs; the local stack (`alumusic dev bootstrap`, `alumusic schedule serve`,
+# docker-compose.yml) reads the same file, so a topic or job added there appears here on the next
+# plan without touching this configuration.
 locals {
   stack = jsondecode(file("${path.module}/../stack.json"))
 
@@ -8,6 +9,7 @@ locals {
   topics        = { for t in local.stack.topics : t.name => t }
   subscriptions = { for s in local.stack.subscriptions : s.name => s }
   buckets       = toset(try(local.stack.buckets, []))
+  jobs          = { for j in try(local.stack.jobs, []) : j.name => j }
 
   push_subscriptions = {
     for name, s in local.subscriptions : name => s if try(s.push_to, null) != null

@@ -141,8 +141,23 @@ def test_infrastructure_services(compose):
     assert command.startswith("gcloud beta emulators pubsub start --host-port=0.0.0.0:8085")
     assert "localstack/localstack" in services["localstack"]["image"]
     assert services["localstack"]["environment"]["SERVICES"] == "s3"
-    # Only what exists: no scheduler until a function needs one
-    assert "scheduler" not in services
+
+
+def test_scheduler_publishes_stack_jobs_to_the_emulator(compose, stack):
+    # Given the scheduler service
+    scheduler = compose["services"]["scheduler"]
+    # Then it runs the same command as `make dev`, against the emulator in the shared namespace
+    (argv,) = _alumusic_invocations(scheduler["command"])
+    assert argv[:2] == ["schedule", "serve"]
+    parsed = build_parser().parse_args(argv)
+    assert callable(parsed.handler)
+    assert parsed.state_file is not None
+    assert scheduler["network_mode"] == "service:pubsub"
+    assert scheduler["environment"]["PUBSUB_EMULATOR_HOST"] == "127.0.0.1:8085"
+    assert scheduler["environment"]["PUBSUB_PROJECT_ID"] == stack["project_id"]
+    # And it starts once the bootstrap job created the topics it publishes to
+    assert scheduler["depends_on"]["bootstrap"]["condition"] == "service_completed_successfully"
+    assert stack["jobs"], "the stack declares no job for the scheduler to run"
 
 
 def _alumusic_invocations(command: Any) -> list[list[str]]:
@@ -185,7 +200,7 @@ def test_service_commands_are_real_cli_commands(compose):
 def test_functions_share_the_emulator_namespace_so_stack_addresses_hold(compose, stack):
     # infra/stack.json addresses functions as 127.0.0.1:<port> for push endpoints and routes
     services = compose["services"]
-    for name in [f["name"] for f in stack["functions"]] + ["gateway", "bootstrap"]:
+    for name in [f["name"] for f in stack["functions"]] + ["gateway", "bootstrap", "scheduler"]:
         assert services[name]["network_mode"] == "service:pubsub", name
         assert services[name]["environment"]["PUBSUB_EMULATOR_HOST"] == "127.0.0.1:8085"
     published = {port.split(":")[-1] for port in services["pubsub"]["ports"]}

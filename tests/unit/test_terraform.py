@@ -8,6 +8,7 @@ terraform binary is installed.
 
 from __future__ import annotations
 
+import base64
 import importlib
 import json
 import re
@@ -465,3 +466,81 @@ def test_terraform_fmt_check():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- scheduled jobs -----------------------------------------------------------------------------
+
+
+def test_each_stack_job_is_a_cloud_scheduler_job_publishing_to_its_topic(tf, stack):
+    # Given the jobs infra/stack.json declares
+    jobs = stack["jobs"]
+    assert {job["name"] for job in jobs} >= {"charts-refresh", "weekly-digest"}
+    # Then Terraform keys its Cloud Scheduler jobs by the same names, read from the description
+    assert "local.stack.jobs" in tf["locals"]["jobs"]
+    assert "j.name => j" in tf["locals"]["jobs"]
+    scheduler = _resource(tf, "google_cloud_scheduler_job", "job")
+    assert scheduler["for_each"] == "${local.jobs}"
+    assert scheduler["name"] == "${each.key}"
+    assert scheduler["schedule"] == "${each.value.schedule}"
+    assert scheduler["time_zone"] == "${each.value.time_zone}"
+    # And each publishes to its job's topic, a topic Terraform creates from the same file
+    target = scheduler["pubsub_target"][0]
+    assert target["topic_name"] == "${google_pubsub_topic.topic[each.value.topic].id}"
+    assert target["attributes"] == {"job": "${each.key}"}
+    assert "each.value.body" in target["data"]
+    assert "job = each.key" in target["data"]
+    topics = {topic["name"] for topic in stack["topics"]}
+    for job in jobs:
+        assert job["topic"] in topics, job
+    # And the API it needs is enabled
+    assert "cloudscheduler.googleapis.com" in tf["locals"]["required_apis"]
+    # And no job or topic name is spelled out in the configuration
+    text = _text([tf["resource"][key] for key in sorted(tf["resource"])]) + _text(tf["locals"])
+    for job in jobs:
+        assert f'"{job["name"]}"' not in text, job["name"]
+
+
+def _terraform_eval(expression: str, workdir: Path) -> str:
+    result = subprocess.run(
+        ["terraform", "console"],
+        input=expression + "\n",
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=workdir,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    value: str = json.loads(result.stdout.strip().splitlines()[-1])
+    return value
+
+
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
+def test_cloud_scheduler_message_is_a_tick_the_consumer_reads(tf, stack, tmp_path):
+    from datetime import UTC, datetime
+
+    from shared.schedule import parse_tick
+
+    # Given the data expression Terraform gives each Cloud Scheduler job
+    target = _resource(tf, "google_cloud_scheduler_job", "job")["pubsub_target"][0]
+    expression = target["data"].removeprefix("${").removesuffix("}")
+    for job in [*stack["jobs"], {"name": "with-body", "body": {"kind": "full", "n": 2}}]:
+        body = job.get("body", {})
+        # When terraform evaluates it for the job (each.value.body and each.key filled in)
+        filled = expression.replace(
+            "each.value.body", f"jsondecode({json.dumps(json.dumps(body))})"
+        ).replace("each.key", json.dumps(job["name"]))
+        data = base64.b64decode(_terraform_eval(filled, tmp_path))
+        # And Cloud Scheduler publishes it without a scheduled time, 7.5 s after the minute
+        published = datetime(2026, 11, 30, 11, 0, 7, 500000, tzinfo=UTC)
+        tick = parse_tick(data, {"job": job["name"]}, published)
+        # Then the consumer reads the job, its body, and the run's minute as the scheduled time
+        assert tick.job == job["name"]
+        assert dict(tick.body) == body
+        assert tick.scheduled_time == datetime(2026, 11, 30, 11, 0, tzinfo=UTC)
+
+
+def test_scheduler_tf_explains_the_publish_time_fallback():
+    text = (TERRAFORM_DIR / "scheduler.tf").read_text(encoding="utf-8")
+    assert "does not put the scheduled time" in text
+    assert "publish time floored to the minute" in text

@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 DEFAULT_STATE_DIR = ".dev"
 SECRETS_FILE = "secrets.json"
 STATE_FILE = "stack-state.json"
+SCHEDULER_STATE_FILE = "scheduler-state.json"
 DEFAULT_DATABASE = "alumusic"
 ADMIN_USERNAME = "admin"
 STARTUP_TIMEOUT_SECONDS = 120.0
@@ -327,7 +328,9 @@ class LocalStack:
 
     def start_functions(self) -> None:
         base = self.service_env()
-        self.supervisor.align([f.name for f in self.config.spec.functions] + ["gateway"])
+        self.supervisor.align(
+            [f.name for f in self.config.spec.functions] + ["gateway", "scheduler"]
+        )
         for function in self.config.spec.functions:
             self.supervisor.start(
                 function.name,
@@ -349,6 +352,25 @@ class LocalStack:
                 self.config.gateway_server,
             ],
             env=base,
+            cwd=self.config.root,
+        )
+
+    def start_scheduler(self) -> None:
+        """The local Cloud Scheduler: publishes each job's tick to the emulator on time."""
+        if not self.config.spec.jobs:
+            return
+        self.supervisor.start(
+            "scheduler",
+            [
+                sys.executable,
+                "-m",
+                "shared.cli",
+                "schedule",
+                "serve",
+                "--state-file",
+                str(self.config.state_dir / SCHEDULER_STATE_FILE),
+            ],
+            env=self.service_env(),
             cwd=self.config.root,
         )
 
@@ -478,6 +500,7 @@ class LocalStack:
         self.bootstrap()
         self.say("starting functions and the gateway")
         self.start_functions()
+        self.start_scheduler()
         self.ensure_admin()
         self.wait_healthy()
         return self.write_state()
@@ -501,6 +524,7 @@ class LocalStack:
         functions = "\n".join(
             f"    {name:<20} {url}" for name, url in state.get("functions", {}).items()
         )
+        jobs = ", ".join(f"{job.name} ({job.schedule})" for job in config.spec.jobs)
         return (
             "\nAluMusic Feedback is running.\n"
             f"  gateway     {config.gateway_url}   (health: {config.gateway_url}/healthz)\n"
@@ -511,6 +535,7 @@ class LocalStack:
             f"  Pub/Sub     {config.pubsub_emulator_host} (emulator, project {config.spec.project_id})\n"
             f"  S3          {config.s3_endpoint_url} (moto)\n"
             f"  functions\n{functions}\n"
+            f"  scheduler   {jobs or 'no jobs'} (alumusic schedule list)\n"
             f"  logs        {config.state_dir / 'logs'}\n"
             "Press Ctrl-C to stop everything.\n"
         )

@@ -1,7 +1,8 @@
 """The one description of the stack (infra/stack.json), read into typed objects.
 
-Functions, topics, subscriptions and buckets are listed there once; the local runner, the
-emulator bootstrap and the gateway all read it, so adding a function is one entry in that file.
+Functions, topics, subscriptions, buckets and scheduled jobs are listed there once; the local
+runner, the emulator bootstrap, the gateway and the local scheduler all read it, so adding a
+function is one entry in that file.
 Ports in the file are defaults: `<NAME>_PORT` in the environment (e.g. CLASSIFY_API_PORT) moves
 a function, so a second stack can run beside a developer's.
 """
@@ -21,6 +22,8 @@ import shared
 Signature = Literal["http", "cloudevent", "event"]
 
 _DURATION_RE = re.compile(r"^(\d+(?:\.\d+)?)s$")
+# Cloud Scheduler's job id rule, so a job that runs locally also deploys.
+_JOB_NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,500}$")
 
 
 def repo_root() -> Path:
@@ -78,12 +81,24 @@ class SubscriptionSpec:
 
 
 @dataclass(frozen=True)
+class JobSpec:
+    """A scheduled job: publish `body` (plus job name and scheduled time) to `topic` on `schedule`."""
+
+    name: str
+    schedule: str
+    time_zone: str
+    topic: str
+    body: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class StackSpec:
     project_id: str
     functions: tuple[FunctionSpec, ...]
     topics: tuple[str, ...]
     subscriptions: tuple[SubscriptionSpec, ...]
     buckets: tuple[str, ...]
+    jobs: tuple[JobSpec, ...] = ()
     source_path: Path | None = field(default=None, compare=False)
 
     def function(self, name: str) -> FunctionSpec:
@@ -91,6 +106,13 @@ class StackSpec:
             if function.name == name:
                 return function
         raise KeyError(f"no function named {name!r} in the stack description")
+
+    def job(self, name: str) -> JobSpec:
+        for job in self.jobs:
+            if job.name == name:
+                return job
+        known = ", ".join(j.name for j in self.jobs) or "none"
+        raise KeyError(f"no job named {name!r} in the stack description (jobs: {known})")
 
     def push_endpoint(self, subscription: SubscriptionSpec) -> str | None:
         """Where a push subscription delivers: the topic path in the URL gives the CloudEvent
@@ -153,6 +175,40 @@ def _subscription(raw: Mapping[str, Any]) -> SubscriptionSpec:
     )
 
 
+def _job(raw: Mapping[str, Any], topics: tuple[str, ...]) -> JobSpec:
+    # Imported here: cron evaluation needs croniter, which only the tooling installs.
+    from shared.schedule import RESERVED_KEYS
+    from tooling.devstack.cron import load_zone, validate_cron
+
+    name = raw.get("name")
+    if not isinstance(name, str) or not _JOB_NAME_RE.match(name):
+        raise ValueError(
+            f"job name {name!r} must be 1-500 letters, digits, '-' or '_' (Cloud Scheduler's rule)"
+        )
+    missing = [key for key in ("schedule", "time_zone", "topic") if not raw.get(key)]
+    if missing:
+        raise ValueError(f"job {name!r} needs {', '.join(missing)}")
+    topic = str(raw["topic"])
+    if topic not in topics:
+        raise ValueError(f"job {name!r} publishes to unknown topic {topic!r}")
+    try:
+        schedule = validate_cron(str(raw["schedule"]))
+        load_zone(str(raw["time_zone"]))
+    except ValueError as error:
+        raise ValueError(f"job {name!r}: {error}") from None
+    body = raw.get("body", {})
+    if not isinstance(body, Mapping):
+        raise ValueError(f"job {name!r}: body must be a JSON object")
+    reserved = RESERVED_KEYS.intersection(body)
+    if reserved:
+        raise ValueError(
+            f"job {name!r}: body must not set {', '.join(sorted(reserved))} (every tick carries them)"
+        )
+    return JobSpec(
+        name=name, schedule=schedule, time_zone=str(raw["time_zone"]), topic=topic, body=dict(body)
+    )
+
+
 def parse_stack(document: Mapping[str, Any], *, source_path: Path | None = None) -> StackSpec:
     functions = tuple(_function(f) for f in document.get("functions", ()))
     topics = tuple(str(t["name"]) for t in document.get("topics", ()))
@@ -175,12 +231,17 @@ def parse_stack(document: Mapping[str, Any], *, source_path: Path | None = None)
                 f"subscription {subscription.name!r} pushes to unknown function "
                 f"{subscription.push_to!r}"
             )
+    jobs = tuple(_job(j, topics) for j in document.get("jobs", ()))
+    job_names = [j.name for j in jobs]
+    if len(set(job_names)) != len(job_names):
+        raise ValueError("job names in the stack description must be unique")
     return StackSpec(
         project_id=str(document.get("project_id", "alumusic-local")),
         functions=functions,
         topics=topics,
         subscriptions=subscriptions,
         buckets=tuple(str(b) for b in document.get("buckets", ())),
+        jobs=jobs,
         source_path=source_path,
     )
 
