@@ -41,7 +41,14 @@ from shared.devstack.services import (
     split_host_port,
     wait_for,
 )
-from shared.devstack.stack import FunctionSpec, StackSpec, load_stack, port_env_name, repo_root
+from shared.devstack.stack import (
+    FunctionSpec,
+    StackSpec,
+    function_settings_env,
+    load_stack,
+    port_env_name,
+    repo_root,
+)
 from shared.devstack.supervisor import Echo, Supervisor
 from shared.devstack.waiting import wait_until
 
@@ -320,7 +327,7 @@ class LocalStack:
     def function_env(self, function: FunctionSpec, base: Mapping[str, str]) -> dict[str, str]:
         workers, threads = DEFAULT_CONCURRENCY[function.signature]
         prefix = port_env_name(function.name).removesuffix("_PORT")
-        env = dict(base)
+        env = function_settings_env(function, base)
         env["WORKERS"] = self.config.env.get(f"{prefix}_WORKERS", str(workers))
         env["THREADS"] = self.config.env.get(f"{prefix}_THREADS", str(threads))
         return env
