@@ -20,7 +20,7 @@ from shared.bootstrap import App, set_app
 from shared.config import Settings
 from shared.devstack.bootstrap import bootstrap_pubsub
 from shared.devstack.services import free_port
-from shared.devstack.stack import StackSpec, parse_stack
+from shared.devstack.stack import StackSpec, function_settings_env, load_stack, parse_stack
 from shared.events import PubSubPublisher, emulator_channel
 from shared.validation import CommentIn
 from tests.support.db_fixtures import make_settings
@@ -168,7 +168,11 @@ def start_consumer(
         server = function_server(
             "consume_comments",
             signature="cloudevent",
-            env=service_env(pubsub_settings, **env),
+            # As deployed: only the settings groups the consumer declares in stack.json.
+            env=function_settings_env(
+                load_stack(env={}).function("classify-consumer"),
+                service_env(pubsub_settings, **env),
+            ),
             port=port or free_port(),
             workers=1,
             threads=2,
