@@ -70,8 +70,8 @@ def test_login_then_classify_one_comment(api: Api) -> None:
         },
     )
 
-    # Then the answer carries the classification contract
-    assert response.status_code == 200, response.text
+    # Then it is stored (201) and the answer carries the classification contract
+    assert response.status_code == 201, response.text
     item = response.json()
     assert item["categoria"] in CATEGORIES
     assert 0.0 <= item["confianca"] <= 1.0
