@@ -21,13 +21,14 @@ def test_every_setting_is_documented():
     assert missing == []
 
 
-def test_every_route_of_the_classify_function_is_documented():
-    # Given the routes the classify function serves (its route table)
-    from functions.classify.main import ROUTES
+def test_every_route_of_every_function_is_documented():
+    # Given the route table of every HTTP function of infra/stack.json
+    from tests.unit.test_routes import route_tables
 
-    assert len(ROUTES) >= 9
+    routes = [route for router in route_tables().values() for route in router.routes]
+    assert len(routes) >= 9
     # Then each method and path is in the endpoint table
-    for route in ROUTES:
+    for route in routes:
         assert f"`{route.method} {route.path}" in README, (route.method, route.path)
 
 
