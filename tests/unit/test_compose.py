@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from shared.cli import build_parser
-from shared.config import Settings
+from shared.config import SETTINGS_GROUPS_ENV, CoreSettings, Settings, group_fields
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -35,6 +35,7 @@ RUNTIME_ENV = {
     "PORT",
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
+    SETTINGS_GROUPS_ENV,
 }
 PUBSUB_EMULATOR_IMAGE = "gcr.io/google.com/cloudsdktool/google-cloud-cli:emulators"
 
@@ -94,6 +95,26 @@ def test_every_function_has_a_service_built_from_its_dockerfile(compose, stack):
         assert environment["FUNCTION_TARGET"] == function["target"]
         # The port the stack description gives is the one the gateway and push endpoints use
         assert str(environment["PORT"]) == str(function["port"])
+
+
+def test_each_function_gets_only_the_settings_of_its_groups(compose, stack):
+    # Given the settings groups each function declares in stack.json
+    for function in stack["functions"]:
+        environment = compose["services"][function["name"]]["environment"]
+        groups = function["settings"]
+        # Then compose names them, and gives no setting of another group
+        assert environment[SETTINGS_GROUPS_ENV] == ",".join(groups)
+        allowed = {name.upper() for name in CoreSettings.model_fields}
+        allowed |= {name.upper() for group in groups for name in group_fields(group)}
+        # Storage credentials are the AWS client's, not settings; they go with the storage group
+        runtime = {"FUNCTION_TARGET", "FUNCTION_SIGNATURE_TYPE", "PORT", SETTINGS_GROUPS_ENV}
+        if "storage" in groups:
+            runtime |= {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
+        extra = set(environment) - allowed - runtime
+        assert not extra, f"{function['name']}: {sorted(extra)} belong to undeclared groups"
+    # The consumer verifies no token: it has no JWT key
+    assert "JWT_SECRET" not in compose["services"]["classify-consumer"]["environment"]
+    assert "JWT_SECRET" in compose["services"]["classify-api"]["environment"]
 
 
 def test_required_secrets_use_the_required_form():

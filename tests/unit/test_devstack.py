@@ -29,7 +29,8 @@ def test_the_repository_stack_description_is_consistent() -> None:
         f"/projects/{spec.project_id}/topics/{push.topic}"
     )
     assert push.dead_letter_topic in spec.topics
-    assert all(route.startswith("/api/") for f in spec.functions for route in f.routes)
+    # And every function declares the settings groups it reads
+    assert all(f.settings for f in spec.functions)
 
 
 def test_function_ports_move_with_environment_variables() -> None:
@@ -62,10 +63,18 @@ def test_function_ports_move_with_environment_variables() -> None:
         (
             {
                 "functions": [
-                    {"name": "f", "source": "s", "target": "t", "port": 1, "routes": ["x"]}
+                    {"name": "f", "source": "s", "target": "t", "port": 1, "routes": ["/x"]}
                 ]
             },
-            "must start with '/'",
+            "'routes' is gone",
+        ),
+        (
+            {
+                "functions": [
+                    {"name": "f", "source": "s", "target": "t", "port": 1, "settings": ["jwt"]}
+                ]
+            },
+            "unknown settings group",
         ),
     ],
 )

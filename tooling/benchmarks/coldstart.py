@@ -1,7 +1,7 @@
 """`alumusic bench coldstart`: each function's cold start, process start to first answered request.
 
 Every function in infra/stack.json is started the way its image starts it (the functions-framework
-command line, one process), on a free port, and asked once: `GET /healthz` for an HTTP function, a
+command line, one process, given only its settings groups), on a free port, and asked once: `GET /healthz` for an HTTP function, a
 `POST /` with an empty body for a CloudEvent one (a 4xx counts: the point is the first answer).
 `--python` runs them with another interpreter, for example a fresh venv with the runtime
 dependencies alone, which is what a function image carries. Prints one JSON line: the median and
@@ -24,7 +24,7 @@ import requests
 
 from shared.config import get_settings
 from tooling.devstack.services import LOOPBACK, free_port
-from tooling.devstack.stack import FunctionSpec, load_stack, repo_root
+from tooling.devstack.stack import FunctionSpec, function_settings_env, load_stack, repo_root
 
 ANSWER_DEADLINE_SECONDS = 30.0
 
@@ -72,7 +72,11 @@ def cold_start_ms(function: FunctionSpec, python: str, root: Path, env: dict[str
     ]
     started = time.perf_counter()
     process = subprocess.Popen(
-        command, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command,
+        cwd=root,
+        env=function_settings_env(function, env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         _first_answer(function, port, process)

@@ -197,7 +197,7 @@ FROM (
 class Scenario:
     name: str
     params: dict[str, str]
-    pages: int = 1  # follow next_cursor this many pages (deep pagination)
+    pages: int = 1  # follow X-Next-Cursor this many pages (deep pagination)
 
 
 SCENARIOS: tuple[Scenario, ...] = (
@@ -318,7 +318,7 @@ def measure(
                 )
             samples.append(elapsed)
             total = int(response.headers["X-Total-Count"])
-            cursor = response.get_json()["next_cursor"]
+            cursor = response.headers.get("X-Next-Cursor")
             if cursor is None:
                 break
     return {

@@ -70,6 +70,7 @@ def _gateway(args: argparse.Namespace) -> int:
         server=args.server,
         threads=args.threads,
         stack_file=args.stack,
+        openapi_file=args.openapi,
     )
     return 0
 

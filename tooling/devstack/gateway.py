@@ -1,10 +1,13 @@
-"""The local gateway: one base URL that routes by path prefix to the functions of the stack.
+"""The local gateway: one base URL that routes each documented operation to its function.
 
-It plays the part API Gateway plays in production: each function of infra/stack.json declares the
-path prefixes it serves, and a request goes to the function with the longest matching prefix.
+It plays the part API Gateway plays in production, from the same description: the operations of
+the OpenAPI document (infra/terraform/openapi.yaml.tftpl, see tooling.devstack.openapi), each
+naming the function of infra/stack.json that serves it. A request goes to a function only when
+its method and path match a documented operation exactly (`{id}` is one path segment), so an
+endpoint a function serves but the document lacks fails here as it would in production.
 Bodies are streamed back as they come (a CSV export is not buffered), headers pass through
-(Authorization, X-Total-Count, ...), an unknown path is a JSON 404 and an unreachable function a
-JSON 502. `GET /healthz` is 200 only when PostgreSQL, the Pub/Sub emulator (topics and
+(Authorization, X-Total-Count, ...), an undocumented path is a JSON 404, a documented path with an
+undocumented method a JSON 405 (with `Allow`) and an unreachable function a JSON 502. `GET /healthz` is 200 only when PostgreSQL, the Pub/Sub emulator (topics and
 subscriptions in place), the S3 emulator (buckets in place) and every function answer.
 """
 
@@ -33,6 +36,7 @@ from urllib3.exceptions import (
 )
 from werkzeug.wsgi import get_input_stream
 
+from tooling.devstack.openapi import Operation, load_operations
 from tooling.devstack.stack import FunctionSpec, StackSpec
 
 if TYPE_CHECKING:
@@ -65,6 +69,7 @@ def _json_body(status: int, payload: dict[str, Any]) -> tuple[str, list[tuple[st
     reasons = {
         200: "OK",
         404: "Not Found",
+        405: "Method Not Allowed",
         413: "Payload Too Large",
         502: "Bad Gateway",
         503: "Service Unavailable",
@@ -246,11 +251,12 @@ class _StreamedBody:
 
 
 class Gateway:
-    """WSGI application: route by path prefix, proxy with pooled keep-alive connections."""
+    """WSGI application: route documented operations, proxy with pooled keep-alive connections."""
 
     def __init__(
         self,
         spec: StackSpec,
+        operations: Iterable[Operation],
         health: HealthChecks | None = None,
         *,
         max_body_bytes: int | None = None,
@@ -261,11 +267,12 @@ class Gateway:
         self.spec = spec
         self.health = health
         self.max_body_bytes = max_body_bytes
-        self.routes = sorted(
-            ((route.rstrip("/") or "/", f) for f in spec.functions for route in f.routes),
-            key=lambda pair: len(pair[0]),
-            reverse=True,
-        )
+        # Literal segments before path parameters, as API Gateway matches: GET /x/export goes to
+        # the operation of that path, not to the one of /x/{id}.
+        self.operations = [
+            (operation.pattern, operation.method, spec.function(operation.function))
+            for operation in sorted(operations, key=lambda o: o.specificity)
+        ]
         self.timeout = urllib3.Timeout(connect=connect_timeout, read=read_timeout)
         # A pooled connection the function closed while idle fails on reuse; one retry covers
         # it. Replaying a request is harmless: every write of the API is idempotent by id.
@@ -274,23 +281,34 @@ class Gateway:
         )
         self.http = urllib3.PoolManager(maxsize=pool_size, block=False)
 
-    def route(self, path: str) -> FunctionSpec | None:
-        for prefix, function in self.routes:
-            if path == prefix or path.startswith(prefix + "/") or prefix == "/":
-                return function
-        return None
+    def route(self, method: str, path: str) -> FunctionSpec | list[str]:
+        """The function serving (method, path), else the methods documented for the path
+        (empty when the path is not documented at all)."""
+        allowed: list[str] = []
+        for pattern, documented_method, function in self.operations:
+            if pattern.match(path):
+                if documented_method == method:
+                    return function
+                allowed.append(documented_method)
+        return sorted(set(allowed))
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "") or "/"
         method = environ.get("REQUEST_METHOD", "GET")
         if path == "/healthz" and method in ("GET", "HEAD"):
             return self._healthz(start_response, head=method == "HEAD")
-        function = self.route(path)
-        if function is None:
+        routed = self.route(method, path)
+        if isinstance(routed, FunctionSpec):
+            return self._proxy(routed, environ, start_response)
+        if routed:
+            status, headers, body = _error(
+                405, "method_not_allowed", f"{method} is not allowed on {path}"
+            )
+            headers.append(("Allow", ", ".join(routed)))
+        else:
             status, headers, body = _error(404, "not_found", f"no service handles {path}")
-            start_response(status, headers)
-            return [body]
-        return self._proxy(function, environ, start_response)
+        start_response(status, headers)
+        return [body]
 
     def _healthz(self, start_response: StartResponse, *, head: bool) -> Iterable[bytes]:
         checks: dict[str, dict[str, Any]] = {}
@@ -444,8 +462,10 @@ def run_gateway(
     server: str = "gunicorn",
     threads: int = 16,
     stack_file: Path | None = None,
+    openapi_file: Path | None = None,
 ) -> None:
-    """Build the gateway from the settings and infra/stack.json and serve it (foreground)."""
+    """Build the gateway from the settings, infra/stack.json and the OpenAPI document and serve
+    it (foreground)."""
     from shared.config import get_settings
     from shared.logs import configure_logging
     from tooling.devstack.stack import load_stack
@@ -454,7 +474,10 @@ def run_gateway(
     configure_logging("gateway", settings.log_level)
     spec = load_stack(stack_file, project_id=settings.pubsub_project_id)
     app = Gateway(
-        spec, HealthChecks.from_settings(spec, settings), max_body_bytes=settings.max_body_bytes
+        spec,
+        load_operations(openapi_file),
+        HealthChecks.from_settings(spec, settings),
+        max_body_bytes=settings.max_body_bytes,
     )
     port = port or settings.gateway_port
     log.info("gateway listening", extra={"url": f"http://{host}:{port}", "server": server})
@@ -469,6 +492,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--stack", type=Path, default=None, help="stack description (infra/stack.json)"
     )
+    parser.add_argument(
+        "--openapi",
+        type=Path,
+        default=None,
+        help="OpenAPI document whose operations are routed (infra/terraform/openapi.yaml.tftpl)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -482,6 +511,7 @@ def main(argv: list[str] | None = None) -> int:
         server=args.server,
         threads=args.threads,
         stack_file=args.stack,
+        openapi_file=args.openapi,
     )
     return 0
 

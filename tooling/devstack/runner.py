@@ -41,7 +41,14 @@ from tooling.devstack.services import (
     split_host_port,
     wait_for,
 )
-from tooling.devstack.stack import FunctionSpec, StackSpec, load_stack, port_env_name, repo_root
+from tooling.devstack.stack import (
+    FunctionSpec,
+    StackSpec,
+    function_settings_env,
+    load_stack,
+    port_env_name,
+    repo_root,
+)
 from tooling.devstack.supervisor import Echo, Supervisor
 from tooling.devstack.waiting import wait_until
 
@@ -321,7 +328,7 @@ class LocalStack:
     def function_env(self, function: FunctionSpec, base: Mapping[str, str]) -> dict[str, str]:
         workers, threads = DEFAULT_CONCURRENCY[function.signature]
         prefix = port_env_name(function.name).removesuffix("_PORT")
-        env = dict(base)
+        env = function_settings_env(function, base)
         env["WORKERS"] = self.config.env.get(f"{prefix}_WORKERS", str(workers))
         env["THREADS"] = self.config.env.get(f"{prefix}_THREADS", str(threads))
         return env

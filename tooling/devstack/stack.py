@@ -1,8 +1,11 @@
 """The one description of the stack (infra/stack.json), read into typed objects.
 
 Functions, topics, subscriptions, buckets and scheduled jobs are listed there once; the local
-runner, the emulator bootstrap, the gateway and the local scheduler all read it, so adding a
-function is one entry in that file.
+runner, the emulator bootstrap, the gateway and the local scheduler all read it, so adding a function is one entry in that file.
+A function entry: `name`, `source` (its folder), `target`, `signature` (http or cloudevent),
+`port` (local), `public` (reachable through the gateway: its operations are in the OpenAPI
+document, which names the function serving each) and `settings` (the settings groups of
+shared.config it reads; it is given and validates only those).
 Ports in the file are defaults: `<NAME>_PORT` in the environment (e.g. CLASSIFY_API_PORT) moves
 a function, so a second stack can run beside a developer's.
 """
@@ -18,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import shared
+from shared.config import SETTINGS_GROUPS, SETTINGS_GROUPS_ENV, group_fields, parse_groups
 
 Signature = Literal["http", "cloudevent", "event"]
 
@@ -56,8 +60,8 @@ class FunctionSpec:
     target: str
     signature: Signature
     port: int
-    routes: tuple[str, ...] = ()
     public: bool = False
+    settings: tuple[str, ...] = ()
     host: str = "127.0.0.1"
 
     @property
@@ -66,6 +70,20 @@ class FunctionSpec:
 
     def source_file(self, root: Path) -> Path:
         return root / self.source / "main.py"
+
+
+def function_settings_env(function: FunctionSpec, env: Mapping[str, str]) -> dict[str, str]:
+    """`env` as `function` is given it: the settings of groups it does not declare left out,
+    and SETTINGS_GROUPS naming the ones it does (what Terraform and compose do too)."""
+    undeclared = {
+        name.upper()
+        for group in SETTINGS_GROUPS
+        if group not in function.settings
+        for name in group_fields(group)
+    }
+    given = {name: value for name, value in env.items() if name not in undeclared}
+    given[SETTINGS_GROUPS_ENV] = ",".join(function.settings)
+    return given
 
 
 @dataclass(frozen=True)
@@ -146,18 +164,23 @@ def _function(raw: Mapping[str, Any]) -> FunctionSpec:
     signature = raw.get("signature", "http")
     if signature not in ("http", "cloudevent", "event"):
         raise ValueError(f"function {raw.get('name')!r}: unknown signature {signature!r}")
-    routes = tuple(raw.get("routes") or ())
-    for route in routes:
-        if not route.startswith("/"):
-            raise ValueError(f"function {raw['name']!r}: route {route!r} must start with '/'")
+    if "routes" in raw:
+        raise ValueError(
+            f"function {raw.get('name')!r}: 'routes' is gone; the OpenAPI document names the "
+            'function serving each operation (x-google-backend of backends["<function>"])'
+        )
+    try:
+        settings = parse_groups(raw.get("settings") or ())
+    except ValueError as error:
+        raise ValueError(f"function {raw.get('name')!r}: {error}") from None
     return FunctionSpec(
         name=str(raw["name"]),
         source=str(raw["source"]),
         target=str(raw["target"]),
         signature=signature,
         port=int(raw["port"]),
-        routes=routes,
         public=bool(raw.get("public", False)),
+        settings=settings,
     )
 
 

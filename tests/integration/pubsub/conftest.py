@@ -29,7 +29,7 @@ from tests.support.service_fixtures import (
 )
 from tooling.devstack.bootstrap import bootstrap_pubsub
 from tooling.devstack.services import free_port
-from tooling.devstack.stack import StackSpec, parse_stack
+from tooling.devstack.stack import StackSpec, function_settings_env, load_stack, parse_stack
 
 pytestmark = pytest.mark.integration
 
@@ -168,7 +168,11 @@ def start_consumer(
         server = function_server(
             "consume_comments",
             signature="cloudevent",
-            env=service_env(pubsub_settings, **env),
+            # As deployed: only the settings groups the consumer declares in stack.json.
+            env=function_settings_env(
+                load_stack(env={}).function("classify-consumer"),
+                service_env(pubsub_settings, **env),
+            ),
             port=port or free_port(),
             workers=1,
             threads=2,
