@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Literal
+from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.timezone import DEFAULT_PRODUCT_TIMEZONE, zone_named
 
 Environment = Literal["development", "test", "production"]
 ClassifierBackend = Literal["local", "llm", "cascade"]
@@ -75,6 +78,21 @@ class Settings(BaseSettings):
     # Local stack.
     gateway_port: int = Field(default=8080, ge=1, le=65535)
     admin_password: SecretStr | None = None
+
+    # --- time ---
+    # The IANA zone whose days, hours and ISO weeks the product counts in (filters, charts,
+    # digests, insights); stored times are absolute instants either way.
+    product_timezone: str = DEFAULT_PRODUCT_TIMEZONE
+
+    @field_validator("product_timezone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        zone_named(value)
+        return value
+
+    @property
+    def product_zone(self) -> ZoneInfo:
+        return zone_named(self.product_timezone)
 
     @model_validator(mode="after")
     def _refuse_placeholders_outside_development(self) -> Settings:

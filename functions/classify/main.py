@@ -30,6 +30,7 @@ from shared.http import (
     json_response,
     query_args,
     read_body,
+    received_at,
     request_id_of,
     require_media_type,
     require_principal,
@@ -39,6 +40,7 @@ from shared.logs import configure_logging, log_context
 from shared.validation import (
     NDJSON_CONTENT_TYPES,
     parse_comments,
+    parse_conflicts_query,
     parse_correction,
     parse_list_query,
     validate_comment_id,
@@ -63,6 +65,7 @@ url_map = Map(
         Rule("/api/comentarios", endpoint="classify", methods=["POST"]),
         Rule("/api/comentarios/ingest", endpoint="ingest", methods=["POST"]),
         Rule("/api/comentarios/export", endpoint="export", methods=["GET"]),
+        Rule("/api/comentarios/conflitos", endpoint="conflicts", methods=["GET"]),
         Rule("/api/comentarios/<comment_id>", endpoint="detail", methods=["GET"]),
         Rule("/api/comentarios/<comment_id>", endpoint="correct", methods=["PATCH"]),
     ],
@@ -108,6 +111,7 @@ def classify(request: Request, app: App) -> Response:
         max_items=app.settings.max_sync_batch,
         max_text_chars=app.settings.max_text_chars,
         allow_ndjson=False,
+        received_at=received_at(request),
     )
     items = comments.classify_and_store(app, batch)
     # One object in, one object out; a list in, a list out.
@@ -124,17 +128,24 @@ def ingest(request: Request, app: App) -> Response:
         max_items=app.settings.max_ingest_batch,
         max_text_chars=app.settings.max_text_chars,
         allow_ndjson=True,
+        received_at=received_at(request),
     )
     # Imported here: only this endpoint needs the Pub/Sub client.
     from shared.ingest import submit_comments
 
-    ids = submit_comments(app, batch, request_id=request_id_of(request))
+    ids = submit_comments(
+        app, batch, request_id=request_id_of(request), received_at=received_at(request)
+    )
     return json_response({"accepted": len(ids), "ids": ids}, status=202)
 
 
 def list_comments(request: Request, app: App) -> Response:
     require_principal(request, app.settings, auth.ANY_ROLE)
-    query = parse_list_query(query_args(request), max_page_size=app.settings.max_page_size)
+    query = parse_list_query(
+        query_args(request),
+        max_page_size=app.settings.max_page_size,
+        zone=app.settings.product_zone,
+    )
     page = comments.list_comments(app.engine, query, cursor_secret=_cursor_secret(app))
     return json_response(
         {"items": page.items, "next_cursor": page.next_cursor},
@@ -148,7 +159,10 @@ def list_comments(request: Request, app: App) -> Response:
 def export(request: Request, app: App) -> Response:
     require_principal(request, app.settings, auth.ANY_ROLE)
     query = parse_list_query(
-        query_args(request), max_page_size=app.settings.max_page_size, paginated=False
+        query_args(request),
+        max_page_size=app.settings.max_page_size,
+        paginated=False,
+        zone=app.settings.product_zone,
     )
     chunks = comments.export_csv(app.engine, query.filters, query.ordem)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -158,6 +172,13 @@ def export(request: Request, app: App) -> Response:
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="comentarios-{stamp}.csv"'},
     )
+
+
+def conflicts(request: Request, app: App) -> Response:
+    require_principal(request, app.settings, auth.ADMIN_ONLY)
+    limit = parse_conflicts_query(query_args(request), max_page_size=app.settings.max_page_size)
+    items, total = comments.list_id_conflicts(app.engine, limit=limit)
+    return json_response({"items": items, "total": total})
 
 
 def detail(request: Request, app: App, comment_id: str) -> Response:
@@ -182,6 +203,7 @@ HANDLERS: Mapping[str, Handler] = {
     "ingest": ingest,
     "list": list_comments,
     "export": export,
+    "conflicts": conflicts,
     "detail": detail,
     "correct": correct,
 }
@@ -234,7 +256,13 @@ def consume_comments(cloud_event: CloudEvent) -> None:
         return
     with log_context(message_id=message.message_id, function=CONSUMER_FUNCTION):
         try:
-            stored = store_submitted_comments(app, message.data, message.attributes)
+            stored = store_submitted_comments(
+                app,
+                message.data,
+                message.attributes,
+                message_id=message.message_id,
+                publish_time=message.publish_time,
+            )
         except PoisonMessage as error:
             dead_letter(app, message.data, message.attributes, error.message)
             return

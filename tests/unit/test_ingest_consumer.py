@@ -11,6 +11,7 @@ import pytest
 import shared.comments
 from shared.bootstrap import App
 from shared.classifier import Classification
+from shared.comments import Stored
 from shared.config import Settings
 from shared.consumer import DEAD_LETTER_REASON_ATTRIBUTE, dead_letter, store_submitted_comments
 from shared.errors import PoisonMessage, TransientFailure
@@ -69,17 +70,26 @@ def stored(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
 
     def store(
-        engine: Any, comments: Any, results: Any, *, source: str, review_threshold: float
-    ) -> int:
+        engine: Any,
+        comments: Any,
+        results: Any,
+        *,
+        source: str,
+        review_threshold: float,
+        message_id: str | None = None,
+        request_id: str | None = None,
+    ) -> Stored:
         calls.append(
             {
                 "comments": list(comments),
                 "results": list(results),
                 "source": source,
                 "engine": engine,
+                "message_id": message_id,
+                "request_id": request_id,
             }
         )
-        return len(comments)
+        return Stored(inserted=len(comments))
 
     monkeypatch.setattr(shared.comments, "store_classified", store)
     return calls

@@ -69,7 +69,7 @@ def test_store_is_idempotent_and_computes_final_columns(clean_db):
     first = store_classified(clean_db, batch, results, source="ingest", review_threshold=0.6)
     second = store_classified(clean_db, batch, results, source="ingest", review_threshold=0.6)
     # Then the rows exist once, with review flags from the threshold and final = model answer
-    assert (first, second) == (2, 0)
+    assert (first.inserted, second.inserted) == (2, 0)
     with clean_db.connect() as conn:
         rows = conn.execute(
             sa.text(
@@ -94,7 +94,7 @@ def test_store_of_a_partly_known_batch_inserts_only_the_new_ids(clean_db):
         source="ingest",
         review_threshold=0.6,
     )
-    assert inserted == 1
+    assert inserted.inserted == 1
     with clean_db.connect() as conn:
         assert conn.execute(sa.text("SELECT id, source FROM comments ORDER BY id")).all() == [
             ("a", "sync"),
@@ -137,4 +137,4 @@ def test_database_itself_refuses_an_unknown_category(clean_db):
 
 
 def test_store_of_an_empty_batch_does_nothing(clean_db):
-    assert store_classified(clean_db, [], [], source="ingest", review_threshold=0.6) == 0
+    assert store_classified(clean_db, [], [], source="ingest", review_threshold=0.6).inserted == 0
