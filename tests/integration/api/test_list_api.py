@@ -196,6 +196,9 @@ def test_item_shape(analyst, seed):
         ]
     )
     item = analyst.get("/api/comentarios").get_json()["items"][0]
+    # updated_at is when the row last changed (here: when it was stored, just now)
+    updated_at = datetime.fromisoformat(item.pop("updated_at"))
+    assert abs(datetime.now(UTC) - updated_at) < timedelta(minutes=5)
     assert item == {
         "id": "a",
         "texto": "amei",
@@ -208,6 +211,7 @@ def test_item_shape(analyst, seed):
         "fallback_reason": "llm: timeout",
         "correction": None,
         "model": {"categoria": "ELOGIO", "tags": ["feat_letra"]},
+        "criado_em": "2024-05-01T12:00:00+00:00",
         "created_at": "2024-05-01T12:00:00+00:00",
     }
 
