@@ -209,17 +209,22 @@ def test_demo_comments_spread_over_eight_weeks_with_trends_and_a_daily_rhythm() 
     # And the API accepts every one of them as sent
     body = json.dumps(comments[:1000]).encode()
     parsed = parse_comments(
-        body, "application/json", max_items=1000, max_text_chars=5000, allow_ndjson=False,
+        body,
+        "application/json",
+        max_items=1000,
+        max_text_chars=5000,
+        allow_ndjson=False,
         received_at=DEMO_NOW,
-    )  # fmt: skip
+    )
     assert [c.criado_em for c in parsed] == times[:1000]
 
     # And criticism of ads rises, collaboration suggestions grow, volume grows
     def share(texts: set[str], since: timedelta, until: timedelta) -> tuple[float, int]:
         window = [
-            c for c, t in zip(comments, times, strict=True)
+            c
+            for c, t in zip(comments, times, strict=True)
             if DEMO_NOW - since <= t < DEMO_NOW - until
-        ]  # fmt: skip
+        ]
         return sum(c["texto"] in texts for c in window) / len(window), len(window)
 
     early_criticism, early_volume = share(criticism, timedelta(weeks=8), timedelta(weeks=6))
