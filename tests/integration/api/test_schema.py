@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 import sqlalchemy as sa
 
@@ -138,3 +140,36 @@ def test_database_itself_refuses_an_unknown_category(clean_db):
 
 def test_store_of_an_empty_batch_does_nothing(clean_db):
     assert store_classified(clean_db, [], [], source="ingest", review_threshold=0.6).inserted == 0
+
+
+def test_0002_keeps_the_insert_time_of_rows_stored_before_it(pg_server):
+    # Given a database at 0001 holding a comment stored and later corrected
+    name = f"alumusic_test_m_{secrets.token_hex(4)}"
+    pg_server.create_database(name)
+    url = pg_server.url(name)
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    try:
+        upgrade(url, "0001")
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO comments (id, texto, categoria, tags_funcionalidades, confianca, "
+                    "needs_review, model_name, model_version, source, created_at, classified_at, "
+                    "corrected_at, categoria_corrigida, corrected_by) VALUES ('old', 't', "
+                    "'ELOGIO', '{}', 0.9, false, 'm', '1', 'ingest', '2026-10-01T12:00:00Z', "
+                    "'2026-10-01T12:00:01Z', '2026-10-05T09:00:00Z', 'SPAM', 'ana')"
+                )
+            )
+        # When migrated to 0002
+        upgrade(url, "head")
+        # Then its insert time is the time it had, its last change the correction
+        with engine.connect() as conn:
+            row = conn.execute(
+                sa.text("SELECT created_at, stored_at, updated_at FROM comments")
+            ).one()
+        assert row.created_at == row.stored_at
+        assert row.updated_at.isoformat() == "2026-10-05T09:00:00+00:00"
+        assert sa.inspect(engine).has_table("comment_id_conflicts")
+    finally:
+        engine.dispose()
+        pg_server.drop_database(name)
