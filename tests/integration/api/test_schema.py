@@ -48,6 +48,7 @@ def test_list_filters_have_their_indexes(db_engine):
         "ix_comments_texto_trgm",
         "ix_comments_confianca_id",
         "ix_comments_needs_review_created_at_id",
+        "ix_comments_stored_at",
     } <= names
 
 
