@@ -29,9 +29,12 @@ import os
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import Any, Final, Literal, cast
+from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.timezone import DEFAULT_PRODUCT_TIMEZONE, zone_named
 
 Environment = Literal["development", "test", "production"]
 ClassifierBackend = Literal["local", "llm", "cascade"]
@@ -61,6 +64,20 @@ class CoreSettings(BaseSettings):
 
     environment: Environment = "development"
     log_level: str = "INFO"
+    # The IANA zone whose days, hours and ISO weeks the product counts in (filters, charts,
+    # digests, insights); stored times are absolute instants either way. Core, because every
+    # function that reads or buckets comments by time must agree on it.
+    product_timezone: str = DEFAULT_PRODUCT_TIMEZONE
+
+    @field_validator("product_timezone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        zone_named(value)
+        return value
+
+    @property
+    def product_zone(self) -> ZoneInfo:
+        return zone_named(self.product_timezone)
 
     def __getattr__(self, name: str) -> Any:
         try:
