@@ -8,11 +8,14 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Environment = Literal["development", "test", "production"]
 ClassifierBackend = Literal["local", "llm", "cascade"]
+InsightsAnswerer = Literal["offline", "llm"]
 
 # Values that must never reach production: they are either documented in the README
 # or generated for a laptop, so anyone could forge tokens with them.
@@ -75,6 +78,29 @@ class Settings(BaseSettings):
     # Local stack.
     gateway_port: int = Field(default=8080, ge=1, le=65535)
     admin_password: SecretStr | None = None
+
+    # --- insights ---
+    # Days and ISO weeks ("last week", "semana 47") are those of this time zone.
+    product_timezone: str = "America/Sao_Paulo"
+    insights_answerer: InsightsAnswerer = "offline"
+    insights_max_question_chars: int = Field(default=500, ge=1, le=5000)
+
+    @field_validator("product_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"PRODUCT_TIMEZONE {value!r} is not an IANA time zone") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _insights_llm_needs_an_endpoint(self) -> Settings:
+        if self.insights_answerer == "llm" and not self.openai_base_url and not self.openai_api_key:
+            raise ValueError("INSIGHTS_ANSWERER=llm needs OPENAI_BASE_URL or OPENAI_API_KEY")
+        return self
+
+    # --- end insights ---
 
     @model_validator(mode="after")
     def _refuse_placeholders_outside_development(self) -> Settings:

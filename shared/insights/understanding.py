@@ -1,0 +1,250 @@
+"""What a question asks: its intent, the categories and tags it names, and whether the digests can
+answer it at all (metrics they never compute, predictions, other subjects are refused up front).
+
+Rules over the accent-folded question: the vocabulary of product people in PT-BR and English is
+small and stable ("o que subiu", "main complaints", "what do people say about lyrics"), and a rule
+that misfires is readable and fixable, unlike a model's guess. Tags come from the product's own
+taxonomy (its PT/EN expressions), so a new tag in `taxonomy.json` is understood without code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from shared.classifier.tags import TAG_PATTERN, default_taxonomy
+from shared.insights.text import fold
+
+Intent = Literal[
+    "movement", "trend", "compare", "category", "total", "complaints", "suggestions",
+    "improvements", "spikes", "questions", "review", "topic", "summary",
+]
+Refusal = Literal["metric", "future", "off_topic", "unknown_tag"]
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+CATEGORY_PATTERNS: Final[dict[str, re.Pattern[str]]] = {
+    "ELOGIO": _rx(r"\b(elogi\w*|prais\w*|compliment\w*|positiv\w*|gostaram|amaram|loved)\b"),
+    "CRÍTICA": _rx(
+        r"\b(critica\w*|criticism\w*|criticiz\w*|critiques?|reclamac\w*|reclamam|reclamaram|"
+        r"reclamando|complain\w*|queixa\w*|negativ\w*)\b"
+    ),
+    "SUGESTÃO": _rx(r"\b(sugest\w*|suggest\w*|sugere\w*|sugeri\w*|pedidos|requests?|ideias|ideas)\b"),
+    "DÚVIDA": _rx(r"\b(duvida\w*|questions?|perguntas?|doubts?)\b"),
+    "SPAM": _rx(r"\b(spam\w*|junk)\b"),
+}
+
+_MOVEMENT_UP: Final = _rx(
+    r"\b(subi\w*|sobe|subindo|aument\w*|cresce\w*|cresci\w*|rose|rise[sn]?|rising|grew|grow\w*|"
+    r"increas\w*|gain\w*|climb\w*|jump\w*|went up|go up|gone up|up the most|ganhou|ganharam|"
+    r"avanc\w*|piorou|piorar|worse\w*)\b"
+)
+_MOVEMENT_DOWN: Final = _rx(
+    r"\b(caiu|cairam|cair|caindo|cai|queda\w*|diminu\w*|reduz\w*|reduc\w*|baix\w*|fell|fall\w*|"
+    r"decreas\w*|declin\w*|drop\w*|shr[iau]nk\w*|went down|go down|gone down|perdeu|perderam|"
+    r"lost|lose|melhorou|improved)\b"
+)
+_MOVEMENT_ANY: Final = _rx(
+    r"\b(mov\w*|varia\w*|oscil\w*|up or down|subiu ou caiu|biggest (change|shift|swing)|"
+    r"maior(es)? (variac\w*|mudanc\w*)|significativ\w*|significant\w*|shift\w*)\b"
+)
+_TREND: Final = _rx(
+    r"\b(evolu\w*|tendencia\w*|trend\w*|ao longo|over the (last |past )?(few )?weeks|across( the)? "
+    r"weeks|over time|week (by|over|to) week|semana (a|apos) semana|historico|history|trajet\w*|"
+    r"mudou|mudaram|mudanca\w*|chang\w*|progress\w*|each week|cada semana|por semana|per week|"
+    r"every week|toda semana|todas as semanas|em que semana\w*|which weeks?|what weeks?|"
+    r"quando|when)\b"
+)
+_COMPARE: Final = _rx(
+    r"\b(compar\w*|versus|vs|diferen\w*|differ\w*|em relacao a|relative to|against|contra)\b"
+)
+_COUNT: Final = _rx(
+    r"(\b(quant[oa]s?|how many|how much|numero de|number of|count\w*|contagem|percent\w*|"
+    r"porcent\w*|share|fatia|proporc\w*|participac\w*|parcela|volume de comentarios|"
+    r"comment volume|quanto)\b|%)"
+)
+_TOTAL: Final = _rx(
+    r"\b(total|totais|no total|in total|overall|ao todo|(quant[oa]s?|how many|numero de|"
+    r"number of|volume de) (comentarios|comments|feedbacks?)|comentarios recebidos|"
+    r"comments (did we|we) (get|receive)|received|recebemos|chegaram)\b"
+)
+_COMPLAINTS: Final = _rx(
+    r"\b(reclama\w*|queixa\w*|complain\w*|critica\w*|criticism\w*|criticiz\w*|critiques?|"
+    r"problema\w*|problems?|issues?|pain points?|dores|hurts?|doi|doem|incomod\w*|bugs?|"
+    r"defeito\w*|falhas?|insatisf\w*|unhappy|frustra\w*|hate|odeiam|detestam|irrit\w*|annoy\w*)\b"
+)
+_SUGGESTIONS: Final = _rx(
+    r"\b(sugest\w*|suggest\w*|sugere\w*|sugeri\w*|pedid\w*|pedem|pediram|pede|pedindo|request\w*|"
+    r"asking for|ask for|asked for|want\w*|querem|queriam|gostariam|wish\w*|desej\w*|ideia\w*|"
+    r"ideas?|propo\w*|feature requests?|new features?|novas? (funcionalidades?|funcoes|recursos?))\b"
+)
+_IMPROVE: Final = _rx(
+    r"\b(melhori\w*|melhorar|improv\w*|pontos de melhoria|o que (devemos|deveriamos|precisamos) "
+    r"(corrigir|melhorar|priorizar|consertar)|prioriz\w*|prioriti\w*|fix first|should we fix|"
+    r"focus on|focar|action items?|acoes)\b"
+)
+_SPIKES: Final = _rx(
+    r"\b(em alta|trending|spik\w*|dispar\w*|explod\w*|picos?|surg\w*|hot|bombando|bombou|fator|"
+    r"factor|fora do normal|unusual\w*|anomal\w*|acima da media|above (the )?(average|usual))\b"
+)
+_QUESTIONS: Final = _rx(
+    r"\b(duvidas? abertas?|open questions?|unanswered|perguntando|perguntam|perguntaram|"
+    r"asking about|asked about|ask about|what (do|did) (people|users|listeners) ask|"
+    r"quais (as )?(duvidas|perguntas)|which questions|what questions|duvidas? (dos|de) "
+    r"(usuarios|ouvintes)|questions? (from|by) (users|listeners))\b"
+)
+_REVIEW: Final = _rx(
+    r"\b(revis\w*|review\w*|correc\w*|corrig\w*|correct\w*|humanas?|humanos?|human|manual\w*|"
+    r"baixa confianca|low confidence)\b"
+)
+_SAY: Final = _rx(
+    r"\b(dizem|disseram|falam|falaram|falando|dizendo|comentam|comentaram|comentando|acham|"
+    r"achando|say\w*|said|talk\w*|think|thought|mention\w*|menc\w*|feedbacks?|opini\w*|sobre|"
+    r"about|regarding|respeito|feel\w*|sentem)\b"
+)
+_SUMMARY: Final = _rx(
+    r"\b(resum\w*|summar\w*|destaque\w*|highlight\w*|aconteceu|happened|overview|panorama|"
+    r"visao geral|rolou|houve de|novidades|what moved|o que mudou|takeaways?|principais pontos|"
+    r"key points|insights?|recap|como foi|how was|how did .* go|digest)\b"
+)
+_DOMAIN: Final = _rx(
+    r"\b(comentarios?|comments?|feedbacks?|usuarios?|users?|ouvintes?|listeners?|pessoas|people|"
+    r"clientes?|customers?|app|aplicativo|plataforma|platform|categorias?|categor(y|ies)|tags?|"
+    r"assuntos?|temas?|topics?|subjects?|funcionalidades?|features?|recursos?|digests?|alumusic)\b"
+)
+_WHICH: Final = _rx(r"\b(quais|qual|which|what|que|top|principais|principal|main|maiores?|biggest|most)\b")
+_CATEGORY_WORD: Final = _rx(r"\b(categorias?|categor(y|ies))\b")
+
+# Metrics the digests never compute: asked for, they are refused rather than approximated.
+_METRICS: Final = _rx(
+    r"\b(receita\w*|revenue\w*|faturamento|faturou|lucro\w*|profits?|vendas|sales|dinheiro|money|"
+    r"streams|streaming count|plays|reproduc(ao|oes)|execuc\w*|ouvintes mensais|monthly listeners|"
+    r"assinantes|subscribers?|usuarios ativos|active users|dau|mau|installs?|instalac\w*|"
+    r"nota media|notas?|avaliac\w*|ratings?|rated|estrelas|stars|nps|net promoter|sentiment\w*|"
+    r"sentimento\w*|humor|mood|churn|cancelamentos?|cancellations?|retenc\w*|retention|"
+    r"tempo de escuta|listening time|minutos|minutes|idade|faixa etaria|age|ages|genero dos|"
+    r"gender|regi(ao|oes)|regions?|pais(es)?|country|countries|cidades?|city|cities|estados|"
+    r"hora do dia|horario\w*|time of day|per hour|por hora|hourly|por dia|per day|daily|diari\w*|"
+    r"confianca media|mean confidence|average confidence|precision|precisao|recall|f1|acuracia|"
+    r"accuracy|latencia|latency|custos?|costs?|orcamento|budget|funcionarios|employees|"
+    r"concorrentes?|competitors?|market share|participacao de mercado|salario\w*|salar(y|ies)|"
+    r"clima|weather|bitcoin|acoes da|stock price|temperatura)\b"
+)
+_MUSIC_ENTITIES: Final = _rx(
+    r"\b(artistas?|artists?|cantor\w*|singers?|bandas?|bands?|musica mais|song (with|that) the most|"
+    r"most (played|streamed|popular) (song|track|artist|album)|faixa mais|qual musica|which song|"
+    r"which track|which artist|qual artista|que artista|genero musical|music genre|genres?)\b"
+)
+_FUTURE: Final = _rx(
+    r"\b(previs\w*|predi\w*|forecast\w*|projec\w*|projet\w*|expect\w*|esperamos|vai (subir|cair|"
+    r"crescer|aumentar|diminuir|continuar|ter|ser|melhorar|piorar|acontecer|mudar)|vao (subir|cair|"
+    r"crescer|aumentar|diminuir|continuar|ter|ser|melhorar|piorar)|will (it |they |we |there )?"
+    r"(rise|fall|grow|drop|increase|decrease|continue|be|have|get|keep|go|improve|change|happen)|"
+    r"going to|gonna|likely to|chance de|probabilidade de|future|futuro|next (week|month|quarter|"
+    r"year)|proxim[ao]s? (semana|mes|trimestre|ano)|semana que vem|mes que vem|amanha|tomorrow)\b"
+)
+_TAG_LITERAL: Final = _rx(r"\b(feat|fix|perf|ui|doc|test|sec|api)_[a-z]+\b")
+# Phrases whose words the taxonomy would read as a tag ("volume de comentários" is not fix_volume).
+_NOT_TAGS: Final = _rx(
+    r"\b(volume (de|of) (comentarios|comments|feedbacks?|criticas|elogios|sugestoes|duvidas)|"
+    r"comment volume|(qual|what)( e| is)? o? ?volume|volume total|total volume|show me|"
+    r"me mostr\w*|review\w*|revis\w*)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Understanding:
+    intent: Intent | None
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    up: bool = False
+    down: bool = False
+    refusal: Refusal | None = None
+    unknown_tag: str = ""
+
+
+def detect_tags(question: str) -> tuple[str, ...]:
+    """Tags the question names: literally (`fix_volume`) or through the taxonomy's expressions."""
+    taxonomy = default_taxonomy()
+    folded = fold(question)
+    found = {m[0] for m in _TAG_LITERAL.finditer(folded) if m[0] in taxonomy.tags}
+    cleaned = _NOT_TAGS.sub(" ", folded)
+    found.update(taxonomy.extract([cleaned])[0])
+    subjects = {spec.subject: spec.tag for spec in taxonomy.specs}
+    for word in re.findall(r"[a-z]+", cleaned):
+        if word in subjects and len(word) > 3:
+            found.add(subjects[word])
+    return tuple(sorted(found))
+
+
+def understand(question: str) -> Understanding:
+    text = fold(question)
+    taxonomy = default_taxonomy()
+    literal = [m[0] for m in _TAG_LITERAL.finditer(text)]
+    unknown = [tag for tag in literal if tag not in taxonomy.tags and TAG_PATTERN.match(tag)]
+    if unknown:
+        return Understanding(None, refusal="unknown_tag", unknown_tag=unknown[0])
+    tags = detect_tags(question)
+    categories = tuple(c for c, rx in CATEGORY_PATTERNS.items() if rx.search(text))
+    if _FUTURE.search(text):
+        return Understanding(None, categories, tags, refusal="future")
+    if _METRICS.search(text) or (_MUSIC_ENTITIES.search(text) and not tags):
+        return Understanding(None, categories, tags, refusal="metric")
+    up = bool(_MOVEMENT_UP.search(text))
+    down = bool(_MOVEMENT_DOWN.search(text))
+    moved = up or down or bool(_MOVEMENT_ANY.search(text))
+    which = bool(_WHICH.search(text))
+    category_word = bool(_CATEGORY_WORD.search(text))
+    count = bool(_COUNT.search(text))
+    trend = bool(_TREND.search(text))
+
+    def result(intent: Intent) -> Understanding:
+        return Understanding(intent, categories, tags, up=up, down=down)
+
+    if _REVIEW.search(text) and not tags:
+        return result("review")
+    if _SPIKES.search(text) and not category_word:
+        return result("spikes")
+    if tags:
+        return result("topic")
+    if _COMPARE.search(text) and not moved:
+        return result("compare")
+    if _QUESTIONS.search(text) and not count and not moved:
+        return result("questions")
+    if _IMPROVE.search(text) and not count:
+        return result("improvements")
+    complaints = bool(_COMPLAINTS.search(text))
+    suggestions = bool(_SUGGESTIONS.search(text))
+    lists_tags = (complaints or suggestions) and not category_word and not count
+    if lists_tags and (not (moved or trend) or (which and not _asks_yes_no(text))):
+        if complaints and suggestions:
+            return result("improvements")
+        return result("complaints" if complaints else "suggestions")
+    if categories or category_word:
+        if _COMPARE.search(text):
+            return result("compare")
+        if moved:
+            return result("movement")
+        if trend:
+            return result("trend")
+        return result("category")
+    if moved:
+        return result("movement")
+    if _COMPARE.search(text):
+        return result("compare")
+    if _TOTAL.search(text) or count:
+        return result("total")
+    if trend and _DOMAIN.search(text):
+        return result("trend")
+    if _SUMMARY.search(text) or _DOMAIN.search(text) or _SAY.search(text) and _DOMAIN.search(text):
+        return result("summary")
+    return Understanding(None, categories, tags, refusal="off_topic")
+
+
+def _asks_yes_no(text: str) -> bool:
+    # "As críticas subiram?" / "Did complaints rise?": about the category, not a list of tags.
+    return not re.search(r"\b(quais|which|what|que|top|principais|main|biggest)\b", text)
