@@ -173,13 +173,9 @@ def _scope(
     wide = understood.intent in {"trend", "topic", "compare"} or period.recent
     if understood.intent in {"complaints", "suggestions", "improvements"} and period.recent:
         wide = True
-    if not wide and understood.intent == "movement" and _asks_when(understood):
-        wide = True
+    if understood.when and understood.intent in {"movement", "category", "spikes"}:
+        wide = True  # "when did criticism rise?": every week at hand
     return (available if wide else available[-1:]), ()
-
-
-def _asks_when(understood: Understanding) -> bool:
-    return False
 
 
 # --- refusals -----------------------------------------------------------------------------------
@@ -290,8 +286,55 @@ def _join(draft: _Draft, items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + draft.t(" e ", " and ") + items[-1]
 
 
+def _compose_when(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context) -> bool:
+    """The weeks in which each named category rose (and fell), with the size of each move."""
+    for categoria in u.categories:
+        passages = [p for w in weeks for p in ctx.find(w, "categoria", categoria)]
+        groups = []
+        if u.up or not u.down:
+            groups.append((draft.t("subiu em", "rose in"),
+                           [p for p in passages if (p.data.get("variacao_pontos") or 0) > 0]))
+        if u.down or not u.up:
+            groups.append((draft.t("caiu em", "fell in"),
+                           [p for p in passages if (p.data.get("variacao_pontos") or 0) < 0]))
+        parts = []
+        used: list[Passage] = []
+        for verb, found in groups:
+            if not found:
+                parts.append(draft.t(f"não {verb.split()[0]} em nenhuma semana",
+                                     f"never {verb.split()[0]}"))
+                continue
+            items = [
+                f"{p.semana} ({_pp(draft, p.data.get('variacao_pontos'))}, "
+                f"{draft.t('para', 'to')} {_pct(draft, p.data.get('percentual'))}{_significance(draft, p.data)})"
+                for p in found
+            ]
+            parts.append(f"{verb} " + ", ".join(items))
+            used += found
+        sentence = draft.t(f"Em {_weeks_text(weeks)}, ", f"In {_weeks_text(weeks)}, ") + (
+            f"{_cat(draft, categoria)} " + "; ".join(parts) + "."
+        )
+        if not draft.say(sentence, *(used or passages)):
+            return False
+    return bool(draft.sentences)
+
+
+def _yes_no(draft: _Draft, u: Understanding, q: str, passages: Sequence[Passage]) -> str:
+    """"Sim."/"Não." before a yes/no question about one category's direction in one week."""
+    asks = fold(q).strip()
+    if len(passages) != 1 or u.up == u.down or not asks.endswith("?"):
+        return ""
+    if asks.split()[0] in {"qual", "quais", "quanto", "quantos", "quantas", "what", "which", "how", "como", "onde", "where"}:
+        return ""
+    moved = passages[0].data.get("variacao_pontos") or 0
+    agreed = moved > 0 if u.up else moved < 0
+    return draft.t("Sim. " if agreed else "Não. ", "Yes. " if agreed else "No. ")
+
+
 def _compose_movement(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str) -> bool:
     focus = u.categories
+    if focus and u.when and len(weeks) > 1:
+        return _compose_when(draft, u, weeks, ctx)
     per_week_limit = 3 if len(weeks) <= 2 else 1
     for week in weeks:
         passages = ctx.find(week, "categoria")
@@ -306,7 +349,7 @@ def _compose_movement(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx
                 moved = p.data.get("variacao_pontos") or 0
                 verb.append(draft.t("subiu" if moved > 0 else "caiu" if moved < 0 else "ficou estável",
                                     "rose" if moved > 0 else "fell" if moved < 0 else "held steady"))
-            sentence = draft.t(f"Em {week}: ", f"In {week}: ") + "; ".join(
+            sentence = _yes_no(draft, u, q, passages) + draft.t(f"Em {week}: ", f"In {week}: ") + "; ".join(
                 f"{_cat(draft, p.key)} {v} {_movement_item(draft, p.data, name=False)}"
                 for p, v in zip(passages, verb, strict=True)
             ) + "."
@@ -339,7 +382,21 @@ def _compose_movement(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx
 
 
 def _compose_category(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str) -> bool:
-    focus = u.categories or CATEGORIES
+    if u.categories and u.when and len(weeks) > 1:
+        return _compose_when(draft, u, weeks, ctx)
+    if not u.categories:
+        # Every category of each week, largest share first.
+        for week in weeks[-3:]:
+            passages = sorted(ctx.find(week, "categoria"), key=lambda p: -(p.data.get("percentual") or 0))
+            items = [
+                f"{_cat(draft, p.key)} {_pct(draft, p.data.get('percentual'))} ({_n(draft, p.data.get('total'))}; "
+                f"{_pp(draft, p.data.get('variacao_pontos'))})"
+                for p in passages
+            ]
+            if items:
+                draft.say(draft.t(f"Categorias em {week}: ", f"Categories in {week}: ") + ", ".join(items) + ".", *passages)
+        return bool(draft.sentences)
+    focus = u.categories
     if len(weeks) > 1 and len(focus) <= 2:
         return _compose_trend(draft, u, weeks, ctx, q)
     for week in weeks:
@@ -486,15 +543,30 @@ def _example(draft: _Draft, passages: Sequence[Passage]) -> str | None:
     return None
 
 
-def _compose_tag_list(draft: _Draft, kind: str, weeks: Sequence[str], ctx: Context, q: str, *, limit: int = 3) -> bool:
+def _rank(passages: Sequence[Passage], u: Understanding) -> list[Passage]:
+    """Largest first; by change when the question asks what rose or fell."""
+    if u.up and not u.down:
+        return sorted(passages, key=lambda p: -(p.data.get("variacao") or 0))
+    if u.down and not u.up:
+        return sorted(passages, key=lambda p: p.data.get("variacao") or 0)
+    return sorted(passages, key=lambda p: -(p.data.get("total") or 0))
+
+
+def _compose_tag_list(draft: _Draft, u: Understanding, kind: str, weeks: Sequence[str], ctx: Context, q: str, *, limit: int = 3) -> bool:
     label = {
         "critica": ("Principais críticas recorrentes", "Main recurring criticisms"),
         "sugestao": ("Principais sugestões", "Main suggestions"),
     }[kind]
+    if u.up != u.down:
+        moved = ("que mais subiram", "that rose most") if u.up else ("que mais caíram", "that fell most")
+        label = {
+            "critica": (f"Críticas recorrentes {moved[0]}", f"Recurring criticisms {moved[1]}"),
+            "sugestao": (f"Sugestões {moved[0]}", f"Suggestions {moved[1]}"),
+        }[kind]
     if len(weeks) <= 2:
         for week in weeks:
             passages = ctx.find(week, kind)
-            ranked = sorted(passages, key=lambda p: -(p.data.get("total") or 0))[:limit]
+            ranked = _rank(passages, u)[:limit]
             if not ranked:
                 draft.say(draft.t(f"{label[0]} em {week}: nenhuma registrada.",
                                   f"{label[1]} in {week}: none recorded."), *ctx.find(week, "total"))
@@ -534,16 +606,16 @@ def _compose_tag_list(draft: _Draft, kind: str, weeks: Sequence[str], ctx: Conte
 
 
 def _compose_complaints(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str) -> bool:
-    return _compose_tag_list(draft, "critica", weeks, ctx, q)
+    return _compose_tag_list(draft, u, "critica", weeks, ctx, q)
 
 
 def _compose_suggestions(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str) -> bool:
-    return _compose_tag_list(draft, "sugestao", weeks, ctx, q)
+    return _compose_tag_list(draft, u, "sugestao", weeks, ctx, q)
 
 
 def _compose_improvements(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str) -> bool:
-    ok = _compose_tag_list(draft, "critica", weeks, ctx, q, limit=2)
-    ok = _compose_tag_list(draft, "sugestao", weeks, ctx, q, limit=2) or ok
+    ok = _compose_tag_list(draft, u, "critica", weeks, ctx, q, limit=2)
+    ok = _compose_tag_list(draft, u, "sugestao", weeks, ctx, q, limit=2) or ok
     return ok
 
 

@@ -162,7 +162,7 @@ _THIS_WEEK: Final = re.compile(r"\b(esta semana|essa semana|nesta semana|semana 
 _ISO: Final = re.compile(r"\b(\d{4})\s*-?\s*w(\d{1,2})\b")
 _WEEK_LIST: Final = re.compile(
     r"\b(?:semanas?|weeks?|w|sem)\s*(\d{1,2})\b((?:\s*(?:,|e|and|a|ate|to|through|-|ou|or|vs|"
-    r"versus|x|com|with)\s*(?:a\s+|the\s+)?(?:semana\s*|week\s*|w\s*)?\d{1,2}\b)*)"
+    r"versus|x|com|with|para|pra)\s*(?:a\s+|the\s+)?(?:semana\s*|week\s*|w\s*)?\d{1,2}\b)*)"
     r"(?:\s*(?:de|of)\s*(\d{4}))?"
 )
 _SINCE_WEEK: Final = re.compile(r"\b(?:desde|since|from|a partir)\s+(?:a\s+|da\s+)?(?:semana|week|w)\s*(\d{1,2})\b")
@@ -178,7 +178,7 @@ _DMY: Final = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b")
 _YMD: Final = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _DAY_MONTH: Final = re.compile(rf"\b(\d{{1,2}})\s+(?:de\s+)?({_ANY_MONTH})\b(?:\s+(?:de\s+)?(\d{{4}}))?")
 _MONTH_DAY: Final = re.compile(rf"\b({_ANY_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?")
-_RANGE_WORD: Final = re.compile(r"\b(a|ate|to|through|-)\b|-")
+_RANGE_WORD: Final = re.compile(r"\b(a|ate|to|through|para|pra)\b|-")
 
 
 def parse_period(question: str, today: date) -> Period:
@@ -204,7 +204,7 @@ def parse_period(question: str, today: date) -> Period:
         resolved = [_week_of_number(n, year, today) for n in numbers]
         if len(numbers) == 2 and _RANGE_WORD.search(match[2] or "") and all(resolved):
             connector = re.match(r"\s*(\S+)", match[2] or "")
-            if connector and fold(connector[1]).strip() in {"a", "ate", "to", "through", "-"}:
+            if connector and fold(connector[1]).strip() in {"a", "ate", "to", "through", "-", "para", "pra"}:
                 add(*week_range(resolved[0] or "", resolved[1] or ""))
                 continue
         add(*resolved)

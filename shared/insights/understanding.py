@@ -125,14 +125,19 @@ _METRICS: Final = _rx(
     r"streams|streaming count|plays|reproduc(ao|oes)|execuc\w*|ouvintes mensais|monthly listeners|"
     r"assinantes|subscribers?|usuarios ativos|active users|dau|mau|installs?|instalac\w*|"
     r"nota media|notas?|avaliac\w*|ratings?|rated|estrelas|stars|nps|net promoter|sentiment\w*|"
-    r"sentimento\w*|humor|mood|churn|cancelamentos?|cancellations?|retenc\w*|retention|"
+    r"sentimento\w*|humor|mood|fatur\w*|churn|cancelamentos?|cancellations?|retenc\w*|retention|"
     r"tempo de escuta|listening time|minutos|minutes|idade|faixa etaria|age|ages|genero dos|"
     r"gender|regi(ao|oes)|regions?|pais(es)?|country|countries|cidades?|city|cities|estados|"
     r"hora do dia|horario\w*|time of day|per hour|por hora|hourly|por dia|per day|daily|diari\w*|"
     r"confianca media|mean confidence|average confidence|precision|precisao|recall|f1|acuracia|"
     r"accuracy|latencia|latency|custos?|costs?|orcamento|budget|funcionarios|employees|"
-    r"concorrentes?|competitors?|market share|participacao de mercado|salario\w*|salar(y|ies)|"
-    r"clima|weather|bitcoin|acoes da|stock price|temperatura)\b"
+    r"concorrentes?|competitors?|market share|participacao de mercado|salario\w*|salar(y|ies))\b"
+)
+# Subjects no digest is about, whatever else the question says.
+_OFF_TOPIC: Final = _rx(
+    r"(^(quem|who)\b|\b(clima|weather|bitcoin|stock price|temperatura|piada|joke|poema|poem|"
+    r"receita de bolo|recipe|futebol|football|soccer|jogo de|the game|capital d[aeo]s?|capital of|"
+    r"presidente|president)\b)"
 )
 _MUSIC_ENTITIES: Final = _rx(
     r"\b(artistas?|artists?|cantor\w*|singers?|bandas?|bands?|musica mais|song (with|that) the most|"
@@ -156,6 +161,24 @@ _NOT_TAGS: Final = _rx(
 )
 
 
+# Subject names that are everyday words in a question ("me conta", "quais dados", "qual tema").
+_AMBIGUOUS_SUBJECTS: Final = frozenset(
+    {"conta", "dados", "tema", "social", "perfil", "ajuda", "novidades", "historico", "audio",
+     "show", "capa", "cover", "fila", "carro", "velocidade", "beta", "idioma", "busca"}
+)
+# Question words the taxonomy would read as a tag: meta uses of "histórico", "temas", "dados"...
+_META_WORDS: Final = _rx(
+    r"\b(historico|history|temas?|topics?|novidades|news|dados|data|ajuda|help|"
+    r"what changed|o que mudou|participac\w*|participat\w*|share|percent\w*|porcent\w*)\b"
+)
+_WHEN: Final = _rx(
+    r"\b(quando|when|em que semanas?|em quais semanas|which weeks?|what weeks?|in which weeks?)\b"
+)
+_TAG_WORDS: Final = _rx(
+    r"\b(tags?|assuntos?|temas?|topics?|subjects?|funcionalidades?|features?|recursos?)\b"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Understanding:
     intent: Intent | None
@@ -163,6 +186,7 @@ class Understanding:
     tags: tuple[str, ...] = ()
     up: bool = False
     down: bool = False
+    when: bool = False
     refusal: Refusal | None = None
     unknown_tag: str = ""
 
@@ -172,11 +196,11 @@ def detect_tags(question: str) -> tuple[str, ...]:
     taxonomy = default_taxonomy()
     folded = fold(question)
     found = {m[0] for m in _TAG_LITERAL.finditer(folded) if m[0] in taxonomy.tags}
-    cleaned = _NOT_TAGS.sub(" ", folded)
+    cleaned = _META_WORDS.sub(" ", _NOT_TAGS.sub(" ", folded))
     found.update(taxonomy.extract([cleaned])[0])
     subjects = {spec.subject: spec.tag for spec in taxonomy.specs}
     for word in re.findall(r"[a-z]+", cleaned):
-        if word in subjects and len(word) > 3:
+        if word in subjects and len(word) > 3 and word not in _AMBIGUOUS_SUBJECTS:
             found.add(subjects[word])
     return tuple(sorted(found))
 
@@ -194,6 +218,8 @@ def understand(question: str) -> Understanding:
         return Understanding(None, categories, tags, refusal="future")
     if _METRICS.search(text) or (_MUSIC_ENTITIES.search(text) and not tags):
         return Understanding(None, categories, tags, refusal="metric")
+    if _OFF_TOPIC.search(text) and not tags and not categories:
+        return Understanding(None, categories, tags, refusal="off_topic")
     up = bool(_MOVEMENT_UP.search(text))
     down = bool(_MOVEMENT_DOWN.search(text))
     moved = up or down or bool(_MOVEMENT_ANY.search(text))
@@ -203,7 +229,9 @@ def understand(question: str) -> Understanding:
     trend = bool(_TREND.search(text))
 
     def result(intent: Intent) -> Understanding:
-        return Understanding(intent, categories, tags, up=up, down=down)
+        return Understanding(
+            intent, categories, tags, up=up, down=down, when=bool(_WHEN.search(text))
+        )
 
     if _REVIEW.search(text) and not tags:
         return result("review")
@@ -224,6 +252,8 @@ def understand(question: str) -> Understanding:
         if complaints and suggestions:
             return result("improvements")
         return result("complaints" if complaints else "suggestions")
+    if _TAG_WORDS.search(text) and which and not categories and not count:
+        return result("improvements")
     if categories or category_word:
         if _COMPARE.search(text):
             return result("compare")
