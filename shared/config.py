@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Literal
-
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator

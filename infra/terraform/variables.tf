@@ -120,6 +120,8 @@ variable "function_publishes" {
     # topic itself (a message that can never succeed is not retried).
     "classify-api"      = ["comments-submitted"]
     "classify-consumer" = ["comments-submitted-dead-letter"]
+    # Insights only reads the digests from the database.
+    "insights-api" = []
   }
 }
 
@@ -129,6 +131,7 @@ variable "function_secrets" {
   default = {
     "classify-api"      = ["jwt-secret", "database-url"]
     "classify-consumer" = ["jwt-secret", "database-url"]
+    "insights-api"      = ["jwt-secret", "database-url"]
   }
 
   validation {

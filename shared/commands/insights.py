@@ -56,7 +56,10 @@ def register(subparsers: Any) -> None:
         if action.dest == "data":
             action.required = False
     evaluate.add_argument(
-        "target", nargs="?", choices=("insights",), help="`insights`: evaluate the insights answerer"
+        "target",
+        nargs="?",
+        choices=("insights",),
+        help="`insights`: evaluate the insights answerer",
     )
     group = evaluate.add_argument_group("insights (alumusic eval insights)")
     group.add_argument("--split", choices=("tuning", "heldout", "both"), default="both")

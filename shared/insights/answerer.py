@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
-from shared.insights.digests import CATEGORIES, Digest, Passage, digest_passages, fmt, signed
+from shared.insights.digests import Digest, Passage, digest_passages, fmt, signed
 from shared.insights.periods import Period, parse_period
 from shared.insights.retrieval import Bm25Index, expand
 from shared.insights.text import Language, detect_language, fold, stem, words
@@ -47,7 +47,11 @@ class Answer:
     def to_json(self) -> dict[str, Any]:
         fontes: list[dict[str, Any]] = []
         for passage in self.fontes:
-            item: dict[str, Any] = {"semana": passage.semana, "trecho": passage.text, "id": passage.id}
+            item: dict[str, Any] = {
+                "semana": passage.semana,
+                "trecho": passage.text,
+                "id": passage.id,
+            }
             if passage.comment_ids:
                 item["comentarios"] = list(passage.comment_ids)
             fontes.append(item)
@@ -115,7 +119,11 @@ class Context:
         return tuple(d.semana for d in self.digests)
 
     def find(self, week: str, kind: str, key: str = "") -> list[Passage]:
-        return [p for p in self.passages if p.semana == week and p.kind == kind and (not key or p.key == key)]
+        return [
+            p
+            for p in self.passages
+            if p.semana == week and p.kind == kind and (not key or p.key == key)
+        ]
 
     def one(self, week: str, kind: str, key: str = "") -> Passage | None:
         found = self.find(week, kind, key)
@@ -246,7 +254,11 @@ def _weeks_text(weeks: Sequence[str]) -> str:
 
 
 def _cat(draft: _Draft, categoria: str) -> str:
-    return categoria if draft.lang == "pt" else f"{categoria} ({CATEGORY_EN.get(categoria, categoria)})"
+    return (
+        categoria
+        if draft.lang == "pt"
+        else f"{categoria} ({CATEGORY_EN.get(categoria, categoria)})"
+    )
 
 
 def _pp(draft: _Draft, value: Any) -> str:
@@ -269,14 +281,11 @@ def _significance(draft: _Draft, entry: Mapping[str, Any]) -> str:
 
 def _movement_item(draft: _Draft, entry: Mapping[str, Any], *, name: bool = True) -> str:
     label = _cat(draft, str(entry.get("categoria"))) + " " if name else ""
-    return (
-        f"{label}{_pp(draft, entry.get('variacao_pontos'))} "
-        + draft.t(
-            f"(de {_pct(draft, entry.get('percentual_anterior'))} para {_pct(draft, entry.get('percentual'))}; "
-            f"{_n(draft, entry.get('total'))} comentários{_significance(draft, entry)})",
-            f"(from {_pct(draft, entry.get('percentual_anterior'))} to {_pct(draft, entry.get('percentual'))}; "
-            f"{_n(draft, entry.get('total'))} comments{_significance(draft, entry)})",
-        )
+    return f"{label}{_pp(draft, entry.get('variacao_pontos'))} " + draft.t(
+        f"(de {_pct(draft, entry.get('percentual_anterior'))} para {_pct(draft, entry.get('percentual'))}; "
+        f"{_n(draft, entry.get('total'))} comentários{_significance(draft, entry)})",
+        f"(from {_pct(draft, entry.get('percentual_anterior'))} to {_pct(draft, entry.get('percentual'))}; "
+        f"{_n(draft, entry.get('total'))} comments{_significance(draft, entry)})",
     )
 
 
@@ -292,17 +301,26 @@ def _compose_when(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Co
         passages = [p for w in weeks for p in ctx.find(w, "categoria", categoria)]
         groups = []
         if u.up or not u.down:
-            groups.append((draft.t("subiu em", "rose in"),
-                           [p for p in passages if (p.data.get("variacao_pontos") or 0) > 0]))
+            groups.append(
+                (
+                    draft.t("subiu em", "rose in"),
+                    [p for p in passages if (p.data.get("variacao_pontos") or 0) > 0],
+                )
+            )
         if u.down or not u.up:
-            groups.append((draft.t("caiu em", "fell in"),
-                           [p for p in passages if (p.data.get("variacao_pontos") or 0) < 0]))
+            groups.append(
+                (
+                    draft.t("caiu em", "fell in"),
+                    [p for p in passages if (p.data.get("variacao_pontos") or 0) < 0],
+                )
+            )
         parts = []
         used: list[Passage] = []
         for verb, found in groups:
             if not found:
-                parts.append(draft.t(f"não {verb.split()[0]} em nenhuma semana",
-                                     f"never {verb.split()[0]}"))
+                parts.append(
+                    draft.t(f"não {verb.split()[0]} em nenhuma semana", f"never {verb.split()[0]}")
+                )
                 continue
             items = [
                 f"{p.semana} ({_pp(draft, p.data.get('variacao_pontos'))}, "
@@ -320,18 +338,32 @@ def _compose_when(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Co
 
 
 def _yes_no(draft: _Draft, u: Understanding, q: str, passages: Sequence[Passage]) -> str:
-    """"Sim."/"Não." before a yes/no question about one category's direction in one week."""
+    """ "Sim."/"Não." before a yes/no question about one category's direction in one week."""
     asks = fold(q).strip()
     if len(passages) != 1 or u.up == u.down or not asks.endswith("?"):
         return ""
-    if asks.split()[0] in {"qual", "quais", "quanto", "quantos", "quantas", "what", "which", "how", "como", "onde", "where"}:
+    if asks.split()[0] in {
+        "qual",
+        "quais",
+        "quanto",
+        "quantos",
+        "quantas",
+        "what",
+        "which",
+        "how",
+        "como",
+        "onde",
+        "where",
+    }:
         return ""
     moved = passages[0].data.get("variacao_pontos") or 0
     agreed = moved > 0 if u.up else moved < 0
     return draft.t("Sim. " if agreed else "Não. ", "Yes. " if agreed else "No. ")
 
 
-def _compose_movement(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str) -> bool:
+def _compose_movement(
+    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
+) -> bool:
     focus = u.categories
     if focus and u.when and len(weeks) > 1:
         return _compose_when(draft, u, weeks, ctx)
@@ -343,58 +375,87 @@ def _compose_movement(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx
         if not passages:
             continue
         if focus:
-            items = [_movement_item(draft, p.data) for p in passages]
             verb = []
             for p in passages:
                 moved = p.data.get("variacao_pontos") or 0
-                verb.append(draft.t("subiu" if moved > 0 else "caiu" if moved < 0 else "ficou estável",
-                                    "rose" if moved > 0 else "fell" if moved < 0 else "held steady"))
-            sentence = _yes_no(draft, u, q, passages) + draft.t(f"Em {week}: ", f"In {week}: ") + "; ".join(
-                f"{_cat(draft, p.key)} {v} {_movement_item(draft, p.data, name=False)}"
-                for p, v in zip(passages, verb, strict=True)
-            ) + "."
+                verb.append(
+                    draft.t(
+                        "subiu" if moved > 0 else "caiu" if moved < 0 else "ficou estável",
+                        "rose" if moved > 0 else "fell" if moved < 0 else "held steady",
+                    )
+                )
+            sentence = (
+                _yes_no(draft, u, q, passages)
+                + draft.t(f"Em {week}: ", f"In {week}: ")
+                + "; ".join(
+                    f"{_cat(draft, p.key)} {v} {_movement_item(draft, p.data, name=False)}"
+                    for p, v in zip(passages, verb, strict=True)
+                )
+                + "."
+            )
             draft.say(sentence, *passages)
             continue
-        risers = sorted((p for p in passages if (p.data.get("variacao_pontos") or 0) > 0),
-                        key=lambda p: -(p.data.get("variacao_pontos") or 0))
-        fallers = sorted((p for p in passages if (p.data.get("variacao_pontos") or 0) < 0),
-                         key=lambda p: p.data.get("variacao_pontos") or 0)
+        risers = sorted(
+            (p for p in passages if (p.data.get("variacao_pontos") or 0) > 0),
+            key=lambda p: -(p.data.get("variacao_pontos") or 0),
+        )
+        fallers = sorted(
+            (p for p in passages if (p.data.get("variacao_pontos") or 0) < 0),
+            key=lambda p: p.data.get("variacao_pontos") or 0,
+        )
         parts: list[str] = []
         used: list[Passage] = []
         show_up = u.up or not u.down
         show_down = u.down or not u.up
         if show_up and risers:
             chosen = risers[:per_week_limit]
-            parts.append(draft.t("subiram " if len(chosen) > 1 else "subiu ", "rose: " if len(chosen) > 1 else "rose: ")
-                         + _join(draft, [_movement_item(draft, p.data) for p in chosen]))
+            parts.append(
+                draft.t(
+                    "subiram " if len(chosen) > 1 else "subiu ",
+                    "rose: ",
+                )
+                + _join(draft, [_movement_item(draft, p.data) for p in chosen])
+            )
             used += chosen
         if show_down and fallers:
             chosen = fallers[:per_week_limit]
-            parts.append(draft.t("caíram " if len(chosen) > 1 else "caiu ", "fell: ")
-                         + _join(draft, [_movement_item(draft, p.data) for p in chosen]))
+            parts.append(
+                draft.t("caíram " if len(chosen) > 1 else "caiu ", "fell: ")
+                + _join(draft, [_movement_item(draft, p.data) for p in chosen])
+            )
             used += chosen
         if not parts:
-            parts.append(draft.t("nenhuma categoria se moveu nessa direção",
-                                 "no category moved that way"))
+            parts.append(
+                draft.t("nenhuma categoria se moveu nessa direção", "no category moved that way")
+            )
             used += passages[:1]
         draft.say(draft.t(f"Em {week}, ", f"In {week}, ") + "; ".join(parts) + ".", *used)
     return bool(draft.sentences)
 
 
-def _compose_category(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str) -> bool:
+def _compose_category(
+    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
+) -> bool:
     if u.categories and u.when and len(weeks) > 1:
         return _compose_when(draft, u, weeks, ctx)
     if not u.categories:
         # Every category of each week, largest share first.
         for week in weeks[-3:]:
-            passages = sorted(ctx.find(week, "categoria"), key=lambda p: -(p.data.get("percentual") or 0))
+            passages = sorted(
+                ctx.find(week, "categoria"), key=lambda p: -(p.data.get("percentual") or 0)
+            )
             items = [
                 f"{_cat(draft, p.key)} {_pct(draft, p.data.get('percentual'))} ({_n(draft, p.data.get('total'))}; "
                 f"{_pp(draft, p.data.get('variacao_pontos'))})"
                 for p in passages
             ]
             if items:
-                draft.say(draft.t(f"Categorias em {week}: ", f"Categories in {week}: ") + ", ".join(items) + ".", *passages)
+                draft.say(
+                    draft.t(f"Categorias em {week}: ", f"Categories in {week}: ")
+                    + ", ".join(items)
+                    + ".",
+                    *passages,
+                )
         return bool(draft.sentences)
     focus = u.categories
     if len(weeks) > 1 and len(focus) <= 2:
@@ -421,7 +482,9 @@ def _compose_category(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx
     return bool(draft.sentences)
 
 
-def _compose_trend(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str) -> bool:
+def _compose_trend(
+    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
+) -> bool:
     if not u.categories:
         # Change across weeks with no category named: the volume and each week's biggest mover.
         items = []
@@ -441,7 +504,9 @@ def _compose_trend(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: C
                 )
             )
             used += [total, top]
-        return _say_list(draft, draft.t("Semana a semana: ", "Week by week: "), items, used, per_item=2)
+        return _say_list(
+            draft, draft.t("Semana a semana: ", "Week by week: "), items, used, per_item=2
+        )
     for categoria in u.categories:
         items = []
         used = []
@@ -465,18 +530,28 @@ def _compose_trend(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: C
             down = min(moves, key=lambda p: p.data.get("variacao_pontos") or 0)
             notes = []
             if (up.data.get("variacao_pontos") or 0) > 0:
-                notes.append(draft.t(f"maior alta em {up.semana} ({_pp(draft, up.data.get('variacao_pontos'))})",
-                                     f"biggest rise in {up.semana} ({_pp(draft, up.data.get('variacao_pontos'))})"))
+                notes.append(
+                    draft.t(
+                        f"maior alta em {up.semana} ({_pp(draft, up.data.get('variacao_pontos'))})",
+                        f"biggest rise in {up.semana} ({_pp(draft, up.data.get('variacao_pontos'))})",
+                    )
+                )
             if (down.data.get("variacao_pontos") or 0) < 0:
-                notes.append(draft.t(f"maior queda em {down.semana} ({_pp(draft, down.data.get('variacao_pontos'))})",
-                                     f"biggest drop in {down.semana} ({_pp(draft, down.data.get('variacao_pontos'))})"))
+                notes.append(
+                    draft.t(
+                        f"maior queda em {down.semana} ({_pp(draft, down.data.get('variacao_pontos'))})",
+                        f"biggest drop in {down.semana} ({_pp(draft, down.data.get('variacao_pontos'))})",
+                    )
+                )
             if notes:
                 sentence = "; ".join(notes)
                 draft.say(sentence[0].upper() + sentence[1:] + ".", up, down)
     return bool(draft.sentences)
 
 
-def _say_list(draft: _Draft, head: str, items: Sequence[str], used: Sequence[Passage], *, per_item: int) -> bool:
+def _say_list(
+    draft: _Draft, head: str, items: Sequence[str], used: Sequence[Passage], *, per_item: int
+) -> bool:
     """`head` + as many items as fit the word budget, citing the passages of the items kept."""
     kept: list[str] = []
     for count in range(len(items), 0, -1):
@@ -490,7 +565,9 @@ def _say_list(draft: _Draft, head: str, items: Sequence[str], used: Sequence[Pas
     return True
 
 
-def _compose_total(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str) -> bool:
+def _compose_total(
+    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
+) -> bool:
     items = []
     used: list[Passage] = []
     values: list[int] = []
@@ -515,10 +592,16 @@ def _compose_total(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: C
     if len(items) == 1:
         draft.say(items[0][0].upper() + items[0][1:] + ".", *used)
         return True
-    _say_list(draft, draft.t("Comentários por semana: ", "Comments per week: "), items, used, per_item=1)
+    _say_list(
+        draft, draft.t("Comentários por semana: ", "Comments per week: "), items, used, per_item=1
+    )
     if len(values) == len(used) == len(draft.cited):
-        draft.say(draft.t(f"Somando as {len(values)} semanas: {sum(values)}.",
-                          f"Summed over the {len(values)} weeks: {sum(values)}."))
+        draft.say(
+            draft.t(
+                f"Somando as {len(values)} semanas: {sum(values)}.",
+                f"Summed over the {len(values)} weeks: {sum(values)}.",
+            )
+        )
     return True
 
 
@@ -538,8 +621,10 @@ def _example(draft: _Draft, passages: Sequence[Passage]) -> str | None:
             text = " ".join(str(e.get("texto", "")).split())
             if len(text.split()) > 18:
                 text = " ".join(text.split()[:18]) + "…"
-            return draft.t(f'Exemplo ({passage.key}): [{e.get("id")}] "{text}".',
-                           f'Example ({passage.key}): [{e.get("id")}] "{text}".')
+            return draft.t(
+                f'Exemplo ({passage.key}): [{e.get("id")}] "{text}".',
+                f'Example ({passage.key}): [{e.get("id")}] "{text}".',
+            )
     return None
 
 
@@ -552,13 +637,26 @@ def _rank(passages: Sequence[Passage], u: Understanding) -> list[Passage]:
     return sorted(passages, key=lambda p: -(p.data.get("total") or 0))
 
 
-def _compose_tag_list(draft: _Draft, u: Understanding, kind: str, weeks: Sequence[str], ctx: Context, q: str, *, limit: int = 3) -> bool:
+def _compose_tag_list(
+    draft: _Draft,
+    u: Understanding,
+    kind: str,
+    weeks: Sequence[str],
+    ctx: Context,
+    q: str,
+    *,
+    limit: int = 3,
+) -> bool:
     label = {
         "critica": ("Principais críticas recorrentes", "Main recurring criticisms"),
         "sugestao": ("Principais sugestões", "Main suggestions"),
     }[kind]
     if u.up != u.down:
-        moved = ("que mais subiram", "that rose most") if u.up else ("que mais caíram", "that fell most")
+        moved = (
+            ("que mais subiram", "that rose most")
+            if u.up
+            else ("que mais caíram", "that fell most")
+        )
         label = {
             "critica": (f"Críticas recorrentes {moved[0]}", f"Recurring criticisms {moved[1]}"),
             "sugestao": (f"Sugestões {moved[0]}", f"Suggestions {moved[1]}"),
@@ -568,12 +666,18 @@ def _compose_tag_list(draft: _Draft, u: Understanding, kind: str, weeks: Sequenc
             passages = ctx.find(week, kind)
             ranked = _rank(passages, u)[:limit]
             if not ranked:
-                draft.say(draft.t(f"{label[0]} em {week}: nenhuma registrada.",
-                                  f"{label[1]} in {week}: none recorded."), *ctx.find(week, "total"))
+                draft.say(
+                    draft.t(
+                        f"{label[0]} em {week}: nenhuma registrada.",
+                        f"{label[1]} in {week}: none recorded.",
+                    ),
+                    *ctx.find(week, "total"),
+                )
                 continue
             draft.say(
                 draft.t(f"{label[0]} em {week}: ", f"{label[1]} in {week}: ")
-                + _join(draft, [_tag_item(draft, p) for p in ranked]) + ".",
+                + _join(draft, [_tag_item(draft, p) for p in ranked])
+                + ".",
                 *ranked,
             )
             if len(weeks) == 1:
@@ -588,15 +692,22 @@ def _compose_tag_list(draft: _Draft, u: Understanding, kind: str, weeks: Sequenc
             by_tag.setdefault(passage.key, []).append(passage)
     if not by_tag:
         return False
-    ranked_tags = sorted(by_tag, key=lambda t: (-len(by_tag[t]), -sum(p.data.get("total") or 0 for p in by_tag[t]), t))
+    ranked_tags = sorted(
+        by_tag,
+        key=lambda t: (-len(by_tag[t]), -sum(p.data.get("total") or 0 for p in by_tag[t]), t),
+    )
     head = draft.t(f"{label[0]} em {_weeks_text(weeks)}: ", f"{label[1]} in {_weeks_text(weeks)}: ")
     items = []
     used: list[list[Passage]] = []
     for tag in ranked_tags[:4]:
         found = by_tag[tag]
         counts = ", ".join(f"{p.semana} {_n(draft, p.data.get('total'))}" for p in found)
-        items.append(draft.t(f"{tag} em {len(found)} de {len(weeks)} semanas ({counts})",
-                             f"{tag} in {len(found)} of {len(weeks)} weeks ({counts})"))
+        items.append(
+            draft.t(
+                f"{tag} em {len(found)} de {len(weeks)} semanas ({counts})",
+                f"{tag} in {len(found)} of {len(weeks)} weeks ({counts})",
+            )
+        )
         used.append(found)
     for count in range(len(items), 0, -1):
         sentence = head + "; ".join(items[:count]) + "."
@@ -605,21 +716,29 @@ def _compose_tag_list(draft: _Draft, u: Understanding, kind: str, weeks: Sequenc
     return bool(draft.sentences)
 
 
-def _compose_complaints(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str) -> bool:
+def _compose_complaints(
+    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
+) -> bool:
     return _compose_tag_list(draft, u, "critica", weeks, ctx, q)
 
 
-def _compose_suggestions(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str) -> bool:
+def _compose_suggestions(
+    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
+) -> bool:
     return _compose_tag_list(draft, u, "sugestao", weeks, ctx, q)
 
 
-def _compose_improvements(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str) -> bool:
+def _compose_improvements(
+    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
+) -> bool:
     ok = _compose_tag_list(draft, u, "critica", weeks, ctx, q, limit=2)
     ok = _compose_tag_list(draft, u, "sugestao", weeks, ctx, q, limit=2) or ok
     return ok
 
 
-def _compose_spikes(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str) -> bool:
+def _compose_spikes(
+    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
+) -> bool:
     for week in weeks:
         passages = ctx.find(week, "alta")
         if u.tags:
@@ -628,8 +747,13 @@ def _compose_spikes(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: 
         if not passages:
             if len(weeks) == 1:
                 total = ctx.find(week, "total")
-                draft.say(draft.t(f"Nenhuma tag em alta registrada em {week}.",
-                                  f"No spiking tag recorded in {week}."), *total)
+                draft.say(
+                    draft.t(
+                        f"Nenhuma tag em alta registrada em {week}.",
+                        f"No spiking tag recorded in {week}.",
+                    ),
+                    *total,
+                )
             continue
         items = [
             draft.t(
@@ -640,17 +764,31 @@ def _compose_spikes(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: 
             )
             for p in passages[:3]
         ]
-        _say_list(draft, draft.t(f"Tags em alta em {week}: ", f"Spiking tags in {week}: "), items, passages[:3], per_item=1)
+        _say_list(
+            draft,
+            draft.t(f"Tags em alta em {week}: ", f"Spiking tags in {week}: "),
+            items,
+            passages[:3],
+            per_item=1,
+        )
     return bool(draft.sentences)
 
 
-def _compose_questions(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str) -> bool:
+def _compose_questions(
+    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
+) -> bool:
     for week in weeks[-2:]:
         passages = ctx.find(week, "duvida")[:3]
         if not passages:
             continue
         items = [f'[{p.data.get("id")}] "{_short(str(p.data.get("texto", "")))}"' for p in passages]
-        _say_list(draft, draft.t(f"Dúvidas abertas em {week}: ", f"Open questions in {week}: "), items, passages, per_item=1)
+        _say_list(
+            draft,
+            draft.t(f"Dúvidas abertas em {week}: ", f"Open questions in {week}: "),
+            items,
+            passages,
+            per_item=1,
+        )
     return bool(draft.sentences)
 
 
@@ -659,7 +797,9 @@ def _short(text: str, limit: int = 16) -> str:
     return " ".join(split[:limit]) + ("…" if len(split) > limit else "")
 
 
-def _compose_review(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str) -> bool:
+def _compose_review(
+    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
+) -> bool:
     for week in weeks:
         passage = ctx.one(week, "revisao")
         if passage is None:
@@ -676,7 +816,9 @@ def _compose_review(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: 
     return bool(draft.sentences)
 
 
-def _compose_topic(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str) -> bool:
+def _compose_topic(
+    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
+) -> bool:
     labels = {
         "critica": ("crítica recorrente", "recurring criticism"),
         "sugestao": ("sugestão relevante", "relevant suggestion"),
@@ -702,8 +844,10 @@ def _compose_topic(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: C
         spikes = [p for w in weeks for p in ctx.find(w, "alta", tag)]
         if spikes:
             counts = ", ".join(
-                draft.t(f"{p.semana} ({_n(draft, p.data.get('total'))} menções, fator {_n(draft, p.data.get('fator'))}x)",
-                        f"{p.semana} ({_n(draft, p.data.get('total'))} mentions, factor {_n(draft, p.data.get('fator'))}x)")
+                draft.t(
+                    f"{p.semana} ({_n(draft, p.data.get('total'))} menções, fator {_n(draft, p.data.get('fator'))}x)",
+                    f"{p.semana} ({_n(draft, p.data.get('total'))} mentions, factor {_n(draft, p.data.get('fator'))}x)",
+                )
                 for p in spikes
             )
             parts.append(draft.t(f"em alta em {counts}", f"spiking in {counts}"))
@@ -715,8 +859,12 @@ def _compose_topic(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: C
         if not draft.say(sentence, *used):
             # Too many weeks to list: keep the most recent ones that fit.
             recent = sorted(used, key=lambda p: p.semana)[-4:]
-            draft.say(f"{tag}: " + "; ".join(
-                f"{p.semana} {_n(draft, p.data.get('total'))}" for p in recent) + ".", *recent)
+            draft.say(
+                f"{tag}: "
+                + "; ".join(f"{p.semana} {_n(draft, p.data.get('total'))}" for p in recent)
+                + ".",
+                *recent,
+            )
         example = _example(draft, [p for p in reversed(used) if p.kind in ("critica", "sugestao")])
         if example and len(u.tags) == 1:
             source = next(p for p in reversed(used) if p.data.get("exemplos"))
@@ -732,7 +880,9 @@ def _compose_topic(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: C
     return True
 
 
-def _compose_compare(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str) -> bool:
+def _compose_compare(
+    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
+) -> bool:
     if len(weeks) < 2:
         return _compose_movement(draft, u, weeks, ctx, q)
     pair = (weeks[0], weeks[-1])
@@ -742,29 +892,42 @@ def _compose_compare(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx:
         cats = [p for p in ctx.find(week, "categoria") if not focus or p.key in focus]
         if total is None:
             continue
-        shares = ", ".join(f"{_cat(draft, p.key) if focus else p.key} {_pct(draft, p.data.get('percentual'))}" for p in cats)
+        shares = ", ".join(
+            f"{_cat(draft, p.key) if focus else p.key} {_pct(draft, p.data.get('percentual'))}"
+            for p in cats
+        )
         top = sorted(ctx.find(week, "critica"), key=lambda p: -(p.data.get("total") or 0))[:1]
         extra = ""
         if top:
-            extra = draft.t(f"; principal crítica {top[0].key} ({_n(draft, top[0].data.get('total'))})",
-                            f"; top criticism {top[0].key} ({_n(draft, top[0].data.get('total'))})")
+            extra = draft.t(
+                f"; principal crítica {top[0].key} ({_n(draft, top[0].data.get('total'))})",
+                f"; top criticism {top[0].key} ({_n(draft, top[0].data.get('total'))})",
+            )
         draft.say(
-            draft.t(f"{week}: {_n(draft, total.data.get('total'))} comentários; {shares}{extra}.",
-                    f"{week}: {_n(draft, total.data.get('total'))} comments; {shares}{extra}."),
-            total, *cats, *top,
+            draft.t(
+                f"{week}: {_n(draft, total.data.get('total'))} comentários; {shares}{extra}.",
+                f"{week}: {_n(draft, total.data.get('total'))} comments; {shares}{extra}.",
+            ),
+            total,
+            *cats,
+            *top,
         )
     return bool(draft.sentences)
 
 
-def _compose_summary(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str) -> bool:
+def _compose_summary(
+    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
+) -> bool:
     chosen = weeks if len(weeks) <= 2 else weeks[-2:]
     for week in chosen:
         total = ctx.one(week, "total")
         if total is None:
             continue
         draft.say(
-            draft.t(f"Em {week}: {_n(draft, total.data.get('total'))} comentários (semana anterior {_n(draft, total.data.get('total_anterior'))}).",
-                    f"In {week}: {_n(draft, total.data.get('total'))} comments (previous week {_n(draft, total.data.get('total_anterior'))})."),
+            draft.t(
+                f"Em {week}: {_n(draft, total.data.get('total'))} comentários (semana anterior {_n(draft, total.data.get('total_anterior'))}).",
+                f"In {week}: {_n(draft, total.data.get('total'))} comments (previous week {_n(draft, total.data.get('total_anterior'))}).",
+            ),
             total,
         )
         cats = ctx.find(week, "categoria")
@@ -773,10 +936,14 @@ def _compose_summary(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx:
             down = min(cats, key=lambda p: p.data.get("variacao_pontos") or 0)
             parts, used = [], []
             if (up.data.get("variacao_pontos") or 0) > 0:
-                parts.append(draft.t("maior alta ", "biggest rise ") + _movement_item(draft, up.data))
+                parts.append(
+                    draft.t("maior alta ", "biggest rise ") + _movement_item(draft, up.data)
+                )
                 used.append(up)
             if (down.data.get("variacao_pontos") or 0) < 0:
-                parts.append(draft.t("maior queda ", "biggest drop ") + _movement_item(draft, down.data))
+                parts.append(
+                    draft.t("maior queda ", "biggest drop ") + _movement_item(draft, down.data)
+                )
                 used.append(down)
             if parts:
                 sentence = "; ".join(parts)
@@ -786,14 +953,22 @@ def _compose_summary(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx:
         alta = sorted(ctx.find(week, "alta"), key=lambda p: -(p.data.get("fator") or 0))[:1]
         parts, used = [], []
         if crit:
-            parts.append(draft.t("principal crítica ", "top criticism ") + _tag_item(draft, crit[0]))
+            parts.append(
+                draft.t("principal crítica ", "top criticism ") + _tag_item(draft, crit[0])
+            )
             used += crit
         if sug:
-            parts.append(draft.t("principal sugestão ", "top suggestion ") + _tag_item(draft, sug[0]))
+            parts.append(
+                draft.t("principal sugestão ", "top suggestion ") + _tag_item(draft, sug[0])
+            )
             used += sug
         if alta:
-            parts.append(draft.t(f"em alta {alta[0].key} (fator {_n(draft, alta[0].data.get('fator'))}x)",
-                                 f"spiking {alta[0].key} (factor {_n(draft, alta[0].data.get('fator'))}x)"))
+            parts.append(
+                draft.t(
+                    f"em alta {alta[0].key} (fator {_n(draft, alta[0].data.get('fator'))}x)",
+                    f"spiking {alta[0].key} (factor {_n(draft, alta[0].data.get('fator'))}x)",
+                )
+            )
             used += alta
         if parts:
             sentence = "; ".join(parts)

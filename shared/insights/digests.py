@@ -135,15 +135,26 @@ def digest_passages(digest: Digest) -> list[Passage]:
     week = digest.semana
     passages: list[Passage] = []
 
-    def add(kind: str, text: str, key: str = "", data: Mapping[str, Any] | None = None,
-            ids: Sequence[str] = ()) -> None:
+    def add(
+        kind: str,
+        text: str,
+        key: str = "",
+        data: Mapping[str, Any] | None = None,
+        ids: Sequence[str] = (),
+    ) -> None:
         suffix = f"/{key}" if key else ""
         index = sum(1 for p in passages if p.kind == kind and p.key == key)
         pid = f"{week}/{kind}{suffix}" + (f"/{index + 1}" if index else "")
         passages.append(
             Passage(
-                id=pid, semana=week, kind=kind, text=text, key=key, data=dict(data or {}),
-                comment_ids=tuple(ids), terms=tuple(terms(text)),
+                id=pid,
+                semana=week,
+                kind=kind,
+                text=text,
+                key=key,
+                data=dict(data or {}),
+                comment_ids=tuple(ids),
+                terms=tuple(terms(text)),
             )
         )
 
@@ -153,8 +164,11 @@ def digest_passages(digest: Digest) -> list[Passage]:
         f"Semana {week} ({_br_date(digest.inicio)} a {_br_date(digest.fim)}): "
         f"{fmt(stats.get('total'))} comentários no total; semana anterior {anterior}: "
         f"{fmt(stats.get('total_anterior'))} comentários.",
-        data={"total": stats.get("total"), "total_anterior": stats.get("total_anterior"),
-              "semana_anterior": anterior},
+        data={
+            "total": stats.get("total"),
+            "total_anterior": stats.get("total_anterior"),
+            "semana_anterior": anterior,
+        },
     )
     for entry in stats.get("categorias") or []:
         categoria = str(entry.get("categoria", ""))

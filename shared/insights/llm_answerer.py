@@ -83,9 +83,7 @@ def numbers_of(text: str) -> set[str]:
     return found
 
 
-def answer_with_llm(
-    client: LlmClient, question: str, context: Context, offline: Answer
-) -> Answer:
+def answer_with_llm(client: LlmClient, question: str, context: Context, offline: Answer) -> Answer:
     """The model's grounded answer, or `offline` with the reason the model's was not used."""
     if not offline.suportada and offline.reason in _FINAL_REFUSALS:
         return offline
@@ -122,7 +120,9 @@ class _Ungrounded(LlmFailure):
     pass
 
 
-def _grounded(content: dict[str, Any], passages: Sequence[Passage], offline: Answer, *, model: str) -> Answer:
+def _grounded(
+    content: dict[str, Any], passages: Sequence[Passage], offline: Answer, *, model: str
+) -> Answer:
     resposta = content.get("resposta")
     citacoes = content.get("citacoes")
     suportada = content.get("suportada")

@@ -19,27 +19,80 @@ from shared.insights.text import fold
 WEEK_RE: Final = re.compile(r"^(\d{4})-W(\d{2})$")
 
 MONTHS: Final[dict[str, int]] = {
-    "janeiro": 1, "january": 1, "jan": 1,
-    "fevereiro": 2, "february": 2, "feb": 2, "fev": 2,
-    "marco": 3, "march": 3, "mar": 3,
-    "abril": 4, "april": 4, "apr": 4, "abr": 4,
-    "maio": 5, "may": 5, "mai": 5,
-    "junho": 6, "june": 6, "jun": 6,
-    "julho": 7, "july": 7, "jul": 7,
-    "agosto": 8, "august": 8, "aug": 8, "ago": 8,
-    "setembro": 9, "september": 9, "sept": 9, "sep": 9, "set": 9,
-    "outubro": 10, "october": 10, "oct": 10, "out": 10,
-    "novembro": 11, "november": 11, "nov": 11,
-    "dezembro": 12, "december": 12, "dec": 12, "dez": 12,
+    "janeiro": 1,
+    "january": 1,
+    "jan": 1,
+    "fevereiro": 2,
+    "february": 2,
+    "feb": 2,
+    "fev": 2,
+    "marco": 3,
+    "march": 3,
+    "mar": 3,
+    "abril": 4,
+    "april": 4,
+    "apr": 4,
+    "abr": 4,
+    "maio": 5,
+    "may": 5,
+    "mai": 5,
+    "junho": 6,
+    "june": 6,
+    "jun": 6,
+    "julho": 7,
+    "july": 7,
+    "jul": 7,
+    "agosto": 8,
+    "august": 8,
+    "aug": 8,
+    "ago": 8,
+    "setembro": 9,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "set": 9,
+    "outubro": 10,
+    "october": 10,
+    "oct": 10,
+    "out": 10,
+    "novembro": 11,
+    "november": 11,
+    "nov": 11,
+    "dezembro": 12,
+    "december": 12,
+    "dec": 12,
+    "dez": 12,
 }
 # Short month names are ambiguous words ("mar", "set", "out", "may"): only full names stand alone.
 _FULL_MONTHS: Final = "|".join(sorted((m for m in MONTHS if len(m) > 4), key=len, reverse=True))
 _ANY_MONTH: Final = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 NUMBER_WORDS: Final[dict[str, int]] = {
-    "um": 1, "uma": 1, "one": 1, "a": 1, "dois": 2, "duas": 2, "two": 2, "tres": 3, "three": 3,
-    "quatro": 4, "four": 4, "cinco": 5, "five": 5, "seis": 6, "six": 6, "sete": 7, "seven": 7,
-    "oito": 8, "eight": 8, "nove": 9, "nine": 9, "dez": 10, "ten": 10, "doze": 12, "twelve": 12,
+    "um": 1,
+    "uma": 1,
+    "one": 1,
+    "a": 1,
+    "dois": 2,
+    "duas": 2,
+    "two": 2,
+    "tres": 3,
+    "three": 3,
+    "quatro": 4,
+    "four": 4,
+    "cinco": 5,
+    "five": 5,
+    "seis": 6,
+    "six": 6,
+    "sete": 7,
+    "seven": 7,
+    "oito": 8,
+    "eight": 8,
+    "nove": 9,
+    "nine": 9,
+    "dez": 10,
+    "ten": 10,
+    "doze": 12,
+    "twelve": 12,
 }
 _NUM: Final = r"(\d{1,2}|" + "|".join(k for k in NUMBER_WORDS if k != "a") + ")"
 
@@ -158,17 +211,25 @@ _LAST_WEEK: Final = re.compile(
     r"latest week|most recent week|ultimo digest|latest digest|last digest|semana mais recente)\b"
 )
 _TWO_AGO: Final = re.compile(r"\b(semana retrasada|week before last|penultima semana)\b")
-_THIS_WEEK: Final = re.compile(r"\b(esta semana|essa semana|nesta semana|semana atual|this week|current week)\b")
+_THIS_WEEK: Final = re.compile(
+    r"\b(esta semana|essa semana|nesta semana|semana atual|this week|current week)\b"
+)
 _ISO: Final = re.compile(r"\b(\d{4})\s*-?\s*w(\d{1,2})\b")
 _WEEK_LIST: Final = re.compile(
     r"\b(?:semanas?|weeks?|w|sem)\s*(\d{1,2})\b((?:\s*(?:,|e|and|a|ate|to|through|-|ou|or|vs|"
     r"versus|x|com|with|para|pra)\s*(?:a\s+|the\s+)?(?:semana\s*|week\s*|w\s*)?\d{1,2}\b)*)"
     r"(?:\s*(?:de|of)\s*(\d{4}))?"
 )
-_SINCE_WEEK: Final = re.compile(r"\b(?:desde|since|from|a partir)\s+(?:a\s+|da\s+)?(?:semana|week|w)\s*(\d{1,2})\b")
+_SINCE_WEEK: Final = re.compile(
+    r"\b(?:desde|since|from|a partir)\s+(?:a\s+|da\s+)?(?:semana|week|w)\s*(\d{1,2})\b"
+)
 _LAST_MONTH: Final = re.compile(r"\b(mes passado|last month|previous month|mes anterior)\b")
-_PAST_MONTH: Final = re.compile(r"\b(ultimo mes|past month|ultimos 30 dias|last 30 days|past 30 days)\b")
-_THIS_MONTH: Final = re.compile(r"\b(este mes|esse mes|neste mes|this month|mes atual|current month)\b")
+_PAST_MONTH: Final = re.compile(
+    r"\b(ultimo mes|past month|ultimos 30 dias|last 30 days|past 30 days)\b"
+)
+_THIS_MONTH: Final = re.compile(
+    r"\b(este mes|esse mes|neste mes|this month|mes atual|current month)\b"
+)
 _MONTH: Final = re.compile(
     rf"\b(?:(primeira|first|ultima|last|segunda|second|terceira|third)\s+(?:semana|week)\s+"
     rf"(?:de|do|of|em|in)\s+)?({_FULL_MONTHS}|(?:(?<=em )|(?<=in )|(?<=de ))(?:{_ANY_MONTH}))\b"
@@ -176,8 +237,12 @@ _MONTH: Final = re.compile(
 )
 _DMY: Final = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b")
 _YMD: Final = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_DAY_MONTH: Final = re.compile(rf"\b(\d{{1,2}})\s+(?:de\s+)?({_ANY_MONTH})\b(?:\s+(?:de\s+)?(\d{{4}}))?")
-_MONTH_DAY: Final = re.compile(rf"\b({_ANY_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?")
+_DAY_MONTH: Final = re.compile(
+    rf"\b(\d{{1,2}})\s+(?:de\s+)?({_ANY_MONTH})\b(?:\s+(?:de\s+)?(\d{{4}}))?"
+)
+_MONTH_DAY: Final = re.compile(
+    rf"\b({_ANY_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?"
+)
 _RANGE_WORD: Final = re.compile(r"\b(a|ate|to|through|para|pra)\b|-")
 
 
@@ -204,7 +269,15 @@ def parse_period(question: str, today: date) -> Period:
         resolved = [_week_of_number(n, year, today) for n in numbers]
         if len(numbers) == 2 and _RANGE_WORD.search(match[2] or "") and all(resolved):
             connector = re.match(r"\s*(\S+)", match[2] or "")
-            if connector and fold(connector[1]).strip() in {"a", "ate", "to", "through", "-", "para", "pra"}:
+            if connector and fold(connector[1]).strip() in {
+                "a",
+                "ate",
+                "to",
+                "through",
+                "-",
+                "para",
+                "pra",
+            }:
                 add(*week_range(resolved[0] or "", resolved[1] or ""))
                 continue
         add(*resolved)

@@ -102,7 +102,8 @@ def ask(
     chosen = chosen[-MAX_DIGESTS:]
     if not chosen:
         # Weeks asked for with no digest: the answerer says which weeks it does have.
-        return refuse_period(question, Context.of(digests), semanas or ())
+        requested = semanas if isinstance(semanas, tuple) else ()
+        return refuse_period(question, Context.of(digests), requested)
     context = Context.of(chosen)
     offline = answer_offline(question, context, today)
     if llm is None:

@@ -17,8 +17,19 @@ from shared.classifier.tags import TAG_PATTERN, default_taxonomy
 from shared.insights.text import fold
 
 Intent = Literal[
-    "movement", "trend", "compare", "category", "total", "complaints", "suggestions",
-    "improvements", "spikes", "questions", "review", "topic", "summary",
+    "movement",
+    "trend",
+    "compare",
+    "category",
+    "total",
+    "complaints",
+    "suggestions",
+    "improvements",
+    "spikes",
+    "questions",
+    "review",
+    "topic",
+    "summary",
 ]
 Refusal = Literal["metric", "future", "off_topic", "unknown_tag"]
 
@@ -33,7 +44,9 @@ CATEGORY_PATTERNS: Final[dict[str, re.Pattern[str]]] = {
         r"\b(critica\w*|criticism\w*|criticiz\w*|critiques?|reclamac\w*|reclamam|reclamaram|"
         r"reclamando|complain\w*|queixa\w*|negativ\w*)\b"
     ),
-    "SUGESTÃO": _rx(r"\b(sugest\w*|suggest\w*|sugere\w*|sugeri\w*|pedidos|requests?|ideias|ideas)\b"),
+    "SUGESTÃO": _rx(
+        r"\b(sugest\w*|suggest\w*|sugere\w*|sugeri\w*|pedidos|requests?|ideias|ideas)\b"
+    ),
     "DÚVIDA": _rx(r"\b(duvida\w*|questions?|perguntas?|doubts?)\b"),
     "SPAM": _rx(r"\b(spam\w*|junk)\b"),
 }
@@ -116,7 +129,9 @@ _DOMAIN: Final = _rx(
     r"clientes?|customers?|app|aplicativo|plataforma|platform|categorias?|categor(y|ies)|tags?|"
     r"assuntos?|temas?|topics?|subjects?|funcionalidades?|features?|recursos?|digests?|alumusic)\b"
 )
-_WHICH: Final = _rx(r"\b(quais|qual|which|what|que|top|principais|principal|main|maiores?|biggest|most)\b")
+_WHICH: Final = _rx(
+    r"\b(quais|qual|which|what|que|top|principais|principal|main|maiores?|biggest|most)\b"
+)
 _CATEGORY_WORD: Final = _rx(r"\b(categorias?|categor(y|ies))\b")
 
 # Metrics the digests never compute: asked for, they are refused rather than approximated.
@@ -163,8 +178,26 @@ _NOT_TAGS: Final = _rx(
 
 # Subject names that are everyday words in a question ("me conta", "quais dados", "qual tema").
 _AMBIGUOUS_SUBJECTS: Final = frozenset(
-    {"conta", "dados", "tema", "social", "perfil", "ajuda", "novidades", "historico", "audio",
-     "show", "capa", "cover", "fila", "carro", "velocidade", "beta", "idioma", "busca"}
+    {
+        "conta",
+        "dados",
+        "tema",
+        "social",
+        "perfil",
+        "ajuda",
+        "novidades",
+        "historico",
+        "audio",
+        "show",
+        "capa",
+        "cover",
+        "fila",
+        "carro",
+        "velocidade",
+        "beta",
+        "idioma",
+        "busca",
+    }
 )
 # Question words the taxonomy would read as a tag: meta uses of "histórico", "temas", "dados"...
 _META_WORDS: Final = _rx(
@@ -270,7 +303,7 @@ def understand(question: str) -> Understanding:
         return result("total")
     if trend and _DOMAIN.search(text):
         return result("trend")
-    if _SUMMARY.search(text) or _DOMAIN.search(text) or _SAY.search(text) and _DOMAIN.search(text):
+    if _SUMMARY.search(text) or _DOMAIN.search(text):
         return result("summary")
     return Understanding(None, categories, tags, refusal="off_topic")
 

@@ -114,7 +114,9 @@ def evaluate(
         report.questions += 1
         if question["answerable"]:
             report.answerable += 1
-            ok = answer.suportada and all(contains(answer.resposta, str(f)) for f in question["facts"])
+            ok = answer.suportada and all(
+                contains(answer.resposta, str(f)) for f in question["facts"]
+            )
             week_ok = sorted(answer.semanas) == sorted(question["weeks"])
             correct += ok
             weeks_ok += week_ok
@@ -145,8 +147,16 @@ def _failure(question: Mapping[str, Any], answer: Answer) -> dict[str, Any]:
     return {
         "id": question["id"],
         "pergunta": question["pergunta"],
-        "expected": {"answerable": question["answerable"], "facts": question["facts"], "weeks": question["weeks"]},
-        "got": {"suportada": answer.suportada, "semanas": list(answer.semanas), "resposta": answer.resposta},
+        "expected": {
+            "answerable": question["answerable"],
+            "facts": question["facts"],
+            "weeks": question["weeks"],
+        },
+        "got": {
+            "suportada": answer.suportada,
+            "semanas": list(answer.semanas),
+            "resposta": answer.resposta,
+        },
     }
 
 
