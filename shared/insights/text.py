@@ -68,6 +68,7 @@ _PT_SUFFIXES: Final = (
     "aes",
     "ais",
     "eis",
+    "ao",
     "ou",
     "ar",
     "er",

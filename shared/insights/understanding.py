@@ -162,8 +162,8 @@ _MUSIC_ENTITIES: Final = _rx(
 _FUTURE: Final = _rx(
     r"\b(previs\w*|predi\w*|forecast\w*|projec\w*|projet\w*|expect\w*|esperamos|vai (subir|cair|"
     r"crescer|aumentar|diminuir|continuar|ter|ser|melhorar|piorar|acontecer|mudar)|vao (subir|cair|"
-    r"crescer|aumentar|diminuir|continuar|ter|ser|melhorar|piorar)|will (it |they |we |there )?"
-    r"(rise|fall|grow|drop|increase|decrease|continue|be|have|get|keep|go|improve|change|happen)|"
+    r"crescer|aumentar|diminuir|continuar|ter|ser|melhorar|piorar)|will(?! you)|won t|wont|"
+    r"ira|irao|vai continuar|vao continuar|continuarao|continuara|"
     r"going to|gonna|likely to|chance de|probabilidade de|future|futuro|next (week|month|quarter|"
     r"year)|proxim[ao]s? (semana|mes|trimestre|ano)|semana que vem|mes que vem|amanha|tomorrow)\b"
 )

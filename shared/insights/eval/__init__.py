@@ -78,6 +78,11 @@ def normalise(text: str) -> str:
     return _NUMBER.sub(number, fold(text))
 
 
+def numbers_in_text(text: str) -> set[str]:
+    """The numbers of `text`, normalised (24,3 and 24.3 are one; the sign is not part of it)."""
+    return {n.lstrip("-") for n in _NUMBER.findall(normalise(text))}
+
+
 def contains(text: str, fact: str) -> bool:
     haystack, needle = normalise(text), normalise(fact)
     if _NUMBER.fullmatch(needle.lstrip("-")) or _NUMBER.fullmatch(needle):
