@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from shared.insights import NotEnoughDigests, ask, parse_question
 from shared.errors import InvalidInput
+from shared.insights import NotEnoughDigests, ask, parse_question
 from shared.insights.eval import contains, numbers_in_text
 from tests.unit.insights.conftest import TODAY
 
@@ -19,9 +19,11 @@ def answer(question, digests, **kwargs):
 
 def test_what_rose_last_week_cites_the_category_passages(eval_digests):
     got = answer("O que subiu na semana passada?", eval_digests)
-    assert got.suportada and got.language == "pt"
+    assert got.suportada
+    assert got.language == "pt"
     assert got.semanas == ("2026-W48",)
-    assert "CRÍTICA" in got.resposta and contains(got.resposta, "5,7")
+    assert "CRÍTICA" in got.resposta
+    assert contains(got.resposta, "5,7")
     assert all(p.semana == "2026-W48" and p.kind == "categoria" for p in got.fontes)
 
 
@@ -46,8 +48,10 @@ def test_every_number_of_an_answer_is_in_a_cited_passage(eval_digests):
 def test_answers_in_the_language_of_the_question(eval_digests):
     en = answer("What were the top complaints last week?", eval_digests)
     pt = answer("Quais foram as principais reclamações da semana passada?", eval_digests)
-    assert en.language == "en" and "Main recurring criticisms" in en.resposta
-    assert pt.language == "pt" and "Principais críticas recorrentes" in pt.resposta
+    assert en.language == "en"
+    assert "Main recurring criticisms" in en.resposta
+    assert pt.language == "pt"
+    assert "Principais críticas recorrentes" in pt.resposta
     # The same figures either way
     assert numbers_in_text(en.resposta) == numbers_in_text(pt.resposta)
 
@@ -73,8 +77,10 @@ def test_refuses_what_the_digests_do_not_support(eval_digests, question, reason)
     got = answer(question, eval_digests)
     assert not got.suportada
     assert got.reason == reason
-    assert got.fontes == () and got.semanas == ()
-    assert got.resposta and not re.search(r"\d+[.,]\d", got.resposta)
+    assert got.fontes == ()
+    assert got.semanas == ()
+    assert got.resposta
+    assert not re.search(r"\d+[.,]\d", got.resposta)
 
 
 def test_a_prompt_injection_question_changes_nothing_in_the_format(eval_digests):
@@ -84,7 +90,8 @@ def test_a_prompt_injection_question_changes_nothing_in_the_format(eval_digests)
     )
     body = got.to_json()
     assert set(body) >= {"resposta", "semanas", "fontes", "suportada"}
-    assert body["suportada"] is False and "hacked" not in body["resposta"]
+    assert body["suportada"] is False
+    assert "hacked" not in body["resposta"]
 
 
 def test_an_injection_inside_a_question_about_the_data_is_just_ignored(eval_digests):
@@ -94,7 +101,8 @@ def test_an_injection_inside_a_question_about_the_data_is_just_ignored(eval_dige
         eval_digests,
     )
     # A metric word is in it: refused rather than half-answered
-    assert not got.suportada and "50" not in got.resposta
+    assert not got.suportada
+    assert "50" not in got.resposta
 
 
 def test_answers_stay_within_150_words_even_with_many_long_entries(digests):
@@ -116,29 +124,35 @@ def test_answers_stay_within_150_words_even_with_many_long_entries(digests):
 def test_fewer_than_three_digests_is_a_domain_error(eval_digests):
     with pytest.raises(NotEnoughDigests) as caught:
         answer("O que subiu?", eval_digests[:2])
-    assert caught.value.code == "not_enough_digests" and caught.value.status == 409
+    assert caught.value.code == "not_enough_digests"
+    assert caught.value.status == 409
 
 
 def test_uses_only_the_last_eight_digests(eval_digests):
     assert len(eval_digests) == 9
     got = answer("Resumo da semana 40", eval_digests)
-    assert not got.suportada and got.reason == "period"
-    assert "2026-W41" in got.resposta and "2026-W48" in got.resposta
+    assert not got.suportada
+    assert got.reason == "period"
+    assert "2026-W41" in got.resposta
+    assert "2026-W48" in got.resposta
 
 
 def test_semanas_narrows_the_digests(eval_digests):
     got = answer("Quais foram as principais reclamações?", eval_digests, semanas=3)
     assert got.suportada
     listed = answer("Quais foram as principais reclamações?", eval_digests, semanas=("2026-W45",))
-    assert listed.semanas == ("2026-W45",) and "fix_audio" in listed.resposta
+    assert listed.semanas == ("2026-W45",)
+    assert "fix_audio" in listed.resposta
     missing = answer("O que subiu?", eval_digests, semanas=("2026-W20",))
-    assert not missing.suportada and "2026-W20" in missing.resposta
+    assert not missing.suportada
+    assert "2026-W20" in missing.resposta
 
 
 def test_partly_covered_period_names_the_missing_weeks(eval_digests):
     got = answer("How many comments did we receive in October?", eval_digests)
     assert got.suportada
-    assert "2026-W40" in got.resposta and "2026-W40" not in got.semanas
+    assert "2026-W40" in got.resposta
+    assert "2026-W40" not in got.semanas
 
 
 def test_empty_lists_in_stats_do_not_break_answers(digests):
@@ -147,7 +161,8 @@ def test_empty_lists_in_stats_do_not_break_answers(digests):
         stats.update(criticas_recorrentes=[], sugestoes_relevantes=[], tags_em_alta=[])
         digests[digests.index(digest)] = dataclasses.replace(digest, stats=stats)
     got = answer("Quais as principais críticas da semana passada?", digests)
-    assert got.suportada and "nenhuma" in got.resposta
+    assert got.suportada
+    assert "nenhuma" in got.resposta
     assert answer("Resumo da semana passada", digests).suportada
 
 
@@ -185,7 +200,8 @@ def test_bad_questions_are_invalid_input(body, message):
 
 def test_a_good_question_parses():
     parsed = parse_question(
-        '{"pergunta": " O que subiu? ", "semanas": ["2026-W47", "2026-W46"]}'.encode(),
+        b'{"pergunta": " O que subiu? ", "semanas": ["2026-W47", "2026-W46"]}',
         max_chars=500,
     )
-    assert parsed.pergunta == "O que subiu?" and parsed.semanas == ("2026-W46", "2026-W47")
+    assert parsed.pergunta == "O que subiu?"
+    assert parsed.semanas == ("2026-W46", "2026-W47")

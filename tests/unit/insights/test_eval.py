@@ -42,7 +42,9 @@ def test_fact_matching_treats_decimal_comma_and_point_alike():
 def test_cli_prints_both_splits_and_fails_on_a_missed_bar(capsys):
     assert main(["eval", "insights", "--split", "tuning"]) == 0
     out = capsys.readouterr().out
-    assert "accuracy" in out and "refusal recall" in out and "p50" in out
+    assert "accuracy" in out
+    assert "refusal recall" in out
+    assert "p50" in out
     # An impossible bar fails the run
     assert main(["eval", "insights", "--split", "heldout", "--max-p50-ms", "0", "--json"]) == 1
     last = capsys.readouterr().out.strip().splitlines()[-1]

@@ -45,8 +45,10 @@ def test_a_grounded_reply_is_used_with_its_citations(eval_digests):
 
     client = FakeClient(reply)
     got = ask(QUESTION, eval_digests, today=TODAY, llm=client)  # type: ignore[arg-type]
-    assert got.answerer == "llm:fake-model" and got.fallback_reason is None
-    assert got.semanas == ("2026-W48",) and len(got.fontes) == 1
+    assert got.answerer == "llm:fake-model"
+    assert got.fallback_reason is None
+    assert got.semanas == ("2026-W48",)
+    assert len(got.fontes) == 1
 
 
 def test_citing_a_passage_that_was_not_retrieved_falls_back(eval_digests):
@@ -55,8 +57,10 @@ def test_citing_a_passage_that_was_not_retrieved_falls_back(eval_digests):
     )
     got = ask(QUESTION, eval_digests, today=TODAY, llm=client)  # type: ignore[arg-type]
     assert got.answerer == "offline"
-    assert got.fallback_reason and "not retrieved" in got.fallback_reason
-    assert got.suportada and "fix_travamento" in got.resposta
+    assert got.fallback_reason
+    assert "not retrieved" in got.fallback_reason
+    assert got.suportada
+    assert "fix_travamento" in got.resposta
 
 
 def test_a_number_no_cited_passage_holds_falls_back(eval_digests):
@@ -69,18 +73,21 @@ def test_a_number_no_cited_passage_holds_falls_back(eval_digests):
         }
 
     got = ask(QUESTION, eval_digests, today=TODAY, llm=FakeClient(reply))  # type: ignore[arg-type]
-    assert got.answerer == "offline" and "number" in (got.fallback_reason or "")
+    assert got.answerer == "offline"
+    assert "number" in (got.fallback_reason or "")
 
 
 def test_a_failing_model_falls_back_with_its_reason(eval_digests):
     got = ask(QUESTION, eval_digests, today=TODAY, llm=FakeClient(LlmFailure("timeout")))  # type: ignore[arg-type]
-    assert got.answerer == "offline" and got.fallback_reason == "llm: timeout"
+    assert got.answerer == "offline"
+    assert got.fallback_reason == "llm: timeout"
 
 
 def test_refusals_decided_offline_never_reach_the_model(eval_digests):
     client = FakeClient({"resposta": "x", "citacoes": [], "suportada": True})
     got = ask("Qual a receita de outubro?", eval_digests, today=TODAY, llm=client)  # type: ignore[arg-type]
-    assert not got.suportada and client.requests == []
+    assert not got.suportada
+    assert client.requests == []
 
 
 def test_question_and_passages_go_as_data_in_one_json_message(eval_digests):
@@ -90,7 +97,8 @@ def test_question_and_passages_go_as_data_in_one_json_message(eval_digests):
     client = FakeClient(lambda request: {"resposta": "", "citacoes": [], "suportada": True})
     got = ask(injection, eval_digests, today=TODAY, llm=client)  # type: ignore[arg-type]
     sent = client.requests[0]
-    assert "DADOS" in sent["system"] and injection not in sent["system"]
+    assert "DADOS" in sent["system"]
+    assert injection not in sent["system"]
     assert sent["schema"]["required"] == ["resposta", "citacoes", "suportada"]
     assert got.to_json().keys() >= {"resposta", "semanas", "fontes", "suportada"}
     assert got.fallback_reason == "llm: empty answer"

@@ -38,7 +38,8 @@ def test_terms_drop_stop_words_and_split_a_tag_into_its_subject():
     got = terms("o que falam sobre fix_volume?")
     assert "fix_volume" in got
     assert stem("volume") in got
-    assert "que" not in got and "o" not in got
+    assert "que" not in got
+    assert "o" not in got
 
 
 @pytest.mark.parametrize(
