@@ -9,6 +9,7 @@ entry it renders (`data`) so an answer is composed from the same numbers the pas
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -76,7 +77,11 @@ def load_digests(engine: sa.Engine, weeks: Sequence[str]) -> list[Digest]:
 
 
 def _digest(row: Any) -> Digest:
-    stats = row.stats if isinstance(row.stats, Mapping) else {}
+    stats = row.stats
+    if isinstance(stats, str | bytes):
+        stats = json.loads(stats)
+    if not isinstance(stats, Mapping):
+        stats = {}
     return Digest(
         semana=str(row.semana),
         inicio=row.inicio,
