@@ -181,8 +181,10 @@ def _scope(
     wide = understood.intent in {"trend", "topic", "compare"} or period.recent
     if understood.intent in {"complaints", "suggestions", "improvements"} and period.recent:
         wide = True
-    if understood.when and understood.intent in {"movement", "category", "spikes"}:
+    if understood.when and understood.intent in {"movement", "category", "spikes", "total"}:
         wide = True  # "when did criticism rise?": every week at hand
+    if understood.significant or understood.superlative:
+        wide = True
     return (available if wide else available[-1:]), ()
 
 
@@ -283,9 +285,11 @@ def _movement_item(draft: _Draft, entry: Mapping[str, Any], *, name: bool = True
     label = _cat(draft, str(entry.get("categoria"))) + " " if name else ""
     return f"{label}{_pp(draft, entry.get('variacao_pontos'))} " + draft.t(
         f"(de {_pct(draft, entry.get('percentual_anterior'))} para {_pct(draft, entry.get('percentual'))}; "
-        f"{_n(draft, entry.get('total'))} comentários{_significance(draft, entry)})",
+        f"de {_n(draft, entry.get('total_anterior'))} para {_n(draft, entry.get('total'))} comentários"
+        f"{_significance(draft, entry)})",
         f"(from {_pct(draft, entry.get('percentual_anterior'))} to {_pct(draft, entry.get('percentual'))}; "
-        f"{_n(draft, entry.get('total'))} comments{_significance(draft, entry)})",
+        f"from {_n(draft, entry.get('total_anterior'))} to {_n(draft, entry.get('total'))} comments"
+        f"{_significance(draft, entry)})",
     )
 
 
@@ -337,6 +341,74 @@ def _compose_when(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Co
     return bool(draft.sentences)
 
 
+def _compose_significant(
+    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context
+) -> bool:
+    """The category moves the two-proportion test found significant, week by week."""
+    found = [
+        p
+        for w in weeks
+        for p in ctx.find(w, "categoria")
+        if p.data.get("significativa") and (not u.categories or p.key in u.categories)
+    ]
+    if not found:
+        checked = [
+            p
+            for w in weeks
+            for p in ctx.find(w, "categoria")
+            if not u.categories or p.key in u.categories
+        ]
+        return draft.say(
+            draft.t(
+                f"Nenhuma variação significativa (teste de duas proporções, p < 0,05) em {_weeks_text(weeks)}.",
+                f"No significant change (two-proportion test, p < 0.05) in {_weeks_text(weeks)}.",
+            ),
+            *checked,
+        )
+    items = [
+        f"{p.semana} {_cat(draft, p.key)} {_pp(draft, p.data.get('variacao_pontos'))} "
+        f"({draft.t('para', 'to')} {_pct(draft, p.data.get('percentual'))}, p = {_n(draft, p.data.get('p_valor'))})"
+        for p in found
+    ]
+    return _say_list(
+        draft,
+        draft.t(
+            "Variações significativas (p < 0,05): "
+            if len(found) > 1
+            else "Variação significativa (p < 0,05): ",
+            "Significant changes (p < 0.05): "
+            if len(found) > 1
+            else "Significant change (p < 0.05): ",
+        ),
+        items,
+        found,
+        per_item=1,
+    )
+
+
+def _compose_extreme(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context) -> bool:
+    """ "Which week had the most criticism?": the week with the highest (lowest) share."""
+    focus = u.categories or ()
+    for categoria in focus:
+        passages = [p for w in weeks for p in ctx.find(w, "categoria", categoria)]
+        if not passages:
+            continue
+        pick = max if u.superlative == "max" else min
+        best = pick(passages, key=lambda p: p.data.get("percentual") or 0)
+        draft.say(
+            draft.t(
+                f"Entre {_weeks_text(weeks)}, {categoria} teve a {'maior' if pick is max else 'menor'} "
+                f"participação em {best.semana}: {_pct(draft, best.data.get('percentual'))} "
+                f"({_n(draft, best.data.get('total'))} comentários).",
+                f"Across {_weeks_text(weeks)}, {_cat(draft, categoria)} had its {'highest' if pick is max else 'lowest'} "
+                f"share in {best.semana}: {_pct(draft, best.data.get('percentual'))} "
+                f"({_n(draft, best.data.get('total'))} comments).",
+            ),
+            best,
+        )
+    return bool(draft.sentences)
+
+
 def _yes_no(draft: _Draft, u: Understanding, q: str, passages: Sequence[Passage]) -> str:
     """ "Sim."/"Não." before a yes/no question about one category's direction in one week."""
     asks = fold(q).strip()
@@ -365,6 +437,10 @@ def _compose_movement(
     draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
 ) -> bool:
     focus = u.categories
+    if u.significant:
+        return _compose_significant(draft, u, weeks, ctx)
+    if u.superlative and len(weeks) > 1:
+        return _compose_extreme(draft, u, weeks, ctx)
     if focus and u.when and len(weeks) > 1:
         return _compose_when(draft, u, weeks, ctx)
     per_week_limit = 3 if len(weeks) <= 2 else 1
@@ -385,7 +461,7 @@ def _compose_movement(
                     )
                 )
             sentence = (
-                _yes_no(draft, u, q, passages)
+                (_yes_no(draft, u, q, passages) if len(weeks) == 1 else "")
                 + draft.t(f"Em {week}: ", f"In {week}: ")
                 + "; ".join(
                     f"{_cat(draft, p.key)} {v} {_movement_item(draft, p.data, name=False)}"
@@ -436,6 +512,8 @@ def _compose_movement(
 def _compose_category(
     draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
 ) -> bool:
+    if u.categories and u.superlative and len(weeks) > 1:
+        return _compose_extreme(draft, u, weeks, ctx)
     if u.categories and u.when and len(weeks) > 1:
         return _compose_when(draft, u, weeks, ctx)
     if not u.categories:
@@ -485,6 +563,8 @@ def _compose_category(
 def _compose_trend(
     draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
 ) -> bool:
+    if u.categories and u.superlative and len(weeks) > 1:
+        return _compose_extreme(draft, u, weeks, ctx)
     if not u.categories:
         # Change across weeks with no category named: the volume and each week's biggest mover.
         items = []
@@ -589,6 +669,19 @@ def _compose_total(
             values.append(value)
     if not items:
         return False
+    if u.superlative and len(used) > 1:
+        pick = max if u.superlative == "max" else min
+        best = pick(used, key=lambda p: p.data.get("total") or 0)
+        draft.say(
+            draft.t(
+                f"Entre {_weeks_text(weeks)}, a semana com {'mais' if pick is max else 'menos'} "
+                f"comentários foi {best.semana}: {_n(draft, best.data.get('total'))}.",
+                f"Across {_weeks_text(weeks)}, the week with the {'most' if pick is max else 'fewest'} "
+                f"comments was {best.semana}: {_n(draft, best.data.get('total'))}.",
+            ),
+            best,
+        )
+        return True
     if len(items) == 1:
         draft.say(items[0][0].upper() + items[0][1:] + ".", *used)
         return True

@@ -187,7 +187,6 @@ _AMBIGUOUS_SUBJECTS: Final = frozenset(
         "ajuda",
         "novidades",
         "historico",
-        "audio",
         "show",
         "capa",
         "cover",
@@ -207,6 +206,21 @@ _META_WORDS: Final = _rx(
 _WHEN: Final = _rx(
     r"\b(quando|when|em que semanas?|em quais semanas|which weeks?|what weeks?|in which weeks?)\b"
 )
+_SIGNIFICANT: Final = _rx(r"\b(significativ\w*|significant\w*|estatistic\w*|statistic\w*)\b")
+_MOST: Final = _rx(r"\b(mais|most|maior|highest|biggest|largest|pico|peak|record)\b")
+_LEAST: Final = _rx(r"\b(menos|least|menor|lowest|fewest|smallest)\b")
+
+
+def _superlative(text: str) -> str:
+    if not _WHEN.search(text) and not re.search(
+        r"\b(qual|que|which|what) (foi )?(a |the )?semana\b", text
+    ):
+        return ""
+    if _LEAST.search(text):
+        return "min"
+    return "max" if _MOST.search(text) else ""
+
+
 _TAG_WORDS: Final = _rx(
     r"\b(tags?|assuntos?|temas?|topics?|subjects?|funcionalidades?|features?|recursos?)\b"
 )
@@ -220,6 +234,8 @@ class Understanding:
     up: bool = False
     down: bool = False
     when: bool = False
+    significant: bool = False
+    superlative: str = ""  # "max" or "min": "which week had the most ..."
     refusal: Refusal | None = None
     unknown_tag: str = ""
 
@@ -263,9 +279,21 @@ def understand(question: str) -> Understanding:
 
     def result(intent: Intent) -> Understanding:
         return Understanding(
-            intent, categories, tags, up=up, down=down, when=bool(_WHEN.search(text))
+            intent,
+            categories,
+            tags,
+            up=up,
+            down=down,
+            when=bool(_WHEN.search(text)),
+            significant=bool(_SIGNIFICANT.search(text)),
+            superlative=_superlative(text),
         )
 
+    if _SIGNIFICANT.search(text) and not tags:
+        return result("movement")
+    superlative = _superlative(text)
+    if superlative and not tags and not categories and not moved:
+        return result("total")
     if _REVIEW.search(text) and not tags:
         return result("review")
     if _SPIKES.search(text) and not category_word:
@@ -281,7 +309,13 @@ def understand(question: str) -> Understanding:
     complaints = bool(_COMPLAINTS.search(text))
     suggestions = bool(_SUGGESTIONS.search(text))
     lists_tags = (complaints or suggestions) and not category_word and not count
-    if lists_tags and (not (moved or trend) or (which and not _asks_yes_no(text))):
+    # "Em que semanas as críticas subiram?" asks when the category moved, not which tags did.
+    asks_when = bool(_WHEN.search(text)) and (moved or trend)
+    if (
+        lists_tags
+        and not asks_when
+        and (not (moved or trend) or (which and not _asks_yes_no(text)))
+    ):
         if complaints and suggestions:
             return result("improvements")
         return result("complaints" if complaints else "suggestions")
