@@ -336,7 +336,8 @@ def _compose_when(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Co
         sentence = draft.t(f"Em {_weeks_text(weeks)}, ", f"In {_weeks_text(weeks)}, ") + (
             f"{_cat(draft, categoria)} " + "; ".join(parts) + "."
         )
-        if not draft.say(sentence, *(used or passages)):
+        # Saying when it rose is also saying when it did not: every week examined is a source.
+        if not draft.say(sentence, *used, *passages):
             return False
     return bool(draft.sentences)
 
@@ -405,6 +406,7 @@ def _compose_extreme(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx:
                 f"({_n(draft, best.data.get('total'))} comments).",
             ),
             best,
+            *passages,
         )
     return bool(draft.sentences)
 
@@ -680,6 +682,7 @@ def _compose_total(
                 f"comments was {best.semana}: {_n(draft, best.data.get('total'))}.",
             ),
             best,
+            *used,
         )
         return True
     if len(items) == 1:

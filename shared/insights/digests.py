@@ -189,7 +189,7 @@ def digest_passages(digest: Digest) -> list[Passage]:
             f"{fmt(entry.get('total_anterior'))}, {fmt(entry.get('percentual_anterior'))}%); "
             f"{direction} {signed(entry.get('variacao_pontos'))} pontos percentuais, "
             f"{signed(entry.get('variacao_percentual'))}% em volume; {significance} "
-            f"(p = {fmt(entry.get('p_valor'))}).",
+            f"(p = {fmt(entry.get('p_valor'))}; teste de duas proporções, p < 0,05).",
             key=categoria,
             data=entry,
         )

@@ -75,7 +75,9 @@ def normalise(text: str) -> str:
         value = float(match[0].replace(",", "."))
         return str(int(value)) if value.is_integer() else repr(value)
 
-    return _NUMBER.sub(number, fold(text))
+    # Dashes outside ASCII ("2026-W41–2026-W48") separate numbers; folding would glue them.
+    spaced = re.sub(r"[\u2010-\u2015\u2212]", " ", text)
+    return _NUMBER.sub(number, fold(spaced))
 
 
 def numbers_in_text(text: str) -> set[str]:

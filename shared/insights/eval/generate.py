@@ -130,9 +130,11 @@ def _split(total: int, shares: list[float]) -> list[int]:
     return counts
 
 
-def build() -> list[dict[str, Any]]:
-    rng = random.Random(SEED)
-    weeks_total = WEEKS + WARMUP
+def build(
+    seed: int = SEED, first_monday: date = FIRST_MONDAY, weeks: int = WEEKS
+) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    weeks_total = weeks + WARMUP
     shares = list(BASE_SHARES)
     totals: list[int] = []
     cats: list[list[int]] = []
@@ -159,7 +161,7 @@ def build() -> list[dict[str, Any]]:
     digests = []
     comment_seq = 1000
     for index in range(WARMUP, weeks_total):
-        monday = FIRST_MONDAY + timedelta(weeks=index - WARMUP)
+        monday = first_monday + timedelta(weeks=index - WARMUP)
         week, previous = iso_week(monday), iso_week(monday - timedelta(weeks=1))
         n, n_prev = totals[index], totals[index - 1]
         categorias = []
