@@ -185,6 +185,8 @@ def _scope(
         wide = True  # "when did criticism rise?": every week at hand
     if understood.significant or understood.superlative:
         wide = True
+    if understood.intent == "total" and understood.trend:
+        wide = True
     return (available if wide else available[-1:]), ()
 
 
@@ -222,6 +224,12 @@ def _refuse(
             "categorias, críticas, sugestões, tags ou volumes de comentários.",
             "The weekly comment digests do not cover that; ask about categories, criticisms, "
             "suggestions, tags or comment volumes.",
+        ),
+        "entity": (
+            f"Os digests não trazem dados sobre {understood.unknown_tag}: só contagens de "
+            f"comentários por categoria e por tag de funcionalidade, sem artistas, músicas ou pessoas.",
+            f"The digests hold no data about {understood.unknown_tag}: only comment counts per "
+            f"category and per feature tag, no artists, songs or people.",
         ),
         "unknown_tag": (
             f"A tag {understood.unknown_tag} não existe na taxonomia, e os digests não a cobrem.",
@@ -291,6 +299,13 @@ def _movement_item(draft: _Draft, entry: Mapping[str, Any], *, name: bool = True
         f"from {_n(draft, entry.get('total_anterior'))} to {_n(draft, entry.get('total'))} comments"
         f"{_significance(draft, entry)})",
     )
+
+
+def _volume(draft: _Draft, entry: Mapping[str, Any]) -> str:
+    change = entry.get("variacao_percentual")
+    if change is None:
+        return ""
+    return draft.t(f", {signed(change, 'pt')}% em volume", f", {signed(change, 'en')}% in volume")
 
 
 def _join(draft: _Draft, items: Sequence[str]) -> str:
@@ -551,11 +566,11 @@ def _compose_category(
                     f"Em {week}, {categoria} teve {_n(draft, e.get('total'))} comentários, "
                     f"{_pct(draft, e.get('percentual'))} do total (semana anterior "
                     f"{_n(draft, e.get('total_anterior'))}, {_pct(draft, e.get('percentual_anterior'))}; "
-                    f"{_pp(draft, e.get('variacao_pontos'))}).",
+                    f"{_pp(draft, e.get('variacao_pontos'))}{_volume(draft, e)}).",
                     f"In {week}, {_cat(draft, categoria)} had {_n(draft, e.get('total'))} comments, "
                     f"{_pct(draft, e.get('percentual'))} of the total (previous week "
                     f"{_n(draft, e.get('total_anterior'))}, {_pct(draft, e.get('percentual_anterior'))}; "
-                    f"{_pp(draft, e.get('variacao_pontos'))}).",
+                    f"{_pp(draft, e.get('variacao_pontos'))}{_volume(draft, e)}).",
                 ),
                 passage,
             )
@@ -815,13 +830,13 @@ def _compose_tag_list(
 def _compose_complaints(
     draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
 ) -> bool:
-    return _compose_tag_list(draft, u, "critica", weeks, ctx, q)
+    return _compose_tag_list(draft, u, "critica", weeks, ctx, q, limit=u.top or 3)
 
 
 def _compose_suggestions(
     draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
 ) -> bool:
-    return _compose_tag_list(draft, u, "sugestao", weeks, ctx, q)
+    return _compose_tag_list(draft, u, "sugestao", weeks, ctx, q, limit=u.top or 3)
 
 
 def _compose_improvements(

@@ -32,7 +32,9 @@ MAX_PASSAGES: Final = 16
 MAX_OUTPUT_TOKENS: Final = 600
 _NUMBER: Final = re.compile(r"\d+(?:[.,]\d+)?")
 # Refusals the offline answerer decides before reading any digest: a model cannot make them true.
-_FINAL_REFUSALS: Final = frozenset({"metric", "future", "off_topic", "unknown_tag", "period"})
+_FINAL_REFUSALS: Final = frozenset(
+    {"metric", "future", "off_topic", "unknown_tag", "entity", "period"}
+)
 
 SYSTEM_PROMPT: Final = """\
 Você responde perguntas de gestores de produto da AluMusic usando SOMENTE os trechos de digests \

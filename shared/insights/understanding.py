@@ -31,7 +31,7 @@ Intent = Literal[
     "topic",
     "summary",
 ]
-Refusal = Literal["metric", "future", "off_topic", "unknown_tag"]
+Refusal = Literal["metric", "future", "off_topic", "unknown_tag", "entity"]
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -122,7 +122,8 @@ _SAY: Final = _rx(
 _SUMMARY: Final = _rx(
     r"\b(resum\w*|summar\w*|destaque\w*|highlight\w*|aconteceu|happened|overview|panorama|"
     r"visao geral|rolou|houve de|novidades|what moved|o que mudou|takeaways?|principais pontos|"
-    r"key points|insights?|recap|como foi|how was|how did .* go|digest)\b"
+    r"key points|insights?|recap|como foi|how was|how did .* go|digest|numeros|numbers|figures|"
+    r"stats|estatisticas|metricas|metrics|indicadores|kpis?)\b"
 )
 _DOMAIN: Final = _rx(
     r"\b(comentarios?|comments?|feedbacks?|usuarios?|users?|ouvintes?|listeners?|pessoas|people|"
@@ -140,7 +141,8 @@ _METRICS: Final = _rx(
     r"streams|streaming count|plays|reproduc(ao|oes)|execuc\w*|ouvintes mensais|monthly listeners|"
     r"assinantes|subscribers?|usuarios ativos|active users|dau|mau|installs?|instalac\w*|"
     r"nota media|notas?|avaliac\w*|ratings?|rated|estrelas|stars|nps|net promoter|sentiment\w*|"
-    r"sentimento\w*|humor|mood|fatur\w*|churn|cancelamentos?|cancellations?|retenc\w*|retention|"
+    r"sentimento\w*|humor|mood|fatur\w*|satisfacao|satisfaction|satisfeitos|satisfied|felicidade|"
+    r"happiness|ontem|anteontem|yesterday|hoje|today|tonight|churn|cancelamentos?|cancellations?|retenc\w*|retention|"
     r"tempo de escuta|listening time|minutos|minutes|idade|faixa etaria|age|ages|genero dos|"
     r"gender|regi(ao|oes)|regions?|pais(es)?|country|countries|cidades?|city|cities|estados|"
     r"hora do dia|horario\w*|time of day|per hour|por hora|hourly|por dia|per day|daily|diari\w*|"
@@ -211,6 +213,59 @@ _MOST: Final = _rx(r"\b(mais|most|maior|highest|biggest|largest|pico|peak|record
 _LEAST: Final = _rx(r"\b(menos|least|menor|lowest|fewest|smallest)\b")
 
 
+_TOP: Final = _rx(
+    r"\b(?:top|(?:as|os|the)?)\s*(\d|tres|three|cinco|five|quatro|four|dois|duas|two)\s*"
+    r"(?:principais|maiores|main|biggest|mais|most|top|reclamac\w*|critic\w*|complaints?|sugest\w*|"
+    r"suggestions?|pedidos|requests?|tags?|problemas?|problems?|issues?)\b"
+)
+_TOP_WORDS: Final = {
+    "dois": 2,
+    "duas": 2,
+    "two": 2,
+    "tres": 3,
+    "three": 3,
+    "quatro": 4,
+    "four": 4,
+    "cinco": 5,
+    "five": 5,
+}
+
+
+def _top(text: str) -> int:
+    match = _TOP.search(text)
+    if not match:
+        return 0
+    token = match[1]
+    count = int(token) if token.isdigit() else _TOP_WORDS[token]
+    return count if 1 <= count <= 5 else 0
+
+
+# A capitalised word inside a question that no vocabulary of the product knows is a name: an
+# artist, a song, a person. The digests hold no figure about any of them.
+_KNOWN_NAMES: Final = frozenset(
+    """
+    alumusic semana semanas week weeks w digest digests elogio critica sugestao duvida spam
+    praise criticism suggestions questions categoria categorias category brasil brazil android
+    ios iphone app pt en ok tag tags janeiro fevereiro marco abril maio junho julho agosto
+    setembro outubro novembro dezembro january february march april may june july august
+    september october november december segunda monday sunday domingo sabado saturday
+    what which how when who whom where why did does do is are was were the and or in of on for
+    qual quais quando como onde quanto quantos quantas o a os as de do da e em no na
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+_NAME: Final = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-ZÀ-Ý][a-zà-ÿ]{2,})\b")
+
+
+def _names(question: str) -> list[str]:
+    found = []
+    for match in _NAME.finditer(question.strip()):
+        word = fold(match[1])
+        if word in _KNOWN_NAMES or match.start() == 0:
+            continue
+        found.append(match[1])
+    return found
+
+
 def _superlative(text: str) -> str:
     if not _WHEN.search(text) and not re.search(
         r"\b(qual|que|which|what) (foi )?(a |the )?semana\b", text
@@ -235,6 +290,8 @@ class Understanding:
     down: bool = False
     when: bool = False
     significant: bool = False
+    trend: bool = False
+    top: int = 0  # "top 5 complaints": how many items to list
     superlative: str = ""  # "max" or "min": "which week had the most ..."
     refusal: Refusal | None = None
     unknown_tag: str = ""
@@ -267,6 +324,9 @@ def understand(question: str) -> Understanding:
         return Understanding(None, categories, tags, refusal="future")
     if _METRICS.search(text) or (_MUSIC_ENTITIES.search(text) and not tags):
         return Understanding(None, categories, tags, refusal="metric")
+    names = _names(question)
+    if names and not tags:
+        return Understanding(None, categories, tags, refusal="entity", unknown_tag=" ".join(names))
     if _OFF_TOPIC.search(text) and not tags and not categories:
         return Understanding(None, categories, tags, refusal="off_topic")
     up = bool(_MOVEMENT_UP.search(text))
@@ -286,6 +346,8 @@ def understand(question: str) -> Understanding:
             down=down,
             when=bool(_WHEN.search(text)),
             significant=bool(_SIGNIFICANT.search(text)),
+            trend=trend,
+            top=_top(text),
             superlative=_superlative(text),
         )
 
