@@ -324,11 +324,11 @@ def understand(question: str) -> Understanding:
         return Understanding(None, categories, tags, refusal="future")
     if _METRICS.search(text) or (_MUSIC_ENTITIES.search(text) and not tags):
         return Understanding(None, categories, tags, refusal="metric")
+    if _OFF_TOPIC.search(text) and not tags and not categories:
+        return Understanding(None, categories, tags, refusal="off_topic")
     names = _names(question)
     if names and not tags:
         return Understanding(None, categories, tags, refusal="entity", unknown_tag=" ".join(names))
-    if _OFF_TOPIC.search(text) and not tags and not categories:
-        return Understanding(None, categories, tags, refusal="off_topic")
     up = bool(_MOVEMENT_UP.search(text))
     down = bool(_MOVEMENT_DOWN.search(text))
     moved = up or down or bool(_MOVEMENT_ANY.search(text))
