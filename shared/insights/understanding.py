@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Final, Literal
 
 from shared.classifier.tags import TAG_PATTERN, default_taxonomy
-from shared.insights.text import fold
+from shared.insights.text import STOP_WORDS, fold
 
 Intent = Literal[
     "movement",
@@ -257,13 +258,53 @@ _NAME: Final = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-ZÀ-Ý][a-zà-ÿ]{2,})\b")
 
 
 def _names(question: str) -> list[str]:
+    words = question.split()
+    capitalised = [w for w in words if w[:1].isupper()]
+    if len(capitalised) * 2 > len(words):
+        return []  # Title Case Or SHOUTING: capitals say nothing about names
     found = []
     for match in _NAME.finditer(question.strip()):
         word = fold(match[1])
-        if word in _KNOWN_NAMES or match.start() == 0:
+        if match.start() == 0 or word in _KNOWN_NAMES or word in STOP_WORDS:
+            continue
+        if any(rx.search(word) for rx in _vocabulary()):
             continue
         found.append(match[1])
     return found
+
+
+@cache
+def _vocabulary() -> tuple[re.Pattern[str], ...]:
+    """Every pattern of the product's own words: a capitalised one of them is not a name."""
+    return (
+        *CATEGORY_PATTERNS.values(),
+        _MOVEMENT_UP,
+        _MOVEMENT_DOWN,
+        _MOVEMENT_ANY,
+        _TREND,
+        _COMPARE,
+        _COUNT,
+        _TOTAL,
+        _COMPLAINTS,
+        _SUGGESTIONS,
+        _IMPROVE,
+        _SPIKES,
+        _QUESTIONS,
+        _REVIEW,
+        _SAY,
+        _SUMMARY,
+        _DOMAIN,
+        _WHICH,
+        _CATEGORY_WORD,
+        _SIGNIFICANT,
+        _MOST,
+        _LEAST,
+        _TAG_WORDS,
+        _rx(
+            r"\b(semanas?|weeks?|mes|month|ultim\w*|last|past|passad\w*|anterior|previous|"
+            r"recent\w*|atual|current|desde|since|entre|between|total|geral|overall)\b"
+        ),
+    )
 
 
 def _superlative(text: str) -> str:
