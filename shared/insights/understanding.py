@@ -151,6 +151,15 @@ _METRICS: Final = _rx(
     r"accuracy|latencia|latency|custos?|costs?|orcamento|budget|funcionarios|employees|"
     r"concorrentes?|competitors?|market share|participacao de mercado|salario\w*|salar(y|ies))\b"
 )
+# Counts of things other than comments, and breakdowns the digests never make (platform, device).
+_OTHER_COUNTS: Final = _rx(
+    r"\b((quant[oa]s|how many|numero de|number of|total de) (downloads|instalac\w*|installs?|plays|"
+    r"streams|visitas|visits|acessos|sess(oes|ions)|assinantes|subscribers|seguidores|followers)|"
+    r"(ios|android|iphone|ipad|windows|macos|mac|web|desktop) (users|usuarios)|"
+    r"(usuarios|users|comentarios|comments) (do|de|of|on|from|no|na) (ios|android|iphone|ipad|windows|"
+    r"macos|web|desktop)|(from|by|per|por) (platform|plataforma|device|dispositivo|aparelho|"
+    r"sistema operacional|operating system))\b"
+)
 # Subjects no digest is about, whatever else the question says.
 _OFF_TOPIC: Final = _rx(
     r"(^(quem|who)\b|\b(clima|weather|bitcoin|stock price|temperatura|piada|joke|poema|poem|"
@@ -363,7 +372,11 @@ def understand(question: str) -> Understanding:
     categories = tuple(c for c, rx in CATEGORY_PATTERNS.items() if rx.search(text))
     if _FUTURE.search(text):
         return Understanding(None, categories, tags, refusal="future")
-    if _METRICS.search(text) or (_MUSIC_ENTITIES.search(text) and not tags):
+    if (
+        _METRICS.search(text)
+        or _OTHER_COUNTS.search(text)
+        or (_MUSIC_ENTITIES.search(text) and not tags)
+    ):
         return Understanding(None, categories, tags, refusal="metric")
     if _OFF_TOPIC.search(text) and not tags and not categories:
         return Understanding(None, categories, tags, refusal="off_topic")
