@@ -125,23 +125,6 @@ variable "function_publishes" {
   }
 }
 
-variable "function_secrets" {
-  description = "Secrets each function reads as environment variables, keyed by function name; values among \"jwt-secret\" (JWT_SECRET) and \"database-url\" (DATABASE_URL). A function not listed here reads both: settings refuse a placeholder JWT key at cold start outside development, in every function."
-  type        = map(list(string))
-  default = {
-    "classify-api"      = ["jwt-secret", "database-url"]
-    "classify-consumer" = ["jwt-secret", "database-url"]
-    "insights-api"      = ["jwt-secret", "database-url"]
-  }
-
-  validation {
-    condition = alltrue([
-      for secrets in values(var.function_secrets) : alltrue([for s in secrets : contains(["jwt-secret", "database-url"], s)])
-    ])
-    error_message = "function_secrets values may only name \"jwt-secret\" and \"database-url\" (the admin password is for the bootstrap job only)."
-  }
-}
-
 variable "network_cidr" {
   description = "CIDR of the subnet Cloud Run egresses through (Direct VPC egress) to reach Cloud SQL's private IP."
   type        = string

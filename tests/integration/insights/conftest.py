@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 
 from shared.bootstrap import App, set_app
 from shared.config import Settings
-from shared.insights.eval import DIGESTS_PATH
+from tooling.evals.insights import DIGESTS_PATH
 
 MAIN = Path(__file__).resolve().parents[3] / "functions" / "insights" / "main.py"
 

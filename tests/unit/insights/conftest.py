@@ -1,4 +1,4 @@
-"""The fixed evaluation digests (shared/insights/eval/digests.json) as the unit tests' data."""
+"""The fixed evaluation digests (tooling/evals/insights/digests.json) as the unit tests' data."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from shared.insights.digests import Digest
-from shared.insights.eval import load_digests
+from tooling.evals.insights import load_digests
 
 # The evaluation set's "today": 2026-W49 has begun, so "last week" is 2026-W48.
 TODAY = date(2026, 11, 30)

@@ -9,8 +9,8 @@ import pytest
 
 from shared.errors import InvalidInput
 from shared.insights import NotEnoughDigests, ask, parse_question
-from shared.insights.eval import contains, numbers_in_text
 from tests.unit.insights.conftest import TODAY
+from tooling.evals.insights import contains, numbers_in_text
 
 
 def answer(question, digests, **kwargs):

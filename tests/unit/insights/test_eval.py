@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from shared.cli import main
-from shared.insights.eval import Thresholds, contains, evaluate, load_digests, load_questions
+from tooling.evals.insights import Thresholds, contains, evaluate, load_digests, load_questions
 
 
 def test_held_out_questions_meet_the_bars():

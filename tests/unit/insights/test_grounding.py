@@ -12,9 +12,9 @@ import pytest
 
 from shared.insights import ask
 from shared.insights.digests import digest_from_json
-from shared.insights.eval import numbers_in_text
-from shared.insights.eval.generate import build
 from shared.insights.periods import iso_week
+from tooling.evals.insights import numbers_in_text
+from tooling.evals.insights.generate import build
 
 QUESTIONS = [
     "O que subiu na semana passada?",

@@ -10,8 +10,8 @@ import pytest
 
 from shared.insights import ask
 from shared.insights.digests import digest_from_json
-from shared.insights.eval import contains
-from shared.insights.eval.generate import build
+from tooling.evals.insights import contains
+from tooling.evals.insights.generate import build
 
 TODAY = date(2026, 1, 26)
 
