@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from shared.bootstrap import App, set_app
+from shared.config import SettingsGroupMissing, load_settings
 from shared.insights import load_recent_digests
 from tests.integration.insights.conftest import Caller
+
+STACK_FILE = Path(__file__).resolve().parents[3] / "infra" / "stack.json"
 
 pytestmark = pytest.mark.integration
 
@@ -125,3 +131,32 @@ def _snapshot(engine: sa.Engine) -> list[tuple[Any, ...]]:
                 sa.text("SELECT semana, stats::text FROM weekly_digests ORDER BY 1")
             )
         ]
+
+
+def test_answers_with_only_the_settings_groups_the_stack_declares(
+    client, settings, token_for, store_digests, eval_digest_rows
+):
+    # Given the function wired as deployed: only the groups infra/stack.json declares for it
+    stack = json.loads(STACK_FILE.read_text(encoding="utf-8"))
+    (function,) = [f for f in stack["functions"] if f["name"] == "insights-api"]
+    declared = load_settings(
+        function["settings"],
+        environment="test",
+        database_url=settings.database_url,
+        jwt_secret=settings.jwt_secret,
+    )
+    application = App(settings=declared)
+    set_app(application)
+    try:
+        store_digests(eval_digest_rows)
+        # When an analyst asks a question
+        caller = Caller(client, token_for("ana", "analyst"))
+        response = caller.ask({"pergunta": "Quais foram as principais críticas da 2026-W45?"})
+        # Then it answers, reading nothing of a group it does not declare
+        assert response.status_code == 200, response.get_json()
+        assert response.get_json()["semanas"] == ["2026-W45"]
+        with pytest.raises(SettingsGroupMissing):
+            _ = declared.pubsub_project_id
+    finally:
+        set_app(None)
+        application.close()
