@@ -82,8 +82,9 @@ locals {
 
   # What every function reads (the core settings).
   common_env = {
-    ENVIRONMENT = var.environment
-    LOG_LEVEL   = var.log_level
+    ENVIRONMENT      = var.environment
+    LOG_LEVEL        = var.log_level
+    PRODUCT_TIMEZONE = var.product_timezone
   }
   # Plain (non-secret) settings this configuration decides, per settings group.
   group_env = {

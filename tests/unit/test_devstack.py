@@ -200,9 +200,8 @@ def test_demo_comments_are_corpus_texts_under_fresh_ids() -> None:
 
 
 def test_demo_comments_spread_over_eight_weeks_with_trends_and_a_daily_rhythm() -> None:
-    from tooling.demo import _pools
-
     from shared.validation import parse_comments
+    from tooling.demo import _pools
 
     # Given a demo load of 20,000 comments
     comments = demo_comments(20_000, prefix="d", now=DEMO_NOW)
