@@ -11,6 +11,9 @@ MODEL_INPUTS := $(wildcard tooling/classifier/corpus/*.csv tooling/classifier/co
 	$(wildcard shared/classifier/*.py shared/classifier/*.json)
 DEMO ?=
 PYTEST_ARGS ?=
+# Unset, ENVIRONMENT means production rules (absent keys refused): the stack and the tests say
+# which rules they run under.
+export ENVIRONMENT ?= development
 
 .PHONY: help install model dev test test-unit test-integration test-e2e lint format bench bench-pipeline clean
 

@@ -1,19 +1,32 @@
 """Login, tokens and roles.
 
-Tokens are JWTs signed with the one configured HMAC algorithm (never taken from the token), with
-issuer, issue time, expiry and a `typ` claim, so a refresh token is not an access token and the
-other way round. Failed logins are rate limited per username and per client address through the
-`login_attempts` table, so every instance of the function enforces the same limit.
+Tokens are JWTs signed with an asymmetric key named in the header (`kid`): the issuer (login,
+refresh) signs with its private key, every other function verifies with public keys only, with
+the algorithm of the key the `kid` names (never the token's own `alg`). Claims: issuer, issue
+time, expiry and `typ`, so a refresh token is not an access token and the other way round.
+
+A token alone is not enough: `authenticate` also asks the users table (through a per-instance
+cache of at most USER_STATUS_CACHE_SECONDS <= 30 s) whether the user is still active and what
+their role is now, so disabling or demoting a user takes effect within that time rather than when
+the token expires. A signature check alone cannot do that; a cached lookup costs one indexed query
+per user and instance every few seconds.
+
+Failed logins slow down per (username, address) and per address, never per username alone, so a
+stranger's wrong passwords cannot lock a user out: see `login`.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import threading
+import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Final, Literal
 
 import jwt
@@ -22,7 +35,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from shared.config import Settings
 from shared.errors import Forbidden, InvalidInput, RateLimited, Unauthorized
-from shared.models import ROLES, login_attempts
+from shared.keys import KeySetError, SigningKey, VerifyingKey, load_private_keys, load_public_keys
+from shared.models import ROLES, login_attempts, users
 from shared.users import find_user, hash_password, password_hasher, verify_password
 from shared.validation import check_text, decode_json_object
 
@@ -35,9 +49,9 @@ MAX_USERNAME_CHARS: Final = 128
 MAX_PASSWORD_CHARS: Final = 1024
 # Attempts are kept at least a day (enough to see an attack after the fact), then deleted.
 ATTEMPT_RETENTION_SECONDS: Final = 24 * 3600
-# Advisory lock classes: one per kind of key, so a username and an address never share a lock.
-_LOCK_USERNAME: Final = 71_001
-_LOCK_CLIENT: Final = 71_002
+# Advisory lock classes: one per kind of key, so a pair and an address never share a lock.
+_LOCK_USER_ADDRESS: Final = 71_001
+_LOCK_ADDRESS: Final = 71_002
 
 ANY_ROLE: Final = frozenset(ROLES)
 ADMIN_ONLY: Final = frozenset({"admin"})
@@ -45,7 +59,7 @@ ADMIN_ONLY: Final = frozenset({"admin"})
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling, from a verified access token."""
+    """Who is calling, from a verified access token and the user's current state."""
 
     username: str
     role: str
@@ -55,6 +69,33 @@ class Principal:
 class Credentials:
     username: str
     password: str
+
+
+# --- keys ---------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _public_keys(text: str) -> dict[str, VerifyingKey]:
+    return load_public_keys(text)
+
+
+@lru_cache(maxsize=8)
+def _signing_key(text: str) -> SigningKey:
+    return load_private_keys(text)[-1]
+
+
+def signing_key(settings: Settings) -> SigningKey:
+    """The key new tokens are signed with (the issuer only)."""
+    private = settings.jwt_private_keys
+    if private is None:
+        raise KeySetError("JWT_PRIVATE_KEYS is not set: this function cannot issue tokens")
+    return _signing_key(private.get_secret_value())
+
+
+def verifying_keys(settings: Settings) -> dict[str, VerifyingKey]:
+    if not settings.jwt_public_keys:
+        raise KeySetError("JWT_PUBLIC_KEYS is not set: this function cannot verify tokens")
+    return _public_keys(settings.jwt_public_keys)
 
 
 # --- tokens -------------------------------------------------------------------------------------
@@ -80,18 +121,25 @@ def issue_token(
         "exp": int(issued.timestamp()) + ttl,
         "jti": uuid.uuid4().hex,
     }
-    return jwt.encode(
-        claims, settings.jwt_secret.get_secret_value(), algorithm=settings.jwt_algorithm
-    )
+    key = signing_key(settings)
+    return jwt.encode(claims, key.key, algorithm=key.algorithm, headers={"kid": key.kid})
 
 
 def decode_token(settings: Settings, token: str, *, typ: TokenType) -> dict[str, Any]:
     """The verified claims of a token of type `typ`; Unauthorized for anything else."""
     try:
+        header = jwt.get_unverified_header(token)
+    except jwt.InvalidTokenError:
+        raise Unauthorized(f"{typ} token is not valid") from None
+    kid = header.get("kid")
+    key = verifying_keys(settings).get(kid) if isinstance(kid, str) else None
+    if key is None:
+        raise Unauthorized(f"{typ} token is signed with an unknown key; log in again")
+    try:
         claims: dict[str, Any] = jwt.decode(
             token,
-            settings.jwt_secret.get_secret_value(),
-            algorithms=[settings.jwt_algorithm],
+            key.key,
+            algorithms=[key.algorithm],
             issuer=ISSUER,
             leeway=LEEWAY_SECONDS,
             options={"require": ["iss", "sub", "typ", "iat", "exp"]},
@@ -107,6 +155,69 @@ def decode_token(settings: Settings, token: str, *, typ: TokenType) -> dict[str,
     return claims
 
 
+# --- the user's current state -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class UserStatus:
+    active: bool
+    role: str
+    # Tokens issued before this instant (whole seconds, like `iat`) are refused.
+    valid_since: int
+
+
+def _load_status(engine: Engine, username: str) -> UserStatus | None:
+    statement = sa.select(users.c.active, users.c.role, users.c.password_changed_at).where(
+        users.c.username == username
+    )
+    with engine.connect() as conn:
+        row = conn.execute(statement).first()
+    if row is None:
+        return None
+    return UserStatus(
+        active=bool(row.active),
+        role=str(row.role),
+        valid_since=math.floor(row.password_changed_at.timestamp()),
+    )
+
+
+@dataclass
+class UserStatusCache:
+    """Each user's active flag, role and password-change time, remembered per instance for at
+    most `ttl_seconds` (a bounded staleness: the 30-second promise), so a busy instance asks the
+    database once per user every few seconds, not on every request."""
+
+    ttl_seconds: float
+    load: Callable[[str], UserStatus | None]
+    clock: Callable[[], float] = time.monotonic
+    max_entries: int = 10_000
+    _entries: dict[str, tuple[float, UserStatus | None]] = dataclass_field(
+        default_factory=dict, repr=False
+    )
+    _lock: threading.Lock = dataclass_field(default_factory=threading.Lock, repr=False)
+
+    def get(self, username: str) -> UserStatus | None:
+        now = self.clock()
+        with self._lock:
+            cached = self._entries.get(username)
+        if cached is not None and now - cached[0] < self.ttl_seconds:
+            return cached[1]
+        status = self.load(username)
+        if self.ttl_seconds > 0:
+            with self._lock:
+                if len(self._entries) >= self.max_entries:
+                    self._entries.clear()
+                self._entries[username] = (now, status)
+        return status
+
+
+def user_status_cache(settings: Settings, engine: Callable[[], Engine]) -> UserStatusCache:
+    return UserStatusCache(
+        ttl_seconds=settings.user_status_cache_seconds,
+        load=lambda username: _load_status(engine(), username),
+    )
+
+
 def token_response(settings: Settings, *, username: str, role: str) -> dict[str, Any]:
     """The body of a successful login: an access and a refresh token."""
     return {
@@ -117,15 +228,23 @@ def token_response(settings: Settings, *, username: str, role: str) -> dict[str,
     }
 
 
-def authenticate(settings: Settings, authorization: str | None) -> Principal:
-    """The caller of a request from its `Authorization: Bearer <access token>` header."""
+def authenticate(
+    settings: Settings, authorization: str | None, statuses: UserStatusCache
+) -> Principal:
+    """The caller of a request from its `Authorization: Bearer <access token>` header, with the
+    role the user has now (a demoted admin is an analyst within the cache's lifetime)."""
     if not authorization:
         raise Unauthorized("missing Authorization header; send 'Authorization: Bearer <token>'")
     scheme, _, token = authorization.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Authorization header must be 'Bearer <token>'")
     claims = decode_token(settings, token.strip(), typ="access")
-    return Principal(username=claims["sub"], role=claims["role"])
+    status = statuses.get(claims["sub"])
+    if status is None or not status.active:
+        raise Unauthorized("access token is not valid: the user no longer exists or is disabled")
+    if int(claims["iat"]) < status.valid_since:
+        raise Unauthorized("access token predates a password change; log in again")
+    return Principal(username=claims["sub"], role=status.role)
 
 
 def require_role(principal: Principal, roles: Iterable[str]) -> None:
@@ -161,43 +280,79 @@ def parse_refresh(body: bytes) -> str:
     return token
 
 
-def _blocked_for(
-    conn: Connection,
-    column: sa.ColumnElement[str],
-    value: str,
-    settings: Settings,
-    *,
-    since_last_success: bool,
-) -> int | None:
-    """Seconds until `value` may try again, or None when it is not over the limit."""
+def login_delay(failures: int, *, free: int, base_seconds: int, max_seconds: int) -> int:
+    """Seconds a key waits after its last failure, given its consecutive failures: none for the
+    first `free`, then base, 2 x base, 4 x base, ... up to `max_seconds`."""
+    if failures < free:
+        return 0
+    # Capped before the power so a long attack cannot overflow anything.
+    doublings = min(failures - free, 30)
+    return int(min(max_seconds, base_seconds * 2**doublings))
+
+
+def _failures(conn: Connection, settings: Settings, *conditions: Any, since_success: bool) -> Any:
+    """(consecutive failures, seconds since the last one) for the attempts matching
+    `conditions` within the login window; failures before a success of the same key don't
+    count when `since_success`."""
     window = sa.func.make_interval(0, 0, 0, 0, 0, 0, settings.login_window_seconds)
-    conditions = [
-        column == value,
-        login_attempts.c.succeeded.is_(False),
-        login_attempts.c.at > sa.func.now() - window,
-    ]
-    if since_last_success:
+    matching = [*conditions, login_attempts.c.at > sa.func.now() - window]
+    where = [*matching, login_attempts.c.succeeded.is_(False)]
+    if since_success:
         last_success = (
             sa.select(sa.func.max(login_attempts.c.at))
-            .where(column == value, login_attempts.c.succeeded.is_(True))
+            .where(*matching, login_attempts.c.succeeded.is_(True))
             .scalar_subquery()
         )
-        conditions.append(
+        where.append(
             login_attempts.c.at
             > sa.func.coalesce(last_success, sa.literal("-infinity", sa.DateTime(timezone=True)))
         )
-    # The limit-th most recent failure: when it leaves the window, the count drops below the limit.
-    statement = (
-        sa.select(sa.extract("epoch", login_attempts.c.at + window - sa.func.now()))
-        .where(*conditions)
-        .order_by(login_attempts.c.at.desc())
-        .offset(settings.login_max_failures - 1)
-        .limit(1)
+    statement = sa.select(
+        sa.func.count(),
+        sa.extract("epoch", sa.func.now() - sa.func.max(login_attempts.c.at)),
+    ).where(*where)
+    return conn.execute(statement).one()
+
+
+def _wait_seconds(
+    conn: Connection, settings: Settings, *conditions: Any, free: int, since_success: bool
+) -> int:
+    count, elapsed = _failures(conn, settings, *conditions, since_success=since_success)
+    delay = login_delay(
+        int(count),
+        free=free,
+        base_seconds=settings.login_base_delay_seconds,
+        max_seconds=settings.login_max_delay_seconds,
     )
-    seconds = conn.execute(statement).scalar()
-    if seconds is None:
-        return None
-    return max(1, math.ceil(float(seconds)))
+    if not delay or elapsed is None:
+        return 0
+    return max(0, math.ceil(delay - float(elapsed)))
+
+
+def login_wait(conn: Connection, settings: Settings, username: str, client_ip: str) -> int:
+    """Seconds before `username` may try again from `client_ip` (0: now).
+
+    Two keys, each with growing delays after a few consecutive failures: the (username, address)
+    pair (a success from that address resets it) and the address alone across every username
+    (password spraying; never reset by a success, since an attacker may own an account). A
+    username alone is never a key: failures from address B do not slow `admin` at address A.
+    """
+    pair = _wait_seconds(
+        conn,
+        settings,
+        login_attempts.c.username == username,
+        login_attempts.c.client_ip == client_ip,
+        free=settings.login_free_failures,
+        since_success=True,
+    )
+    address = _wait_seconds(
+        conn,
+        settings,
+        login_attempts.c.client_ip == client_ip,
+        free=settings.login_address_free_failures,
+        since_success=False,
+    )
+    return max(pair, address)
 
 
 def _record_attempt(conn: Connection, username: str, client_ip: str, succeeded: bool) -> None:
@@ -208,32 +363,26 @@ def _record_attempt(conn: Connection, username: str, client_ip: str, succeeded: 
     )
 
 
+def _lock(conn: Connection, kind: int, value: str) -> None:
+    conn.execute(
+        sa.text("SELECT pg_advisory_xact_lock(CAST(:k AS integer), hashtext(:v))"),
+        {"k": kind, "v": value},
+    )
+
+
 def login(
     engine: Engine, settings: Settings, credentials: Credentials, client_ip: str
 ) -> dict[str, Any]:
-    """Tokens for valid credentials; Unauthorized otherwise; RateLimited after too many failures."""
+    """Tokens for valid credentials; Unauthorized otherwise; RateLimited (429 + Retry-After)
+    while the caller must wait after failures (`login_wait`). A refused try is not an attempt:
+    it neither checks the password nor makes the wait longer."""
     username = credentials.username
     with engine.begin() as conn:
-        # Serialise attempts on the same username and address across instances, so parallel
-        # guesses cannot all slip in before the first failure is counted.
-        conn.execute(
-            sa.text("SELECT pg_advisory_xact_lock(CAST(:k AS integer), hashtext(:v))"),
-            {"k": _LOCK_USERNAME, "v": username},
-        )
-        conn.execute(
-            sa.text("SELECT pg_advisory_xact_lock(CAST(:k AS integer), hashtext(:v))"),
-            {"k": _LOCK_CLIENT, "v": client_ip},
-        )
-        retry_after = max(
-            _blocked_for(
-                conn, login_attempts.c.username, username, settings, since_last_success=True
-            )
-            or 0,
-            _blocked_for(
-                conn, login_attempts.c.client_ip, client_ip, settings, since_last_success=False
-            )
-            or 0,
-        )
+        # Serialise attempts on the same pair and address across instances, so parallel guesses
+        # cannot all slip in before the first failure is counted. Always in this order.
+        _lock(conn, _LOCK_USER_ADDRESS, f"{username}\x00{client_ip}")
+        _lock(conn, _LOCK_ADDRESS, client_ip)
+        retry_after = login_wait(conn, settings, username, client_ip)
         if retry_after:
             log.warning(
                 "login refused: too many failures",
@@ -260,19 +409,11 @@ def login(
                     sa.text("UPDATE users SET password_hash = :h WHERE id = :id"),
                     {"h": hash_password(credentials.password), "id": user.id},
                 )
+            retention = max(settings.login_window_seconds, ATTEMPT_RETENTION_SECONDS)
             conn.execute(
                 sa.delete(login_attempts).where(
                     login_attempts.c.at
-                    < sa.func.now()
-                    - sa.func.make_interval(
-                        0,
-                        0,
-                        0,
-                        0,
-                        0,
-                        0,
-                        max(settings.login_window_seconds, ATTEMPT_RETENTION_SECONDS),
-                    )
+                    < sa.func.now() - sa.func.make_interval(0, 0, 0, 0, 0, 0, retention)
                 )
             )
     # Outside the transaction: the failed attempt above is committed before we answer.

@@ -21,6 +21,7 @@ from shared.config import Settings, get_function_settings
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from shared.auth import UserStatusCache
     from shared.classifier import Classifier
     from shared.events import Publisher
     from shared.llm import LlmClient
@@ -55,6 +56,13 @@ def _default_llm(settings: Settings) -> LlmClient | None:
     return LlmClient.from_settings(settings)
 
 
+def _default_user_statuses(app: App) -> UserStatusCache:
+    # Given the App, not the engine: the cache opens the engine only on its first miss.
+    from shared.auth import user_status_cache
+
+    return user_status_cache(app.settings, lambda: app.engine)
+
+
 @dataclass
 class App:
     """The wired product. Pass a ready-made part, or a factory, to replace the default one."""
@@ -64,6 +72,7 @@ class App:
     publisher_factory: Callable[[Settings], Publisher] = _default_publisher
     classifier_factory: Callable[[Settings], Classifier] = _default_classifier
     llm_factory: Callable[[Settings], LlmClient | None] = _default_llm
+    user_statuses_factory: Callable[[App], UserStatusCache] = _default_user_statuses
     _parts: dict[str, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -91,6 +100,13 @@ class App:
     def llm(self) -> LlmClient | None:
         """The language-model client, or None when no endpoint is configured."""
         return self._part("llm", self.llm_factory)  # type: ignore[no-any-return]
+
+    @property
+    def user_statuses(self) -> UserStatusCache:
+        """Users' current active flag and role, cached per instance for a bounded time."""
+        return self._part(  # type: ignore[no-any-return]
+            "user_statuses", lambda _settings: self.user_statuses_factory(self)
+        )
 
     def close(self) -> None:
         """Release pooled connections and flush pending publishes (SIGTERM, test teardown)."""

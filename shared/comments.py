@@ -591,9 +591,10 @@ def _round_significant(value: float, digits: int) -> int:
 # --- cursors ------------------------------------------------------------------------------------
 
 
-def cursor_secret_from(jwt_secret: str) -> bytes:
-    """A key for signing cursors, derived so it is never the token-signing key itself."""
-    return hmac.new(jwt_secret.encode("utf-8"), b"comment-list-cursor", hashlib.sha256).digest()
+def cursor_secret_from(cursor_secret: str) -> bytes:
+    """The key signing the comment list's cursors, derived from CURSOR_SECRET for this one use
+    (a cursor key has nothing to do with tokens: verifiers hold no token secret)."""
+    return hmac.new(cursor_secret.encode("utf-8"), b"comment-list-cursor", hashlib.sha256).digest()
 
 
 def filters_fingerprint(filters: CommentFilters) -> str:

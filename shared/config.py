@@ -1,7 +1,7 @@
 """Typed settings read from the environment, validated once at cold start.
 
 Settings come in groups, one pydantic-settings model per area (`database`, `pubsub`, `auth`,
-`limits`, `classifier`, `storage`, `insights`, `devstack`); every group carries the core settings
+`issuer`, `ratelimits`, `limits`, `classifier`, `storage`, `insights`, `devstack`); every group carries the core settings
 (`ENVIRONMENT`, `LOG_LEVEL`). A function declares in infra/stack.json the groups it uses
 (`"settings": ["database", "pubsub", ...]`); what deploys it (Terraform, docker-compose.yml, the
 local stack) gives it only those groups' variables and secrets, plus `SETTINGS_GROUPS` naming
@@ -45,7 +45,7 @@ InsightsAnswerer = Literal["offline", "llm"]
 PLACEHOLDER_SECRETS = frozenset(
     {"", "changeme", "change-me", "secret", "dev-secret", "development"}
 )
-DEV_JWT_SECRET = "dev-secret"  # noqa: S105 - refused outside development
+DEV_CURSOR_SECRET = "dev-secret"  # noqa: S105 - refused outside development
 
 # The environment variable naming a function's groups (comma separated); set by what deploys it.
 SETTINGS_GROUPS_ENV: Final = "SETTINGS_GROUPS"
@@ -63,7 +63,9 @@ class CoreSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=None, extra="ignore", frozen=True)
 
-    environment: Environment = "development"
+    # Unset means production rules: a deployment that forgets it fails closed (real keys and
+    # secrets required); `make dev`, the tests and compose say development or test explicitly.
+    environment: Environment = "production"
     log_level: str = "INFO"
     # The IANA zone whose days, hours and ISO weeks the product counts in (filters, charts,
     # digests, insights); stored times are absolute instants either way. Core, because every
@@ -130,25 +132,95 @@ class PubSubSettings(CoreSettings):
 
 
 class AuthSettings(CoreSettings):
-    """Tokens and logins: the key signs tokens (login) and verifies them (every guarded route)."""
+    """What every function that checks tokens reads: public keys only, never a signing key."""
 
-    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
-    jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
-    jwt_access_ttl_seconds: int = Field(default=900, ge=30)
-    jwt_refresh_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=60)
-    login_max_failures: int = Field(default=5, ge=1)
-    login_window_seconds: int = Field(default=300, ge=1)
+    # JSON: {"<kid>": "<PEM public key>", ...} or a JWKS; two keys while a rotation is under way.
+    jwt_public_keys: str | None = None
+    # A disabled or demoted user is refused within this many seconds: each instance remembers a
+    # user's active flag and role no longer than this (0: ask the database on every request).
+    user_status_cache_seconds: int = Field(default=10, ge=0, le=30)
+    # Signs the comment list's cursors (HMAC); no token key is involved.
+    cursor_secret: SecretStr = SecretStr(DEV_CURSOR_SECRET)
+    # Proxies in front of the function that append the caller's address to X-Forwarded-For
+    # (API Gateway: 1); 0 trusts no header and takes the connection's address.
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
 
     @model_validator(mode="after")
     def _check_auth(self) -> AuthSettings:
-        if self.environment != "development":
-            secret = self.jwt_secret.get_secret_value()
-            if secret.strip().lower() in PLACEHOLDER_SECRETS or len(secret) < 32:
-                raise ValueError(
-                    f"JWT_SECRET is a placeholder or shorter than 32 characters; "
-                    f"ENVIRONMENT={self.environment} needs a real secret"
-                )
+        from shared.keys import KeySetError, load_public_keys
+
+        if self.jwt_public_keys:
+            try:
+                load_public_keys(self.jwt_public_keys)
+            except KeySetError as error:
+                raise ValueError(str(error)) from None
+        if self.environment == "development":
+            return self
+        if not self.jwt_public_keys:
+            raise ValueError(
+                f"JWT_PUBLIC_KEYS is not set; ENVIRONMENT={self.environment} needs the token "
+                f"public keys (`alumusic keys generate`)"
+            )
+        cursor = self.cursor_secret.get_secret_value()
+        if cursor.strip().lower() in PLACEHOLDER_SECRETS or len(cursor) < 32:
+            raise ValueError(
+                f"CURSOR_SECRET is a placeholder or shorter than 32 characters; "
+                f"ENVIRONMENT={self.environment} needs a real secret"
+            )
         return self
+
+
+# --- issuer ---
+
+
+class IssuerSettings(CoreSettings):
+    """What only the function that issues tokens (login, refresh) reads: the private keys and the
+    login limits."""
+
+    # JSON: {"<kid>": "<PEM private key>", ...}; the last entry signs new tokens.
+    jwt_private_keys: SecretStr | None = None
+    jwt_access_ttl_seconds: int = Field(default=900, ge=30)
+    jwt_refresh_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=60)
+    # Failed logins: after this many consecutive failures from one address for one user (or from
+    # one address for any users), each further try waits twice as long as the one before, from
+    # LOGIN_BASE_DELAY_SECONDS up to LOGIN_MAX_DELAY_SECONDS. Failures older than
+    # LOGIN_WINDOW_SECONDS are forgotten. No limit is per username alone, so nobody can lock a
+    # user out from another address.
+    login_free_failures: int = Field(default=3, ge=1)
+    login_address_free_failures: int = Field(default=20, ge=1)
+    login_base_delay_seconds: int = Field(default=1, ge=1)
+    login_max_delay_seconds: int = Field(default=900, ge=1)
+    login_window_seconds: int = Field(default=3600, ge=60)
+
+    @model_validator(mode="after")
+    def _check_issuer(self) -> IssuerSettings:
+        from shared.keys import KeySetError, load_private_keys
+
+        if self.jwt_private_keys is not None:
+            try:
+                load_private_keys(self.jwt_private_keys.get_secret_value())
+            except KeySetError as error:
+                raise ValueError(str(error)) from None
+        elif self.environment != "development":
+            raise ValueError(
+                f"JWT_PRIVATE_KEYS is not set; ENVIRONMENT={self.environment} needs the token "
+                f"signing key (`alumusic keys generate`)"
+            )
+        if self.login_max_delay_seconds < self.login_base_delay_seconds:
+            raise ValueError("LOGIN_MAX_DELAY_SECONDS must not be below LOGIN_BASE_DELAY_SECONDS")
+        return self
+
+
+# --- rate limits ---
+
+
+class RateLimitSettings(CoreSettings):
+    """Per-user request limits on the operations that cost the most, counted in PostgreSQL in
+    fixed windows so every instance shares them."""
+
+    rate_limit_window_seconds: int = Field(default=60, ge=1, le=3600)
+    insights_requests_per_window: int = Field(default=20, ge=1)
+    classify_requests_per_window: int = Field(default=120, ge=1)
 
 
 # --- limits ---
@@ -245,6 +317,8 @@ class Settings(
     DatabaseSettings,
     PubSubSettings,
     AuthSettings,
+    IssuerSettings,
+    RateLimitSettings,
     LimitsSettings,
     ClassifierSettings,
     StorageSettings,
@@ -259,6 +333,8 @@ SETTINGS_GROUPS: Final[dict[str, type[CoreSettings]]] = {
     "database": DatabaseSettings,
     "pubsub": PubSubSettings,
     "auth": AuthSettings,
+    "issuer": IssuerSettings,
+    "ratelimits": RateLimitSettings,
     "limits": LimitsSettings,
     "classifier": ClassifierSettings,
     "storage": StorageSettings,

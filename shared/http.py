@@ -23,7 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
-from shared.auth import Principal, authenticate, require_role
+from shared.auth import Principal, UserStatusCache, authenticate, require_role
 from shared.config import Settings
 from shared.errors import DomainError, PayloadTooLarge, RateLimited, Unauthorized
 from shared.logs import log_context
@@ -127,13 +127,17 @@ def received_at(request: Request) -> datetime:
     return now
 
 
-def client_ip(request: Request) -> str:
-    """The caller's address. Behind the gateway or Google's front end, the last X-Forwarded-For
-    hop is the one our own proxy appended; earlier hops are whatever the client claimed."""
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-    if hops:
-        return hops[-1][:64]
+def client_ip(request: Request, trusted_hops: int = 0) -> str:
+    """The caller's address. With no trusted proxy (0) it is the connection's address: any
+    X-Forwarded-For is the client's own claim. Behind `trusted_hops` proxies that each append the
+    address they saw (API Gateway: 1), it is the entry that many hops from the right; earlier
+    entries are whatever the client claimed. A header with fewer entries than that did not come
+    through the proxies, so the connection's address is used."""
+    if trusted_hops > 0:
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= trusted_hops:
+            return hops[-trusted_hops][:64]
     return (request.remote_addr or "unknown")[:64]
 
 
@@ -174,13 +178,15 @@ def require_media_type(request: Request, allowed: Iterable[str]) -> str:
     return media_type
 
 
-def require_principal(request: Request, settings: Settings, roles: Iterable[str]) -> Principal:
+def require_principal(
+    request: Request, settings: Settings, roles: Iterable[str], statuses: UserStatusCache
+) -> Principal:
     # Behind Google API Gateway the caller's header arrives as X-Forwarded-Authorization, because
     # the gateway puts its own identity token in Authorization. The token is verified either way.
     header = request.headers.get("X-Forwarded-Authorization") or request.headers.get(
         "Authorization"
     )
-    principal = authenticate(settings, header)
+    principal = authenticate(settings, header, statuses)
     require_role(principal, roles)
     return principal
 

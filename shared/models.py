@@ -117,6 +117,17 @@ login_attempts = sa.Table(
     sa.Column("at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
 )
 
+# Requests per key (an operation and a user) in fixed windows: the per-user rate limits, counted
+# where every instance sees the same number.
+rate_limit_windows = sa.Table(
+    "rate_limit_windows",
+    metadata,
+    sa.Column("key", sa.Text, nullable=False),
+    sa.Column("window_start", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("requests", sa.Integer, nullable=False),
+    sa.PrimaryKeyConstraint("key", "window_start", name="pk_rate_limit_windows"),
+)
+
 # An id that arrived through ingest with another text than the one stored under it: the first
 # text stays, this records that a second one came (both hashed), from where and when.
 comment_id_conflicts = sa.Table(

@@ -27,6 +27,9 @@ A function's HTTP surface is a tuple of `Route(path, method, roles, handler)`:
   runs; the handler finds the caller in `call.principal`.
 - `handler(call: Call) -> Response` gets the request, the composition root (`call.app`), the
   path parameters and the principal.
+- `per_user_limit` names an integer setting (e.g. "insights_requests_per_window"): each caller
+  may make that many requests per RATE_LIMIT_WINDOW_SECONDS, counted in PostgreSQL across
+  instances (shared.ratelimit); past it, 429 with Retry-After before the handler runs.
 - `gateway=False` marks a route served to the platform only (the health probe): it is neither
   documented in the OpenAPI document nor reachable through the gateway.
 
@@ -88,6 +91,7 @@ class Route:
     roles: Collection[str] | None
     handler: Handler
     gateway: bool = True
+    per_user_limit: str | None = None
 
     def __post_init__(self) -> None:
         if not _PATH_RE.fullmatch(self.path):
@@ -96,6 +100,8 @@ class Route:
             raise ValueError(f"route method {self.method!r} is not one of {sorted(HTTP_METHODS)}")
         if self.roles is not None and not self.roles:
             raise ValueError(f"{self.method} {self.path}: roles is empty; use None for public")
+        if self.per_user_limit is not None and self.roles is None:
+            raise ValueError(f"{self.method} {self.path}: a per-user limit needs roles (a user)")
 
     @property
     def rule(self) -> str:
@@ -149,10 +155,20 @@ class Router:
         route = self._by_endpoint[str(endpoint)]
         app = self._app()
         principal = (
-            require_principal(request, app.settings, route.roles)
+            require_principal(request, app.settings, route.roles, app.user_statuses)
             if route.roles is not None
             else None
         )
+        if route.per_user_limit is not None and principal is not None:
+            from shared.ratelimit import charge_user
+
+            charge_user(
+                app.engine,
+                f"{route.method} {route.path}",
+                principal.username,
+                limit=int(getattr(app.settings, route.per_user_limit)),
+                window_seconds=app.settings.rate_limit_window_seconds,
+            )
         return route.handler(
             Call(
                 request=request,

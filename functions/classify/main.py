@@ -71,7 +71,8 @@ def login(call: Call) -> Response:
     request, settings = call.request, call.app.settings
     require_media_type(request, JSON)
     credentials = auth.parse_credentials(read_body(request, settings.max_body_bytes))
-    tokens = auth.login(call.app.engine, settings, credentials, client_ip=client_ip(request))
+    address = client_ip(request, settings.trusted_proxy_hops)
+    tokens = auth.login(call.app.engine, settings, credentials, client_ip=address)
     return json_response(tokens)
 
 
@@ -178,7 +179,7 @@ def correct(call: Call) -> Response:
 
 
 def _cursor_secret(app: App) -> bytes:
-    return comments.cursor_secret_from(app.settings.jwt_secret.get_secret_value())
+    return comments.cursor_secret_from(app.settings.cursor_secret.get_secret_value())
 
 
 # What this function serves; infra/terraform/openapi.yaml.tftpl documents the same operations.
@@ -187,7 +188,13 @@ ROUTES = (
     Route("/api/auth/login", "POST", None, login),
     Route("/api/auth/refresh", "POST", None, refresh),
     Route("/api/comentarios", "GET", auth.ANY_ROLE, list_comments),
-    Route("/api/comentarios", "POST", auth.ADMIN_ONLY, classify),
+    Route(
+        "/api/comentarios",
+        "POST",
+        auth.ADMIN_ONLY,
+        classify,
+        per_user_limit="classify_requests_per_window",
+    ),
     Route("/api/comentarios/ingest", "POST", auth.ADMIN_ONLY, ingest),
     Route("/api/comentarios/export", "GET", auth.ANY_ROLE, export),
     Route("/api/comentarios/conflitos", "GET", auth.ADMIN_ONLY, conflicts),

@@ -62,7 +62,13 @@ def ask(call: Call) -> Response:
 
 ROUTES = (
     Route("/healthz", "GET", None, healthz, gateway=False),
-    Route("/api/insights/perguntar", "POST", auth.ANY_ROLE, ask),
+    Route(
+        "/api/insights/perguntar",
+        "POST",
+        auth.ANY_ROLE,
+        ask,
+        per_user_limit="insights_requests_per_window",
+    ),
 )
 router = Router(ROUTES, function=HTTP_FUNCTION)
 

@@ -18,7 +18,7 @@ resource "google_project_iam_member" "bootstrap_cloudsql_client" {
 }
 
 resource "google_secret_manager_secret_iam_member" "bootstrap_reads" {
-  for_each = local.secret_env
+  for_each = local.bootstrap_secrets
 
   project   = var.project_id
   secret_id = google_secret_manager_secret.app[each.key].secret_id
@@ -75,12 +75,12 @@ resource "google_cloud_run_v2_job" "bootstrap" {
         }
 
         dynamic "env" {
-          for_each = local.secret_env
+          for_each = local.bootstrap_secrets
           content {
-            name = env.value
+            name = local.secret_env[env.value]
             value_source {
               secret_key_ref {
-                secret  = google_secret_manager_secret.app[env.key].secret_id
+                secret  = google_secret_manager_secret.app[env.value].secret_id
                 version = "latest"
               }
             }

@@ -56,16 +56,24 @@ locals {
 
   # Secret Manager secret -> the environment variable Cloud Run fills from its latest version.
   secret_env = {
-    "jwt-secret"     = "JWT_SECRET"
-    "database-url"   = "DATABASE_URL"
-    "admin-password" = "ADMIN_PASSWORD"
+    "jwt-private-keys" = "JWT_PRIVATE_KEYS"
+    "jwt-public-keys"  = "JWT_PUBLIC_KEYS"
+    "cursor-secret"    = "CURSOR_SECRET"
+    "database-url"     = "DATABASE_URL"
+    "admin-password"   = "ADMIN_PASSWORD"
   }
+  # The bootstrap job migrates and creates the first admin: it reads no token key.
+  bootstrap_secrets = toset(["database-url", "admin-password"])
+  # The key that signs new tokens: the last of var.jwt_key_ids.
+  jwt_signing_kid = var.jwt_key_ids[length(var.jwt_key_ids) - 1]
   # Settings groups of shared/config.py -> the secrets holding their secret settings. A function
-  # reads the secrets of the groups it declares in stack.json ("settings"), and only those: the
-  # consumer, which declares no "auth", never sees the JWT key.
+  # reads the secrets of the groups it declares in stack.json ("settings"), and only those: only
+  # the issuer (group "issuer": classify-api) holds the private key; the verifiers (group "auth")
+  # hold public keys; the consumer, which declares neither, holds no key at all.
   group_secrets = {
     database = ["database-url"]
-    auth     = ["jwt-secret"]
+    auth     = ["jwt-public-keys", "cursor-secret"]
+    issuer   = ["jwt-private-keys"]
   }
   function_secrets = {
     for name, f in local.functions : name => toset(flatten([
@@ -88,6 +96,9 @@ locals {
   }
   # Plain (non-secret) settings this configuration decides, per settings group.
   group_env = {
+    auth = {
+      TRUSTED_PROXY_HOPS = tostring(var.trusted_proxy_hops)
+    }
     pubsub = {
       PUBSUB_PROJECT_ID          = var.project_id
       COMMENTS_TOPIC             = local.comments_topic

@@ -1,10 +1,20 @@
 # Generated once and kept in Secret Manager; Cloud Run reads the latest version into the
 # environment when an instance starts. The database password lives inside DATABASE_URL (the one
 # setting the library reads to connect); the generated password is letters and digits only, so
-# it needs no escaping there. Rotating: `terraform apply -replace=random_password.<name>`, which
+# it needs no escaping there. Rotating a password: `terraform apply -replace=random_password.<name>`, which
 # writes a new version (and for the database changes the user's password), then deploy a new
 # revision so instances read it.
-resource "random_password" "jwt" {
+# Token signing keys, one Ed25519 pair per id in var.jwt_key_ids (see infra/README.md, "Rotating
+# the token keys"): the last id's private key signs new tokens and only the issuing function
+# (settings group "issuer") reads it; every id's public key verifies, read by the functions of
+# group "auth".
+resource "tls_private_key" "jwt" {
+  for_each  = toset(var.jwt_key_ids)
+  algorithm = "ED25519"
+}
+
+# Signs the comment list's cursors (HMAC); nothing to do with tokens.
+resource "random_password" "cursor" {
   length  = 64
   special = false
 }
@@ -16,7 +26,11 @@ resource "random_password" "admin" {
 
 locals {
   secret_values = {
-    "jwt-secret" = random_password.jwt.result
+    "jwt-private-keys" = jsonencode({
+      (local.jwt_signing_kid) = tls_private_key.jwt[local.jwt_signing_kid].private_key_pem_pkcs8
+    })
+    "jwt-public-keys" = jsonencode({ for kid in var.jwt_key_ids : kid => tls_private_key.jwt[kid].public_key_pem })
+    "cursor-secret"   = random_password.cursor.result
     # pg8000 over the VPC to Cloud SQL's private address.
     "database-url"   = "postgresql+pg8000://${google_sql_user.app.name}:${random_password.db.result}@${google_sql_database_instance.main.private_ip_address}:5432/${google_sql_database.app.name}"
     "admin-password" = random_password.admin.result

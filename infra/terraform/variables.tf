@@ -43,7 +43,7 @@ variable "image_tag" {
 }
 
 variable "environment" {
-  description = "Value of ENVIRONMENT for every function; anything but development refuses placeholder secrets at cold start."
+  description = "Value of ENVIRONMENT for every function; anything but development refuses absent keys and placeholder secrets at cold start."
   type        = string
   default     = "production"
 
@@ -212,4 +212,26 @@ variable "admin_username" {
   description = "Username of the first admin the bootstrap job creates (its password is generated into Secret Manager)."
   type        = string
   default     = "admin"
+}
+
+variable "jwt_key_ids" {
+  description = "Ids (kid) of the token signing keys, oldest first: each gets an Ed25519 pair whose public key verifies; the last one's private key signs new tokens. Rotate by appending an id, then drop the oldest a refresh-token lifetime later (infra/README.md)."
+  type        = list(string)
+  default     = ["k1"]
+
+  validation {
+    condition     = length(var.jwt_key_ids) >= 1 && length(var.jwt_key_ids) <= 2 && length(distinct(var.jwt_key_ids)) == length(var.jwt_key_ids)
+    error_message = "jwt_key_ids holds one or two distinct ids (two only while a rotation is under way)."
+  }
+}
+
+variable "trusted_proxy_hops" {
+  description = "TRUSTED_PROXY_HOPS of the functions that check tokens: how many proxies in front of them append the caller's address to X-Forwarded-For (API Gateway: 1). Login limits count per address by it."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.trusted_proxy_hops >= 0 && var.trusted_proxy_hops <= 10
+    error_message = "trusted_proxy_hops is between 0 and 10."
+  }
 }

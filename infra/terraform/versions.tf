@@ -14,9 +14,13 @@ terraform {
       source  = "hashicorp/random"
       version = ">= 3.6, < 4.0"
     }
+    tls = {
+      source  = "hashicorp/tls"
+      version = ">= 4.0, < 5.0"
+    }
   }
 
-  # State holds the generated JWT key and database password: keep it in a private bucket.
+  # State holds the generated token signing keys and database password: keep it in a private bucket.
   # `terraform init -backend-config="bucket=<state bucket>" -backend-config="prefix=alumusic"`
   backend "gcs" {}
 }

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from shared.comments import list_id_conflicts
-from shared.config import get_settings
+from shared.config import load_settings
 from shared.db import create_db_engine
 from shared.errors import InvalidInput
 
@@ -22,7 +22,7 @@ def _conflicts(args: argparse.Namespace) -> int:
     limit = int(args.limit)
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"--limit must be between 1 and {MAX_LIMIT}")
-    engine = create_db_engine(get_settings())
+    engine = create_db_engine(load_settings(("database",)))
     try:
         items, total = list_id_conflicts(engine, limit=limit)
     finally:

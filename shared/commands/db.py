@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from shared.config import get_settings
+from shared.config import load_settings
 from shared.db import current_revision, describe_url, head_revision, upgrade
 
 
 def _database_url(args: argparse.Namespace) -> str:
-    return str(args.database_url or get_settings().database_url)
+    return str(args.database_url or load_settings(("database",)).database_url)
 
 
 def _upgrade(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ import getpass
 import sys
 from typing import Any
 
-from shared.config import get_settings
+from shared.config import load_settings
 from shared.db import create_db_engine
 from shared.errors import Conflict, InvalidInput
 from shared.models import ROLES
@@ -40,7 +40,7 @@ def _read_password(args: argparse.Namespace, username: str) -> str:
 
 
 def _create(args: argparse.Namespace) -> int:
-    engine = create_db_engine(get_settings())
+    engine = create_db_engine(load_settings(("database",)))
     try:
         password = _read_password(args, args.name)
         try:
@@ -57,7 +57,7 @@ def _create(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    engine = create_db_engine(get_settings())
+    engine = create_db_engine(load_settings(("database",)))
     try:
         found = list_users(engine)
     finally:
@@ -75,7 +75,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _set_password(args: argparse.Namespace) -> int:
-    engine = create_db_engine(get_settings())
+    engine = create_db_engine(load_settings(("database",)))
     try:
         set_password(engine, args.name, _read_password(args, args.name))
     finally:
@@ -86,7 +86,7 @@ def _set_password(args: argparse.Namespace) -> int:
 
 def _set_active(active: bool) -> Any:
     def handler(args: argparse.Namespace) -> int:
-        engine = create_db_engine(get_settings())
+        engine = create_db_engine(load_settings(("database",)))
         try:
             set_active(engine, args.name, active)
         finally:

@@ -3,6 +3,8 @@
 `pg_server` reuses the PostgreSQL on 127.0.0.1:5432 or starts a private one; `database_url` is a
 new database named `alumusic_test_<random>`; `settings` and `app` point the product at it.
 `clean_db` empties every table before a test; `make_user` and `token_for` give a test a caller.
+Settings carry a key pair made once per session (`TEST_KEYS`): the private key as the issuer
+holds it, the public one as verifiers do.
 """
 
 from __future__ import annotations
@@ -13,18 +15,26 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
 
+from shared import keys
 from shared.auth import issue_token
 from shared.bootstrap import App, set_app
 from shared.config import Settings
 from shared.db import upgrade
-from shared.models import metadata
-from shared.users import User, create_user
+from shared.models import metadata, users
+from shared.users import User, create_user, hash_password
 from tooling.devstack.postgres import PostgresServer, ensure_postgres
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Strong enough for the password rules; tests that check the rules use their own.
 TEST_PASSWORD = "correct horse battery staple 42"
+TEST_KEYS = keys.generate()
+
+
+def key_settings(key_sets: keys.KeySets = TEST_KEYS) -> dict[str, object]:
+    """The settings values of the issuer's private and every verifier's public keys."""
+    return {"jwt_private_keys": key_sets.private_json, "jwt_public_keys": key_sets.public_json}
 
 
 @pytest.fixture(scope="session")
@@ -48,7 +58,10 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "environment": "test",
         "database_url": database_url,
-        "jwt_secret": secrets.token_urlsafe(36),
+        **key_settings(),
+        "cursor_secret": secrets.token_urlsafe(36),
+        # Tests re-create users between tests under the same names: no cached state between them.
+        "user_status_cache_seconds": 0,
         "pubsub_emulator_host": None,
     }
     values.update(overrides)
@@ -100,11 +113,28 @@ def make_user(clean_db: sa.Engine) -> Callable[..., User]:
 
 
 @pytest.fixture
-def token_for(settings: Settings) -> Callable[..., str]:
-    """An access token for `username` with `role` (the user need not exist: access tokens are
-    verified by signature alone)."""
+def token_for(settings: Settings, db_engine: sa.Engine) -> Callable[..., str]:
+    """An access token for `username` with `role`; the user is created (or made active with that
+    role) first, since verifiers check the user's current state, not only the signature."""
 
     def _token(username: str = "ana", role: str = "analyst") -> str:
+        ensure_user(db_engine, username, role)
         return issue_token(settings, username=username, role=role, typ="access")
 
     return _token
+
+
+_PASSWORD_HASH: list[str] = []
+
+
+def ensure_user(engine: sa.Engine, username: str, role: str) -> None:
+    """`username` exists, is active and has `role` (inserted or updated)."""
+    if not _PASSWORD_HASH:
+        _PASSWORD_HASH.append(hash_password(TEST_PASSWORD))
+    statement = (
+        insert(users)
+        .values(username=username, password_hash=_PASSWORD_HASH[0], role=role, active=True)
+        .on_conflict_do_update(constraint="uq_users_username", set_={"role": role, "active": True})
+    )
+    with engine.begin() as conn:
+        conn.execute(statement)

@@ -106,7 +106,9 @@ def service_env(settings: Settings, **extra: str) -> dict[str, str]:
     env = {
         "ENVIRONMENT": settings.environment,
         "DATABASE_URL": settings.database_url,
-        "JWT_SECRET": settings.jwt_secret.get_secret_value(),
+        "JWT_PUBLIC_KEYS": settings.jwt_public_keys or "",
+        "CURSOR_SECRET": settings.cursor_secret.get_secret_value(),
+        "USER_STATUS_CACHE_SECONDS": str(settings.user_status_cache_seconds),
         "PUBSUB_PROJECT_ID": settings.pubsub_project_id,
         "COMMENTS_TOPIC": settings.comments_topic,
         "COMMENTS_DEAD_LETTER_TOPIC": settings.comments_dead_letter_topic,
@@ -116,6 +118,8 @@ def service_env(settings: Settings, **extra: str) -> dict[str, str]:
         "LOG_LEVEL": "INFO",
         "PYTHONUNBUFFERED": "1",
     }
+    if settings.jwt_private_keys is not None:
+        env["JWT_PRIVATE_KEYS"] = settings.jwt_private_keys.get_secret_value()
     if settings.pubsub_emulator_host:
         env["PUBSUB_EMULATOR_HOST"] = settings.pubsub_emulator_host
     if settings.aws_endpoint_url:

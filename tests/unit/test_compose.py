@@ -27,7 +27,13 @@ COMPOSE_FILE = ROOT / "docker-compose.yml"
 STACK_FILE = ROOT / "infra" / "stack.json"
 DOCKERIGNORE = ROOT / ".dockerignore"
 
-REQUIRED_SECRETS = ("JWT_SECRET", "POSTGRES_PASSWORD", "ADMIN_PASSWORD")
+REQUIRED_SECRETS = (
+    "JWT_PRIVATE_KEYS",
+    "JWT_PUBLIC_KEYS",
+    "CURSOR_SECRET",
+    "POSTGRES_PASSWORD",
+    "ADMIN_PASSWORD",
+)
 # Environment a container reads besides the product's settings.
 RUNTIME_ENV = {
     "FUNCTION_TARGET",
@@ -112,9 +118,18 @@ def test_each_function_gets_only_the_settings_of_its_groups(compose, stack):
             runtime |= {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
         extra = set(environment) - allowed - runtime
         assert not extra, f"{function['name']}: {sorted(extra)} belong to undeclared groups"
-    # The consumer verifies no token: it has no JWT key
-    assert "JWT_SECRET" not in compose["services"]["classify-consumer"]["environment"]
-    assert "JWT_SECRET" in compose["services"]["classify-api"]["environment"]
+    # The consumer verifies no token: it has no key; only the issuer has the private key
+    services = compose["services"]
+    assert not {"JWT_PRIVATE_KEYS", "JWT_PUBLIC_KEYS"} & set(
+        services["classify-consumer"]["environment"]
+    )
+    holders = {
+        name
+        for name, service in services.items()
+        if "JWT_PRIVATE_KEYS" in service.get("environment", {})
+    }
+    assert holders == {"classify-api"}
+    assert "JWT_PUBLIC_KEYS" in services["insights-api"]["environment"]
 
 
 def test_required_secrets_use_the_required_form():
@@ -125,7 +140,7 @@ def test_required_secrets_use_the_required_form():
         for modifier in uses:
             assert modifier.startswith(":?"), f"${{{name}{modifier}}} must be ${{{name}:?...}}"
     # No secret is ever spelled out or given a default
-    assert not re.search(r"\$\{(JWT_SECRET|POSTGRES_PASSWORD|ADMIN_PASSWORD):?-", text)
+    assert not re.search(r"\$\{(" + "|".join(REQUIRED_SECRETS) + r"):?-", text)
 
 
 def test_app_environment_names_real_settings(compose, stack):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from shared import keys
 from shared.config import (
     SETTINGS_GROUPS,
     SETTINGS_GROUPS_ENV,
@@ -26,6 +28,7 @@ from tooling.devstack.stack import function_settings_env, load_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL_SECRET = "k" * 40
+KEYS = keys.generate()
 CONSUMER_GROUPS = ("database", "pubsub", "limits", "classifier")
 
 
@@ -38,19 +41,67 @@ def test_every_setting_belongs_to_exactly_one_group_and_settings_has_them_all():
     assert set(Settings.model_fields) == set(owners) | set(CoreSettings.model_fields)
 
 
-def test_a_function_without_auth_starts_in_production_without_a_jwt_key():
-    # Given production and no JWT_SECRET at all
+def test_a_function_without_auth_starts_in_production_without_any_key():
+    # Given production and no token key at all
     # When the consumer's groups are loaded
     settings = load_settings(CONSUMER_GROUPS, environment="production")
-    # Then they validate, and the key is simply not there, with a message that says why
+    # Then they validate, and the keys are simply not there, with a message that says why
     assert settings.environment == "production"
     assert settings.comments_topic == "comments-submitted"
     with pytest.raises(SettingsGroupMissing, match=r"group 'auth'.*infra/stack.json"):
-        _ = settings.jwt_secret
-    # While a function that declares auth is refused the placeholder key, as before
-    with pytest.raises(ValidationError, match="JWT_SECRET is a placeholder"):
-        load_settings(("auth",), environment="production")
-    assert load_settings(("auth",), environment="production", jwt_secret=REAL_SECRET)
+        _ = settings.jwt_public_keys
+    with pytest.raises(SettingsGroupMissing, match=r"group 'issuer'"):
+        _ = settings.jwt_private_keys
+
+
+def test_outside_development_verifiers_need_public_keys_and_a_real_cursor_secret():
+    with pytest.raises(ValidationError, match="JWT_PUBLIC_KEYS is not set"):
+        load_settings(("auth",), environment="production", cursor_secret=REAL_SECRET)
+    with pytest.raises(ValidationError, match="CURSOR_SECRET is a placeholder"):
+        load_settings(("auth",), environment="test", jwt_public_keys=KEYS.public_json)
+    assert load_settings(
+        ("auth",),
+        environment="production",
+        jwt_public_keys=KEYS.public_json,
+        cursor_secret=REAL_SECRET,
+    )
+
+
+def test_outside_development_the_issuer_needs_its_private_keys():
+    with pytest.raises(ValidationError, match="JWT_PRIVATE_KEYS is not set"):
+        load_settings(("issuer",), environment="production")
+    assert load_settings(("issuer",), environment="production", jwt_private_keys=KEYS.private_json)
+    # In development the keys may be absent (a tool that never issues a token)
+    assert load_settings(("issuer",), environment="development").jwt_private_keys is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("jwt_public_keys", "not json", "not JSON"),
+        ("jwt_public_keys", '{"k1": "not a pem"}', "not a PEM public key"),
+        ("jwt_public_keys", "{}", "non-empty JSON object"),
+        ("jwt_private_keys", '{"k1": "-----BEGIN PRIVATE KEY-----"}', "not a PEM private key"),
+        ("jwt_private_keys", '["k1"]', "non-empty JSON object"),
+    ],
+)
+def test_unreadable_keys_are_refused_even_in_development(field, value, message):
+    with pytest.raises(ValidationError, match=message):
+        load_settings(("auth", "issuer"), environment="development", **{field: value})
+
+
+def test_a_public_key_in_place_of_a_private_one_is_refused():
+    with pytest.raises(ValidationError, match="not a PEM private key"):
+        load_settings(("issuer",), environment="development", jwt_private_keys=KEYS.public_json)
+
+
+def test_environment_unset_means_production(monkeypatch):
+    # Given no ENVIRONMENT variable at all
+    monkeypatch.delenv("ENVIRONMENT", raising=False)
+    # Then production rules apply: a function that checks tokens without keys fails closed
+    assert load_settings(CONSUMER_GROUPS).environment == "production"
+    with pytest.raises(ValidationError, match="JWT_PUBLIC_KEYS is not set"):
+        load_settings(("auth",))
 
 
 def test_each_group_validates_only_its_own_settings():
@@ -87,7 +138,13 @@ def test_get_function_settings_reads_the_groups_named_in_the_environment(monkeyp
 def test_the_local_stack_gives_each_function_only_its_groups():
     # Given an environment holding every setting
     spec = load_stack(env={})
-    env = {"JWT_SECRET": "x", "DATABASE_URL": "postgresql://", "S3_BUCKET": "b", "HOME": "/h"}
+    env = {
+        "JWT_PRIVATE_KEYS": "private",
+        "JWT_PUBLIC_KEYS": "public",
+        "DATABASE_URL": "postgresql://",
+        "S3_BUCKET": "b",
+        "HOME": "/h",
+    }
     # When each function's environment is made
     consumer = function_settings_env(spec.function("classify-consumer"), env)
     api = function_settings_env(spec.function("classify-api"), env)
@@ -97,17 +154,23 @@ def test_the_local_stack_gives_each_function_only_its_groups():
         "HOME": "/h",
         SETTINGS_GROUPS_ENV: ",".join(CONSUMER_GROUPS),
     }
-    assert api["JWT_SECRET"] == "x"
+    assert api["JWT_PRIVATE_KEYS"] == "private"
+    assert api["JWT_PUBLIC_KEYS"] == "public"
     assert "S3_BUCKET" not in api
-    assert api[SETTINGS_GROUPS_ENV] == "database,pubsub,auth,limits,classifier"
+    assert api[SETTINGS_GROUPS_ENV] == "database,pubsub,auth,issuer,ratelimits,limits,classifier"
+    # And a verifier gets the public keys and never the private ones
+    insights = function_settings_env(spec.function("insights-api"), env)
+    assert insights["JWT_PUBLIC_KEYS"] == "public"
+    assert "JWT_PRIVATE_KEYS" not in insights
 
 
 def _cold_start(target: str, signature: str, groups: str) -> subprocess.CompletedProcess[str]:
-    """Import the classify function as functions-framework does, in production, no JWT key."""
+    """Import the classify function as functions-framework does, in production, no token key."""
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"JWT_SECRET", "PUBSUB_EMULATOR_HOST", SETTINGS_GROUPS_ENV}
+        if key
+        not in {"JWT_PRIVATE_KEYS", "JWT_PUBLIC_KEYS", "PUBSUB_EMULATOR_HOST", SETTINGS_GROUPS_ENV}
     }
     env.update({"ENVIRONMENT": "production", SETTINGS_GROUPS_ENV: groups, "PYTHONPATH": str(ROOT)})
     code = (
@@ -125,7 +188,7 @@ def _cold_start(target: str, signature: str, groups: str) -> subprocess.Complete
     )
 
 
-def test_the_consumer_cold_starts_without_the_jwt_key_and_the_api_does_not():
+def test_the_consumer_cold_starts_without_the_keys_and_the_api_does_not():
     stack = load_stack(env={})
     consumer = ",".join(stack.function("classify-consumer").settings)
     api = ",".join(stack.function("classify-api").settings)
@@ -134,4 +197,4 @@ def test_the_consumer_cold_starts_without_the_jwt_key_and_the_api_does_not():
     assert started.stdout.strip().endswith("started")
     refused = _cold_start("handle_http", "http", api)
     assert refused.returncode != 0
-    assert "JWT_SECRET is a placeholder" in refused.stderr
+    assert re.search(r"JWT_(PUBLIC|PRIVATE)_KEYS is not set", refused.stderr)

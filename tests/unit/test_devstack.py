@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from shared import keys
 from tooling.demo import CORPUS_DIR, demo_comments, load_corpus
 from tooling.devstack.bootstrap import desired_subscription
 from tooling.devstack.runner import StackConfig, load_secrets
@@ -109,7 +110,9 @@ def test_dev_secrets_are_made_once_and_kept(tmp_path: Path) -> None:
     first = load_secrets(tmp_path)
     second = load_secrets(tmp_path)
     assert first == second
-    assert len(first["jwt_secret"]) >= 48
+    assert len(first["cursor_secret"]) >= 48
+    made = keys.key_sets_from(first["jwt_private_keys"], first["jwt_public_keys"])
+    assert list(made.public) == [made.signing_kid]
     assert len(first["admin_password"]) >= 16
     assert (tmp_path / "secrets.json").stat().st_mode & 0o077 == 0
 
@@ -130,7 +133,8 @@ def test_stack_config_reads_ports_and_credentials_from_the_environment(tmp_path:
     assert config.s3_endpoint_url == "http://127.0.0.1:15000"
     assert config.admin_password == "a long dev password 1"
     assert config.spec.function("classify-api").port == 18081
-    assert config.jwt_secret == load_secrets(tmp_path)["jwt_secret"]
+    assert config.jwt_public_keys == load_secrets(tmp_path)["jwt_public_keys"]
+    assert config.jwt_private_keys == load_secrets(tmp_path)["jwt_private_keys"]
 
 
 def test_host_port_values_are_split() -> None:

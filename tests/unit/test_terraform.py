@@ -261,17 +261,43 @@ def test_each_function_reads_only_the_secrets_of_its_settings_groups(tf, stack):
     group_secrets = tf["locals"]["group_secrets"]
     # Then a group's secrets carry that group's secret settings, and no function reads the
     # bootstrap job's admin password
-    assert tf["locals"]["secret_env"]["jwt-secret"] == "JWT_SECRET"
-    assert "jwt_secret" in group_fields("auth")
-    assert group_secrets["auth"] == ["jwt-secret"]
+    assert tf["locals"]["secret_env"]["jwt-public-keys"] == "JWT_PUBLIC_KEYS"
+    assert tf["locals"]["secret_env"]["jwt-private-keys"] == "JWT_PRIVATE_KEYS"
+    assert tf["locals"]["secret_env"]["cursor-secret"] == "CURSOR_SECRET"
+    assert {"jwt_public_keys", "cursor_secret"} <= set(group_fields("auth"))
+    assert "jwt_private_keys" in group_fields("issuer")
+    assert group_secrets["auth"] == ["jwt-public-keys", "cursor-secret"]
+    assert group_secrets["issuer"] == ["jwt-private-keys"]
     assert "database_url" in group_fields("database")
     assert group_secrets["database"] == ["database-url"]
     assert set(group_secrets) <= set(SETTINGS_GROUPS)
     secrets = _function_secrets(tf, stack)
     assert all("admin-password" not in names for names in secrets.values())
-    # And the consumer verifies no token, so it never sees the JWT key; the API does
+    # And the consumer verifies no token, so it sees no key; only the issuer (classify-api) holds
+    # the private key, every other function that checks tokens holds the public keys only
     assert secrets["classify-consumer"] == {"database-url"}
-    assert secrets["classify-api"] == {"database-url", "jwt-secret"}
+    assert secrets["classify-api"] == {
+        "database-url",
+        "jwt-private-keys",
+        "jwt-public-keys",
+        "cursor-secret",
+    }
+    holders = {name for name, held in secrets.items() if "jwt-private-keys" in held}
+    assert holders == {"classify-api"}
+    verifiers = {f["name"] for f in stack["functions"] if "auth" in f.get("settings", [])}
+    assert all("jwt-public-keys" in secrets[name] for name in verifiers)
+
+
+def test_token_keys_are_ed25519_pairs_per_key_id_and_the_bootstrap_job_reads_none(tf):
+    key = _resource(tf, "tls_private_key", "jwt")
+    assert key["algorithm"] == "ED25519"
+    assert "var.jwt_key_ids" in key["for_each"]
+    values = _text(tf["locals"]["secret_values"])
+    assert "local.jwt_signing_kid" in values
+    assert "public_key_pem" in values
+    assert tf["locals"]["bootstrap_secrets"] == '${toset(["database-url", "admin-password"])}'
+    reads = _resource(tf, "google_secret_manager_secret_iam_member", "bootstrap_reads")
+    assert reads["for_each"] == "${local.bootstrap_secrets}"
 
 
 def test_function_env_is_core_plus_its_groups_and_names_them(tf):
@@ -308,13 +334,15 @@ def test_cloud_run_reads_secrets_and_scaling_from_variables(tf):
     assert "google_secret_manager_secret.app" in ref["secret"]
     assert ref["version"] == "latest"
     assert tf["locals"]["secret_env"] == {
-        "jwt-secret": "JWT_SECRET",
+        "jwt-private-keys": "JWT_PRIVATE_KEYS",
+        "jwt-public-keys": "JWT_PUBLIC_KEYS",
+        "cursor-secret": "CURSOR_SECRET",
         "database-url": "DATABASE_URL",
         "admin-password": "ADMIN_PASSWORD",
     }
     # Secrets never travel as plain environment values
     plain_env = _text(tf["locals"]["common_env"]) + _text(tf["locals"]["function_env"])
-    for name in ("JWT_SECRET", "DATABASE_URL", "ADMIN_PASSWORD"):
+    for name in ("JWT_PRIVATE_KEYS", "JWT_PUBLIC_KEYS", "CURSOR_SECRET", "DATABASE_URL"):
         assert name not in plain_env
     assert "vpc_access" in template
     # Private database: no public address

@@ -28,6 +28,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from shared import keys
 from tooling.devstack.services import (
     DEFAULT_PUBSUB_PORT,
     DEFAULT_S3_PORT,
@@ -103,7 +104,14 @@ def load_secrets(state_dir: Path) -> dict[str, str]:
     path = state_dir / SECRETS_FILE
     stored = read_secrets(state_dir)
     wanted = dict(stored)
-    wanted.setdefault("jwt_secret", secrets.token_urlsafe(48))
+    # Token keys made on first use: the private key for classify-api, the public ones for every
+    # function that checks tokens (`alumusic keys rotate` replaces them, keeping the old public).
+    wanted.pop("jwt_secret", None)
+    if "jwt_private_keys" not in wanted or "jwt_public_keys" not in wanted:
+        made = keys.generate()
+        wanted["jwt_private_keys"] = made.private_json
+        wanted["jwt_public_keys"] = made.public_json
+    wanted.setdefault("cursor_secret", secrets.token_urlsafe(48))
     wanted.setdefault("admin_username", ADMIN_USERNAME)
     wanted.setdefault("admin_password", secrets.token_urlsafe(18))
     if wanted != stored:
@@ -134,7 +142,9 @@ class StackConfig:
     database_url: str | None
     admin_username: str
     admin_password: str
-    jwt_secret: str
+    jwt_private_keys: str
+    jwt_public_keys: str
+    cursor_secret: str
     demo: int = 0
     gateway_server: str = "gunicorn"
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
@@ -183,7 +193,9 @@ class StackConfig:
             database_url=environ.get("DATABASE_URL") or None,
             admin_username=environ.get("ADMIN_USERNAME") or stored["admin_username"],
             admin_password=environ.get("ADMIN_PASSWORD") or stored["admin_password"],
-            jwt_secret=environ.get("JWT_SECRET") or stored["jwt_secret"],
+            jwt_private_keys=environ.get("JWT_PRIVATE_KEYS") or stored["jwt_private_keys"],
+            jwt_public_keys=environ.get("JWT_PUBLIC_KEYS") or stored["jwt_public_keys"],
+            cursor_secret=environ.get("CURSOR_SECRET") or stored["cursor_secret"],
             demo=demo,
             gateway_server=environ.get("GATEWAY_SERVER", "gunicorn"),
             env=environ,
@@ -292,7 +304,12 @@ class LocalStack:
                 "AWS_ENDPOINT_URL": config.s3_endpoint_url,
                 "AWS_ACCESS_KEY_ID": config.env.get("AWS_ACCESS_KEY_ID", "test"),
                 "AWS_SECRET_ACCESS_KEY": config.env.get("AWS_SECRET_ACCESS_KEY", "test"),
-                "JWT_SECRET": config.jwt_secret,
+                "JWT_PRIVATE_KEYS": config.jwt_private_keys,
+                "JWT_PUBLIC_KEYS": config.jwt_public_keys,
+                "CURSOR_SECRET": config.cursor_secret,
+                # Functions are reached through the local gateway, which appends the caller's
+                # address to X-Forwarded-For (a direct call has no such entry: its own address).
+                "TRUSTED_PROXY_HOPS": "1",
                 "GATEWAY_PORT": str(config.gateway_port),
                 "PYTHONUNBUFFERED": "1",
             }

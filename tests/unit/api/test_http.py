@@ -87,10 +87,35 @@ def test_request_id_is_the_callers_when_sane():
     assert generated.isalnum()
 
 
-def test_client_ip_is_the_last_forwarded_hop():
-    forwarded = request(headers={"X-Forwarded-For": "6.6.6.6, 10.0.0.1"})
-    assert client_ip(forwarded) == "10.0.0.1"
-    assert client_ip(request(environ_base={"REMOTE_ADDR": "192.0.2.7"})) == "192.0.2.7"
+def forwarded(chain: str, remote: str = "192.0.2.7") -> Request:
+    return request(headers={"X-Forwarded-For": chain}, environ_base={"REMOTE_ADDR": remote})
+
+
+def test_client_ip_with_no_trusted_proxy_is_the_connection_address():
+    # Given a caller that claims an address in X-Forwarded-For, and no trusted proxy
+    # Then the header is ignored: the connection's address is the caller
+    assert client_ip(forwarded("6.6.6.6")) == "192.0.2.7"
+    assert client_ip(request(environ_base={"REMOTE_ADDR": "192.0.2.8"})) == "192.0.2.8"
+
+
+def test_client_ip_behind_one_trusted_proxy_is_the_entry_that_proxy_appended():
+    # Given a client's forged entry followed by the one the gateway appended
+    # Then the gateway's entry is the caller, whatever the client wrote before it
+    assert client_ip(forwarded("6.6.6.6, 203.0.113.9"), trusted_hops=1) == "203.0.113.9"
+
+
+def test_client_ip_behind_two_trusted_proxies_skips_the_inner_proxy():
+    chain = "6.6.6.6, 203.0.113.9, 10.0.0.1"
+    assert client_ip(forwarded(chain), trusted_hops=2) == "203.0.113.9"
+
+
+def test_client_ip_with_fewer_entries_than_trusted_hops_is_the_connection_address():
+    # Given a request that did not come through the expected proxies (too short a chain)
+    # Then no header entry is trusted
+    assert client_ip(forwarded("6.6.6.6"), trusted_hops=2) == "192.0.2.7"
+    assert client_ip(request(environ_base={"REMOTE_ADDR": "192.0.2.7"}), trusted_hops=1) == (
+        "192.0.2.7"
+    )
 
 
 def test_domain_error_becomes_its_json_and_status_with_security_headers():

@@ -8,14 +8,25 @@ import pytest
 from werkzeug.test import Client
 from werkzeug.wrappers import Request, Response
 
-from shared.auth import ADMIN_ONLY, ANY_ROLE, issue_token
+from shared.auth import ADMIN_ONLY, ANY_ROLE, UserStatus, UserStatusCache, issue_token
 from shared.bootstrap import App
 from shared.config import Settings
 from shared.http import json_response, next_page_link
 from shared.routing import Call, Route, Router
+from tests.support.db_fixtures import key_settings
 
-SETTINGS = Settings(jwt_secret="unit-test-signing-key-of-32-chars-or-more")
-APP = App(settings=SETTINGS)
+SETTINGS = Settings(environment="test", cursor_secret="c" * 40, **key_settings())
+
+
+def role_in_name(username: str) -> UserStatus:
+    # Users are named u-<role> here; every one of them is active.
+    return UserStatus(active=True, role=username.removeprefix("u-"), valid_since=0)
+
+
+APP = App(
+    settings=SETTINGS,
+    user_statuses_factory=lambda _app: UserStatusCache(ttl_seconds=0, load=role_in_name),
+)
 
 
 def echo(call: Call) -> Response:
