@@ -17,6 +17,7 @@ stranger's wrong passwords cannot lock a user out: see `login`.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import threading
@@ -211,10 +212,13 @@ class UserStatusCache:
         return status
 
 
-def user_status_cache(settings: Settings, engine: Callable[[], Engine]) -> UserStatusCache:
+def user_status_cache(
+    settings: Settings, engine: Callable[[], Engine], clock: Callable[[], float] = time.monotonic
+) -> UserStatusCache:
     return UserStatusCache(
         ttl_seconds=settings.user_status_cache_seconds,
         load=lambda username: _load_status(engine(), username),
+        clock=clock,
     )
 
 
@@ -380,7 +384,7 @@ def login(
     with engine.begin() as conn:
         # Serialise attempts on the same pair and address across instances, so parallel guesses
         # cannot all slip in before the first failure is counted. Always in this order.
-        _lock(conn, _LOCK_USER_ADDRESS, f"{username}\x00{client_ip}")
+        _lock(conn, _LOCK_USER_ADDRESS, json.dumps([username, client_ip]))
         _lock(conn, _LOCK_ADDRESS, client_ip)
         retry_after = login_wait(conn, settings, username, client_ip)
         if retry_after:

@@ -218,7 +218,7 @@ class RateLimitSettings(CoreSettings):
     """Per-user request limits on the operations that cost the most, counted in PostgreSQL in
     fixed windows so every instance shares them."""
 
-    rate_limit_window_seconds: int = Field(default=60, ge=1, le=3600)
+    rate_limit_window_seconds: int = Field(default=60, ge=1, le=86_400)
     insights_requests_per_window: int = Field(default=20, ge=1)
     classify_requests_per_window: int = Field(default=120, ge=1)
 

@@ -62,6 +62,8 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "cursor_secret": secrets.token_urlsafe(36),
         # Tests re-create users between tests under the same names: no cached state between them.
         "user_status_cache_seconds": 0,
+        # As deployed behind the gateway: the caller's address is the entry it appended.
+        "trusted_proxy_hops": 1,
         "pubsub_emulator_host": None,
     }
     values.update(overrides)

@@ -109,6 +109,7 @@ def service_env(settings: Settings, **extra: str) -> dict[str, str]:
         "JWT_PUBLIC_KEYS": settings.jwt_public_keys or "",
         "CURSOR_SECRET": settings.cursor_secret.get_secret_value(),
         "USER_STATUS_CACHE_SECONDS": str(settings.user_status_cache_seconds),
+        "TRUSTED_PROXY_HOPS": str(settings.trusted_proxy_hops),
         "PUBSUB_PROJECT_ID": settings.pubsub_project_id,
         "COMMENTS_TOPIC": settings.comments_topic,
         "COMMENTS_DEAD_LETTER_TOPIC": settings.comments_dead_letter_topic,

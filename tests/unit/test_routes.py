@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from werkzeug.test import Client
 
+from shared.config import group_fields
 from shared.routing import Route, Router, routers_in
 from tooling.devstack.gateway import Gateway
 from tooling.devstack.openapi import Operation, load_operations, parse_openapi_template
@@ -169,3 +170,28 @@ def test_the_local_gateway_routes_exactly_the_documented_operations(tables, oper
             "message": "DELETE is not allowed on /api/comentarios/abc",
         }
     }
+
+
+def test_rate_limited_routes_name_a_setting_of_their_function_and_document_429():
+    # Given every route with a per-user limit
+    document = parse_openapi_template(OPENAPI_TEMPLATE.read_text(encoding="utf-8"))
+    stack = {f["name"]: f for f in json.loads(STACK_FILE.read_text(encoding="utf-8"))["functions"]}
+    limited = [
+        (name, route)
+        for name, router in route_tables().items()
+        for route in router.routes
+        if route.per_user_limit is not None
+    ]
+    # Then insights and sync classify are among them (they cost the most)
+    assert {(route.method, route.path) for _, route in limited} >= {
+        ("POST", "/api/insights/perguntar"),
+        ("POST", "/api/comentarios"),
+    }
+    for name, route in limited:
+        # And the limit is a setting of a group the function declares
+        groups = stack[name]["settings"]
+        assert "ratelimits" in groups, name
+        assert route.per_user_limit in group_fields("ratelimits"), route.per_user_limit
+        # And the document tells clients about the 429 and its Retry-After
+        responses = document["paths"][route.path][route.method.lower()]["responses"]
+        assert "429" in responses, f"{route.method} {route.path} does not document 429"

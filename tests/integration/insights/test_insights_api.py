@@ -143,7 +143,9 @@ def test_answers_with_only_the_settings_groups_the_stack_declares(
         function["settings"],
         environment="test",
         database_url=settings.database_url,
-        jwt_secret=settings.jwt_secret,
+        jwt_public_keys=settings.jwt_public_keys,
+        cursor_secret=settings.cursor_secret,
+        user_status_cache_seconds=0,
     )
     application = App(settings=declared)
     set_app(application)
@@ -157,6 +159,9 @@ def test_answers_with_only_the_settings_groups_the_stack_declares(
         assert response.get_json()["semanas"] == ["2026-W45"]
         with pytest.raises(SettingsGroupMissing):
             _ = declared.pubsub_project_id
+        # And it holds no signing key: the token it accepted was verified with public keys only
+        with pytest.raises(SettingsGroupMissing, match="issuer"):
+            _ = declared.jwt_private_keys
     finally:
         set_app(None)
         application.close()
