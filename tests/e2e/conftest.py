@@ -74,8 +74,11 @@ def start_stack(state_dir: Path, database_url: str, *, demo: int = 0) -> Running
         "DATABASE_URL": database_url,
         "ADMIN_PASSWORD": ADMIN_PASSWORD,
         "PYTHONUNBUFFERED": "1",
+        # The local stack's own rules, said explicitly (unset means production).
+        "ENVIRONMENT": "development",
     }
-    for inherited in ("JWT_SECRET", "ADMIN_USERNAME", "ENVIRONMENT"):
+    # The stack makes its own keys and secrets in its state directory.
+    for inherited in ("JWT_PRIVATE_KEYS", "JWT_PUBLIC_KEYS", "CURSOR_SECRET", "ADMIN_USERNAME"):
         env.pop(inherited, None)
     log_path = state_dir / "dev-up.log"
     with log_path.open("wb") as log_file:

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 
+from shared import keys
 from shared.config import Settings, get_settings
 from tooling.progress import progress_bar
 
@@ -332,6 +333,30 @@ def measure(
     }
 
 
+def ensure_bench_user(engine: sa.Engine) -> None:
+    """The analyst the benchmark reads as: verifiers check that a token's user exists and is
+    active, so it must be a real one (with a password nobody knows)."""
+    from sqlalchemy.dialects.postgresql import insert
+
+    from shared.models import users
+    from shared.users import hash_password
+
+    statement = (
+        insert(users)
+        .values(
+            username="bench",
+            password_hash=hash_password(secrets.token_urlsafe(24)),
+            role="analyst",
+            active=True,
+        )
+        .on_conflict_do_update(
+            constraint="uq_users_username", set_={"role": "analyst", "active": True}
+        )
+    )
+    with engine.begin() as conn:
+        conn.execute(statement)
+
+
 def run(args: argparse.Namespace) -> int:
     import functions_framework
 
@@ -344,9 +369,16 @@ def run(args: argparse.Namespace) -> int:
     database_url = args.database_url or bench_database_url(base)
     _ensure_database(database_url)
     upgrade(database_url)
-    # Tokens signed with a throwaway key: the benchmark never needs the configured one.
+    # Tokens signed with a throwaway key pair: the benchmark never needs the configured one. The
+    # caller's state is read once per minute, like an instance under steady traffic.
+    throwaway = keys.generate()
     settings = base.model_copy(
-        update={"database_url": database_url, "jwt_secret": SecretStr(secrets.token_urlsafe(48))}
+        update={
+            "database_url": database_url,
+            "jwt_private_keys": SecretStr(throwaway.private_json),
+            "jwt_public_keys": throwaway.public_json,
+            "user_status_cache_seconds": 30,
+        }
     )
     app = App(settings=settings)
     set_app(app)
@@ -358,6 +390,7 @@ def run(args: argparse.Namespace) -> int:
         client = http_app.test_client()
         # Results are the only output: the function's access log would bury them.
         logging.getLogger().setLevel(logging.WARNING)
+        ensure_bench_user(app.engine)
         token = issue_token(settings, username="bench", role="analyst", typ="access")
         headers = {"Authorization": f"Bearer {token}"}
 
