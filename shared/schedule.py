@@ -40,9 +40,7 @@ def _parse_time(raw: Any) -> datetime:
         raise PoisonMessage(f"scheduled_time {raw!r} is not an ISO-8601 date-time") from None
 
 
-def parse_tick(
-    data: bytes, attributes: Mapping[str, str], publish_time: datetime | None
-) -> Tick:
+def parse_tick(data: bytes, attributes: Mapping[str, str], publish_time: datetime | None) -> Tick:
     """The tick in a message; PoisonMessage when it can never be read."""
     try:
         decoded = json.loads(data.decode("utf-8")) if data.strip() else {}

@@ -28,7 +28,7 @@ READ_TIMEOUT_SECONDS = 10.0
 
 
 class StorageUnavailable(TransientFailure):
-    code = "storage_unavailable"
+    """The bucket cannot be reached or answered with an error (code `unavailable`)."""
 
 
 class ObjectStore(Protocol):
@@ -134,9 +134,7 @@ class S3ObjectStore:
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
-            self.client.put_object(
-                Bucket=self.bucket, Key=key, Body=data, ContentType=content_type
-            )
+            self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
         except (BotoCoreError, ClientError) as error:
             raise StorageUnavailable(f"cannot write s3://{self.bucket}/{key}: {error}") from error
 

@@ -164,9 +164,7 @@ def build_statement() -> sa.Select[Any]:
             sa.func.coalesce(sa.func.sum(buckets.c.n), 0).label("n"),
             sa.func.sum(buckets.c.soma_confianca).label("soma_confianca"),
         )
-        .select_from(
-            categories.outerjoin(buckets, buckets.c.categoria == categories.c.categoria)
-        )
+        .select_from(categories.outerjoin(buckets, buckets.c.categoria == categories.c.categoria))
         .group_by(categories.c.categoria, categories.c.ordem)
         .cte("per_category")
     )
@@ -182,7 +180,9 @@ def build_statement() -> sa.Select[Any]:
             0,
         ).label("pct"),
         sa.func.round(
-            sa.cast(per_category.c.soma_confianca / sa.func.nullif(per_category.c.n, 0), sa.Numeric),
+            sa.cast(
+                per_category.c.soma_confianca / sa.func.nullif(per_category.c.n, 0), sa.Numeric
+            ),
             CONFIDENCE_DECIMALS,
         ).label("media"),
     ).subquery("share_rows")
@@ -198,9 +198,7 @@ def build_statement() -> sa.Select[Any]:
     days = _series("first_day", "last_day", "1 day", "dia", "days")
     per_day_columns = [
         sa.cast(
-            sa.func.coalesce(
-                sa.func.sum(buckets.c.n).filter(buckets.c.categoria == category), 0
-            ),
+            sa.func.coalesce(sa.func.sum(buckets.c.n).filter(buckets.c.categoria == category), 0),
             sa.BigInteger,
         ).label(f"c{position}")
         for position, category in enumerate(CATEGORIES)

@@ -162,9 +162,7 @@ def load_snapshot(engine: Engine, scheduled_time: datetime) -> Snapshot | None:
 def latest_snapshot(engine: Engine) -> Snapshot | None:
     with engine.connect() as conn:
         row = conn.execute(
-            sa.select(chart_snapshots)
-            .order_by(chart_snapshots.c.scheduled_time.desc())
-            .limit(1)
+            sa.select(chart_snapshots).order_by(chart_snapshots.c.scheduled_time.desc()).limit(1)
         ).first()
     return None if row is None else _snapshot_from_row(row)
 
@@ -184,9 +182,7 @@ def _store(
         created = row is not None
         if row is None:  # another delivery of the same tick won the race
             row = conn.execute(
-                sa.select(chart_snapshots).where(
-                    chart_snapshots.c.scheduled_time == scheduled_time
-                )
+                sa.select(chart_snapshots).where(chart_snapshots.c.scheduled_time == scheduled_time)
             ).one()
         conn.execute(sa.delete(chart_snapshots).where(chart_snapshots.c.scheduled_time < cutoff))
         newest = conn.execute(sa.select(sa.func.max(chart_snapshots.c.scheduled_time))).scalar()
