@@ -142,14 +142,21 @@ def compute_payload(engine: Engine, settings: Settings, as_of: datetime) -> dict
 # --- storing ------------------------------------------------------------------------------------
 
 
-REPORT_KEYS: Final = (
+REPORT_KEYS: Final[tuple[str, ...]] = (
     "distribuicao_categorias",
     "evolucao_temporal",
     "top_tags_48h",
     "confianca_media_por_categoria",
     "comentarios_por_hora",
 )
-PAYLOAD_KEYS: Final = ("relatorios", "reload", "gerado_em", "fuso_horario", "periodo", "series")
+PAYLOAD_KEYS: Final[tuple[str, ...]] = (
+    "relatorios",
+    "reload",
+    "gerado_em",
+    "fuso_horario",
+    "periodo",
+    "series",
+)
 
 
 def _by_category(values: dict[str, Any]) -> dict[str, Any]:
@@ -172,7 +179,7 @@ def in_reading_order(payload: dict[str, Any]) -> dict[str, Any]:
         {"hora": hour["hora"], "quantidade": hour["quantidade"]}
         for hour in reports["comentarios_por_hora"]
     ]
-    ordered = {key: payload[key] for key in PAYLOAD_KEYS if key in payload}
+    ordered: dict[str, Any] = {key: payload[key] for key in PAYLOAD_KEYS if key in payload}
     ordered.update({key: value for key, value in payload.items() if key not in ordered})
     ordered["relatorios"] = ordered_reports
     return ordered
