@@ -182,6 +182,15 @@ def in_reading_order(payload: dict[str, Any]) -> dict[str, Any]:
     ordered: dict[str, Any] = {key: payload[key] for key in PAYLOAD_KEYS if key in payload}
     ordered.update({key: value for key, value in payload.items() if key not in ordered})
     ordered["relatorios"] = ordered_reports
+    if "periodo" in payload:
+        ordered["periodo"] = {
+            key: payload["periodo"][key]
+            for key in ("inicio", "fim", "tags_desde")
+            if key in payload["periodo"]
+        }
+    if "series" in payload:
+        # The series are the reports reshaped; reshaping again restores their order.
+        ordered["series"] = chart_series(ordered_reports)
     return ordered
 
 

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from shared.charts.queries import Windows
-from shared.charts.snapshots import build_payload, chart_series, is_stale, snapshot_object_name
+from shared.charts.snapshots import (
+    build_payload,
+    chart_series,
+    in_reading_order,
+    is_stale,
+    snapshot_object_name,
+)
 from shared.classifier import CATEGORIES
 
 
@@ -76,3 +83,27 @@ def test_stale_only_after_the_threshold() -> None:
 def test_snapshot_objects_are_named_by_their_utc_tick() -> None:
     moment = datetime(2026, 11, 30, 8, 32, tzinfo=UTC) + timedelta(hours=3)
     assert snapshot_object_name(moment) == "2026-11-30T11:32:00Z.json"
+
+
+def test_reading_order_is_restored_after_jsonb_sorted_the_keys() -> None:
+    # Given a payload as jsonb returns it: keys of each object sorted by length, then bytes
+    as_of = datetime(2026, 11, 30, 11, 32, tzinfo=UTC)
+    built = build_payload(reports(), Windows.ending_at(as_of, "America/Sao_Paulo"))
+
+    def jsonb_like(value: Any) -> Any:
+        if isinstance(value, dict):
+            keys = sorted(value, key=lambda k: (len(k.encode()), k.encode()))
+            return {k: jsonb_like(value[k]) for k in keys}
+        if isinstance(value, list):
+            return [jsonb_like(v) for v in value]
+        return value
+
+    stored = jsonb_like(built)
+    assert next(iter(stored["relatorios"]["distribuicao_categorias"])) == "SPAM"
+
+    # When it is put back in reading order
+    ordered = in_reading_order(stored)
+
+    # Then it equals what was built, key order included
+    assert ordered == built
+    assert json.dumps(ordered) == json.dumps(built)
