@@ -84,8 +84,9 @@ locals {
 
   # What every function reads (the core settings).
   common_env = {
-    ENVIRONMENT = var.environment
-    LOG_LEVEL   = var.log_level
+    ENVIRONMENT      = var.environment
+    LOG_LEVEL        = var.log_level
+    PRODUCT_TIMEZONE = var.product_timezone
   }
 
   # Plain (non-secret) settings this configuration decides, per settings group.
@@ -103,9 +104,6 @@ locals {
       AWS_ENDPOINT_URL  = "https://storage.googleapis.com"
       AWS_REGION        = "auto"
       AWS_ACCESS_KEY_ID = google_storage_hmac_key.storage.access_id
-    }
-    time = {
-      PRODUCT_TIMEZONE = var.product_timezone
     }
   }
 

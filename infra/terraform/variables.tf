@@ -124,7 +124,7 @@ variable "function_publishes" {
 }
 
 variable "product_timezone" {
-  description = "PRODUCT_TIMEZONE of every function declaring the \"time\" settings group: the IANA zone whose days, hours and ISO weeks the charts, digests and filters use."
+  description = "PRODUCT_TIMEZONE of every function (a core setting): the IANA zone whose days, hours and ISO weeks the charts, digests and filters use."
   type        = string
   default     = "America/Sao_Paulo"
 }

@@ -284,7 +284,7 @@ def test_function_env_is_core_plus_its_groups_and_names_them(tf):
     assert "local.common_env" in function_env
     assert "lookup(local.group_env, group, {})" in function_env
     assert "SETTINGS_GROUPS" in function_env
-    assert set(tf["locals"]["common_env"]) == {"ENVIRONMENT", "LOG_LEVEL"}
+    assert set(tf["locals"]["common_env"]) == {"ENVIRONMENT", "LOG_LEVEL", "PRODUCT_TIMEZONE"}
     # Each group's plain settings are settings of that group (storage also carries the AWS
     # client's access id, a credential rather than a setting)
     for group, env in tf["locals"]["group_env"].items():
@@ -354,8 +354,8 @@ def test_charts_functions_reach_the_bucket_through_the_s3_api(tf, stack):
     bucket = _resource(tf, "google_storage_bucket", "stack")
     prefixes = [r["condition"][0]["matches_prefix"] for r in bucket["lifecycle_rule"]]
     assert ["charts/2"] in prefixes
-    # The product's time zone goes to the functions that declare the time group
-    assert tf["locals"]["group_env"]["time"] == {"PRODUCT_TIMEZONE": "${var.product_timezone}"}
+    # The product's time zone, a core setting, goes to every function
+    assert tf["locals"]["common_env"]["PRODUCT_TIMEZONE"] == "${var.product_timezone}"
 
 
 def test_bootstrap_job_runs_real_cli_commands(tf):
