@@ -56,11 +56,12 @@ locals {
 
   # Secret Manager secret -> the environment variable Cloud Run fills from its latest version.
   secret_env = {
-    "jwt-private-keys" = "JWT_PRIVATE_KEYS"
-    "jwt-public-keys"  = "JWT_PUBLIC_KEYS"
-    "cursor-secret"    = "CURSOR_SECRET"
-    "database-url"     = "DATABASE_URL"
-    "admin-password"   = "ADMIN_PASSWORD"
+    "jwt-private-keys"    = "JWT_PRIVATE_KEYS"
+    "jwt-public-keys"     = "JWT_PUBLIC_KEYS"
+    "cursor-secret"       = "CURSOR_SECRET"
+    "database-url"        = "DATABASE_URL"
+    "admin-password"      = "ADMIN_PASSWORD"
+    "storage-hmac-secret" = "AWS_SECRET_ACCESS_KEY"
   }
   # The bootstrap job migrates and creates the first admin: it reads no token key.
   bootstrap_secrets = toset(["database-url", "admin-password"])
@@ -74,6 +75,7 @@ locals {
     database = ["database-url"]
     auth     = ["jwt-public-keys", "cursor-secret"]
     issuer   = ["jwt-private-keys"]
+    storage  = ["storage-hmac-secret"]
   }
   function_secrets = {
     for name, f in local.functions : name => toset(flatten([
@@ -94,6 +96,7 @@ locals {
     LOG_LEVEL        = var.log_level
     PRODUCT_TIMEZONE = var.product_timezone
   }
+
   # Plain (non-secret) settings this configuration decides, per settings group.
   group_env = {
     auth = {
@@ -103,6 +106,15 @@ locals {
       PUBSUB_PROJECT_ID          = var.project_id
       COMMENTS_TOPIC             = local.comments_topic
       COMMENTS_DEAD_LETTER_TOPIC = local.comments_dead_letter_topic
+    }
+    # The product's bucket (the first of stack.json), reached through Cloud Storage's
+    # S3-compatible XML API with the storage identity's HMAC key (see storage.tf); the key's
+    # secret comes from the group's secret.
+    storage = {
+      S3_BUCKET         = "${var.project_id}-${local.stack.buckets[0]}"
+      AWS_ENDPOINT_URL  = "https://storage.googleapis.com"
+      AWS_REGION        = "auto"
+      AWS_ACCESS_KEY_ID = google_storage_hmac_key.storage.access_id
     }
   }
 

@@ -126,7 +126,7 @@ def test_get_function_settings_reads_the_groups_named_in_the_environment(monkeyp
     try:
         settings = get_function_settings()
         assert type(settings).__name__ == "Settings[database,pubsub,limits,classifier]"
-        assert not hasattr(settings, "jwt_secret")
+        assert not hasattr(settings, "jwt_public_keys")
         monkeypatch.delenv(SETTINGS_GROUPS_ENV)
         get_function_settings.cache_clear()
         # Without it (a tool, a function started by hand) it is every group
