@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
     from shared.classifier import Classifier
     from shared.events import Publisher
+    from shared.llm import LlmClient
+    from shared.mail import Mailer
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,24 @@ def _default_classifier(settings: Settings) -> Classifier:
     return build_classifier(settings)
 
 
+def _default_mailer(settings: Settings) -> Mailer:
+    from shared.mail import SendGridMailer
+
+    return SendGridMailer.from_settings(settings)
+
+
+def _default_llm(settings: Settings) -> LlmClient | None:
+    # No endpoint and no key: the product runs offline and callers use their deterministic path.
+    if not settings.openai_base_url and not settings.openai_api_key:
+        return None
+    from shared.llm import LlmClient
+
+    return LlmClient.from_settings(settings)
+
+
+_ABSENT = object()  # a part whose factory answered None (cached, so it is asked only once)
+
+
 @dataclass
 class App:
     """The wired product. Pass a ready-made part, or a factory, to replace the default one."""
@@ -53,6 +73,8 @@ class App:
     engine_factory: Callable[[Settings], Engine] = _default_engine
     publisher_factory: Callable[[Settings], Publisher] = _default_publisher
     classifier_factory: Callable[[Settings], Classifier] = _default_classifier
+    mailer_factory: Callable[[Settings], Mailer] = _default_mailer
+    llm_factory: Callable[[Settings], LlmClient | None] = _default_llm
     _parts: dict[str, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -63,8 +85,8 @@ class App:
                 part = self._parts.get(name)
                 if part is None:
                     part = factory(self.settings)
-                    self._parts[name] = part
-        return part
+                    self._parts[name] = _ABSENT if part is None else part
+        return None if part is _ABSENT else part
 
     @property
     def engine(self) -> Engine:
@@ -77,6 +99,14 @@ class App:
     @property
     def classifier(self) -> Classifier:
         return self._part("classifier", self.classifier_factory)  # type: ignore[no-any-return]
+
+    @property
+    def mailer(self) -> Mailer:
+        return self._part("mailer", self.mailer_factory)  # type: ignore[no-any-return]
+
+    @property
+    def llm(self) -> LlmClient | None:
+        return self._part("llm", self.llm_factory)  # type: ignore[no-any-return]
 
     def close(self) -> None:
         """Release pooled connections and flush pending publishes (SIGTERM, test teardown)."""

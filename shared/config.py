@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Environment = Literal["development", "test", "production"]
 ClassifierBackend = Literal["local", "llm", "cascade"]
+DigestWriter = Literal["template", "llm"]
 
 # Values that must never reach production: they are either documented in the README
 # or generated for a laptop, so anyone could forge tokens with them.
@@ -76,6 +77,19 @@ class Settings(BaseSettings):
     gateway_port: int = Field(default=8080, ge=1, le=65535)
     admin_password: SecretStr | None = None
 
+    # --- digest ---
+    # Days, hours and ISO weeks are those of this zone, in charts, digests, filters and insights.
+    product_timezone: str = "America/Sao_Paulo"
+    digest_writer: DigestWriter = "template"
+    digest_from_email: str = "resumo@alumusic.local"
+    digest_from_name: str = "Feedbacks por IA"
+    # Where a reader asks to leave the list (List-Unsubscribe); a mailto: to the sender when unset.
+    digest_unsubscribe_url: str | None = None
+    sendgrid_api_key: SecretStr | None = None
+    # The real SendGrid by default; a loopback SendGrid-compatible sink in tests and `make dev`.
+    sendgrid_api_host: str = "https://api.sendgrid.com"
+    sendgrid_timeout_seconds: float = Field(default=10.0, gt=0)
+
     @model_validator(mode="after")
     def _refuse_placeholders_outside_development(self) -> Settings:
         if self.environment != "development":
@@ -91,7 +105,19 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"CLASSIFIER={self.classifier} needs OPENAI_BASE_URL or OPENAI_API_KEY"
             )
+        _check_timezone(self.product_timezone)
+        if self.digest_writer == "llm" and not self.openai_base_url and not self.openai_api_key:
+            raise ValueError("DIGEST_WRITER=llm needs OPENAI_BASE_URL or OPENAI_API_KEY")
         return self
+
+
+def _check_timezone(name: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"PRODUCT_TIMEZONE {name!r} is not a known time zone") from error
 
 
 @lru_cache(maxsize=1)
