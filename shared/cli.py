@@ -16,6 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "shared.commands.classifier",
     "shared.commands.bench",
     "shared.commands.dev",
+    "shared.commands.digest",
 )
 
 
