@@ -86,9 +86,11 @@ _CATEGORIES_SQL = sa.text(
     tested AS (
         -- two-sided p = erfc(|z| / sqrt 2), Abramowitz-Stegun 7.1.26 (error < 1.5e-7);
         -- |z| is capped so exp() cannot underflow (p is 0.0000 long before that)
-        SELECT *, least(abs(z) / sqrt(2.0), 26.0) AS x,
-               1.0 / (1.0 + 0.3275911 * least(abs(z) / sqrt(2.0), 26.0)) AS t
-        FROM shares
+        -- (least() skips NULLs, so a missing z is kept NULL explicitly)
+        SELECT *, 1.0 / (1.0 + 0.3275911 * x) AS t
+        FROM shares,
+             LATERAL (SELECT CASE WHEN z IS NOT NULL THEN least(abs(z) / sqrt(2.0), 26.0) END
+                      AS x) AS capped
     ),
     valued AS (
         SELECT *,
