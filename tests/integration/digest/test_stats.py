@@ -37,7 +37,8 @@ def test_category_figures_match_plain_counts(clean_db: sa.Engine, seeded: IsoWee
     stats = compute_stats(clean_db, seeded, TZ)
     # Then every category figure equals what a plain count gives
     now, before = week_counts(clean_db, seeded), week_counts(clean_db, seeded.shifted(-1))
-    assert stats["total"] == sum(now.values()) and stats["total_anterior"] == sum(before.values())
+    assert stats["total"] == sum(now.values())
+    assert stats["total_anterior"] == sum(before.values())
     assert [c["categoria"] for c in stats["categorias"]] == [
         "ELOGIO",
         "CRÍTICA",
@@ -69,12 +70,15 @@ def test_a_large_change_is_significant_and_a_small_one_is_not(clean_db: sa.Engin
     by_name = {c["categoria"]: c for c in compute_stats(clean_db, week, TZ)["categorias"]}
     # Then the ten-point move is significant (z ~ 5.2) and the half-point one is not (z ~ 0.37)
     critica, duvida = by_name["CRÍTICA"], by_name["DÚVIDA"]
-    assert critica["significativa"] is True and critica["p_valor"] < 0.001
+    assert critica["significativa"] is True
+    assert critica["p_valor"] < 0.001
     assert critica["variacao_pontos"] == pytest.approx(10.0)
-    assert duvida["significativa"] is False and duvida["p_valor"] == pytest.approx(0.71, abs=0.01)
+    assert duvida["significativa"] is False
+    assert duvida["p_valor"] == pytest.approx(0.71, abs=0.01)
     assert duvida["variacao_pontos"] == pytest.approx(0.5)
     # and a category absent from both weeks has no test at all
-    assert by_name["SPAM"]["p_valor"] is None and by_name["SPAM"]["significativa"] is False
+    assert by_name["SPAM"]["p_valor"] is None
+    assert by_name["SPAM"]["significativa"] is False
 
 
 def test_tag_themes_spikes_questions_and_review_counts(
@@ -97,7 +101,8 @@ def test_tag_themes_spikes_questions_and_review_counts(
             )
 
     criticas = stats["criticas_recorrentes"]
-    assert criticas and all(c["tag"].split("_")[0] in ("fix", "perf", "ui") for c in criticas)
+    assert criticas
+    assert all(c["tag"].split("_")[0] in ("fix", "perf", "ui") for c in criticas)
     assert [c["total"] for c in criticas] == sorted((c["total"] for c in criticas), reverse=True)
     for item in criticas:
         assert item["total"] == tag_count(item["tag"], "CRÍTICA", seeded)
@@ -175,7 +180,9 @@ def test_personal_data_is_masked_in_samples(clean_db: sa.Engine) -> None:
     assert len(samples) == 3
     for secret in ("98765", "joao.silva", "example.com", "https"):
         assert secret not in shown
-    assert "[telefone]" in shown and "[e-mail]" in shown and "[link]" in shown
+    assert "[telefone]" in shown
+    assert "[e-mail]" in shown
+    assert "[link]" in shown
 
 
 def test_an_empty_week_has_all_five_categories_at_zero(clean_db: sa.Engine) -> None:

@@ -52,7 +52,8 @@ def test_emails_phones_and_links_are_masked() -> None:
     for secret in ("98765", "4321", "fulano", "gmail", "youtu", "meucanal", "555.123"):
         assert secret not in masked, secret
     assert masked.count("[telefone]") == 2
-    assert "[e-mail]" in masked and masked.count("[link]") == 2
+    assert "[e-mail]" in masked
+    assert masked.count("[link]") == 2
 
 
 def test_ordinary_numbers_are_not_taken_for_phones() -> None:

@@ -104,7 +104,8 @@ def test_the_text_says_what_rose_and_fell_and_by_how_much() -> None:
     assert re.search(r"críticas (subiram de 22,7% para 26,7%|ganharam 4,0 pontos)", text), text
     assert re.search(r"elogios (caíram de 50,9% para 43,8%|perderam 7,1 pontos)", text), text
     # a change the test calls noise is not news
-    assert "sugestões subiram" not in text and "sugestões ganharam" not in text
+    assert "sugestões subiram" not in text
+    assert "sugestões ganharam" not in text
     assert "demora no carregamento (140 menções" in text
     assert "letras das músicas (60 menções" in text
     assert "5,1 vezes" in text
@@ -156,7 +157,8 @@ def test_a_tiny_week_says_it_is_too_small_for_trends() -> None:
     stats = busy_week()
     stats["total"] = 7
     text = write_template(stats)
-    assert "só 7 comentários" in text and "pouco para apontar tendências" in text
+    assert "só 7 comentários" in text
+    assert "pouco para apontar tendências" in text
     assert check_text(text, stats) is None
 
 
@@ -172,15 +174,20 @@ def test_a_tiny_week_says_it_is_too_small_for_trends() -> None:
 )
 def test_texts_that_break_a_rule_are_refused(text: str, reason: str) -> None:
     problem = check_text(text, busy_week())
-    assert problem is not None and reason in problem
+    assert problem is not None
+    assert reason in problem
 
 
 def test_the_email_has_a_bar_chart_inline_css_and_no_remote_images() -> None:
     stats = busy_week()
     stats["criticas_recorrentes"][0]["exemplos"][0]["texto"] = "<script>alert(1)</script>"
     html = html_body(stats, write_template(stats), "mailto:resumo@alumusic.local")
-    assert "<img" not in html and "<link" not in html and "<style" not in html
-    assert "<script>" not in html and "&lt;script&gt;" in html
-    assert "width:43.8%" in html and "width:26.7%" in html
+    assert "<img" not in html
+    assert "<link" not in html
+    assert "<style" not in html
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "width:43.8%" in html
+    assert "width:26.7%" in html
     assert subject_for("2026-W48") == "Resumo semanal AluMusic 2026-W48"
     assert "mailto:resumo@alumusic.local" in plain_text("Olá", "mailto:resumo@alumusic.local")
