@@ -25,7 +25,7 @@ from shared.bootstrap import App, get_app
 from shared.config import get_settings
 from shared.db import ping
 from shared.digest import service
-from shared.errors import PoisonMessage
+from shared.errors import InvalidInput, PoisonMessage
 from shared.http import json_response, require_principal, serve
 from shared.logs import configure_logging, log_context
 
@@ -65,6 +65,8 @@ def healthz(request: Request, app: App) -> Response:
 
 def list_digests(request: Request, app: App) -> Response:
     require_principal(request, app.settings, auth.ANY_ROLE)
+    if request.args:
+        raise InvalidInput(f"unknown query parameters: {', '.join(sorted(request.args))}")
     return json_response({"digests": service.list_digests(app.engine)})
 
 

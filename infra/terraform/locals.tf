@@ -57,9 +57,10 @@ locals {
 
   # Secret Manager secret -> the environment variable Cloud Run fills from its latest version.
   secret_env = {
-    "jwt-secret"     = "JWT_SECRET"
-    "database-url"   = "DATABASE_URL"
-    "admin-password" = "ADMIN_PASSWORD"
+    "jwt-secret"       = "JWT_SECRET"
+    "database-url"     = "DATABASE_URL"
+    "admin-password"   = "ADMIN_PASSWORD"
+    "sendgrid-api-key" = "SENDGRID_API_KEY"
   }
   function_secrets = {
     for name, f in local.functions : name => toset(lookup(var.function_secrets, name, ["jwt-secret", "database-url"]))
@@ -78,6 +79,13 @@ locals {
     PUBSUB_PROJECT_ID          = var.project_id
     COMMENTS_TOPIC             = local.comments_topic
     COMMENTS_DEAD_LETTER_TOPIC = local.comments_dead_letter_topic
+    PRODUCT_TIMEZONE           = var.product_timezone
+  }
+
+  # What the digest's mail needs besides its key (a secret): sender and unsubscribe address.
+  digest_env = {
+    DIGEST_FROM_EMAIL      = var.digest_from_email
+    DIGEST_UNSUBSCRIBE_URL = var.digest_unsubscribe_url != "" ? var.digest_unsubscribe_url : null
   }
 
   function_env = {
@@ -92,6 +100,7 @@ locals {
           WORKERS                   = tostring(local.scaling[name].workers)
           CLOUD_RUN_TIMEOUT_SECONDS = tostring(local.scaling[name].timeout_seconds)
         },
+        { for k, v in local.digest_env : k => v if startswith(f.source, "functions/digest") },
         lookup(var.function_env, name, {}),
       ) : k => v if v != null
     }

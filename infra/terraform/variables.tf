@@ -129,13 +129,16 @@ variable "function_secrets" {
   default = {
     "classify-api"      = ["jwt-secret", "database-url"]
     "classify-consumer" = ["jwt-secret", "database-url"]
+    "digest-api"        = ["jwt-secret", "database-url"]
+    # Only the function that sends the weekly e-mail holds the SendGrid key.
+    "digest-send" = ["jwt-secret", "database-url", "sendgrid-api-key"]
   }
 
   validation {
     condition = alltrue([
-      for secrets in values(var.function_secrets) : alltrue([for s in secrets : contains(["jwt-secret", "database-url"], s)])
+      for secrets in values(var.function_secrets) : alltrue([for s in secrets : contains(["jwt-secret", "database-url", "sendgrid-api-key"], s)])
     ])
-    error_message = "function_secrets values may only name \"jwt-secret\" and \"database-url\" (the admin password is for the bootstrap job only)."
+    error_message = "function_secrets values may only name \"jwt-secret\", \"database-url\" and \"sendgrid-api-key\" (the admin password is for the bootstrap job only)."
   }
 }
 
@@ -220,4 +223,33 @@ variable "admin_username" {
   description = "Username of the first admin the bootstrap job creates (its password is generated into Secret Manager)."
   type        = string
   default     = "admin"
+}
+
+variable "product_timezone" {
+  description = "PRODUCT_TIMEZONE of every function: the zone whose days, hours and ISO weeks charts, digests and filters use."
+  type        = string
+  default     = "America/Sao_Paulo"
+}
+
+variable "sendgrid_api_key" {
+  description = "SendGrid API key the weekly digest is sent with; stored in Secret Manager and read only by digest-send."
+  type        = string
+  sensitive   = true
+
+  validation {
+    condition     = length(var.sendgrid_api_key) > 0
+    error_message = "sendgrid_api_key is needed: the weekly digest is e-mailed through SendGrid."
+  }
+}
+
+variable "digest_from_email" {
+  description = "Sender address of the weekly digest (a sender verified in SendGrid)."
+  type        = string
+  default     = "resumo@alumusic.com.br"
+}
+
+variable "digest_unsubscribe_url" {
+  description = "Where a digest reader asks to leave the list (List-Unsubscribe); empty means a mailto: to the sender."
+  type        = string
+  default     = ""
 }

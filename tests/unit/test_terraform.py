@@ -243,6 +243,8 @@ def test_function_identities_are_least_privilege(tf, stack):
     assert all("dead-letter" in t for t in publishes["classify-consumer"])
     assert all("admin-password" not in names for names in secrets.values())
     assert "admin-password" not in tf["variable"]["function_secrets"]["validation"][0]["condition"]
+    # the SendGrid key reaches the function that sends mail, and no other
+    assert [f for f, names in secrets.items() if "sendgrid-api-key" in names] == ["digest-send"]
 
 
 def test_cloud_run_reads_secrets_and_scaling_from_variables(tf):
@@ -271,10 +273,11 @@ def test_cloud_run_reads_secrets_and_scaling_from_variables(tf):
         "jwt-secret": "JWT_SECRET",
         "database-url": "DATABASE_URL",
         "admin-password": "ADMIN_PASSWORD",
+        "sendgrid-api-key": "SENDGRID_API_KEY",
     }
     # Secrets never travel as plain environment values
     plain_env = _text(tf["locals"]["common_env"]) + _text(tf["locals"]["function_env"])
-    for name in ("JWT_SECRET", "DATABASE_URL", "ADMIN_PASSWORD"):
+    for name in ("JWT_SECRET", "DATABASE_URL", "ADMIN_PASSWORD", "SENDGRID_API_KEY"):
         assert name not in plain_env
     assert "vpc_access" in template
     # Private database: no public address
