@@ -121,29 +121,29 @@ def _verb(words: Any, singular: str, plural: str) -> str:
 
 def _category_movement(cat: dict[str, Any], variety: _Variety) -> str:
     words = CATEGORY_WORDS[cat["categoria"]]
-    up = cat["variacao_pontos"] > 0
     noun = words.noun
     before, after = fmt_pct(cat["percentual_anterior"]), fmt_pct(cat["percentual"])
     points = fmt_points(cat["variacao_pontos"])
-    if up:
+    if cat["variacao_pontos"] > 0:
         verb = _verb(words, "subiu", "subiram")
-        gained = _verb(words, "ganhou", "ganharam")
+        gained, reached = _verb(words, "ganhou", "ganharam"), _verb(words, "chegou", "chegaram")
         options = [
-            f"{noun} {verb} de {before} para {after} do total ({points} a mais)",
-            f"{noun} {gained} {points} e chegaram a {after} do total"
-            if words.plural
-            else f"{noun} {gained} {points} e chegou a {after} do total",
+            f"{noun} {verb} de {before} para {after} do total, {points} a mais",
+            f"{noun} {gained} {points} e {reached} a {after} do total",
         ]
     else:
         verb = _verb(words, "caiu", "caíram")
         lost = _verb(words, "perdeu", "perderam")
         options = [
-            f"{noun} {verb} de {before} para {after} ({points} a menos)",
-            f"{noun} {lost} {points}, para {after} do total",
+            f"{noun} {verb} de {before} para {after}, {points} a menos",
+            f"{noun} {lost} {points} e {_verb(words, 'ficou', 'ficaram')} em {after} do total",
         ]
     sentence = variety.pick(f"move:{cat['categoria']}", options)
-    if cat["variacao_percentual"] is not None and cat["total_anterior"] >= 10:
-        sentence += f", {fmt_pct(cat['variacao_percentual'])} {'a mais' if cat['total'] >= cat['total_anterior'] else 'a menos'} em número de comentários"
+    change = cat["variacao_percentual"]
+    if change is not None and cat["total_anterior"] >= 10 and change != 0:
+        # The count can move against the share (a busier week): say which way it went.
+        kind = "alta" if change > 0 else "queda"
+        sentence += f" (em número de comentários, {kind} de {fmt_pct(change)})"
     return sentence
 
 
@@ -259,17 +259,23 @@ def _suggestions(stats: dict[str, Any], variety: _Variety, top: int) -> str | No
     return lead.format(x=_join(mentions))
 
 
-def _spikes(stats: dict[str, Any]) -> str | None:
+def _spikes(stats: dict[str, Any], mentioned: Sequence[str]) -> str | None:
     spikes = stats["tags_em_alta"]
     if not spikes:
         return None
     spike = spikes[0]
     topic = tag_topic(spike["tag"])
     if spike["fator"] is None:
-        return f"Um tema novo apareceu: {topic}, com {_plural(spike['total'], 'menção', 'menções')} e nenhuma nas quatro semanas anteriores."
+        return (
+            f"Um tema novo apareceu: {topic}, com {_plural(spike['total'], 'menção', 'menções')} "
+            "e nenhuma nas quatro semanas anteriores."
+        )
+    times = f"{fmt_dec(spike['fator'])} vezes a média das quatro semanas anteriores"
+    if spike["tag"] in mentioned:
+        return f"O tema {topic} está em alta: {times}."
     return (
-        f"Chamou atenção a alta de {topic}: {_plural(spike['total'], 'menção', 'menções')}, "
-        f"{fmt_dec(spike['fator'])} vezes a média das quatro semanas anteriores."
+        f"Chamou atenção a alta de {topic}: "
+        f"{_plural(spike['total'], 'menção', 'menções')}, {times}."
     )
 
 
@@ -353,6 +359,11 @@ def write_template(stats: dict[str, Any]) -> str:
         (1, False, False),
     ):
         criticisms = _criticisms(stats, variety, top)
+        mentioned = [
+            item["tag"]
+            for key in ("criticas_recorrentes", "sugestoes_relevantes")
+            for item in stats[key][:top]
+        ]
         if criticisms and with_quote and quote:
             criticisms += f' Um ouvinte resumiu: "{quote}".'
         text = _assemble(
@@ -362,7 +373,7 @@ def write_template(stats: dict[str, Any]) -> str:
                 " ".join(
                     p
                     for p in (
-                        _spikes(stats) if with_extras else None,
+                        _spikes(stats, mentioned) if with_extras else None,
                         _improvements(stats, variety),
                     )
                     if p
