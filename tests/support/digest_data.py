@@ -7,6 +7,7 @@ like listeners write them, confidences around 0.9, and some flagged for review o
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Mapping
 from datetime import datetime, time, timedelta
@@ -16,7 +17,6 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from shared.digest.weeks import IsoWeek
-from shared.models import comments
 
 TEXTS: dict[str, list[str]] = {
     "fix_volume": [
@@ -93,6 +93,24 @@ PLAIN: dict[str, list[str]] = {
 }
 
 
+_COLUMNS = (
+    "id text, texto text, categoria text, tags_funcionalidades text[], confianca real, "
+    "needs_review boolean, model_name text, model_version text, source text, "
+    "created_at timestamptz, categoria_corrigida text, corrected_by text, corrected_at timestamptz"
+)
+_INSERT_JSON = sa.text(
+    "INSERT INTO comments (id, texto, categoria, tags_funcionalidades, confianca, needs_review, "
+    "model_name, model_version, source, created_at, categoria_corrigida, corrected_by, "
+    "corrected_at) SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(" + _COLUMNS + ")"
+)
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
 def local_instant(day: Any, timezone: str, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo(timezone))
 
@@ -142,9 +160,9 @@ def seed_week(
                     "corrected_at": created + timedelta(days=1) if corrected else None,
                 }
             )
-    if rows:
-        with engine.begin() as conn:
-            conn.execute(sa.insert(comments), rows)
+    # One statement with one JSON parameter: executemany would send the rows one by one.
+    with engine.begin() as conn:
+        conn.execute(_INSERT_JSON, {"rows": json.dumps(rows, default=_iso)})
     return len(rows)
 
 
