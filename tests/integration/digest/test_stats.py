@@ -195,3 +195,49 @@ def test_an_empty_week_has_all_five_categories_at_zero(clean_db: sa.Engine) -> N
     )
     assert stats["criticas_recorrentes"] == stats["tags_em_alta"] == stats["duvidas_abertas"] == []
     assert stats["revisao"] == {"precisa_revisao": 0, "correcoes_humanas": 0}
+
+
+def test_the_stats_have_exactly_the_keys_the_insights_function_reads(
+    clean_db: sa.Engine, seeded: IsoWeek
+) -> None:
+    # The contract in weekly_digests.stats: keys may be added, never renamed
+    stats = compute_stats(clean_db, seeded, TZ)
+    assert set(stats) == {
+        "semana",
+        "inicio",
+        "fim",
+        "semana_anterior",
+        "timezone",
+        "total",
+        "total_anterior",
+        "categorias",
+        "criticas_recorrentes",
+        "sugestoes_relevantes",
+        "tags_em_alta",
+        "duvidas_abertas",
+        "revisao",
+    }
+    assert (stats["semana"], stats["inicio"], stats["fim"]) == (
+        "2026-W47",
+        "2026-11-16",
+        "2026-11-22",
+    )
+    assert (stats["semana_anterior"], stats["timezone"]) == ("2026-W46", TZ)
+    assert set(stats["categorias"][0]) == {
+        "categoria",
+        "total",
+        "percentual",
+        "total_anterior",
+        "percentual_anterior",
+        "variacao_pontos",
+        "variacao_percentual",
+        "p_valor",
+        "significativa",
+    }
+    for key in ("criticas_recorrentes", "sugestoes_relevantes"):
+        assert set(stats[key][0]) == {"tag", "total", "total_anterior", "variacao", "exemplos"}
+        assert set(stats[key][0]["exemplos"][0]) == {"id", "texto"}
+        assert len(stats[key]) <= 5
+    assert set(stats["tags_em_alta"][0]) == {"tag", "total", "media_4_semanas", "fator"}
+    assert set(stats["duvidas_abertas"][0]) == {"id", "texto", "confianca"}
+    assert set(stats["revisao"]) == {"precisa_revisao", "correcoes_humanas"}

@@ -1,0 +1,44 @@
+"""The digest's parts of the composition root and its settings."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from shared.bootstrap import App
+from shared.config import Settings
+from shared.llm import LlmClient
+from shared.mail import SendGridMailer
+
+
+def test_no_language_model_without_an_endpoint_and_one_with() -> None:
+    assert App(settings=Settings()).llm is None
+    app = App(settings=Settings(openai_base_url="http://127.0.0.1:9/v1"))
+    assert isinstance(app.llm, LlmClient)
+    assert app.llm is app.llm  # created once
+
+
+def test_the_mailer_is_the_real_sendgrid_client_pointed_at_the_configured_host() -> None:
+    settings = Settings(sendgrid_api_host="http://127.0.0.1:9/", sendgrid_timeout_seconds=3)
+    mailer = App(settings=settings).mailer
+    assert isinstance(mailer, SendGridMailer)
+    assert mailer._client.client.host == "http://127.0.0.1:9"
+    assert mailer._client.client.timeout == 3
+
+
+def test_production_refuses_to_mail_without_a_key() -> None:
+    settings = Settings(
+        environment="production", jwt_secret=SecretStr("x" * 40), sendgrid_api_key=None
+    )
+    with pytest.raises(ValueError, match="SENDGRID_API_KEY"):
+        SendGridMailer.from_settings(settings)
+
+
+def test_an_unknown_product_timezone_is_refused_at_start() -> None:
+    with pytest.raises(ValidationError, match="PRODUCT_TIMEZONE"):
+        Settings(product_timezone="America/Atlantida")
+
+
+def test_the_llm_writer_needs_an_endpoint() -> None:
+    with pytest.raises(ValidationError, match="DIGEST_WRITER=llm"):
+        Settings(digest_writer="llm")
