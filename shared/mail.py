@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Final, Protocol
+from urllib.parse import urlsplit
 
 from shared.config import Settings
-from shared.errors import TransientFailure
+from shared.errors import DomainError, TransientFailure
 
 log = logging.getLogger(__name__)
+
+LOOPBACK_HOSTS: Final = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,13 @@ class MailFailure(TransientFailure):
         super().__init__(f"mail: {reason}")
         self.reason = reason
         self.transient = transient
+
+
+class MailNotConfigured(DomainError):
+    """No way to send: raised before any recipient is tried, so no delivery is marked."""
+
+    code = "mail_not_configured"
+    status = 503
 
 
 class Mailer(Protocol):
@@ -65,8 +75,15 @@ class SendGridMailer:
         key = settings.sendgrid_api_key.get_secret_value() if settings.sendgrid_api_key else ""
         if not key:
             if settings.environment == "production":
-                raise ValueError("SENDGRID_API_KEY is needed to send e-mail in production")
-            key = "dev-no-key"  # the loopback sink accepts any key
+                raise MailNotConfigured("SENDGRID_API_KEY is needed to send e-mail in production")
+            # Without a key only a local sink is reachable: never send a fake key to SendGrid.
+            host = urlsplit(settings.sendgrid_api_host).hostname or ""
+            if host not in LOOPBACK_HOSTS:
+                raise MailNotConfigured(
+                    "SENDGRID_API_KEY is unset: set it, or point SENDGRID_API_HOST at a local "
+                    "sink (python -m shared.devstack.mail_sink)"
+                )
+            key = "local-sink"  # the sink accepts any key
         return cls(
             api_key=key,
             host=settings.sendgrid_api_host,

@@ -256,6 +256,7 @@ def mail_for(app: App, digest: StoredDigest, recipient: str) -> OutgoingMail:
 def deliver_digest(app: App, digest: StoredDigest) -> DeliveryReport:
     """Send `digest` to every recipient who has not had it yet; raise DeliveryFailed if any failed."""
     report = DeliveryReport(semana=digest.semana)
+    mailer = app.mailer  # a mail setup that cannot work fails here, before any row is claimed
     with app.engine.begin() as conn:
         conn.execute(_ENQUEUE_SQL, {"semana": digest.semana})
     tried: list[str] = []
@@ -267,7 +268,7 @@ def deliver_digest(app: App, digest: StoredDigest) -> DeliveryReport:
             tried.append(email)
             error: str | None = None
             try:
-                app.mailer.send(mail_for(app, digest, email))
+                mailer.send(mail_for(app, digest, email))
             except MailFailure as failure:
                 error = failure.reason
             conn.execute(

@@ -65,3 +65,22 @@ def test_run_no_send_then_run_then_backfill(
         stored = conn.execute(sa.text("SELECT count(*) FROM weekly_digests")).scalar_one()
     assert stored >= 3
     assert len(mail_sink.received()) == 1
+
+
+def test_without_a_mail_setup_the_run_fails_before_anyone_is_claimed(
+    cli_env: None,
+    monkeypatch: pytest.MonkeyPatch,
+    seeded: IsoWeek,
+    clean_db: sa.Engine,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Given no SendGrid key and the real SendGrid host
+    monkeypatch.delenv("SENDGRID_API_KEY")
+    monkeypatch.delenv("SENDGRID_API_HOST")
+    get_settings.cache_clear()
+    assert main(["digest", "recipients", "add", "ana@alumusic.test"]) == 0
+    # When the week is run, then it stops with the reason and no delivery is recorded
+    assert main(["digest", "run", "--week", "2026-W47"]) == 2
+    assert "SENDGRID_API_KEY is unset" in capsys.readouterr().err
+    with clean_db.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM digest_deliveries")).scalar_one() == 0

@@ -8,7 +8,7 @@ from pydantic import SecretStr, ValidationError
 from shared.bootstrap import App
 from shared.config import Settings
 from shared.llm import LlmClient
-from shared.mail import SendGridMailer
+from shared.mail import MailNotConfigured, SendGridMailer
 
 
 def test_no_language_model_without_an_endpoint_and_one_with() -> None:
@@ -26,11 +26,17 @@ def test_the_mailer_is_the_real_sendgrid_client_pointed_at_the_configured_host()
     assert mailer._client.client.timeout == 3
 
 
+def test_without_a_key_only_a_loopback_sink_is_used() -> None:
+    with pytest.raises(MailNotConfigured, match="SENDGRID_API_KEY is unset"):
+        SendGridMailer.from_settings(Settings())
+    assert SendGridMailer.from_settings(Settings(sendgrid_api_host="http://127.0.0.1:8025"))
+
+
 def test_production_refuses_to_mail_without_a_key() -> None:
     settings = Settings(
         environment="production", jwt_secret=SecretStr("x" * 40), sendgrid_api_key=None
     )
-    with pytest.raises(ValueError, match="SENDGRID_API_KEY"):
+    with pytest.raises(MailNotConfigured, match="SENDGRID_API_KEY"):
         SendGridMailer.from_settings(settings)
 
 
