@@ -119,7 +119,7 @@ def _verb(words: Any, singular: str, plural: str) -> str:
     return plural if words.plural else singular
 
 
-def _category_movement(cat: dict[str, Any], variety: _Variety) -> str:
+def _category_movement(cat: dict[str, Any], variety: _Variety, *, with_count: bool) -> str:
     words = CATEGORY_WORDS[cat["categoria"]]
     noun = words.noun
     before, after = fmt_pct(cat["percentual_anterior"]), fmt_pct(cat["percentual"])
@@ -140,7 +140,7 @@ def _category_movement(cat: dict[str, Any], variety: _Variety) -> str:
         ]
     sentence = variety.pick(f"move:{cat['categoria']}", options)
     change = cat["variacao_percentual"]
-    if change is not None and cat["total_anterior"] >= 10 and change != 0:
+    if with_count and change is not None and cat["total_anterior"] >= 10 and change != 0:
         # The count can move against the share (a busier week): say which way it went.
         kind = "alta" if change > 0 else "queda"
         sentence += f" (em número de comentários, {kind} de {fmt_pct(change)})"
@@ -172,18 +172,26 @@ def _categories(stats: dict[str, Any], variety: _Variety) -> str:
     moved.sort(key=lambda c: -abs(c["variacao_pontos"]))
     parts: list[str] = []
     if moved:
-        first, *rest = [_category_movement(c, variety) for c in moved[:3]]
+        # The count change only for the biggest move: three asides in a row read like a table.
+        first, *rest = [
+            _category_movement(c, variety, with_count=i == 0) for i, c in enumerate(moved[:3])
+        ]
         sentence = first[0].upper() + first[1:]
         if rest:
             sentence += "; " + "; ".join(rest)
         parts.append(sentence + ".")
-        if steady:
+        if len(steady) == 1:
+            words = CATEGORY_WORDS[steady[0]["categoria"]]
+            verb = "ficaram estáveis" if words.plural else "ficou estável"
+            parts.append(f"Já {words.noun} {verb}, sem mudança significativa.")
+        elif steady:
             names = [CATEGORY_WORDS[c["categoria"]].noun.split(" ", 1)[1] for c in steady]
             parts.append(
                 variety.pick(
                     "steady",
                     [
-                        f"Nas demais categorias ({_join(names)}) as variações ficaram dentro do esperado.",
+                        f"Nas demais categorias ({_join(names)}) as variações ficaram "
+                        "dentro do esperado.",
                         f"Já {_join(names)} ficaram estáveis, sem mudança significativa.",
                     ],
                 )

@@ -191,3 +191,14 @@ def test_the_email_has_a_bar_chart_inline_css_and_no_remote_images() -> None:
     assert "width:26.7%" in html
     assert subject_for("2026-W48") == "Resumo semanal AluMusic 2026-W48"
     assert "mailto:resumo@alumusic.local" in plain_text("Olá", "mailto:resumo@alumusic.local")
+
+
+def test_a_single_steady_category_agrees_in_number() -> None:
+    stats = busy_week()
+    for cat in stats["categorias"]:
+        cat["significativa"] = cat["categoria"] != "SPAM"
+    for week in range(40, 48):
+        stats["semana"] = f"2026-W{week}"
+        text = write_template(stats)
+        assert "spam ficaram" not in text
+        assert check_text(text, stats) is None
