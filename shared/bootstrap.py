@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from shared.config import Settings, get_settings
+from shared.config import Settings, get_function_settings
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -124,12 +124,13 @@ _app_lock = threading.Lock()
 
 
 def get_app() -> App:
-    """The process-wide App, built from the environment on first call (cold start)."""
+    """The process-wide App, built from the environment on first call (cold start), with the
+    function's own settings groups (shared.config.get_function_settings)."""
     global _app
     if _app is None:
         with _app_lock:
             if _app is None:
-                _app = App(settings=get_settings())
+                _app = App(settings=get_function_settings())
                 _install_sigterm_handler()
                 atexit.register(set_app, None)
     return _app

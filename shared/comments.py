@@ -134,11 +134,20 @@ def store_classified(
     return int(inserted)
 
 
-def classify_and_store(app: App, batch: Sequence[CommentIn]) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class SyncOutcome:
+    """The answer per comment, in request order, and how many of them this request stored."""
+
+    items: list[dict[str, Any]]
+    stored: int
+
+
+def classify_and_store(app: App, batch: Sequence[CommentIn]) -> SyncOutcome:
     """Classify now and store (source "sync"); one answer per comment, in request order.
 
-    A retry of the same request answers with what was stored the first time. An id already
-    stored with a different text raises IdConflict and nothing of the request is stored.
+    A retry of the same request answers with what was stored the first time (and stores
+    nothing). An id already stored with a different text raises IdConflict and nothing of the
+    request is stored.
     """
     engine = app.engine
     ids = [comment.id for comment in batch]
@@ -146,6 +155,7 @@ def classify_and_store(app: App, batch: Sequence[CommentIn]) -> list[dict[str, A
         existing = _rows_by_id(conn, ids)
     _raise_on_conflicts(batch, existing)
 
+    stored = 0
     missing = [comment for comment in batch if comment.id not in existing]
     if missing:
         results = app.classifier.classify_batch([comment.texto for comment in missing])
@@ -153,13 +163,13 @@ def classify_and_store(app: App, batch: Sequence[CommentIn]) -> list[dict[str, A
             missing, results, source="sync", review_threshold=app.settings.review_threshold
         )
         with engine.begin() as conn:
-            conn.execute(sa.text(_INSERT_SQL), params)
+            stored = int(conn.execute(sa.text(_INSERT_SQL), params).rowcount)
             # Read back in the same transaction: a concurrent request may have stored one of these
             # ids first (ON CONFLICT skipped it); if its text differs, roll everything back.
-            stored = _rows_by_id(conn, [comment.id for comment in missing])
-            _raise_on_conflicts(missing, stored)
-        existing.update(stored)
-    return [sync_item(existing[comment_id]) for comment_id in ids]
+            read_back = _rows_by_id(conn, [comment.id for comment in missing])
+            _raise_on_conflicts(missing, read_back)
+        existing.update(read_back)
+    return SyncOutcome(items=[sync_item(existing[comment_id]) for comment_id in ids], stored=stored)
 
 
 def _rows_by_id(conn: Connection, ids: Sequence[str]) -> dict[str, RowMapping]:
@@ -186,6 +196,14 @@ def _raise_on_conflicts(batch: Sequence[CommentIn], stored: Mapping[str, RowMapp
 
 
 # --- shaping rows for the API -------------------------------------------------------------------
+
+# The last change of a comment: its human correction, else its classification. Computed in SQL
+# (greatest() skips NULLs) so every read shows the same instant the database holds.
+UPDATED_AT: Final = sa.func.greatest(comments.c.classified_at, comments.c.corrected_at).label(
+    "updated_at"
+)
+# What a read of comments selects: every column and updated_at.
+COMMENT_COLUMNS: Final = (*comments.c, UPDATED_AT)
 
 
 def _instant(value: datetime | None) -> str | None:
@@ -225,6 +243,7 @@ def comment_item(row: Row) -> dict[str, Any]:
             "tags": list(row["tags_funcionalidades"]),
         },
         "created_at": _instant(row["created_at"]),
+        "updated_at": _instant(row["updated_at"]),
     }
 
 
@@ -234,7 +253,9 @@ def comment_item(row: Row) -> dict[str, Any]:
 def get_comment(engine: Engine, comment_id: str) -> dict[str, Any]:
     with engine.connect() as conn:
         row = (
-            conn.execute(sa.select(comments).where(comments.c.id == comment_id)).mappings().first()
+            conn.execute(sa.select(*COMMENT_COLUMNS).where(comments.c.id == comment_id))
+            .mappings()
+            .first()
         )
     if row is None:
         raise NotFound(f"no comment with id {comment_id!r}")
@@ -254,7 +275,7 @@ def correct_comment(
         sa.update(comments)
         .where(comments.c.id == comment_id)
         .values(**values)
-        .returning(*comments.c)
+        .returning(*COMMENT_COLUMNS)
     )
     with engine.begin() as conn:
         row = conn.execute(statement).mappings().first()
@@ -323,12 +344,17 @@ def _conditions(
     return conditions
 
 
+def _by_time(ordem: Ordem) -> bool:
+    return ordem in ("recentes", "antigos")
+
+
 def _order_key(ordem: Ordem) -> sa.ColumnElement[Any]:
-    return comments.c.created_at if ordem in ("recentes", "antigos") else comments.c.confianca
+    return comments.c.created_at if _by_time(ordem) else comments.c.confianca
 
 
 def _descending(ordem: Ordem) -> bool:
-    return ordem in ("recentes", "confianca_desc")
+    # `desc` and `asc` are the earlier system's names for the confidence orders.
+    return ordem in ("recentes", "confianca_desc", "desc")
 
 
 def _page_statement(
@@ -348,11 +374,11 @@ def _page_statement(
         if _descending(ordem)
         else (key.asc(), comments.c.id.asc())
     )
-    return sa.select(comments).where(*conditions).order_by(*order).limit(limit)
+    return sa.select(*COMMENT_COLUMNS).where(*conditions).order_by(*order).limit(limit)
 
 
 def _position_of(row: Row, ordem: Ordem) -> Position:
-    if ordem in ("recentes", "antigos"):
+    if _by_time(ordem):
         return Position(key=row["created_at"], id=row["id"])
     return Position(key=float(row["confianca"]), id=row["id"])
 
@@ -518,7 +544,7 @@ def decode_cursor(token: str, *, secret: bytes, ordem: Ordem, fingerprint: str) 
     key, row_id = key_and_id
     if not isinstance(row_id, str) or not COMMENT_ID_RE.fullmatch(row_id):
         raise invalid
-    if ordem in ("recentes", "antigos"):
+    if _by_time(ordem):
         if not isinstance(key, str):
             raise invalid
         try:

@@ -14,8 +14,9 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
+from urllib.parse import quote, urlencode
 
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
@@ -60,6 +61,14 @@ def json_response(
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def next_page_link(path: str, args: Mapping[str, Sequence[str]], cursor: str) -> str:
+    """An RFC 8288 `Link` header value naming the next page: the same path and query (filters,
+    order, limit) with `cursor` replaced, as a relative URL a client can follow as is."""
+    query = [(name, value) for name, values in args.items() if name != "cursor" for value in values]
+    query.append(("cursor", cursor))
+    return f'<{path}?{urlencode(query, quote_via=quote)}>; rel="next"'
 
 
 def error_response(error: DomainError) -> Response:

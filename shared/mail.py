@@ -81,7 +81,7 @@ class SendGridMailer:
             if host not in LOOPBACK_HOSTS:
                 raise MailNotConfigured(
                     "SENDGRID_API_KEY is unset: set it, or point SENDGRID_API_HOST at a local "
-                    "sink (python -m shared.devstack.mail_sink)"
+                    "sink (python -m tooling.devstack.mail_sink)"
                 )
             key = "local-sink"  # the sink accepts any key
         return cls(

@@ -38,8 +38,16 @@ NDJSON_CONTENT_TYPES: Final = frozenset(
     {"application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines"}
 )
 
-Ordem = Literal["recentes", "antigos", "confianca_asc", "confianca_desc"]
-ORDENS: Final[tuple[Ordem, ...]] = ("recentes", "antigos", "confianca_asc", "confianca_desc")
+# `asc` and `desc` are the earlier system's orders (by confidence), kept for its clients.
+Ordem = Literal["recentes", "antigos", "confianca_asc", "confianca_desc", "asc", "desc"]
+ORDENS: Final[tuple[Ordem, ...]] = (
+    "recentes",
+    "antigos",
+    "confianca_asc",
+    "confianca_desc",
+    "asc",
+    "desc",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,48 +11,36 @@ Each handler decodes the request or event, calls one library function and maps t
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
 from datetime import datetime
 
 import functions_framework
 from cloudevents.http import CloudEvent
-from werkzeug.exceptions import MethodNotAllowed, NotFound
-from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from shared import auth
-from shared.bootstrap import App, get_app
-from shared.config import get_settings
+from shared.bootstrap import get_app
+from shared.config import get_function_settings
 from shared.db import ping
 from shared.digest import service
 from shared.errors import InvalidInput, PoisonMessage
-from shared.http import json_response, require_principal, serve
+from shared.http import json_response
 from shared.logs import configure_logging, log_context
+from shared.routing import Call, Route, Router
 
 HTTP_FUNCTION = "digest-api"
 SEND_FUNCTION = "digest-send"
 JOB_NAME = "weekly-digest"
 
-configure_logging("digest", get_settings().log_level)
+# Settings are read (and validated) at cold start: a misconfigured instance fails to start.
+configure_logging("digest", get_function_settings().log_level)
 log = logging.getLogger("digest")
-
-Handler = Callable[..., Response]
-
-url_map = Map(
-    [
-        Rule("/healthz", endpoint="healthz", methods=["GET"]),
-        Rule("/api/digests", endpoint="list", methods=["GET"]),
-        Rule("/api/digests/<semana>", endpoint="detail", methods=["GET"]),
-    ],
-    strict_slashes=False,
-)
 
 
 # --- HTTP handlers ------------------------------------------------------------------------------
 
 
-def healthz(request: Request, app: App) -> Response:
-    if ping(app.engine):
+def healthz(call: Call) -> Response:
+    if ping(call.app.engine):
         return json_response({"status": "ok"})
     return json_response(
         {
@@ -63,39 +51,29 @@ def healthz(request: Request, app: App) -> Response:
     )
 
 
-def list_digests(request: Request, app: App) -> Response:
-    require_principal(request, app.settings, auth.ANY_ROLE)
-    if request.args:
-        raise InvalidInput(f"unknown query parameters: {', '.join(sorted(request.args))}")
-    return json_response({"digests": service.list_digests(app.engine)})
+def list_digests(call: Call) -> Response:
+    if call.request.args:
+        raise InvalidInput(f"unknown query parameters: {', '.join(sorted(call.request.args))}")
+    return json_response({"digests": service.list_digests(call.app.engine)})
 
 
-def detail(request: Request, app: App, semana: str) -> Response:
-    require_principal(request, app.settings, auth.ANY_ROLE)
-    return json_response(service.get_digest(app.engine, semana).as_json())
+def detail(call: Call) -> Response:
+    return json_response(service.get_digest(call.app.engine, call.params["semana"]).as_json())
 
 
-HANDLERS: Mapping[str, Handler] = {"healthz": healthz, "list": list_digests, "detail": detail}
-
-
-def _route(request: Request) -> Response:
-    adapter = url_map.bind_to_environ(request.environ)
-    try:
-        endpoint, arguments = adapter.match()
-    except NotFound:
-        raise NotFound(f"no such path: {request.path}") from None
-    except MethodNotAllowed as error:
-        raise MethodNotAllowed(
-            valid_methods=error.valid_methods,
-            description=f"{request.method} is not allowed on {request.path}",
-        ) from None
-    return HANDLERS[str(endpoint)](request, get_app(), **arguments)
+# What this function serves; infra/terraform/openapi.yaml.tftpl documents the same operations.
+ROUTES = (
+    Route("/healthz", "GET", None, healthz, gateway=False),
+    Route("/api/digests", "GET", auth.ANY_ROLE, list_digests),
+    Route("/api/digests/{semana}", "GET", auth.ANY_ROLE, detail),
+)
+router = Router(ROUTES, function=HTTP_FUNCTION)
 
 
 @functions_framework.http
 def handle_http(request: Request) -> Response:
-    """Every HTTP path of the digest function."""
-    return serve(request, _route, function=HTTP_FUNCTION)
+    """Every HTTP path of the digest function: the ROUTES table."""
+    return router(request)
 
 
 # --- the scheduled send -------------------------------------------------------------------------

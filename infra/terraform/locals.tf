@@ -1,6 +1,7 @@
-# infra/stack.json is the one description of the functions, topics, subscriptions and buckets;
-# the local stack (`alumusic dev bootstrap`, docker-compose.yml) reads the same file, so a topic
-# added there appears here on the next plan without touching this configuration.
+# infra/stack.json is the one description of the functions, topics, subscriptions, buckets and
+# scheduled jobs; the local stack (`alumusic dev bootstrap`, `alumusic schedule serve`,
+# docker-compose.yml) reads the same file, so a topic or job added there appears here on the next
+# plan without touching this configuration.
 locals {
   stack = jsondecode(file("${path.module}/../stack.json"))
 
@@ -8,6 +9,7 @@ locals {
   topics        = { for t in local.stack.topics : t.name => t }
   subscriptions = { for s in local.stack.subscriptions : s.name => s }
   buckets       = toset(try(local.stack.buckets, []))
+  jobs          = { for j in try(local.stack.jobs, []) : j.name => j }
 
   push_subscriptions = {
     for name, s in local.subscriptions : name => s if try(s.push_to, null) != null
@@ -20,12 +22,9 @@ locals {
   # Functions the Pub/Sub invoker account must be allowed to call.
   push_targets = toset([for s in values(local.push_subscriptions) : s.push_to])
 
+  # Functions reached through API Gateway; the OpenAPI document names, per operation, which of
+  # them serves it (backends["<function name>"]).
   public_functions = { for name, f in local.functions : name => f if try(f.public, false) }
-
-  # Each route prefix of a public function, mapped to the Cloud Run service that serves it.
-  route_owners = merge([
-    for name, f in local.public_functions : { for route in f.routes : route => name }
-  ]...)
 
   # One image per function source folder: classify-api and classify-consumer run the same image
   # and differ only in FUNCTION_TARGET.
@@ -62,8 +61,19 @@ locals {
     "admin-password"   = "ADMIN_PASSWORD"
     "sendgrid-api-key" = "SENDGRID_API_KEY"
   }
+  # Settings groups of shared/config.py -> the secrets holding their secret settings. A function
+  # reads the secrets of the groups it declares in stack.json ("settings"), and only those: the
+  # consumer, which declares no "auth", never sees the JWT key.
+  group_secrets = {
+    database = ["database-url"]
+    auth     = ["jwt-secret"]
+    # Only the function that sends mail (the digest's scheduled send) holds the SendGrid key.
+    mail = ["sendgrid-api-key"]
+  }
   function_secrets = {
-    for name, f in local.functions : name => toset(lookup(var.function_secrets, name, ["jwt-secret", "database-url"]))
+    for name, f in local.functions : name => toset(flatten([
+      for group in try(f.settings, []) : lookup(local.group_secrets, group, [])
+    ]))
   }
   function_secret_readers = merge([
     for name, secrets in local.function_secrets : { for s in secrets : "${name}/${s}" => { function = name, secret = s } }
@@ -73,36 +83,45 @@ locals {
   comments_topic             = one([for s in values(local.dead_lettered_subscriptions) : s.topic if try(s.push_to, null) == "classify-consumer"])
   comments_dead_letter_topic = one([for s in values(local.dead_lettered_subscriptions) : s.dead_letter_topic if try(s.push_to, null) == "classify-consumer"])
 
+  # What every function reads (the core settings).
   common_env = {
-    ENVIRONMENT                = var.environment
-    LOG_LEVEL                  = var.log_level
-    PUBSUB_PROJECT_ID          = var.project_id
-    COMMENTS_TOPIC             = local.comments_topic
-    COMMENTS_DEAD_LETTER_TOPIC = local.comments_dead_letter_topic
-    PRODUCT_TIMEZONE           = var.product_timezone
+    ENVIRONMENT = var.environment
+    LOG_LEVEL   = var.log_level
   }
-
-  # What the digest's mail needs besides its key (a secret): sender and unsubscribe address.
-  digest_env = {
-    DIGEST_FROM_EMAIL      = var.digest_from_email
-    DIGEST_UNSUBSCRIBE_URL = var.digest_unsubscribe_url != "" ? var.digest_unsubscribe_url : null
+  # Plain (non-secret) settings this configuration decides, per settings group.
+  group_env = {
+    pubsub = {
+      PUBSUB_PROJECT_ID          = var.project_id
+      COMMENTS_TOPIC             = local.comments_topic
+      COMMENTS_DEAD_LETTER_TOPIC = local.comments_dead_letter_topic
+    }
+    time = {
+      PRODUCT_TIMEZONE = var.product_timezone
+    }
+    # What the digest's mail needs besides its key (a secret): sender and unsubscribe address.
+    digest = {
+      DIGEST_FROM_EMAIL      = var.digest_from_email
+      DIGEST_UNSUBSCRIBE_URL = var.digest_unsubscribe_url != "" ? var.digest_unsubscribe_url : null
+    }
   }
 
   function_env = {
     for name, f in local.functions : name => {
-      for k, v in merge(
-        local.common_env,
-        {
+      for k, v in merge(concat(
+        [local.common_env],
+        [for group in try(f.settings, []) : lookup(local.group_env, group, {})],
+        [{
+          # The groups the function validates at cold start (shared.config.get_function_settings).
+          SETTINGS_GROUPS         = join(",", try(f.settings, []))
           FUNCTION_TARGET         = f.target
           FUNCTION_SIGNATURE_TYPE = f.signature
           # functions-framework serves with gunicorn: one thread per concurrent request.
           THREADS                   = tostring(local.scaling[name].concurrency)
           WORKERS                   = tostring(local.scaling[name].workers)
           CLOUD_RUN_TIMEOUT_SECONDS = tostring(local.scaling[name].timeout_seconds)
-        },
-        { for k, v in local.digest_env : k => v if startswith(f.source, "functions/digest") },
-        lookup(var.function_env, name, {}),
-      ) : k => v if v != null
+        }],
+        [lookup(var.function_env, name, {})],
+      )...) : k => v if v != null
     }
   }
 

@@ -123,25 +123,6 @@ variable "function_publishes" {
   }
 }
 
-variable "function_secrets" {
-  description = "Secrets each function reads as environment variables, keyed by function name; values among \"jwt-secret\" (JWT_SECRET) and \"database-url\" (DATABASE_URL). A function not listed here reads both: settings refuse a placeholder JWT key at cold start outside development, in every function."
-  type        = map(list(string))
-  default = {
-    "classify-api"      = ["jwt-secret", "database-url"]
-    "classify-consumer" = ["jwt-secret", "database-url"]
-    "digest-api"        = ["jwt-secret", "database-url"]
-    # Only the function that sends the weekly e-mail holds the SendGrid key.
-    "digest-send" = ["jwt-secret", "database-url", "sendgrid-api-key"]
-  }
-
-  validation {
-    condition = alltrue([
-      for secrets in values(var.function_secrets) : alltrue([for s in secrets : contains(["jwt-secret", "database-url", "sendgrid-api-key"], s)])
-    ])
-    error_message = "function_secrets values may only name \"jwt-secret\", \"database-url\" and \"sendgrid-api-key\" (the admin password is for the bootstrap job only)."
-  }
-}
-
 variable "network_cidr" {
   description = "CIDR of the subnet Cloud Run egresses through (Direct VPC egress) to reach Cloud SQL's private IP."
   type        = string
@@ -226,7 +207,7 @@ variable "admin_username" {
 }
 
 variable "product_timezone" {
-  description = "PRODUCT_TIMEZONE of every function: the zone whose days, hours and ISO weeks charts, digests and filters use."
+  description = "PRODUCT_TIMEZONE of the functions declaring the \"time\" settings group: the zone whose days, hours and ISO weeks charts, digests and filters use."
   type        = string
   default     = "America/Sao_Paulo"
 }

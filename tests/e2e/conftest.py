@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from shared.devstack.postgres import PostgresServer
-from shared.devstack.services import free_port
-from shared.devstack.stack import load_stack, port_env_name, repo_root
-from shared.devstack.waiting import wait_until
+from tooling.devstack.postgres import PostgresServer
+from tooling.devstack.services import free_port
+from tooling.devstack.stack import load_stack, port_env_name, repo_root
+from tooling.devstack.waiting import wait_until
 
 ADMIN_PASSWORD = "e2e stack password 7"
 STARTUP_TIMEOUT_SECONDS = 120.0

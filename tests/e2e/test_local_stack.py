@@ -16,11 +16,11 @@ import requests
 import sqlalchemy as sa
 
 from shared.classifier import CATEGORIES
-from shared.demo import demo_comments
-from shared.devstack.stack import load_stack
-from shared.devstack.supervisor import process_running
-from shared.devstack.waiting import wait_until
 from tests.e2e.conftest import RunningStack, start_stack
+from tooling.demo import demo_comments
+from tooling.devstack.stack import load_stack
+from tooling.devstack.supervisor import process_running
+from tooling.devstack.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -67,8 +67,8 @@ def test_login_then_classify_one_comment(api: Api) -> None:
         },
     )
 
-    # Then the answer carries the classification contract
-    assert response.status_code == 200, response.text
+    # Then it is stored (201) and the answer carries the classification contract
+    assert response.status_code == 201, response.text
     item = response.json()
     assert item["categoria"] in CATEGORIES
     assert 0.0 <= item["confianca"] <= 1.0
@@ -108,9 +108,8 @@ def test_ten_thousand_ingested_comments_are_each_stored_once_and_read_back(
         page = api("GET", "/api/comentarios", params=params)
         assert page.status_code == 200, page.text
         total = int(page.headers["X-Total-Count"])
-        payload = page.json()
-        seen.update({item["id"]: item["texto"] for item in payload["items"]})
-        cursor = payload["next_cursor"]
+        seen.update({item["id"]: item["texto"] for item in page.json()})
+        cursor = page.headers.get("X-Next-Cursor")
         if not cursor:
             break
     assert total is not None

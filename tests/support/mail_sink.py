@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from shared.devstack.mail_sink import MailSink
+from tooling.devstack.mail_sink import MailSink
 
 
 @pytest.fixture

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from shared.demo import demo_comments, load_corpus
-from shared.devstack.bootstrap import desired_subscription
-from shared.devstack.runner import StackConfig, load_secrets
-from shared.devstack.services import split_host_port
-from shared.devstack.stack import load_stack, parse_duration, parse_stack, port_env_name
-from shared.devstack.supervisor import Supervisor, group_alive, process_running
-from shared.devstack.waiting import wait_until
+from tooling.demo import demo_comments, load_corpus
+from tooling.devstack.bootstrap import desired_subscription
+from tooling.devstack.runner import StackConfig, load_secrets
+from tooling.devstack.services import split_host_port
+from tooling.devstack.stack import load_stack, parse_duration, parse_stack, port_env_name
+from tooling.devstack.supervisor import Supervisor, group_alive, process_running
+from tooling.devstack.waiting import wait_until
 
 
 def test_the_repository_stack_description_is_consistent() -> None:
@@ -29,7 +29,8 @@ def test_the_repository_stack_description_is_consistent() -> None:
         f"/projects/{spec.project_id}/topics/{push.topic}"
     )
     assert push.dead_letter_topic in spec.topics
-    assert all(route.startswith("/api/") for f in spec.functions for route in f.routes)
+    # And every function declares the settings groups it reads
+    assert all(f.settings for f in spec.functions)
 
 
 def test_function_ports_move_with_environment_variables() -> None:
@@ -62,10 +63,18 @@ def test_function_ports_move_with_environment_variables() -> None:
         (
             {
                 "functions": [
-                    {"name": "f", "source": "s", "target": "t", "port": 1, "routes": ["x"]}
+                    {"name": "f", "source": "s", "target": "t", "port": 1, "routes": ["/x"]}
                 ]
             },
-            "must start with '/'",
+            "'routes' is gone",
+        ),
+        (
+            {
+                "functions": [
+                    {"name": "f", "source": "s", "target": "t", "port": 1, "settings": ["jwt"]}
+                ]
+            },
+            "unknown settings group",
         ),
     ],
 )

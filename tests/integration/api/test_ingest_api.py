@@ -14,12 +14,12 @@ import pytest
 import sqlalchemy as sa
 
 from shared.bootstrap import App
-from shared.devstack.bootstrap import bootstrap_pubsub
-from shared.devstack.stack import parse_stack
 from shared.events import decode_comments_submitted, emulator_channel
 from shared.validation import CommentIn
 from tests.integration.api.conftest import table_snapshot
 from tests.support.service_fixtures import PubSubEmulator
+from tooling.devstack.bootstrap import bootstrap_pubsub
+from tooling.devstack.stack import parse_stack
 
 pytestmark = pytest.mark.integration
 

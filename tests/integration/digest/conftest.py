@@ -11,11 +11,11 @@ from pydantic import SecretStr
 
 from shared.bootstrap import App, set_app
 from shared.config import Settings
-from shared.devstack.mail_sink import MailSink
 from shared.digest.weeks import IsoWeek
 from tests.support.digest_data import seed_history
 from tests.support.mail_sink import mail_sink
 from tests.support.openai_loopback import openai_loopback
+from tooling.devstack.mail_sink import MailSink
 
 __all__ = ["mail_sink", "openai_loopback"]
 

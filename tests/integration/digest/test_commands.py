@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from shared.cli import main
 from shared.config import Settings, get_settings
-from shared.devstack.mail_sink import MailSink
 from shared.digest.weeks import IsoWeek
+from tooling.devstack.mail_sink import MailSink
 
 pytestmark = pytest.mark.integration
 

@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from shared.bootstrap import App
-from shared.devstack.mail_sink import MailSink
 from shared.digest import service
 from shared.digest.weeks import IsoWeek
+from tooling.devstack.mail_sink import MailSink
 
 pytestmark = pytest.mark.integration
 

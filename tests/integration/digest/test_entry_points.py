@@ -12,9 +12,9 @@ import functions_framework
 import pytest
 
 from shared.bootstrap import App
-from shared.devstack.mail_sink import MailSink
 from shared.digest import service
 from shared.digest.weeks import IsoWeek
+from tooling.devstack.mail_sink import MailSink
 
 pytestmark = pytest.mark.integration
 

@@ -14,17 +14,17 @@ import pytest
 import sqlalchemy as sa
 
 from shared.config import Settings
-from shared.devstack.bootstrap import bootstrap_pubsub
-from shared.devstack.mail_sink import MailSink
-from shared.devstack.services import free_port
-from shared.devstack.stack import parse_stack
-from shared.devstack.waiting import wait_until
 from shared.digest import service
 from shared.digest.weeks import IsoWeek
 from shared.events import PubSubPublisher
 from shared.schedule import Tick, encode_tick
 from tests.support.db_fixtures import make_settings
 from tests.support.service_fixtures import FunctionServerFactory, PubSubEmulator, service_env
+from tooling.devstack.bootstrap import bootstrap_pubsub
+from tooling.devstack.mail_sink import MailSink
+from tooling.devstack.services import free_port
+from tooling.devstack.stack import parse_stack
+from tooling.devstack.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from shared.devstack.bootstrap import bootstrap, s3_client
-from shared.devstack.stack import load_stack, parse_duration
 from shared.events import emulator_channel
 from tests.support.service_fixtures import PubSubEmulator
+from tooling.devstack.bootstrap import bootstrap, s3_client
+from tooling.devstack.stack import load_stack, parse_duration
 
 pytestmark = pytest.mark.integration
 

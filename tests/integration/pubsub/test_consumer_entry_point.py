@@ -18,12 +18,12 @@ import sqlalchemy as sa
 
 from shared.bootstrap import App, set_app
 from shared.consumer import DEAD_LETTER_REASON_ATTRIBUTE
-from shared.devstack.services import free_port
-from shared.devstack.stack import repo_root
-from shared.devstack.waiting import wait_until
 from tests.integration.pubsub.conftest import PubSubNames, pull_dead_letters, stored_ids
 from tests.support.db_fixtures import make_settings
 from tests.support.service_fixtures import PubSubEmulator
+from tooling.devstack.services import free_port
+from tooling.devstack.stack import repo_root
+from tooling.devstack.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
