@@ -41,6 +41,10 @@ class RunningStack:
     def gateway_url(self) -> str:
         return f"http://127.0.0.1:{self.ports['GATEWAY_PORT']}"
 
+    @property
+    def mail_sink_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['MAIL_SINK_PORT']}"
+
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")
 
@@ -64,6 +68,7 @@ def start_stack(state_dir: Path, database_url: str, *, demo: int = 0) -> Running
         **function_ports,
         "PUBSUB_PORT": free_port(),
         "S3_PORT": free_port(),
+        "MAIL_SINK_PORT": free_port(),
     }
     env = {
         **os.environ,
@@ -71,6 +76,7 @@ def start_stack(state_dir: Path, database_url: str, *, demo: int = 0) -> Running
         **{name: str(port) for name, port in function_ports.items()},
         "PUBSUB_EMULATOR_HOST": f"127.0.0.1:{ports['PUBSUB_PORT']}",
         "AWS_ENDPOINT_URL": f"http://127.0.0.1:{ports['S3_PORT']}",
+        "MAIL_SINK_PORT": str(ports["MAIL_SINK_PORT"]),
         "DATABASE_URL": database_url,
         "ADMIN_PASSWORD": ADMIN_PASSWORD,
         "PYTHONUNBUFFERED": "1",
