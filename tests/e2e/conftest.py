@@ -19,6 +19,7 @@ import pytest
 import requests
 
 from tooling.devstack.postgres import PostgresServer
+from tooling.devstack.runner import STATE_FILE
 from tooling.devstack.services import free_port
 from tooling.devstack.stack import load_stack, port_env_name, repo_root
 from tooling.devstack.waiting import wait_until
@@ -110,7 +111,10 @@ def start_stack(state_dir: Path, database_url: str, *, demo: int = 0) -> Running
             raise RuntimeError(
                 f"alumusic dev up exited with {process.returncode}:\n{stack.output()}"
             )
-        return requests.get(stack.gateway_url + "/healthz", timeout=5).status_code == 200
+        # The runner writes its state file right after the gateway turns healthy
+        if requests.get(stack.gateway_url + "/healthz", timeout=5).status_code != 200:
+            return False
+        return (state_dir / STATE_FILE).exists()
 
     def healthy_or_exited() -> bool:
         try:

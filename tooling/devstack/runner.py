@@ -87,8 +87,12 @@ DEFAULT_CONCURRENCY: Mapping[str, tuple[int, int]] = {
 Say = Callable[[str], None]
 
 
-class StopRequested(Exception):
-    """SIGINT or SIGTERM arrived."""
+class StopRequested(BaseException):
+    """SIGINT or SIGTERM arrived.
+
+    A BaseException, like KeyboardInterrupt: a signal landing while a wait polls (wait_until
+    counts an Exception from its predicate as "not yet") must still stop the stack.
+    """
 
     def __init__(self, signum: int) -> None:
         super().__init__(signal.Signals(signum).name)
