@@ -19,6 +19,7 @@ from shared.errors import DomainError
 COMMAND_MODULES: tuple[str, ...] = (
     "shared.commands.users",
     "shared.commands.db",
+    "shared.commands.comments",
     "shared.commands.digest",
 )
 TOOLING_COMMAND_MODULES: tuple[str, ...] = (

@@ -1,6 +1,9 @@
 """Classified comments: storing them, reading them back, exporting them, correcting them.
 
 Writes are idempotent on the client's comment id: storing the same batch twice stores it once.
+An id that arrives again with another text is not stored over the first one; through ingest it
+is recorded in `comment_id_conflicts` (both texts' hashes, where it came from, when), through the
+sync API it is refused with 409.
 Reads page with an opaque keyset cursor (stable under concurrent inserts, constant cost per page
 however deep) and the export streams keyset batches, so neither ever holds the table in memory.
 """
@@ -26,7 +29,7 @@ from sqlalchemy.engine import Connection, Engine, RowMapping
 
 from shared.classifier import CATEGORIES, Classification
 from shared.errors import Conflict, InvalidInput, NotFound
-from shared.models import SOURCES, comments
+from shared.models import SOURCES, comment_id_conflicts, comments
 from shared.validation import (
     COMMENT_ID_RE,
     CommentFilters,
@@ -60,28 +63,66 @@ class IdConflict(Conflict):
 # --- storing ------------------------------------------------------------------------------------
 
 # One statement for a whole batch: unnest turns the column arrays into rows. Tags travel as one
-# JSON text per row because unnest of a two-dimensional array would flatten it.
+# JSON text per row because unnest of a two-dimensional array would flatten it; comment times as
+# ISO 8601 text with an offset, so the session's time zone never changes what is stored.
 _INSERT_SQL: Final = """
 INSERT INTO comments (
     id, texto, categoria, tags_funcionalidades, confianca, needs_review,
-    model_name, model_version, fallback_reason, source
+    model_name, model_version, fallback_reason, source, created_at
 )
 SELECT
     u.id, u.texto, u.categoria,
     ARRAY(SELECT jsonb_array_elements_text(CAST(u.tags AS jsonb))),
     u.confianca, u.needs_review, u.model_name, u.model_version, u.fallback_reason,
-    CAST(:source AS text)
+    CAST(:source AS text), coalesce(CAST(u.created_at AS timestamptz), now())
 FROM unnest(
     CAST(:ids AS text[]), CAST(:textos AS text[]), CAST(:categorias AS text[]),
     CAST(:tags AS text[]), CAST(:confiancas AS float8[]), CAST(:needs_review AS boolean[]),
     CAST(:model_names AS text[]), CAST(:model_versions AS text[]),
-    CAST(:fallback_reasons AS text[])
+    CAST(:fallback_reasons AS text[]), CAST(:created_ats AS text[])
 ) AS u(
     id, texto, categoria, tags, confianca, needs_review, model_name, model_version,
-    fallback_reason
+    fallback_reason, created_at
 )
 ON CONFLICT (id) DO NOTHING
 """
+
+# The ids of a batch already stored with another text, recorded once per (id, incoming text):
+# a redelivered message finds the same clashes and records nothing new. Runs after the insert, in
+# its transaction, so it also sees rows a concurrent writer committed while the insert waited.
+_RECORD_CONFLICTS_SQL: Final = """
+WITH clashing AS (
+    SELECT
+        c.id AS comment_id,
+        encode(sha256(convert_to(c.texto, 'UTF8')), 'hex') AS stored_text_sha256,
+        encode(sha256(convert_to(u.texto, 'UTF8')), 'hex') AS incoming_text_sha256
+    FROM unnest(CAST(:ids AS text[]), CAST(:textos AS text[])) AS u(id, texto)
+    JOIN comments AS c ON c.id = u.id
+    WHERE c.texto <> u.texto
+),
+recorded AS (
+    INSERT INTO comment_id_conflicts (
+        comment_id, stored_text_sha256, incoming_text_sha256, source, message_id, request_id
+    )
+    SELECT
+        comment_id, stored_text_sha256, incoming_text_sha256,
+        CAST(:source AS text), CAST(:message_id AS text), CAST(:request_id AS text)
+    FROM clashing
+    ON CONFLICT (comment_id, incoming_text_sha256) DO NOTHING
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM clashing), (SELECT count(*) FROM recorded)
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What storing a batch did: rows inserted; ids found stored with another text (`conflicts`)
+    and how many of those were recorded for the first time (0 on a redelivery)."""
+
+    inserted: int
+    conflicts: int = 0
+    conflicts_recorded: int = 0
 
 
 def _insert_params(
@@ -111,7 +152,24 @@ def _insert_params(
         "model_names": [result.model_name for result in results],
         "model_versions": [result.model_version for result in results],
         "fallback_reasons": [result.fallback_reason for result in results],
+        "created_ats": _instants_text(batch),
     }
+
+
+def _instants_text(batch: Sequence[CommentIn]) -> list[str | None]:
+    # A batch's comments mostly share one time (their request's arrival): format it once.
+    spelled: dict[datetime, str] = {}
+    out: list[str | None] = []
+    for comment in batch:
+        instant = comment.criado_em
+        if instant is None:
+            out.append(None)
+            continue
+        text = spelled.get(instant)
+        if text is None:
+            text = spelled[instant] = instant.astimezone(UTC).isoformat()
+        out.append(text)
+    return out
 
 
 def store_classified(
@@ -121,17 +179,38 @@ def store_classified(
     *,
     source: str,
     review_threshold: float,
-) -> int:
+    message_id: str | None = None,
+    request_id: str | None = None,
+) -> Stored:
     """Store a classified batch in one statement; ids already stored are left as they are.
 
-    Returns how many rows were inserted (0 for a redelivered batch).
+    When some ids were already stored (a redelivery, or a client reusing ids), one more
+    set-based statement records those whose stored text differs in `comment_id_conflicts`, with
+    `message_id`/`request_id` saying where the clash came from.
     """
     if not comments_in:
-        return 0
+        return Stored(inserted=0)
     params = _insert_params(comments_in, results, source=source, review_threshold=review_threshold)
     with engine.begin() as conn:
-        inserted = conn.execute(sa.text(_INSERT_SQL), params).rowcount
-    return int(inserted)
+        inserted = int(conn.execute(sa.text(_INSERT_SQL), params).rowcount)
+        if inserted == len(comments_in):
+            return Stored(inserted=inserted)
+        found, recorded = conn.execute(
+            sa.text(_RECORD_CONFLICTS_SQL),
+            {
+                "ids": params["ids"],
+                "textos": params["textos"],
+                "source": source,
+                "message_id": message_id,
+                "request_id": request_id,
+            },
+        ).one()
+    if found:
+        log.warning(
+            "comment ids already stored with another text",
+            extra={"conflicts": int(found), "conflicts_recorded": int(recorded)},
+        )
+    return Stored(inserted=inserted, conflicts=int(found), conflicts_recorded=int(recorded))
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,13 +276,9 @@ def _raise_on_conflicts(batch: Sequence[CommentIn], stored: Mapping[str, RowMapp
 
 # --- shaping rows for the API -------------------------------------------------------------------
 
-# The last change of a comment: its human correction, else its classification. Computed in SQL
-# (greatest() skips NULLs) so every read shows the same instant the database holds.
-UPDATED_AT: Final = sa.func.greatest(comments.c.classified_at, comments.c.corrected_at).label(
-    "updated_at"
-)
-# What a read of comments selects: every column and updated_at.
-COMMENT_COLUMNS: Final = (*comments.c, UPDATED_AT)
+# What a read of comments selects: every column (`updated_at` is kept by the writes themselves:
+# set when a comment is stored or classified, moved by a correction).
+COMMENT_COLUMNS: Final = tuple(comments.c)
 
 
 def _instant(value: datetime | None) -> str | None:
@@ -212,6 +287,7 @@ def _instant(value: datetime | None) -> str | None:
 
 def sync_item(row: Row) -> dict[str, Any]:
     """The answer of POST /api/comentarios for one comment (what the product currently says)."""
+    created = _instant(row["created_at"])
     return {
         "id": row["id"],
         "texto": row["texto"],
@@ -222,6 +298,11 @@ def sync_item(row: Row) -> dict[str, Any]:
         "model_name": row["model_name"],
         "model_version": row["model_version"],
         "fallback_reason": row["fallback_reason"],
+        # When the listener wrote it (the client's criado_em, else the request's arrival);
+        # `created_at` is the same instant under the earlier system's name.
+        "criado_em": created,
+        "created_at": created,
+        "updated_at": _instant(row["updated_at"]),
     }
 
 
@@ -266,7 +347,11 @@ def correct_comment(
     engine: Engine, comment_id: str, correction: Correction, *, by: str
 ) -> dict[str, Any]:
     """Record a human's answer beside the model's; a part not given keeps its earlier correction."""
-    values: dict[str, Any] = {"corrected_by": by, "corrected_at": sa.func.now()}
+    values: dict[str, Any] = {
+        "corrected_by": by,
+        "corrected_at": sa.func.now(),
+        "updated_at": sa.func.now(),
+    }
     if correction.categoria is not None:
         values["categoria_corrigida"] = correction.categoria
     if correction.tags is not None:
@@ -286,6 +371,33 @@ def correct_comment(
         extra={"comment_id": comment_id, "by": by, "categoria": correction.categoria},
     )
     return comment_item(row)
+
+
+# --- id conflicts -------------------------------------------------------------------------------
+
+
+def conflict_item(row: Row) -> dict[str, Any]:
+    return {
+        "comment_id": row["comment_id"],
+        "stored_text_sha256": row["stored_text_sha256"],
+        "incoming_text_sha256": row["incoming_text_sha256"],
+        "source": row["source"],
+        "message_id": row["message_id"],
+        "request_id": row["request_id"],
+        "detected_at": _instant(row["detected_at"]),
+    }
+
+
+def list_id_conflicts(engine: Engine, *, limit: int) -> tuple[list[dict[str, Any]], int]:
+    """The `limit` most recently detected id conflicts, newest first, and how many there are."""
+    table = comment_id_conflicts
+    statement = (
+        sa.select(table).order_by(table.c.detected_at.desc(), table.c.id.desc()).limit(limit)
+    )
+    with engine.connect() as conn:
+        rows = list(conn.execute(statement).mappings())
+        total = int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+    return [conflict_item(row) for row in rows], total
 
 
 # --- listing ------------------------------------------------------------------------------------

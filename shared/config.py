@@ -1,8 +1,8 @@
 """Typed settings read from the environment, validated once at cold start.
 
 Settings come in groups, one pydantic-settings model per area (`database`, `pubsub`, `auth`,
-`limits`, `classifier`, `storage`, `time`, `digest`, `mail`, `devstack`); every group carries the
-core settings (`ENVIRONMENT`, `LOG_LEVEL`). A function declares in infra/stack.json the groups it uses
+`limits`, `classifier`, `storage`, `digest`, `mail`, `devstack`); every group carries the core
+settings (`ENVIRONMENT`, `LOG_LEVEL`). A function declares in infra/stack.json the groups it uses
 (`"settings": ["database", "pubsub", ...]`); what deploys it (Terraform, docker-compose.yml, the
 local stack) gives it only those groups' variables and secrets, plus `SETTINGS_GROUPS` naming
 them. At cold start `get_function_settings()` builds the model of exactly those groups and
@@ -29,10 +29,12 @@ import os
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import Any, Final, Literal, cast
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.timezone import DEFAULT_PRODUCT_TIMEZONE, zone_named
 
 Environment = Literal["development", "test", "production"]
 ClassifierBackend = Literal["local", "llm", "cascade"]
@@ -63,6 +65,20 @@ class CoreSettings(BaseSettings):
 
     environment: Environment = "development"
     log_level: str = "INFO"
+    # The IANA zone whose days, hours and ISO weeks the product counts in (filters, charts,
+    # digests, insights); stored times are absolute instants either way. Core, because every
+    # function that reads or buckets comments by time must agree on it.
+    product_timezone: str = DEFAULT_PRODUCT_TIMEZONE
+
+    @field_validator("product_timezone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        zone_named(value)
+        return value
+
+    @property
+    def product_zone(self) -> ZoneInfo:
+        return zone_named(self.product_timezone)
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -182,25 +198,6 @@ class StorageSettings(CoreSettings):
     aws_region: str = "us-east-1"
 
 
-# --- time ---
-
-
-class TimeSettings(CoreSettings):
-    """The zone whose days, hours and ISO weeks the product counts in (charts, digests, filters,
-    insights); stored times are absolute instants either way."""
-
-    product_timezone: str = "America/Sao_Paulo"
-
-    @field_validator("product_timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"PRODUCT_TIMEZONE {value!r} is not an IANA time zone") from None
-        return value
-
-
 # --- digest ---
 
 
@@ -262,7 +259,6 @@ class Settings(
     LimitsSettings,
     ClassifierSettings,
     StorageSettings,
-    TimeSettings,
     DigestSettings,
     MailSettings,
     DevStackSettings,
@@ -278,7 +274,6 @@ SETTINGS_GROUPS: Final[dict[str, type[CoreSettings]]] = {
     "limits": LimitsSettings,
     "classifier": ClassifierSettings,
     "storage": StorageSettings,
-    "time": TimeSettings,
     "digest": DigestSettings,
     "mail": MailSettings,
     "devstack": DevStackSettings,

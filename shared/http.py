@@ -15,6 +15,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any, Final
 from urllib.parse import quote, urlencode
 
@@ -33,6 +34,7 @@ REQUEST_ID_HEADER: Final = "X-Request-Id"
 _REQUEST_ID_RE: Final = re.compile(r"[A-Za-z0-9._:-]{8,128}")
 READ_CHUNK_BYTES: Final = 64 * 1024
 _REQUEST_ID_ENVIRON_KEY: Final = "alumusic.request_id"
+_RECEIVED_AT_ENVIRON_KEY: Final = "alumusic.received_at"
 
 SECURITY_HEADERS: Final[Mapping[str, str]] = {
     "X-Content-Type-Options": "nosniff",
@@ -114,6 +116,17 @@ def request_id_of(request: Request) -> str:
     return request_id
 
 
+def received_at(request: Request) -> datetime:
+    """When the request arrived (stamped once by `serve`, before the body is read): the time of
+    every comment in it that does not bring its own."""
+    stamped = request.environ.get(_RECEIVED_AT_ENVIRON_KEY)
+    if isinstance(stamped, datetime):
+        return stamped
+    now = datetime.now(UTC)
+    request.environ[_RECEIVED_AT_ENVIRON_KEY] = now
+    return now
+
+
 def client_ip(request: Request) -> str:
     """The caller's address. Behind the gateway or Google's front end, the last X-Forwarded-For
     hop is the one our own proxy appended; earlier hops are whatever the client claimed."""
@@ -188,6 +201,7 @@ def _with_security_headers(response: Response, request_id: str) -> Response:
 
 def serve(request: Request, handler: Callable[[Request], Response], *, function: str) -> Response:
     """Run `handler` for `request` with the house rules around it (see the module docstring)."""
+    received_at(request)
     request_id = request_id_of(request)
     started = time.perf_counter()
     with log_context(request_id=request_id, function=function):

@@ -28,6 +28,7 @@ from shared.http import (
     next_page_link,
     query_args,
     read_body,
+    received_at,
     request_id_of,
     require_media_type,
 )
@@ -36,6 +37,7 @@ from shared.routing import Call, Route, Router
 from shared.validation import (
     NDJSON_CONTENT_TYPES,
     parse_comments,
+    parse_conflicts_query,
     parse_correction,
     parse_list_query,
     validate_comment_id,
@@ -89,6 +91,7 @@ def classify(call: Call) -> Response:
         max_items=settings.max_sync_batch,
         max_text_chars=settings.max_text_chars,
         allow_ndjson=False,
+        received_at=received_at(request),
     )
     outcome = comments.classify_and_store(call.app, batch)
     # One object in, one object out; a list in, a list out. 201 when this request stored
@@ -108,17 +111,22 @@ def ingest(call: Call) -> Response:
         max_items=settings.max_ingest_batch,
         max_text_chars=settings.max_text_chars,
         allow_ndjson=True,
+        received_at=received_at(request),
     )
     # Imported here: only this endpoint needs the Pub/Sub client.
     from shared.ingest import submit_comments
 
-    ids = submit_comments(call.app, batch, request_id=request_id_of(request))
+    ids = submit_comments(
+        call.app, batch, request_id=request_id_of(request), received_at=received_at(request)
+    )
     return json_response({"accepted": len(ids), "ids": ids}, status=202)
 
 
 def list_comments(call: Call) -> Response:
     args = query_args(call.request)
-    query = parse_list_query(args, max_page_size=call.app.settings.max_page_size)
+    query = parse_list_query(
+        args, max_page_size=call.app.settings.max_page_size, zone=call.app.settings.product_zone
+    )
     page = comments.list_comments(call.app.engine, query, cursor_secret=_cursor_secret(call.app))
     headers = {
         "X-Total-Count": str(page.total.value),
@@ -133,7 +141,10 @@ def list_comments(call: Call) -> Response:
 def export(call: Call) -> Response:
     settings = call.app.settings
     query = parse_list_query(
-        query_args(call.request), max_page_size=settings.max_page_size, paginated=False
+        query_args(call.request),
+        max_page_size=settings.max_page_size,
+        paginated=False,
+        zone=settings.product_zone,
     )
     chunks = comments.export_csv(call.app.engine, query.filters, query.ordem)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -143,6 +154,14 @@ def export(call: Call) -> Response:
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="comentarios-{stamp}.csv"'},
     )
+
+
+def conflicts(call: Call) -> Response:
+    limit = parse_conflicts_query(
+        query_args(call.request), max_page_size=call.app.settings.max_page_size
+    )
+    items, total = comments.list_id_conflicts(call.app.engine, limit=limit)
+    return json_response({"items": items, "total": total})
 
 
 def detail(call: Call) -> Response:
@@ -171,6 +190,7 @@ ROUTES = (
     Route("/api/comentarios", "POST", auth.ADMIN_ONLY, classify),
     Route("/api/comentarios/ingest", "POST", auth.ADMIN_ONLY, ingest),
     Route("/api/comentarios/export", "GET", auth.ANY_ROLE, export),
+    Route("/api/comentarios/conflitos", "GET", auth.ADMIN_ONLY, conflicts),
     Route("/api/comentarios/{id}", "GET", auth.ANY_ROLE, detail),
     Route("/api/comentarios/{id}", "PATCH", auth.ANY_ROLE, correct),
 )
@@ -206,7 +226,13 @@ def consume_comments(cloud_event: CloudEvent) -> None:
         return
     with log_context(message_id=message.message_id, function=CONSUMER_FUNCTION):
         try:
-            stored = store_submitted_comments(app, message.data, message.attributes)
+            stored = store_submitted_comments(
+                app,
+                message.data,
+                message.attributes,
+                message_id=message.message_id,
+                publish_time=message.publish_time,
+            )
         except PoisonMessage as error:
             dead_letter(app, message.data, message.attributes, error.message)
             return

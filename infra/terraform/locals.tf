@@ -85,8 +85,9 @@ locals {
 
   # What every function reads (the core settings).
   common_env = {
-    ENVIRONMENT = var.environment
-    LOG_LEVEL   = var.log_level
+    ENVIRONMENT      = var.environment
+    LOG_LEVEL        = var.log_level
+    PRODUCT_TIMEZONE = var.product_timezone
   }
   # Plain (non-secret) settings this configuration decides, per settings group.
   group_env = {
@@ -94,9 +95,6 @@ locals {
       PUBSUB_PROJECT_ID          = var.project_id
       COMMENTS_TOPIC             = local.comments_topic
       COMMENTS_DEAD_LETTER_TOPIC = local.comments_dead_letter_topic
-    }
-    time = {
-      PRODUCT_TIMEZONE = var.product_timezone
     }
     # What the digest's mail needs besides its key (a secret): sender and unsubscribe address.
     digest = {

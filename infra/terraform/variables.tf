@@ -207,7 +207,7 @@ variable "admin_username" {
 }
 
 variable "product_timezone" {
-  description = "PRODUCT_TIMEZONE of the functions declaring the \"time\" settings group: the zone whose days, hours and ISO weeks charts, digests and filters use."
+  description = "PRODUCT_TIMEZONE of every function (a core setting): the zone whose days, hours and ISO weeks charts, digests and filters use."
   type        = string
   default     = "America/Sao_Paulo"
 }

@@ -112,6 +112,7 @@ def service_env(settings: Settings, **extra: str) -> dict[str, str]:
         "COMMENTS_DEAD_LETTER_TOPIC": settings.comments_dead_letter_topic,
         "COMMENTS_PER_MESSAGE": str(settings.comments_per_message),
         "REVIEW_THRESHOLD": str(settings.review_threshold),
+        "PRODUCT_TIMEZONE": settings.product_timezone,
         "LOG_LEVEL": "INFO",
         "PYTHONUNBUFFERED": "1",
     }

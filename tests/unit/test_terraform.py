@@ -284,7 +284,7 @@ def test_function_env_is_core_plus_its_groups_and_names_them(tf):
     assert "local.common_env" in function_env
     assert "lookup(local.group_env, group, {})" in function_env
     assert "SETTINGS_GROUPS" in function_env
-    assert set(tf["locals"]["common_env"]) == {"ENVIRONMENT", "LOG_LEVEL"}
+    assert set(tf["locals"]["common_env"]) == {"ENVIRONMENT", "LOG_LEVEL", "PRODUCT_TIMEZONE"}
     # Each group's plain settings are settings of that group
     for group, env in tf["locals"]["group_env"].items():
         assert {name.lower() for name in env} <= set(group_fields(group)), group

@@ -141,8 +141,8 @@ def run(args: argparse.Namespace) -> int:
     ingest_seconds = time.perf_counter() - started
 
     count_sql = sa.text(
-        "SELECT count(*), max(created_at) FROM comments "
-        "WHERE created_at >= :since AND id LIKE :pattern"
+        "SELECT count(*), max(stored_at) FROM comments "
+        "WHERE stored_at >= :since AND id LIKE :pattern"
     )
     observed: dict[str, Any] = {"stored": 0, "newest": None}
 
@@ -155,8 +155,8 @@ def run(args: argparse.Namespace) -> int:
     remaining = max(0.0, timeout - (time.perf_counter() - started))
     with engine.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT")
-        # The newest row's created_at is the reported end, so the polling interval delays
-        # only the detection, not the figure.
+        # The newest row's insert time (stored_at; created_at is when the comment was written) is
+        # the reported end, so the polling interval delays only the detection, not the figure.
         wait_until(lambda: all_stored(conn), timeout=remaining, interval=POLL_INTERVAL_SECONDS)
     progress.close()
 

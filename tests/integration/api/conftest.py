@@ -95,7 +95,7 @@ def seed(clean_db: sa.Engine, settings: Settings) -> Callable[..., None]:
         )
         with clean_db.begin() as conn:
             for row in rows:
-                for column in ("created_at", "classified_at"):
+                for column in ("created_at", "classified_at", "updated_at"):
                     if column in row:
                         conn.execute(
                             sa.text(f"UPDATE comments SET {column} = :at WHERE id = :id"),

@@ -26,6 +26,9 @@ SYNC_FIELDS = {
     "model_name",
     "model_version",
     "fallback_reason",
+    "criado_em",
+    "created_at",
+    "updated_at",
 }
 
 

@@ -193,6 +193,7 @@ def test_item_shape(analyst, seed):
                 "confianca": 0.8,
                 "created_at": T0,
                 "classified_at": T0 + timedelta(seconds=1),
+                "updated_at": T0 + timedelta(seconds=1),
                 "model_name": "local",
                 "model_version": "7",
                 "fallback_reason": "llm: timeout",
@@ -212,6 +213,7 @@ def test_item_shape(analyst, seed):
         "fallback_reason": "llm: timeout",
         "correction": None,
         "model": {"categoria": "ELOGIO", "tags": ["feat_letra"]},
+        "criado_em": "2024-05-01T12:00:00+00:00",
         "created_at": "2024-05-01T12:00:00+00:00",
         "updated_at": "2024-05-01T12:00:01+00:00",
     }

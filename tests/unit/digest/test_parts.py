@@ -6,7 +6,7 @@ import pytest
 from pydantic import SecretStr, ValidationError
 
 from shared.bootstrap import App
-from shared.config import Settings
+from shared.config import Settings, load_settings
 from shared.llm import LlmClient
 from shared.mail import MailNotConfigured, SendGridMailer
 
@@ -40,11 +40,17 @@ def test_production_refuses_to_mail_without_a_key() -> None:
         SendGridMailer.from_settings(settings)
 
 
-def test_an_unknown_product_timezone_is_refused_at_start() -> None:
-    with pytest.raises(ValidationError, match="PRODUCT_TIMEZONE"):
-        Settings(product_timezone="America/Atlantida")
-
-
 def test_the_llm_writer_needs_an_endpoint() -> None:
     with pytest.raises(ValidationError, match="DIGEST_WRITER=llm"):
         Settings(digest_writer="llm")
+
+
+def test_the_llm_writer_needs_the_classifier_group_where_the_endpoint_is() -> None:
+    # Given a function declaring the digest group but not the classifier group
+    with pytest.raises(ValidationError, match="'classifier' settings group"):
+        load_settings(["database", "digest"], digest_writer="llm")
+    # And with both groups and an endpoint, it starts
+    settings = load_settings(
+        ["database", "classifier", "digest"], digest_writer="llm", openai_base_url="http://x"
+    )
+    assert settings.digest_writer == "llm"
