@@ -62,9 +62,6 @@ def _default_llm(settings: Settings) -> LlmClient | None:
     return LlmClient.from_settings(settings)
 
 
-_ABSENT = object()  # a part whose factory answered None (cached, so it is asked only once)
-
-
 @dataclass
 class App:
     """The wired product. Pass a ready-made part, or a factory, to replace the default one."""
@@ -79,14 +76,12 @@ class App:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def _part(self, name: str, factory: Callable[[Settings], Any]) -> Any:
-        part = self._parts.get(name)
-        if part is None:
+        # Membership, not truthiness: a part may legitimately be None (no LLM configured).
+        if name not in self._parts:
             with self._lock:
-                part = self._parts.get(name)
-                if part is None:
-                    part = factory(self.settings)
-                    self._parts[name] = _ABSENT if part is None else part
-        return None if part is _ABSENT else part
+                if name not in self._parts:
+                    self._parts[name] = factory(self.settings)
+        return self._parts[name]
 
     @property
     def engine(self) -> Engine:
@@ -106,6 +101,7 @@ class App:
 
     @property
     def llm(self) -> LlmClient | None:
+        """The language-model client, or None when no endpoint is configured."""
         return self._part("llm", self.llm_factory)  # type: ignore[no-any-return]
 
     def close(self) -> None:

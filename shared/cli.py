@@ -27,6 +27,8 @@ TOOLING_COMMAND_MODULES: tuple[str, ...] = (
     "tooling.commands.bench",
     "tooling.commands.dev",
     "tooling.commands.schedule",
+    # After the classifier's module: it adds the `insights` target to its `eval` command.
+    "tooling.commands.insights",
 )
 
 

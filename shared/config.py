@@ -1,10 +1,10 @@
 """Typed settings read from the environment, validated once at cold start.
 
 Settings come in groups, one pydantic-settings model per area (`database`, `pubsub`, `auth`,
-`limits`, `classifier`, `storage`, `digest`, `mail`, `devstack`); every group carries the core
-settings (`ENVIRONMENT`, `LOG_LEVEL`). A function declares in infra/stack.json the groups it uses
-(`"settings": ["database", "pubsub", ...]`); what deploys it (Terraform, docker-compose.yml, the
-local stack) gives it only those groups' variables and secrets, plus `SETTINGS_GROUPS` naming
+`limits`, `classifier`, `storage`, `digest`, `mail`, `insights`, `devstack`); every group carries
+the core settings (`ENVIRONMENT`, `LOG_LEVEL`). A function declares in infra/stack.json the groups
+it uses (`"settings": ["database", "pubsub", ...]`); what deploys it (Terraform,
+docker-compose.yml, the local stack) gives it only those groups' variables and secrets, plus `SETTINGS_GROUPS` naming
 them. At cold start `get_function_settings()` builds the model of exactly those groups and
 validates it, so the consumer neither needs nor checks the JWT key. Reading a setting of a group
 the function did not declare raises `SettingsGroupMissing` naming the group to declare.
@@ -39,6 +39,7 @@ from shared.timezone import DEFAULT_PRODUCT_TIMEZONE, zone_named
 Environment = Literal["development", "test", "production"]
 ClassifierBackend = Literal["local", "llm", "cascade"]
 DigestWriter = Literal["template", "llm"]
+InsightsAnswerer = Literal["offline", "llm"]
 
 # Values that must never reach production: they are either documented in the README
 # or generated for a laptop, so anyone could forge tokens with them.
@@ -73,7 +74,10 @@ class CoreSettings(BaseSettings):
     @field_validator("product_timezone")
     @classmethod
     def _known_time_zone(cls, value: str) -> str:
-        zone_named(value)
+        try:
+            zone_named(value)
+        except ValueError as error:
+            raise ValueError(f"PRODUCT_TIMEZONE: {error}") from None
         return value
 
     @property
@@ -239,6 +243,33 @@ class MailSettings(CoreSettings):
     sendgrid_timeout_seconds: float = Field(default=10.0, gt=0)
 
 
+# --- insights ---
+
+
+class InsightsSettings(CoreSettings):
+    """Questions answered from the weekly digests. The language model it may use is configured by
+    the `classifier` group's `OPENAI_*` and `LLM_*` settings, which `INSIGHTS_ANSWERER=llm` needs."""
+
+    # Days and ISO weeks ("last week", "semana 47") are those of PRODUCT_TIMEZONE (core).
+    insights_answerer: InsightsAnswerer = "offline"
+    insights_max_question_chars: int = Field(default=500, ge=1, le=5000)
+
+    @model_validator(mode="after")
+    def _check_insights(self) -> InsightsSettings:
+        if self.insights_answerer != "llm":
+            return self
+        # The model's endpoint is the classifier group's: a function answering through the model
+        # declares both groups.
+        if "openai_base_url" not in type(self).model_fields:
+            raise ValueError(
+                "INSIGHTS_ANSWERER=llm needs the 'classifier' settings group "
+                "(OPENAI_BASE_URL or OPENAI_API_KEY)"
+            )
+        if not getattr(self, "openai_base_url", None) and not getattr(self, "openai_api_key", None):
+            raise ValueError("INSIGHTS_ANSWERER=llm needs OPENAI_BASE_URL or OPENAI_API_KEY")
+        return self
+
+
 # --- devstack ---
 
 
@@ -261,6 +292,7 @@ class Settings(
     StorageSettings,
     DigestSettings,
     MailSettings,
+    InsightsSettings,
     DevStackSettings,
 ):
     """Every group at once: what tools read, and the type library code reads settings through."""
@@ -276,6 +308,7 @@ SETTINGS_GROUPS: Final[dict[str, type[CoreSettings]]] = {
     "storage": StorageSettings,
     "digest": DigestSettings,
     "mail": MailSettings,
+    "insights": InsightsSettings,
     "devstack": DevStackSettings,
 }
 

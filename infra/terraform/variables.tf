@@ -59,6 +59,12 @@ variable "log_level" {
   default     = "INFO"
 }
 
+variable "product_timezone" {
+  description = "PRODUCT_TIMEZONE of every function: the IANA zone whose days, hours and ISO weeks the product counts in."
+  type        = string
+  default     = "America/Sao_Paulo"
+}
+
 variable "default_scaling" {
   description = "Scaling and size of every Cloud Run service unless function_scaling overrides it. concurrency is requests per instance (also the server's thread count); workers is server processes per instance."
   type = object({
@@ -120,6 +126,8 @@ variable "function_publishes" {
     # topic itself (a message that can never succeed is not retried).
     "classify-api"      = ["comments-submitted"]
     "classify-consumer" = ["comments-submitted-dead-letter"]
+    # Insights only reads the digests from the database.
+    "insights-api" = []
   }
 }
 

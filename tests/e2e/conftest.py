@@ -62,7 +62,7 @@ class RunningStack:
 
 def start_stack(state_dir: Path, database_url: str, *, demo: int = 0) -> RunningStack:
     """Start `alumusic dev up` and wait until its gateway's /healthz is 200."""
-    # Every function of infra/stack.json moves to a free port, so this stack runs beside others.
+    # Every function of infra/stack.json off its default port, so stacks run side by side
     function_ports = {port_env_name(f.name): free_port() for f in load_stack(env={}).functions}
     ports = {
         "GATEWAY_PORT": free_port(),

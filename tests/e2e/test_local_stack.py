@@ -45,7 +45,13 @@ def test_healthz_reports_every_part_ready(stack: RunningStack) -> None:
     assert response.status_code == 200
     checks = response.json()["checks"]
     functions = {f"function:{f.name}" for f in load_stack(env={}).functions}
-    assert {"function:classify-api", "function:classify-consumer"} <= functions
+    assert {
+        "function:classify-api",
+        "function:classify-consumer",
+        "function:digest-api",
+        "function:digest-send",
+        "function:insights-api",
+    } == functions
     assert set(checks) == {"postgres", "pubsub", "s3", *functions}
     assert all(check["ok"] for check in checks.values())
 
@@ -54,6 +60,18 @@ def test_unknown_path_is_a_json_404(stack: RunningStack) -> None:
     response = requests.get(stack.gateway_url + "/nothing/here", timeout=10)
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_insights_is_routed_and_validates_questions(stack: RunningStack, api: Api) -> None:
+    # Without a token the insights function refuses through the gateway
+    anonymous = requests.post(
+        stack.gateway_url + "/api/insights/perguntar", json={"pergunta": "o que subiu?"}, timeout=10
+    )
+    assert anonymous.status_code == 401
+    # With one, an empty question is a 400 that names the field
+    empty = api("POST", "/api/insights/perguntar", json={"pergunta": ""})
+    assert empty.status_code == 400
+    assert "pergunta" in empty.json()["error"]["message"]
 
 
 def test_login_then_classify_one_comment(api: Api) -> None:

@@ -128,12 +128,10 @@ def test_required_secrets_use_the_required_form():
     assert not re.search(r"\$\{(JWT_SECRET|POSTGRES_PASSWORD|ADMIN_PASSWORD):?-", text)
 
 
-def test_app_environment_names_real_settings(compose):
+def test_app_environment_names_real_settings(compose, stack):
     known = {name.upper() for name in Settings.model_fields} | RUNTIME_ENV
-    for name, service in compose["services"].items():
-        if service.get("image") != "alumusic/classify:local":
-            continue
-        unknown = set(service["environment"]) - known
+    for name in [f["name"] for f in stack["functions"]] + ["bootstrap", "gateway", "scheduler"]:
+        unknown = set(compose["services"][name]["environment"]) - known
         assert not unknown, f"{name}: {sorted(unknown)} are not settings"
 
 
@@ -221,14 +219,14 @@ def test_service_commands_are_real_cli_commands(compose):
 def test_functions_share_the_emulator_namespace_so_stack_addresses_hold(compose, stack):
     # infra/stack.json addresses functions as 127.0.0.1:<port> for push endpoints and routes
     services = compose["services"]
-    uses_pubsub = [f["name"] for f in stack["functions"] if "pubsub" in f["settings"]]
     tools = ["gateway", "bootstrap", "scheduler"]
     for name in [f["name"] for f in stack["functions"]] + tools + ["mail-sink"]:
         assert services[name]["network_mode"] == "service:pubsub", name
-    # Those that talk to Pub/Sub reach the emulator on the shared loopback
-    for name in uses_pubsub + tools:
-        assert services[name]["environment"]["PUBSUB_EMULATOR_HOST"] == "127.0.0.1:8085"
-    # Functions that mail reach the sink on the shared loopback too
+    # Those that talk to Pub/Sub reach the emulator in that namespace
+    uses_pubsub = [f["name"] for f in stack["functions"] if "pubsub" in f["settings"]] + tools
+    for name in uses_pubsub:
+        assert services[name]["environment"]["PUBSUB_EMULATOR_HOST"] == "127.0.0.1:8085", name
+    # Functions that mail reach the sink in that namespace too
     for function in stack["functions"]:
         if "mail" in function["settings"]:
             host = services[function["name"]]["environment"]["SENDGRID_API_HOST"]
