@@ -186,3 +186,16 @@ digest_deliveries = sa.Table(
     sa.PrimaryKeyConstraint("semana", "email", name="pk_digest_deliveries"),
     sa.CheckConstraint(_in_list("status", DELIVERY_STATUSES), name="ck_digest_deliveries_status"),
 )
+
+chart_snapshots = sa.Table(
+    "chart_snapshots",
+    metadata,
+    # The scheduled time of the tick that produced the snapshot: redelivered ticks change nothing.
+    sa.Column("scheduled_time", sa.DateTime(timezone=True), primary_key=True),
+    sa.Column("payload", postgresql.JSONB, nullable=False),
+    sa.Column(
+        "generated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column("duration_ms", sa.Float, nullable=False),
+    sa.CheckConstraint("duration_ms >= 0", name="ck_chart_snapshots_duration_ms"),
+)

@@ -73,7 +73,7 @@ def test_a_moved_function_updates_its_push_subscription(pubsub_emulator: PubSubE
     report = bootstrap(moved, emulator_host=pubsub_emulator.host, s3_endpoint_url=None)
 
     # Then only the push subscription is updated, to the new endpoint
-    [push] = [s for s in moved.subscriptions if s.push_to == "classify-consumer"]
+    push = next(s for s in moved.subscriptions if s.push_to == "classify-consumer")
     path = f"projects/{project}/subscriptions/{push.name}"
     assert report.updated == [path]
     assert report.created == []
