@@ -1,7 +1,7 @@
 """Per-user request counts in fixed windows, shared by every instance (rate limits).
 
 Revision ID: 0010
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-30
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
