@@ -1,4 +1,4 @@
-"""`alumusic bench pipeline|classifier|listing|coldstart`: measured figures as one JSON line each."""
+"""`alumusic bench pipeline|classifier|listing|coldstart|faults`: measured figures as one JSON line each."""
 
 from __future__ import annotations
 
@@ -26,6 +26,12 @@ def _run_listing(args: argparse.Namespace) -> int:
 
 def _run_coldstart(args: argparse.Namespace) -> int:
     from tooling.benchmarks.coldstart import run
+
+    return run(args)
+
+
+def _run_faults(args: argparse.Namespace) -> int:
+    from tooling.benchmarks.faults import run
 
     return run(args)
 
@@ -74,3 +80,11 @@ def register(subparsers: Any) -> None:
     )
     add_coldstart_arguments(coldstart)
     coldstart.set_defaults(handler=_run_coldstart)
+
+    from tooling.benchmarks.faults import add_arguments as add_faults_arguments
+
+    faults = kinds.add_parser(
+        "faults", help="PostgreSQL restarted mid-ingest on a private server: lost, duplicated"
+    )
+    add_faults_arguments(faults)
+    faults.set_defaults(handler=_run_faults)
