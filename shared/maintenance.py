@@ -147,8 +147,20 @@ def maintain_tables(
 ) -> MaintenanceOutcome:
     """Vacuum or analyse each product table that changed enough since its last maintenance."""
     names = tuple(tables) if tables is not None else product_tables()
-    # VACUUM refuses to run inside a transaction block.
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    # VACUUM refuses to run inside a transaction block, and a pooled pg8000 connection checked
+    # out with pre-ping already has one open (the ping's), whatever isolation level is set after:
+    # one unpooled autocommit connection per run instead (a run every few minutes).
+    autocommit = sa.create_engine(engine.url, poolclass=sa.NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        return _maintain_all(autocommit, names, scheduled_time, thresholds)
+    finally:
+        autocommit.dispose()
+
+
+def _maintain_all(
+    engine: Engine, names: tuple[str, ...], scheduled_time: datetime, thresholds: Thresholds
+) -> MaintenanceOutcome:
+    with engine.connect() as conn:
         autovacuum_on = autovacuum_enabled(conn)
         if not autovacuum_on:
             log.warning(

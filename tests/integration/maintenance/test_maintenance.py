@@ -99,10 +99,13 @@ def comments_stats(engine: sa.Engine) -> Any:
 
 
 def test_a_tick_after_a_bulk_ingest_vacuums_and_analyses_the_comments(
-    client: Any, clean_db: sa.Engine, caplog: pytest.LogCaptureFixture
+    client: Any, maintenance_app: App, clean_db: sa.Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Given 5,000 comments inserted and never vacuumed nor analysed
     ingest_rows(clean_db, "bulk-", 5000)
+    # ...and a warm instance whose pooled connection was used (pre-ping opens a transaction)
+    with maintenance_app.engine.connect() as conn:
+        conn.execute(sa.text("SELECT 1"))
 
     # When the next tick is pushed to the function
     tick = Tick("table-maintenance", datetime.now(UTC))
