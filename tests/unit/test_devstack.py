@@ -27,7 +27,7 @@ def test_the_repository_stack_description_is_consistent() -> None:
 
     # Then every push subscription reaches a function with the topic in the endpoint path
     pushes = [s for s in spec.subscriptions if s.push_to]
-    assert {p.push_to for p in pushes} >= {"classify-consumer", "maintenance-run"}
+    assert {p.push_to for p in pushes} >= {"classify-consumer", "charts-refresh", "maintenance-run"}
     for push in pushes:
         assert spec.push_endpoint(push) == (
             f"http://127.0.0.1:{spec.function(push.push_to or '').port}"
@@ -89,7 +89,7 @@ def test_inconsistent_descriptions_are_refused(document: dict[str, object], mess
 
 
 def test_subscription_request_carries_retry_and_dead_letter_policies() -> None:
-    # Given the repository's push subscription
+    # Given the repository's comments push subscription
     spec = load_stack(env={})
     push = next(s for s in spec.subscriptions if s.push_to == "classify-consumer")
 

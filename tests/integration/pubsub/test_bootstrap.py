@@ -47,7 +47,7 @@ def test_bootstrap_creates_everything_once_and_a_rerun_is_harmless(
     assert second.updated == []
     assert set(second.unchanged) == expected
 
-    # ...with the push subscription's endpoint, retry policy and dead-letter policy in place
+    # ...with the comments push subscription's endpoint, retry and dead-letter policies in place
     push = next(s for s in spec.subscriptions if s.push_to == "classify-consumer")
     created = _subscription(
         pubsub_emulator, f"projects/{spec.project_id}/subscriptions/{push.name}"
