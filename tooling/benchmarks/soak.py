@@ -6,7 +6,8 @@ schedule), while the scheduler refreshes the charts every minute, one client pag
 (filters rotating, up to three pages each) and another asks insights questions. Each function's
 memory is the resident set of its process tree (functions-framework's gunicorn master and
 workers), read from /proc with the process ids the stack keeps in its state file: at `start` after
-a warm-up at full rate (caches, the model and connection pools are loaded by then), and at `end`
+a warm-up at full rate (default a minute: the model, connection pools and the first chart
+refresh are loaded by then), and at `end`
 when the ingest stops.
 
 When the ingest stops the readers stop too, and the run waits until every accepted comment is
@@ -388,8 +389,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--warmup-seconds",
         type=float,
-        default=30.0,
-        help="load before the start memory is read",
+        default=60.0,
+        help="load before the start memory is read (a minute: every function, the chart refresh "
+        "included, has done its first work and loaded what it keeps)",
     )
     parser.add_argument(
         "--list-pause", type=float, default=0.1, help="seconds between comment list requests"
