@@ -113,11 +113,14 @@ class Latencies:
     samples: list[float] = field(default_factory=list)
     statuses: Counter[int] = field(default_factory=Counter)
     errors: int = 0
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
 
-    def add(self, status: int, ms: float) -> None:
+    def add(self, status: int, ms: float, kind: str | None = None) -> None:
         self.statuses[status] += 1
         if status < 500:
             self.samples.append(ms)
+            if kind is not None:
+                self.by_kind.setdefault(kind, []).append(ms)
 
     def summary(self, prefix: str) -> dict[str, Any]:
         return {
@@ -126,6 +129,15 @@ class Latencies:
             f"{prefix}_p99_ms": _percentile(self.samples, 0.99),
             f"{prefix}_statuses": {str(k): v for k, v in sorted(self.statuses.items())},
             f"{prefix}_errors": self.errors,
+            **(
+                {
+                    f"{prefix}_p99_ms_by_query": {
+                        kind: _percentile(samples, 0.99) for kind, samples in self.by_kind.items()
+                    }
+                }
+                if self.by_kind
+                else {}
+            ),
         }
 
 
@@ -169,7 +181,9 @@ def page_comment_list(target: Target, stop: threading.Event, out: Latencies, pau
             except Exception:
                 out.errors += 1
                 break
-            out.add(response.status_code, ms)
+            out.add(
+                response.status_code, ms, "&".join(f"{k}={v}" for k, v in filters.items()) or "all"
+            )
             cursor = response.headers.get("X-Next-Cursor")
             if cursor is None:
                 break
@@ -261,6 +275,7 @@ def run(args: argparse.Namespace) -> int:
     client.login(target.username, target.password)
     engine = sa.create_engine(target.database_url, poolclass=sa.NullPool)
     memory_before = functions_memory(pids, names)
+    load_before = os.getloadavg()[0]
     started_at = datetime.now(UTC)
 
     stop = threading.Event()
@@ -307,6 +322,7 @@ def run(args: argparse.Namespace) -> int:
             future.add_done_callback(lambda _f: in_flight.release())
     load_seconds = time.monotonic() - t0
     memory_end = functions_memory(pids, names)
+    load_end = os.getloadavg()[0]
     stop.set()
     for reader in readers:
         reader.join(timeout=60)
@@ -361,6 +377,8 @@ def run(args: argparse.Namespace) -> int:
         "chart_snapshots": snapshots,
         "memory": memory,
         "memory_growth_max_pct": worst_growth,
+        # The machine's 1-minute load average: latencies on a shared 2-core machine depend on it.
+        "load_average": [round(load_before, 1), round(load_end, 1)],
         "run_prefix": prefix,
     }
     list_p99 = result["list_p99_ms"]
