@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import secrets
 import statistics
 import sys
@@ -502,7 +503,10 @@ def run(args: argparse.Namespace) -> int:
             # Right after the ingest is the window until the next tick (every 2 minutes); the
             # bar holds for the table the product maintains, and the window is reported.
             passed = after <= args.bar_ms
-        summary.update(bar_p95_ms=args.bar_ms, passed=passed)
+        # Latencies on a shared machine depend on what else runs: its 1-minute load average.
+        summary.update(
+            load_average=round(os.getloadavg()[0], 1), bar_p95_ms=args.bar_ms, passed=passed
+        )
         print(json.dumps(summary), flush=True)
         return 0 if passed else 1
     finally:
