@@ -1,12 +1,11 @@
 """Typed settings read from the environment, validated once at cold start.
 
 Settings come in groups, one pydantic-settings model per area (`database`, `pubsub`, `auth`,
-`limits`, `classifier`, `storage`, `charts`, `digest`, `mail`, `insights`, `devstack`); every
-group carries the core settings (`ENVIRONMENT`, `LOG_LEVEL`). A function declares in
-infra/stack.json the groups it uses (`"settings": ["database", "pubsub", ...]`); what deploys it
-(Terraform, docker-compose.yml, the local stack) gives it only those groups' variables and
-secrets, plus `SETTINGS_GROUPS` naming
-them. At cold start `get_function_settings()` builds the model of exactly those groups and
+`limits`, `classifier`, `storage`, `charts`, `digest`, `mail`, `insights`, `maintenance`,
+`devstack`); every group carries the core settings (`ENVIRONMENT`, `LOG_LEVEL`). A function
+declares in infra/stack.json the groups it uses (`"settings": ["database", "pubsub", ...]`); what
+deploys it (Terraform, docker-compose.yml, the local stack) gives it only those groups' variables
+and secrets, plus `SETTINGS_GROUPS` naming them. At cold start `get_function_settings()` builds the model of exactly those groups and
 validates it, so the consumer neither needs nor checks the JWT key. Reading a setting of a group
 the function did not declare raises `SettingsGroupMissing` naming the group to declare.
 
@@ -286,6 +285,20 @@ class InsightsSettings(CoreSettings):
         return self
 
 
+# --- maintenance ---
+
+
+class MaintenanceSettings(CoreSettings):
+    """The scheduled table maintenance (shared/maintenance.py): when a table is due.
+
+    A table is vacuumed (with ANALYZE) when the rows inserted since its last vacuum, or its dead
+    rows, reach `min changed rows + changed fraction x live rows`; analysed when the rows modified
+    since its last analyze do."""
+
+    maintenance_min_changed_rows: int = Field(default=1000, ge=0)
+    maintenance_changed_fraction: float = Field(default=0.05, ge=0.0, le=1.0)
+
+
 # --- devstack ---
 
 
@@ -310,6 +323,7 @@ class Settings(
     DigestSettings,
     MailSettings,
     InsightsSettings,
+    MaintenanceSettings,
     DevStackSettings,
 ):
     """Every group at once: what tools read, and the type library code reads settings through."""
@@ -327,6 +341,7 @@ SETTINGS_GROUPS: Final[dict[str, type[CoreSettings]]] = {
     "digest": DigestSettings,
     "mail": MailSettings,
     "insights": InsightsSettings,
+    "maintenance": MaintenanceSettings,
     "devstack": DevStackSettings,
 }
 

@@ -43,6 +43,12 @@ def _run_faults(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _run_soak(args: argparse.Namespace) -> int:
+    from tooling.benchmarks.soak import run
+
+    return run(args)
+
+
 def register(subparsers: Any) -> None:
     bench = subparsers.add_parser("bench", help="run a benchmark and print one JSON line")
     kinds = bench.add_subparsers(dest="bench_kind", required=True, metavar="KIND")
@@ -87,6 +93,16 @@ def register(subparsers: Any) -> None:
     )
     add_coldstart_arguments(coldstart)
     coldstart.set_defaults(handler=_run_coldstart)
+
+    from tooling.benchmarks.soak import add_arguments as add_soak_arguments
+
+    soak = kinds.add_parser(
+        "soak",
+        help="steady ingest with list and insights readers for minutes: lost, duplicated, "
+        "p99s and each function's memory",
+    )
+    add_soak_arguments(soak)
+    soak.set_defaults(handler=_run_soak)
 
     from tooling.benchmarks.charts import add_arguments as add_charts_arguments
 
