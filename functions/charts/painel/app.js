@@ -125,6 +125,7 @@ byId("form-login").addEventListener("submit", async (event) => {
     error.textContent = "Informe usuário e senha.";
     return;
   }
+  performance.mark("painel:login-enviado");
   const button = byId("entrar");
   button.disabled = true;
   button.textContent = "Entrando…";
