@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 import requests
+import sqlalchemy as sa
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from shared.devstack.postgres import PostgresServer
@@ -137,6 +138,26 @@ def _seed_comments() -> list[dict[str, str]]:
     return comments
 
 
+def _pin_creation_times(database_url: str, comments: list[dict[str, str]]) -> None:
+    """Store each seeded comment at its `criado_em`, so the charts have a week to show.
+
+    The API keeps a client's `criado_em` once the ingest path carries it; until then it stamps the
+    arrival time, and this writes the intended times directly (a no-op where the API kept them).
+    """
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text("UPDATE comments SET created_at = :created_at WHERE id = :id"),
+                [
+                    {"id": c["id"], "created_at": datetime.fromisoformat(c["criado_em"])}
+                    for c in comments
+                ],
+            )
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Browser]:
     if not CHROMIUM.exists():
@@ -184,6 +205,7 @@ def painel(tmp_path_factory: pytest.TempPathFactory, pg_server: PostgresServer) 
         stored = session.post(stack.gateway_url + "/api/comentarios", json=seeded, timeout=120)
         assert stored.status_code in (200, 201), stored.text
         painel.seeded_ids = [comment["id"] for comment in seeded]
+        _pin_creation_times(stack.database_url, seeded)
         painel.refresh_charts()
         yield painel
     finally:
