@@ -1,4 +1,5 @@
-"""The composition root: the one place that wires settings, engine, publisher and classifier.
+"""The composition root: the one place that wires settings, engine, publisher, classifier
+and storage.
 
 Entry points call `get_app()`; tests build their own `App` with any part replaced. Each part is
 created on first use and then reused for the life of the process (a warm serverless instance), so a
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
     from shared.classifier import Classifier
     from shared.events import Publisher
+    from shared.storage import ObjectStore
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,12 @@ def _default_classifier(settings: Settings) -> Classifier:
     return build_classifier(settings)
 
 
+def _default_storage(settings: Settings) -> ObjectStore:
+    from shared.storage import S3ObjectStore
+
+    return S3ObjectStore.from_settings(settings)
+
+
 @dataclass
 class App:
     """The wired product. Pass a ready-made part, or a factory, to replace the default one."""
@@ -53,6 +61,7 @@ class App:
     engine_factory: Callable[[Settings], Engine] = _default_engine
     publisher_factory: Callable[[Settings], Publisher] = _default_publisher
     classifier_factory: Callable[[Settings], Classifier] = _default_classifier
+    storage_factory: Callable[[Settings], ObjectStore] = _default_storage
     _parts: dict[str, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -77,6 +86,10 @@ class App:
     @property
     def classifier(self) -> Classifier:
         return self._part("classifier", self.classifier_factory)  # type: ignore[no-any-return]
+
+    @property
+    def storage(self) -> ObjectStore:
+        return self._part("storage", self.storage_factory)  # type: ignore[no-any-return]
 
     def close(self) -> None:
         """Release pooled connections and flush pending publishes (SIGTERM, test teardown)."""

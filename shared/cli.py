@@ -15,6 +15,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "shared.commands.db",
     "shared.commands.classifier",
     "shared.commands.bench",
+    "shared.commands.charts",
     "shared.commands.dev",
 )
 

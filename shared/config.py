@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Environment = Literal["development", "test", "production"]
@@ -71,6 +72,25 @@ class Settings(BaseSettings):
     s3_bucket: str = "alumusic-local"
     aws_endpoint_url: str | None = None
     aws_region: str = "us-east-1"
+
+    # --- charts ---
+    # Days, hours and weeks of the product are those of this IANA zone (charts, digests, filters).
+    product_timezone: str = "America/Sao_Paulo"
+    # The snapshot is refreshed every minute: two missed ticks and a bit make it stale.
+    charts_stale_after_seconds: int = Field(default=150, ge=1)
+    charts_retention_hours: int = Field(default=48, ge=1)
+    charts_object_prefix: str = "charts/"
+
+    @field_validator("product_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"PRODUCT_TIMEZONE {value!r} is not an IANA time zone") from None
+        return value
+
+    # --- end charts ---
 
     # Local stack.
     gateway_port: int = Field(default=8080, ge=1, le=65535)

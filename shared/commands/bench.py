@@ -1,4 +1,4 @@
-"""`alumusic bench pipeline|classifier`: measured figures as one JSON line each."""
+"""`alumusic bench pipeline|classifier|listing|charts`: measured figures as one JSON line each."""
 
 from __future__ import annotations
 
@@ -20,6 +20,12 @@ def _run_classifier(args: argparse.Namespace) -> int:
 
 def _run_listing(args: argparse.Namespace) -> int:
     from shared.benchmarks.listing import run
+
+    return run(args)
+
+
+def _run_charts(args: argparse.Namespace) -> int:
+    from shared.benchmarks.charts import run
 
     return run(args)
 
@@ -60,3 +66,11 @@ def register(subparsers: Any) -> None:
     )
     add_listing_arguments(listing)
     listing.set_defaults(handler=_run_listing)
+
+    from shared.benchmarks.charts import add_arguments as add_charts_arguments
+
+    charts = kinds.add_parser(
+        "charts", help="chart refresh time over 1,000,000 stored comments vs the earlier way"
+    )
+    add_charts_arguments(charts)
+    charts.set_defaults(handler=_run_charts)

@@ -212,7 +212,9 @@ def test_function_dockerfiles_build_from_the_repo_root(stack):
                 assert (ROOT / copied).exists(), f"{path}: COPY {copied} is not in the repository"
         runs = " && ".join(" ".join(c.value) for c in commands if c.cmd.upper() == "RUN")
         assert "pip install" in runs
-        assert "alumusic train" in runs
+        # Only the image that classifies carries the embedded model
+        if source == "functions/classify":
+            assert "alumusic train" in runs
         user = [c.value[0] for c in commands if c.cmd.upper() == "USER"]
         assert user, f"{path} runs as root"
         assert user[-1].split(":")[0] not in ("root", "0")
