@@ -166,7 +166,12 @@ def chromium() -> Iterator[Browser]:
             "(apt-get install -y chromium, or set CHROMIUM_PATH)"
         )
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS,
+            # Date inputs follow the browser's language (pt-BR when chromium-l10n is installed).
+            env={**os.environ, "LANGUAGE": "pt_BR"},
+        )
         try:
             yield browser
         finally:

@@ -184,6 +184,14 @@ def test_five_charts_are_drawn_with_the_snapshot_data(
     page.wait_for_timeout(300)
     page.screenshot(path=str(screenshots_dir / "painel-visao-geral.png"), full_page=True)
 
+    # And on a phone the page reflows to one column without sideways scrolling
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(screenshots_dir / "painel-celular.png"))
+    page.set_viewport_size({"width": 1366, "height": 900})
+
     # First paint with data on a fresh load with a session (measured, not asserted)
     page.reload()
     wait_for_charts(page)
@@ -447,7 +455,12 @@ def test_correcting_a_label_changes_the_chart_after_a_refresh(
     expect(page.locator("#anuncio")).to_contain_text("Correção salva")
     saved = painel.get("/api/comentarios/painel-correcao").json()
     assert (saved["model"]["categoria"], saved["categoria"]) == (model, target)
+    # (the latest comments, the corrected one among them, for the README)
+    page.locator("#filtros-comentarios").get_by_role("button", name="Limpar").click()
+    _settled(page, "#resultados-comentarios")
+    page.set_viewport_size({"width": 1366, "height": 1180})
     page.screenshot(path=str(screenshots_dir / "painel-comentarios.png"))
+    page.set_viewport_size({"width": 1366, "height": 900})
 
     # When the charts are refreshed and the page asks for them again
     after = painel.refresh_charts()["relatorios"]["distribuicao_categorias"]

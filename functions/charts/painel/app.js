@@ -104,7 +104,8 @@ function showLogin(message = "") {
 
 function showApp() {
   const user = currentUser();
-  byId("usuario").textContent = user ? `${user.username} · ${user.role === "admin" ? "admin" : "analista"}` : "";
+  byId("usuario").textContent = user?.username ?? "";
+  byId("papel").textContent = user ? (user.role === "admin" ? "administrador" : "analista") : "";
   byId("tela-login").hidden = true;
   byId("tela-app").hidden = false;
   byId("abas").hidden = false;

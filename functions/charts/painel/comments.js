@@ -112,7 +112,11 @@ export class CommentBrowser {
       event.preventDefault();
       this.search();
     });
-    form.addEventListener("reset", () => window.setTimeout(() => this.search(), 0));
+    form.addEventListener("reset", () => {
+      // The reset event comes before the fields are cleared: search once they are.
+      this.results.setAttribute("aria-busy", "true");
+      window.setTimeout(() => this.search(), 0);
+    });
     this.prevButton.addEventListener("click", () => this.go(this.page - 1));
     this.nextButton.addEventListener("click", () => this.go(this.page + 1));
     this.exportButton.addEventListener("click", () => this.exportCsv());
@@ -270,7 +274,9 @@ export class CommentBrowser {
     const label = this.exportButton.textContent;
     this.exportButton.textContent = "Exportando…";
     try {
-      const { filename, bytes } = await downloadExport(this.query);
+      // The export takes the filters only: it is every matching comment, not one page.
+      const { limit: _limit, cursor: _cursor, ...filters } = this.query;
+      const { filename, bytes } = await downloadExport(filters);
       announce(`Exportação pronta: ${filename} (${formatNumber(Math.round(bytes / 1024))} KB).`, {
         tone: "success",
       });
