@@ -112,6 +112,35 @@ def test_login_and_logout_with_the_keyboard_only(page: Page, painel: Painel) -> 
     expect(page.locator("#tela-login")).to_be_visible()
 
 
+def test_an_expired_access_token_is_refreshed_once_then_the_login_returns(
+    log_in: Callable[[], Page],
+) -> None:
+    # Given a logged-in tab whose access token the server no longer accepts
+    page = log_in()
+    wait_for_charts(page)
+    key = "alumusic.painel.sessao"
+    stored = json.loads(page.evaluate("(key) => sessionStorage.getItem(key)", key))
+    stored["access"] = "not-a-valid-token"
+    page.evaluate("([key, value]) => sessionStorage.setItem(key, value)", [key, json.dumps(stored)])
+    # When the page is loaded again
+    with page.expect_response("**/api/auth/refresh") as refreshed:
+        page.reload()
+    # Then it got a new access token with the refresh token and shows the charts
+    assert refreshed.value.status == 200
+    wait_for_charts(page)
+    renewed = json.loads(page.evaluate("(key) => sessionStorage.getItem(key)", key))
+    assert renewed["access"] != "not-a-valid-token"
+    # When neither token is accepted any more
+    page.evaluate(
+        "([key, value]) => sessionStorage.setItem(key, value)",
+        [key, json.dumps({"access": "expired", "refresh": "expired"})],
+    )
+    page.reload()
+    # Then the login form comes back, saying why
+    expect(page.locator("#tela-login")).to_be_visible()
+    expect(page.locator("#erro-login")).to_have_text("Sua sessão expirou. Entre de novo.")
+
+
 def test_every_control_has_a_label(log_in: Callable[[], Page]) -> None:
     page = log_in()
     unlabeled = page.evaluate(
@@ -502,3 +531,46 @@ def test_digest_and_question_box_degrade_gracefully(
     # Then a clear message says why, and no answer is shown
     expect(page.locator("#erro-pergunta")).not_to_be_empty()
     expect(page.locator("#resposta")).to_be_hidden()
+
+
+def test_digest_and_answer_follow_their_contracts_and_stay_text(
+    page: Page, log_in: Callable[[], Page], watch: Watch
+) -> None:
+    # Given digest and insights endpoints answering in their documented shapes (the functions
+    # behind them are tested on their own; here the page's reading of the contract is)
+    texto = "Olá,\n\nAs críticas subiram 12%.\n\n<img src=x onerror=alert(2)>\n\nFeedbacks por IA"
+
+    def json_route(body: object) -> Callable[[Any], None]:
+        return lambda route: route.fulfill(
+            status=200, content_type="application/json", body=json.dumps(body)
+        )
+
+    page.route("**/api/digests", json_route([{"semana": "2026-W47"}, {"semana": "2026-W48"}]))
+    page.route("**/api/digests/2026-W48", json_route({"semana": "2026-W48", "texto": texto}))
+    page.route(
+        "**/api/insights/perguntar",
+        json_route(
+            {
+                "resposta": "O volume que cai sozinho foi a crítica mais citada.",
+                "semanas": ["2026-W47", "2026-W48"],
+                "fontes": [{"semana": "2026-W48", "trecho": "volume <b>cai</b> sozinho"}],
+                "suportada": True,
+            }
+        ),
+    )
+    # When the dashboard opens and a question is asked
+    log_in()
+    # Then the latest week's digest is shown, paragraph by paragraph, as text
+    expect(page.locator("#resumo-semana")).to_have_text("Semana 2026-W48")
+    expect(page.locator("#resumo-texto p")).to_have_count(4)
+    expect(page.locator("#resumo-texto p").nth(2)).to_have_text("<img src=x onerror=alert(2)>")
+    page.get_by_label("Sua pergunta").fill("Qual a maior reclamação?")
+    page.get_by_role("button", name="Perguntar").click()
+    # And the answer, its weeks and its sources, with markup in a passage shown as text
+    expect(page.locator("#resposta-texto")).to_have_text(
+        "O volume que cai sozinho foi a crítica mais citada."
+    )
+    expect(page.locator("#resposta-semanas .chip")).to_have_text(["2026-W47", "2026-W48"])
+    expect(page.locator("#resposta-fontes li q")).to_have_text(["volume <b>cai</b> sozinho"])
+    assert page.locator("#painel-visao img, #painel-visao b").count() == 0
+    assert watch.dialogs == []
