@@ -210,6 +210,7 @@ def test_five_charts_are_drawn_with_the_snapshot_data(
     expect(page.locator("#dados-tags tbody tr")).to_have_count(len(relatorios["top_tags_48h"]))
     page.locator("#card-tags summary").click()
 
+    page.evaluate("() => window.scrollTo(0, 0)")
     page.wait_for_timeout(300)
     page.screenshot(path=str(screenshots_dir / "painel-visao-geral.png"), full_page=True)
 

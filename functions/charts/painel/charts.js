@@ -203,6 +203,7 @@ function shape(relatorios) {
               backgroundColor: withAlpha("#4f46e5", 0.12),
               fill: true,
               tension: 0.35,
+              cubicInterpolationMode: "monotone",
               pointRadius: 2.5,
               pointHoverRadius: 5,
               borderWidth: 2,
