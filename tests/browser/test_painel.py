@@ -159,17 +159,17 @@ def test_every_control_has_a_label(log_in: Callable[[], Page]) -> None:
 
 
 def test_five_charts_are_drawn_with_the_snapshot_data(
+    page: Page,
     log_in: Callable[[], Page],
-    painel: Painel,
     screenshots_dir: Any,
     measurements: dict[str, Any],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    # Given the stack's latest snapshot
-    snapshot = painel.snapshot()
-    relatorios = snapshot["relatorios"]
-    # When the analyst logs in
-    page = log_in()
+    # When the analyst logs in (the snapshot compared is the one the page received)
+    with page.expect_response("**/api/relatorio/semana") as received:
+        log_in()
+    assert received.value.status == 200
+    relatorios = received.value.json()["relatorios"]
     wait_for_charts(page)
     page.wait_for_function(
         "(name) => performance.getEntriesByName(name).length > 0", arg=FIRST_PAINT_MARK
