@@ -13,6 +13,7 @@ outage is fatal to them without knowing boto3's exceptions.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -97,17 +98,22 @@ class S3ObjectStore:
         endpoint_url: str | None,
         region: str,
         client: Any = None,
+        emulator_credentials: bool = True,
     ) -> None:
         self.bucket = bucket
         self.endpoint_url = endpoint_url
         self.region = region
+        self.emulator_credentials = emulator_credentials
         self._client = client
         self._lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> S3ObjectStore:
         return cls(
-            settings.s3_bucket, endpoint_url=settings.aws_endpoint_url, region=settings.aws_region
+            settings.s3_bucket,
+            endpoint_url=settings.aws_endpoint_url,
+            region=settings.aws_region,
+            emulator_credentials=settings.environment != "production",
         )
 
     @property
@@ -122,6 +128,7 @@ class S3ObjectStore:
                         "s3",
                         endpoint_url=self.endpoint_url,
                         region_name=self.region,
+                        **self._credentials(),
                         config=Config(
                             connect_timeout=CONNECT_TIMEOUT_SECONDS,
                             read_timeout=READ_TIMEOUT_SECONDS,
@@ -129,6 +136,15 @@ class S3ObjectStore:
                         ),
                     )
         return self._client
+
+    def _credentials(self) -> dict[str, str]:
+        # Emulators accept any key; outside production one is supplied when none is configured.
+        # In production the keys come from the environment (GCS HMAC keys) or boto3's chain.
+        if not (self.emulator_credentials and self.endpoint_url):
+            return {}
+        if os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.get("AWS_PROFILE"):
+            return {}
+        return {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
 
     def put_bytes(self, key: str, data: bytes, content_type: str) -> None:
         from botocore.exceptions import BotoCoreError, ClientError

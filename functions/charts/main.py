@@ -152,7 +152,7 @@ def refresh_charts(cloud_event: CloudEvent) -> None:
             extra={
                 "job": tick.job,
                 "scheduled_time": iso_utc(tick.scheduled_time),
-                "created": outcome.created,
+                "new_snapshot": outcome.created,
                 "duration_ms": outcome.snapshot.duration_ms,
             },
         )

@@ -57,9 +57,10 @@ locals {
 
   # Secret Manager secret -> the environment variable Cloud Run fills from its latest version.
   secret_env = {
-    "jwt-secret"     = "JWT_SECRET"
-    "database-url"   = "DATABASE_URL"
-    "admin-password" = "ADMIN_PASSWORD"
+    "jwt-secret"          = "JWT_SECRET"
+    "database-url"        = "DATABASE_URL"
+    "admin-password"      = "ADMIN_PASSWORD"
+    "storage-hmac-secret" = "AWS_SECRET_ACCESS_KEY"
   }
   function_secrets = {
     for name, f in local.functions : name => toset(lookup(var.function_secrets, name, ["jwt-secret", "database-url"]))
@@ -78,12 +79,25 @@ locals {
     PUBSUB_PROJECT_ID          = var.project_id
     COMMENTS_TOPIC             = local.comments_topic
     COMMENTS_DEAD_LETTER_TOPIC = local.comments_dead_letter_topic
+    PRODUCT_TIMEZONE           = var.product_timezone
+  }
+
+  # The product's bucket (the first of stack.json), reached through Cloud Storage's
+  # S3-compatible XML API with the storage identity's HMAC key (see storage.tf).
+  app_bucket        = "${var.project_id}-${local.stack.buckets[0]}"
+  storage_functions = toset([for name, secrets in local.function_secrets : name if contains(secrets, "storage-hmac-secret")])
+  storage_env = {
+    S3_BUCKET         = local.app_bucket
+    AWS_ENDPOINT_URL  = "https://storage.googleapis.com"
+    AWS_REGION        = "auto"
+    AWS_ACCESS_KEY_ID = google_storage_hmac_key.storage.access_id
   }
 
   function_env = {
     for name, f in local.functions : name => {
       for k, v in merge(
         local.common_env,
+        contains(local.storage_functions, name) ? local.storage_env : {},
         {
           FUNCTION_TARGET         = f.target
           FUNCTION_SIGNATURE_TYPE = f.signature

@@ -19,7 +19,7 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
@@ -142,10 +142,62 @@ def compute_payload(engine: Engine, settings: Settings, as_of: datetime) -> dict
 # --- storing ------------------------------------------------------------------------------------
 
 
+REPORT_KEYS: Final[tuple[str, ...]] = (
+    "distribuicao_categorias",
+    "evolucao_temporal",
+    "top_tags_48h",
+    "confianca_media_por_categoria",
+    "comentarios_por_hora",
+)
+PAYLOAD_KEYS: Final[tuple[str, ...]] = (
+    "relatorios",
+    "reload",
+    "gerado_em",
+    "fuso_horario",
+    "periodo",
+    "series",
+)
+
+
+def _by_category(values: dict[str, Any]) -> dict[str, Any]:
+    return {category: values[category] for category in CATEGORIES if category in values}
+
+
+def in_reading_order(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload with its keys in the order it was built (jsonb stores them sorted by length)."""
+    reports = payload["relatorios"]
+    ordered_reports = {key: reports[key] for key in REPORT_KEYS if key in reports}
+    for key in ("distribuicao_categorias", "confianca_media_por_categoria"):
+        ordered_reports[key] = _by_category(reports[key])
+    ordered_reports["evolucao_temporal"] = [
+        {"data": day["data"], **_by_category(day)} for day in reports["evolucao_temporal"]
+    ]
+    ordered_reports["top_tags_48h"] = [
+        {"tag": tag["tag"], "frequencia": tag["frequencia"]} for tag in reports["top_tags_48h"]
+    ]
+    ordered_reports["comentarios_por_hora"] = [
+        {"hora": hour["hora"], "quantidade": hour["quantidade"]}
+        for hour in reports["comentarios_por_hora"]
+    ]
+    ordered: dict[str, Any] = {key: payload[key] for key in PAYLOAD_KEYS if key in payload}
+    ordered.update({key: value for key, value in payload.items() if key not in ordered})
+    ordered["relatorios"] = ordered_reports
+    if "periodo" in payload:
+        ordered["periodo"] = {
+            key: payload["periodo"][key]
+            for key in ("inicio", "fim", "tags_desde")
+            if key in payload["periodo"]
+        }
+    if "series" in payload:
+        # The series are the reports reshaped; reshaping again restores their order.
+        ordered["series"] = chart_series(ordered_reports)
+    return ordered
+
+
 def _snapshot_from_row(row: Any) -> Snapshot:
     return Snapshot(
         scheduled_time=row.scheduled_time,
-        payload=dict(row.payload),
+        payload=in_reading_order(dict(row.payload)),
         generated_at=row.generated_at,
         duration_ms=float(row.duration_ms),
     )

@@ -20,7 +20,7 @@ import requests
 
 from shared.devstack.postgres import PostgresServer
 from shared.devstack.services import free_port
-from shared.devstack.stack import repo_root
+from shared.devstack.stack import load_stack, port_env_name, repo_root
 from shared.devstack.waiting import wait_until
 
 ADMIN_PASSWORD = "e2e stack password 7"
@@ -57,18 +57,18 @@ class RunningStack:
 
 def start_stack(state_dir: Path, database_url: str, *, demo: int = 0) -> RunningStack:
     """Start `alumusic dev up` and wait until its gateway's /healthz is 200."""
+    # Every function of infra/stack.json moves to a free port (`<NAME>_PORT`).
+    function_ports = {port_env_name(f.name): free_port() for f in load_stack(env={}).functions}
     ports = {
         "GATEWAY_PORT": free_port(),
-        "CLASSIFY_API_PORT": free_port(),
-        "CLASSIFY_CONSUMER_PORT": free_port(),
+        **function_ports,
         "PUBSUB_PORT": free_port(),
         "S3_PORT": free_port(),
     }
     env = {
         **os.environ,
         "GATEWAY_PORT": str(ports["GATEWAY_PORT"]),
-        "CLASSIFY_API_PORT": str(ports["CLASSIFY_API_PORT"]),
-        "CLASSIFY_CONSUMER_PORT": str(ports["CLASSIFY_CONSUMER_PORT"]),
+        **{name: str(port) for name, port in function_ports.items()},
         "PUBSUB_EMULATOR_HOST": f"127.0.0.1:{ports['PUBSUB_PORT']}",
         "AWS_ENDPOINT_URL": f"http://127.0.0.1:{ports['S3_PORT']}",
         "DATABASE_URL": database_url,

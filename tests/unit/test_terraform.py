@@ -271,10 +271,11 @@ def test_cloud_run_reads_secrets_and_scaling_from_variables(tf):
         "jwt-secret": "JWT_SECRET",
         "database-url": "DATABASE_URL",
         "admin-password": "ADMIN_PASSWORD",
+        "storage-hmac-secret": "AWS_SECRET_ACCESS_KEY",
     }
     # Secrets never travel as plain environment values
     plain_env = _text(tf["locals"]["common_env"]) + _text(tf["locals"]["function_env"])
-    for name in ("JWT_SECRET", "DATABASE_URL", "ADMIN_PASSWORD"):
+    for name in ("JWT_SECRET", "DATABASE_URL", "ADMIN_PASSWORD", "AWS_SECRET_ACCESS_KEY"):
         assert name not in plain_env
     assert "vpc_access" in template
     # Private database: no public address
@@ -284,6 +285,29 @@ def test_cloud_run_reads_secrets_and_scaling_from_variables(tf):
     assert "google_compute_network.main" in ip["private_network"]
     assert "google_sql_database" in {rtype for rtype, _ in tf["resource"]}
     assert "google_sql_user" in {rtype for rtype, _ in tf["resource"]}
+
+
+def test_charts_functions_reach_the_bucket_through_the_s3_api(tf, stack):
+    # Given the functions that read the storage secret
+    secrets = tf["variable"]["function_secrets"]["default"]
+    users = {name for name, names in secrets.items() if "storage-hmac-secret" in names}
+    assert users == {"charts-api", "charts-refresh"}
+    assert users <= {f["name"] for f in stack["functions"]}
+    # Then they get Cloud Storage's XML endpoint, the bucket and the HMAC access id in plain env
+    storage_env = tf["locals"]["storage_env"]
+    assert storage_env["AWS_ENDPOINT_URL"] == "https://storage.googleapis.com"
+    assert "google_storage_hmac_key.storage.access_id" in storage_env["AWS_ACCESS_KEY_ID"]
+    assert "local.storage_env" in _text(tf["locals"]["function_env"])
+    assert "google_storage_hmac_key.storage.secret" in _text(tf["locals"]["secret_values"])
+    # And the key's identity may use objects of the stack's buckets, nothing project-wide
+    member = _resource(tf, "google_storage_bucket_iam_member", "storage_uses_objects")
+    assert member["role"] == "roles/storage.objectUser"
+    assert "google_service_account.storage.member" in member["member"]
+    # Per-minute snapshot objects and replaced `latest` versions expire
+    bucket = _resource(tf, "google_storage_bucket", "stack")
+    prefixes = [r["condition"][0]["matches_prefix"] for r in bucket["lifecycle_rule"]]
+    assert ["charts/2"] in prefixes
+    assert "PRODUCT_TIMEZONE" in tf["locals"]["common_env"]
 
 
 def test_bootstrap_job_runs_real_cli_commands(tf):
