@@ -29,8 +29,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from shared.devstack.postgres import PostgresServer
 from shared.devstack.runner import read_secrets
-from shared.devstack.services import free_port
-from shared.devstack.stack import load_stack, port_env_name, repo_root
+from shared.devstack.stack import load_stack, repo_root
 from shared.devstack.waiting import wait_until
 from tests.e2e.conftest import RunningStack, start_stack
 
@@ -182,16 +181,7 @@ def chromium() -> Iterator[Browser]:
 def painel(tmp_path_factory: pytest.TempPathFactory, pg_server: PostgresServer) -> Iterator[Painel]:
     database = f"alumusic_browser_{secrets.token_hex(4)}"
     state_dir = tmp_path_factory.mktemp("browser-stack")
-    # Every function of the stack on a free port, so this stack runs beside a developer's.
-    ports = {
-        port_env_name(function.name): str(free_port())
-        for function in load_stack().functions
-        if port_env_name(function.name) not in os.environ
-    }
-    with pytest.MonkeyPatch.context() as patch:
-        for name, port in ports.items():
-            patch.setenv(name, port)
-        stack = start_stack(state_dir, pg_server.url(database))
+    stack = start_stack(state_dir, pg_server.url(database))
     try:
         session = requests.Session()
         login = session.post(
