@@ -546,8 +546,16 @@ def test_digest_and_answer_follow_their_contracts_and_stay_text(
             status=200, content_type="application/json", body=json.dumps(body)
         )
 
-    page.route("**/api/digests", json_route([{"semana": "2026-W47"}, {"semana": "2026-W48"}]))
-    page.route("**/api/digests/2026-W48", json_route({"semana": "2026-W48", "texto": texto}))
+    page.route(
+        "**/api/digests",
+        json_route({"digests": [{"semana": "2026-W48"}, {"semana": "2026-W47"}]}),
+    )
+    page.route(
+        "**/api/digests/2026-W48",
+        json_route(
+            {"semana": "2026-W48", "inicio": "2026-11-23", "fim": "2026-11-29", "texto": texto}
+        ),
+    )
     page.route(
         "**/api/insights/perguntar",
         json_route(
@@ -562,7 +570,7 @@ def test_digest_and_answer_follow_their_contracts_and_stay_text(
     # When the dashboard opens and a question is asked
     log_in()
     # Then the latest week's digest is shown, paragraph by paragraph, as text
-    expect(page.locator("#resumo-semana")).to_have_text("Semana 2026-W48")
+    expect(page.locator("#resumo-semana")).to_have_text("Semana 2026-W48 · seg 23/11 a dom 29/11")
     expect(page.locator("#resumo-texto p")).to_have_count(4)
     expect(page.locator("#resumo-texto p").nth(2)).to_have_text("<img src=x onerror=alert(2)>")
     page.get_by_label("Sua pergunta").fill("Qual a maior reclamação?")

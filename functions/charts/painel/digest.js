@@ -2,7 +2,7 @@
 // when there is none yet or the endpoint is not there.
 
 import { getJson } from "./api.js";
-import { byId, clear, el } from "./dom.js";
+import { byId, clear, el, formatDay } from "./dom.js";
 
 function weeksIn(listing) {
   const entries = Array.isArray(listing)
@@ -29,7 +29,8 @@ export async function loadLatestDigest() {
       card.hidden = true;
       return null;
     }
-    byId("resumo-semana").textContent = `Semana ${digest.semana ?? latest}`;
+    const span = digest.inicio && digest.fim ? ` · ${formatDay(digest.inicio)} a ${formatDay(digest.fim)}` : "";
+    byId("resumo-semana").textContent = `Semana ${digest.semana ?? latest}${span}`;
     const holder = byId("resumo-texto");
     clear(holder);
     for (const paragraph of texto.split(/\n\s*\n/)) {

@@ -4,7 +4,8 @@ import { ApiError, request } from "./api.js";
 import { byId, clear, el } from "./dom.js";
 
 const MESSAGES = {
-  insufficient_digests: "Ainda não há resumos semanais suficientes para responder (são precisos pelo menos 3).",
+  not_enough_digests:
+    "Ainda não há resumos semanais suficientes para responder: são precisos pelo menos 3.",
 };
 
 export function setupQuestions() {
