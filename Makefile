@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MODEL := shared/classifier/artifacts/local-model.joblib
-MODEL_INPUTS := $(wildcard shared/classifier/corpus/*.csv shared/classifier/corpus/youtube/*.csv) \
+MODEL_INPUTS := $(wildcard tooling/classifier/corpus/*.csv tooling/classifier/corpus/youtube/*.csv) \
 	$(wildcard shared/classifier/*.py shared/classifier/*.json)
 DEMO ?=
 PYTEST_ARGS ?=
@@ -49,7 +49,7 @@ test-e2e: $(MODEL) ## end-to-end tests against the whole local stack
 lint: $(STAMP) ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy shared functions
+	$(BIN)/mypy shared functions tooling
 
 format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from shared.config import Settings, get_settings
+from shared.config import Settings, get_function_settings
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from shared.classifier import Classifier
     from shared.events import Publisher
+    from shared.llm import LlmClient
     from shared.storage import ObjectStore
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,15 @@ def _default_storage(settings: Settings) -> ObjectStore:
     return S3ObjectStore.from_settings(settings)
 
 
+def _default_llm(settings: Settings) -> LlmClient | None:
+    # No endpoint and no key: the product runs offline and nothing asks a model.
+    if not settings.openai_base_url and not settings.openai_api_key:
+        return None
+    from shared.llm import LlmClient
+
+    return LlmClient.from_settings(settings)
+
+
 @dataclass
 class App:
     """The wired product. Pass a ready-made part, or a factory, to replace the default one."""
@@ -62,18 +72,17 @@ class App:
     publisher_factory: Callable[[Settings], Publisher] = _default_publisher
     classifier_factory: Callable[[Settings], Classifier] = _default_classifier
     storage_factory: Callable[[Settings], ObjectStore] = _default_storage
+    llm_factory: Callable[[Settings], LlmClient | None] = _default_llm
     _parts: dict[str, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def _part(self, name: str, factory: Callable[[Settings], Any]) -> Any:
-        part = self._parts.get(name)
-        if part is None:
+        # Membership, not truthiness: a part may legitimately be None (no LLM configured).
+        if name not in self._parts:
             with self._lock:
-                part = self._parts.get(name)
-                if part is None:
-                    part = factory(self.settings)
-                    self._parts[name] = part
-        return part
+                if name not in self._parts:
+                    self._parts[name] = factory(self.settings)
+        return self._parts[name]
 
     @property
     def engine(self) -> Engine:
@@ -91,6 +100,11 @@ class App:
     def storage(self) -> ObjectStore:
         return self._part("storage", self.storage_factory)  # type: ignore[no-any-return]
 
+    @property
+    def llm(self) -> LlmClient | None:
+        """The language-model client, or None when no endpoint is configured."""
+        return self._part("llm", self.llm_factory)  # type: ignore[no-any-return]
+
     def close(self) -> None:
         """Release pooled connections and flush pending publishes (SIGTERM, test teardown)."""
         parts, self._parts = self._parts, {}
@@ -107,12 +121,13 @@ _app_lock = threading.Lock()
 
 
 def get_app() -> App:
-    """The process-wide App, built from the environment on first call (cold start)."""
+    """The process-wide App, built from the environment on first call (cold start), with the
+    function's own settings groups (shared.config.get_function_settings)."""
     global _app
     if _app is None:
         with _app_lock:
             if _app is None:
-                _app = App(settings=get_settings())
+                _app = App(settings=get_function_settings())
                 _install_sigterm_handler()
                 atexit.register(set_app, None)
     return _app

@@ -1,29 +1,50 @@
-"""`alumusic`: the product's command line. Each area registers its own subcommands."""
+"""`alumusic`: the product's command line. Each area registers its own subcommands.
+
+Runtime commands (migrations, users, ...) live in `shared/commands` and work in a function image.
+Tooling commands (train, eval, bench, the local stack) live in `tooling/commands` and are offered
+only where the tooling is installed (`pip install '.[dev]'`); a function image has none of them.
+"""
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import sys
 from collections.abc import Sequence
 
 from shared.errors import DomainError
 
-# One entry per module in shared/commands that defines `register(subparsers)`.
+# One entry per module that defines `register(subparsers)`.
 COMMAND_MODULES: tuple[str, ...] = (
     "shared.commands.users",
     "shared.commands.db",
-    "shared.commands.classifier",
-    "shared.commands.bench",
-    "shared.commands.charts",
-    "shared.commands.dev",
+    "shared.commands.comments",
 )
+TOOLING_COMMAND_MODULES: tuple[str, ...] = (
+    "tooling.commands.classifier",
+    "tooling.commands.bench",
+    "tooling.commands.charts",
+    "tooling.commands.dev",
+    "tooling.commands.schedule",
+    # After the classifier's module: it adds the `insights` target to its `eval` command.
+    "tooling.commands.insights",
+)
+
+
+def tooling_installed() -> bool:
+    return importlib.util.find_spec("tooling") is not None
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="alumusic", description="AluMusic Feedback command line")
+    if not tooling_installed():
+        parser.epilog = (
+            "train, eval, classify, bench and dev need the tooling: pip install '.[dev]'"
+        )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module_name in COMMAND_MODULES:
+    modules = COMMAND_MODULES + (TOOLING_COMMAND_MODULES if tooling_installed() else ())
+    for module_name in modules:
         importlib.import_module(module_name).register(subparsers)
     return parser
 

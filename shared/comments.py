@@ -1,6 +1,9 @@
 """Classified comments: storing them, reading them back, exporting them, correcting them.
 
 Writes are idempotent on the client's comment id: storing the same batch twice stores it once.
+An id that arrives again with another text is not stored over the first one; through ingest it
+is recorded in `comment_id_conflicts` (both texts' hashes, where it came from, when), through the
+sync API it is refused with 409.
 Reads page with an opaque keyset cursor (stable under concurrent inserts, constant cost per page
 however deep) and the export streams keyset batches, so neither ever holds the table in memory.
 """
@@ -26,7 +29,7 @@ from sqlalchemy.engine import Connection, Engine, RowMapping
 
 from shared.classifier import CATEGORIES, Classification
 from shared.errors import Conflict, InvalidInput, NotFound
-from shared.models import SOURCES, comments
+from shared.models import SOURCES, comment_id_conflicts, comments
 from shared.validation import (
     COMMENT_ID_RE,
     CommentFilters,
@@ -60,28 +63,66 @@ class IdConflict(Conflict):
 # --- storing ------------------------------------------------------------------------------------
 
 # One statement for a whole batch: unnest turns the column arrays into rows. Tags travel as one
-# JSON text per row because unnest of a two-dimensional array would flatten it.
+# JSON text per row because unnest of a two-dimensional array would flatten it; comment times as
+# ISO 8601 text with an offset, so the session's time zone never changes what is stored.
 _INSERT_SQL: Final = """
 INSERT INTO comments (
     id, texto, categoria, tags_funcionalidades, confianca, needs_review,
-    model_name, model_version, fallback_reason, source
+    model_name, model_version, fallback_reason, source, created_at
 )
 SELECT
     u.id, u.texto, u.categoria,
     ARRAY(SELECT jsonb_array_elements_text(CAST(u.tags AS jsonb))),
     u.confianca, u.needs_review, u.model_name, u.model_version, u.fallback_reason,
-    CAST(:source AS text)
+    CAST(:source AS text), coalesce(CAST(u.created_at AS timestamptz), now())
 FROM unnest(
     CAST(:ids AS text[]), CAST(:textos AS text[]), CAST(:categorias AS text[]),
     CAST(:tags AS text[]), CAST(:confiancas AS float8[]), CAST(:needs_review AS boolean[]),
     CAST(:model_names AS text[]), CAST(:model_versions AS text[]),
-    CAST(:fallback_reasons AS text[])
+    CAST(:fallback_reasons AS text[]), CAST(:created_ats AS text[])
 ) AS u(
     id, texto, categoria, tags, confianca, needs_review, model_name, model_version,
-    fallback_reason
+    fallback_reason, created_at
 )
 ON CONFLICT (id) DO NOTHING
 """
+
+# The ids of a batch already stored with another text, recorded once per (id, incoming text):
+# a redelivered message finds the same clashes and records nothing new. Runs after the insert, in
+# its transaction, so it also sees rows a concurrent writer committed while the insert waited.
+_RECORD_CONFLICTS_SQL: Final = """
+WITH clashing AS (
+    SELECT
+        c.id AS comment_id,
+        encode(sha256(convert_to(c.texto, 'UTF8')), 'hex') AS stored_text_sha256,
+        encode(sha256(convert_to(u.texto, 'UTF8')), 'hex') AS incoming_text_sha256
+    FROM unnest(CAST(:ids AS text[]), CAST(:textos AS text[])) AS u(id, texto)
+    JOIN comments AS c ON c.id = u.id
+    WHERE c.texto <> u.texto
+),
+recorded AS (
+    INSERT INTO comment_id_conflicts (
+        comment_id, stored_text_sha256, incoming_text_sha256, source, message_id, request_id
+    )
+    SELECT
+        comment_id, stored_text_sha256, incoming_text_sha256,
+        CAST(:source AS text), CAST(:message_id AS text), CAST(:request_id AS text)
+    FROM clashing
+    ON CONFLICT (comment_id, incoming_text_sha256) DO NOTHING
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM clashing), (SELECT count(*) FROM recorded)
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What storing a batch did: rows inserted; ids found stored with another text (`conflicts`)
+    and how many of those were recorded for the first time (0 on a redelivery)."""
+
+    inserted: int
+    conflicts: int = 0
+    conflicts_recorded: int = 0
 
 
 def _insert_params(
@@ -111,7 +152,24 @@ def _insert_params(
         "model_names": [result.model_name for result in results],
         "model_versions": [result.model_version for result in results],
         "fallback_reasons": [result.fallback_reason for result in results],
+        "created_ats": _instants_text(batch),
     }
+
+
+def _instants_text(batch: Sequence[CommentIn]) -> list[str | None]:
+    # A batch's comments mostly share one time (their request's arrival): format it once.
+    spelled: dict[datetime, str] = {}
+    out: list[str | None] = []
+    for comment in batch:
+        instant = comment.criado_em
+        if instant is None:
+            out.append(None)
+            continue
+        text = spelled.get(instant)
+        if text is None:
+            text = spelled[instant] = instant.astimezone(UTC).isoformat()
+        out.append(text)
+    return out
 
 
 def store_classified(
@@ -121,24 +179,54 @@ def store_classified(
     *,
     source: str,
     review_threshold: float,
-) -> int:
+    message_id: str | None = None,
+    request_id: str | None = None,
+) -> Stored:
     """Store a classified batch in one statement; ids already stored are left as they are.
 
-    Returns how many rows were inserted (0 for a redelivered batch).
+    When some ids were already stored (a redelivery, or a client reusing ids), one more
+    set-based statement records those whose stored text differs in `comment_id_conflicts`, with
+    `message_id`/`request_id` saying where the clash came from.
     """
     if not comments_in:
-        return 0
+        return Stored(inserted=0)
     params = _insert_params(comments_in, results, source=source, review_threshold=review_threshold)
     with engine.begin() as conn:
-        inserted = conn.execute(sa.text(_INSERT_SQL), params).rowcount
-    return int(inserted)
+        inserted = int(conn.execute(sa.text(_INSERT_SQL), params).rowcount)
+        if inserted == len(comments_in):
+            return Stored(inserted=inserted)
+        found, recorded = conn.execute(
+            sa.text(_RECORD_CONFLICTS_SQL),
+            {
+                "ids": params["ids"],
+                "textos": params["textos"],
+                "source": source,
+                "message_id": message_id,
+                "request_id": request_id,
+            },
+        ).one()
+    if found:
+        log.warning(
+            "comment ids already stored with another text",
+            extra={"conflicts": int(found), "conflicts_recorded": int(recorded)},
+        )
+    return Stored(inserted=inserted, conflicts=int(found), conflicts_recorded=int(recorded))
 
 
-def classify_and_store(app: App, batch: Sequence[CommentIn]) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class SyncOutcome:
+    """The answer per comment, in request order, and how many of them this request stored."""
+
+    items: list[dict[str, Any]]
+    stored: int
+
+
+def classify_and_store(app: App, batch: Sequence[CommentIn]) -> SyncOutcome:
     """Classify now and store (source "sync"); one answer per comment, in request order.
 
-    A retry of the same request answers with what was stored the first time. An id already
-    stored with a different text raises IdConflict and nothing of the request is stored.
+    A retry of the same request answers with what was stored the first time (and stores
+    nothing). An id already stored with a different text raises IdConflict and nothing of the
+    request is stored.
     """
     engine = app.engine
     ids = [comment.id for comment in batch]
@@ -146,6 +234,7 @@ def classify_and_store(app: App, batch: Sequence[CommentIn]) -> list[dict[str, A
         existing = _rows_by_id(conn, ids)
     _raise_on_conflicts(batch, existing)
 
+    stored = 0
     missing = [comment for comment in batch if comment.id not in existing]
     if missing:
         results = app.classifier.classify_batch([comment.texto for comment in missing])
@@ -153,13 +242,13 @@ def classify_and_store(app: App, batch: Sequence[CommentIn]) -> list[dict[str, A
             missing, results, source="sync", review_threshold=app.settings.review_threshold
         )
         with engine.begin() as conn:
-            conn.execute(sa.text(_INSERT_SQL), params)
+            stored = int(conn.execute(sa.text(_INSERT_SQL), params).rowcount)
             # Read back in the same transaction: a concurrent request may have stored one of these
             # ids first (ON CONFLICT skipped it); if its text differs, roll everything back.
-            stored = _rows_by_id(conn, [comment.id for comment in missing])
-            _raise_on_conflicts(missing, stored)
-        existing.update(stored)
-    return [sync_item(existing[comment_id]) for comment_id in ids]
+            read_back = _rows_by_id(conn, [comment.id for comment in missing])
+            _raise_on_conflicts(missing, read_back)
+        existing.update(read_back)
+    return SyncOutcome(items=[sync_item(existing[comment_id]) for comment_id in ids], stored=stored)
 
 
 def _rows_by_id(conn: Connection, ids: Sequence[str]) -> dict[str, RowMapping]:
@@ -187,6 +276,10 @@ def _raise_on_conflicts(batch: Sequence[CommentIn], stored: Mapping[str, RowMapp
 
 # --- shaping rows for the API -------------------------------------------------------------------
 
+# What a read of comments selects: every column (`updated_at` is kept by the writes themselves:
+# set when a comment is stored or classified, moved by a correction).
+COMMENT_COLUMNS: Final = tuple(comments.c)
+
 
 def _instant(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat() if value is not None else None
@@ -194,6 +287,7 @@ def _instant(value: datetime | None) -> str | None:
 
 def sync_item(row: Row) -> dict[str, Any]:
     """The answer of POST /api/comentarios for one comment (what the product currently says)."""
+    created = _instant(row["created_at"])
     return {
         "id": row["id"],
         "texto": row["texto"],
@@ -204,6 +298,11 @@ def sync_item(row: Row) -> dict[str, Any]:
         "model_name": row["model_name"],
         "model_version": row["model_version"],
         "fallback_reason": row["fallback_reason"],
+        # When the listener wrote it (the client's criado_em, else the request's arrival);
+        # `created_at` is the same instant under the earlier system's name.
+        "criado_em": created,
+        "created_at": created,
+        "updated_at": _instant(row["updated_at"]),
     }
 
 
@@ -225,6 +324,7 @@ def comment_item(row: Row) -> dict[str, Any]:
             "tags": list(row["tags_funcionalidades"]),
         },
         "created_at": _instant(row["created_at"]),
+        "updated_at": _instant(row["updated_at"]),
     }
 
 
@@ -234,7 +334,9 @@ def comment_item(row: Row) -> dict[str, Any]:
 def get_comment(engine: Engine, comment_id: str) -> dict[str, Any]:
     with engine.connect() as conn:
         row = (
-            conn.execute(sa.select(comments).where(comments.c.id == comment_id)).mappings().first()
+            conn.execute(sa.select(*COMMENT_COLUMNS).where(comments.c.id == comment_id))
+            .mappings()
+            .first()
         )
     if row is None:
         raise NotFound(f"no comment with id {comment_id!r}")
@@ -245,7 +347,11 @@ def correct_comment(
     engine: Engine, comment_id: str, correction: Correction, *, by: str
 ) -> dict[str, Any]:
     """Record a human's answer beside the model's; a part not given keeps its earlier correction."""
-    values: dict[str, Any] = {"corrected_by": by, "corrected_at": sa.func.now()}
+    values: dict[str, Any] = {
+        "corrected_by": by,
+        "corrected_at": sa.func.now(),
+        "updated_at": sa.func.now(),
+    }
     if correction.categoria is not None:
         values["categoria_corrigida"] = correction.categoria
     if correction.tags is not None:
@@ -254,7 +360,7 @@ def correct_comment(
         sa.update(comments)
         .where(comments.c.id == comment_id)
         .values(**values)
-        .returning(*comments.c)
+        .returning(*COMMENT_COLUMNS)
     )
     with engine.begin() as conn:
         row = conn.execute(statement).mappings().first()
@@ -265,6 +371,33 @@ def correct_comment(
         extra={"comment_id": comment_id, "by": by, "categoria": correction.categoria},
     )
     return comment_item(row)
+
+
+# --- id conflicts -------------------------------------------------------------------------------
+
+
+def conflict_item(row: Row) -> dict[str, Any]:
+    return {
+        "comment_id": row["comment_id"],
+        "stored_text_sha256": row["stored_text_sha256"],
+        "incoming_text_sha256": row["incoming_text_sha256"],
+        "source": row["source"],
+        "message_id": row["message_id"],
+        "request_id": row["request_id"],
+        "detected_at": _instant(row["detected_at"]),
+    }
+
+
+def list_id_conflicts(engine: Engine, *, limit: int) -> tuple[list[dict[str, Any]], int]:
+    """The `limit` most recently detected id conflicts, newest first, and how many there are."""
+    table = comment_id_conflicts
+    statement = (
+        sa.select(table).order_by(table.c.detected_at.desc(), table.c.id.desc()).limit(limit)
+    )
+    with engine.connect() as conn:
+        rows = list(conn.execute(statement).mappings())
+        total = int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+    return [conflict_item(row) for row in rows], total
 
 
 # --- listing ------------------------------------------------------------------------------------
@@ -323,12 +456,17 @@ def _conditions(
     return conditions
 
 
+def _by_time(ordem: Ordem) -> bool:
+    return ordem in ("recentes", "antigos")
+
+
 def _order_key(ordem: Ordem) -> sa.ColumnElement[Any]:
-    return comments.c.created_at if ordem in ("recentes", "antigos") else comments.c.confianca
+    return comments.c.created_at if _by_time(ordem) else comments.c.confianca
 
 
 def _descending(ordem: Ordem) -> bool:
-    return ordem in ("recentes", "confianca_desc")
+    # `desc` and `asc` are the earlier system's names for the confidence orders.
+    return ordem in ("recentes", "confianca_desc", "desc")
 
 
 def _page_statement(
@@ -348,11 +486,11 @@ def _page_statement(
         if _descending(ordem)
         else (key.asc(), comments.c.id.asc())
     )
-    return sa.select(comments).where(*conditions).order_by(*order).limit(limit)
+    return sa.select(*COMMENT_COLUMNS).where(*conditions).order_by(*order).limit(limit)
 
 
 def _position_of(row: Row, ordem: Ordem) -> Position:
-    if ordem in ("recentes", "antigos"):
+    if _by_time(ordem):
         return Position(key=row["created_at"], id=row["id"])
     return Position(key=float(row["confianca"]), id=row["id"])
 
@@ -518,7 +656,7 @@ def decode_cursor(token: str, *, secret: bytes, ordem: Ordem, fingerprint: str) 
     key, row_id = key_and_id
     if not isinstance(row_id, str) or not COMMENT_ID_RE.fullmatch(row_id):
         raise invalid
-    if ordem in ("recentes", "antigos"):
+    if _by_time(ordem):
         if not isinstance(key, str):
             raise invalid
         try:

@@ -1,19 +1,44 @@
 """Typed settings read from the environment, validated once at cold start.
 
-Every knob of the product lives here; the README's settings table lists the same names.
+Settings come in groups, one pydantic-settings model per area (`database`, `pubsub`, `auth`,
+`limits`, `classifier`, `storage`, `charts`, `insights`, `devstack`); every group carries the
+core settings (`ENVIRONMENT`, `LOG_LEVEL`). A function declares in infra/stack.json the groups it
+uses (`"settings": ["database", "pubsub", ...]`); what deploys it (Terraform, docker-compose.yml, the
+local stack) gives it only those groups' variables and secrets, plus `SETTINGS_GROUPS` naming
+them. At cold start `get_function_settings()` builds the model of exactly those groups and
+validates it, so the consumer neither needs nor checks the JWT key. Reading a setting of a group
+the function did not declare raises `SettingsGroupMissing` naming the group to declare.
+
+`get_settings()` is every group at once, for tools (the CLI, the local stack, benchmarks) and for
+a function started by hand without `SETTINGS_GROUPS`. Its static type, `Settings`, is also the
+type library code reads settings through.
+
+Adding settings for a new area, in one `# --- <area> ---` block:
+1. a class `<Area>Settings(CoreSettings)` with the fields (and any `@model_validator` with a
+   name of its own, e.g. `_check_<area>`);
+2. the class among the bases of `Settings` and in `SETTINGS_GROUPS` under the area's name;
+3. the area's name in the `settings` list of each function of infra/stack.json that reads it;
+4. each setting in the README's settings table (tests/unit/test_readme.py checks it).
+A secret setting also needs its Secret Manager entry in infra/terraform (locals `secret_env` and
+`group_secrets`).
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+import os
+from collections.abc import Iterable
+from functools import cache, lru_cache
+from typing import Any, Final, Literal, cast
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.timezone import DEFAULT_PRODUCT_TIMEZONE, zone_named
+
 Environment = Literal["development", "test", "production"]
 ClassifierBackend = Literal["local", "llm", "cascade"]
+InsightsAnswerer = Literal["offline", "llm"]
 
 # Values that must never reach production: they are either documented in the README
 # or generated for a laptop, so anyone could forge tokens with them.
@@ -22,26 +47,91 @@ PLACEHOLDER_SECRETS = frozenset(
 )
 DEV_JWT_SECRET = "dev-secret"  # noqa: S105 - refused outside development
 
+# The environment variable naming a function's groups (comma separated); set by what deploys it.
+SETTINGS_GROUPS_ENV: Final = "SETTINGS_GROUPS"
 
-class Settings(BaseSettings):
+
+class SettingsGroupMissing(AttributeError):
+    """A function read a setting of a group it does not declare in infra/stack.json."""
+
+
+# --- core ---
+
+
+class CoreSettings(BaseSettings):
+    """What every function reads."""
+
     model_config = SettingsConfigDict(env_file=None, extra="ignore", frozen=True)
 
     environment: Environment = "development"
     log_level: str = "INFO"
+    # The IANA zone whose days, hours and ISO weeks the product counts in (filters, charts,
+    # digests, insights); stored times are absolute instants either way. Core, because every
+    # function that reads or buckets comments by time must agree on it.
+    product_timezone: str = DEFAULT_PRODUCT_TIMEZONE
 
-    # PostgreSQL, through SQLAlchemy with the pg8000 driver.
+    @field_validator("product_timezone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        try:
+            zone_named(value)
+        except ValueError as error:
+            raise ValueError(f"PRODUCT_TIMEZONE: {error}") from None
+        return value
+
+    @property
+    def product_zone(self) -> ZoneInfo:
+        return zone_named(self.product_timezone)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return super().__getattr__(name)  # type: ignore[misc]
+        except AttributeError:
+            group = _group_of(name)
+            if group is None:
+                raise
+            raise SettingsGroupMissing(
+                f"setting {name!r} belongs to settings group {group!r}, which this function "
+                f'does not declare; add {group!r} to its "settings" in infra/stack.json'
+            ) from None
+
+
+# --- database ---
+
+
+class DatabaseSettings(CoreSettings):
+    """PostgreSQL, through SQLAlchemy with the pg8000 driver."""
+
     database_url: str = "postgresql+pg8000://postgres@127.0.0.1:5432/alumusic"
     db_pool_size: int = Field(default=5, ge=1, le=50)
     db_max_overflow: int = Field(default=2, ge=0, le=50)
 
-    # Google Pub/Sub (the emulator when PUBSUB_EMULATOR_HOST is set).
+
+# --- pubsub ---
+
+
+class PubSubSettings(CoreSettings):
+    """Google Pub/Sub (the emulator when PUBSUB_EMULATOR_HOST is set) and the comment topics."""
+
     pubsub_project_id: str = "alumusic-local"
     pubsub_emulator_host: str | None = None
     comments_topic: str = "comments-submitted"
     comments_dead_letter_topic: str = "comments-submitted-dead-letter"
     comments_per_message: int = Field(default=500, ge=1, le=5000)
 
-    # Auth.
+    @model_validator(mode="after")
+    def _check_pubsub(self) -> PubSubSettings:
+        if self.environment == "production" and self.pubsub_emulator_host:
+            raise ValueError("PUBSUB_EMULATOR_HOST must not be set in production")
+        return self
+
+
+# --- auth ---
+
+
+class AuthSettings(CoreSettings):
+    """Tokens and logins: the key signs tokens (login) and verifies them (every guarded route)."""
+
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
     jwt_access_ttl_seconds: int = Field(default=900, ge=30)
@@ -49,14 +139,37 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=300, ge=1)
 
-    # Input limits (bad input is refused with a 4xx, never truncated silently).
+    @model_validator(mode="after")
+    def _check_auth(self) -> AuthSettings:
+        if self.environment != "development":
+            secret = self.jwt_secret.get_secret_value()
+            if secret.strip().lower() in PLACEHOLDER_SECRETS or len(secret) < 32:
+                raise ValueError(
+                    f"JWT_SECRET is a placeholder or shorter than 32 characters; "
+                    f"ENVIRONMENT={self.environment} needs a real secret"
+                )
+        return self
+
+
+# --- limits ---
+
+
+class LimitsSettings(CoreSettings):
+    """Input limits: bad input is refused with a 4xx, never truncated silently."""
+
     max_text_chars: int = Field(default=5000, ge=1)
     max_sync_batch: int = Field(default=1000, ge=1)
     max_ingest_batch: int = Field(default=10_000, ge=1)
     max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
     max_page_size: int = Field(default=500, ge=1)
 
-    # Classification.
+
+# --- classifier ---
+
+
+class ClassifierSettings(CoreSettings):
+    """The classifier, embedded or through an OpenAI-compatible language model."""
+
     classifier: ClassifierBackend = "local"
     review_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
     model_path: str | None = None
@@ -68,45 +181,8 @@ class Settings(BaseSettings):
     llm_batch_size: int = Field(default=20, ge=1, le=200)
     llm_token_budget: int = Field(default=200_000, ge=0)
 
-    # S3-compatible object storage (moto or LocalStack locally).
-    s3_bucket: str = "alumusic-local"
-    aws_endpoint_url: str | None = None
-    aws_region: str = "us-east-1"
-
-    # --- charts ---
-    # Days, hours and weeks of the product are those of this IANA zone (charts, digests, filters).
-    product_timezone: str = "America/Sao_Paulo"
-    # The snapshot is refreshed every minute: two missed ticks and a bit make it stale.
-    charts_stale_after_seconds: int = Field(default=150, ge=1)
-    charts_retention_hours: int = Field(default=48, ge=1)
-    charts_object_prefix: str = "charts/"
-
-    @field_validator("product_timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"PRODUCT_TIMEZONE {value!r} is not an IANA time zone") from None
-        return value
-
-    # --- end charts ---
-
-    # Local stack.
-    gateway_port: int = Field(default=8080, ge=1, le=65535)
-    admin_password: SecretStr | None = None
-
     @model_validator(mode="after")
-    def _refuse_placeholders_outside_development(self) -> Settings:
-        if self.environment != "development":
-            secret = self.jwt_secret.get_secret_value()
-            if secret.strip().lower() in PLACEHOLDER_SECRETS or len(secret) < 32:
-                raise ValueError(
-                    f"JWT_SECRET is a placeholder or shorter than 32 characters; "
-                    f"ENVIRONMENT={self.environment} needs a real secret"
-                )
-        if self.environment == "production" and self.pubsub_emulator_host:
-            raise ValueError("PUBSUB_EMULATOR_HOST must not be set in production")
+    def _check_classifier(self) -> ClassifierSettings:
         if self.classifier != "local" and not self.openai_base_url and not self.openai_api_key:
             raise ValueError(
                 f"CLASSIFIER={self.classifier} needs OPENAI_BASE_URL or OPENAI_API_KEY"
@@ -114,7 +190,155 @@ class Settings(BaseSettings):
         return self
 
 
+# --- storage ---
+
+
+class StorageSettings(CoreSettings):
+    """S3-compatible object storage (moto or LocalStack locally)."""
+
+    s3_bucket: str = "alumusic-local"
+    aws_endpoint_url: str | None = None
+    aws_region: str = "us-east-1"
+
+
+# --- charts ---
+
+
+class ChartsSettings(CoreSettings):
+    """The five-chart snapshot: how long it stays fresh, kept rows, and its objects' prefix."""
+
+    # The snapshot is refreshed every minute: two missed ticks and a bit make it stale.
+    charts_stale_after_seconds: int = Field(default=150, ge=1)
+    charts_retention_hours: int = Field(default=48, ge=1)
+    charts_object_prefix: str = "charts/"
+
+
+# --- insights ---
+
+
+class InsightsSettings(CoreSettings):
+    """Questions answered from the weekly digests. The language model it may use is configured by
+    the `classifier` group's `OPENAI_*` and `LLM_*` settings, which `INSIGHTS_ANSWERER=llm` needs."""
+
+    # Days and ISO weeks ("last week", "semana 47") are those of PRODUCT_TIMEZONE (core).
+    insights_answerer: InsightsAnswerer = "offline"
+    insights_max_question_chars: int = Field(default=500, ge=1, le=5000)
+
+    @model_validator(mode="after")
+    def _check_insights(self) -> InsightsSettings:
+        if self.insights_answerer != "llm":
+            return self
+        # The model's endpoint is the classifier group's: a function answering through the model
+        # declares both groups.
+        if "openai_base_url" not in type(self).model_fields:
+            raise ValueError(
+                "INSIGHTS_ANSWERER=llm needs the 'classifier' settings group "
+                "(OPENAI_BASE_URL or OPENAI_API_KEY)"
+            )
+        if not getattr(self, "openai_base_url", None) and not getattr(self, "openai_api_key", None):
+            raise ValueError("INSIGHTS_ANSWERER=llm needs OPENAI_BASE_URL or OPENAI_API_KEY")
+        return self
+
+
+# --- devstack ---
+
+
+class DevStackSettings(CoreSettings):
+    """The local stack and its tools; no deployed function reads these."""
+
+    gateway_port: int = Field(default=8080, ge=1, le=65535)
+    admin_password: SecretStr | None = None
+
+
+# --- every group ---
+
+
+class Settings(
+    DatabaseSettings,
+    PubSubSettings,
+    AuthSettings,
+    LimitsSettings,
+    ClassifierSettings,
+    StorageSettings,
+    ChartsSettings,
+    InsightsSettings,
+    DevStackSettings,
+):
+    """Every group at once: what tools read, and the type library code reads settings through."""
+
+
+# Group name (as infra/stack.json spells it) -> its model.
+SETTINGS_GROUPS: Final[dict[str, type[CoreSettings]]] = {
+    "database": DatabaseSettings,
+    "pubsub": PubSubSettings,
+    "auth": AuthSettings,
+    "limits": LimitsSettings,
+    "classifier": ClassifierSettings,
+    "storage": StorageSettings,
+    "charts": ChartsSettings,
+    "insights": InsightsSettings,
+    "devstack": DevStackSettings,
+}
+
+
+def _group_of(field_name: str) -> str | None:
+    for name, model in SETTINGS_GROUPS.items():
+        if field_name in model.model_fields and field_name not in CoreSettings.model_fields:
+            return name
+    return None
+
+
+def group_fields(group: str) -> list[str]:
+    """The settings (field names) a group adds to the core ones."""
+    return [name for name in SETTINGS_GROUPS[group].model_fields if _group_of(name) == group]
+
+
+def parse_groups(value: str | Iterable[str]) -> tuple[str, ...]:
+    """Group names from `SETTINGS_GROUPS` text or a list, checked, in a canonical order."""
+    names = [n.strip() for n in value.split(",")] if isinstance(value, str) else list(value)
+    names = [n for n in names if n]
+    unknown = sorted(set(names) - set(SETTINGS_GROUPS))
+    if unknown:
+        raise ValueError(
+            f"unknown settings group(s) {', '.join(map(repr, unknown))}; "
+            f"known: {', '.join(SETTINGS_GROUPS)}"
+        )
+    return tuple(name for name in SETTINGS_GROUPS if name in names)
+
+
+@cache
+def settings_model(groups: tuple[str, ...]) -> type[CoreSettings]:
+    """The model of exactly these groups (core always included)."""
+    canonical = parse_groups(groups)
+    if set(canonical) == set(SETTINGS_GROUPS):
+        return Settings
+    bases = tuple(SETTINGS_GROUPS[name] for name in canonical) or (CoreSettings,)
+    return cast(
+        "type[CoreSettings]",
+        type(f"Settings[{','.join(canonical)}]", bases, {"__doc__": None, "__module__": __name__}),
+    )
+
+
+def load_settings(groups: Iterable[str], **values: Any) -> Settings:
+    """Settings of only `groups`, read from the environment (`values` win) and validated.
+
+    Typed as `Settings` so library code reads every function's settings the same way; a setting
+    of another group is not there (SettingsGroupMissing).
+    """
+    return cast("Settings", settings_model(parse_groups(groups))(**values))
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings; read once so every cold start fails fast on bad config."""
+    """Every group; read once so every cold start fails fast on bad config."""
     return Settings()
+
+
+@lru_cache(maxsize=1)
+def get_function_settings() -> Settings:
+    """This function's settings: the groups `SETTINGS_GROUPS` names, or every group when unset
+    (a function started by hand, a test)."""
+    declared = os.environ.get(SETTINGS_GROUPS_ENV)
+    if declared is None:
+        return get_settings()
+    return load_settings(parse_groups(declared))

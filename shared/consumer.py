@@ -11,6 +11,7 @@ import json
 import logging
 import time
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from shared.errors import InvalidInput, PayloadTooLarge, PoisonMessage
@@ -25,11 +26,43 @@ log = logging.getLogger(__name__)
 DEAD_LETTER_REASON_ATTRIBUTE = "dead_letter_reason"
 
 
-def validate_submitted(items: list[Any], *, max_items: int, max_text_chars: int) -> list[CommentIn]:
+def submitted_time(
+    submitted_at: str | None, publish_time: str | None, *, now: datetime | None = None
+) -> datetime:
+    """When the ingest request of a message arrived: the message's `submitted_at`, else (a
+    foreign publisher's message) Pub/Sub's publish time, else now. Either is fixed per message,
+    so every delivery of it stamps the same time. A `submitted_at` that is not a valid comment
+    time makes the message poison."""
+    from shared.validation import parse_comment_time
+
+    current = now or datetime.now(UTC)
+    if submitted_at is not None:
+        try:
+            return parse_comment_time(submitted_at, now=current, field="submitted_at")
+        except InvalidInput as error:
+            raise PoisonMessage(f"invalid message: {error.message}") from error
+    if publish_time:
+        try:
+            return datetime.fromisoformat(publish_time).astimezone(UTC)
+        except ValueError:
+            pass
+    return current
+
+
+def validate_submitted(
+    items: list[Any],
+    *,
+    max_items: int,
+    max_text_chars: int,
+    submitted_at: datetime | None = None,
+) -> list[CommentIn]:
     """The comments of a message, checked by the same rules as the HTTP path, or PoisonMessage.
 
     A message is all or nothing: one bad comment dead-letters the whole message untouched, so an
-    operator can fix and republish it, rather than storing part of it.
+    operator can fix and republish it, rather than storing part of it. Comment times are checked
+    against `submitted_at` (the ingest request's arrival) as ingest checked them, so a message
+    ingest accepted is accepted however late it is delivered; an item without `criado_em` gets
+    `submitted_at`.
     """
     from shared.validation import parse_comments
 
@@ -44,16 +77,25 @@ def validate_submitted(items: list[Any], *, max_items: int, max_text_chars: int)
             max_items=max_items,
             max_text_chars=max_text_chars,
             allow_ndjson=False,
+            received_at=submitted_at,
         )
     except (InvalidInput, PayloadTooLarge) as error:
         raise PoisonMessage(f"invalid comment in message: {error.message}") from error
 
 
-def store_submitted_comments(app: App, data: bytes, attributes: Mapping[str, str]) -> int:
+def store_submitted_comments(
+    app: App,
+    data: bytes,
+    attributes: Mapping[str, str],
+    *,
+    message_id: str | None = None,
+    publish_time: str | None = None,
+) -> int:
     """Classify and store the comments of one CommentsSubmitted message; rows newly inserted.
 
-    A redelivered message inserts nothing (the comment id is the key). Database or classifier
-    errors propagate so the message is redelivered.
+    A redelivered message inserts nothing (the comment id is the key) and stores the same comment
+    times (they travel in the message). An id already stored with another text is recorded as a
+    conflict, once. Database or classifier errors propagate so the message is redelivered.
     """
     from shared.comments import store_classified
 
@@ -64,6 +106,7 @@ def store_submitted_comments(app: App, data: bytes, attributes: Mapping[str, str
         event.items,
         max_items=max(settings.comments_per_message, settings.max_ingest_batch),
         max_text_chars=settings.max_text_chars,
+        submitted_at=submitted_time(event.submitted_at, publish_time),
     )
     if not comments:
         log.info("message holds no comments", extra={"request_id": event.request_id})
@@ -75,12 +118,14 @@ def store_submitted_comments(app: App, data: bytes, attributes: Mapping[str, str
             f"classifier returned {len(results)} answers for {len(comments)} comments"
         )
     classified = time.perf_counter()
-    inserted = store_classified(
+    stored = store_classified(
         app.engine,
         comments,
         results,
         source="ingest",
         review_threshold=settings.review_threshold,
+        message_id=message_id,
+        request_id=event.request_id,
     )
     done = time.perf_counter()
     # Where a message's time goes, for the pipeline benchmark and for capacity planning.
@@ -88,14 +133,15 @@ def store_submitted_comments(app: App, data: bytes, attributes: Mapping[str, str
         "comments classified and stored",
         extra={
             "comments": len(comments),
-            "inserted": inserted,
+            "inserted": stored.inserted,
+            "conflicts": stored.conflicts,
             "decode_ms": round((decoded - started) * 1000, 1),
             "classify_ms": round((classified - decoded) * 1000, 1),
             "store_ms": round((done - classified) * 1000, 1),
             "request_id": event.request_id,
         },
     )
-    return inserted
+    return stored.inserted
 
 
 def dead_letter(app: App, data: bytes, attributes: Mapping[str, str], reason: str) -> None:

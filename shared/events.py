@@ -177,13 +177,18 @@ class CommentLike(Protocol):
     @property
     def texto(self) -> str: ...
 
+    @property
+    def criado_em(self) -> datetime | None: ...
+
 
 @dataclass(frozen=True, slots=True)
 class CommentsSubmitted:
     """Comments accepted by ingest, waiting to be classified and stored.
 
     `items` are the decoded JSON objects as they arrived; the consumer validates each one with the
-    same rules as the HTTP path before anything is stored.
+    same rules as the HTTP path before anything is stored. Each item carries its `criado_em` (the
+    client's, or the time the ingest request arrived), so a redelivery stores the same time.
+    `submitted_at` is that arrival time; it stands in for items of older messages without one.
     """
 
     items: list[Any]
@@ -202,8 +207,20 @@ def comments_submitted_attributes(request_id: str) -> dict[str, str]:
 def _encode_comments_data(
     comments: Sequence[CommentLike], *, request_id: str, submitted_at: str
 ) -> bytes:
+    # Most comments of a request share its arrival time: format each distinct instant once.
+    spelled: dict[datetime, str] = {}
+    items = []
+    for c in comments:
+        instant = c.criado_em
+        if instant is None:
+            when = submitted_at
+        else:
+            when = spelled.get(instant) or spelled.setdefault(
+                instant, instant.astimezone(UTC).isoformat()
+            )
+        items.append({"id": c.id, "texto": c.texto, "criado_em": when})
     body = {
-        "comments": [{"id": c.id, "texto": c.texto} for c in comments],
+        "comments": items,
         "submitted_at": submitted_at,
         "request_id": request_id,
     }
@@ -221,10 +238,12 @@ def encode_comments_submitted(
     """CommentsSubmitted messages of at most `per_message` comments and `max_message_bytes` each.
 
     Long texts can make a chunk too large for one message; such a chunk is halved until it fits.
+    `submitted_at` (default: now) is when the request arrived; a comment without its own
+    `criado_em` is sent with that time.
     """
     if per_message < 1:
         raise ValueError("per_message must be at least 1")
-    when = (submitted_at or datetime.now(UTC)).isoformat()
+    when = (submitted_at or datetime.now(UTC)).astimezone(UTC).isoformat()
     attributes = comments_submitted_attributes(request_id)
     messages: list[OutgoingMessage] = []
     pending = [comments[i : i + per_message] for i in range(0, len(comments), per_message)]

@@ -14,8 +14,10 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any, Final
+from urllib.parse import quote, urlencode
 
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
@@ -32,6 +34,7 @@ REQUEST_ID_HEADER: Final = "X-Request-Id"
 _REQUEST_ID_RE: Final = re.compile(r"[A-Za-z0-9._:-]{8,128}")
 READ_CHUNK_BYTES: Final = 64 * 1024
 _REQUEST_ID_ENVIRON_KEY: Final = "alumusic.request_id"
+_RECEIVED_AT_ENVIRON_KEY: Final = "alumusic.received_at"
 
 SECURITY_HEADERS: Final[Mapping[str, str]] = {
     "X-Content-Type-Options": "nosniff",
@@ -60,6 +63,14 @@ def json_response(
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def next_page_link(path: str, args: Mapping[str, Sequence[str]], cursor: str) -> str:
+    """An RFC 8288 `Link` header value naming the next page: the same path and query (filters,
+    order, limit) with `cursor` replaced, as a relative URL a client can follow as is."""
+    query = [(name, value) for name, values in args.items() if name != "cursor" for value in values]
+    query.append(("cursor", cursor))
+    return f'<{path}?{urlencode(query, quote_via=quote)}>; rel="next"'
 
 
 def error_response(error: DomainError) -> Response:
@@ -103,6 +114,17 @@ def request_id_of(request: Request) -> str:
     request_id = given if _REQUEST_ID_RE.fullmatch(given) else uuid.uuid4().hex
     request.environ[_REQUEST_ID_ENVIRON_KEY] = request_id
     return request_id
+
+
+def received_at(request: Request) -> datetime:
+    """When the request arrived (stamped once by `serve`, before the body is read): the time of
+    every comment in it that does not bring its own."""
+    stamped = request.environ.get(_RECEIVED_AT_ENVIRON_KEY)
+    if isinstance(stamped, datetime):
+        return stamped
+    now = datetime.now(UTC)
+    request.environ[_RECEIVED_AT_ENVIRON_KEY] = now
+    return now
 
 
 def client_ip(request: Request) -> str:
@@ -179,6 +201,7 @@ def _with_security_headers(response: Response, request_id: str) -> Response:
 
 def serve(request: Request, handler: Callable[[Request], Response], *, function: str) -> Response:
     """Run `handler` for `request` with the house rules around it (see the module docstring)."""
+    received_at(request)
     request_id = request_id_of(request)
     started = time.perf_counter()
     with log_context(request_id=request_id, function=function):

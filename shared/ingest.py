@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from shared.events import encode_comments_submitted
@@ -16,8 +17,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def submit_comments(app: App, comments: Sequence[CommentIn], *, request_id: str) -> list[str]:
+def submit_comments(
+    app: App,
+    comments: Sequence[CommentIn],
+    *,
+    request_id: str,
+    received_at: datetime | None = None,
+) -> list[str]:
     """Publish `comments` as CommentsSubmitted messages and return their ids once all are accepted.
+
+    Every message carries `received_at` (when the request arrived) and each comment its
+    `criado_em`, so the consumer stores the same times however often a message is delivered.
 
     Raises TransientFailure when Pub/Sub did not accept every message in time; the client then
     retries the whole request, which is harmless because the comment id is the storage key.
@@ -27,7 +37,10 @@ def submit_comments(app: App, comments: Sequence[CommentIn], *, request_id: str)
     settings = app.settings
     started = time.perf_counter()
     messages = encode_comments_submitted(
-        comments, request_id=request_id, per_message=settings.comments_per_message
+        comments,
+        request_id=request_id,
+        per_message=settings.comments_per_message,
+        submitted_at=received_at,
     )
     encoded = time.perf_counter()
     app.publisher.publish_many(settings.comments_topic, messages)

@@ -62,11 +62,20 @@ comments = sa.Table(
         sa.Computed("coalesce(tags_corrigidas, tags_funcionalidades)", persisted=True),
     ),
     sa.Column("source", sa.Text, nullable=False),
+    # When the listener wrote the comment (the client's criado_em, else the time the request
+    # arrived): the time every chart, digest and filter buckets by.
     sa.Column(
         "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
     ),
     sa.Column(
         "classified_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    # When the row was inserted, and when it last changed (classification or correction).
+    sa.Column(
+        "stored_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column(
+        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
     ),
     sa.CheckConstraint(COMMENT_ID_CHECK, name="ck_comments_id_format"),
     sa.CheckConstraint("length(texto) > 0", name="ck_comments_texto_not_empty"),
@@ -106,6 +115,27 @@ login_attempts = sa.Table(
     sa.Column("client_ip", sa.Text, nullable=False),
     sa.Column("succeeded", sa.Boolean, nullable=False),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+
+# An id that arrived through ingest with another text than the one stored under it: the first
+# text stays, this records that a second one came (both hashed), from where and when.
+comment_id_conflicts = sa.Table(
+    "comment_id_conflicts",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(always=True), primary_key=True),
+    sa.Column("comment_id", sa.Text, nullable=False),
+    sa.Column("stored_text_sha256", sa.Text, nullable=False),
+    sa.Column("incoming_text_sha256", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("message_id", sa.Text, nullable=True),
+    sa.Column("request_id", sa.Text, nullable=True),
+    sa.Column(
+        "detected_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.UniqueConstraint(
+        "comment_id", "incoming_text_sha256", name="uq_comment_id_conflicts_id_incoming"
+    ),
+    sa.CheckConstraint(SOURCE_CHECK, name="ck_comment_id_conflicts_source"),
 )
 
 chart_snapshots = sa.Table(

@@ -5,8 +5,14 @@ Bad input raises `InvalidInput` (400) or `PayloadTooLarge` (413) before anything
 Choices the API documents:
 - A comment id is 1..128 characters of `[A-Za-z0-9._:@-]`. A JSON integer id is accepted and
   stored as its decimal string (older clients send numeric ids); any other type is refused.
-- Fields other than `id` and `texto` in a comment object are ignored, so clients of the earlier
-  system that send extra fields keep working. Texts are stored verbatim (not trimmed).
+- Fields other than `id`, `texto` and `criado_em` in a comment object are ignored, so clients of
+  the earlier system that send extra fields keep working. Texts are stored verbatim (not trimmed).
+- `criado_em` (optional) is when the listener wrote the comment: ISO 8601 with a UTC offset (`Z`
+  or `-03:00`), not before 2000 and not more than 5 minutes ahead of the request's arrival (clock
+  skew). A comment without one is stamped with the time its request arrived.
+- In list and export filters a bare date is a day of PRODUCT_TIMEZONE (`ate` covers the whole
+  day); a datetime with an offset is that instant; one without an offset is a wall-clock time of
+  PRODUCT_TIMEZONE.
 - Query parameters are strict: unknown or repeated parameters are refused so a typo never
   silently widens a filter. An empty value (`?q=`) counts as not given, as HTML forms send them.
 """
@@ -18,13 +24,14 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, Final, Literal
 
 from shared.classifier import CATEGORIES
 from shared.classifier.tags import SCOPES as TAG_SCOPES
 from shared.classifier.tags import TAG_PATTERN
 from shared.errors import InvalidInput, PayloadTooLarge
+from shared.timezone import day_bounds
 
 COMMENT_ID_RE: Final = re.compile(r"[A-Za-z0-9._:@-]{1,128}")
 # The taxonomy's own tag shape, so a filter or a correction accepts exactly what the classifier emits.
@@ -38,16 +45,34 @@ NDJSON_CONTENT_TYPES: Final = frozenset(
     {"application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines"}
 )
 
-Ordem = Literal["recentes", "antigos", "confianca_asc", "confianca_desc"]
-ORDENS: Final[tuple[Ordem, ...]] = ("recentes", "antigos", "confianca_asc", "confianca_desc")
+# `asc` and `desc` are the earlier system's orders (by confidence), kept for its clients.
+Ordem = Literal["recentes", "antigos", "confianca_asc", "confianca_desc", "asc", "desc"]
+ORDENS: Final[tuple[Ordem, ...]] = (
+    "recentes",
+    "antigos",
+    "confianca_asc",
+    "confianca_desc",
+    "asc",
+    "desc",
+)
+
+
+# A comment time is refused when it is more than this ahead of the request's arrival: enough for
+# clocks that drift, too little to date a comment in the future on purpose.
+MAX_CLOCK_SKEW: Final = timedelta(minutes=5)
+# Earlier than any comment the product can have received; catches epoch-0 and year-1 defaults.
+EARLIEST_COMMENT_TIME: Final = datetime(2000, 1, 1, tzinfo=UTC)
+MAX_TIME_TEXT_CHARS: Final = 64
 
 
 @dataclass(frozen=True, slots=True)
 class CommentIn:
-    """One comment as a client submits it."""
+    """One comment as a client submits it. `criado_em`: when the listener wrote it (aware UTC);
+    None only before the request's arrival time has been stamped on it."""
 
     id: str
     texto: str
+    criado_em: datetime | None = None
 
 
 # --- JSON bodies --------------------------------------------------------------------------------
@@ -128,7 +153,45 @@ def validate_comment_id(value: Any, *, field: str = "id") -> str:
     return value
 
 
-def _comment(item: Any, *, where: str, max_text_chars: int) -> CommentIn:
+def parse_comment_time(value: Any, *, now: datetime, field: str = "field 'criado_em'") -> datetime:
+    """A client's comment time -> aware UTC instant, or InvalidInput saying what is wrong.
+
+    `now` is the request's arrival: the time may be at most MAX_CLOCK_SKEW after it.
+    """
+    if not isinstance(value, str):
+        raise InvalidInput(
+            f"{field} must be an ISO 8601 string with a UTC offset, got {_json_type(value)}"
+        )
+    shown = value if len(value) <= 40 else value[:40] + "..."
+    example = "(e.g. 2026-11-30T14:05:00-03:00 or 2026-11-30T17:05:00Z)"
+    try:
+        if len(value) > MAX_TIME_TEXT_CHARS:
+            raise ValueError
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(f"{field} {shown!r} is not an ISO 8601 date-time {example}") from None
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise InvalidInput(f"{field} {shown!r} has no UTC offset; add Z or ±hh:mm {example}")
+    try:
+        instant = parsed.astimezone(UTC)
+    except OverflowError:
+        raise InvalidInput(f"{field} {shown!r} is out of range") from None
+    if instant < EARLIEST_COMMENT_TIME:
+        raise InvalidInput(
+            f"{field} {shown!r} is before {EARLIEST_COMMENT_TIME.date().isoformat()}; "
+            "send when the listener wrote the comment"
+        )
+    latest = now.astimezone(UTC) + MAX_CLOCK_SKEW
+    if instant > latest:
+        raise InvalidInput(
+            f"{field} {shown!r} is in the future (more than "
+            f"{int(MAX_CLOCK_SKEW.total_seconds() // 60)} minutes after "
+            f"{now.astimezone(UTC).isoformat(timespec='seconds')}, when the request arrived)"
+        )
+    return instant
+
+
+def _comment(item: Any, *, where: str, max_text_chars: int, received_at: datetime) -> CommentIn:
     prefix = f"{where}: " if where else ""
     if not isinstance(item, dict):
         raise InvalidInput(f"{prefix}a comment must be a JSON object, got {_json_type(item)}")
@@ -148,9 +211,11 @@ def _comment(item: Any, *, where: str, max_text_chars: int) -> CommentIn:
             raise InvalidInput(
                 f"field 'texto' has {len(texto)} characters; the limit is {max_text_chars}"
             )
+        given = item.get("criado_em")
+        criado_em = received_at if given is None else parse_comment_time(given, now=received_at)
     except InvalidInput as error:
         raise InvalidInput(prefix + error.message) from None
-    return CommentIn(id=comment_id, texto=texto)
+    return CommentIn(id=comment_id, texto=texto, criado_em=criado_em)
 
 
 def _media_type(content_type: str | None) -> str:
@@ -164,8 +229,14 @@ def parse_comments(
     max_items: int,
     max_text_chars: int,
     allow_ndjson: bool,
+    received_at: datetime | None = None,
 ) -> list[CommentIn]:
-    """One object, a JSON array, or (when allowed) NDJSON -> the comments, all valid, ids unique."""
+    """One object, a JSON array, or (when allowed) NDJSON -> the comments, all valid, ids unique.
+
+    `received_at` (default: now) is when the request arrived: the `criado_em` of every comment
+    that does not bring its own, and the reference for refusing comment times in the future.
+    """
+    arrival = (received_at or datetime.now(UTC)).astimezone(UTC)
     items: list[Any]
     labels: list[str]
     if allow_ndjson and _media_type(content_type) in NDJSON_CONTENT_TYPES:
@@ -197,7 +268,7 @@ def parse_comments(
     comments: list[CommentIn] = []
     first_seen: dict[str, str] = {}
     for item, label in zip(items, labels, strict=True):
-        comment = _comment(item, where=label, max_text_chars=max_text_chars)
+        comment = _comment(item, where=label, max_text_chars=max_text_chars, received_at=arrival)
         if comment.id in first_seen:
             raise InvalidInput(
                 f"{label}: id {comment.id!r} appears more than once in this request "
@@ -373,8 +444,9 @@ def _single_values(args: Mapping[str, Sequence[str]], allowed: Sequence[str]) ->
     return values
 
 
-def _parse_instant(value: str, *, name: str, end_of_day: bool) -> datetime:
-    """ISO date or datetime -> aware UTC instant. A bare date `ate` covers that whole day."""
+def _parse_instant(value: str, *, name: str, end_of_day: bool, zone: tzinfo) -> datetime:
+    """ISO date or datetime -> aware UTC instant. A bare date is a day of `zone`; `ate` given as
+    a date covers that whole day."""
     text = value.strip()
     try:
         try:
@@ -382,13 +454,13 @@ def _parse_instant(value: str, *, name: str, end_of_day: bool) -> datetime:
         except ValueError:
             instant = datetime.fromisoformat(text)
             if instant.tzinfo is None:
-                # Times without an offset are UTC, like every time the API returns.
-                instant = instant.replace(tzinfo=UTC)
+                # A wall-clock time without an offset is one of the product's zone, like its days.
+                instant = instant.replace(tzinfo=zone)
             instant = instant.astimezone(UTC)
             # `ate` with a time is inclusive; stored times have microsecond precision.
             return instant + timedelta(microseconds=1) if end_of_day else instant
-        start = datetime.combine(day, time.min, tzinfo=UTC)
-        return start + timedelta(days=1) if end_of_day else start
+        start, end = day_bounds(day, zone)
+        return end if end_of_day else start
     except (ValueError, OverflowError):
         raise InvalidInput(
             f"{name} {value!r} is not an ISO date or datetime "
@@ -420,9 +492,20 @@ def _parse_bool(value: str, *, name: str) -> bool:
 
 
 def parse_list_query(
-    args: Mapping[str, Sequence[str]], *, max_page_size: int, paginated: bool = True
+    args: Mapping[str, Sequence[str]],
+    *,
+    max_page_size: int,
+    paginated: bool = True,
+    zone: tzinfo | None = None,
 ) -> ListQuery:
-    """Query string of GET /api/comentarios (paginated) or its export (not paginated)."""
+    """Query string of GET /api/comentarios (paginated) or its export (not paginated).
+
+    `zone` is the product's time zone (PRODUCT_TIMEZONE): bare dates are its days.
+    """
+    if zone is None:
+        from shared.config import get_settings
+
+        zone = get_settings().product_zone
     allowed = (*FILTER_PARAMS, *PAGE_PARAMS) if paginated else FILTER_PARAMS
     values = _single_values(args, allowed)
 
@@ -435,12 +518,14 @@ def parse_list_query(
             raise InvalidInput(f"q has {len(q)} characters; the limit is {MAX_QUERY_TEXT_CHARS}")
 
     created_from = (
-        _parse_instant(values["desde"], name="desde", end_of_day=False)
+        _parse_instant(values["desde"], name="desde", end_of_day=False, zone=zone)
         if "desde" in values
         else None
     )
     created_before = (
-        _parse_instant(values["ate"], name="ate", end_of_day=True) if "ate" in values else None
+        _parse_instant(values["ate"], name="ate", end_of_day=True, zone=zone)
+        if "ate" in values
+        else None
     )
     if created_from and created_before and created_before <= created_from:
         raise InvalidInput(
@@ -507,3 +592,16 @@ def parse_list_query(
         limit=limit,
         cursor=cursor,
     )
+
+
+def parse_conflicts_query(args: Mapping[str, Sequence[str]], *, max_page_size: int) -> int:
+    """Query string of GET /api/comentarios/conflitos: how many conflicts to show (`limit`)."""
+    values = _single_values(args, ("limit",))
+    if "limit" not in values:
+        return DEFAULT_PAGE_SIZE
+    raw = values["limit"].strip()
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= max_page_size:
+        raise InvalidInput(
+            f"limit {values['limit']!r} is not a whole number between 1 and {max_page_size}"
+        )
+    return int(raw)

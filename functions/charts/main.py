@@ -10,23 +10,21 @@ Each handler decodes the request, calls one library function and maps the outcom
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 
 import functions_framework
 from cloudevents.http import CloudEvent
-from werkzeug.exceptions import MethodNotAllowed, NotFound
-from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from shared import auth
-from shared.bootstrap import App, get_app
-from shared.config import get_settings
+from shared.bootstrap import get_app
+from shared.config import get_function_settings
 from shared.db import ping
 from shared.errors import PoisonMessage
-from shared.http import json_response, require_principal, serve
+from shared.http import json_response
 from shared.logs import configure_logging, log_context
+from shared.routing import Call, Route, Router
 
 HTTP_FUNCTION = "charts-api"
 # The dashboard's files ship beside this module (the image copies functions/charts whole).
@@ -34,28 +32,15 @@ PAINEL_DIR = Path(__file__).resolve().parent / "painel"
 REFRESH_FUNCTION = "charts-refresh"
 
 # Settings are read (and validated) at cold start: a misconfigured instance fails to start.
-configure_logging("charts", get_settings().log_level)
+configure_logging("charts", get_function_settings().log_level)
 log = logging.getLogger("charts")
-
-Handler = Callable[..., Response]
-
-url_map = Map(
-    [
-        Rule("/healthz", endpoint="healthz", methods=["GET"]),
-        Rule("/api/relatorio/semana", endpoint="weekly_report", methods=["GET"]),
-        Rule("/painel", endpoint="painel_root", methods=["GET"], strict_slashes=True),
-        Rule("/painel/", endpoint="painel", methods=["GET"], strict_slashes=True),
-        Rule("/painel/<path:asset>", endpoint="painel", methods=["GET"]),
-    ],
-    strict_slashes=False,
-)
 
 
 # --- HTTP handlers ------------------------------------------------------------------------------
 
 
-def healthz(request: Request, app: App) -> Response:
-    if ping(app.engine):
+def healthz(call: Call) -> Response:
+    if ping(call.app.engine):
         return json_response({"status": "ok"})
     return json_response(
         {
@@ -66,52 +51,39 @@ def healthz(request: Request, app: App) -> Response:
     )
 
 
-def weekly_report(request: Request, app: App) -> Response:
+def weekly_report(call: Call) -> Response:
     from shared.charts.snapshots import weekly_report as latest_weekly_report
 
-    require_principal(request, app.settings, auth.ANY_ROLE)
-    return json_response(latest_weekly_report(app))
+    return json_response(latest_weekly_report(call.app))
 
 
-def painel_root(request: Request, app: App) -> Response:
+def painel_root(call: Call) -> Response:
     # Relative asset URLs in the page resolve under /painel/ only with the trailing slash.
     return Response(status=308, headers={"Location": "/painel/"})
 
 
-def painel(request: Request, app: App, asset: str = "") -> Response:
+def painel(call: Call) -> Response:
     from shared.charts.painel import PAGE_HEADERS, serve_asset
 
     # The page and its files are public; the data they fetch needs a token.
-    body, content_type = serve_asset(asset, PAINEL_DIR)
+    body, content_type = serve_asset(call.params["asset"], PAINEL_DIR)
     return Response(body, status=200, content_type=content_type, headers=PAGE_HEADERS)
 
 
-HANDLERS: Mapping[str, Handler] = {
-    "healthz": healthz,
-    "weekly_report": weekly_report,
-    "painel_root": painel_root,
-    "painel": painel,
-}
-
-
-def _route(request: Request) -> Response:
-    adapter = url_map.bind_to_environ(request.environ)
-    try:
-        endpoint, arguments = adapter.match()
-    except NotFound:
-        raise NotFound(f"no such path: {request.path}") from None
-    except MethodNotAllowed as error:
-        raise MethodNotAllowed(
-            valid_methods=error.valid_methods,
-            description=f"{request.method} is not allowed on {request.path}",
-        ) from None
-    return HANDLERS[str(endpoint)](request, get_app(), **arguments)
+# What this function serves; infra/terraform/openapi.yaml.tftpl documents the same operations.
+ROUTES = (
+    Route("/healthz", "GET", None, healthz, gateway=False),
+    Route("/api/relatorio/semana", "GET", auth.ANY_ROLE, weekly_report),
+    Route("/painel", "GET", None, painel_root),
+    Route("/painel/{asset=**}", "GET", None, painel),
+)
+router = Router(ROUTES, function=HTTP_FUNCTION)
 
 
 @functions_framework.http
 def handle_http(request: Request) -> Response:
-    """Every HTTP path of the charts function."""
-    return serve(request, _route, function=HTTP_FUNCTION)
+    """Every HTTP path of the charts function: the ROUTES table."""
+    return router(request)
 
 
 # --- scheduled refresh --------------------------------------------------------------------------

@@ -2,6 +2,7 @@ locals {
   required_apis = toset([
     "apigateway.googleapis.com",
     "artifactregistry.googleapis.com",
+    "cloudscheduler.googleapis.com",
     "compute.googleapis.com",
     "iam.googleapis.com",
     "pubsub.googleapis.com",

@@ -1,10 +1,11 @@
-# One public base URL: API Gateway routes each documented path to the Cloud Run service whose
-# routes in infra/stack.json cover it, calling it with the gateway's own identity.
+# One public base URL: API Gateway routes each documented operation to the Cloud Run service the
+# OpenAPI document names for it (backends["<function name>"]), calling it with the gateway's own
+# identity. The function's route table declares the same operations (tests/unit/test_routes.py).
 locals {
   gateway_region = var.gateway_region != "" ? var.gateway_region : var.region
 
   gateway_backends = {
-    for route, function in local.route_owners : route => google_cloud_run_v2_service.function[function].uri
+    for name, f in local.public_functions : name => google_cloud_run_v2_service.function[name].uri
   }
 
   openapi_document = templatefile("${path.module}/openapi.yaml.tftpl", {

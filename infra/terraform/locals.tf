@@ -1,6 +1,7 @@
-# infra/stack.json is the one description of the functions, topics, subscriptions and buckets;
-# the local stack (`alumusic dev bootstrap`, docker-compose.yml) reads the same file, so a topic
-# added there appears here on the next plan without touching this configuration.
+# infra/stack.json is the one description of the functions, topics, subscriptions, buckets and
+# scheduled jobs; the local stack (`alumusic dev bootstrap`, `alumusic schedule serve`,
+# docker-compose.yml) reads the same file, so a topic or job added there appears here on the next
+# plan without touching this configuration.
 locals {
   stack = jsondecode(file("${path.module}/../stack.json"))
 
@@ -8,6 +9,7 @@ locals {
   topics        = { for t in local.stack.topics : t.name => t }
   subscriptions = { for s in local.stack.subscriptions : s.name => s }
   buckets       = toset(try(local.stack.buckets, []))
+  jobs          = { for j in try(local.stack.jobs, []) : j.name => j }
 
   push_subscriptions = {
     for name, s in local.subscriptions : name => s if try(s.push_to, null) != null
@@ -20,12 +22,9 @@ locals {
   # Functions the Pub/Sub invoker account must be allowed to call.
   push_targets = toset([for s in values(local.push_subscriptions) : s.push_to])
 
+  # Functions reached through API Gateway; the OpenAPI document names, per operation, which of
+  # them serves it (backends["<function name>"]).
   public_functions = { for name, f in local.functions : name => f if try(f.public, false) }
-
-  # Each route prefix of a public function, mapped to the Cloud Run service that serves it.
-  route_owners = merge([
-    for name, f in local.public_functions : { for route in f.routes : route => name }
-  ]...)
 
   # One image per function source folder: classify-api and classify-consumer run the same image
   # and differ only in FUNCTION_TARGET.
@@ -62,8 +61,18 @@ locals {
     "admin-password"      = "ADMIN_PASSWORD"
     "storage-hmac-secret" = "AWS_SECRET_ACCESS_KEY"
   }
+  # Settings groups of shared/config.py -> the secrets holding their secret settings. A function
+  # reads the secrets of the groups it declares in stack.json ("settings"), and only those: the
+  # consumer, which declares no "auth", never sees the JWT key.
+  group_secrets = {
+    database = ["database-url"]
+    auth     = ["jwt-secret"]
+    storage  = ["storage-hmac-secret"]
+  }
   function_secrets = {
-    for name, f in local.functions : name => toset(lookup(var.function_secrets, name, ["jwt-secret", "database-url"]))
+    for name, f in local.functions : name => toset(flatten([
+      for group in try(f.settings, []) : lookup(local.group_secrets, group, [])
+    ]))
   }
   function_secret_readers = merge([
     for name, secrets in local.function_secrets : { for s in secrets : "${name}/${s}" => { function = name, secret = s } }
@@ -73,41 +82,48 @@ locals {
   comments_topic             = one([for s in values(local.dead_lettered_subscriptions) : s.topic if try(s.push_to, null) == "classify-consumer"])
   comments_dead_letter_topic = one([for s in values(local.dead_lettered_subscriptions) : s.dead_letter_topic if try(s.push_to, null) == "classify-consumer"])
 
+  # What every function reads (the core settings).
   common_env = {
-    ENVIRONMENT                = var.environment
-    LOG_LEVEL                  = var.log_level
-    PUBSUB_PROJECT_ID          = var.project_id
-    COMMENTS_TOPIC             = local.comments_topic
-    COMMENTS_DEAD_LETTER_TOPIC = local.comments_dead_letter_topic
-    PRODUCT_TIMEZONE           = var.product_timezone
+    ENVIRONMENT      = var.environment
+    LOG_LEVEL        = var.log_level
+    PRODUCT_TIMEZONE = var.product_timezone
   }
 
-  # The product's bucket (the first of stack.json), reached through Cloud Storage's
-  # S3-compatible XML API with the storage identity's HMAC key (see storage.tf).
-  app_bucket        = "${var.project_id}-${local.stack.buckets[0]}"
-  storage_functions = toset([for name, secrets in local.function_secrets : name if contains(secrets, "storage-hmac-secret")])
-  storage_env = {
-    S3_BUCKET         = local.app_bucket
-    AWS_ENDPOINT_URL  = "https://storage.googleapis.com"
-    AWS_REGION        = "auto"
-    AWS_ACCESS_KEY_ID = google_storage_hmac_key.storage.access_id
+  # Plain (non-secret) settings this configuration decides, per settings group.
+  group_env = {
+    pubsub = {
+      PUBSUB_PROJECT_ID          = var.project_id
+      COMMENTS_TOPIC             = local.comments_topic
+      COMMENTS_DEAD_LETTER_TOPIC = local.comments_dead_letter_topic
+    }
+    # The product's bucket (the first of stack.json), reached through Cloud Storage's
+    # S3-compatible XML API with the storage identity's HMAC key (see storage.tf); the key's
+    # secret comes from the group's secret.
+    storage = {
+      S3_BUCKET         = "${var.project_id}-${local.stack.buckets[0]}"
+      AWS_ENDPOINT_URL  = "https://storage.googleapis.com"
+      AWS_REGION        = "auto"
+      AWS_ACCESS_KEY_ID = google_storage_hmac_key.storage.access_id
+    }
   }
 
   function_env = {
     for name, f in local.functions : name => {
-      for k, v in merge(
-        local.common_env,
-        contains(local.storage_functions, name) ? local.storage_env : {},
-        {
+      for k, v in merge(concat(
+        [local.common_env],
+        [for group in try(f.settings, []) : lookup(local.group_env, group, {})],
+        [{
+          # The groups the function validates at cold start (shared.config.get_function_settings).
+          SETTINGS_GROUPS         = join(",", try(f.settings, []))
           FUNCTION_TARGET         = f.target
           FUNCTION_SIGNATURE_TYPE = f.signature
           # functions-framework serves with gunicorn: one thread per concurrent request.
           THREADS                   = tostring(local.scaling[name].concurrency)
           WORKERS                   = tostring(local.scaling[name].workers)
           CLOUD_RUN_TIMEOUT_SECONDS = tostring(local.scaling[name].timeout_seconds)
-        },
-        lookup(var.function_env, name, {}),
-      ) : k => v if v != null
+        }],
+        [lookup(var.function_env, name, {})],
+      )...) : k => v if v != null
     }
   }
 

@@ -59,6 +59,12 @@ variable "log_level" {
   default     = "INFO"
 }
 
+variable "product_timezone" {
+  description = "PRODUCT_TIMEZONE of every function: the IANA zone whose days, hours and ISO weeks the product counts in."
+  type        = string
+  default     = "America/Sao_Paulo"
+}
+
 variable "default_scaling" {
   description = "Scaling and size of every Cloud Run service unless function_scaling overrides it. concurrency is requests per instance (also the server's thread count); workers is server processes per instance."
   type = object({
@@ -120,32 +126,9 @@ variable "function_publishes" {
     # topic itself (a message that can never succeed is not retried).
     "classify-api"      = ["comments-submitted"]
     "classify-consumer" = ["comments-submitted-dead-letter"]
+    # Insights only reads the digests from the database.
+    "insights-api" = []
   }
-}
-
-variable "function_secrets" {
-  description = "Secrets each function reads as environment variables, keyed by function name; values among \"jwt-secret\" (JWT_SECRET), \"database-url\" (DATABASE_URL) and \"storage-hmac-secret\" (AWS_SECRET_ACCESS_KEY: the bucket through Cloud Storage's S3-compatible XML API; listing it also gives the function the bucket settings and the storage identity's HMAC access id). A function not listed here reads the first two: settings refuse a placeholder JWT key at cold start outside development, in every function."
-  type        = map(list(string))
-  default = {
-    "classify-api"      = ["jwt-secret", "database-url"]
-    "classify-consumer" = ["jwt-secret", "database-url"]
-    # The refresh writes chart snapshots to the bucket; the API reads them when the database is down.
-    "charts-api"     = ["jwt-secret", "database-url", "storage-hmac-secret"]
-    "charts-refresh" = ["jwt-secret", "database-url", "storage-hmac-secret"]
-  }
-
-  validation {
-    condition = alltrue([
-      for secrets in values(var.function_secrets) : alltrue([for s in secrets : contains(["jwt-secret", "database-url", "storage-hmac-secret"], s)])
-    ])
-    error_message = "function_secrets values may only name \"jwt-secret\", \"database-url\" and \"storage-hmac-secret\" (the admin password is for the bootstrap job only)."
-  }
-}
-
-variable "product_timezone" {
-  description = "PRODUCT_TIMEZONE of every function: the IANA zone whose days, hours and ISO weeks the charts, digests and filters use."
-  type        = string
-  default     = "America/Sao_Paulo"
 }
 
 variable "chart_snapshot_object_days" {

@@ -18,7 +18,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +27,13 @@ import requests
 import sqlalchemy as sa
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from shared.devstack.postgres import PostgresServer
-from shared.devstack.runner import read_secrets
-from shared.devstack.stack import load_stack, repo_root
-from shared.devstack.waiting import wait_until
 from tests.e2e.conftest import RunningStack, start_stack
+from tooling.demo import demo_comments
+from tooling.devstack.postgres import PostgresServer
+from tooling.devstack.runner import read_secrets
+from tooling.devstack.stack import load_stack, repo_root
+from tooling.devstack.waiting import wait_until
+from tooling.evals.insights import DIGESTS_PATH
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -46,7 +48,7 @@ CHROMIUM_ARGS = [
 CHART_NAMES = ("distribuicao", "evolucao", "tags", "confianca", "hora")
 CATEGORIAS = ("ELOGIO", "CRÍTICA", "SUGESTÃO", "DÚVIDA", "SPAM")
 XSS_TEXT = "<img src=x onerror=alert(1)>"
-SEEDED_CORPUS_COMMENTS = 160
+SEEDED_CORPUS_COMMENTS = 240
 # Comments the tests find by a phrase of their own (the corpus never says these words).
 MARKED = {
     "painel-xss": XSS_TEXT,
@@ -118,43 +120,82 @@ class Painel:
 
 
 def _seed_comments() -> list[dict[str, str]]:
-    """Corpus comments spread over the last six and a half days, a third in the last 24 hours."""
-    from shared.demo import demo_comments
-
+    """Corpus comments written over the last six and a half days (the demo's daily rhythm and
+    growing volume), plus the marked ones, written in the last two hours."""
     now = datetime.now(UTC)
-    comments: list[dict[str, str]] = []
-    for number, comment in enumerate(
-        demo_comments(SEEDED_CORPUS_COMMENTS, prefix="painel-corpus", seed=20261130)
-    ):
-        if number % 3 == 0:
-            ago = timedelta(minutes=(number * 37) % (23 * 60) + 5)
-        else:
-            ago = timedelta(minutes=(number * 53) % (int(6.5 * 24 * 60)) + 5)
-        comments.append({**comment, "criado_em": (now - ago).isoformat()})
+    oldest = now - timedelta(days=6.5)
+    comments = [
+        comment
+        for comment in demo_comments(
+            SEEDED_CORPUS_COMMENTS, prefix="painel-corpus", seed=20261130, now=now, weeks=1
+        )
+        # Clear of the charts' 7-day edge, so no comment leaves the window while the tests run.
+        if datetime.fromisoformat(comment["criado_em"]) > oldest
+    ]
     for number, (comment_id, texto) in enumerate(MARKED.items()):
         ago = timedelta(minutes=20 + 10 * number)
         comments.append({"id": comment_id, "texto": texto, "criado_em": (now - ago).isoformat()})
     return comments
 
 
-def _pin_creation_times(database_url: str, comments: list[dict[str, str]]) -> None:
-    """Store each seeded comment at its `criado_em`, so the charts have a week to show.
+def _assert_times_kept(painel: Painel, seeded: list[dict[str, str]]) -> None:
+    """The API stored each comment at the `criado_em` it was sent with (the charts rest on it)."""
+    for comment in (seeded[0], seeded[len(seeded) // 2], seeded[-1]):
+        stored = painel.get(f"/api/comentarios/{comment['id']}")
+        assert stored.status_code == 200, stored.text
+        assert datetime.fromisoformat(stored.json()["criado_em"]) == datetime.fromisoformat(
+            comment["criado_em"]
+        ), comment["id"]
 
-    The API keeps a client's `criado_em` once the ingest path carries it; until then it stamps the
-    arrival time, and this writes the intended times directly (a no-op where the API kept them).
-    """
-    engine = sa.create_engine(database_url)
+
+# The `weekly_digests` table the insights function reads. The digest function's migration creates
+# it; on a stack without that function the tests create it with the same columns.
+WEEKLY_DIGESTS_DDL = """
+CREATE TABLE IF NOT EXISTS weekly_digests (
+    semana text PRIMARY KEY,
+    inicio date NOT NULL,
+    fim date NOT NULL,
+    stats jsonb NOT NULL,
+    texto text NOT NULL,
+    html text NOT NULL DEFAULT '',
+    writer text NOT NULL DEFAULT 'template',
+    writer_model text,
+    fallback_reason text,
+    created_at timestamptz NOT NULL DEFAULT now()
+)
+"""
+
+
+def store_digests(database_url: str, rows: list[dict[str, Any]]) -> None:
+    """Replace the stored weekly digests with `rows` (digests are written by the digest function's
+    weekly job; there is no API that stores one)."""
+    engine = sa.create_engine(database_url, poolclass=sa.NullPool)
     try:
         with engine.begin() as conn:
-            conn.execute(
-                sa.text("UPDATE comments SET created_at = :created_at WHERE id = :id"),
-                [
-                    {"id": c["id"], "created_at": datetime.fromisoformat(c["criado_em"])}
-                    for c in comments
-                ],
-            )
+            conn.execute(sa.text(WEEKLY_DIGESTS_DDL))
+            conn.execute(sa.text("DELETE FROM weekly_digests"))
+            for row in rows:
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO weekly_digests (semana, inicio, fim, stats, texto, html) "
+                        "VALUES (:semana, :inicio, :fim, CAST(:stats AS jsonb), :texto, '')"
+                    ),
+                    {
+                        "semana": row["semana"],
+                        "inicio": date.fromisoformat(row["inicio"]),
+                        "fim": date.fromisoformat(row["fim"]),
+                        "stats": json.dumps(row["stats"], ensure_ascii=False),
+                        "texto": row["texto"],
+                    },
+                )
     finally:
         engine.dispose()
+
+
+def evaluation_digests() -> list[dict[str, Any]]:
+    """The insights evaluation set's nine weekly digests (2026-W40..W48)."""
+    rows: list[dict[str, Any]] = json.loads(DIGESTS_PATH.read_text(encoding="utf-8"))
+    return rows
 
 
 @pytest.fixture(scope="session")
@@ -200,7 +241,7 @@ def painel(tmp_path_factory: pytest.TempPathFactory, pg_server: PostgresServer) 
         stored = session.post(stack.gateway_url + "/api/comentarios", json=seeded, timeout=120)
         assert stored.status_code in (200, 201), stored.text
         painel.seeded_ids = [comment["id"] for comment in seeded]
-        _pin_creation_times(stack.database_url, seeded)
+        _assert_times_kept(painel, seeded)
         painel.refresh_charts()
         yield painel
     finally:

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from shared.devstack.postgres import PostgresServer
-from shared.devstack.services import free_port
-from shared.devstack.stack import load_stack, port_env_name, repo_root
-from shared.devstack.waiting import wait_until
+from tooling.devstack.postgres import PostgresServer
+from tooling.devstack.services import free_port
+from tooling.devstack.stack import load_stack, port_env_name, repo_root
+from tooling.devstack.waiting import wait_until
 
 ADMIN_PASSWORD = "e2e stack password 7"
 STARTUP_TIMEOUT_SECONDS = 120.0
@@ -57,7 +57,7 @@ class RunningStack:
 
 def start_stack(state_dir: Path, database_url: str, *, demo: int = 0) -> RunningStack:
     """Start `alumusic dev up` and wait until its gateway's /healthz is 200."""
-    # Every function of infra/stack.json moves to a free port (`<NAME>_PORT`).
+    # Every function of infra/stack.json off its default port, so stacks run side by side
     function_ports = {port_env_name(f.name): free_port() for f in load_stack(env={}).functions}
     ports = {
         "GATEWAY_PORT": free_port(),

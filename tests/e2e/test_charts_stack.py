@@ -13,11 +13,11 @@ import sqlalchemy as sa
 
 from shared.classifier import CATEGORIES
 from shared.config import Settings
-from shared.devstack.waiting import wait_until
 from shared.events import PubSubPublisher
 from shared.models import comments
 from shared.schedule import Tick, encode_tick
 from tests.e2e.conftest import RunningStack
+from tooling.devstack.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 

@@ -16,11 +16,11 @@ import requests
 import sqlalchemy as sa
 
 from shared.classifier import CATEGORIES
-from shared.demo import demo_comments
-from shared.devstack.stack import load_stack
-from shared.devstack.supervisor import process_running
-from shared.devstack.waiting import wait_until
 from tests.e2e.conftest import RunningStack, start_stack
+from tooling.demo import demo_comments
+from tooling.devstack.stack import load_stack
+from tooling.devstack.supervisor import process_running
+from tooling.devstack.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -47,7 +47,7 @@ def test_healthz_reports_every_part_ready(stack: RunningStack) -> None:
     assert set(checks) == {"postgres", "pubsub", "s3"} | {
         f"function:{f.name}" for f in load_stack(env={}).functions
     }
-    assert {"function:classify-api", "function:charts-api"} <= set(checks)
+    assert {"function:classify-api", "function:charts-api", "function:insights-api"} <= set(checks)
     assert all(check["ok"] for check in checks.values())
 
 
@@ -55,6 +55,18 @@ def test_unknown_path_is_a_json_404(stack: RunningStack) -> None:
     response = requests.get(stack.gateway_url + "/nothing/here", timeout=10)
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_insights_is_routed_and_validates_questions(stack: RunningStack, api: Api) -> None:
+    # Without a token the insights function refuses through the gateway
+    anonymous = requests.post(
+        stack.gateway_url + "/api/insights/perguntar", json={"pergunta": "o que subiu?"}, timeout=10
+    )
+    assert anonymous.status_code == 401
+    # With one, an empty question is a 400 that names the field
+    empty = api("POST", "/api/insights/perguntar", json={"pergunta": ""})
+    assert empty.status_code == 400
+    assert "pergunta" in empty.json()["error"]["message"]
 
 
 def test_login_then_classify_one_comment(api: Api) -> None:
@@ -68,8 +80,8 @@ def test_login_then_classify_one_comment(api: Api) -> None:
         },
     )
 
-    # Then the answer carries the classification contract
-    assert response.status_code == 200, response.text
+    # Then it is stored (201) and the answer carries the classification contract
+    assert response.status_code == 201, response.text
     item = response.json()
     assert item["categoria"] in CATEGORIES
     assert 0.0 <= item["confianca"] <= 1.0
@@ -109,9 +121,8 @@ def test_ten_thousand_ingested_comments_are_each_stored_once_and_read_back(
         page = api("GET", "/api/comentarios", params=params)
         assert page.status_code == 200, page.text
         total = int(page.headers["X-Total-Count"])
-        payload = page.json()
-        seen.update({item["id"]: item["texto"] for item in payload["items"]})
-        cursor = payload["next_cursor"]
+        seen.update({item["id"]: item["texto"] for item in page.json()})
+        cursor = page.headers.get("X-Next-Cursor")
         if not cursor:
             break
     assert total is not None

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from shared.bootstrap import App, set_app
 from shared.cli import main
-from shared.commands.classifier import read_corrections
 from shared.config import Settings
+from tooling.commands.classifier import read_corrections
 
 pytestmark = pytest.mark.integration
 

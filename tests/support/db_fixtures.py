@@ -18,9 +18,9 @@ from shared.auth import issue_token
 from shared.bootstrap import App, set_app
 from shared.config import Settings
 from shared.db import upgrade
-from shared.devstack.postgres import PostgresServer, ensure_postgres
 from shared.models import metadata
 from shared.users import User, create_user
+from tooling.devstack.postgres import PostgresServer, ensure_postgres
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Strong enough for the password rules; tests that check the rules use their own.

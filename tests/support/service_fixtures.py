@@ -1,6 +1,6 @@
 """Service fixtures: the Pub/Sub emulator, the S3 emulator and function servers, started for real.
 
-They start things exactly as `alumusic dev up` does (shared.devstack), on free ports, each in its
+They start things exactly as `alumusic dev up` does (tooling.devstack), on free ports, each in its
 own process group, and stop the whole group at the end.
 
 - `pubsub_emulator` (session): the Google Pub/Sub emulator; `.host` is PUBSUB_EMULATOR_HOST.
@@ -23,7 +23,7 @@ import pytest
 import requests
 
 from shared.config import Settings
-from shared.devstack.services import (
+from tooling.devstack.services import (
     LOOPBACK,
     free_port,
     moto_server_command,
@@ -33,8 +33,8 @@ from shared.devstack.services import (
     s3_ready,
     wait_for,
 )
-from shared.devstack.stack import FunctionSpec, repo_root
-from shared.devstack.supervisor import ManagedProcess, Supervisor
+from tooling.devstack.stack import FunctionSpec, repo_root
+from tooling.devstack.supervisor import ManagedProcess, Supervisor
 
 STARTUP_TIMEOUT_SECONDS = 90.0
 
@@ -112,6 +112,7 @@ def service_env(settings: Settings, **extra: str) -> dict[str, str]:
         "COMMENTS_DEAD_LETTER_TOPIC": settings.comments_dead_letter_topic,
         "COMMENTS_PER_MESSAGE": str(settings.comments_per_message),
         "REVIEW_THRESHOLD": str(settings.review_threshold),
+        "PRODUCT_TIMEZONE": settings.product_timezone,
         "LOG_LEVEL": "INFO",
         "PYTHONUNBUFFERED": "1",
     }

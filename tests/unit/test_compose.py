@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from shared.cli import build_parser
-from shared.config import Settings
+from shared.config import SETTINGS_GROUPS_ENV, CoreSettings, Settings, group_fields
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -35,6 +35,7 @@ RUNTIME_ENV = {
     "PORT",
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
+    SETTINGS_GROUPS_ENV,
 }
 PUBSUB_EMULATOR_IMAGE = "gcr.io/google.com/cloudsdktool/google-cloud-cli:emulators"
 
@@ -86,13 +87,34 @@ def test_every_function_has_a_service_built_from_its_dockerfile(compose, stack):
         assert name in services, f"no compose service for function {name}"
         service = services[name]
         assert service["build"]["context"] == "."
-        dockerfile_path = f"{function['source']}/Dockerfile"
-        assert service["build"]["dockerfile"] == dockerfile_path
-        assert (ROOT / dockerfile_path).is_file()
+        # One recipe for every function; the folder is a build argument
+        assert service["build"]["dockerfile"] == "functions/Dockerfile"
+        assert service["build"]["args"]["FUNCTION"] == function["source"].removeprefix("functions/")
+        assert "target" not in service["build"], "a function image is the runtime stage"
         environment = service["environment"]
         assert environment["FUNCTION_TARGET"] == function["target"]
         # The port the stack description gives is the one the gateway and push endpoints use
         assert str(environment["PORT"]) == str(function["port"])
+
+
+def test_each_function_gets_only_the_settings_of_its_groups(compose, stack):
+    # Given the settings groups each function declares in stack.json
+    for function in stack["functions"]:
+        environment = compose["services"][function["name"]]["environment"]
+        groups = function["settings"]
+        # Then compose names them, and gives no setting of another group
+        assert environment[SETTINGS_GROUPS_ENV] == ",".join(groups)
+        allowed = {name.upper() for name in CoreSettings.model_fields}
+        allowed |= {name.upper() for group in groups for name in group_fields(group)}
+        # Storage credentials are the AWS client's, not settings; they go with the storage group
+        runtime = {"FUNCTION_TARGET", "FUNCTION_SIGNATURE_TYPE", "PORT", SETTINGS_GROUPS_ENV}
+        if "storage" in groups:
+            runtime |= {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
+        extra = set(environment) - allowed - runtime
+        assert not extra, f"{function['name']}: {sorted(extra)} belong to undeclared groups"
+    # The consumer verifies no token: it has no JWT key
+    assert "JWT_SECRET" not in compose["services"]["classify-consumer"]["environment"]
+    assert "JWT_SECRET" in compose["services"]["classify-api"]["environment"]
 
 
 def test_required_secrets_use_the_required_form():
@@ -106,12 +128,10 @@ def test_required_secrets_use_the_required_form():
     assert not re.search(r"\$\{(JWT_SECRET|POSTGRES_PASSWORD|ADMIN_PASSWORD):?-", text)
 
 
-def test_app_environment_names_real_settings(compose):
+def test_app_environment_names_real_settings(compose, stack):
     known = {name.upper() for name in Settings.model_fields} | RUNTIME_ENV
-    for name, service in compose["services"].items():
-        if service.get("image") != "alumusic/classify:local":
-            continue
-        unknown = set(service["environment"]) - known
+    for name in [f["name"] for f in stack["functions"]] + ["bootstrap", "gateway", "scheduler"]:
+        unknown = set(compose["services"][name]["environment"]) - known
         assert not unknown, f"{name}: {sorted(unknown)} are not settings"
 
 
@@ -140,8 +160,23 @@ def test_infrastructure_services(compose):
     assert command.startswith("gcloud beta emulators pubsub start --host-port=0.0.0.0:8085")
     assert "localstack/localstack" in services["localstack"]["image"]
     assert services["localstack"]["environment"]["SERVICES"] == "s3"
-    # Only what exists: no scheduler until a function needs one
-    assert "scheduler" not in services
+
+
+def test_scheduler_publishes_stack_jobs_to_the_emulator(compose, stack):
+    # Given the scheduler service
+    scheduler = compose["services"]["scheduler"]
+    # Then it runs the same command as `make dev`, against the emulator in the shared namespace
+    (argv,) = _alumusic_invocations(scheduler["command"])
+    assert argv[:2] == ["schedule", "serve"]
+    parsed = build_parser().parse_args(argv)
+    assert callable(parsed.handler)
+    assert parsed.state_file is not None
+    assert scheduler["network_mode"] == "service:pubsub"
+    assert scheduler["environment"]["PUBSUB_EMULATOR_HOST"] == "127.0.0.1:8085"
+    assert scheduler["environment"]["PUBSUB_PROJECT_ID"] == stack["project_id"]
+    # And it starts once the bootstrap job created the topics it publishes to
+    assert scheduler["depends_on"]["bootstrap"]["condition"] == "service_completed_successfully"
+    assert stack["jobs"], "the stack declares no job for the scheduler to run"
 
 
 def _alumusic_invocations(command: Any) -> list[list[str]]:
@@ -184,9 +219,13 @@ def test_service_commands_are_real_cli_commands(compose):
 def test_functions_share_the_emulator_namespace_so_stack_addresses_hold(compose, stack):
     # infra/stack.json addresses functions as 127.0.0.1:<port> for push endpoints and routes
     services = compose["services"]
-    for name in [f["name"] for f in stack["functions"]] + ["gateway", "bootstrap"]:
+    tools = ["gateway", "bootstrap", "scheduler"]
+    for name in [f["name"] for f in stack["functions"]] + tools:
         assert services[name]["network_mode"] == "service:pubsub", name
-        assert services[name]["environment"]["PUBSUB_EMULATOR_HOST"] == "127.0.0.1:8085"
+    # Those that talk to Pub/Sub reach the emulator in that namespace
+    uses_pubsub = [f["name"] for f in stack["functions"] if "pubsub" in f["settings"]] + tools
+    for name in uses_pubsub:
+        assert services[name]["environment"]["PUBSUB_EMULATOR_HOST"] == "127.0.0.1:8085", name
     published = {port.split(":")[-1] for port in services["pubsub"]["ports"]}
     assert {"8080", "8085"} <= published
 
@@ -194,37 +233,50 @@ def test_functions_share_the_emulator_namespace_so_stack_addresses_hold(compose,
 # --- the function image -------------------------------------------------------------------------
 
 
-def _dockerfiles(stack: dict[str, Any]) -> dict[str, Path]:
-    return {f["source"]: ROOT / f["source"] / "Dockerfile" for f in stack["functions"]}
+FUNCTION_DOCKERFILE = ROOT / "functions" / "Dockerfile"
 
 
-def test_function_dockerfiles_build_from_the_repo_root(stack):
-    for source, path in _dockerfiles(stack).items():
-        commands = dockerfile.parse_file(str(path))
-        froms = [c.value[0] for c in commands if c.cmd.upper() == "FROM"]
-        assert froms, path
-        assert all(image == "python:3.11-slim" for image in froms), froms
-        # Every COPY from the build context names something in the repository
+def _stages(commands: Any) -> list[list[Any]]:
+    stages: list[list[Any]] = []
+    for command in commands:
+        if command.cmd.upper() == "FROM":
+            stages.append([])
+        if stages:
+            stages[-1].append(command)
+    return stages
+
+
+def test_one_dockerfile_builds_every_function_from_the_repo_root(stack):
+    commands = dockerfile.parse_file(str(FUNCTION_DOCKERFILE))
+    args = {c.value[0].split("=")[0]: c.value[0] for c in commands if c.cmd.upper() == "ARG"}
+    assert args["PYTHON_IMAGE"] == "PYTHON_IMAGE=python:3.11-slim"
+    # Every COPY from the build context names something in the repository (for each function)
+    for function in stack["functions"]:
+        folder = function["source"].removeprefix("functions/")
         for command in commands:
             if command.cmd.upper() != "COPY" or any(f.startswith("--from") for f in command.flags):
                 continue
             for copied in command.value[:-1]:
-                assert (ROOT / copied).exists(), f"{path}: COPY {copied} is not in the repository"
-        runs = " && ".join(" ".join(c.value) for c in commands if c.cmd.upper() == "RUN")
-        assert "pip install" in runs
-        # Only the image that classifies carries the embedded model
-        if source == "functions/classify":
-            assert "alumusic train" in runs
-        user = [c.value[0] for c in commands if c.cmd.upper() == "USER"]
-        assert user, f"{path} runs as root"
-        assert user[-1].split(":")[0] not in ("root", "0")
-        cmd = next(c for c in reversed(commands) if c.cmd.upper() == "CMD")
-        line = " ".join(cmd.value)
-        assert "functions-framework" in line
-        assert '--target="${FUNCTION_TARGET}"' in line
-        assert f"--source={source}/main.py" in line
-        assert '--port="${PORT}"' in line
-        assert (ROOT / source / "main.py").is_file()
+                path = ROOT / copied.replace("${FUNCTION}", folder)
+                assert path.exists(), f"COPY {copied} is not in the repository"
+        assert (ROOT / function["source"] / "main.py").is_file()
+    final = _stages(commands)[-1]
+    # The image that runs is the runtime venv plus the model: no tooling, no training packages
+    final_copies = [" ".join(c.flags + c.value) for c in final if c.cmd.upper() == "COPY"]
+    assert "--from=runtime-deps /opt/venv /opt/venv" in final_copies
+    assert "--from=model /model /app/model" in final_copies
+    assert not any("tooling" in line for line in final_copies)
+    assert not any(c.cmd.upper() == "RUN" and "pip install" in " ".join(c.value) for c in final)
+    runs = " && ".join(" ".join(c.value) for c in commands if c.cmd.upper() == "RUN")
+    assert "'train', '--output', '/model/local-model.joblib'" in runs
+    user = [c.value[0] for c in final if c.cmd.upper() == "USER"]
+    assert user, "the function image runs as root"
+    assert user[-1].split(":")[0] not in ("root", "0")
+    line = " ".join(next(c for c in reversed(final) if c.cmd.upper() == "CMD").value)
+    assert "functions-framework" in line
+    assert '--target="${FUNCTION_TARGET}"' in line
+    assert '--source="${FUNCTION_SOURCE}"' in line
+    assert '--port="${PORT}"' in line
 
 
 def test_dockerignore_keeps_local_state_out_and_sources_in():
@@ -236,6 +288,6 @@ def test_dockerignore_keeps_local_state_out_and_sources_in():
     # Allow-list: nothing goes in unless named
     assert lines[0] == "*"
     included = {line[1:] for line in lines if line.startswith("!")}
-    assert {"pyproject.toml", "shared/", "functions/", "infra/stack.json"} <= included
+    assert {"pyproject.toml", "shared/", "tooling/", "functions/", "infra/stack.json"} <= included
     for kept_out in ("**/.venv", "**/.git", "**/.dev", "**/__pycache__", "**/.mypy_cache"):
         assert kept_out in lines

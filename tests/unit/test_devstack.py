@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
-from datetime import timedelta
+from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.demo import demo_comments, load_corpus
-from shared.devstack.bootstrap import desired_subscription
-from shared.devstack.runner import StackConfig, load_secrets
-from shared.devstack.services import split_host_port
-from shared.devstack.stack import load_stack, parse_duration, parse_stack, port_env_name
-from shared.devstack.supervisor import Supervisor, group_alive, process_running
-from shared.devstack.waiting import wait_until
+from tooling.demo import CORPUS_DIR, demo_comments, load_corpus
+from tooling.devstack.bootstrap import desired_subscription
+from tooling.devstack.runner import StackConfig, load_secrets
+from tooling.devstack.services import split_host_port
+from tooling.devstack.stack import load_stack, parse_duration, parse_stack, port_env_name
+from tooling.devstack.supervisor import Supervisor, group_alive, process_running
+from tooling.devstack.waiting import wait_until
 
 
 def test_the_repository_stack_description_is_consistent() -> None:
@@ -31,12 +34,8 @@ def test_the_repository_stack_description_is_consistent() -> None:
             f"/projects/{spec.project_id}/topics/{push.topic}"
         )
         assert push.dead_letter_topic in spec.topics
-    # Routes are API paths, or the dashboard page
-    assert all(
-        route.startswith("/api/") or route == "/painel"
-        for f in spec.functions
-        for route in f.routes
-    )
+    # And every function declares the settings groups it reads
+    assert all(f.settings for f in spec.functions)
 
 
 def test_function_ports_move_with_environment_variables() -> None:
@@ -69,10 +68,18 @@ def test_function_ports_move_with_environment_variables() -> None:
         (
             {
                 "functions": [
-                    {"name": "f", "source": "s", "target": "t", "port": 1, "routes": ["x"]}
+                    {"name": "f", "source": "s", "target": "t", "port": 1, "routes": ["/x"]}
                 ]
             },
-            "must start with '/'",
+            "'routes' is gone",
+        ),
+        (
+            {
+                "functions": [
+                    {"name": "f", "source": "s", "target": "t", "port": 1, "settings": ["jwt"]}
+                ]
+            },
+            "unknown settings group",
         ),
     ],
 )
@@ -178,11 +185,67 @@ def test_echoed_output_is_prefixed_with_the_process_name(tmp_path: Path) -> None
     assert process.log_path.read_text() == "hi there\n"
 
 
+DEMO_NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+
 def test_demo_comments_are_corpus_texts_under_fresh_ids() -> None:
     corpus = {row.texto for row in load_corpus()}
-    first = demo_comments(50, seed=3)
-    second = demo_comments(50, seed=3)
+    first = demo_comments(50, seed=3, now=DEMO_NOW)
+    second = demo_comments(50, seed=3, now=DEMO_NOW)
     assert all(c["texto"] in corpus for c in first)
     assert len({c["id"] for c in first}) == 50
     assert {c["id"] for c in first}.isdisjoint({c["id"] for c in second})
-    assert [c["texto"] for c in first] == [c["texto"] for c in second]
+    # The same seed and `now`: the same texts at the same times
+    assert [(c["texto"], c["criado_em"]) for c in first] == [
+        (c["texto"], c["criado_em"]) for c in second
+    ]
+
+
+def test_demo_comments_spread_over_eight_weeks_with_trends_and_a_daily_rhythm() -> None:
+    from shared.validation import parse_comments
+    from tooling.demo import _pools
+
+    # Given a demo load of 20,000 comments
+    comments = demo_comments(20_000, prefix="d", now=DEMO_NOW)
+    pools = _pools(CORPUS_DIR)
+    criticism, suggestion = set(pools.rising_criticism), set(pools.growing_suggestion)
+    zone = ZoneInfo("America/Sao_Paulo")
+    times = [datetime.fromisoformat(c["criado_em"]) for c in comments]
+
+    # Then every time is an instant with an offset, within the last eight weeks, never ahead
+    assert all(t.utcoffset() is not None for t in times)
+    assert DEMO_NOW - timedelta(weeks=8) <= min(times)
+    assert max(times) <= DEMO_NOW
+    assert min(times) < DEMO_NOW - timedelta(weeks=7)
+    # And the API accepts every one of them as sent
+    body = json.dumps(comments[:1000]).encode()
+    parsed = parse_comments(
+        body,
+        "application/json",
+        max_items=1000,
+        max_text_chars=5000,
+        allow_ndjson=False,
+        received_at=DEMO_NOW,
+    )
+    assert [c.criado_em for c in parsed] == times[:1000]
+
+    # And criticism of ads rises, collaboration suggestions grow, volume grows
+    def share(texts: set[str], since: timedelta, until: timedelta) -> tuple[float, int]:
+        window = [
+            c
+            for c, t in zip(comments, times, strict=True)
+            if DEMO_NOW - since <= t < DEMO_NOW - until
+        ]
+        return sum(c["texto"] in texts for c in window) / len(window), len(window)
+
+    early_criticism, early_volume = share(criticism, timedelta(weeks=8), timedelta(weeks=6))
+    late_criticism, late_volume = share(criticism, timedelta(weeks=2), timedelta(0))
+    assert late_criticism > 3 * early_criticism
+    assert (
+        share(suggestion, timedelta(weeks=2), timedelta(0))[0]
+        > 1.5 * share(suggestion, timedelta(weeks=8), timedelta(weeks=6))[0]
+    )
+    assert late_volume > 1.2 * early_volume
+    # And evenings in São Paulo are far busier than the hours before dawn
+    hours = Counter(t.astimezone(zone).hour for t in times)
+    assert hours[20] + hours[21] > 5 * (hours[3] + hours[4])

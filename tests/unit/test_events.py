@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import concurrent.futures
 import json
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -54,13 +55,36 @@ def test_texts_travel_unescaped_and_intact() -> None:
     comments = [CommentIn(id="a", texto='crítica "séria" 🔥\nlinha 2')]
 
     # When encoded and decoded
-    [message] = encode_comments_submitted(comments, request_id="r", per_message=10)
+    arrived = datetime(2026, 11, 30, 14, 5, tzinfo=UTC)
+    [message] = encode_comments_submitted(
+        comments, request_id="r", per_message=10, submitted_at=arrived
+    )
 
     # Then the text is byte-for-byte the same, stored as UTF-8 rather than \\u escapes
     assert "crítica".encode() in message.data
     assert decode_comments_submitted(message.data, message.attributes).items == [
-        {"id": "a", "texto": 'crítica "séria" 🔥\nlinha 2'}
+        {"id": "a", "texto": 'crítica "séria" 🔥\nlinha 2', "criado_em": arrived.isoformat()}
     ]
+
+
+def test_each_comment_carries_its_time_and_the_request_time_stands_in() -> None:
+    # Given one comment with the client's time (given with an offset) and one without
+    arrived = datetime(2026, 11, 30, 14, 5, 0, 123456, tzinfo=UTC)
+    written = datetime(2026, 11, 29, 21, 30, tzinfo=timezone(timedelta(hours=-3)))
+    comments = [CommentIn("a", "x", criado_em=written), CommentIn("b", "y")]
+
+    # When encoded
+    [message] = encode_comments_submitted(
+        comments, request_id="r", per_message=10, submitted_at=arrived
+    )
+
+    # Then each item carries an absolute time in UTC: its own, or the request's arrival
+    event = decode_comments_submitted(message.data, message.attributes)
+    assert [item["criado_em"] for item in event.items] == [
+        "2026-11-30T00:30:00+00:00",
+        "2026-11-30T14:05:00.123456+00:00",
+    ]
+    assert event.submitted_at == "2026-11-30T14:05:00.123456+00:00"
 
 
 def test_a_chunk_over_the_byte_limit_is_halved_until_it_fits() -> None:

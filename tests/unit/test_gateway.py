@@ -1,4 +1,4 @@
-"""The gateway: routing by prefix, pass-through, streaming, JSON errors, health.
+"""The gateway: routing by documented operation, pass-through, streaming, JSON errors, health.
 
 Upstream functions are tiny WSGI apps served on loopback threads; no service is involved.
 """
@@ -15,9 +15,10 @@ from werkzeug.serving import make_server
 from werkzeug.test import Client
 from werkzeug.wrappers import Request, Response
 
-from shared.devstack.gateway import Gateway, HealthChecks
-from shared.devstack.services import free_port
-from shared.devstack.stack import parse_stack
+from tooling.devstack.gateway import Gateway, HealthChecks
+from tooling.devstack.openapi import Operation
+from tooling.devstack.services import free_port
+from tooling.devstack.stack import parse_stack
 
 
 def _upstream(name: str) -> Any:
@@ -72,38 +73,61 @@ def _spec(ports: dict[str, int]) -> Any:
                     "source": "-",
                     "target": "-",
                     "port": ports["api"],
-                    "routes": ["/api/comentarios", "/api/auth"],
                 },
                 {
                     "name": "charts",
                     "source": "-",
                     "target": "-",
                     "port": ports["charts"],
-                    "routes": ["/api/relatorio", "/api/comentarios/export"],
                 },
                 {
                     "name": "down",
                     "source": "-",
                     "target": "-",
                     "port": ports.get("down", free_port()),
-                    "routes": ["/api/insights"],
                 },
             ]
         }
     )
 
 
+# What the OpenAPI document would say: each operation and the function serving it.
+OPERATIONS = [
+    Operation("GET", "/api/comentarios", "api"),
+    Operation("POST", "/api/comentarios", "api"),
+    Operation("GET", "/api/comentarios/stream", "api"),
+    Operation("GET", "/api/comentarios/{id}", "api"),
+    Operation("GET", "/api/comentarios/export", "charts"),
+    Operation("GET", "/api/relatorio/semana", "charts"),
+    Operation("POST", "/api/insights/perguntar", "down"),
+]
+
+
 @pytest.fixture
 def client(upstreams: dict[str, int]) -> Client:
-    return Client(Gateway(_spec(upstreams), max_body_bytes=1000))
+    return Client(Gateway(_spec(upstreams), OPERATIONS, max_body_bytes=1000))
 
 
-def test_requests_go_to_the_function_with_the_longest_matching_prefix(client: Client) -> None:
+def test_requests_go_to_the_function_documented_for_the_operation(client: Client) -> None:
     assert client.get("/api/comentarios?limit=5").json["upstream"] == "api"  # type: ignore[index]
     assert client.get("/api/comentarios/abc").json["upstream"] == "api"  # type: ignore[index]
     assert client.get("/api/relatorio/semana").json["upstream"] == "charts"  # type: ignore[index]
-    # the more specific prefix of another function wins
-    assert client.get("/api/comentarios/export/x").json["upstream"] == "charts"  # type: ignore[index]
+    # a literal path of another function wins over a path parameter, as in API Gateway
+    assert client.get("/api/comentarios/export").json["upstream"] == "charts"  # type: ignore[index]
+
+
+def test_only_documented_paths_and_methods_reach_a_function(client: Client) -> None:
+    # Given paths a prefix would have matched, but no documented operation does
+    for path in ("/api/comentarios/abc/extra", "/api/relatorio", "/api/relatorio/outra"):
+        response = client.get(path)
+        # Then they are a JSON 404, as behind API Gateway
+        assert response.status_code == 404, path
+        assert response.json["error"]["code"] == "not_found"  # type: ignore[index]
+    # And a documented path with another method is a JSON 405 naming the allowed ones
+    response = client.delete("/api/comentarios")
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "GET, POST"
+    assert response.json["error"]["code"] == "method_not_allowed"  # type: ignore[index]
 
 
 def test_method_path_query_body_and_headers_pass_through(client: Client) -> None:
@@ -143,7 +167,7 @@ def test_unknown_paths_are_a_json_404(client: Client) -> None:
 
 
 def test_a_function_that_is_down_is_a_json_502(client: Client) -> None:
-    response = client.get("/api/insights/perguntar")
+    response = client.post("/api/insights/perguntar")
     assert response.status_code == 502
     error = response.json["error"]  # type: ignore[index]
     assert error["code"] == "bad_gateway"
@@ -184,8 +208,8 @@ def test_healthz_is_200_only_when_every_part_is_ready(upstreams: dict[str, int])
     )
 
     # When the gateway is asked, with and without the missing function
-    ok = Client(Gateway(healthy_spec, _Checks(healthy_spec, set()))).get("/healthz")
-    partial = Client(Gateway(spec, _Checks(spec, {"s3"}))).get("/healthz")
+    ok = Client(Gateway(healthy_spec, [], _Checks(healthy_spec, set()))).get("/healthz")
+    partial = Client(Gateway(spec, [], _Checks(spec, {"s3"}))).get("/healthz")
 
     # Then it is 200 only when all parts answer, with a detail per part either way
     assert ok.status_code == 200
@@ -209,7 +233,6 @@ def _raw(spec: Any) -> list[dict[str, Any]]:
             "source": f.source,
             "target": f.target,
             "port": f.port,
-            "routes": list(f.routes),
         }
         for f in spec.functions
     ]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -11,6 +13,7 @@ import pytest
 import shared.comments
 from shared.bootstrap import App
 from shared.classifier import Classification
+from shared.comments import Stored
 from shared.config import Settings
 from shared.consumer import DEAD_LETTER_REASON_ATTRIBUTE, dead_letter, store_submitted_comments
 from shared.errors import PoisonMessage, TransientFailure
@@ -69,17 +72,26 @@ def stored(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
 
     def store(
-        engine: Any, comments: Any, results: Any, *, source: str, review_threshold: float
-    ) -> int:
+        engine: Any,
+        comments: Any,
+        results: Any,
+        *,
+        source: str,
+        review_threshold: float,
+        message_id: str | None = None,
+        request_id: str | None = None,
+    ) -> Stored:
         calls.append(
             {
                 "comments": list(comments),
                 "results": list(results),
                 "source": source,
                 "engine": engine,
+                "message_id": message_id,
+                "request_id": request_id,
             }
         )
-        return len(comments)
+        return Stored(inserted=len(comments))
 
     monkeypatch.setattr(shared.comments, "store_classified", store)
     return calls
@@ -203,3 +215,81 @@ def test_dead_letter_publishes_the_message_unchanged_with_its_reason(parts: Any)
     reason = message.attributes[DEAD_LETTER_REASON_ATTRIBUTE]
     assert reason.startswith("bad bad")
     assert len(reason.encode()) <= 1024
+
+
+def _timed_message(body: dict[str, Any]) -> OutgoingMessage:
+    return OutgoingMessage(
+        json.dumps(body).encode(), {"event_type": "CommentsSubmitted", "schema_version": "1"}
+    )
+
+
+def test_consumer_stores_each_comment_at_the_time_its_message_carries(
+    parts: Any, stored: list[Any]
+) -> None:
+    # Given a message with one client time, one item without a time, and the request's arrival
+    app, _, _ = parts
+    message = _timed_message(
+        {
+            "comments": [
+                {"id": "a", "texto": "x", "criado_em": "2026-11-29T22:00:00-03:00"},
+                {"id": "b", "texto": "y"},
+            ],
+            "submitted_at": "2026-11-30T10:00:00+00:00",
+            "request_id": "req-7",
+        }
+    )
+
+    # When consumed (whenever that is)
+    store_submitted_comments(
+        app, message.data, message.attributes, message_id="m-1", publish_time=None
+    )
+
+    # Then the times are the message's, and the store knows where the comments came from
+    [call] = stored
+    assert [c.criado_em for c in call["comments"]] == [
+        datetime(2026, 11, 30, 1, 0, tzinfo=UTC),
+        datetime(2026, 11, 30, 10, 0, tzinfo=UTC),
+    ]
+    assert (call["message_id"], call["request_id"]) == ("m-1", "req-7")
+
+
+def test_a_foreign_message_without_times_uses_the_publish_time(
+    parts: Any, stored: list[Any]
+) -> None:
+    app, _, _ = parts
+    message = _timed_message({"comments": [{"id": "a", "texto": "x"}]})
+    store_submitted_comments(
+        app, message.data, message.attributes, publish_time="2026-11-30T09:15:00.5Z"
+    )
+    [call] = stored
+    assert call["comments"][0].criado_em == datetime(2026, 11, 30, 9, 15, 0, 500000, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (
+            {"comments": [{"id": "a", "texto": "x"}], "submitted_at": "2026-11-30T10:00:00"},
+            "submitted_at '2026-11-30T10:00:00' has no UTC offset",
+        ),
+        (
+            {"comments": [{"id": "a", "texto": "x"}], "submitted_at": "2999-01-01T00:00:00Z"},
+            "submitted_at '2999-01-01T00:00:00Z' is in the future",
+        ),
+        (
+            {
+                "comments": [{"id": "a", "texto": "x", "criado_em": "2026-11-30T10:06:00Z"}],
+                "submitted_at": "2026-11-30T10:00:00Z",
+            },
+            "item 0: field 'criado_em' '2026-11-30T10:06:00Z' is in the future",
+        ),
+    ],
+)
+def test_a_message_with_a_bad_time_is_poison(
+    parts: Any, stored: list[Any], body: dict[str, Any], reason: str
+) -> None:
+    app, _, classifier = parts
+    message = _timed_message(body)
+    with pytest.raises(PoisonMessage, match=re.escape(reason)):
+        store_submitted_comments(app, message.data, message.attributes)
+    assert (classifier.calls, stored) == ([], [])

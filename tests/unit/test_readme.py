@@ -21,15 +21,15 @@ def test_every_setting_is_documented():
     assert missing == []
 
 
-def test_every_route_of_the_classify_function_is_documented():
-    # Given the routes the classify function serves
-    main = (ROOT / "functions/classify/main.py").read_text(encoding="utf-8")
-    rules = re.findall(r'Rule\("([^"]+)", endpoint="\w+", methods=\["(\w+)"\]', main)
-    assert len(rules) >= 9
-    # Then each method and path is in the endpoint table ({id} for a path variable)
-    for path, method in rules:
-        documented = re.sub(r"<\w+>", "{id}", path)
-        assert f"`{method} {documented}" in README, (method, documented)
+def test_every_route_of_every_function_is_documented():
+    # Given the route table of every HTTP function of infra/stack.json
+    from tests.unit.test_routes import route_tables
+
+    routes = [route for router in route_tables().values() for route in router.routes]
+    assert len(routes) >= 9
+    # Then each method and path is in the endpoint table
+    for route in routes:
+        assert f"`{route.method} {route.path}" in README, (route.method, route.path)
 
 
 def test_every_documented_command_exists():

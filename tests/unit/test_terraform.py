@@ -8,6 +8,7 @@ terraform binary is installed.
 
 from __future__ import annotations
 
+import base64
 import importlib
 import json
 import re
@@ -25,6 +26,7 @@ from openapi_spec_validator.validation import OpenAPIV2SpecValidator
 
 from shared import errors
 from shared.cli import build_parser
+from shared.config import SETTINGS_GROUPS, group_fields
 
 ROOT = Path(__file__).resolve().parents[2]
 TERRAFORM_DIR = ROOT / "infra" / "terraform"
@@ -233,16 +235,62 @@ def test_function_identities_are_least_privilege(tf, stack):
     assert reads["for_each"] == "${local.function_secret_readers}"
     # The defaults name only functions and topics the description has
     publishes = tf["variable"]["function_publishes"]["default"]
-    secrets = tf["variable"]["function_secrets"]["default"]
     assert set(publishes) <= functions
-    assert set(secrets) <= functions
     for published in publishes.values():
         assert set(published) <= topics
-    # ingest publishes comments; the consumer only dead-letters; nobody but the job is admin
+    # ingest publishes comments; the consumer only dead-letters
     assert any("dead-letter" not in t for t in publishes["classify-api"])
     assert all("dead-letter" in t for t in publishes["classify-consumer"])
+
+
+def _function_secrets(tf: dict[str, Any], stack: dict[str, Any]) -> dict[str, set[str]]:
+    """What locals.function_secrets evaluates to: the secrets of each function's groups."""
+    group_secrets = tf["locals"]["group_secrets"]
+    return {
+        f["name"]: {s for group in f.get("settings", []) for s in group_secrets.get(group, [])}
+        for f in stack["functions"]
+    }
+
+
+def test_each_function_reads_only_the_secrets_of_its_settings_groups(tf, stack):
+    # Given the groups each function declares and the secrets each group holds
+    function_secrets = tf["locals"]["function_secrets"]
+    assert "f.settings" in function_secrets
+    assert "local.group_secrets" in function_secrets
+    assert "var." not in function_secrets
+    group_secrets = tf["locals"]["group_secrets"]
+    # Then a group's secrets carry that group's secret settings, and no function reads the
+    # bootstrap job's admin password
+    assert tf["locals"]["secret_env"]["jwt-secret"] == "JWT_SECRET"
+    assert "jwt_secret" in group_fields("auth")
+    assert group_secrets["auth"] == ["jwt-secret"]
+    assert "database_url" in group_fields("database")
+    assert group_secrets["database"] == ["database-url"]
+    assert set(group_secrets) <= set(SETTINGS_GROUPS)
+    secrets = _function_secrets(tf, stack)
     assert all("admin-password" not in names for names in secrets.values())
-    assert "admin-password" not in tf["variable"]["function_secrets"]["validation"][0]["condition"]
+    # And the consumer verifies no token, so it never sees the JWT key; the API does
+    assert secrets["classify-consumer"] == {"database-url"}
+    assert secrets["classify-api"] == {"database-url", "jwt-secret"}
+    # The charts functions reach the bucket with the storage group's key; only charts-api
+    # verifies tokens
+    assert group_secrets["storage"] == ["storage-hmac-secret"]
+    assert secrets["charts-refresh"] == {"database-url", "storage-hmac-secret"}
+    assert secrets["charts-api"] == {"database-url", "jwt-secret", "storage-hmac-secret"}
+
+
+def test_function_env_is_core_plus_its_groups_and_names_them(tf):
+    function_env = tf["locals"]["function_env"]
+    assert "local.common_env" in function_env
+    assert "lookup(local.group_env, group, {})" in function_env
+    assert "SETTINGS_GROUPS" in function_env
+    assert set(tf["locals"]["common_env"]) == {"ENVIRONMENT", "LOG_LEVEL", "PRODUCT_TIMEZONE"}
+    # Each group's plain settings are settings of that group (storage also carries the AWS
+    # client's access id, a credential rather than a setting)
+    for group, env in tf["locals"]["group_env"].items():
+        credentials = {"aws_access_key_id"} if group == "storage" else set()
+        names = {name.lower() for name in env} - credentials
+        assert names <= set(group_fields(group)), group
 
 
 def test_cloud_run_reads_secrets_and_scaling_from_variables(tf):
@@ -288,16 +336,15 @@ def test_cloud_run_reads_secrets_and_scaling_from_variables(tf):
 
 
 def test_charts_functions_reach_the_bucket_through_the_s3_api(tf, stack):
-    # Given the functions that read the storage secret
-    secrets = tf["variable"]["function_secrets"]["default"]
-    users = {name for name, names in secrets.items() if "storage-hmac-secret" in names}
+    # Given the functions that declare the storage settings group
+    users = {f["name"] for f in stack["functions"] if "storage" in f.get("settings", [])}
     assert users == {"charts-api", "charts-refresh"}
-    assert users <= {f["name"] for f in stack["functions"]}
+    assert _function_secrets(tf, stack)["charts-refresh"] >= {"storage-hmac-secret"}
     # Then they get Cloud Storage's XML endpoint, the bucket and the HMAC access id in plain env
-    storage_env = tf["locals"]["storage_env"]
+    storage_env = tf["locals"]["group_env"]["storage"]
     assert storage_env["AWS_ENDPOINT_URL"] == "https://storage.googleapis.com"
     assert "google_storage_hmac_key.storage.access_id" in storage_env["AWS_ACCESS_KEY_ID"]
-    assert "local.storage_env" in _text(tf["locals"]["function_env"])
+    assert "local.stack.buckets[0]" in storage_env["S3_BUCKET"]
     assert "google_storage_hmac_key.storage.secret" in _text(tf["locals"]["secret_values"])
     # And the key's identity may use objects of the stack's buckets, nothing project-wide
     member = _resource(tf, "google_storage_bucket_iam_member", "storage_uses_objects")
@@ -307,7 +354,8 @@ def test_charts_functions_reach_the_bucket_through_the_s3_api(tf, stack):
     bucket = _resource(tf, "google_storage_bucket", "stack")
     prefixes = [r["condition"][0]["matches_prefix"] for r in bucket["lifecycle_rule"]]
     assert ["charts/2"] in prefixes
-    assert "PRODUCT_TIMEZONE" in tf["locals"]["common_env"]
+    # The product's time zone, a core setting, goes to every function
+    assert tf["locals"]["common_env"]["PRODUCT_TIMEZONE"] == "${var.product_timezone}"
 
 
 def test_bootstrap_job_runs_real_cli_commands(tf):
@@ -384,10 +432,9 @@ def render_openapi(template: str, variables: dict[str, Any]) -> str:
 
 def _backends(stack: dict[str, Any]) -> dict[str, str]:
     return {
-        route: f"https://{function['name']}-abc123-uc.a.run.app"
+        function["name"]: f"https://{function['name']}-abc123-uc.a.run.app"
         for function in stack["functions"]
         if function.get("public")
-        for route in function["routes"]
     }
 
 
@@ -422,21 +469,22 @@ def test_openapi_documents_every_classify_endpoint(openapi):
     assert operations >= CLASSIFY_ENDPOINTS, CLASSIFY_ENDPOINTS - operations
 
 
-def test_openapi_routes_each_path_to_the_function_owning_its_prefix(openapi, stack):
+def test_openapi_routes_each_operation_to_a_public_function(openapi, stack):
+    # Given the Cloud Run URL of each public function
     backends = _backends(stack)
-    public_routes = sorted(backends, key=len, reverse=True)
-    covered: set[str] = set()
+    by_url = {url: name for name, url in backends.items()}
+    served: set[str] = set()
     for path, item in openapi["paths"].items():
-        owner = next(r for r in public_routes if path == r or path.startswith(r + "/"))
-        covered.add(owner)
         for method, operation in item.items():
+            # Then each operation is sent to one public function, with its identity token
             backend = operation["x-google-backend"]
-            assert backend["address"] == backends[owner], (method, path)
-            assert backend["jwt_audience"] == backends[owner]
+            assert backend["address"] in by_url, (method, path)
+            assert backend["jwt_audience"] == backend["address"]
             assert backend["path_translation"] == "APPEND_PATH_TO_ADDRESS"
             assert float(backend["deadline"]) > 0
-    # Every route a public function declares in stack.json is reachable through the gateway
-    assert covered == set(backends)
+            served.add(by_url[backend["address"]])
+    # And every public function serves something through the gateway
+    assert served == set(backends)
 
 
 def test_openapi_documents_the_error_model(openapi):
@@ -491,3 +539,81 @@ def test_terraform_fmt_check():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- scheduled jobs -----------------------------------------------------------------------------
+
+
+def test_each_stack_job_is_a_cloud_scheduler_job_publishing_to_its_topic(tf, stack):
+    # Given the jobs infra/stack.json declares
+    jobs = stack["jobs"]
+    assert {job["name"] for job in jobs} >= {"charts-refresh", "weekly-digest"}
+    # Then Terraform keys its Cloud Scheduler jobs by the same names, read from the description
+    assert "local.stack.jobs" in tf["locals"]["jobs"]
+    assert "j.name => j" in tf["locals"]["jobs"]
+    scheduler = _resource(tf, "google_cloud_scheduler_job", "job")
+    assert scheduler["for_each"] == "${local.jobs}"
+    assert scheduler["name"] == "${each.key}"
+    assert scheduler["schedule"] == "${each.value.schedule}"
+    assert scheduler["time_zone"] == "${each.value.time_zone}"
+    # And each publishes to its job's topic, a topic Terraform creates from the same file
+    target = scheduler["pubsub_target"][0]
+    assert target["topic_name"] == "${google_pubsub_topic.topic[each.value.topic].id}"
+    assert target["attributes"] == {"job": "${each.key}"}
+    assert "each.value.body" in target["data"]
+    assert "job = each.key" in target["data"]
+    topics = {topic["name"] for topic in stack["topics"]}
+    for job in jobs:
+        assert job["topic"] in topics, job
+    # And the API it needs is enabled
+    assert "cloudscheduler.googleapis.com" in tf["locals"]["required_apis"]
+    # And no job or topic name is spelled out in the configuration
+    text = _text([tf["resource"][key] for key in sorted(tf["resource"])]) + _text(tf["locals"])
+    for job in jobs:
+        assert f'"{job["name"]}"' not in text, job["name"]
+
+
+def _terraform_eval(expression: str, workdir: Path) -> str:
+    result = subprocess.run(
+        ["terraform", "console"],
+        input=expression + "\n",
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=workdir,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    value: str = json.loads(result.stdout.strip().splitlines()[-1])
+    return value
+
+
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
+def test_cloud_scheduler_message_is_a_tick_the_consumer_reads(tf, stack, tmp_path):
+    from datetime import UTC, datetime
+
+    from shared.schedule import parse_tick
+
+    # Given the data expression Terraform gives each Cloud Scheduler job
+    target = _resource(tf, "google_cloud_scheduler_job", "job")["pubsub_target"][0]
+    expression = target["data"].removeprefix("${").removesuffix("}")
+    for job in [*stack["jobs"], {"name": "with-body", "body": {"kind": "full", "n": 2}}]:
+        body = job.get("body", {})
+        # When terraform evaluates it for the job (each.value.body and each.key filled in)
+        filled = expression.replace(
+            "each.value.body", f"jsondecode({json.dumps(json.dumps(body))})"
+        ).replace("each.key", json.dumps(job["name"]))
+        data = base64.b64decode(_terraform_eval(filled, tmp_path))
+        # And Cloud Scheduler publishes it without a scheduled time, 7.5 s after the minute
+        published = datetime(2026, 11, 30, 11, 0, 7, 500000, tzinfo=UTC)
+        tick = parse_tick(data, {"job": job["name"]}, published)
+        # Then the consumer reads the job, its body, and the run's minute as the scheduled time
+        assert tick.job == job["name"]
+        assert dict(tick.body) == body
+        assert tick.scheduled_time == datetime(2026, 11, 30, 11, 0, tzinfo=UTC)
+
+
+def test_scheduler_tf_explains_the_publish_time_fallback():
+    text = (TERRAFORM_DIR / "scheduler.tf").read_text(encoding="utf-8")
+    assert "does not put the scheduled time" in text
+    assert "publish time floored to the minute" in text

@@ -158,28 +158,22 @@ export async function getJson(path, options) {
 }
 
 /**
- * One page of GET /api/comentarios. Works with both shapes the endpoint has had:
- * a plain array with paging in headers (X-Next-Cursor, Link rel="next", X-Total-Count), or an
- * object {items, next_cursor}.
+ * One page of GET /api/comentarios: a plain JSON array, the paging in headers (X-Next-Cursor, or
+ * Link rel="next"; X-Total-Count, X-Total-Count-Exact: false when it is an estimate).
  */
 export async function listComments(query) {
   const response = await request("/api/comentarios", { query });
   const body = await response.json();
+  if (!Array.isArray(body)) {
+    throw new ApiError(response.status, "bad_response", "A lista de comentários veio num formato inesperado.");
+  }
   const total = response.headers.get("X-Total-Count");
-  const page = {
-    items: [],
-    nextCursor: null,
+  return {
+    items: body,
+    nextCursor: response.headers.get("X-Next-Cursor") || cursorFromLink(response.headers.get("Link")),
     total: total === null ? null : Number(total),
     totalExact: response.headers.get("X-Total-Count-Exact") !== "false",
   };
-  if (Array.isArray(body)) {
-    page.items = body;
-    page.nextCursor = response.headers.get("X-Next-Cursor") || cursorFromLink(response.headers.get("Link"));
-  } else {
-    page.items = body.items ?? [];
-    page.nextCursor = body.next_cursor ?? null;
-  }
-  return page;
 }
 
 function cursorFromLink(link) {

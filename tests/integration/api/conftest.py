@@ -95,11 +95,12 @@ def seed(clean_db: sa.Engine, settings: Settings) -> Callable[..., None]:
         )
         with clean_db.begin() as conn:
             for row in rows:
-                if "created_at" in row:
-                    conn.execute(
-                        sa.text("UPDATE comments SET created_at = :at WHERE id = :id"),
-                        {"at": row["created_at"], "id": row["id"]},
-                    )
+                for column in ("created_at", "classified_at", "updated_at"):
+                    if column in row:
+                        conn.execute(
+                            sa.text(f"UPDATE comments SET {column} = :at WHERE id = :id"),
+                            {"at": row[column], "id": row["id"]},
+                        )
 
     return _seed
 

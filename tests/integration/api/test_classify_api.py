@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from shared.bootstrap import get_app
 from shared.classifier import CATEGORIES
-from shared.comments import IdConflict, classify_and_store
+from shared.comments import IdConflict, SyncOutcome, classify_and_store
 from shared.validation import CommentIn
 from tests.integration.api.conftest import table_snapshot
 
@@ -26,6 +26,9 @@ SYNC_FIELDS = {
     "model_name",
     "model_version",
     "fallback_reason",
+    "criado_em",
+    "created_at",
+    "updated_at",
 }
 
 
@@ -43,7 +46,7 @@ def test_one_comment_in_one_answer_out_and_stored(admin, classifier, clean_db):
         "/api/comentarios", json={"id": "c1", "texto": "Qual é o nome dessa música?"}
     )
     # Then the answer is one object with the model's provenance, and it is stored as "sync"
-    assert response.status_code == 200
+    assert response.status_code == 201
     body = response.get_json()
     assert set(body) == SYNC_FIELDS
     assert body["id"] == "c1"
@@ -56,7 +59,7 @@ def test_one_comment_in_one_answer_out_and_stored(admin, classifier, clean_db):
 def test_a_list_in_gives_a_list_out_in_order(admin, classifier, clean_db):
     batch = [{"id": f"c{i}", "texto": f"comentário {i}"} for i in (3, 1, 2)]
     response = admin.post("/api/comentarios", json=batch)
-    assert response.status_code == 200
+    assert response.status_code == 201
     assert [item["id"] for item in response.get_json()] == ["c3", "c1", "c2"]
     assert len(stored(clean_db)) == 3
 
@@ -79,7 +82,7 @@ def test_a_retry_returns_the_stored_answer_without_classifying_again(admin, clas
     before = table_snapshot(clean_db)
     # When the client retries the very same request
     second = admin.post("/api/comentarios", json=batch)
-    # Then it gets the same answers, nothing is classified or written again
+    # Then it gets the same answers with 200 (nothing new stored), nothing classified again
     assert second.status_code == 200
     assert second.get_json() == first
     assert len(classifier.texts) == asked
@@ -92,7 +95,7 @@ def test_a_retry_mixing_known_and_new_ids_classifies_only_the_new(admin, classif
     response = admin.post(
         "/api/comentarios", json=[{"id": "a", "texto": "amei"}, {"id": "b", "texto": "odiei"}]
     )
-    assert response.status_code == 200
+    assert response.status_code == 201
     assert classifier.texts == ["odiei"]
     assert [row[0] for row in stored(clean_db)] == ["a", "b"]
 
@@ -127,7 +130,7 @@ def test_sql_and_html_are_stored_verbatim(admin, classifier, clean_db):
     response = admin.post("/api/comentarios", json={"id": "x'; --", "texto": texto})
     assert response.status_code == 400  # the id has characters ids may not have
     response = admin.post("/api/comentarios", json={"id": "x1", "texto": texto})
-    assert response.status_code == 200
+    assert response.status_code == 201
     assert response.get_json()["texto"] == texto
     assert stored(clean_db)[0][1] == texto
 
@@ -178,7 +181,7 @@ def test_over_long_text_is_refused(admin, app_with, classifier, clean_db):
     settings = app_with(classifier_factory=lambda _s: classifier, max_text_chars=100).settings
     assert settings.max_text_chars == 100
     ok = admin.post("/api/comentarios", json={"id": "a", "texto": "x" * 100})
-    assert ok.status_code == 200
+    assert ok.status_code == 201
     before = table_snapshot(clean_db)
     response = admin.post("/api/comentarios", json={"id": "b", "texto": "x" * 101})
     assert response.status_code == 400
@@ -239,7 +242,7 @@ def test_concurrent_requests_for_one_id_store_one_row(app, classifier, clean_db)
     for thread in threads:
         thread.join()
     # Then exactly one request won; the loser got id_conflict and stored nothing at all
-    winners = [name for name, outcome in outcomes.items() if isinstance(outcome, list)]
+    winners = [name for name, outcome in outcomes.items() if isinstance(outcome, SyncOutcome)]
     losers = [name for name, outcome in outcomes.items() if isinstance(outcome, IdConflict)]
     assert len(winners) == 1
     assert len(losers) == 1

@@ -8,18 +8,19 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from shared.bootstrap import App
-from shared.devstack.bootstrap import bootstrap_pubsub
-from shared.devstack.stack import parse_stack
-from shared.events import decode_comments_submitted, emulator_channel
+from shared.events import CommentsSubmitted, decode_comments_submitted, emulator_channel
 from shared.validation import CommentIn
 from tests.integration.api.conftest import table_snapshot
 from tests.support.service_fixtures import PubSubEmulator
+from tooling.devstack.bootstrap import bootstrap_pubsub
+from tooling.devstack.stack import parse_stack
 
 pytestmark = pytest.mark.integration
 
@@ -37,6 +38,8 @@ class Topic:
         self.subscriber = pubsub_v1.SubscriberClient(
             transport=SubscriberGrpcTransport(channel=emulator_channel(emulator.host))
         )
+        # Every event pulled so far, as published (items with their criado_em).
+        self.events: list[CommentsSubmitted] = []
 
     def pull(
         self, *, until_ids: set[str], attempts: int = 50
@@ -60,6 +63,7 @@ class Topic:
             for received in response.received_messages:
                 attributes = dict(received.message.attributes)
                 event = decode_comments_submitted(bytes(received.message.data), attributes)
+                self.events.append(event)
                 comments = [CommentIn(item["id"], item["texto"]) for item in event.items]
                 seen.update(c.id for c in comments)
                 messages.append((comments, attributes))
@@ -198,3 +202,61 @@ def test_generated_request_id_is_the_one_published_and_answered(admin, ingest_ap
     assert response.status_code == 202
     ((_, attributes),) = topic.pull(until_ids={"r1"})
     assert attributes["request_id"] == response.headers["X-Request-Id"]
+
+
+def test_comments_of_one_request_carry_its_arrival_time_unless_they_bring_their_own(
+    admin, ingest_app, topic
+):
+    # Given 1,200 comments in one request (three messages), one with the client's own time
+    ingest_app(comments_per_message=500)
+    batch: list[dict[str, str]] = [{"id": f"t{i}", "texto": f"comentário {i}"} for i in range(1200)]
+    batch[700]["criado_em"] = "2026-11-20T22:30:00-03:00"
+
+    # When ingested
+    before = datetime.now(UTC)
+    response = admin.post("/api/comentarios/ingest", json=batch)
+    after = datetime.now(UTC)
+    assert response.status_code == 202
+
+    # Then every published comment carries a time: the client's for t700, and for all the others
+    # one and the same instant, the request's arrival, which is also each message's submitted_at
+    topic.pull(until_ids={c["id"] for c in batch})
+    times = {item["id"]: item["criado_em"] for e in topic.events for item in e.items}
+    assert len(times) == 1200
+    assert times.pop("t700") == "2026-11-21T01:30:00+00:00"
+    [arrival] = set(times.values())
+    assert {e.submitted_at for e in topic.events} == {arrival}
+    assert before <= datetime.fromisoformat(arrival) <= after
+
+
+@pytest.mark.parametrize(
+    ("criado_em", "message"),
+    [
+        (
+            "2026-11-20T22:30:00",
+            "item 1: field 'criado_em' '2026-11-20T22:30:00' has no UTC offset",
+        ),
+        (
+            "2999-01-01T00:00:00Z",
+            "item 1: field 'criado_em' '2999-01-01T00:00:00Z' is in the future",
+        ),
+        ("1999-12-31T23:00:00Z", "is before 2000-01-01"),
+        ("ontem", "is not an ISO 8601 date-time"),
+    ],
+)
+def test_a_bad_comment_time_is_400_naming_the_item_and_nothing_is_published(
+    admin, ingest_app, topic, criado_em, message
+):
+    refused = admin.post(
+        "/api/comentarios/ingest",
+        json=[{"id": "ok", "texto": "boa"}, {"id": "bad", "texto": "boa", "criado_em": criado_em}],
+    )
+    assert refused.status_code == 400
+    assert refused.get_json()["error"]["code"] == "invalid_input"
+    assert message in refused.get_json()["error"]["message"]
+    assert (
+        admin.post("/api/comentarios/ingest", json={"id": "marker", "texto": "x"}).status_code
+        == 202
+    )
+    published = [c.id for comments, _ in topic.pull(until_ids={"marker"}) for c in comments]
+    assert published == ["marker"]

@@ -35,7 +35,7 @@ def many_rows(count: int = 57) -> list[dict]:
 
 
 def walk(caller, **params) -> tuple[list[str], list[int]]:
-    """Follow next_cursor to the end; the ids seen and each page's X-Total-Count."""
+    """Follow X-Next-Cursor to the end; the ids seen and each page's X-Total-Count."""
     ids: list[str] = []
     totals: list[int] = []
     cursor = None
@@ -43,10 +43,9 @@ def walk(caller, **params) -> tuple[list[str], list[int]]:
         query = {**params, **({"cursor": cursor} if cursor else {})}
         response = caller.get(f"/api/comentarios?{urlencode(query)}")
         assert response.status_code == 200, response.get_json()
-        body = response.get_json()
-        ids.extend(item["id"] for item in body["items"])
+        ids.extend(item["id"] for item in response.get_json())
         totals.append(int(response.headers["X-Total-Count"]))
-        cursor = body["next_cursor"]
+        cursor = response.headers.get("X-Next-Cursor")
         if cursor is None:
             return ids, totals
     raise AssertionError("pagination did not end")
@@ -58,12 +57,16 @@ def expected_order(rows: list[dict], ordem: str) -> list[str]:
         "antigos": lambda r: (r["created_at"], r["id"]),
         "confianca_asc": lambda r: (r["confianca"], r["id"]),
         "confianca_desc": lambda r: (r["confianca"], r["id"]),
+        "asc": lambda r: (r["confianca"], r["id"]),
+        "desc": lambda r: (r["confianca"], r["id"]),
     }[ordem]
-    reverse = ordem in ("recentes", "confianca_desc")
+    reverse = ordem in ("recentes", "confianca_desc", "desc")
     return [r["id"] for r in sorted(rows, key=key, reverse=reverse)]
 
 
-@pytest.mark.parametrize("ordem", ["recentes", "antigos", "confianca_asc", "confianca_desc"])
+@pytest.mark.parametrize(
+    "ordem", ["recentes", "antigos", "confianca_asc", "confianca_desc", "asc", "desc"]
+)
 @pytest.mark.parametrize("limit", [1, 7, 57, 500])
 def test_keyset_pages_visit_every_row_exactly_once_in_order(analyst, seed, ordem, limit):
     # Given rows whose order keys tie a lot
@@ -88,11 +91,11 @@ def test_pages_of_a_filtered_query_stay_within_the_filter(analyst, seed):
 def test_a_row_inserted_between_pages_neither_repeats_nor_shifts_rows(analyst, seed):
     rows = many_rows(10)
     seed(rows)
-    first = analyst.get("/api/comentarios?limit=4").get_json()
+    first = analyst.get("/api/comentarios?limit=4")
     # A newer comment arrives before the second page is read
     seed([{"id": "z-new", "created_at": T0 + timedelta(days=30)}])
-    rest, _ = walk(analyst, limit=4, cursor=first["next_cursor"])
-    seen = [item["id"] for item in first["items"]] + rest[: len(rows) - 4]
+    rest, _ = walk(analyst, limit=4, cursor=first.headers["X-Next-Cursor"])
+    seen = [item["id"] for item in first.get_json()] + rest[: len(rows) - 4]
     assert seen == expected_order(rows, "recentes")
 
 
@@ -189,13 +192,15 @@ def test_item_shape(analyst, seed):
                 "tags": ["feat_letra"],
                 "confianca": 0.8,
                 "created_at": T0,
+                "classified_at": T0 + timedelta(seconds=1),
+                "updated_at": T0 + timedelta(seconds=1),
                 "model_name": "local",
                 "model_version": "7",
                 "fallback_reason": "llm: timeout",
             }
         ]
     )
-    item = analyst.get("/api/comentarios").get_json()["items"][0]
+    item = analyst.get("/api/comentarios").get_json()[0]
     assert item == {
         "id": "a",
         "texto": "amei",
@@ -208,19 +213,23 @@ def test_item_shape(analyst, seed):
         "fallback_reason": "llm: timeout",
         "correction": None,
         "model": {"categoria": "ELOGIO", "tags": ["feat_letra"]},
+        "criado_em": "2024-05-01T12:00:00+00:00",
         "created_at": "2024-05-01T12:00:00+00:00",
+        "updated_at": "2024-05-01T12:00:01+00:00",
     }
 
 
 def test_empty_result(analyst, clean_db):
     response = analyst.get("/api/comentarios")
-    assert response.get_json() == {"items": [], "next_cursor": None}
+    assert response.get_json() == []
     assert response.headers["X-Total-Count"] == "0"
+    assert "X-Next-Cursor" not in response.headers
+    assert "Link" not in response.headers
 
 
 def test_altered_cursor_is_400(analyst, seed):
     seed(many_rows(5))
-    cursor = analyst.get("/api/comentarios?limit=2").get_json()["next_cursor"]
+    cursor = analyst.get("/api/comentarios?limit=2").headers["X-Next-Cursor"]
     for altered in (
         cursor[:-2] + ("AA" if not cursor.endswith("AA") else "BB"),
         cursor[1:],
@@ -234,7 +243,7 @@ def test_altered_cursor_is_400(analyst, seed):
 
 def test_cursor_reused_with_other_filters_is_400(analyst, seed):
     seed(many_rows(5))
-    cursor = analyst.get("/api/comentarios?limit=2").get_json()["next_cursor"]
+    cursor = analyst.get("/api/comentarios?limit=2").headers["X-Next-Cursor"]
     for other in ({"categoria": "SPAM"}, {"ordem": "antigos"}, {"q": "x"}):
         response = analyst.get(
             f"/api/comentarios?{urlencode({'limit': 2, 'cursor': cursor, **other})}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 import sqlalchemy as sa
 
@@ -46,6 +48,7 @@ def test_list_filters_have_their_indexes(db_engine):
         "ix_comments_texto_trgm",
         "ix_comments_confianca_id",
         "ix_comments_needs_review_created_at_id",
+        "ix_comments_stored_at",
     } <= names
 
 
@@ -69,7 +72,7 @@ def test_store_is_idempotent_and_computes_final_columns(clean_db):
     first = store_classified(clean_db, batch, results, source="ingest", review_threshold=0.6)
     second = store_classified(clean_db, batch, results, source="ingest", review_threshold=0.6)
     # Then the rows exist once, with review flags from the threshold and final = model answer
-    assert (first, second) == (2, 0)
+    assert (first.inserted, second.inserted) == (2, 0)
     with clean_db.connect() as conn:
         rows = conn.execute(
             sa.text(
@@ -94,7 +97,7 @@ def test_store_of_a_partly_known_batch_inserts_only_the_new_ids(clean_db):
         source="ingest",
         review_threshold=0.6,
     )
-    assert inserted == 1
+    assert inserted.inserted == 1
     with clean_db.connect() as conn:
         assert conn.execute(sa.text("SELECT id, source FROM comments ORDER BY id")).all() == [
             ("a", "sync"),
@@ -137,4 +140,37 @@ def test_database_itself_refuses_an_unknown_category(clean_db):
 
 
 def test_store_of_an_empty_batch_does_nothing(clean_db):
-    assert store_classified(clean_db, [], [], source="ingest", review_threshold=0.6) == 0
+    assert store_classified(clean_db, [], [], source="ingest", review_threshold=0.6).inserted == 0
+
+
+def test_0002_keeps_the_insert_time_of_rows_stored_before_it(pg_server):
+    # Given a database at 0001 holding a comment stored and later corrected
+    name = f"alumusic_test_m_{secrets.token_hex(4)}"
+    pg_server.create_database(name)
+    url = pg_server.url(name)
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    try:
+        upgrade(url, "0001")
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO comments (id, texto, categoria, tags_funcionalidades, confianca, "
+                    "needs_review, model_name, model_version, source, created_at, classified_at, "
+                    "corrected_at, categoria_corrigida, corrected_by) VALUES ('old', 't', "
+                    "'ELOGIO', '{}', 0.9, false, 'm', '1', 'ingest', '2026-10-01T12:00:00Z', "
+                    "'2026-10-01T12:00:01Z', '2026-10-05T09:00:00Z', 'SPAM', 'ana')"
+                )
+            )
+        # When migrated to 0002
+        upgrade(url, "head")
+        # Then its insert time is the time it had, its last change the correction
+        with engine.connect() as conn:
+            row = conn.execute(
+                sa.text("SELECT created_at, stored_at, updated_at FROM comments")
+            ).one()
+        assert row.created_at == row.stored_at
+        assert row.updated_at.isoformat() == "2026-10-05T09:00:00+00:00"
+        assert sa.inspect(engine).has_table("comment_id_conflicts")
+    finally:
+        engine.dispose()
+        pg_server.drop_database(name)

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 
 from shared.bootstrap import App, set_app
 from shared.config import Settings
-from shared.devstack.services import free_port
 from shared.models import comments
 from shared.storage import InMemoryObjectStore
+from tooling.devstack.services import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -15,8 +15,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from shared.devstack.bootstrap import bootstrap_pubsub
-from shared.devstack.services import (
+from shared.schedule import Tick, encode_tick
+from tooling.devstack.bootstrap import bootstrap_pubsub
+from tooling.devstack.services import (
     LOOPBACK,
     free_port,
     pubsub_emulator_command,
@@ -24,9 +25,8 @@ from shared.devstack.services import (
     pubsub_ready,
     wait_for,
 )
-from shared.devstack.stack import parse_stack, repo_root
-from shared.devstack.supervisor import Supervisor
-from shared.schedule import Tick, encode_tick
+from tooling.devstack.stack import parse_stack, repo_root
+from tooling.devstack.supervisor import Supervisor
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "events"
 PROJECT = "alumusic-local"

@@ -13,11 +13,13 @@ import functions_framework
 import pytest
 import sqlalchemy as sa
 
-from shared.bootstrap import App
+from shared.bootstrap import App, set_app
 from shared.charts.painel import CONTENT_SECURITY_POLICY
 from shared.classifier import CATEGORIES
-from shared.devstack.stack import repo_root
+from shared.config import Settings, load_settings
+from shared.storage import InMemoryObjectStore
 from tests.integration.charts.conftest import snapshot_rows
+from tooling.devstack.stack import load_stack, repo_root
 
 pytestmark = pytest.mark.integration
 
@@ -171,11 +173,14 @@ def test_dashboard_files_are_served_under_a_strict_policy(
     # Given a dashboard folder with a page and a script (the real one is built elsewhere)
     (tmp_path / "index.html").write_text("<!doctype html><script src=app.js></script>")
     (tmp_path / "app.js").write_text("void 0;")
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "chart.js").write_text("void 1;")
     monkeypatch.setattr(sys.modules["main"], "PAINEL_DIR", tmp_path)
 
     root = http_client.get("/painel")
     page = http_client.get("/painel/")
     script = http_client.get("/painel/app.js")
+    nested = http_client.get("/painel/js/chart.js")
     missing = http_client.get("/painel/nope.js")
     escape = http_client.get("/painel/..%2f..%2fmain.py")
 
@@ -186,6 +191,7 @@ def test_dashboard_files_are_served_under_a_strict_policy(
     assert page.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     assert script.headers["Content-Type"] == "text/javascript; charset=utf-8"
     assert script.headers["X-Content-Type-Options"] == "nosniff"
+    assert (nested.status_code, nested.get_data()) == (200, b"void 1;")
     assert missing.status_code == 404
     assert missing.get_json()["error"]["code"] == "not_found"
     assert escape.status_code == 404
@@ -194,3 +200,53 @@ def test_dashboard_files_are_served_under_a_strict_policy(
 def test_api_responses_keep_the_api_policy(http_client: Any) -> None:
     response = http_client.get("/api/relatorio/semana")
     assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
+
+
+def test_each_function_works_with_only_the_settings_groups_it_declares(
+    settings: Settings, token_for: Callable[..., str], seed: Seed, clean_db: sa.Engine
+) -> None:
+    # Given the settings each charts function gets as deployed: only its stack.json groups
+    stack = load_stack(env={})
+    store = InMemoryObjectStore()
+    seed(
+        [
+            {
+                "id": "g",
+                "categoria": "CRÍTICA",
+                "created_at": datetime.now(UTC) - timedelta(minutes=5),
+            }
+        ]
+    )
+    envelope = recorded("charts_tick_without_time_push")
+    envelope["message"]["publishTime"] = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+    answers = []
+    for name, target, signature in (
+        ("charts-refresh", "refresh_charts", "cloudevent"),
+        ("charts-api", "handle_http", "http"),
+    ):
+        groups = stack.function(name).settings
+        values: dict[str, Any] = {"database_url": settings.database_url}
+        if "auth" in groups:
+            values["jwt_secret"] = settings.jwt_secret
+        application = App(
+            settings=load_settings(groups, **values), storage_factory=lambda _s: store
+        )
+        set_app(application)
+        try:
+            client = functions_framework.create_app(target, MAIN, signature).test_client()  # type: ignore[no-untyped-call]
+            # When the refresh handles a tick and the API serves the report
+            if signature == "cloudevent":
+                answers.append(client.post(PUSH_PATH, json=envelope).status_code)
+            else:
+                token = token_for("u", "analyst")
+                report = client.get(
+                    "/api/relatorio/semana", headers={"Authorization": f"Bearer {token}"}
+                )
+                answers.append(report.status_code)
+                assert report.get_json()["relatorios"]["distribuicao_categorias"]["CRÍTICA"] == 100
+        finally:
+            set_app(None)
+            application.close()
+    # Then neither reads a setting of a group it does not declare
+    assert answers == [200, 200]
+    assert "pubsub" not in stack.function("charts-refresh").settings

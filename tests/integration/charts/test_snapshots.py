@@ -15,12 +15,12 @@ from shared.bootstrap import App
 from shared.charts.snapshots import LATEST_OBJECT, refresh, weekly_report
 from shared.comments import correct_comment
 from shared.config import Settings
-from shared.devstack.bootstrap import s3_client
-from shared.devstack.services import free_port
 from shared.errors import TransientFailure
 from shared.storage import InMemoryObjectStore, S3ObjectStore
 from shared.validation import Correction
 from tests.integration.charts.conftest import snapshot_rows
+from tooling.devstack.bootstrap import s3_client
+from tooling.devstack.services import free_port
 
 pytestmark = pytest.mark.integration
 

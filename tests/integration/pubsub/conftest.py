@@ -18,9 +18,6 @@ import sqlalchemy as sa
 
 from shared.bootstrap import App, set_app
 from shared.config import Settings
-from shared.devstack.bootstrap import bootstrap_pubsub
-from shared.devstack.services import free_port
-from shared.devstack.stack import StackSpec, parse_stack
 from shared.events import PubSubPublisher, emulator_channel
 from shared.validation import CommentIn
 from tests.support.db_fixtures import make_settings
@@ -30,6 +27,9 @@ from tests.support.service_fixtures import (
     PubSubEmulator,
     service_env,
 )
+from tooling.devstack.bootstrap import bootstrap_pubsub
+from tooling.devstack.services import free_port
+from tooling.devstack.stack import StackSpec, function_settings_env, load_stack, parse_stack
 
 pytestmark = pytest.mark.integration
 
@@ -168,7 +168,11 @@ def start_consumer(
         server = function_server(
             "consume_comments",
             signature="cloudevent",
-            env=service_env(pubsub_settings, **env),
+            # As deployed: only the settings groups the consumer declares in stack.json.
+            env=function_settings_env(
+                load_stack(env={}).function("classify-consumer"),
+                service_env(pubsub_settings, **env),
+            ),
             port=port or free_port(),
             workers=1,
             threads=2,
@@ -240,6 +244,6 @@ def stored_ids(engine: sa.Engine, prefix: str) -> set[str]:
 
 
 def comments_for(prefix: str, count: int) -> list[CommentIn]:
-    from shared.demo import demo_comments
+    from tooling.demo import demo_comments
 
     return [CommentIn(id=c["id"], texto=c["texto"]) for c in demo_comments(count, prefix=prefix)]

@@ -1,7 +1,8 @@
 """Record real Pub/Sub push envelopes from the emulator into tests/fixtures/events/*.json.
 
-Run with `python -m tests.integration.pubsub.record_push_envelopes` (starts its own emulator). The
-entry-point tests replay these bodies to functions-framework exactly as the emulator sent them.
+Run with `python -m tests.integration.pubsub.record_push_envelopes [NAME ...]` (starts its own
+emulator; names limit the recording to those fixtures). The entry-point tests replay these bodies
+to functions-framework exactly as the emulator sent them.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from shared.devstack.bootstrap import bootstrap_pubsub
-from shared.devstack.services import (
+from tooling.devstack.bootstrap import bootstrap_pubsub
+from tooling.devstack.services import (
     LOOPBACK,
     free_port,
     pubsub_emulator_command,
@@ -23,8 +24,8 @@ from shared.devstack.services import (
     pubsub_ready,
     wait_for,
 )
-from shared.devstack.stack import parse_stack, repo_root
-from shared.devstack.supervisor import Supervisor
+from tooling.devstack.stack import parse_stack, repo_root
+from tooling.devstack.supervisor import Supervisor
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "events"
 PROJECT = "alumusic-local"
@@ -68,12 +69,73 @@ MESSAGES: dict[str, tuple[bytes, dict[str, str]]] = {
             "request_id": "recorded-request-2",
         },
     ),
+    # As ingest publishes since comment times travel per comment: one time sent by the client
+    # (written late on 20 Nov in São Paulo, already the 21st in UTC), one stamped with the
+    # request's arrival.
+    "comments_with_time_push": (
+        json.dumps(
+            {
+                "comments": [
+                    {
+                        "id": "evt-t1",
+                        "texto": "o som ficou muito baixo nessa versão",
+                        "criado_em": "2026-11-21T01:30:00+00:00",
+                    },
+                    {
+                        "id": "evt-t2",
+                        "texto": "que tal lançar a versão acústica?",
+                        "criado_em": "2026-11-30T10:00:00.250000+00:00",
+                    },
+                ],
+                "submitted_at": "2026-11-30T10:00:00.250000+00:00",
+                "request_id": "recorded-request-4",
+            },
+            ensure_ascii=False,
+        ).encode(),
+        {
+            "event_type": "CommentsSubmitted",
+            "schema_version": "1",
+            "request_id": "recorded-request-4",
+        },
+    ),
+    # evt-1 again, with another text than comments_submitted_push stored under it.
+    "conflicting_id_push": (
+        json.dumps(
+            {
+                "comments": [
+                    {
+                        "id": "evt-1",
+                        "texto": "outro texto reutilizando o mesmo id",
+                        "criado_em": "2026-11-30T10:10:00+00:00",
+                    },
+                    {
+                        "id": "evt-4",
+                        "texto": "faixa nova muito boa",
+                        "criado_em": "2026-11-30T10:10:00+00:00",
+                    },
+                ],
+                "submitted_at": "2026-11-30T10:10:00+00:00",
+                "request_id": "recorded-request-5",
+            },
+            ensure_ascii=False,
+        ).encode(),
+        {
+            "event_type": "CommentsSubmitted",
+            "schema_version": "1",
+            "request_id": "recorded-request-5",
+        },
+    ),
     "not_json_push": (b"\x00\xffnot json at all", {"event_type": "CommentsSubmitted"}),
     "unknown_event_type_push": (b"{}", {"event_type": "SomethingElse", "schema_version": "1"}),
 }
 
 
-def main() -> int:
+def main(names: list[str]) -> int:
+    unknown = sorted(set(names) - set(MESSAGES))
+    if unknown:
+        print(f"unknown fixture(s): {', '.join(unknown)}; known: {', '.join(MESSAGES)}")
+        return 2
+    selected = {name: MESSAGES[name] for name in names} if names else MESSAGES
     bodies: queue.Queue[bytes] = queue.Queue()
 
     class Capture(BaseHTTPRequestHandler):
@@ -131,7 +193,7 @@ def main() -> int:
 
         publisher = PubSubPublisher(Settings(pubsub_emulator_host=host, pubsub_project_id=PROJECT))
         FIXTURES.mkdir(parents=True, exist_ok=True)
-        for name, (data, attributes) in MESSAGES.items():
+        for name, (data, attributes) in selected.items():
             publisher.publish(TOPIC, data, attributes).result(timeout=10)
             body = bodies.get(timeout=30)
             document = json.loads(body)
@@ -147,4 +209,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

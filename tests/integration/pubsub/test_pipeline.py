@@ -11,8 +11,6 @@ import sqlalchemy as sa
 
 from shared.bootstrap import App
 from shared.consumer import DEAD_LETTER_REASON_ATTRIBUTE
-from shared.devstack.supervisor import group_alive
-from shared.devstack.waiting import wait_until
 from shared.events import OutgoingMessage, PubSubPublisher, encode_comments_submitted
 from shared.ingest import submit_comments
 from tests.integration.pubsub.conftest import (
@@ -25,6 +23,8 @@ from tests.integration.pubsub.conftest import (
     stored_ids,
 )
 from tests.support.service_fixtures import FunctionServer, PubSubEmulator
+from tooling.devstack.supervisor import group_alive
+from tooling.devstack.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -147,7 +147,7 @@ def test_transient_failure_is_retried_then_dead_lettered(
     clean_db: sa.Engine,
 ) -> None:
     # Given a consumer whose database is down (nothing listens on its port)
-    from shared.devstack.services import free_port
+    from tooling.devstack.services import free_port
 
     consumer = start_consumer(
         DATABASE_URL=f"postgresql+pg8000://postgres@127.0.0.1:{free_port()}/alumusic"

@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from shared.errors import InvalidInput, PayloadTooLarge
 from shared.validation import (
     CommentIn,
+    parse_comment_time,
     parse_comments,
     parse_correction,
     parse_list_query,
 )
 
 LIMITS = {"max_items": 3, "max_text_chars": 20}
+# When the request under test arrived: the time of every comment that brings none.
+ARRIVED = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
+
+
+def stamped(comment_id: str, texto: str, criado_em: datetime = ARRIVED) -> CommentIn:
+    return CommentIn(comment_id, texto, criado_em)
 
 
 def parse(body: bytes | str, content_type: str | None = "application/json", ndjson: bool = False):
     raw = body.encode() if isinstance(body, str) else body
-    return parse_comments(raw, content_type, allow_ndjson=ndjson, **LIMITS)
+    return parse_comments(raw, content_type, allow_ndjson=ndjson, received_at=ARRIVED, **LIMITS)
 
 
 def refusal(body: bytes | str, **kwargs) -> str:
@@ -34,16 +42,16 @@ def refusal(body: bytes | str, **kwargs) -> str:
 
 def test_one_object_gives_one_comment():
     # Given one comment object / When parsed / Then one comment, text verbatim
-    assert parse('{"id": "a1", "texto": "  Amei! "}') == [CommentIn("a1", "  Amei! ")]
+    assert parse('{"id": "a1", "texto": "  Amei! "}') == [stamped("a1", "  Amei! ")]
 
 
 def test_array_keeps_order_and_ignores_extra_fields():
     body = '[{"id": "a", "texto": "x", "autor": "z"}, {"id": "b", "texto": "y"}]'
-    assert parse(body) == [CommentIn("a", "x"), CommentIn("b", "y")]
+    assert parse(body) == [stamped("a", "x"), stamped("b", "y")]
 
 
 def test_integer_id_is_stored_as_its_decimal_string():
-    assert parse('{"id": 42, "texto": "x"}') == [CommentIn("42", "x")]
+    assert parse('{"id": 42, "texto": "x"}') == [stamped("42", "x")]
 
 
 @pytest.mark.parametrize(
@@ -80,9 +88,92 @@ def test_error_in_a_list_names_the_item():
     assert refusal(body) == "item 1: field 'texto' is empty"
 
 
+# --- comment time (criado_em) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("2026-11-30T11:05:00-03:00", datetime(2026, 11, 30, 14, 5, tzinfo=UTC)),
+        ("2026-11-30T14:05:00Z", datetime(2026, 11, 30, 14, 5, tzinfo=UTC)),
+        ("2026-11-30T14:05:00.123456+00:00", datetime(2026, 11, 30, 14, 5, 0, 123456, tzinfo=UTC)),
+        ("2026-12-01T00:30:00+09:30", datetime(2026, 11, 30, 15, 0, tzinfo=UTC)),
+        ("2000-01-01T00:00:00Z", datetime(2000, 1, 1, tzinfo=UTC)),
+    ],
+)
+def test_comment_time_with_an_offset_becomes_utc(given, expected):
+    assert parse_comment_time(given, now=ARRIVED) == expected
+
+
+def test_comment_time_a_little_ahead_of_the_request_is_clock_skew_and_accepted():
+    # Given a client clock 4 min 59 s ahead / Then the time is kept as sent
+    ahead = ARRIVED + timedelta(minutes=4, seconds=59)
+    assert parse_comment_time(ahead.isoformat(), now=ARRIVED) == ahead
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("2026-11-30T15:00:00", "has no UTC offset"),
+        ("2026-11-30", "has no UTC offset"),
+        ("2026-11-30T15:05:01Z", "is in the future"),
+        ("2027-01-01T00:00:00Z", "is in the future"),
+        ("1999-12-31T23:59:59Z", "is before 2000-01-01"),
+        ("1970-01-01T00:00:00Z", "is before 2000-01-01"),
+        ("0001-01-01T00:00:00+01:00", "out of range"),
+        ("yesterday", "is not an ISO 8601 date-time"),
+        ("2026-13-01T00:00:00Z", "is not an ISO 8601 date-time"),
+        ("2026-11-30T25:00:00Z", "is not an ISO 8601 date-time"),
+        ("", "is not an ISO 8601 date-time"),
+        ("2026-11-30T15:00:00Z" + " " * 60, "is not an ISO 8601 date-time"),
+        (1764514800, "must be an ISO 8601 string with a UTC offset, got a number"),
+        (True, "got a boolean"),
+        ({"at": "x"}, "got an object"),
+    ],
+)
+def test_bad_comment_time_is_refused_saying_why(given, expected):
+    with pytest.raises(InvalidInput) as caught:
+        parse_comment_time(given, now=ARRIVED)
+    assert expected in caught.value.message
+    assert caught.value.message.startswith("field 'criado_em'")
+
+
+def test_comments_without_a_time_get_the_request_arrival_and_with_one_keep_theirs():
+    body = json.dumps(
+        [
+            {"id": "a", "texto": "x", "criado_em": "2026-11-29T21:00:00-03:00"},
+            {"id": "b", "texto": "y"},
+            {"id": "c", "texto": "z", "criado_em": None},
+        ]
+    )
+    assert parse(body) == [
+        stamped("a", "x", datetime(2026, 11, 30, 0, 0, tzinfo=UTC)),
+        stamped("b", "y"),
+        stamped("c", "z"),
+    ]
+
+
+def test_a_bad_comment_time_names_the_item_or_line():
+    body = json.dumps(
+        [{"id": "a", "texto": "x"}, {"id": "b", "texto": "y", "criado_em": "2026-11-30 10:00"}]
+    )
+    assert refusal(body).startswith("item 1: field 'criado_em' '2026-11-30 10:00' has no UTC")
+    ndjson = '{"id": "a", "texto": "x"}\n{"id": "b", "texto": "y", "criado_em": "2099-01-01Z"}'
+    message = refusal(ndjson, content_type="application/x-ndjson", ndjson=True)
+    assert message.startswith("line 2: field 'criado_em'")
+
+
+def test_a_future_comment_time_says_when_the_request_arrived():
+    message = refusal('{"id": "a", "texto": "x", "criado_em": "2026-11-30T16:00:00Z"}')
+    assert message == (
+        "field 'criado_em' '2026-11-30T16:00:00Z' is in the future (more than 5 minutes "
+        "after 2026-11-30T15:00:00+00:00, when the request arrived)"
+    )
+
+
 def test_text_at_the_limit_is_accepted_counting_characters_not_bytes():
     texto = "ç" * 20  # 40 bytes in UTF-8, 20 characters
-    assert parse(json.dumps({"id": "a", "texto": texto})) == [CommentIn("a", texto)]
+    assert parse(json.dumps({"id": "a", "texto": texto})) == [stamped("a", texto)]
 
 
 def test_raw_nul_byte_and_non_utf8_bodies_are_refused():
@@ -108,15 +199,20 @@ def test_sql_and_html_are_just_text():
     texto = "'); DROP TABLE comments; --<script>"
     body = json.dumps({"id": "a", "texto": texto})
     assert parse_comments(
-        body.encode(), "application/json", max_items=1, max_text_chars=100, allow_ndjson=False
-    ) == [CommentIn("a", texto)]
+        body.encode(),
+        "application/json",
+        max_items=1,
+        max_text_chars=100,
+        allow_ndjson=False,
+        received_at=ARRIVED,
+    ) == [stamped("a", texto)]
 
 
 def test_ndjson_by_content_type_names_the_bad_line():
     body = '{"id": "a", "texto": "x"}\n\n{"id": "b", "texto": "y"}\n'
     assert parse(body, content_type="application/x-ndjson", ndjson=True) == [
-        CommentIn("a", "x"),
-        CommentIn("b", "y"),
+        stamped("a", "x"),
+        stamped("b", "y"),
     ]
     bad = '{"id": "a", "texto": "x"}\n{"id": "b", "texto": '
     assert refusal(bad, content_type="application/x-ndjson", ndjson=True).startswith(
@@ -188,9 +284,17 @@ def test_too_many_tags_are_refused():
 # --- list queries -------------------------------------------------------------------------------
 
 
-def query(max_page_size: int = 500, paginated: bool = True, **params: str | list[str]):
+SAO_PAULO = ZoneInfo("America/Sao_Paulo")
+
+
+def query(
+    max_page_size: int = 500,
+    paginated: bool = True,
+    zone: tzinfo = SAO_PAULO,
+    **params: str | list[str],
+):
     args = {k: v if isinstance(v, list) else [v] for k, v in params.items()}
-    return parse_list_query(args, max_page_size=max_page_size, paginated=paginated)
+    return parse_list_query(args, max_page_size=max_page_size, paginated=paginated, zone=zone)
 
 
 def query_refusal(**params: str | list[str]) -> str:
@@ -229,9 +333,9 @@ def test_every_filter_is_read():
     )
     f = parsed.filters
     assert (f.categoria, f.tag, f.q) == ("SUGESTÃO", "feat_letra", "50%_off")
-    assert f.created_from == datetime(2024, 5, 1, tzinfo=UTC)
-    # A bare `ate` date covers that whole day.
-    assert f.created_before == datetime(2024, 6, 1, tzinfo=UTC)
+    # Bare dates are days of the product's zone (São Paulo: UTC-3); `ate` covers its whole day.
+    assert f.created_from == datetime(2024, 5, 1, 3, tzinfo=UTC)
+    assert f.created_before == datetime(2024, 6, 1, 3, tzinfo=UTC)
     assert (f.confianca_min, f.confianca_max, f.needs_review) == (0.25, 1.0, True)
     assert (parsed.ordem, parsed.limit) == ("confianca_desc", 500)
 
@@ -242,9 +346,18 @@ def test_datetimes_with_offsets_become_utc_and_ate_is_inclusive():
     assert parsed.filters.created_before == datetime(2024, 5, 1, 13, 0, 0, 1, tzinfo=UTC)
 
 
-def test_naive_datetime_is_utc_and_same_day_range_is_fine():
+def test_naive_datetime_is_a_wall_clock_time_of_the_product_zone():
     parsed = query(desde="2024-05-01T08:00", ate="2024-05-01")
-    assert parsed.filters.created_from == datetime(2024, 5, 1, 8, tzinfo=UTC)
+    assert parsed.filters.created_from == datetime(2024, 5, 1, 11, tzinfo=UTC)
+    assert parsed.filters.created_before == datetime(2024, 5, 2, 3, tzinfo=UTC)
+
+
+def test_bare_dates_follow_the_configured_zone():
+    # Given another product zone (Tokyo, UTC+9) / When a day is filtered
+    parsed = query(zone=ZoneInfo("Asia/Tokyo"), desde="2024-05-01", ate="2024-05-01")
+    # Then the day runs from Tokyo's midnight to the next
+    assert parsed.filters.created_from == datetime(2024, 4, 30, 15, tzinfo=UTC)
+    assert parsed.filters.created_before == datetime(2024, 5, 1, 15, tzinfo=UTC)
 
 
 def test_empty_values_count_as_not_given():

@@ -9,7 +9,7 @@ import joblib
 import pytest
 
 from shared.classifier.local import LocalClassifier
-from shared.classifier.training import load_training_data, train_model
+from tooling.classifier.training import load_training_data, train_model
 
 
 @pytest.fixture(scope="session")

@@ -160,7 +160,7 @@ def test_classify_jsonl_round_trip(tmp_path: Path) -> None:
 def test_classify_streams_in_chunks(tmp_path: Path) -> None:
     # Given more rows than one chunk / When streamed with a small chunk / Then every row, in order
     from shared.classifier.local import load_local_classifier
-    from shared.commands.classifier import classify_stream
+    from tooling.commands.classifier import classify_stream
 
     source = tmp_path / "in.jsonl"
     texts = [text for text, _ in ROWS] * 7

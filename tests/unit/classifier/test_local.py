@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 from shared.classifier import CATEGORIES, Classifier
-from shared.classifier.dataset import LabelledComment, data_files
 from shared.classifier.local import LocalClassifier, ModelNotTrained, load_local_classifier
-from shared.classifier.training import (
+from shared.config import Settings
+from tooling.classifier.dataset import LabelledComment, data_files
+from tooling.classifier.training import (
     TrainingData,
     TrainingParams,
     load_training_data,
@@ -20,7 +21,6 @@ from shared.classifier.training import (
     train_model,
     usable_corrections,
 )
-from shared.config import Settings
 
 CLEAR_EXAMPLES = {
     "ELOGIO": [

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.evals.metrics import (
+from tooling.evals.metrics import (
     evaluate,
     expected_calibration_error,
     render_text,

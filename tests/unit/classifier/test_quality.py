@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 
 from shared.classifier import CATEGORIES
-from shared.classifier.dataset import load_listener_comments, split_listener_comments
 from shared.classifier.local import LocalClassifier
-from shared.evals.quality import Corpus, youtube_rotations
-from shared.evals.runner import EvalData, run_eval
+from tooling.classifier.dataset import load_listener_comments, split_listener_comments
+from tooling.evals.quality import Corpus, youtube_rotations
+from tooling.evals.runner import EvalData, run_eval
 
 MIN_MACRO_F1 = 0.85
 MIN_CATEGORY_F1 = 0.75

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from shared.classifier.dataset import HELD_OUT_PERCENT, is_held_out, load_listener_comments
 from shared.classifier.text import EMAIL_WORD, URL_WORD, normalize, normalize_batch, split_key
+from tooling.classifier.dataset import HELD_OUT_PERCENT, is_held_out, load_listener_comments
 
 
 @pytest.mark.parametrize(

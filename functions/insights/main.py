@@ -1,0 +1,73 @@
+"""insights: plain-language questions answered from the stored weekly digests.
+
+One functions-framework target, `handle_http`, serving the ROUTES table:
+`POST /api/insights/perguntar` (analyst or admin) decodes the question, calls
+`shared.insights.answer_question` and returns its JSON; `/healthz` for the platform.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import functions_framework
+from werkzeug.wrappers import Request, Response
+
+from shared import auth
+from shared.config import get_function_settings
+from shared.db import ping
+from shared.http import json_response, read_body, require_media_type
+from shared.insights import answer_question, parse_question
+from shared.logs import configure_logging
+from shared.routing import Call, Route, Router
+
+HTTP_FUNCTION = "insights-api"
+JSON = ("application/json",)
+# A question is at most a few hundred characters; anything near this is not a question.
+MAX_BODY_BYTES = 16 * 1024
+
+# Settings are read (and validated) at cold start: a misconfigured instance fails to start.
+configure_logging("insights", get_function_settings().log_level)
+log = logging.getLogger("insights")
+
+
+def healthz(call: Call) -> Response:
+    if ping(call.app.engine):
+        return json_response({"status": "ok"})
+    return json_response(
+        {
+            "status": "unavailable",
+            "error": {"code": "unavailable", "message": "database unreachable"},
+        },
+        status=503,
+    )
+
+
+def ask(call: Call) -> Response:
+    request, settings = call.request, call.app.settings
+    require_media_type(request, JSON)
+    body = read_body(request, min(MAX_BODY_BYTES, settings.max_body_bytes))
+    question = parse_question(body, max_chars=settings.insights_max_question_chars)
+    answer = answer_question(call.app, question)
+    log.info(
+        "answered",
+        extra={
+            "suportada": answer.suportada,
+            "semanas": list(answer.semanas),
+            "answerer": answer.answerer,
+            "fallback_reason": answer.fallback_reason,
+        },
+    )
+    return json_response(answer.to_json())
+
+
+ROUTES = (
+    Route("/healthz", "GET", None, healthz, gateway=False),
+    Route("/api/insights/perguntar", "POST", auth.ANY_ROLE, ask),
+)
+router = Router(ROUTES, function=HTTP_FUNCTION)
+
+
+@functions_framework.http
+def handle_http(request: Request) -> Response:
+    """Every HTTP path of the insights function: the ROUTES table."""
+    return router(request)

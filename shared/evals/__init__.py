@@ -1,1 +1,0 @@
-"""Evaluation of classifiers: metrics, calibration, confusion matrices, the quality protocol."""

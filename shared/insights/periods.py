@@ -1,0 +1,353 @@
+"""ISO weeks and the period a question names ("last week", "últimas 3 semanas", "semana 47",
+"2026-W46", "em novembro", "last month", "since week 44", "16/11"...).
+
+Every period resolves to a set of ISO weeks relative to `today` (a date in PRODUCT_TIMEZONE): the
+current week is the week of `today`, "last week" the one before it. A week number or a month given
+without a year means its most recent occurrence that has started. A month holds the ISO weeks whose
+Thursday falls in it (the ISO rule that gives each week to exactly one month).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Final
+
+from shared.insights.text import fold
+
+WEEK_RE: Final = re.compile(r"^(\d{4})-W(\d{2})$")
+
+MONTHS: Final[dict[str, int]] = {
+    "janeiro": 1,
+    "january": 1,
+    "jan": 1,
+    "fevereiro": 2,
+    "february": 2,
+    "feb": 2,
+    "fev": 2,
+    "marco": 3,
+    "march": 3,
+    "mar": 3,
+    "abril": 4,
+    "april": 4,
+    "apr": 4,
+    "abr": 4,
+    "maio": 5,
+    "may": 5,
+    "mai": 5,
+    "junho": 6,
+    "june": 6,
+    "jun": 6,
+    "julho": 7,
+    "july": 7,
+    "jul": 7,
+    "agosto": 8,
+    "august": 8,
+    "aug": 8,
+    "ago": 8,
+    "setembro": 9,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "set": 9,
+    "outubro": 10,
+    "october": 10,
+    "oct": 10,
+    "out": 10,
+    "novembro": 11,
+    "november": 11,
+    "nov": 11,
+    "dezembro": 12,
+    "december": 12,
+    "dec": 12,
+    "dez": 12,
+}
+# Short month names are ambiguous words ("mar", "set", "out", "may"): only full names stand alone.
+_FULL_MONTHS: Final = "|".join(sorted((m for m in MONTHS if len(m) > 4), key=len, reverse=True))
+_ANY_MONTH: Final = "|".join(sorted(MONTHS, key=len, reverse=True))
+
+NUMBER_WORDS: Final[dict[str, int]] = {
+    "um": 1,
+    "uma": 1,
+    "one": 1,
+    "a": 1,
+    "dois": 2,
+    "duas": 2,
+    "two": 2,
+    "tres": 3,
+    "three": 3,
+    "quatro": 4,
+    "four": 4,
+    "cinco": 5,
+    "five": 5,
+    "seis": 6,
+    "six": 6,
+    "sete": 7,
+    "seven": 7,
+    "oito": 8,
+    "eight": 8,
+    "nove": 9,
+    "nine": 9,
+    "dez": 10,
+    "ten": 10,
+    "doze": 12,
+    "twelve": 12,
+}
+_NUM: Final = r"(\d{1,2}|" + "|".join(k for k in NUMBER_WORDS if k != "a") + ")"
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_monday(week: str) -> date:
+    match = WEEK_RE.match(week)
+    if not match:
+        raise ValueError(f"not an ISO week: {week!r}")
+    return date.fromisocalendar(int(match[1]), int(match[2]), 1)
+
+
+def is_iso_week(value: str) -> bool:
+    match = WEEK_RE.match(value)
+    if not match:
+        return False
+    try:
+        date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        return False
+    return True
+
+
+def shift(week: str, weeks: int) -> str:
+    return iso_week(week_monday(week) + timedelta(weeks=weeks))
+
+
+def week_range(first: str, last: str) -> tuple[str, ...]:
+    start, end = sorted((week_monday(first), week_monday(last)))
+    count = (end - start).days // 7
+    return tuple(iso_week(start + timedelta(weeks=i)) for i in range(count + 1))
+
+
+def month_weeks(year: int, month: int) -> tuple[str, ...]:
+    first = date(year, month, 1)
+    # The first Thursday of the month is in the month's first ISO week.
+    thursday = first + timedelta(days=(3 - first.weekday()) % 7)
+    weeks = []
+    while thursday.month == month:
+        weeks.append(iso_week(thursday))
+        thursday += timedelta(weeks=1)
+    return tuple(weeks)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """The weeks a question asks about; `weeks` None when it names no period."""
+
+    weeks: tuple[str, ...] | None = None
+    future: bool = False
+    recent: bool = False  # "nas últimas semanas", "recently": every week at hand
+
+    @property
+    def named(self) -> bool:
+        return self.weeks is not None or self.future or self.recent
+
+
+def _number(token: str) -> int:
+    return int(token) if token.isdigit() else NUMBER_WORDS[token]
+
+
+def _year_for_week(number: int, today: date) -> int | None:
+    for year in (today.year, today.year - 1, today.year + 1):
+        try:
+            monday = date.fromisocalendar(year, number, 1)
+        except ValueError:
+            continue
+        if monday <= today:
+            return year
+    return None
+
+
+def _year_for_month(month: int, today: date) -> int:
+    return today.year if month <= today.month else today.year - 1
+
+
+def _week_of_number(number: int, year: int | None, today: date) -> str | None:
+    year = year if year is not None else _year_for_week(number, today)
+    if year is None:
+        return None
+    try:
+        return iso_week(date.fromisocalendar(year, number, 1))
+    except ValueError:
+        return None
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+_FUTURE: Final = re.compile(
+    r"\b(proxima semana|proximas? \d* ?semanas|semana que vem|proximo mes|mes que vem|"
+    r"next (week|month|\d+ weeks|few weeks)|coming weeks?|upcoming|"
+    r"amanha|tomorrow|next year|ano que vem|proximo ano)\b"
+)
+_RECENT: Final = re.compile(
+    r"\b(nas ultimas semanas|ultimas semanas|ultimamente|recentemente|recently|lately|"
+    r"recent weeks|last few weeks|past few weeks|past weeks|last weeks|these weeks|"
+    r"todas as semanas|every week|all weeks|each week|cada semana|semana a semana|"
+    r"week by week|week over week|over the weeks|ao longo das semanas|nas semanas)\b"
+)
+_LAST_N: Final = re.compile(
+    rf"\b(?:(?:nas|as|das|ultimas|last|past|previous|latest|recent)\s+){{1,2}}{_NUM}\s+"
+    rf"(?:ultimas\s+)?(?:semanas|weeks|semana|week)\b"
+)
+_N_AGO: Final = re.compile(rf"\b(?:ha\s+)?{_NUM}\s+(?:semanas|weeks)\s+(?:atras|ago)\b")
+_LAST_WEEK: Final = re.compile(
+    r"\b(semana passada|ultima semana|semana anterior|last week|previous week|past week|"
+    r"latest week|most recent week|ultimo digest|latest digest|last digest|semana mais recente)\b"
+)
+_TWO_AGO: Final = re.compile(r"\b(semana retrasada|week before last|penultima semana)\b")
+_THIS_WEEK: Final = re.compile(
+    r"\b(esta semana|essa semana|nesta semana|semana atual|this week|current week)\b"
+)
+_ISO: Final = re.compile(r"\b(\d{4})\s*-?\s*w(\d{1,2})\b")
+_WEEK_LIST: Final = re.compile(
+    r"\b(?:semanas?|weeks?|w|sem)\s*(\d{1,2})\b((?:\s*(?:,|e|and|a|ate|to|through|-|ou|or|vs|"
+    r"versus|x|com|with|para|pra)\s*(?:a\s+|the\s+)?(?:semana\s*|week\s*|w\s*)?\d{1,2}\b)*)"
+    r"(?:\s*(?:de|of)\s*(\d{4}))?"
+)
+_SINCE_WEEK: Final = re.compile(
+    r"\b(?:desde|since|from|a partir)\s+(?:a\s+|da\s+)?(?:semana|week|w)\s*(\d{1,2})\b"
+)
+_LAST_MONTH: Final = re.compile(r"\b(mes passado|last month|previous month|mes anterior)\b")
+_PAST_MONTH: Final = re.compile(
+    r"\b(ultimo mes|past month|ultimos 30 dias|last 30 days|past 30 days)\b"
+)
+_THIS_MONTH: Final = re.compile(
+    r"\b(este mes|esse mes|neste mes|this month|mes atual|current month)\b"
+)
+_MONTH: Final = re.compile(
+    rf"\b(?:(primeira|first|ultima|last|segunda|second|terceira|third)\s+(?:semana|week)\s+"
+    rf"(?:de|do|of|em|in)\s+)?({_FULL_MONTHS}|(?:(?<=em )|(?<=in )|(?<=de ))(?:{_ANY_MONTH}))\b"
+    rf"(?:\s*(?:de|of|,)?\s*(\d{{4}}))?"
+)
+_DMY: Final = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b")
+_YMD: Final = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_DAY_MONTH: Final = re.compile(
+    rf"\b(\d{{1,2}})\s+(?:de\s+)?({_ANY_MONTH})\b(?:\s+(?:de\s+)?(\d{{4}}))?"
+)
+_MONTH_DAY: Final = re.compile(
+    rf"\b({_ANY_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?"
+)
+_RANGE_WORD: Final = re.compile(r"\b(a|ate|to|through|para|pra)\b|-")
+
+
+def parse_period(question: str, today: date) -> Period:
+    """The period `question` names, resolved against `today`; `Period()` when it names none."""
+    text = fold(question)
+    current = iso_week(today)
+    weeks: list[str] = []
+
+    def add(*found: str | None) -> None:
+        weeks.extend(week for week in found if week)
+
+    for match in _ISO.finditer(text):
+        add(_week_of_number(int(match[2]), int(match[1]), today))
+    text_wo_iso = _ISO.sub(" ", text)
+    for match in _SINCE_WEEK.finditer(text_wo_iso):
+        first = _week_of_number(int(match[1]), None, today)
+        if first:
+            add(*week_range(first, shift(current, -1)))
+    text_wo_since = _SINCE_WEEK.sub(" ", text_wo_iso)
+    for match in _WEEK_LIST.finditer(text_wo_since):
+        year = int(match[3]) if match[3] else None
+        numbers = [int(match[1]), *(int(n) for n in re.findall(r"\d{1,2}", match[2] or ""))]
+        resolved = [_week_of_number(n, year, today) for n in numbers]
+        if len(numbers) == 2 and _RANGE_WORD.search(match[2] or "") and all(resolved):
+            connector = re.match(r"\s*(\S+)", match[2] or "")
+            if connector and fold(connector[1]).strip() in {
+                "a",
+                "ate",
+                "to",
+                "through",
+                "-",
+                "para",
+                "pra",
+            }:
+                add(*week_range(resolved[0] or "", resolved[1] or ""))
+                continue
+        add(*resolved)
+    for match in _LAST_N.finditer(text):
+        count = _number(match[1])
+        if 1 <= count <= 52:
+            add(*(shift(current, -i) for i in range(count, 0, -1)))
+    for match in _N_AGO.finditer(text):
+        add(shift(current, -_number(match[1])))
+    if _LAST_WEEK.search(text) and not _LAST_N.search(text):
+        add(shift(current, -1))
+    if _TWO_AGO.search(text):
+        add(shift(current, -2))
+    if _THIS_WEEK.search(text):
+        add(current)
+    if _LAST_MONTH.search(text):
+        first_of_month = today.replace(day=1)
+        previous = first_of_month - timedelta(days=1)
+        add(*month_weeks(previous.year, previous.month))
+    if _PAST_MONTH.search(text):
+        add(*(shift(current, -i) for i in range(4, 0, -1)))
+    if _THIS_MONTH.search(text):
+        add(*month_weeks(today.year, today.month))
+    consumed = _DAY_MONTH.sub(" ", _MONTH_DAY.sub(" ", text))
+    for match in _MONTH.finditer(consumed):
+        month = MONTHS[match[2]]
+        year = int(match[3]) if match[3] else _year_for_month(month, today)
+        in_month = month_weeks(year, month)
+        which = match[1]
+        if which in {"primeira", "first"}:
+            add(in_month[0])
+        elif which in {"segunda", "second"}:
+            add(in_month[1])
+        elif which in {"terceira", "third"}:
+            add(in_month[2])
+        elif which in {"ultima", "last"}:
+            add(in_month[-1])
+        else:
+            add(*in_month)
+    days: list[date] = []
+    for match in _YMD.finditer(text):
+        days.extend(d for d in [_safe_date(int(match[1]), int(match[2]), int(match[3]))] if d)
+    for match in _DMY.finditer(_YMD.sub(" ", text)):
+        year = int(match[3]) if match[3] else None
+        if year is not None and year < 100:
+            year += 2000
+        day = _safe_date(year or today.year, int(match[2]), int(match[1]))
+        if day and year is None and day > today:
+            day = _safe_date(today.year - 1, int(match[2]), int(match[1]))
+        days.extend(d for d in [day] if d)
+    for match in _DAY_MONTH.finditer(text):
+        day = _dated(int(match[1]), MONTHS[match[2]], match[3], today)
+        days.extend(d for d in [day] if d)
+    for match in _MONTH_DAY.finditer(text):
+        day = _dated(int(match[2]), MONTHS[match[1]], match[3], today)
+        days.extend(d for d in [day] if d)
+    if len(days) == 2 and re.search(r"\b(entre|between|de|from)\b", text):
+        add(*week_range(iso_week(min(days)), iso_week(max(days))))
+    else:
+        add(*(iso_week(day) for day in days))
+    future = bool(_FUTURE.search(text)) or any(week > current for week in weeks)
+    if weeks:
+        return Period(weeks=tuple(sorted(set(weeks))), future=future)
+    return Period(future=future, recent=bool(_RECENT.search(text)))
+
+
+def _dated(day: int, month: int, year: str | None, today: date) -> date | None:
+    if year:
+        return _safe_date(int(year), month, day)
+    found = _safe_date(today.year, month, day)
+    if found and found > today:
+        found = _safe_date(today.year - 1, month, day)
+    return found

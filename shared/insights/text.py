@@ -1,0 +1,189 @@
+"""Text handling for questions and passages: accent folding, tokens, a light PT/EN stemmer,
+stop words and the question's language.
+
+The stemmer is deliberately light (plural and common derivational suffixes only, the longest
+matching suffix first, a stem never shorter than three letters): retrieval needs "reclamações" and
+"reclamacao", "complaints" and "complaint", "subiu" and "subir" to meet, not a linguistic analysis.
+Portuguese and English suffixes are both tried, since a question may mix the two.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Final, Literal
+
+Language = Literal["pt", "en"]
+
+_WORD: Final = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
+
+# Longest first within each list; applied once each, PT then EN.
+_PT_SUFFIXES: Final = (
+    "amentos",
+    "imentos",
+    "amento",
+    "imento",
+    "acoes",
+    "icoes",
+    "mente",
+    "idades",
+    "idade",
+    "ancias",
+    "encias",
+    "ancia",
+    "encia",
+    "adoras",
+    "adores",
+    "adora",
+    "ador",
+    "acao",
+    "icao",
+    "istas",
+    "ista",
+    "ismos",
+    "ismo",
+    "aveis",
+    "ivel",
+    "avel",
+    "ivos",
+    "ivas",
+    "ivo",
+    "iva",
+    "aram",
+    "eram",
+    "iram",
+    "ando",
+    "endo",
+    "indo",
+    "ados",
+    "adas",
+    "idos",
+    "idas",
+    "ado",
+    "ada",
+    "ido",
+    "ida",
+    "oes",
+    "aes",
+    "ais",
+    "eis",
+    "ao",
+    "ou",
+    "ar",
+    "er",
+    "ir",
+    "iu",
+    "eu",
+    "am",
+    "em",
+    "os",
+    "as",
+    "es",
+    "a",
+    "o",
+    "e",
+    "s",
+)
+_EN_SUFFIXES: Final = (
+    "ations",
+    "ation",
+    "ments",
+    "ment",
+    "ness",
+    "ities",
+    "ity",
+    "ingly",
+    "ing",
+    "ies",
+    "ied",
+    "ers",
+    "er",
+    "ed",
+    "ly",
+    "es",
+    "s",
+)
+_MIN_STEM: Final = 3
+
+STOP_WORDS: Final = frozenset(
+    """
+    a o as os um uma uns umas de do da dos das no na nos nas em por para pra pro com sem que
+    e ou se ao aos à às é foi ser era sao são está estao estão esta este isso esse essa isto
+    me te lhe nos vos eles elas ele ela eu voce você vocês voces meu minha seu sua nosso nossa
+    qual quais quanto quantos quanta quantas como onde quando porque porquê por que o que
+    mais muito muita pouco sobre entre ate até desde já ja tem têm ter tinha houve há ha
+    the a an of in on at to for from by with about and or is are was were be been being do does
+    did what which who whom how many much when where why this that these those it its there
+    their they them we us our you your i me my he she his her has have had any some more most
+    over during since than then so as into per vs versus tell show give please
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+
+# Words that mark a language; accents count for Portuguese.
+_PT_MARKERS: Final = frozenset(
+    """
+    o os as do da dos das no na nos nas em um uma que quais qual quantos quantas como semana
+    semanas ultima ultimas ultimo ultimos passada passado mes comentarios reclamacoes criticas
+    sugestoes duvidas elogios subiu caiu cresceu aumentou diminuiu pessoas falam dizem sobre
+    mais principais pedem entre foi foram tem teve houve compare compara comparar resumo
+    usuarios ouvintes novembro dezembro janeiro fevereiro marco abril maio junho julho agosto
+    setembro outubro pra pro voce nao sim isso essa esse ate desde retrasada
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+_EN_MARKERS: Final = frozenset(
+    """
+    the what which how many much did does do was were is are week weeks last past month
+    comments complaints criticism suggestions questions praise rose fell grew dropped people
+    say about most main top between compare summary users listeners november december january
+    february march april may june july august september october of in on for and with since
+    ago this that tell me give show any requests issues
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+
+
+def fold(text: str) -> str:
+    """Lowercase ASCII: accents removed (NFKD), case folded."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return decomposed.encode("ascii", "ignore").decode("ascii").lower()
+
+
+def words(text: str) -> list[str]:
+    """Folded words (tag names such as `fix_volume` stay one word)."""
+    return _WORD.findall(fold(text))
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    """The light PT/EN stem of a folded word; digits and tag names are kept whole."""
+    if "_" in word or word.isdigit() or len(word) <= _MIN_STEM:
+        return word
+    for suffixes in (_PT_SUFFIXES, _EN_SUFFIXES):
+        for suffix in suffixes:
+            if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+                word = word[: -len(suffix)]
+                break
+    return word
+
+
+def terms(text: str, *, keep_stop_words: bool = False) -> list[str]:
+    """Stemmed retrieval terms of `text`; a tag name also yields its subject (`fix_volume` ->
+    `fix_volume`, `volum`)."""
+    result: list[str] = []
+    for word in words(text):
+        if not keep_stop_words and word in STOP_WORDS:
+            continue
+        result.append(stem(word))
+        if "_" in word:
+            result.append(stem(word.split("_", 1)[1]))
+    return result
+
+
+def detect_language(text: str) -> Language:
+    """`en` when English markers outnumber Portuguese ones; Portuguese otherwise (the product's
+    first language, and any accented letter counts for it)."""
+    folded = words(text)
+    accents = sum(1 for char in text if ord(char) > 127 and unicodedata.category(char)[0] == "L")
+    pt = sum(1 for word in folded if word in _PT_MARKERS) + 2 * min(accents, 3)
+    en = sum(1 for word in folded if word in _EN_MARKERS)
+    return "en" if en > pt else "pt"

@@ -1,0 +1,463 @@
+"""What a question asks: its intent, the categories and tags it names, and whether the digests can
+answer it at all (metrics they never compute, predictions, other subjects are refused up front).
+
+Rules over the accent-folded question: the vocabulary of product people in PT-BR and English is
+small and stable ("o que subiu", "main complaints", "what do people say about lyrics"), and a rule
+that misfires is readable and fixable, unlike a model's guess. Tags come from the product's own
+taxonomy (its PT/EN expressions), so a new tag in `taxonomy.json` is understood without code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Final, Literal
+
+from shared.classifier.tags import TAG_PATTERN, default_taxonomy
+from shared.insights.text import STOP_WORDS, fold
+
+Intent = Literal[
+    "movement",
+    "trend",
+    "compare",
+    "category",
+    "total",
+    "complaints",
+    "suggestions",
+    "improvements",
+    "spikes",
+    "questions",
+    "review",
+    "topic",
+    "summary",
+]
+Refusal = Literal["metric", "future", "off_topic", "unknown_tag", "entity"]
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+CATEGORY_PATTERNS: Final[dict[str, re.Pattern[str]]] = {
+    "ELOGIO": _rx(r"\b(elogi\w*|prais\w*|compliment\w*|positiv\w*|gostaram|amaram|loved)\b"),
+    "CRÍTICA": _rx(
+        r"\b(critica\w*|criticism\w*|criticiz\w*|critiques?|reclamac\w*|reclamam|reclamaram|"
+        r"reclamando|complain\w*|queixa\w*|negativ\w*)\b"
+    ),
+    "SUGESTÃO": _rx(
+        r"\b(sugest\w*|suggest\w*|sugere\w*|sugeri\w*|pedidos|requests?|ideias|ideas)\b"
+    ),
+    "DÚVIDA": _rx(r"\b(duvida\w*|questions?|perguntas?|doubts?)\b"),
+    "SPAM": _rx(r"\b(spam\w*|junk)\b"),
+}
+
+_MOVEMENT_UP: Final = _rx(
+    r"\b(subi\w*|sobe|subindo|aument\w*|cresce\w*|cresci\w*|rose|rise[sn]?|rising|grew|grow\w*|"
+    r"increas\w*|gain\w*|climb\w*|jump\w*|went up|go up|gone up|up the most|ganhou|ganharam|"
+    r"avanc\w*|piorou|piorar|worse\w*)\b"
+)
+_MOVEMENT_DOWN: Final = _rx(
+    r"\b(caiu|cairam|cair|caindo|cai|queda\w*|diminu\w*|reduz\w*|reduc\w*|baix\w*|fell|fall\w*|"
+    r"decreas\w*|declin\w*|drop\w*|shr[iau]nk\w*|went down|go down|gone down|perdeu|perderam|"
+    r"lost|lose|melhorou|improved)\b"
+)
+_MOVEMENT_ANY: Final = _rx(
+    r"\b(mov\w*|varia\w*|oscil\w*|up or down|subiu ou caiu|biggest (change|shift|swing)|"
+    r"maior(es)? (variac\w*|mudanc\w*)|significativ\w*|significant\w*|shift\w*)\b"
+)
+_TREND: Final = _rx(
+    r"\b(evolu\w*|tendencia\w*|trend\w*|ao longo|over the (last |past )?(few )?weeks|across( the)? "
+    r"weeks|over time|week (by|over|to) week|semana (a|apos) semana|historico|history|trajet\w*|"
+    r"mudou|mudaram|mudanca\w*|chang\w*|progress\w*|each week|cada semana|por semana|per week|"
+    r"every week|toda semana|todas as semanas|em que semana\w*|which weeks?|what weeks?|"
+    r"quando|when)\b"
+)
+_COMPARE: Final = _rx(
+    r"\b(compar\w*|versus|vs|diferen\w*|differ\w*|em relacao a|relative to|against|contra)\b"
+)
+_COUNT: Final = _rx(
+    r"(\b(quant[oa]s?|how many|how much|numero de|number of|count\w*|contagem|percent\w*|"
+    r"porcent\w*|share|fatia|proporc\w*|participac\w*|parcela|volume de comentarios|"
+    r"comment volume|quanto)\b|%)"
+)
+_TOTAL: Final = _rx(
+    r"\b(total|totais|no total|in total|overall|ao todo|(quant[oa]s?|how many|numero de|"
+    r"number of|volume de) (comentarios|comments|feedbacks?)|comentarios recebidos|"
+    r"comments (did we|we) (get|receive)|received|recebemos|chegaram)\b"
+)
+_COMPLAINTS: Final = _rx(
+    r"\b(reclama\w*|queixa\w*|complain\w*|critica\w*|criticism\w*|criticiz\w*|critiques?|"
+    r"problema\w*|problems?|issues?|pain points?|dores|hurts?|doi|doem|incomod\w*|bugs?|"
+    r"defeito\w*|falhas?|insatisf\w*|unhappy|frustra\w*|hate|odeiam|detestam|irrit\w*|annoy\w*)\b"
+)
+_SUGGESTIONS: Final = _rx(
+    r"\b(sugest\w*|suggest\w*|sugere\w*|sugeri\w*|pedid\w*|pedem|pediram|pede|pedindo|request\w*|"
+    r"asking for|ask for|asked for|want\w*|querem|queriam|gostariam|wish\w*|desej\w*|ideia\w*|"
+    r"ideas?|propo\w*|feature requests?|new features?|novas? (funcionalidades?|funcoes|recursos?))\b"
+)
+_IMPROVE: Final = _rx(
+    r"\b(melhori\w*|melhorar|improv\w*|pontos de melhoria|o que (devemos|deveriamos|precisamos) "
+    r"(corrigir|melhorar|priorizar|consertar)|prioriz\w*|prioriti\w*|fix first|should we fix|"
+    r"focus on|focar|action items?|acoes)\b"
+)
+_SPIKES: Final = _rx(
+    r"\b(em alta|trending|spik\w*|dispar\w*|explod\w*|picos?|surg\w*|hot|bombando|bombou|fator|"
+    r"factor|fora do normal|unusual\w*|anomal\w*|acima da media|above (the )?(average|usual))\b"
+)
+_QUESTIONS: Final = _rx(
+    r"\b(duvidas? abertas?|open questions?|unanswered|perguntando|perguntam|perguntaram|"
+    r"asking about|asked about|ask about|what (do|did) (people|users|listeners) ask|"
+    r"quais (as )?(duvidas|perguntas)|which questions|what questions|duvidas? (dos|de) "
+    r"(usuarios|ouvintes)|questions? (from|by) (users|listeners))\b"
+)
+_REVIEW: Final = _rx(
+    r"\b(revis\w*|review\w*|correc\w*|corrig\w*|correct\w*|humanas?|humanos?|human|manual\w*|"
+    r"baixa confianca|low confidence)\b"
+)
+_SAY: Final = _rx(
+    r"\b(dizem|disseram|falam|falaram|falando|dizendo|comentam|comentaram|comentando|acham|"
+    r"achando|say\w*|said|talk\w*|think|thought|mention\w*|menc\w*|feedbacks?|opini\w*|sobre|"
+    r"about|regarding|respeito|feel\w*|sentem)\b"
+)
+_SUMMARY: Final = _rx(
+    r"\b(resum\w*|summar\w*|destaque\w*|highlight\w*|aconteceu|happened|overview|panorama|"
+    r"visao geral|rolou|houve de|novidades|what moved|o que mudou|takeaways?|principais pontos|"
+    r"key points|insights?|recap|como foi|how was|how did .* go|digest|numeros|numbers|figures|"
+    r"stats|estatisticas|metricas|metrics|indicadores|kpis?)\b"
+)
+_DOMAIN: Final = _rx(
+    r"\b(comentarios?|comments?|feedbacks?|usuarios?|users?|ouvintes?|listeners?|pessoas|people|"
+    r"clientes?|customers?|app|aplicativo|plataforma|platform|categorias?|categor(y|ies)|tags?|"
+    r"assuntos?|temas?|topics?|subjects?|funcionalidades?|features?|recursos?|digests?|alumusic)\b"
+)
+_WHICH: Final = _rx(
+    r"\b(quais|qual|which|what|que|top|principais|principal|main|maiores?|biggest|most)\b"
+)
+_CATEGORY_WORD: Final = _rx(r"\b(categorias?|categor(y|ies))\b")
+
+# Metrics the digests never compute: asked for, they are refused rather than approximated.
+_METRICS: Final = _rx(
+    r"\b(receita\w*|revenue\w*|faturamento|faturou|lucro\w*|profits?|vendas|sales|dinheiro|money|"
+    r"streams|streaming count|plays|reproduc(ao|oes)|execuc\w*|ouvintes mensais|monthly listeners|"
+    r"assinantes|subscribers?|usuarios ativos|active users|dau|mau|installs?|instalac\w*|"
+    r"nota media|notas?|avaliac\w*|ratings?|rated|estrelas|stars|nps|net promoter|sentiment\w*|"
+    r"sentimento\w*|humor|mood|fatur\w*|satisfacao|satisfaction|satisfeitos|satisfied|felicidade|"
+    r"happiness|ontem|anteontem|yesterday|hoje|today|tonight|churn|cancelamentos?|cancellations?|retenc\w*|retention|"
+    r"tempo de escuta|listening time|minutos|minutes|idade|faixa etaria|age|ages|genero dos|"
+    r"gender|regi(ao|oes)|regions?|pais(es)?|country|countries|cidades?|city|cities|estados|"
+    r"hora do dia|horario\w*|time of day|per hour|por hora|hourly|por dia|per day|daily|diari\w*|"
+    r"confianca media|mean confidence|average confidence|precision|precisao|recall|f1|acuracia|"
+    r"accuracy|latencia|latency|custos?|costs?|orcamento|budget|funcionarios|employees|"
+    r"concorrentes?|competitors?|market share|participacao de mercado|salario\w*|salar(y|ies))\b"
+)
+# Counts of things other than comments, and breakdowns the digests never make (platform, device).
+_OTHER_COUNTS: Final = _rx(
+    r"\b((quant[oa]s|how many|numero de|number of|total de) (downloads|instalac\w*|installs?|plays|"
+    r"streams|visitas|visits|acessos|sess(oes|ions)|assinantes|subscribers|seguidores|followers)|"
+    r"(ios|android|iphone|ipad|windows|macos|mac|web|desktop) (users|usuarios)|"
+    r"(usuarios|users|comentarios|comments) (do|de|of|on|from|no|na) (ios|android|iphone|ipad|windows|"
+    r"macos|web|desktop)|(from|by|per|por) (platform|plataforma|device|dispositivo|aparelho|"
+    r"sistema operacional|operating system))\b"
+)
+# Subjects no digest is about, whatever else the question says.
+_OFF_TOPIC: Final = _rx(
+    r"(^(quem|who)\b|\b(clima|weather|bitcoin|stock price|temperatura|piada|joke|poema|poem|"
+    r"receita de bolo|recipe|futebol|football|soccer|jogo de|the game|capital d[aeo]s?|capital of|"
+    r"presidente|president)\b)"
+)
+_MUSIC_ENTITIES: Final = _rx(
+    r"\b(artistas?|artists?|cantor\w*|singers?|bandas?|bands?|musica mais|song (with|that) the most|"
+    r"most (played|streamed|popular) (song|track|artist|album)|faixa mais|qual musica|which song|"
+    r"which track|which artist|qual artista|que artista|genero musical|music genre|genres?)\b"
+)
+_FUTURE: Final = _rx(
+    r"\b(previs\w*|predi\w*|forecast\w*|projec\w*|projet\w*|expect\w*|esperamos|vai (subir|cair|"
+    r"crescer|aumentar|diminuir|continuar|ter|ser|melhorar|piorar|acontecer|mudar)|vao (subir|cair|"
+    r"crescer|aumentar|diminuir|continuar|ter|ser|melhorar|piorar)|will(?! you)|won t|wont|"
+    r"ira|irao|vai continuar|vao continuar|continuarao|continuara|"
+    r"going to|gonna|likely to|chance de|probabilidade de|future|futuro|next (week|month|quarter|"
+    r"year)|proxim[ao]s? (semana|mes|trimestre|ano)|semana que vem|mes que vem|amanha|tomorrow)\b"
+)
+_TAG_LITERAL: Final = _rx(r"\b(feat|fix|perf|ui|doc|test|sec|api)_[a-z]+\b")
+# Phrases whose words the taxonomy would read as a tag ("volume de comentários" is not fix_volume).
+_NOT_TAGS: Final = _rx(
+    r"\b(volume (de|of) (comentarios|comments|feedbacks?|criticas|elogios|sugestoes|duvidas)|"
+    r"comment volume|(qual|what)( e| is)? o? ?volume|volume total|total volume|show me|"
+    r"me mostr\w*|review\w*|revis\w*)\b"
+)
+
+
+# Subject names that are everyday words in a question ("me conta", "quais dados", "qual tema").
+_AMBIGUOUS_SUBJECTS: Final = frozenset(
+    {
+        "conta",
+        "dados",
+        "tema",
+        "social",
+        "perfil",
+        "ajuda",
+        "novidades",
+        "historico",
+        "show",
+        "capa",
+        "cover",
+        "fila",
+        "carro",
+        "velocidade",
+        "beta",
+        "idioma",
+        "busca",
+    }
+)
+# Question words the taxonomy would read as a tag: meta uses of "histórico", "temas", "dados"...
+_META_WORDS: Final = _rx(
+    r"\b(historico|history|temas?|topics?|novidades|news|dados|data|ajuda|help|"
+    r"what changed|o que mudou|participac\w*|participat\w*|share|percent\w*|porcent\w*)\b"
+)
+_WHEN: Final = _rx(
+    r"\b(quando|when|em que semanas?|em quais semanas|which weeks?|what weeks?|in which weeks?)\b"
+)
+_SIGNIFICANT: Final = _rx(r"\b(significativ\w*|significant\w*|estatistic\w*|statistic\w*)\b")
+_MOST: Final = _rx(r"\b(mais|most|maior|highest|biggest|largest|pico|peak|record)\b")
+_LEAST: Final = _rx(r"\b(menos|least|menor|lowest|fewest|smallest)\b")
+
+
+_TOP: Final = _rx(
+    r"\b(?:top|(?:as|os|the)?)\s*(\d|tres|three|cinco|five|quatro|four|dois|duas|two)\s*"
+    r"(?:principais|maiores|main|biggest|mais|most|top|reclamac\w*|critic\w*|complaints?|sugest\w*|"
+    r"suggestions?|pedidos|requests?|tags?|problemas?|problems?|issues?)\b"
+)
+_TOP_WORDS: Final = {
+    "dois": 2,
+    "duas": 2,
+    "two": 2,
+    "tres": 3,
+    "three": 3,
+    "quatro": 4,
+    "four": 4,
+    "cinco": 5,
+    "five": 5,
+}
+
+
+def _top(text: str) -> int:
+    match = _TOP.search(text)
+    if not match:
+        return 0
+    token = match[1]
+    count = int(token) if token.isdigit() else _TOP_WORDS[token]
+    return count if 1 <= count <= 5 else 0
+
+
+# A capitalised word inside a question that no vocabulary of the product knows is a name: an
+# artist, a song, a person. The digests hold no figure about any of them.
+_KNOWN_NAMES: Final = frozenset(
+    """
+    alumusic semana semanas week weeks w digest digests elogio critica sugestao duvida spam
+    praise criticism suggestions questions categoria categorias category brasil brazil android
+    ios iphone app pt en ok tag tags janeiro fevereiro marco abril maio junho julho agosto
+    setembro outubro novembro dezembro january february march april may june july august
+    september october november december segunda monday sunday domingo sabado saturday
+    what which how when who whom where why did does do is are was were the and or in of on for
+    qual quais quando como onde quanto quantos quantas o a os as de do da e em no na
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+_NAME: Final = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-ZÀ-Ý][a-zà-ÿ]{2,})\b")
+
+
+def _names(question: str) -> list[str]:
+    words = question.split()
+    capitalised = [w for w in words if w[:1].isupper()]
+    if len(capitalised) * 2 > len(words):
+        return []  # Title Case Or SHOUTING: capitals say nothing about names
+    found = []
+    for match in _NAME.finditer(question.strip()):
+        word = fold(match[1])
+        if match.start() == 0 or word in _KNOWN_NAMES or word in STOP_WORDS:
+            continue
+        if any(rx.search(word) for rx in _vocabulary()):
+            continue
+        found.append(match[1])
+    return found
+
+
+@cache
+def _vocabulary() -> tuple[re.Pattern[str], ...]:
+    """Every pattern of the product's own words: a capitalised one of them is not a name."""
+    return (
+        *CATEGORY_PATTERNS.values(),
+        _MOVEMENT_UP,
+        _MOVEMENT_DOWN,
+        _MOVEMENT_ANY,
+        _TREND,
+        _COMPARE,
+        _COUNT,
+        _TOTAL,
+        _COMPLAINTS,
+        _SUGGESTIONS,
+        _IMPROVE,
+        _SPIKES,
+        _QUESTIONS,
+        _REVIEW,
+        _SAY,
+        _SUMMARY,
+        _DOMAIN,
+        _WHICH,
+        _CATEGORY_WORD,
+        _SIGNIFICANT,
+        _MOST,
+        _LEAST,
+        _TAG_WORDS,
+        _rx(
+            r"\b(semanas?|weeks?|mes|month|ultim\w*|last|past|passad\w*|anterior|previous|"
+            r"recent\w*|atual|current|desde|since|entre|between|total|geral|overall)\b"
+        ),
+    )
+
+
+def _superlative(text: str) -> str:
+    if not _WHEN.search(text) and not re.search(
+        r"\b(qual|que|which|what) (foi )?(a |the )?semana\b", text
+    ):
+        return ""
+    if _LEAST.search(text):
+        return "min"
+    return "max" if _MOST.search(text) else ""
+
+
+_TAG_WORDS: Final = _rx(
+    r"\b(tags?|assuntos?|temas?|topics?|subjects?|funcionalidades?|features?|recursos?)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Understanding:
+    intent: Intent | None
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    up: bool = False
+    down: bool = False
+    when: bool = False
+    significant: bool = False
+    trend: bool = False
+    top: int = 0  # "top 5 complaints": how many items to list
+    superlative: str = ""  # "max" or "min": "which week had the most ..."
+    refusal: Refusal | None = None
+    unknown_tag: str = ""
+
+
+def detect_tags(question: str) -> tuple[str, ...]:
+    """Tags the question names: literally (`fix_volume`) or through the taxonomy's expressions."""
+    taxonomy = default_taxonomy()
+    folded = fold(question)
+    found = {m[0] for m in _TAG_LITERAL.finditer(folded) if m[0] in taxonomy.tags}
+    cleaned = _META_WORDS.sub(" ", _NOT_TAGS.sub(" ", folded))
+    found.update(taxonomy.extract([cleaned])[0])
+    subjects = {spec.subject: spec.tag for spec in taxonomy.specs}
+    for word in re.findall(r"[a-z]+", cleaned):
+        if word in subjects and len(word) > 3 and word not in _AMBIGUOUS_SUBJECTS:
+            found.add(subjects[word])
+    return tuple(sorted(found))
+
+
+def understand(question: str) -> Understanding:
+    text = fold(question)
+    taxonomy = default_taxonomy()
+    literal = [m[0] for m in _TAG_LITERAL.finditer(text)]
+    unknown = [tag for tag in literal if tag not in taxonomy.tags and TAG_PATTERN.match(tag)]
+    if unknown:
+        return Understanding(None, refusal="unknown_tag", unknown_tag=unknown[0])
+    tags = detect_tags(question)
+    categories = tuple(c for c, rx in CATEGORY_PATTERNS.items() if rx.search(text))
+    if _FUTURE.search(text):
+        return Understanding(None, categories, tags, refusal="future")
+    if (
+        _METRICS.search(text)
+        or _OTHER_COUNTS.search(text)
+        or (_MUSIC_ENTITIES.search(text) and not tags)
+    ):
+        return Understanding(None, categories, tags, refusal="metric")
+    if _OFF_TOPIC.search(text) and not tags and not categories:
+        return Understanding(None, categories, tags, refusal="off_topic")
+    names = _names(question)
+    if names and not tags:
+        return Understanding(None, categories, tags, refusal="entity", unknown_tag=" ".join(names))
+    up = bool(_MOVEMENT_UP.search(text))
+    down = bool(_MOVEMENT_DOWN.search(text))
+    moved = up or down or bool(_MOVEMENT_ANY.search(text))
+    which = bool(_WHICH.search(text))
+    category_word = bool(_CATEGORY_WORD.search(text))
+    count = bool(_COUNT.search(text))
+    trend = bool(_TREND.search(text))
+
+    def result(intent: Intent) -> Understanding:
+        return Understanding(
+            intent,
+            categories,
+            tags,
+            up=up,
+            down=down,
+            when=bool(_WHEN.search(text)),
+            significant=bool(_SIGNIFICANT.search(text)),
+            trend=trend,
+            top=_top(text),
+            superlative=_superlative(text),
+        )
+
+    if _SIGNIFICANT.search(text) and not tags:
+        return result("movement")
+    superlative = _superlative(text)
+    if superlative and not tags and not categories and not moved:
+        return result("total")
+    if _REVIEW.search(text) and not tags:
+        return result("review")
+    if _SPIKES.search(text) and not category_word:
+        return result("spikes")
+    if tags:
+        return result("topic")
+    if _COMPARE.search(text) and not moved:
+        return result("compare")
+    if _QUESTIONS.search(text) and not count and not moved:
+        return result("questions")
+    if _IMPROVE.search(text) and not count:
+        return result("improvements")
+    complaints = bool(_COMPLAINTS.search(text))
+    suggestions = bool(_SUGGESTIONS.search(text))
+    lists_tags = (complaints or suggestions) and not category_word and not count
+    # "Em que semanas as críticas subiram?" asks when the category moved, not which tags did.
+    asks_when = bool(_WHEN.search(text)) and (moved or trend)
+    if (
+        lists_tags
+        and not asks_when
+        and (not (moved or trend) or (which and not _asks_yes_no(text)))
+    ):
+        if complaints and suggestions:
+            return result("improvements")
+        return result("complaints" if complaints else "suggestions")
+    if _TAG_WORDS.search(text) and which and not categories and not count:
+        return result("improvements")
+    if categories or category_word:
+        if _COMPARE.search(text):
+            return result("compare")
+        if moved:
+            return result("movement")
+        if trend:
+            return result("trend")
+        return result("category")
+    if moved:
+        return result("movement")
+    if _COMPARE.search(text):
+        return result("compare")
+    if _TOTAL.search(text) or count:
+        return result("total")
+    if trend and _DOMAIN.search(text):
+        return result("trend")
+    if _SUMMARY.search(text) or _DOMAIN.search(text):
+        return result("summary")
+    return Understanding(None, categories, tags, refusal="off_topic")
+
+
+def _asks_yes_no(text: str) -> bool:
+    # "As críticas subiram?" / "Did complaints rise?": about the category, not a list of tags.
+    return not re.search(r"\b(quais|which|what|que|top|principais|main|biggest)\b", text)

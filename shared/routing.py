@@ -1,0 +1,202 @@
+"""HTTP routing as a declared table: what a function serves is data, written once in its main.py.
+
+A function's HTTP surface is a tuple of `Route(path, method, roles, handler)`:
+
+    from shared.auth import ADMIN_ONLY, ANY_ROLE
+    from shared.routing import Call, Route, Router
+
+    def get_report(call: Call) -> Response:           # thin: decode, one library call, status
+        return json_response(reports.latest(call.app.engine))
+
+    ROUTES = (
+        Route("/healthz", "GET", None, healthz, gateway=False),   # the platform's probe only
+        Route("/api/relatorio/semana", "GET", ANY_ROLE, get_report),
+        Route("/api/relatorio/{semana}", "GET", ADMIN_ONLY, get_week),
+    )
+    router = Router(ROUTES, function="charts-api")    # the function's name in infra/stack.json
+
+    @functions_framework.http
+    def handle_http(request: Request) -> Response:
+        return router(request)
+
+- `path` is the OpenAPI path template, exactly as infra/terraform/openapi.yaml.tftpl spells it:
+  `{name}` is one path segment and reaches the handler as `call.params["name"]`. A last segment
+  `{name=**}` (API Gateway's double wildcard) is the rest of the path, slashes included, and may
+  be empty: `/painel/{asset=**}` serves `/painel/`, `/painel/app.js` and `/painel/js/app.js`.
+- `method` is one HTTP method; the same path with another method is another Route.
+- `roles` is the set of roles allowed (`shared.auth.ADMIN_ONLY`, `ANY_ROLE`), or None for a
+  public operation (login, health). The router checks the caller's token before the handler
+  runs; the handler finds the caller in `call.principal`.
+- `handler(call: Call) -> Response` gets the request, the composition root (`call.app`), the
+  path parameters and the principal.
+- `gateway=False` marks a route served to the platform only (the health probe): it is neither
+  documented in the OpenAPI document nor reachable through the gateway.
+
+The router answers an unknown path with a JSON 404 and a known path with another method with a
+JSON 405 (and `Allow`), and runs every request inside `shared.http.serve` (request id, access
+log, DomainError -> JSON error, security headers).
+
+Every Route with `gateway=True` must be documented in the OpenAPI document with the same path
+and method, routed there to this function (`x-google-backend` of `backends["<function>"]`); the
+local gateway routes by that document, and tests/unit/test_routes.py checks both directions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final
+
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from shared.http import require_principal, serve
+
+if TYPE_CHECKING:
+    from shared.auth import Principal
+    from shared.bootstrap import App
+
+HTTP_METHODS: Final = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+_PARAMETER_RE: Final = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_WILDCARD_RE: Final = re.compile(r"/\{([A-Za-z_][A-Za-z0-9_]*)=\*\*\}$")
+_PATH_RE: Final = re.compile(
+    r"^(?!$)(/[A-Za-z0-9._~\-]*|/\{[A-Za-z_][A-Za-z0-9_]*\})*(/\{[A-Za-z_][A-Za-z0-9_]*=\*\*\})?$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One request as a handler sees it."""
+
+    request: Request
+    app: App
+    params: Mapping[str, str]
+    principal: Principal | None
+
+    @property
+    def username(self) -> str:
+        """The authenticated caller's name (routes with roles only)."""
+        if self.principal is None:
+            raise RuntimeError("username of a public route's caller: declare roles on the route")
+        return self.principal.username
+
+
+Handler = Callable[[Call], Response]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    path: str
+    method: str
+    roles: Collection[str] | None
+    handler: Handler
+    gateway: bool = True
+
+    def __post_init__(self) -> None:
+        if not _PATH_RE.fullmatch(self.path):
+            raise ValueError(f"route path {self.path!r} is not an OpenAPI path template")
+        if self.method not in HTTP_METHODS:
+            raise ValueError(f"route method {self.method!r} is not one of {sorted(HTTP_METHODS)}")
+        if self.roles is not None and not self.roles:
+            raise ValueError(f"{self.method} {self.path}: roles is empty; use None for public")
+
+    @property
+    def rule(self) -> str:
+        """The werkzeug rule: `{id}` -> `<id>` (one segment, like an OpenAPI parameter),
+        `{rest=**}` -> `<path:rest>` (one segment or more; the empty rest is `empty_rule`)."""
+        return _PARAMETER_RE.sub(r"<\1>", _WILDCARD_RE.sub(r"/<path:\1>", self.path))
+
+    @property
+    def empty_rule(self) -> tuple[str, str] | None:
+        """For a `{rest=**}` route, the rule of the empty rest (`/painel/`) and the name."""
+        wildcard = _WILDCARD_RE.search(self.path)
+        if wildcard is None:
+            return None
+        prefix = _PARAMETER_RE.sub(r"<\1>", self.path[: wildcard.start()])
+        return prefix + "/", wildcard.group(1)
+
+
+@dataclass
+class Router:
+    """A function's route table turned into one functions-framework HTTP handler."""
+
+    routes: Sequence[Route]
+    function: str
+    app: Callable[[], App] | None = None
+    _map: Map = field(init=False, repr=False)
+    _by_endpoint: dict[str, Route] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.routes = tuple(self.routes)
+        seen: set[tuple[str, str]] = set()
+        rules: list[Rule] = []
+        self._by_endpoint = {}
+        for index, route in enumerate(self.routes):
+            key = (route.method, route.rule)
+            if key in seen:
+                raise ValueError(f"{route.method} {route.path} is declared twice")
+            seen.add(key)
+            endpoint = f"{index}:{route.method} {route.path}"
+            self._by_endpoint[endpoint] = route
+            rules.append(Rule(route.rule, endpoint=endpoint, methods=[route.method]))
+            if route.empty_rule is not None:
+                rule, name = route.empty_rule
+                # Strict: the path without its slash is another route (or a 404), not this one.
+                rules.append(
+                    Rule(
+                        rule,
+                        endpoint=endpoint,
+                        methods=[route.method],
+                        defaults={name: ""},
+                        strict_slashes=True,
+                    )
+                )
+        self._map = Map(rules, strict_slashes=False)
+
+    def gateway_routes(self) -> list[Route]:
+        """The routes reachable through the gateway (and documented in the OpenAPI document)."""
+        return [route for route in self.routes if route.gateway]
+
+    def __call__(self, request: Request) -> Response:
+        return serve(request, self._dispatch, function=self.function)
+
+    def _dispatch(self, request: Request) -> Response:
+        adapter = self._map.bind_to_environ(request.environ)
+        try:
+            endpoint, params = adapter.match()
+        except NotFound:
+            raise NotFound(f"no such path: {request.path}") from None
+        except MethodNotAllowed as error:
+            raise MethodNotAllowed(
+                valid_methods=error.valid_methods,
+                description=f"{request.method} is not allowed on {request.path}",
+            ) from None
+        route = self._by_endpoint[str(endpoint)]
+        app = self._app()
+        principal = (
+            require_principal(request, app.settings, route.roles)
+            if route.roles is not None
+            else None
+        )
+        return route.handler(
+            Call(
+                request=request,
+                app=app,
+                params={k: str(v) for k, v in params.items()},
+                principal=principal,
+            )
+        )
+
+    def _app(self) -> App:
+        if self.app is not None:
+            return self.app()
+        from shared.bootstrap import get_app
+
+        return get_app()
+
+
+def routers_in(namespace: Iterable[object]) -> list[Router]:
+    """The Routers among `namespace` (a module's values): how tools find a function's table."""
+    return [value for value in namespace if isinstance(value, Router)]

@@ -1,0 +1,161 @@
+"""The declared route table: matching, path parameters, roles before handlers, JSON 404/405."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from werkzeug.test import Client
+from werkzeug.wrappers import Request, Response
+
+from shared.auth import ADMIN_ONLY, ANY_ROLE, issue_token
+from shared.bootstrap import App
+from shared.config import Settings
+from shared.http import json_response, next_page_link
+from shared.routing import Call, Route, Router
+
+SETTINGS = Settings(jwt_secret="unit-test-signing-key-of-32-chars-or-more")
+APP = App(settings=SETTINGS)
+
+
+def echo(call: Call) -> Response:
+    return json_response(
+        {
+            "path": call.request.path,
+            "params": dict(call.params),
+            "user": call.principal.username if call.principal else None,
+        }
+    )
+
+
+def never(call: Call) -> Response:
+    raise AssertionError("the handler ran although the caller may not")
+
+
+ROUTES = (
+    Route("/healthz", "GET", None, echo, gateway=False),
+    Route("/api/itens", "GET", ANY_ROLE, echo),
+    Route("/api/itens/{id}", "GET", ANY_ROLE, echo),
+    Route("/api/itens/{id}", "DELETE", ADMIN_ONLY, never),
+    Route("/api/itens/{id}/notas/{nota}", "GET", ANY_ROLE, echo),
+)
+
+
+@pytest.fixture
+def client() -> Client:
+    router = Router(ROUTES, function="test-api", app=lambda: APP)
+
+    @Request.application
+    def wsgi(request: Request) -> Response:
+        return router(request)
+
+    return Client(wsgi)
+
+
+def bearer(role: str) -> dict[str, str]:
+    token = issue_token(SETTINGS, username=f"u-{role}", role=role, typ="access")
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_path_parameters_reach_the_handler_by_their_openapi_names(client):
+    response = client.get("/api/itens/a-1/notas/7", headers=bearer("analyst"))
+    assert response.status_code == 200
+    assert response.json == {
+        "path": "/api/itens/a-1/notas/7",
+        "params": {"id": "a-1", "nota": "7"},
+        "user": "u-analyst",
+    }
+
+
+def test_a_double_wildcard_takes_the_rest_of_the_path_even_empty():
+    # Given a route ending in API Gateway's double wildcard, beside the bare prefix
+    router = Router(
+        [
+            Route("/files", "GET", None, echo),
+            Route("/files/{rest=**}", "GET", None, echo),
+        ],
+        function="test-api",
+        app=lambda: APP,
+    )
+    client = Client(Request.application(router))
+    # Then any depth reaches the handler as one parameter, the empty rest included
+    for path, rest in (("/files/", ""), ("/files/a.js", "a.js"), ("/files/js/a.js", "js/a.js")):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.json["params"] == {"rest": rest}, path
+    # And the bare prefix stays its own route
+    assert client.get("/files").json["params"] == {}
+
+
+def test_public_routes_need_no_token_and_guarded_ones_check_it_before_the_handler(client):
+    assert client.get("/healthz").json["user"] is None
+    # Without a token, or with a role the route does not allow, the handler never runs
+    missing = client.delete("/api/itens/a-1")
+    assert missing.status_code == 401
+    assert missing.json["error"]["code"] == "unauthorized"
+    forbidden = client.delete("/api/itens/a-1", headers=bearer("analyst"))
+    assert forbidden.status_code == 403
+    assert forbidden.json["error"]["code"] == "forbidden"
+
+
+def test_unknown_paths_and_methods_are_json_404_and_405(client):
+    missing = client.get("/api/nada", headers=bearer("admin"))
+    assert missing.status_code == 404
+    assert missing.json == {"error": {"code": "not_found", "message": "no such path: /api/nada"}}
+    wrong = client.post("/api/itens/a-1", headers=bearer("admin"))
+    assert wrong.status_code == 405
+    assert wrong.headers["Allow"] == "DELETE, GET, HEAD"
+    assert wrong.json["error"]["code"] == "method_not_allowed"
+    # Every answer goes through serve: request id and security headers
+    assert wrong.headers["X-Request-Id"]
+    assert wrong.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_gateway_routes_leave_out_the_platform_only_ones():
+    router = Router(ROUTES, function="test-api")
+    assert [(r.method, r.path) for r in router.gateway_routes()] == [
+        ("GET", "/api/itens"),
+        ("GET", "/api/itens/{id}"),
+        ("DELETE", "/api/itens/{id}"),
+        ("GET", "/api/itens/{id}/notas/{nota}"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "roles", "message"),
+    [
+        ("api/itens", "GET", None, "not an OpenAPI path template"),
+        ("/api/itens/<id>", "GET", None, "not an OpenAPI path template"),
+        ("/api/itens/{id", "GET", None, "not an OpenAPI path template"),
+        ("/api/{rest=**}/itens", "GET", None, "not an OpenAPI path template"),
+        ("/api/{rest=*}", "GET", None, "not an OpenAPI path template"),
+        ("/api/itens", "get", None, "is not one of"),
+        ("/api/itens", "GET", frozenset(), "roles is empty"),
+    ],
+)
+def test_malformed_routes_are_refused_when_declared(path, method, roles, message):
+    with pytest.raises(ValueError, match=message):
+        Route(path, method, roles, echo)
+
+
+def test_a_route_declared_twice_is_refused():
+    with pytest.raises(ValueError, match="GET /api/itens is declared twice"):
+        Router([*ROUTES, Route("/api/itens", "GET", None, echo)], function="test-api")
+
+
+def test_the_next_page_link_keeps_path_filters_and_order_and_replaces_the_cursor():
+    args = {"categoria": ["CRÍTICA"], "q": ["a&b c"], "cursor": ["old"], "ordem": ["asc"]}
+    link = next_page_link("/api/comentarios", args, "new.cursor_-")
+    assert link.startswith("</api/comentarios?")
+    assert link.endswith('>; rel="next"')
+    target = link[1 : link.index(">")]
+    url = urlsplit(target)
+    assert parse_qs(url.query) == {
+        "categoria": ["CRÍTICA"],
+        "q": ["a&b c"],
+        "ordem": ["asc"],
+        "cursor": ["new.cursor_-"],
+    }
+    # Inside the angle brackets, nothing a client would have to escape again
+    assert target.isascii()
+    assert " " not in target

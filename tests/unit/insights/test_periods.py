@@ -1,0 +1,86 @@
+"""Periods named in questions, resolved to ISO weeks against a fixed 'today'."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from shared.insights.periods import is_iso_week, month_weeks, parse_period, week_range
+
+TODAY = date(2026, 11, 30)  # Monday of 2026-W49
+
+
+def weeks(*numbers: int, year: int = 2026) -> tuple[str, ...]:
+    return tuple(f"{year}-W{n:02d}" for n in numbers)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("o que subiu na semana passada?", weeks(48)),
+        ("What rose last week?", weeks(48)),
+        ("últimas 3 semanas", weeks(46, 47, 48)),
+        ("in the last two weeks", weeks(47, 48)),
+        ("past 4 weeks", weeks(45, 46, 47, 48)),
+        ("semana 47", weeks(47)),
+        ("week 41", weeks(41)),
+        ("2026-W46", weeks(46)),
+        ("2025-W50", ("2025-W50",)),
+        ("compare semanas 45 e 47", weeks(45, 47)),
+        ("compare week 44 vs week 45", weeks(44, 45)),
+        ("semanas 44 a 46", weeks(44, 45, 46)),
+        ("da semana 46 para a 47", weeks(46, 47)),
+        ("since week 45", weeks(45, 46, 47, 48)),
+        ("desde a semana 47", weeks(47, 48)),
+        ("em novembro", weeks(45, 46, 47, 48)),
+        ("in October", weeks(40, 41, 42, 43, 44)),
+        ("last month", weeks(40, 41, 42, 43, 44)),
+        ("mês passado", weeks(40, 41, 42, 43, 44)),
+        ("primeira semana de novembro", weeks(45)),
+        ("semana de 16/11", weeks(47)),
+        ("week of November 16", weeks(47)),
+        ("2026-11-10", weeks(46)),
+        ("two weeks ago", weeks(47)),
+        ("semana retrasada", weeks(47)),
+        ("esta semana", weeks(49)),
+    ],
+)
+def test_named_periods(question, expected):
+    assert parse_period(question, TODAY).weeks == expected
+
+
+@pytest.mark.parametrize("question", ["o que mudou?", "main complaints", "may I ask something"])
+def test_no_period_named(question):
+    period = parse_period(question, TODAY)
+    assert period.weeks is None
+    assert not period.future
+
+
+@pytest.mark.parametrize("question", ["next week", "semana que vem", "próxima semana", "2026-W51"])
+def test_future_periods_are_flagged(question):
+    assert parse_period(question, TODAY).future
+
+
+def test_recent_weeks_without_a_number():
+    period = parse_period("nas últimas semanas", TODAY)
+    assert period.recent
+    assert period.weeks is None
+
+
+def test_a_week_number_means_its_latest_occurrence():
+    # Week 50 of this year has not started on 2026-11-30: it is last year's week 50.
+    assert parse_period("semana 50", TODAY).weeks == ("2025-W50",)
+
+
+def test_month_weeks_follow_the_iso_thursday_rule():
+    # 2026-11-01 is a Sunday: its week belongs to October.
+    assert month_weeks(2026, 11) == weeks(45, 46, 47, 48)
+    assert month_weeks(2026, 1)[0] == "2026-W01"
+
+
+def test_week_helpers():
+    assert week_range("2026-W52", "2027-W02") == ("2026-W52", "2026-W53", "2027-W01", "2027-W02")
+    assert is_iso_week("2026-W53")
+    assert not is_iso_week("2025-W53")
+    assert not is_iso_week("2026-47")

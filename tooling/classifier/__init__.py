@@ -1,0 +1,1 @@
+"""Training the embedded classifier from the labelled corpus (scikit-learn, scipy)."""

@@ -1,0 +1,316 @@
+"""Training the embedded classifier, deterministically, from the corpus and human corrections.
+
+The recipe (chosen by measurement, see docs/classifier.md):
+1. Listener comments outside the held-out split, plus human corrections from the database.
+2. Real YouTube comments: spam rows are SPAM; a not-spam row's category is unknown, so a first
+   model trained on the listeners' four other categories gives it a pseudo-label. Those rows teach
+   the final model what ordinary comments on a real music video look like, which is what keeps
+   spam precision up on videos it has never seen.
+3. Hashed character (inside words) and word n-grams with idf weights, a linear SVM.
+4. Confidence: softmax of the SVM scores with one temperature fitted on out-of-fold scores of the
+   training rows (5 folds), so calibration never looks at the held-out split either.
+
+Same inputs, same code, same library versions: same weights and the same version string.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+import shared.classifier
+from shared.classifier import CATEGORIES
+from shared.classifier.features import NgramConfig, hash_texts
+from shared.classifier.local import ARTIFACT_FORMAT, DEFAULT_ARTIFACT
+from shared.classifier.text import split_key
+from tooling.classifier.dataset import (
+    SPAM,
+    LabelledComment,
+    YoutubeComment,
+    data_files,
+    is_held_out,
+    load_listener_comments,
+    load_youtube_comments,
+    split_listener_comments,
+)
+
+log = logging.getLogger(__name__)
+
+CORRECTIONS_SOURCE = "corrections"
+# The code whose change changes the model: part of the version hash.
+# The code whose change changes the model: inference in the runtime library, training here.
+_RUNTIME_DIR = Path(shared.classifier.__file__).resolve().parent
+_CODE_FILES = (
+    _RUNTIME_DIR / "text.py",
+    _RUNTIME_DIR / "features.py",
+    Path(__file__).resolve().parent / "dataset.py",
+    Path(__file__).resolve(),
+    _RUNTIME_DIR / "local.py",
+)
+_CALIBRATION_FOLDS = 5
+_SEED = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingParams:
+    """The knobs compared in model selection; the defaults are the chosen ones."""
+
+    ngrams: NgramConfig = field(default_factory=lambda: NgramConfig(2, 5, 1, 2, 18))
+    c: float = 1.0
+    # "pseudo": YouTube not-spam rows get a pseudo-label; "unused": they are left out.
+    youtube_not_spam: str = "pseudo"
+    youtube_weight: float = 1.0
+    model: str = "svm"  # "svm" (LinearSVC) or "logreg" (LogisticRegression, saga)
+    use_idf: bool = True
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ngrams": self.ngrams.as_dict(),
+            "c": self.c,
+            "youtube_not_spam": self.youtube_not_spam,
+            "youtube_weight": self.youtube_weight,
+            "model": self.model,
+            "use_idf": self.use_idf,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingData:
+    listeners: list[LabelledComment]
+    youtube: list[YoutubeComment]
+    corrections: list[LabelledComment]
+
+
+def load_training_data(corrections: Sequence[tuple[str, str]] = ()) -> TrainingData:
+    """The corpus on disk plus corrections, minus the held-out split and corrections that leak it."""
+    listeners = load_listener_comments()
+    train, held_out = split_listener_comments(listeners)
+    return TrainingData(
+        listeners=train,
+        youtube=load_youtube_comments(),
+        corrections=usable_corrections(corrections, held_out),
+    )
+
+
+def usable_corrections(
+    corrections: Sequence[tuple[str, str]], held_out: Sequence[LabelledComment]
+) -> list[LabelledComment]:
+    """Valid corrections, sorted, without any whose text is a held-out corpus row.
+
+    A correction is product data, not corpus data, so it is not split by the corpus rule; but one
+    that repeats a held-out row would leak that row into training.
+    """
+    held_out_keys = {split_key(row.texto) for row in held_out}
+    usable = {
+        (text.strip(), category)
+        for text, category in corrections
+        if text and text.strip() and category in CATEGORIES
+    }
+    return [
+        LabelledComment(text, category, CORRECTIONS_SOURCE)
+        for text, category in sorted(usable)
+        if split_key(text) not in held_out_keys
+    ]
+
+
+def model_version(
+    files: Sequence[Path], corrections: Sequence[LabelledComment], params: TrainingParams
+) -> str:
+    """`local-` and 12 hex digits of sha256 over data files, corrections, code and parameters."""
+    import sklearn
+
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent
+    for path in sorted(files):
+        digest.update(str(path.resolve().relative_to(root)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    for row in corrections:
+        digest.update(f"{row.texto}\0{row.categoria}\0".encode())
+    for code in _CODE_FILES:
+        digest.update(code.name.encode() + b"\0" + code.read_bytes() + b"\0")
+    digest.update(repr(sorted(params.as_dict().items())).encode())
+    digest.update(f"sklearn {sklearn.__version__} numpy {np.__version__}".encode())
+    return f"local-{digest.hexdigest()[:12]}"
+
+
+def train_model(
+    data: TrainingData, params: TrainingParams | None = None, *, version: str = "local-untracked"
+) -> dict[str, Any]:
+    """Fit the model and return the artifact (a plain dict of arrays, see `LocalClassifier`)."""
+    params = params or TrainingParams()
+    started = time.perf_counter()
+    labelled = [*data.listeners, *data.corrections]
+    texts = [row.texto for row in labelled]
+    labels = [row.categoria for row in labelled]
+    weights = [1.0] * len(labelled)
+
+    spam = [row.texto for row in data.youtube if row.is_spam]
+    texts += spam
+    labels += [SPAM] * len(spam)
+    weights += [params.youtube_weight] * len(spam)
+    not_spam = [row.texto for row in data.youtube if not row.is_spam]
+    if params.youtube_not_spam == "pseudo" and not_spam:
+        texts += not_spam
+        labels += _pseudo_labels(labelled, not_spam, params)
+        weights += [params.youtube_weight] * len(not_spam)
+    elif params.youtube_not_spam != "unused":
+        raise ValueError(f"unknown youtube_not_spam {params.youtube_not_spam!r}")
+
+    counts = _count_matrix(texts, params.ngrams)
+    idf = _idf(counts) if params.use_idf else np.ones(counts.shape[1], dtype=np.float32)
+    features = _weigh(counts, idf)
+    y = np.array(labels)
+    sample_weight = np.array(weights)
+    estimator = _estimator(params).fit(features, y, sample_weight=sample_weight)
+    classes = [str(label) for label in estimator.classes_]
+    oof_scores = _out_of_fold_scores(params, features, y, sample_weight)
+    temperature = fit_temperature(oof_scores, np.searchsorted(np.array(classes), y))
+
+    coef = np.asarray(estimator.coef_, dtype=np.float64)
+    intercept = np.asarray(estimator.intercept_, dtype=np.float64)
+    order = [classes.index(category) for category in CATEGORIES if category in classes]
+    artifact = {
+        "format": ARTIFACT_FORMAT,
+        "version": version,
+        "classes": [classes[i] for i in order],
+        "ngrams": params.ngrams.as_dict(),
+        # idf folded into the weights: a score is sum(weight[col]) / sqrt(sum(idf[col]**2)) + b.
+        "weights": np.ascontiguousarray((coef[order] * idf[None, :]).astype(np.float32)),
+        "idf_squared": (idf.astype(np.float64) ** 2).astype(np.float32),
+        "intercept": intercept[order].astype(np.float32),
+        "temperature": float(temperature),
+        "params": params.as_dict(),
+        "trained_on": {
+            "listener_rows": len(data.listeners),
+            "correction_rows": len(data.corrections),
+            "youtube_spam_rows": len(spam),
+            "youtube_not_spam_rows": len(not_spam) if params.youtube_not_spam == "pseudo" else 0,
+        },
+    }
+    log.info(
+        "embedded classifier trained",
+        extra={"model_version": version, "seconds": round(time.perf_counter() - started, 2)},
+    )
+    return artifact
+
+
+def train_and_save(
+    path: Path = DEFAULT_ARTIFACT,
+    corrections: Sequence[tuple[str, str]] = (),
+    params: TrainingParams | None = None,
+) -> dict[str, Any]:
+    """Train from the corpus on disk (plus corrections) and write the artifact with joblib."""
+    import joblib
+
+    params = params or TrainingParams()
+    data = load_training_data(corrections)
+    version = model_version(data_files(), data.corrections, params)
+    artifact = train_model(data, params, version=version)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    joblib.dump(artifact, partial, compress=3)
+    partial.replace(path)  # readers never see a half-written model
+    return artifact
+
+
+def fit_temperature(scores: npt.NDArray[np.float64], truth: npt.NDArray[np.intp]) -> float:
+    """The temperature T minimising the log loss of softmax(scores / T) against the truth."""
+    from scipy.optimize import minimize_scalar
+
+    rows = np.arange(truth.shape[0])
+
+    def log_loss(temperature: float) -> float:
+        scaled = scores / temperature
+        scaled = scaled - scaled.max(axis=1, keepdims=True)
+        log_norm = np.log(np.exp(scaled).sum(axis=1))
+        return float((log_norm - scaled[rows, truth]).mean())
+
+    result = minimize_scalar(log_loss, bounds=(0.01, 20.0), method="bounded")
+    return float(result.x)
+
+
+def _pseudo_labels(
+    labelled: Sequence[LabelledComment], texts: Sequence[str], params: TrainingParams
+) -> list[str]:
+    # Trained on the listener categories other than SPAM: a YouTube row labelled not spam is one
+    # of the four, we only do not know which.
+    rows = [row for row in labelled if row.categoria != SPAM]
+    counts = _count_matrix([row.texto for row in rows], params.ngrams)
+    idf = _idf(counts) if params.use_idf else np.ones(counts.shape[1], dtype=np.float32)
+    model = _estimator(params).fit(_weigh(counts, idf), [row.categoria for row in rows])
+    predicted = model.predict(_weigh(_count_matrix(texts, params.ngrams), idf))
+    return [str(label) for label in predicted]
+
+
+def _estimator(params: TrainingParams) -> Any:
+    if params.model == "svm":
+        from sklearn.svm import LinearSVC
+
+        return LinearSVC(C=params.c, random_state=_SEED, max_iter=5000)
+    if params.model == "logreg":
+        from sklearn.linear_model import LogisticRegression
+
+        return LogisticRegression(
+            C=params.c, solver="saga", max_iter=300, tol=1e-3, random_state=_SEED
+        )
+    raise ValueError(f"unknown model {params.model!r}")
+
+
+def _out_of_fold_scores(
+    params: TrainingParams, features: Any, y: npt.NDArray[Any], sample_weight: npt.NDArray[Any]
+) -> npt.NDArray[np.float64]:
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    folds = StratifiedKFold(_CALIBRATION_FOLDS, shuffle=True, random_state=_SEED)
+    method = "decision_function" if params.model == "svm" else "predict_log_proba"
+    scores = cross_val_predict(
+        _estimator(params),
+        features,
+        y,
+        cv=folds,
+        method=method,
+        params={"sample_weight": sample_weight},
+    )
+    return np.asarray(scores, dtype=np.float64)
+
+
+def _count_matrix(texts: Sequence[str], ngrams: NgramConfig) -> Any:
+    from scipy import sparse
+
+    rows, cols = hash_texts(texts, ngrams)
+    values = np.ones(cols.shape[0], dtype=np.float64)
+    # Duplicate (row, col) pairs are summed: the matrix holds n-gram counts.
+    return sparse.csr_matrix((values, (rows, cols)), shape=(len(texts), ngrams.n_features))
+
+
+def _idf(counts: Any) -> npt.NDArray[np.float32]:
+    document_frequency: npt.NDArray[np.int64] = np.bincount(
+        counts.indices, minlength=counts.shape[1]
+    )
+    n_documents = int(counts.shape[0])
+    idf = np.log((1.0 + n_documents) / (1.0 + document_frequency)) + 1.0
+    return np.asarray(idf, dtype=np.float32)
+
+
+def _weigh(counts: Any, idf: npt.NDArray[np.float32]) -> Any:
+    # Exactly what inference computes: count * idf / sqrt(sum over occurrences of idf**2).
+    from scipy import sparse
+
+    idf64 = idf.astype(np.float64)
+    weighted = counts.multiply(idf64[None, :]).tocsr()
+    squared = np.asarray(counts.multiply((idf64**2)[None, :]).sum(axis=1)).ravel()
+    scale = 1.0 / np.sqrt(np.maximum(squared, 1e-12))
+    return sparse.diags(scale) @ weighted
+
+
+def held_out_rows() -> list[LabelledComment]:
+    """The corpus rows training never sees."""
+    return [row for row in load_listener_comments() if is_held_out(row.texto)]

@@ -1,0 +1,1 @@
+"""Command-line modules that need the tooling extras."""
