@@ -1,9 +1,10 @@
 """The dashboard in a real browser: Debian's Chromium driven by Playwright, against the whole stack.
 
 The stack is the one `make dev` runs (`alumusic dev up`, see tests/e2e/conftest.py) on free ports
-with a database of its own. It is seeded through the public API with corpus comments spread over
-the last days, plus a few the tests look for, and one chart refresh is done before the browser
-opens. A missing Chromium fails the suite: the browser tests are part of `make test`.
+with a database of its own. It is seeded through the public API with corpus comments written over
+the last four weeks (`criado_em`), plus a few the tests look for; one chart refresh and the digests
+of the last closed weeks (`alumusic charts refresh`, `alumusic digest backfill`) are done before the
+browser opens. A missing Chromium fails the suite: the browser tests are part of `make test`.
 
 Screenshots go to a temporary directory; set PAINEL_SCREENSHOTS_DIR=docs to refresh the ones the
 README shows.
@@ -18,7 +19,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,6 @@ from tooling.devstack.postgres import PostgresServer
 from tooling.devstack.runner import read_secrets
 from tooling.devstack.stack import load_stack, repo_root
 from tooling.devstack.waiting import wait_until
-from tooling.evals.insights import DIGESTS_PATH
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -49,6 +49,8 @@ CHART_NAMES = ("distribuicao", "evolucao", "tags", "confianca", "hora")
 CATEGORIAS = ("ELOGIO", "CRÍTICA", "SUGESTÃO", "DÚVIDA", "SPAM")
 XSS_TEXT = "<img src=x onerror=alert(1)>"
 SEEDED_CORPUS_COMMENTS = 240
+SEEDED_EARLIER_COMMENTS = 800
+DIGEST_WEEKS = 3
 # Comments the tests find by a phrase of their own (the corpus never says these words).
 MARKED = {
     "painel-xss": XSS_TEXT,
@@ -81,9 +83,8 @@ class Painel:
         document: dict[str, Any] = response.json()
         return document
 
-    def refresh_charts(self) -> dict[str, Any]:
-        """One chart refresh now (`alumusic charts refresh` against the stack), then the snapshot."""
-        before = self.snapshot().get("gerado_em") if self._has_snapshot() else None
+    def alumusic(self, *args: str) -> str:
+        """`alumusic <args>` against the stack's database, bucket and emulator; its output."""
         secrets_of_stack = read_secrets(self.state_dir)
         env = {
             **os.environ,
@@ -99,7 +100,7 @@ class Painel:
         if bucket:
             env["S3_BUCKET"] = bucket[0]
         result = subprocess.run(
-            [sys.executable, "-m", "shared.cli", "charts", "refresh"],
+            [sys.executable, "-m", "shared.cli", *args],
             cwd=repo_root(),
             env=env,
             capture_output=True,
@@ -107,7 +108,13 @@ class Painel:
             timeout=120,
             check=False,
         )
-        assert result.returncode == 0, f"charts refresh failed:\n{result.stdout}\n{result.stderr}"
+        assert result.returncode == 0, f"alumusic {args} failed:\n{result.stdout}\n{result.stderr}"
+        return result.stdout
+
+    def refresh_charts(self) -> dict[str, Any]:
+        """One chart refresh now (`alumusic charts refresh` against the stack), then the snapshot."""
+        before = self.snapshot().get("gerado_em") if self._has_snapshot() else None
+        self.alumusic("charts", "refresh")
 
         def newer() -> bool:
             return self.snapshot().get("gerado_em") != before
@@ -115,27 +122,53 @@ class Painel:
         assert wait_until(newer, timeout=30, interval=0.2), "the refreshed snapshot is not served"
         return self.snapshot()
 
+    def build_digests(self) -> list[dict[str, Any]]:
+        """The digests of the last closed weeks (`alumusic digest backfill`, as the weekly job
+        builds them), then the stored ones as `GET /api/digests` lists them, newest first."""
+        self.alumusic("digest", "backfill", "--weeks", str(DIGEST_WEEKS))
+        listing = self.get("/api/digests")
+        assert listing.status_code == 200, listing.text
+        digests: list[dict[str, Any]] = listing.json()["digests"]
+        return digests
+
+    def delete_digests(self) -> None:
+        """No weekly digest stored (there is no API that deletes one)."""
+        engine = sa.create_engine(self.stack.database_url, poolclass=sa.NullPool)
+        try:
+            with engine.begin() as conn:
+                conn.execute(sa.text("DELETE FROM digest_deliveries"))
+                conn.execute(sa.text("DELETE FROM weekly_digests"))
+        finally:
+            engine.dispose()
+
     def _has_snapshot(self) -> bool:
         return self.get("/api/relatorio/semana").status_code == 200
 
 
 def _seed_comments() -> list[dict[str, str]]:
-    """Corpus comments written over the last six and a half days (the demo's daily rhythm and
-    growing volume), plus the marked ones, written in the last two hours."""
+    """Corpus comments as the demo writes them (daily rhythm, growing volume): the last six and a
+    half days for the charts, three weeks before that for the weekly digests, plus the marked
+    ones, written in the last two hours. None near the charts' 7-day edge, so no comment leaves
+    their window while the tests run."""
     now = datetime.now(UTC)
-    oldest = now - timedelta(days=6.5)
+    recent = demo_comments(
+        SEEDED_CORPUS_COMMENTS, prefix="painel-corpus", seed=20261130, now=now, weeks=1
+    )
+    earlier = demo_comments(
+        SEEDED_EARLIER_COMMENTS, prefix="painel-antigo", seed=20261129, now=now, weeks=4
+    )
     comments = [
-        comment
-        for comment in demo_comments(
-            SEEDED_CORPUS_COMMENTS, prefix="painel-corpus", seed=20261130, now=now, weeks=1
-        )
-        # Clear of the charts' 7-day edge, so no comment leaves the window while the tests run.
-        if datetime.fromisoformat(comment["criado_em"]) > oldest
+        *(c for c in recent if _age(c, now) < timedelta(days=6.5)),
+        *(c for c in earlier if _age(c, now) > timedelta(days=8)),
     ]
     for number, (comment_id, texto) in enumerate(MARKED.items()):
         ago = timedelta(minutes=20 + 10 * number)
         comments.append({"id": comment_id, "texto": texto, "criado_em": (now - ago).isoformat()})
     return comments
+
+
+def _age(comment: dict[str, str], now: datetime) -> timedelta:
+    return now - datetime.fromisoformat(comment["criado_em"])
 
 
 def _assert_times_kept(painel: Painel, seeded: list[dict[str, str]]) -> None:
@@ -146,56 +179,6 @@ def _assert_times_kept(painel: Painel, seeded: list[dict[str, str]]) -> None:
         assert datetime.fromisoformat(stored.json()["criado_em"]) == datetime.fromisoformat(
             comment["criado_em"]
         ), comment["id"]
-
-
-# The `weekly_digests` table the insights function reads. The digest function's migration creates
-# it; on a stack without that function the tests create it with the same columns.
-WEEKLY_DIGESTS_DDL = """
-CREATE TABLE IF NOT EXISTS weekly_digests (
-    semana text PRIMARY KEY,
-    inicio date NOT NULL,
-    fim date NOT NULL,
-    stats jsonb NOT NULL,
-    texto text NOT NULL,
-    html text NOT NULL DEFAULT '',
-    writer text NOT NULL DEFAULT 'template',
-    writer_model text,
-    fallback_reason text,
-    created_at timestamptz NOT NULL DEFAULT now()
-)
-"""
-
-
-def store_digests(database_url: str, rows: list[dict[str, Any]]) -> None:
-    """Replace the stored weekly digests with `rows` (digests are written by the digest function's
-    weekly job; there is no API that stores one)."""
-    engine = sa.create_engine(database_url, poolclass=sa.NullPool)
-    try:
-        with engine.begin() as conn:
-            conn.execute(sa.text(WEEKLY_DIGESTS_DDL))
-            conn.execute(sa.text("DELETE FROM weekly_digests"))
-            for row in rows:
-                conn.execute(
-                    sa.text(
-                        "INSERT INTO weekly_digests (semana, inicio, fim, stats, texto, html) "
-                        "VALUES (:semana, :inicio, :fim, CAST(:stats AS jsonb), :texto, '')"
-                    ),
-                    {
-                        "semana": row["semana"],
-                        "inicio": date.fromisoformat(row["inicio"]),
-                        "fim": date.fromisoformat(row["fim"]),
-                        "stats": json.dumps(row["stats"], ensure_ascii=False),
-                        "texto": row["texto"],
-                    },
-                )
-    finally:
-        engine.dispose()
-
-
-def evaluation_digests() -> list[dict[str, Any]]:
-    """The insights evaluation set's nine weekly digests (2026-W40..W48)."""
-    rows: list[dict[str, Any]] = json.loads(DIGESTS_PATH.read_text(encoding="utf-8"))
-    return rows
 
 
 @pytest.fixture(scope="session")
@@ -238,11 +221,14 @@ def painel(tmp_path_factory: pytest.TempPathFactory, pg_server: PostgresServer) 
         assert page.status_code == 200, f"the stack does not serve /painel: {page.status_code}"
 
         seeded = _seed_comments()
-        stored = session.post(stack.gateway_url + "/api/comentarios", json=seeded, timeout=120)
-        assert stored.status_code in (200, 201), stored.text
+        for start in range(0, len(seeded), 500):
+            batch = seeded[start : start + 500]
+            stored = session.post(stack.gateway_url + "/api/comentarios", json=batch, timeout=120)
+            assert stored.status_code in (200, 201), stored.text
         painel.seeded_ids = [comment["id"] for comment in seeded]
         _assert_times_kept(painel, seeded)
         painel.refresh_charts()
+        painel.build_digests()
         yield painel
     finally:
         stack.stop()
