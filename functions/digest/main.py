@@ -20,12 +20,11 @@ from werkzeug.wrappers import Request, Response
 from shared import auth
 from shared.bootstrap import get_app
 from shared.config import get_function_settings
-from shared.db import ping
 from shared.digest import service
 from shared.errors import InvalidInput, PoisonMessage
 from shared.http import json_response
 from shared.logs import configure_logging, log_context
-from shared.routing import Call, Route, Router
+from shared.routing import HEALTH_ROUTE, Call, Route, Router
 
 HTTP_FUNCTION = "digest-api"
 SEND_FUNCTION = "digest-send"
@@ -37,18 +36,6 @@ log = logging.getLogger("digest")
 
 
 # --- HTTP handlers ------------------------------------------------------------------------------
-
-
-def healthz(call: Call) -> Response:
-    if ping(call.app.engine):
-        return json_response({"status": "ok"})
-    return json_response(
-        {
-            "status": "unavailable",
-            "error": {"code": "unavailable", "message": "database unreachable"},
-        },
-        status=503,
-    )
 
 
 def list_digests(call: Call) -> Response:
@@ -63,7 +50,7 @@ def detail(call: Call) -> Response:
 
 # What this function serves; infra/terraform/openapi.yaml.tftpl documents the same operations.
 ROUTES = (
-    Route("/healthz", "GET", None, healthz, gateway=False),
+    HEALTH_ROUTE,
     Route("/api/digests", "GET", auth.ANY_ROLE, list_digests),
     Route("/api/digests/{semana}", "GET", auth.ANY_ROLE, detail),
 )
