@@ -2,7 +2,7 @@
 
 Settings come in groups, one pydantic-settings model per area (`database`, `pubsub`, `auth`,
 `issuer`, `ratelimits`, `limits`, `classifier`, `storage`, `charts`, `digest`, `mail`, `insights`,
-`devstack`); every group carries the core settings (`ENVIRONMENT`, `LOG_LEVEL`). A function
+`maintenance`, `devstack`); every group carries the core settings (`ENVIRONMENT`, `LOG_LEVEL`). A function
 declares in infra/stack.json the groups it uses (`"settings": ["database", "pubsub", ...]`); what
 deploys it (Terraform, docker-compose.yml, the local stack) gives it only those groups' variables
 and secrets, plus `SETTINGS_GROUPS` naming
@@ -109,6 +109,9 @@ class DatabaseSettings(CoreSettings):
     database_url: str = "postgresql+pg8000://postgres@127.0.0.1:5432/alumusic"
     db_pool_size: int = Field(default=5, ge=1, le=50)
     db_max_overflow: int = Field(default=2, ge=0, le=50)
+    # How long the consumer waits for an unreachable database before failing a delivery; kept
+    # below the push subscription's ack deadline (60 s) so a waiting delivery is not sent twice.
+    db_outage_wait_seconds: float = Field(default=30.0, ge=0, le=50)
 
 
 # --- pubsub ---
@@ -355,6 +358,20 @@ class InsightsSettings(CoreSettings):
         return self
 
 
+# --- maintenance ---
+
+
+class MaintenanceSettings(CoreSettings):
+    """The scheduled table maintenance (shared/maintenance.py): when a table is due.
+
+    A table is vacuumed (with ANALYZE) when the rows inserted since its last vacuum, or its dead
+    rows, reach `min changed rows + changed fraction x live rows`; analysed when the rows modified
+    since its last analyze do."""
+
+    maintenance_min_changed_rows: int = Field(default=1000, ge=0)
+    maintenance_changed_fraction: float = Field(default=0.05, ge=0.0, le=1.0)
+
+
 # --- devstack ---
 
 
@@ -381,6 +398,7 @@ class Settings(
     DigestSettings,
     MailSettings,
     InsightsSettings,
+    MaintenanceSettings,
     DevStackSettings,
 ):
     """Every group at once: what tools read, and the type library code reads settings through."""
@@ -400,6 +418,7 @@ SETTINGS_GROUPS: Final[dict[str, type[CoreSettings]]] = {
     "digest": DigestSettings,
     "mail": MailSettings,
     "insights": InsightsSettings,
+    "maintenance": MaintenanceSettings,
     "devstack": DevStackSettings,
 }
 

@@ -128,6 +128,8 @@ variable "function_publishes" {
     "classify-consumer" = ["comments-submitted-dead-letter"]
     # Insights only reads the digests from the database.
     "insights-api" = []
+    # Maintenance only vacuums and analyses the product's tables.
+    "maintenance-run" = []
   }
 }
 

@@ -28,7 +28,12 @@ def test_the_repository_stack_description_is_consistent() -> None:
 
     # Then every push subscription reaches a function with the topic in the endpoint path
     pushes = [s for s in spec.subscriptions if s.push_to]
-    assert {p.push_to for p in pushes} >= {"classify-consumer", "charts-refresh", "digest-send"}
+    assert {p.push_to for p in pushes} >= {
+        "classify-consumer",
+        "charts-refresh",
+        "digest-send",
+        "maintenance-run",
+    }
     for push in pushes:
         assert spec.push_endpoint(push) == (
             f"http://127.0.0.1:{spec.function(push.push_to or '').port}"

@@ -5,8 +5,15 @@ runs and refilled only when its size differs) with comments generated inside Pos
 sends GET /api/comentarios requests to the classify HTTP function in-process (functions-framework's
 test client: routing, token check, validation, both queries, JSON), each scenario many times.
 
-Prints one JSON line per scenario and a summary line; exit code 1 when a p95 is over the bar.
-Run: `python -m tooling.benchmarks.listing [--rows N] [--requests N]`.
+With `--after-bulk-ingest N` (database `alumusic_bench_listing_bulk`) the table holds `--rows`
+minus N maintained comments, then N comments written in the last hour are added with no VACUUM
+or ANALYZE (a large ingest on a server whose autovacuum is off or has not come round yet); every
+scenario is measured then (phase `after_bulk_ingest`), again after one tick of the
+table-maintenance job pushed to its function (phase `after_maintenance_job`).
+
+Prints one JSON line per scenario and a summary line; exit code 1 when a p95 is over the bar
+(after the maintenance job, in the bulk mode).
+Run: `python -m tooling.benchmarks.listing [--rows N] [--requests N] [--after-bulk-ingest N]`.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import secrets
 import statistics
 import sys
@@ -35,6 +43,8 @@ BENCH_DATABASE = "alumusic_bench_listing"
 BAR_P95_MS = 50.0
 LOAD_BATCH_ROWS = 100_000
 ID_PREFIX = "bench-"
+BULK_PREFIX = "bulk-"
+BULK_DATABASE = "alumusic_bench_listing_bulk"
 # Bumped whenever the generated data changes, so a kept database is refilled.
 DATA_VERSION = "listing-bench-2"
 
@@ -188,7 +198,7 @@ SELECT
     CASE WHEN mod(g, 100) = 0 THEN t END
 FROM (
     SELECT g, CAST(random() AS real) AS c,
-           now() - random() * interval '90 days' AS t
+           now() - random() * CAST(:span AS interval) AS t
     FROM generate_series(CAST(:first AS bigint), CAST(:last AS bigint)) AS g
 ) AS s
 """
@@ -228,8 +238,8 @@ SCENARIOS: tuple[Scenario, ...] = (
 )
 
 
-def bench_database_url(settings: Settings) -> str:
-    url = make_url(settings.database_url).set(database=BENCH_DATABASE)
+def bench_database_url(settings: Settings, name: str = BENCH_DATABASE) -> str:
+    url = make_url(settings.database_url).set(database=name)
     return url.render_as_string(hide_password=False)
 
 
@@ -249,6 +259,35 @@ def _ensure_database(database_url: str) -> None:
         admin.dispose()
 
 
+def _load(engine: sa.Engine, first: int, last: int, *, prefix: str, span: str, desc: str) -> None:
+    """Generate comments `prefix || first..last`, written within `span` before now."""
+    bar = progress_bar(total=last - first + 1, unit="rows", desc=desc)
+    params = {
+        "prefix": prefix,
+        "span": span,
+        "words": list(_WORDS),
+        "nwords": len(_WORDS),
+        "tags": list(_TAGS),
+        "ntags": len(_TAGS),
+    }
+    for start in range(first, last + 1, LOAD_BATCH_ROWS):
+        end = min(last, start + LOAD_BATCH_ROWS - 1)
+        with engine.begin() as conn:
+            conn.execute(sa.text(_LOAD_SQL), {**params, "first": start, "last": end})
+        bar.update(end - start + 1)
+    bar.close()
+
+
+def _vacuum_analyze(engine: sa.Engine) -> None:
+    # VACUUM cannot run in a transaction; it also sets the visibility map index-only scans use.
+    autocommit = sa.create_engine(engine.url, poolclass=sa.NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        with autocommit.connect() as conn:
+            conn.execute(sa.text("VACUUM ANALYZE comments"))
+    finally:
+        autocommit.dispose()
+
+
 def fill(engine: sa.Engine, rows: int) -> float:
     """Make the table hold exactly `rows` generated comments; seconds spent loading (0 if kept)."""
     with engine.connect() as conn:
@@ -260,28 +299,79 @@ def fill(engine: sa.Engine, rows: int) -> float:
     with engine.begin() as conn:
         conn.execute(sa.text("TRUNCATE comments"))
         conn.execute(sa.text(f"COMMENT ON TABLE comments IS '{DATA_VERSION}'"))
-    bar = progress_bar(total=rows, unit="rows", desc="loading comments")
-    params = {
-        "prefix": ID_PREFIX,
-        "words": list(_WORDS),
-        "nwords": len(_WORDS),
-        "tags": list(_TAGS),
-        "ntags": len(_TAGS),
-    }
-    for first in range(1, rows + 1, LOAD_BATCH_ROWS):
-        last = min(rows, first + LOAD_BATCH_ROWS - 1)
-        with engine.begin() as conn:
-            conn.execute(sa.text(_LOAD_SQL), {**params, "first": first, "last": last})
-        bar.update(last - first + 1)
-    bar.close()
-    # VACUUM cannot run in a transaction; it also sets the visibility map index-only scans use.
-    autocommit = sa.create_engine(engine.url, poolclass=sa.NullPool, isolation_level="AUTOCOMMIT")
-    try:
-        with autocommit.connect() as conn:
-            conn.execute(sa.text("VACUUM ANALYZE comments"))
-    finally:
-        autocommit.dispose()
+    _load(engine, 1, rows, prefix=ID_PREFIX, span="90 days", desc="loading comments")
+    _vacuum_analyze(engine)
     return time.perf_counter() - started
+
+
+def remove_bulk_rows(engine: sa.Engine) -> None:
+    """Rows of an earlier bulk run go (and the table is vacuumed), so every run starts from the
+    same maintained table of `--rows` minus the bulk comments."""
+    with engine.begin() as conn:
+        removed = conn.execute(
+            sa.text("DELETE FROM comments WHERE id LIKE :p"), {"p": BULK_PREFIX + "%"}
+        ).rowcount
+    if removed:
+        _vacuum_analyze(engine)
+
+
+def bulk_ingest(engine: sa.Engine, rows: int) -> float:
+    """Add `rows` comments written in the last hour, as a large ingest does; no VACUUM, no ANALYZE."""
+    started = time.perf_counter()
+    _load(engine, 1, rows, prefix=BULK_PREFIX, span="1 hour", desc="bulk ingest")
+    with engine.connect() as conn:
+        # Statistics are flushed about once a second; the maintenance job must see these rows.
+        conn.execute(sa.text("SELECT pg_stat_force_next_flush()"))
+    return time.perf_counter() - started
+
+
+def run_maintenance_tick(engine_url: str) -> dict[str, Any]:
+    """One tick of job table-maintenance through the maintenance function, as Pub/Sub pushes it."""
+    import base64
+    from datetime import UTC, datetime
+
+    import functions_framework
+
+    from shared.schedule import Tick, encode_tick
+    from tooling.devstack.stack import repo_root
+
+    data, attributes = encode_tick(Tick("table-maintenance", datetime.now(UTC)))
+    envelope = {
+        "subscription": "projects/alumusic-local/subscriptions/maintenance-tick-push",
+        "message": {
+            "data": base64.b64encode(data).decode(),
+            "attributes": attributes,
+            "messageId": secrets.token_hex(4),
+            "publishTime": datetime.now(UTC).isoformat(),
+        },
+    }
+    client = functions_framework.create_app(  # type: ignore[no-untyped-call]
+        "run_maintenance", str(repo_root() / "functions" / "maintenance" / "main.py"), "cloudevent"
+    ).test_client()
+    # The function's log lines (what it maintained, the autovacuum warning) would interleave with
+    # the results; the summary reports the same facts.
+    logging.getLogger().setLevel(logging.ERROR)
+    engine = sa.create_engine(engine_url, poolclass=sa.NullPool)
+    started = time.perf_counter()
+    response = client.post("/projects/alumusic-local/topics/maintenance-tick", json=envelope)
+    seconds = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"maintenance tick: {response.status_code} {response.get_data()!r}")
+    try:
+        with engine.connect() as conn:
+            last_vacuum = conn.execute(
+                sa.text(
+                    "SELECT last_vacuum, last_analyze FROM pg_stat_user_tables "
+                    "WHERE relname = 'comments' AND schemaname = current_schema()"
+                )
+            ).one()
+    finally:
+        engine.dispose()
+    return {
+        "maintenance_seconds": round(seconds, 2),
+        "comments_last_vacuum": str(last_vacuum[0]),
+        "comments_last_analyze": str(last_vacuum[1]),
+    }
 
 
 def _resolve(params: dict[str, str], now: Any) -> dict[str, str]:
@@ -357,6 +447,20 @@ def ensure_bench_user(engine: sa.Engine) -> None:
         conn.execute(statement)
 
 
+def _measure_all(get: Callable[[str], Any], now: Any, requests: int, phase: str | None) -> float:
+    """Every scenario, one JSON line each; the worst p95."""
+    # One untimed pass warms the pool, the caches and the planner.
+    for scenario in SCENARIOS:
+        measure(get, scenario, _resolve(scenario.params, now), 1)
+    worst = 0.0
+    for scenario in SCENARIOS:
+        result = measure(get, scenario, _resolve(scenario.params, now), requests)
+        worst = max(worst, result["p95_ms"])
+        print(json.dumps({**({"phase": phase} if phase else {}), **result}, ensure_ascii=False))
+    sys.stdout.flush()
+    return worst
+
+
 def run(args: argparse.Namespace) -> int:
     import functions_framework
 
@@ -365,8 +469,14 @@ def run(args: argparse.Namespace) -> int:
     from shared.db import upgrade
     from tooling.devstack.stack import repo_root
 
+    bulk_rows = int(args.after_bulk_ingest or 0)
+    if not 0 <= bulk_rows < args.rows:
+        print("alumusic: error: --after-bulk-ingest must be in [0, --rows)", file=sys.stderr)
+        return 2
     base = get_settings()
-    database_url = args.database_url or bench_database_url(base)
+    database_url = args.database_url or bench_database_url(
+        base, BULK_DATABASE if bulk_rows else BENCH_DATABASE
+    )
     _ensure_database(database_url)
     upgrade(database_url)
     # Tokens signed with a throwaway key pair: the benchmark never needs the configured one. The
@@ -383,7 +493,11 @@ def run(args: argparse.Namespace) -> int:
     app = App(settings=settings)
     set_app(app)
     try:
-        load_seconds = fill(app.engine, args.rows)
+        if bulk_rows:
+            # The maintained table first, then the bulk ingest measured before any VACUUM.
+            remove_bulk_rows(app.engine)
+        load_seconds = fill(app.engine, args.rows - bulk_rows)
+        bulk_seconds = bulk_ingest(app.engine, bulk_rows) if bulk_rows else 0.0
         http_app = functions_framework.create_app(  # type: ignore[no-untyped-call]
             "handle_http", str(repo_root() / "functions" / "classify" / "main.py"), "http"
         )
@@ -399,27 +513,34 @@ def run(args: argparse.Namespace) -> int:
 
         with app.engine.connect() as conn:
             now = conn.execute(sa.text("SELECT now()")).scalar_one()
-        worst = 0.0
-        # One untimed pass warms the pool, the caches and the planner.
-        for scenario in SCENARIOS:
-            measure(get, scenario, _resolve(scenario.params, now), 1)
-        for scenario in SCENARIOS:
-            result = measure(get, scenario, _resolve(scenario.params, now), args.requests)
-            worst = max(worst, result["p95_ms"])
-            print(json.dumps(result, ensure_ascii=False), flush=True)
-        passed = worst <= args.bar_ms
-        print(
-            json.dumps(
-                {
-                    "rows": args.rows,
-                    "load_seconds": round(load_seconds, 1),
-                    "worst_p95_ms": worst,
-                    "bar_p95_ms": args.bar_ms,
-                    "passed": passed,
-                }
-            ),
-            flush=True,
+            autovacuum = conn.execute(sa.text("SHOW autovacuum")).scalar_one()
+        summary: dict[str, Any] = {"rows": args.rows, "load_seconds": round(load_seconds, 1)}
+        if not bulk_rows:
+            worst = _measure_all(get, now, args.requests, None)
+            summary["worst_p95_ms"] = worst
+            passed = worst <= args.bar_ms
+        else:
+            before = _measure_all(get, now, args.requests, "after_bulk_ingest")
+            maintenance = run_maintenance_tick(database_url)
+            logging.getLogger().setLevel(logging.WARNING)
+            after = _measure_all(get, now, args.requests, "after_maintenance_job")
+            summary.update(
+                bulk_rows=bulk_rows,
+                bulk_seconds=round(bulk_seconds, 1),
+                autovacuum=autovacuum,
+                worst_p95_ms_after_bulk_ingest=before,
+                worst_p95_ms_after_maintenance_job=after,
+                **maintenance,
+            )
+            worst = max(before, after)
+            # Right after the ingest is the window until the next tick (every 2 minutes); the
+            # bar holds for the table the product maintains, and the window is reported.
+            passed = after <= args.bar_ms
+        # Latencies on a shared machine depend on what else runs: its 1-minute load average.
+        summary.update(
+            load_average=round(os.getloadavg()[0], 1), bar_p95_ms=args.bar_ms, passed=passed
         )
+        print(json.dumps(summary), flush=True)
         return 0 if passed else 1
     finally:
         set_app(None)
@@ -432,7 +553,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--database-url",
         default=None,
-        help=f"default: database {BENCH_DATABASE} on DATABASE_URL's server",
+        help=f"default: database {BENCH_DATABASE} (or {BULK_DATABASE}) on DATABASE_URL's server",
+    )
+    parser.add_argument(
+        "--after-bulk-ingest",
+        type=int,
+        default=0,
+        metavar="N",
+        help="measure right after adding N comments (no VACUUM), then after one tick of the "
+        "table-maintenance job; the table holds --rows in the end",
     )
 
 

@@ -1,5 +1,5 @@
-"""`alumusic bench pipeline|classifier|listing|coldstart|charts`: measured figures, one JSON line
-each."""
+"""`alumusic bench pipeline|classifier|listing|coldstart|charts|faults`: measured figures, one
+JSON line each."""
 
 from __future__ import annotations
 
@@ -33,6 +33,18 @@ def _run_coldstart(args: argparse.Namespace) -> int:
 
 def _run_charts(args: argparse.Namespace) -> int:
     from tooling.benchmarks.charts import run
+
+    return run(args)
+
+
+def _run_faults(args: argparse.Namespace) -> int:
+    from tooling.benchmarks.faults import run
+
+    return run(args)
+
+
+def _run_soak(args: argparse.Namespace) -> int:
+    from tooling.benchmarks.soak import run
 
     return run(args)
 
@@ -82,6 +94,16 @@ def register(subparsers: Any) -> None:
     add_coldstart_arguments(coldstart)
     coldstart.set_defaults(handler=_run_coldstart)
 
+    from tooling.benchmarks.soak import add_arguments as add_soak_arguments
+
+    soak = kinds.add_parser(
+        "soak",
+        help="steady ingest with list and insights readers for minutes: lost, duplicated, "
+        "p99s and each function's memory",
+    )
+    add_soak_arguments(soak)
+    soak.set_defaults(handler=_run_soak)
+
     from tooling.benchmarks.charts import add_arguments as add_charts_arguments
 
     charts = kinds.add_parser(
@@ -89,3 +111,11 @@ def register(subparsers: Any) -> None:
     )
     add_charts_arguments(charts)
     charts.set_defaults(handler=_run_charts)
+
+    from tooling.benchmarks.faults import add_arguments as add_faults_arguments
+
+    faults = kinds.add_parser(
+        "faults", help="PostgreSQL restarted mid-ingest on a private server: lost, duplicated"
+    )
+    add_faults_arguments(faults)
+    faults.set_defaults(handler=_run_faults)

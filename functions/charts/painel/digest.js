@@ -1,0 +1,46 @@
+// The latest weekly digest (GET /api/digests, then /api/digests/{semana}). The card stays hidden
+// when there is none yet or the endpoint is not there.
+
+import { getJson } from "./api.js";
+import { byId, clear, el, formatDay } from "./dom.js";
+
+function weeksIn(listing) {
+  const entries = Array.isArray(listing)
+    ? listing
+    : (listing?.digests ?? listing?.items ?? listing?.semanas ?? []);
+  return entries
+    .map((entry) => (typeof entry === "string" ? entry : entry?.semana))
+    .filter((semana) => typeof semana === "string" && semana.length > 0);
+}
+
+export async function loadLatestDigest() {
+  const card = byId("card-resumo");
+  try {
+    const weeks = weeksIn(await getJson("/api/digests"));
+    if (weeks.length === 0) {
+      card.hidden = true;
+      return null;
+    }
+    // ISO weeks ("2026-W48") sort as text.
+    const latest = [...weeks].sort().at(-1);
+    const digest = await getJson(`/api/digests/${encodeURIComponent(latest)}`);
+    const texto = typeof digest?.texto === "string" ? digest.texto.trim() : "";
+    if (!texto) {
+      card.hidden = true;
+      return null;
+    }
+    const span = digest.inicio && digest.fim ? ` · ${formatDay(digest.inicio)} a ${formatDay(digest.fim)}` : "";
+    byId("resumo-semana").textContent = `Semana ${digest.semana ?? latest}${span}`;
+    const holder = byId("resumo-texto");
+    clear(holder);
+    for (const paragraph of texto.split(/\n\s*\n/)) {
+      holder.append(el("p", { text: paragraph.trim() }));
+    }
+    card.hidden = false;
+    return latest;
+  } catch {
+    // No digest yet (404), or the digest function is not deployed: the panel simply has no card.
+    card.hidden = true;
+    return null;
+  }
+}
