@@ -513,9 +513,12 @@ def parse_list_query(
     tag = validate_tag(values["tag"]) if "tag" in values else None
     q = None
     if "q" in values:
+        # The limit is on what was sent, as documented, not on what is left after trimming.
+        if len(values["q"]) > MAX_QUERY_TEXT_CHARS:
+            raise InvalidInput(
+                f"q has {len(values['q'])} characters; the limit is {MAX_QUERY_TEXT_CHARS}"
+            )
         q = values["q"].strip()
-        if len(q) > MAX_QUERY_TEXT_CHARS:
-            raise InvalidInput(f"q has {len(q)} characters; the limit is {MAX_QUERY_TEXT_CHARS}")
 
     created_from = (
         _parse_instant(values["desde"], name="desde", end_of_day=False, zone=zone)
