@@ -26,6 +26,7 @@ TOOLING_COMMAND_MODULES: tuple[str, ...] = (
     "tooling.commands.bench",
     "tooling.commands.dev",
     "tooling.commands.schedule",
+    "tooling.commands.fuzz",
     # After the classifier's module: it adds the `insights` target to its `eval` command.
     "tooling.commands.insights",
 )
