@@ -1,4 +1,5 @@
-"""The composition root: the one place that wires settings, engine, publisher and classifier.
+"""The composition root: the one place that wires settings, engine, publisher, classifier
+and storage.
 
 Entry points call `get_app()`; tests build their own `App` with any part replaced. Each part is
 created on first use and then reused for the life of the process (a warm serverless instance), so a
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from shared.classifier import Classifier
     from shared.events import Publisher
     from shared.llm import LlmClient
+    from shared.storage import ObjectStore
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,12 @@ def _default_classifier(settings: Settings) -> Classifier:
     return build_classifier(settings)
 
 
+def _default_storage(settings: Settings) -> ObjectStore:
+    from shared.storage import S3ObjectStore
+
+    return S3ObjectStore.from_settings(settings)
+
+
 def _default_llm(settings: Settings) -> LlmClient | None:
     # No endpoint and no key: the product runs offline and nothing asks a model.
     if not settings.openai_base_url and not settings.openai_api_key:
@@ -63,6 +71,7 @@ class App:
     engine_factory: Callable[[Settings], Engine] = _default_engine
     publisher_factory: Callable[[Settings], Publisher] = _default_publisher
     classifier_factory: Callable[[Settings], Classifier] = _default_classifier
+    storage_factory: Callable[[Settings], ObjectStore] = _default_storage
     llm_factory: Callable[[Settings], LlmClient | None] = _default_llm
     _parts: dict[str, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -86,6 +95,10 @@ class App:
     @property
     def classifier(self) -> Classifier:
         return self._part("classifier", self.classifier_factory)  # type: ignore[no-any-return]
+
+    @property
+    def storage(self) -> ObjectStore:
+        return self._part("storage", self.storage_factory)  # type: ignore[no-any-return]
 
     @property
     def llm(self) -> LlmClient | None:

@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 TOOLING_COMMAND_MODULES: tuple[str, ...] = (
     "tooling.commands.classifier",
     "tooling.commands.bench",
+    "tooling.commands.charts",
     "tooling.commands.dev",
     "tooling.commands.schedule",
     "tooling.commands.fuzz",

@@ -1,9 +1,9 @@
 """Typed settings read from the environment, validated once at cold start.
 
 Settings come in groups, one pydantic-settings model per area (`database`, `pubsub`, `auth`,
-`limits`, `classifier`, `storage`, `insights`, `devstack`); every group carries the core settings
-(`ENVIRONMENT`, `LOG_LEVEL`). A function declares in infra/stack.json the groups it uses
-(`"settings": ["database", "pubsub", ...]`); what deploys it (Terraform, docker-compose.yml, the
+`limits`, `classifier`, `storage`, `charts`, `insights`, `devstack`); every group carries the
+core settings (`ENVIRONMENT`, `LOG_LEVEL`). A function declares in infra/stack.json the groups it
+uses (`"settings": ["database", "pubsub", ...]`); what deploys it (Terraform, docker-compose.yml, the
 local stack) gives it only those groups' variables and secrets, plus `SETTINGS_GROUPS` naming
 them. At cold start `get_function_settings()` builds the model of exactly those groups and
 validates it, so the consumer neither needs nor checks the JWT key. Reading a setting of a group
@@ -201,6 +201,18 @@ class StorageSettings(CoreSettings):
     aws_region: str = "us-east-1"
 
 
+# --- charts ---
+
+
+class ChartsSettings(CoreSettings):
+    """The five-chart snapshot: how long it stays fresh, kept rows, and its objects' prefix."""
+
+    # The snapshot is refreshed every minute: two missed ticks and a bit make it stale.
+    charts_stale_after_seconds: int = Field(default=150, ge=1)
+    charts_retention_hours: int = Field(default=48, ge=1)
+    charts_object_prefix: str = "charts/"
+
+
 # --- insights ---
 
 
@@ -248,6 +260,7 @@ class Settings(
     LimitsSettings,
     ClassifierSettings,
     StorageSettings,
+    ChartsSettings,
     InsightsSettings,
     DevStackSettings,
 ):
@@ -262,6 +275,7 @@ SETTINGS_GROUPS: Final[dict[str, type[CoreSettings]]] = {
     "limits": LimitsSettings,
     "classifier": ClassifierSettings,
     "storage": StorageSettings,
+    "charts": ChartsSettings,
     "insights": InsightsSettings,
     "devstack": DevStackSettings,
 }

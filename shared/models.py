@@ -137,3 +137,16 @@ comment_id_conflicts = sa.Table(
     ),
     sa.CheckConstraint(SOURCE_CHECK, name="ck_comment_id_conflicts_source"),
 )
+
+chart_snapshots = sa.Table(
+    "chart_snapshots",
+    metadata,
+    # The scheduled time of the tick that produced the snapshot: redelivered ticks change nothing.
+    sa.Column("scheduled_time", sa.DateTime(timezone=True), primary_key=True),
+    sa.Column("payload", postgresql.JSONB, nullable=False),
+    sa.Column(
+        "generated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column("duration_ms", sa.Float, nullable=False),
+    sa.CheckConstraint("duration_ms >= 0", name="ck_chart_snapshots_duration_ms"),
+)

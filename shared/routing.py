@@ -20,7 +20,9 @@ A function's HTTP surface is a tuple of `Route(path, method, roles, handler)`:
         return router(request)
 
 - `path` is the OpenAPI path template, exactly as infra/terraform/openapi.yaml.tftpl spells it:
-  `{name}` is one path segment and reaches the handler as `call.params["name"]`.
+  `{name}` is one path segment and reaches the handler as `call.params["name"]`. A last segment
+  `{name=**}` (API Gateway's double wildcard) is the rest of the path, slashes included, and may
+  be empty: `/painel/{asset=**}` serves `/painel/`, `/painel/app.js` and `/painel/js/app.js`.
 - `method` is one HTTP method; the same path with another method is another Route.
 - `roles` is the set of roles allowed (`shared.auth.ADMIN_ONLY`, `ANY_ROLE`), or None for a
   public operation (login, health). The router checks the caller's token before the handler
@@ -64,7 +66,10 @@ PathConverter.regex = r"[^/](?s:.)*?"
 
 HTTP_METHODS: Final = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 _PARAMETER_RE: Final = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_PATH_RE: Final = re.compile(r"^(/[A-Za-z0-9._~\-]*|/\{[A-Za-z_][A-Za-z0-9_]*\})+$")
+_WILDCARD_RE: Final = re.compile(r"/\{([A-Za-z_][A-Za-z0-9_]*)=\*\*\}$")
+_PATH_RE: Final = re.compile(
+    r"^(?!$)(/[A-Za-z0-9._~\-]*|/\{[A-Za-z_][A-Za-z0-9_]*\})*(/\{[A-Za-z_][A-Za-z0-9_]*=\*\*\})?$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +110,18 @@ class Route:
 
     @property
     def rule(self) -> str:
-        """The werkzeug rule: `{id}` -> `<id>` (one segment, like an OpenAPI parameter)."""
-        return _PARAMETER_RE.sub(r"<\1>", self.path)
+        """The werkzeug rule: `{id}` -> `<id>` (one segment, like an OpenAPI parameter),
+        `{rest=**}` -> `<path:rest>` (one segment or more; the empty rest is `empty_rule`)."""
+        return _PARAMETER_RE.sub(r"<\1>", _WILDCARD_RE.sub(r"/<path:\1>", self.path))
+
+    @property
+    def empty_rule(self) -> tuple[str, str] | None:
+        """For a `{rest=**}` route, the rule of the empty rest (`/painel/`) and the name."""
+        wildcard = _WILDCARD_RE.search(self.path)
+        if wildcard is None:
+            return None
+        prefix = _PARAMETER_RE.sub(r"<\1>", self.path[: wildcard.start()])
+        return prefix + "/", wildcard.group(1)
 
 
 @dataclass
@@ -132,6 +147,18 @@ class Router:
             endpoint = f"{index}:{route.method} {route.path}"
             self._by_endpoint[endpoint] = route
             rules.append(Rule(route.rule, endpoint=endpoint, methods=[route.method]))
+            if route.empty_rule is not None:
+                rule, name = route.empty_rule
+                # Strict: the path without its slash is another route (or a 404), not this one.
+                rules.append(
+                    Rule(
+                        rule,
+                        endpoint=endpoint,
+                        methods=[route.method],
+                        defaults={name: ""},
+                        strict_slashes=True,
+                    )
+                )
         self._map = Map(rules, strict_slashes=False)
 
     def gateway_routes(self) -> list[Route]:

@@ -56,9 +56,10 @@ locals {
 
   # Secret Manager secret -> the environment variable Cloud Run fills from its latest version.
   secret_env = {
-    "jwt-secret"     = "JWT_SECRET"
-    "database-url"   = "DATABASE_URL"
-    "admin-password" = "ADMIN_PASSWORD"
+    "jwt-secret"          = "JWT_SECRET"
+    "database-url"        = "DATABASE_URL"
+    "admin-password"      = "ADMIN_PASSWORD"
+    "storage-hmac-secret" = "AWS_SECRET_ACCESS_KEY"
   }
   # Settings groups of shared/config.py -> the secrets holding their secret settings. A function
   # reads the secrets of the groups it declares in stack.json ("settings"), and only those: the
@@ -66,6 +67,7 @@ locals {
   group_secrets = {
     database = ["database-url"]
     auth     = ["jwt-secret"]
+    storage  = ["storage-hmac-secret"]
   }
   function_secrets = {
     for name, f in local.functions : name => toset(flatten([
@@ -86,12 +88,22 @@ locals {
     LOG_LEVEL        = var.log_level
     PRODUCT_TIMEZONE = var.product_timezone
   }
+
   # Plain (non-secret) settings this configuration decides, per settings group.
   group_env = {
     pubsub = {
       PUBSUB_PROJECT_ID          = var.project_id
       COMMENTS_TOPIC             = local.comments_topic
       COMMENTS_DEAD_LETTER_TOPIC = local.comments_dead_letter_topic
+    }
+    # The product's bucket (the first of stack.json), reached through Cloud Storage's
+    # S3-compatible XML API with the storage identity's HMAC key (see storage.tf); the key's
+    # secret comes from the group's secret.
+    storage = {
+      S3_BUCKET         = "${var.project_id}-${local.stack.buckets[0]}"
+      AWS_ENDPOINT_URL  = "https://storage.googleapis.com"
+      AWS_REGION        = "auto"
+      AWS_ACCESS_KEY_ID = google_storage_hmac_key.storage.access_id
     }
   }
 

@@ -20,6 +20,8 @@ locals {
     # pg8000 over the VPC to Cloud SQL's private address.
     "database-url"   = "postgresql+pg8000://${google_sql_user.app.name}:${random_password.db.result}@${google_sql_database_instance.main.private_ip_address}:5432/${google_sql_database.app.name}"
     "admin-password" = random_password.admin.result
+    # Cloud Storage HMAC secret of the storage identity (storage.tf).
+    "storage-hmac-secret" = google_storage_hmac_key.storage.secret
   }
 }
 

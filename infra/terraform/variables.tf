@@ -131,6 +131,12 @@ variable "function_publishes" {
   }
 }
 
+variable "chart_snapshot_object_days" {
+  description = "Days the per-tick chart snapshot objects (charts/<time>.json) and the replaced versions of charts/latest.json are kept in the bucket; the database keeps CHARTS_RETENTION_HOURS of snapshots."
+  type        = number
+  default     = 7
+}
+
 variable "network_cidr" {
   description = "CIDR of the subnet Cloud Run egresses through (Direct VPC egress) to reach Cloud SQL's private IP."
   type        = string

@@ -26,12 +26,14 @@ def test_the_repository_stack_description_is_consistent() -> None:
     spec = load_stack(env={})
 
     # Then every push subscription reaches a function with the topic in the endpoint path
-    [push] = [s for s in spec.subscriptions if s.push_to]
-    assert spec.push_endpoint(push) == (
-        f"http://127.0.0.1:{spec.function(push.push_to or '').port}"
-        f"/projects/{spec.project_id}/topics/{push.topic}"
-    )
-    assert push.dead_letter_topic in spec.topics
+    pushes = [s for s in spec.subscriptions if s.push_to]
+    assert {p.push_to for p in pushes} >= {"classify-consumer", "charts-refresh"}
+    for push in pushes:
+        assert spec.push_endpoint(push) == (
+            f"http://127.0.0.1:{spec.function(push.push_to or '').port}"
+            f"/projects/{spec.project_id}/topics/{push.topic}"
+        )
+        assert push.dead_letter_topic in spec.topics
     # And every function declares the settings groups it reads
     assert all(f.settings for f in spec.functions)
 
@@ -87,9 +89,9 @@ def test_inconsistent_descriptions_are_refused(document: dict[str, object], mess
 
 
 def test_subscription_request_carries_retry_and_dead_letter_policies() -> None:
-    # Given the repository's push subscription
+    # Given the repository's comments push subscription
     spec = load_stack(env={})
-    [push] = [s for s in spec.subscriptions if s.push_to]
+    push = next(s for s in spec.subscriptions if s.push_to == "classify-consumer")
 
     # When turned into a Pub/Sub request
     wanted = desired_subscription(spec, push)

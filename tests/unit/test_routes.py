@@ -139,7 +139,11 @@ def test_the_document_names_a_backend_for_every_operation():
 
 
 def _concrete(path: str) -> str:
-    return path.replace("{id}", "abc-1").replace("{semana}", "2026-W01")
+    return (
+        path.replace("{id}", "abc-1")
+        .replace("{semana}", "2026-W01")
+        .replace("{asset=**}", "js/app.js")
+    )
 
 
 def test_the_local_gateway_routes_exactly_the_documented_operations(tables, operations):
@@ -159,6 +163,12 @@ def test_the_local_gateway_routes_exactly_the_documented_operations(tables, oper
     assert gateway.route("GET", "/api/comentarios/") == []
     assert gateway.route("GET", "/api/auth") == []
     assert gateway.route("DELETE", "/api/comentarios/abc") == ["GET", "PATCH"]
+    # A `{name=**}` operation takes any rest of the path, the empty one included
+    for path in ("/painel", "/painel/", "/painel/app.js", "/painel/js/app.js"):
+        routed = gateway.route("GET", path)
+        assert isinstance(routed, FunctionSpec), path
+        assert routed.name == "charts-api", path
+    assert gateway.route("GET", "/painelx") == []
     client = Client(gateway)
     response = client.delete("/api/comentarios/abc")
     assert response.status_code == 405

@@ -272,6 +272,11 @@ def test_each_function_reads_only_the_secrets_of_its_settings_groups(tf, stack):
     # And the consumer verifies no token, so it never sees the JWT key; the API does
     assert secrets["classify-consumer"] == {"database-url"}
     assert secrets["classify-api"] == {"database-url", "jwt-secret"}
+    # The charts functions reach the bucket with the storage group's key; only charts-api
+    # verifies tokens
+    assert group_secrets["storage"] == ["storage-hmac-secret"]
+    assert secrets["charts-refresh"] == {"database-url", "storage-hmac-secret"}
+    assert secrets["charts-api"] == {"database-url", "jwt-secret", "storage-hmac-secret"}
 
 
 def test_function_env_is_core_plus_its_groups_and_names_them(tf):
@@ -280,9 +285,12 @@ def test_function_env_is_core_plus_its_groups_and_names_them(tf):
     assert "lookup(local.group_env, group, {})" in function_env
     assert "SETTINGS_GROUPS" in function_env
     assert set(tf["locals"]["common_env"]) == {"ENVIRONMENT", "LOG_LEVEL", "PRODUCT_TIMEZONE"}
-    # Each group's plain settings are settings of that group
+    # Each group's plain settings are settings of that group (storage also carries the AWS
+    # client's access id, a credential rather than a setting)
     for group, env in tf["locals"]["group_env"].items():
-        assert {name.lower() for name in env} <= set(group_fields(group)), group
+        credentials = {"aws_access_key_id"} if group == "storage" else set()
+        names = {name.lower() for name in env} - credentials
+        assert names <= set(group_fields(group)), group
 
 
 def test_cloud_run_reads_secrets_and_scaling_from_variables(tf):
@@ -311,10 +319,11 @@ def test_cloud_run_reads_secrets_and_scaling_from_variables(tf):
         "jwt-secret": "JWT_SECRET",
         "database-url": "DATABASE_URL",
         "admin-password": "ADMIN_PASSWORD",
+        "storage-hmac-secret": "AWS_SECRET_ACCESS_KEY",
     }
     # Secrets never travel as plain environment values
     plain_env = _text(tf["locals"]["common_env"]) + _text(tf["locals"]["function_env"])
-    for name in ("JWT_SECRET", "DATABASE_URL", "ADMIN_PASSWORD"):
+    for name in ("JWT_SECRET", "DATABASE_URL", "ADMIN_PASSWORD", "AWS_SECRET_ACCESS_KEY"):
         assert name not in plain_env
     assert "vpc_access" in template
     # Private database: no public address
@@ -324,6 +333,29 @@ def test_cloud_run_reads_secrets_and_scaling_from_variables(tf):
     assert "google_compute_network.main" in ip["private_network"]
     assert "google_sql_database" in {rtype for rtype, _ in tf["resource"]}
     assert "google_sql_user" in {rtype for rtype, _ in tf["resource"]}
+
+
+def test_charts_functions_reach_the_bucket_through_the_s3_api(tf, stack):
+    # Given the functions that declare the storage settings group
+    users = {f["name"] for f in stack["functions"] if "storage" in f.get("settings", [])}
+    assert users == {"charts-api", "charts-refresh"}
+    assert _function_secrets(tf, stack)["charts-refresh"] >= {"storage-hmac-secret"}
+    # Then they get Cloud Storage's XML endpoint, the bucket and the HMAC access id in plain env
+    storage_env = tf["locals"]["group_env"]["storage"]
+    assert storage_env["AWS_ENDPOINT_URL"] == "https://storage.googleapis.com"
+    assert "google_storage_hmac_key.storage.access_id" in storage_env["AWS_ACCESS_KEY_ID"]
+    assert "local.stack.buckets[0]" in storage_env["S3_BUCKET"]
+    assert "google_storage_hmac_key.storage.secret" in _text(tf["locals"]["secret_values"])
+    # And the key's identity may use objects of the stack's buckets, nothing project-wide
+    member = _resource(tf, "google_storage_bucket_iam_member", "storage_uses_objects")
+    assert member["role"] == "roles/storage.objectUser"
+    assert "google_service_account.storage.member" in member["member"]
+    # Per-minute snapshot objects and replaced `latest` versions expire
+    bucket = _resource(tf, "google_storage_bucket", "stack")
+    prefixes = [r["condition"][0]["matches_prefix"] for r in bucket["lifecycle_rule"]]
+    assert ["charts/2"] in prefixes
+    # The product's time zone, a core setting, goes to every function
+    assert tf["locals"]["common_env"]["PRODUCT_TIMEZONE"] == "${var.product_timezone}"
 
 
 def test_bootstrap_job_runs_real_cli_commands(tf):
@@ -469,10 +501,12 @@ def test_openapi_documents_the_error_model(openapi):
     for path, item in openapi["paths"].items():
         for method, operation in item.items():
             statuses = set(operation["responses"])
-            assert "400" in statuses, (method, path)
+            # The dashboard's static files take no input and carry no data: no 400, no 401.
+            static_page = path == "/painel" or path.startswith("/painel/")
+            assert "400" in statuses or static_page, (method, path)
             assert "503" in statuses, (method, path)
             assert any(s.startswith("2") for s in statuses), (method, path)
-            if path not in ("/api/auth/login", "/api/auth/refresh"):
+            if path not in ("/api/auth/login", "/api/auth/refresh") and not static_page:
                 assert "401" in statuses, (method, path)
             for status, response in operation["responses"].items():
                 ref = response.get("$ref")

@@ -1,4 +1,5 @@
-"""`alumusic bench pipeline|classifier|listing|coldstart`: measured figures as one JSON line each."""
+"""`alumusic bench pipeline|classifier|listing|coldstart|charts`: measured figures, one JSON line
+each."""
 
 from __future__ import annotations
 
@@ -26,6 +27,12 @@ def _run_listing(args: argparse.Namespace) -> int:
 
 def _run_coldstart(args: argparse.Namespace) -> int:
     from tooling.benchmarks.coldstart import run
+
+    return run(args)
+
+
+def _run_charts(args: argparse.Namespace) -> int:
+    from tooling.benchmarks.charts import run
 
     return run(args)
 
@@ -74,3 +81,11 @@ def register(subparsers: Any) -> None:
     )
     add_coldstart_arguments(coldstart)
     coldstart.set_defaults(handler=_run_coldstart)
+
+    from tooling.benchmarks.charts import add_arguments as add_charts_arguments
+
+    charts = kinds.add_parser(
+        "charts", help="chart refresh time over 1,000,000 stored comments vs the earlier way"
+    )
+    add_charts_arguments(charts)
+    charts.set_defaults(handler=_run_charts)

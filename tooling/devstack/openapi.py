@@ -50,9 +50,14 @@ class Operation:
 
     @property
     def pattern(self) -> re.Pattern[str]:
-        """The request paths this template matches: a `{parameter}` is one non-empty segment."""
-        parts = _PARAMETER.split(self.path)
-        return re.compile("[^/]+".join(re.escape(part) for part in parts) + r"\Z")
+        """The request paths this template matches: a `{parameter}` is one non-empty segment,
+        a `{parameter=**}` (API Gateway's double wildcard) any rest of the path, even empty."""
+        pieces = re.split(f"({_PARAMETER.pattern})", self.path)
+        regex = "".join(
+            (".*" if piece.endswith("=**}") else "[^/]+") if index % 2 else re.escape(piece)
+            for index, piece in enumerate(pieces)
+        )
+        return re.compile(regex + r"\Z")
 
 
 def parse_openapi_template(text: str) -> dict[str, Any]:

@@ -47,8 +47,8 @@ def test_bootstrap_creates_everything_once_and_a_rerun_is_harmless(
     assert second.updated == []
     assert set(second.unchanged) == expected
 
-    # ...with the push subscription's endpoint, retry policy and dead-letter policy in place
-    [push] = [s for s in spec.subscriptions if s.push_to]
+    # ...with the comments push subscription's endpoint, retry and dead-letter policies in place
+    push = next(s for s in spec.subscriptions if s.push_to == "classify-consumer")
     created = _subscription(
         pubsub_emulator, f"projects/{spec.project_id}/subscriptions/{push.name}"
     )
@@ -70,7 +70,7 @@ def test_a_moved_function_updates_its_push_subscription(pubsub_emulator: PubSubE
     report = bootstrap(moved, emulator_host=pubsub_emulator.host, s3_endpoint_url=None)
 
     # Then only the push subscription is updated, to the new endpoint
-    [push] = [s for s in moved.subscriptions if s.push_to]
+    push = next(s for s in moved.subscriptions if s.push_to == "classify-consumer")
     path = f"projects/{project}/subscriptions/{push.name}"
     assert report.updated == [path]
     assert report.created == []

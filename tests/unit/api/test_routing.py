@@ -70,6 +70,26 @@ def test_path_parameters_reach_the_handler_by_their_openapi_names(client):
     }
 
 
+def test_a_double_wildcard_takes_the_rest_of_the_path_even_empty():
+    # Given a route ending in API Gateway's double wildcard, beside the bare prefix
+    router = Router(
+        [
+            Route("/files", "GET", None, echo),
+            Route("/files/{rest=**}", "GET", None, echo),
+        ],
+        function="test-api",
+        app=lambda: APP,
+    )
+    client = Client(Request.application(router))
+    # Then any depth reaches the handler as one parameter, the empty rest included
+    for path, rest in (("/files/", ""), ("/files/a.js", "a.js"), ("/files/js/a.js", "js/a.js")):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.json["params"] == {"rest": rest}, path
+    # And the bare prefix stays its own route
+    assert client.get("/files").json["params"] == {}
+
+
 def test_public_routes_need_no_token_and_guarded_ones_check_it_before_the_handler(client):
     assert client.get("/healthz").json["user"] is None
     # Without a token, or with a role the route does not allow, the handler never runs
@@ -145,6 +165,8 @@ def test_gateway_routes_leave_out_the_platform_only_ones():
         ("api/itens", "GET", None, "not an OpenAPI path template"),
         ("/api/itens/<id>", "GET", None, "not an OpenAPI path template"),
         ("/api/itens/{id", "GET", None, "not an OpenAPI path template"),
+        ("/api/{rest=**}/itens", "GET", None, "not an OpenAPI path template"),
+        ("/api/{rest=*}", "GET", None, "not an OpenAPI path template"),
         ("/api/itens", "get", None, "is not one of"),
         ("/api/itens", "GET", frozenset(), "roles is empty"),
     ],

@@ -1,0 +1,130 @@
+"""charts: the scheduled chart refresh, the charts API and the private dashboard.
+
+Two functions-framework targets live here:
+- `refresh_charts`: the push subscription of topic charts-tick (CloudEvents); one tick a minute.
+- `handle_http`: GET /api/relatorio/semana (the latest snapshot) and the dashboard under /painel.
+
+Each handler decodes the request, calls one library function and maps the outcome to a status.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+
+import functions_framework
+from cloudevents.http import CloudEvent
+from werkzeug.wrappers import Request, Response
+
+from shared import auth
+from shared.bootstrap import get_app
+from shared.config import get_function_settings
+from shared.db import ping
+from shared.errors import PoisonMessage
+from shared.http import json_response
+from shared.logs import configure_logging, log_context
+from shared.routing import Call, Route, Router
+
+HTTP_FUNCTION = "charts-api"
+# The dashboard's files ship beside this module (the image copies functions/charts whole).
+PAINEL_DIR = Path(__file__).resolve().parent / "painel"
+REFRESH_FUNCTION = "charts-refresh"
+
+# Settings are read (and validated) at cold start: a misconfigured instance fails to start.
+configure_logging("charts", get_function_settings().log_level)
+log = logging.getLogger("charts")
+
+
+# --- HTTP handlers ------------------------------------------------------------------------------
+
+
+def healthz(call: Call) -> Response:
+    if ping(call.app.engine):
+        return json_response({"status": "ok"})
+    return json_response(
+        {
+            "status": "unavailable",
+            "error": {"code": "unavailable", "message": "database unreachable"},
+        },
+        status=503,
+    )
+
+
+def weekly_report(call: Call) -> Response:
+    from shared.charts.snapshots import weekly_report as latest_weekly_report
+
+    return json_response(latest_weekly_report(call.app))
+
+
+def painel_root(call: Call) -> Response:
+    # Relative asset URLs in the page resolve under /painel/ only with the trailing slash.
+    return Response(status=308, headers={"Location": "/painel/"})
+
+
+def painel(call: Call) -> Response:
+    from shared.charts.painel import PAGE_HEADERS, serve_asset
+
+    # The page and its files are public; the data they fetch needs a token.
+    body, content_type = serve_asset(call.params["asset"], PAINEL_DIR)
+    return Response(body, status=200, content_type=content_type, headers=PAGE_HEADERS)
+
+
+# What this function serves; infra/terraform/openapi.yaml.tftpl documents the same operations.
+ROUTES = (
+    Route("/healthz", "GET", None, healthz, gateway=False),
+    Route("/api/relatorio/semana", "GET", auth.ANY_ROLE, weekly_report),
+    Route("/painel", "GET", None, painel_root),
+    Route("/painel/{asset=**}", "GET", None, painel),
+)
+router = Router(ROUTES, function=HTTP_FUNCTION)
+
+
+@functions_framework.http
+def handle_http(request: Request) -> Response:
+    """Every HTTP path of the charts function: the ROUTES table."""
+    return router(request)
+
+
+# --- scheduled refresh --------------------------------------------------------------------------
+
+
+def _publish_time(raw: str | None) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        return datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+@functions_framework.cloud_event
+def refresh_charts(cloud_event: CloudEvent) -> None:
+    """Refresh the chart snapshot for one tick of job charts-refresh.
+
+    A tick that can never be read is logged and acknowledged: the next minute's tick does its
+    work. Any other exception propagates, the function answers 5xx and Pub/Sub redelivers (then
+    dead-letters); meanwhile the API serves the last good snapshot, marked stale when old.
+    """
+    from shared.charts.snapshots import iso_utc, refresh
+    from shared.events import message_from_cloud_event
+    from shared.schedule import parse_tick
+
+    app = get_app()
+    with log_context(message_id=str(cloud_event["id"]), function=REFRESH_FUNCTION):
+        try:
+            message = message_from_cloud_event(cloud_event)
+            tick = parse_tick(message.data, message.attributes, _publish_time(message.publish_time))
+        except PoisonMessage as error:
+            log.error("unreadable tick acknowledged", extra={"reason": error.message})
+            return
+        outcome = refresh(app, tick.scheduled_time)
+        log.info(
+            "tick handled",
+            extra={
+                "job": tick.job,
+                "scheduled_time": iso_utc(tick.scheduled_time),
+                "new_snapshot": outcome.created,
+                "duration_ms": outcome.snapshot.duration_ms,
+            },
+        )

@@ -1,0 +1,1 @@
+"""The five dashboard charts: computed in SQL, stored as snapshots, served to the dashboard."""

@@ -1,0 +1,85 @@
+"""Charts through the whole local stack: a tick on the emulator reaches charts-refresh by push,
+the snapshot is served through the gateway, and the dashboard path is routed to charts-api."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import requests
+import sqlalchemy as sa
+
+from shared.classifier import CATEGORIES
+from shared.config import Settings
+from shared.events import PubSubPublisher
+from shared.models import comments
+from shared.schedule import Tick, encode_tick
+from tests.e2e.conftest import RunningStack
+from tooling.devstack.waiting import wait_until
+
+pytestmark = pytest.mark.e2e
+
+Api = Callable[..., requests.Response]
+
+
+def test_a_published_tick_becomes_the_served_snapshot(stack: RunningStack, api: Api) -> None:
+    # Given a comment stored before this minute's tick (written as the consumer writes it: the
+    # classifier is not under test here)
+    scheduled = datetime.now(UTC).replace(second=0, microsecond=0)
+    category = "SUGESTÃO"
+    engine = sa.create_engine(stack.database_url, poolclass=sa.NullPool)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.insert(comments).values(
+                    id="charts-e2e-1",
+                    texto="que tal um clipe animado?",
+                    categoria=category,
+                    tags_funcionalidades=["feat_clipe"],
+                    confianca=0.9,
+                    needs_review=False,
+                    model_name="e2e",
+                    model_version="1",
+                    source="ingest",
+                    created_at=scheduled - timedelta(minutes=1),
+                )
+            )
+    finally:
+        engine.dispose()
+
+    # When the scheduler's tick for this minute is published to charts-tick
+    data, attributes = encode_tick(Tick("charts-refresh", scheduled, {}))
+    publisher = PubSubPublisher(
+        Settings(
+            pubsub_emulator_host=f"127.0.0.1:{stack.ports['PUBSUB_PORT']}",
+            pubsub_project_id=os.environ.get("PUBSUB_PROJECT_ID", "alumusic-local"),
+        )
+    )
+    try:
+        publisher.publish("charts-tick", data, attributes).result(timeout=30)
+    finally:
+        publisher.close()
+
+    # Then the push reaches charts-refresh and the gateway serves that snapshot
+    expected = scheduled.isoformat().replace("+00:00", "Z")
+
+    def served() -> bool:
+        body = api("GET", "/api/relatorio/semana").json()
+        return bool(body.get("fonte") == "snapshot" and body.get("gerado_em") == expected)
+
+    assert wait_until(served, timeout=60, interval=0.5), stack.output()[-3000:]
+    body = api("GET", "/api/relatorio/semana").json()
+    assert body["stale"] is False
+    assert list(body["relatorios"]["distribuicao_categorias"]) == list(CATEGORIES)
+    assert body["relatorios"]["distribuicao_categorias"][category] == 100.0
+    assert body["relatorios"]["top_tags_48h"] == [{"tag": "feat_clipe", "frequencia": 1}]
+
+
+def test_dashboard_path_is_routed_to_the_charts_function(stack: RunningStack) -> None:
+    response = requests.get(stack.gateway_url + "/painel", allow_redirects=False, timeout=10)
+    assert response.status_code == 308
+    assert response.headers["Location"] == "/painel/"
+    unauthenticated = requests.get(stack.gateway_url + "/api/relatorio/semana", timeout=10)
+    assert unauthenticated.status_code == 401
