@@ -157,6 +157,13 @@ def test_sql_and_html_in_texts_and_filters_are_plain_text(api: Api) -> None:
     assert "<script>" in exported.text  # a CSV cell, not markup; formulas are neutralised apart
 
 
+def test_a_confidence_bound_too_small_for_a_real_filters_instead_of_failing(api: Api) -> None:
+    # Found by schemathesis: 5e-324 was a 500 (the REAL cast underflowed in PostgreSQL)
+    for path in ("/api/comentarios", "/api/comentarios/export"):
+        response = api("GET", path, params={"confianca_min": "5e-324", "confianca_max": "1e-300"})
+        assert response.status_code == 200, response.text
+
+
 # --- by machine (last: its login fuzzing leaves this address rate limited for a while) ---
 
 
