@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from shared.classifier import Classifier
     from shared.events import Publisher
     from shared.llm import LlmClient
+    from shared.mail import Mailer
     from shared.storage import ObjectStore
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,12 @@ def _default_classifier(settings: Settings) -> Classifier:
     return build_classifier(settings)
 
 
+def _default_mailer(settings: Settings) -> Mailer:
+    from shared.mail import SendGridMailer
+
+    return SendGridMailer.from_settings(settings)
+
+
 def _default_storage(settings: Settings) -> ObjectStore:
     from shared.storage import S3ObjectStore
 
@@ -55,7 +62,7 @@ def _default_storage(settings: Settings) -> ObjectStore:
 
 
 def _default_llm(settings: Settings) -> LlmClient | None:
-    # No endpoint and no key: the product runs offline and nothing asks a model.
+    # No endpoint and no key: the product runs offline and callers use their deterministic path.
     if not settings.openai_base_url and not settings.openai_api_key:
         return None
     from shared.llm import LlmClient
@@ -71,6 +78,7 @@ class App:
     engine_factory: Callable[[Settings], Engine] = _default_engine
     publisher_factory: Callable[[Settings], Publisher] = _default_publisher
     classifier_factory: Callable[[Settings], Classifier] = _default_classifier
+    mailer_factory: Callable[[Settings], Mailer] = _default_mailer
     storage_factory: Callable[[Settings], ObjectStore] = _default_storage
     llm_factory: Callable[[Settings], LlmClient | None] = _default_llm
     _parts: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -95,6 +103,10 @@ class App:
     @property
     def classifier(self) -> Classifier:
         return self._part("classifier", self.classifier_factory)  # type: ignore[no-any-return]
+
+    @property
+    def mailer(self) -> Mailer:
+        return self._part("mailer", self.mailer_factory)  # type: ignore[no-any-return]
 
     @property
     def storage(self) -> ObjectStore:

@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "shared.commands.users",
     "shared.commands.db",
     "shared.commands.comments",
+    "shared.commands.digest",
 )
 TOOLING_COMMAND_MODULES: tuple[str, ...] = (
     "tooling.commands.classifier",

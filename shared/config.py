@@ -1,10 +1,11 @@
 """Typed settings read from the environment, validated once at cold start.
 
 Settings come in groups, one pydantic-settings model per area (`database`, `pubsub`, `auth`,
-`limits`, `classifier`, `storage`, `charts`, `insights`, `devstack`); every group carries the
-core settings (`ENVIRONMENT`, `LOG_LEVEL`). A function declares in infra/stack.json the groups it
-uses (`"settings": ["database", "pubsub", ...]`); what deploys it (Terraform, docker-compose.yml, the
-local stack) gives it only those groups' variables and secrets, plus `SETTINGS_GROUPS` naming
+`limits`, `classifier`, `storage`, `charts`, `digest`, `mail`, `insights`, `devstack`); every
+group carries the core settings (`ENVIRONMENT`, `LOG_LEVEL`). A function declares in
+infra/stack.json the groups it uses (`"settings": ["database", "pubsub", ...]`); what deploys it
+(Terraform, docker-compose.yml, the local stack) gives it only those groups' variables and
+secrets, plus `SETTINGS_GROUPS` naming
 them. At cold start `get_function_settings()` builds the model of exactly those groups and
 validates it, so the consumer neither needs nor checks the JWT key. Reading a setting of a group
 the function did not declare raises `SettingsGroupMissing` naming the group to declare.
@@ -38,6 +39,7 @@ from shared.timezone import DEFAULT_PRODUCT_TIMEZONE, zone_named
 
 Environment = Literal["development", "test", "production"]
 ClassifierBackend = Literal["local", "llm", "cascade"]
+DigestWriter = Literal["template", "llm"]
 InsightsAnswerer = Literal["offline", "llm"]
 
 # Values that must never reach production: they are either documented in the README
@@ -213,6 +215,47 @@ class ChartsSettings(CoreSettings):
     charts_object_prefix: str = "charts/"
 
 
+# --- digest ---
+
+
+class DigestSettings(CoreSettings):
+    """The weekly digest's text and sender. The language model `DIGEST_WRITER=llm` uses is
+    configured by the `classifier` group's `OPENAI_*` and `LLM_*` settings."""
+
+    digest_writer: DigestWriter = "template"
+    digest_from_email: str = "resumo@alumusic.local"
+    digest_from_name: str = "Feedbacks por IA"
+    # Where a reader asks to leave the list (List-Unsubscribe); a mailto: to the sender when unset.
+    digest_unsubscribe_url: str | None = None
+
+    @model_validator(mode="after")
+    def _check_digest(self) -> DigestSettings:
+        if self.digest_writer != "llm":
+            return self
+        # The model's endpoint is the classifier group's: a function writing through the model
+        # declares both groups.
+        if "openai_base_url" not in type(self).model_fields:
+            raise ValueError(
+                "DIGEST_WRITER=llm needs the 'classifier' settings group "
+                "(OPENAI_BASE_URL or OPENAI_API_KEY)"
+            )
+        if not getattr(self, "openai_base_url", None) and not getattr(self, "openai_api_key", None):
+            raise ValueError("DIGEST_WRITER=llm needs OPENAI_BASE_URL or OPENAI_API_KEY")
+        return self
+
+
+# --- mail ---
+
+
+class MailSettings(CoreSettings):
+    """Sending e-mail through SendGrid's v3 API (or a loopback SendGrid-compatible sink)."""
+
+    sendgrid_api_key: SecretStr | None = None
+    # The real SendGrid by default; a loopback SendGrid-compatible sink in tests and `make dev`.
+    sendgrid_api_host: str = "https://api.sendgrid.com"
+    sendgrid_timeout_seconds: float = Field(default=10.0, gt=0)
+
+
 # --- insights ---
 
 
@@ -261,6 +304,8 @@ class Settings(
     ClassifierSettings,
     StorageSettings,
     ChartsSettings,
+    DigestSettings,
+    MailSettings,
     InsightsSettings,
     DevStackSettings,
 ):
@@ -276,6 +321,8 @@ SETTINGS_GROUPS: Final[dict[str, type[CoreSettings]]] = {
     "classifier": ClassifierSettings,
     "storage": StorageSettings,
     "charts": ChartsSettings,
+    "digest": DigestSettings,
+    "mail": MailSettings,
     "insights": InsightsSettings,
     "devstack": DevStackSettings,
 }

@@ -138,6 +138,55 @@ comment_id_conflicts = sa.Table(
     sa.CheckConstraint(SOURCE_CHECK, name="ck_comment_id_conflicts_source"),
 )
 
+DIGEST_WRITERS: Final[tuple[str, ...]] = ("template", "llm")
+DELIVERY_STATUSES: Final[tuple[str, ...]] = ("pending", "sent", "failed")
+
+weekly_digests = sa.Table(
+    "weekly_digests",
+    metadata,
+    sa.Column("semana", sa.Text, primary_key=True),
+    sa.Column("inicio", sa.Date, nullable=False),
+    sa.Column("fim", sa.Date, nullable=False),
+    sa.Column("stats", postgresql.JSONB, nullable=False),
+    sa.Column("texto", sa.Text, nullable=False),
+    sa.Column("html", sa.Text, nullable=False),
+    sa.Column("writer", sa.Text, nullable=False),
+    sa.Column("writer_model", sa.Text, nullable=True),
+    sa.Column("fallback_reason", sa.Text, nullable=True),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.CheckConstraint("semana ~ '^[0-9]{4}-W[0-9]{2}$'", name="ck_weekly_digests_semana"),
+    sa.CheckConstraint(_in_list("writer", DIGEST_WRITERS), name="ck_weekly_digests_writer"),
+)
+
+digest_recipients = sa.Table(
+    "digest_recipients",
+    metadata,
+    sa.Column("email", sa.Text, primary_key=True),
+    sa.Column("nome", sa.Text, nullable=True),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.CheckConstraint("email = lower(email)", name="ck_digest_recipients_email_lower"),
+)
+
+digest_deliveries = sa.Table(
+    "digest_deliveries",
+    metadata,
+    sa.Column("semana", sa.Text, sa.ForeignKey("weekly_digests.semana"), nullable=False),
+    sa.Column("email", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False, server_default="pending"),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.PrimaryKeyConstraint("semana", "email", name="pk_digest_deliveries"),
+    sa.CheckConstraint(_in_list("status", DELIVERY_STATUSES), name="ck_digest_deliveries_status"),
+)
+
 chart_snapshots = sa.Table(
     "chart_snapshots",
     metadata,

@@ -52,7 +52,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, PathConverter, Rule
 from werkzeug.wrappers import Request, Response
 
-from shared.http import require_principal, serve
+from shared.http import json_response, require_principal, serve
 
 if TYPE_CHECKING:
     from shared.auth import Principal
@@ -206,3 +206,23 @@ class Router:
 def routers_in(namespace: Iterable[object]) -> list[Router]:
     """The Routers among `namespace` (a module's values): how tools find a function's table."""
     return [value for value in namespace if isinstance(value, Router)]
+
+
+def check_health(call: Call) -> Response:
+    """`GET /healthz` of every HTTP function: 200 when its database answers, 503 JSON otherwise."""
+    from shared.db import ping
+
+    if ping(call.app.engine):
+        return json_response({"status": "ok"})
+    return json_response(
+        {
+            "status": "unavailable",
+            "error": {"code": "unavailable", "message": "database unreachable"},
+        },
+        status=503,
+    )
+
+
+# The platform's health probe: every HTTP function puts it first in its table; never routed
+# through the gateway (Cloud Run and the local stack call the function directly).
+HEALTH_ROUTE: Final = Route("/healthz", "GET", None, check_health, gateway=False)

@@ -21,11 +21,10 @@ from werkzeug.wrappers import Request, Response
 from shared import auth
 from shared.bootstrap import get_app
 from shared.config import get_function_settings
-from shared.db import ping
 from shared.errors import PoisonMessage
 from shared.http import json_response
 from shared.logs import configure_logging, log_context
-from shared.routing import Call, Route, Router
+from shared.routing import HEALTH_ROUTE, Call, Route, Router
 
 HTTP_FUNCTION = "charts-api"
 # The dashboard's files ship beside this module (the image copies functions/charts whole).
@@ -38,18 +37,6 @@ log = logging.getLogger("charts")
 
 
 # --- HTTP handlers ------------------------------------------------------------------------------
-
-
-def healthz(call: Call) -> Response:
-    if ping(call.app.engine):
-        return json_response({"status": "ok"})
-    return json_response(
-        {
-            "status": "unavailable",
-            "error": {"code": "unavailable", "message": "database unreachable"},
-        },
-        status=503,
-    )
 
 
 def weekly_report(call: Call) -> Response:
@@ -74,7 +61,7 @@ def painel(call: Call) -> Response:
 
 # What this function serves; infra/terraform/openapi.yaml.tftpl documents the same operations.
 ROUTES = (
-    Route("/healthz", "GET", None, healthz, gateway=False),
+    HEALTH_ROUTE,
     Route("/api/relatorio/semana", "GET", auth.ANY_ROLE, weekly_report),
     Route("/painel", "GET", None, painel_root),
     Route("/painel/{asset=**}", "GET", None, painel),

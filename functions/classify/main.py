@@ -20,7 +20,6 @@ from werkzeug.wrappers import Request, Response
 from shared import auth, comments
 from shared.bootstrap import App, get_app
 from shared.config import get_function_settings
-from shared.db import ping
 from shared.errors import PoisonMessage
 from shared.http import (
     client_ip,
@@ -33,7 +32,7 @@ from shared.http import (
     require_media_type,
 )
 from shared.logs import configure_logging, log_context
-from shared.routing import Call, Route, Router
+from shared.routing import HEALTH_ROUTE, Call, Route, Router
 from shared.validation import (
     NDJSON_CONTENT_TYPES,
     parse_comments,
@@ -53,18 +52,6 @@ log = logging.getLogger("classify")
 
 
 # --- HTTP handlers ------------------------------------------------------------------------------
-
-
-def healthz(call: Call) -> Response:
-    if ping(call.app.engine):
-        return json_response({"status": "ok"})
-    return json_response(
-        {
-            "status": "unavailable",
-            "error": {"code": "unavailable", "message": "database unreachable"},
-        },
-        status=503,
-    )
 
 
 def login(call: Call) -> Response:
@@ -183,7 +170,7 @@ def _cursor_secret(app: App) -> bytes:
 
 # What this function serves; infra/terraform/openapi.yaml.tftpl documents the same operations.
 ROUTES = (
-    Route("/healthz", "GET", None, healthz, gateway=False),
+    HEALTH_ROUTE,
     Route("/api/auth/login", "POST", None, login),
     Route("/api/auth/refresh", "POST", None, refresh),
     Route("/api/comentarios", "GET", auth.ANY_ROLE, list_comments),

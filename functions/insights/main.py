@@ -14,11 +14,10 @@ from werkzeug.wrappers import Request, Response
 
 from shared import auth
 from shared.config import get_function_settings
-from shared.db import ping
 from shared.http import json_response, read_body, require_media_type
 from shared.insights import answer_question, parse_question
 from shared.logs import configure_logging
-from shared.routing import Call, Route, Router
+from shared.routing import HEALTH_ROUTE, Call, Route, Router
 
 HTTP_FUNCTION = "insights-api"
 JSON = ("application/json",)
@@ -28,18 +27,6 @@ MAX_BODY_BYTES = 16 * 1024
 # Settings are read (and validated) at cold start: a misconfigured instance fails to start.
 configure_logging("insights", get_function_settings().log_level)
 log = logging.getLogger("insights")
-
-
-def healthz(call: Call) -> Response:
-    if ping(call.app.engine):
-        return json_response({"status": "ok"})
-    return json_response(
-        {
-            "status": "unavailable",
-            "error": {"code": "unavailable", "message": "database unreachable"},
-        },
-        status=503,
-    )
 
 
 def ask(call: Call) -> Response:
@@ -61,7 +48,7 @@ def ask(call: Call) -> Response:
 
 
 ROUTES = (
-    Route("/healthz", "GET", None, healthz, gateway=False),
+    HEALTH_ROUTE,
     Route("/api/insights/perguntar", "POST", auth.ANY_ROLE, ask),
 )
 router = Router(ROUTES, function=HTTP_FUNCTION)

@@ -60,6 +60,7 @@ locals {
     "database-url"        = "DATABASE_URL"
     "admin-password"      = "ADMIN_PASSWORD"
     "storage-hmac-secret" = "AWS_SECRET_ACCESS_KEY"
+    "sendgrid-api-key"    = "SENDGRID_API_KEY"
   }
   # Settings groups of shared/config.py -> the secrets holding their secret settings. A function
   # reads the secrets of the groups it declares in stack.json ("settings"), and only those: the
@@ -68,6 +69,8 @@ locals {
     database = ["database-url"]
     auth     = ["jwt-secret"]
     storage  = ["storage-hmac-secret"]
+    # Only the function that sends mail (the digest's scheduled send) holds the SendGrid key.
+    mail = ["sendgrid-api-key"]
   }
   function_secrets = {
     for name, f in local.functions : name => toset(flatten([
@@ -104,6 +107,11 @@ locals {
       AWS_ENDPOINT_URL  = "https://storage.googleapis.com"
       AWS_REGION        = "auto"
       AWS_ACCESS_KEY_ID = google_storage_hmac_key.storage.access_id
+    }
+    # What the digest's mail needs besides its key (a secret): sender and unsubscribe address.
+    digest = {
+      DIGEST_FROM_EMAIL      = var.digest_from_email
+      DIGEST_UNSUBSCRIBE_URL = var.digest_unsubscribe_url != "" ? var.digest_unsubscribe_url : null
     }
   }
 

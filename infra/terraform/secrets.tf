@@ -22,6 +22,8 @@ locals {
     "admin-password" = random_password.admin.result
     # Cloud Storage HMAC secret of the storage identity (storage.tf).
     "storage-hmac-secret" = google_storage_hmac_key.storage.secret
+    # Issued by SendGrid, not generated here: given once as a sensitive variable.
+    "sendgrid-api-key" = var.sendgrid_api_key
   }
 }
 

@@ -219,3 +219,32 @@ variable "admin_username" {
   type        = string
   default     = "admin"
 }
+
+variable "product_timezone" {
+  description = "PRODUCT_TIMEZONE of every function (a core setting): the zone whose days, hours and ISO weeks charts, digests and filters use."
+  type        = string
+  default     = "America/Sao_Paulo"
+}
+
+variable "sendgrid_api_key" {
+  description = "SendGrid API key the weekly digest is sent with; stored in Secret Manager and read only by digest-send."
+  type        = string
+  sensitive   = true
+
+  validation {
+    condition     = length(var.sendgrid_api_key) > 0
+    error_message = "sendgrid_api_key is needed: the weekly digest is e-mailed through SendGrid."
+  }
+}
+
+variable "digest_from_email" {
+  description = "Sender address of the weekly digest (a sender verified in SendGrid)."
+  type        = string
+  default     = "resumo@alumusic.com.br"
+}
+
+variable "digest_unsubscribe_url" {
+  description = "Where a digest reader asks to leave the list (List-Unsubscribe); empty means a mailto: to the sender."
+  type        = string
+  default     = ""
+}

@@ -19,6 +19,7 @@ import pytest
 import requests
 
 from tooling.devstack.postgres import PostgresServer
+from tooling.devstack.runner import STATE_FILE
 from tooling.devstack.services import free_port
 from tooling.devstack.stack import load_stack, port_env_name, repo_root
 from tooling.devstack.waiting import wait_until
@@ -40,6 +41,10 @@ class RunningStack:
     @property
     def gateway_url(self) -> str:
         return f"http://127.0.0.1:{self.ports['GATEWAY_PORT']}"
+
+    @property
+    def mail_sink_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['MAIL_SINK_PORT']}"
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -64,6 +69,7 @@ def start_stack(state_dir: Path, database_url: str, *, demo: int = 0) -> Running
         **function_ports,
         "PUBSUB_PORT": free_port(),
         "S3_PORT": free_port(),
+        "MAIL_SINK_PORT": free_port(),
     }
     env = {
         **os.environ,
@@ -71,6 +77,7 @@ def start_stack(state_dir: Path, database_url: str, *, demo: int = 0) -> Running
         **{name: str(port) for name, port in function_ports.items()},
         "PUBSUB_EMULATOR_HOST": f"127.0.0.1:{ports['PUBSUB_PORT']}",
         "AWS_ENDPOINT_URL": f"http://127.0.0.1:{ports['S3_PORT']}",
+        "MAIL_SINK_PORT": str(ports["MAIL_SINK_PORT"]),
         "DATABASE_URL": database_url,
         "ADMIN_PASSWORD": ADMIN_PASSWORD,
         "PYTHONUNBUFFERED": "1",
@@ -104,7 +111,10 @@ def start_stack(state_dir: Path, database_url: str, *, demo: int = 0) -> Running
             raise RuntimeError(
                 f"alumusic dev up exited with {process.returncode}:\n{stack.output()}"
             )
-        return requests.get(stack.gateway_url + "/healthz", timeout=5).status_code == 200
+        # The runner writes its state file right after the gateway turns healthy
+        if requests.get(stack.gateway_url + "/healthz", timeout=5).status_code != 200:
+            return False
+        return (state_dir / STATE_FILE).exists()
 
     def healthy_or_exited() -> bool:
         try:

@@ -47,7 +47,13 @@ def test_healthz_reports_every_part_ready(stack: RunningStack) -> None:
     assert set(checks) == {"postgres", "pubsub", "s3"} | {
         f"function:{f.name}" for f in load_stack(env={}).functions
     }
-    assert {"function:classify-api", "function:charts-api", "function:insights-api"} <= set(checks)
+    assert {
+        "function:classify-api",
+        "function:charts-api",
+        "function:digest-api",
+        "function:digest-send",
+        "function:insights-api",
+    } <= set(checks)
     assert all(check["ok"] for check in checks.values())
 
 
@@ -193,3 +199,26 @@ def test_a_signal_stops_every_process_and_frees_every_port(
     assert wait_until(lambda: not any(process_running(pid) for pid in children), timeout=10)
     assert wait_until(lambda: all(_port_free(p) for p in running.ports.values()), timeout=10)
     assert "stopped" in running.output()
+
+
+def test_digests_are_served_through_the_gateway(stack: RunningStack, api: Api) -> None:
+    # Given the stack's database with one stored digest
+    from shared.bootstrap import App
+    from shared.config import Settings
+    from shared.digest.service import build_digest
+    from shared.digest.weeks import IsoWeek
+
+    app = App(settings=Settings(database_url=stack.database_url))
+    try:
+        build_digest(app, IsoWeek.parse("2026-W40"))
+    finally:
+        app.close()
+    # When an admin lists and reads the digests through the one base URL
+    listing = api("GET", "/api/digests")
+    detail = api("GET", "/api/digests/2026-W40")
+    # Then the digest function answers behind the gateway
+    assert listing.status_code == 200, listing.text
+    assert "2026-W40" in [d["semana"] for d in listing.json()["digests"]]
+    assert detail.status_code == 200
+    assert detail.json()["texto"].startswith("Olá")
+    assert api("GET", "/api/digests/2026-W99").status_code == 400

@@ -220,14 +220,19 @@ def test_functions_share_the_emulator_namespace_so_stack_addresses_hold(compose,
     # infra/stack.json addresses functions as 127.0.0.1:<port> for push endpoints and routes
     services = compose["services"]
     tools = ["gateway", "bootstrap", "scheduler"]
-    for name in [f["name"] for f in stack["functions"]] + tools:
+    for name in [f["name"] for f in stack["functions"]] + tools + ["mail-sink"]:
         assert services[name]["network_mode"] == "service:pubsub", name
     # Those that talk to Pub/Sub reach the emulator in that namespace
     uses_pubsub = [f["name"] for f in stack["functions"] if "pubsub" in f["settings"]] + tools
     for name in uses_pubsub:
         assert services[name]["environment"]["PUBSUB_EMULATOR_HOST"] == "127.0.0.1:8085", name
+    # Functions that mail reach the sink in that namespace too
+    for function in stack["functions"]:
+        if "mail" in function["settings"]:
+            host = services[function["name"]]["environment"]["SENDGRID_API_HOST"]
+            assert host == "http://127.0.0.1:8025", function["name"]
     published = {port.split(":")[-1] for port in services["pubsub"]["ports"]}
-    assert {"8080", "8085"} <= published
+    assert {"8080", "8085", "8025"} <= published
 
 
 # --- the function image -------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import pytest
 
 from tooling.demo import CORPUS_DIR, demo_comments, load_corpus
 from tooling.devstack.bootstrap import desired_subscription
-from tooling.devstack.runner import StackConfig, load_secrets
+from tooling.devstack.runner import LocalStack, StackConfig, load_secrets
 from tooling.devstack.services import split_host_port
 from tooling.devstack.stack import load_stack, parse_duration, parse_stack, port_env_name
 from tooling.devstack.supervisor import Supervisor, group_alive, process_running
@@ -27,7 +27,7 @@ def test_the_repository_stack_description_is_consistent() -> None:
 
     # Then every push subscription reaches a function with the topic in the endpoint path
     pushes = [s for s in spec.subscriptions if s.push_to]
-    assert {p.push_to for p in pushes} >= {"classify-consumer", "charts-refresh"}
+    assert {p.push_to for p in pushes} >= {"classify-consumer", "charts-refresh", "digest-send"}
     for push in pushes:
         assert spec.push_endpoint(push) == (
             f"http://127.0.0.1:{spec.function(push.push_to or '').port}"
@@ -125,14 +125,39 @@ def test_stack_config_reads_ports_and_credentials_from_the_environment(tmp_path:
             "AWS_ENDPOINT_URL": "http://127.0.0.1:15000",
             "ADMIN_PASSWORD": "a long dev password 1",
             "CLASSIFY_API_PORT": "18081",
+            "MAIL_SINK_PORT": "18025",
         },
     )
     assert config.gateway_url == "http://127.0.0.1:18080"
+    assert config.mail_sink_url == "http://127.0.0.1:18025"
     assert config.pubsub_emulator_host == "127.0.0.1:18085"
     assert config.s3_endpoint_url == "http://127.0.0.1:15000"
     assert config.admin_password == "a long dev password 1"
     assert config.spec.function("classify-api").port == 18081
     assert config.jwt_secret == load_secrets(tmp_path)["jwt_secret"]
+
+
+def test_only_the_functions_that_mail_are_sent_to_the_mail_sink(tmp_path: Path) -> None:
+    # Given a local stack whose mail sink listens on a moved port
+    config = StackConfig.from_environment(
+        state_dir=str(tmp_path), env={"MAIL_SINK_PORT": "18025", "SENDGRID_API_KEY": "real-key"}
+    )
+    stack = LocalStack(config)
+    stack.database_url = "postgresql+pg8000://postgres@127.0.0.1:5432/x"
+    base = stack.service_env()
+    # When each function's environment is made
+    envs = {f.name: stack.function_env(f, base) for f in config.spec.functions}
+    # Then the functions declaring the mail group send to the sink, the others know no mail at all
+    mailing = {f.name for f in config.spec.functions if "mail" in f.settings}
+    assert mailing == {"digest-send"}
+    for name, env in envs.items():
+        if name in mailing:
+            assert env["SENDGRID_API_HOST"] == "http://127.0.0.1:18025"
+        else:
+            assert "SENDGRID_API_HOST" not in env, name
+            assert "SENDGRID_API_KEY" not in env, name
+    # And the banner shows where the mail is read
+    assert "http://127.0.0.1:18025/mails" in stack.banner({"functions": {}})
 
 
 def test_host_port_values_are_split() -> None:

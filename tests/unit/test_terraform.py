@@ -277,6 +277,11 @@ def test_each_function_reads_only_the_secrets_of_its_settings_groups(tf, stack):
     assert group_secrets["storage"] == ["storage-hmac-secret"]
     assert secrets["charts-refresh"] == {"database-url", "storage-hmac-secret"}
     assert secrets["charts-api"] == {"database-url", "jwt-secret", "storage-hmac-secret"}
+    # The SendGrid key reaches the function that sends mail, and no other
+    assert tf["locals"]["secret_env"]["sendgrid-api-key"] == "SENDGRID_API_KEY"
+    assert "sendgrid_api_key" in group_fields("mail")
+    assert group_secrets["mail"] == ["sendgrid-api-key"]
+    assert [f for f, names in secrets.items() if "sendgrid-api-key" in names] == ["digest-send"]
 
 
 def test_function_env_is_core_plus_its_groups_and_names_them(tf):
@@ -320,10 +325,17 @@ def test_cloud_run_reads_secrets_and_scaling_from_variables(tf):
         "database-url": "DATABASE_URL",
         "admin-password": "ADMIN_PASSWORD",
         "storage-hmac-secret": "AWS_SECRET_ACCESS_KEY",
+        "sendgrid-api-key": "SENDGRID_API_KEY",
     }
     # Secrets never travel as plain environment values
     plain_env = _text(tf["locals"]["common_env"]) + _text(tf["locals"]["function_env"])
-    for name in ("JWT_SECRET", "DATABASE_URL", "ADMIN_PASSWORD", "AWS_SECRET_ACCESS_KEY"):
+    for name in (
+        "JWT_SECRET",
+        "DATABASE_URL",
+        "ADMIN_PASSWORD",
+        "AWS_SECRET_ACCESS_KEY",
+        "SENDGRID_API_KEY",
+    ):
         assert name not in plain_env
     assert "vpc_access" in template
     # Private database: no public address

@@ -1,8 +1,9 @@
 """`alumusic dev up`: the whole stack on one laptop, in the foreground, stopped by Ctrl-C.
 
 Order: PostgreSQL (reused or started) and its migrations, the Pub/Sub emulator and moto's S3
-server, the bootstrap of topics, subscriptions and buckets, every function of infra/stack.json
-under functions-framework, the gateway, the first admin, then a wait until the gateway's
+server, the bootstrap of topics, subscriptions and buckets, the SendGrid-compatible mail sink
+(what the functions that mail send to), every function of infra/stack.json under
+functions-framework, the gateway, the scheduler, the first admin, then a wait until the gateway's
 /healthz says every part is ready. SIGINT or SIGTERM stops every process it started (each one's
 whole process group) and a PostgreSQL it started itself.
 
@@ -29,9 +30,12 @@ from types import FrameType
 from typing import Any
 
 from tooling.devstack.services import (
+    DEFAULT_MAIL_SINK_PORT,
     DEFAULT_PUBSUB_PORT,
     DEFAULT_S3_PORT,
     LOOPBACK,
+    mail_sink_command,
+    mail_sink_ready,
     moto_server_command,
     port_open,
     pubsub_emulator_command,
@@ -62,6 +66,11 @@ DEFAULT_DATABASE = "alumusic"
 ADMIN_USERNAME = "admin"
 STARTUP_TIMEOUT_SECONDS = 120.0
 LOCAL_COMMENTS_PER_MESSAGE = 2000
+# `--demo`: the closed weeks given a digest, and who receives the weekly e-mail.
+DEMO_DIGEST_WEEKS = 8
+DEMO_RECIPIENT = "demo@alumusic.local"
+DEMO_RECIPIENT_NAME = "Demo"
+WEEKLY_DIGEST_JOB = "weekly-digest"
 
 # functions-framework runs gunicorn: WORKERS processes of THREADS threads. The consumer gets two
 # processes because the emulator pushes two messages at a time and classification is CPU-bound.
@@ -78,8 +87,12 @@ DEFAULT_CONCURRENCY: Mapping[str, tuple[int, int]] = {
 Say = Callable[[str], None]
 
 
-class StopRequested(Exception):
-    """SIGINT or SIGTERM arrived."""
+class StopRequested(BaseException):
+    """SIGINT or SIGTERM arrived.
+
+    A BaseException, like KeyboardInterrupt: a signal landing while a wait polls (wait_until
+    counts an Exception from its predicate as "not yet") must still stop the stack.
+    """
 
     def __init__(self, signum: int) -> None:
         super().__init__(signal.Signals(signum).name)
@@ -131,6 +144,7 @@ class StackConfig:
     pubsub_port: int
     s3_host: str
     s3_port: int
+    mail_sink_port: int
     database_url: str | None
     admin_username: str
     admin_password: str
@@ -150,6 +164,10 @@ class StackConfig:
     @property
     def s3_endpoint_url(self) -> str:
         return f"http://{self.s3_host}:{self.s3_port}"
+
+    @property
+    def mail_sink_url(self) -> str:
+        return f"http://{LOOPBACK}:{self.mail_sink_port}"
 
     @classmethod
     def from_environment(
@@ -180,6 +198,7 @@ class StackConfig:
             pubsub_port=pubsub_port,
             s3_host=s3_host,
             s3_port=s3_port,
+            mail_sink_port=int(environ.get("MAIL_SINK_PORT") or DEFAULT_MAIL_SINK_PORT),
             database_url=environ.get("DATABASE_URL") or None,
             admin_username=environ.get("ADMIN_USERNAME") or stored["admin_username"],
             admin_password=environ.get("ADMIN_PASSWORD") or stored["admin_password"],
@@ -215,6 +234,7 @@ class LocalStack:
             ("gateway", "GATEWAY_PORT", config.gateway_port),
             ("Pub/Sub emulator", "PUBSUB_EMULATOR_HOST", config.pubsub_port),
             ("S3 emulator", "AWS_ENDPOINT_URL", config.s3_port),
+            ("mail sink", "MAIL_SINK_PORT", config.mail_sink_port),
             *[(f.name, port_env_name(f.name), f.port) for f in config.spec.functions],
         ]
         ports = [port for _, _, port in wanted]
@@ -268,6 +288,22 @@ class LocalStack:
             timeout=STARTUP_TIMEOUT_SECONDS,
         )
 
+    def start_mail_sink(self) -> None:
+        """The loopback SendGrid-compatible sink: a laptop stack never mails anyone."""
+        config = self.config
+        self.supervisor.start(
+            "mail-sink",
+            mail_sink_command(LOOPBACK, config.mail_sink_port),
+            env=config.env,
+            cwd=config.root,
+            echo=False,
+        )
+        wait_for(
+            f"the mail sink on {config.mail_sink_url}",
+            lambda: self._alive_or_raise("mail-sink") and mail_sink_ready(config.mail_sink_url),
+            timeout=STARTUP_TIMEOUT_SECONDS,
+        )
+
     def bootstrap(self) -> None:
         from tooling.devstack.bootstrap import bootstrap
 
@@ -293,6 +329,8 @@ class LocalStack:
                 "AWS_ACCESS_KEY_ID": config.env.get("AWS_ACCESS_KEY_ID", "test"),
                 "AWS_SECRET_ACCESS_KEY": config.env.get("AWS_SECRET_ACCESS_KEY", "test"),
                 "JWT_SECRET": config.jwt_secret,
+                # Only functions declaring the `mail` settings group are given it (and a key).
+                "SENDGRID_API_HOST": config.mail_sink_url,
                 "GATEWAY_PORT": str(config.gateway_port),
                 "PYTHONUNBUFFERED": "1",
             }
@@ -431,6 +469,7 @@ class LocalStack:
             "pubsub_emulator_host": config.pubsub_emulator_host,
             "pubsub_project_id": config.spec.project_id,
             "aws_endpoint_url": config.s3_endpoint_url,
+            "mail_sink_url": config.mail_sink_url,
             "functions": {f.name: f.base_url for f in config.spec.functions},
             "pids": self.supervisor.pids(),
             "admin_username": config.admin_username,
@@ -458,6 +497,45 @@ class LocalStack:
         stored = self._wait_stored(prefix, sent, timeout=120.0)
         self.say(
             f"demo: {sent} comments ingested through the gateway, {stored} classified and stored"
+        )
+        self.load_demo_digests()
+
+    def load_demo_digests(self) -> None:
+        """Digests of the last closed weeks (what `alumusic digest backfill` builds), one
+        recipient, and one weekly-digest tick, so the mail view shows the scheduled send."""
+        from shared.bootstrap import App
+        from shared.config import Settings
+        from shared.digest import service
+        from shared.events import PubSubPublisher
+        from shared.schedule import floor_to_minute
+        from tooling.devstack.scheduler import publish_tick, utc_now
+
+        config = self.config
+        assert self.database_url is not None
+        settings = Settings(
+            database_url=self.database_url,
+            pubsub_emulator_host=config.pubsub_emulator_host,
+            pubsub_project_id=config.spec.project_id,
+        )
+        app = App(settings=settings)
+        try:
+            built = service.backfill(app, DEMO_DIGEST_WEEKS)
+            service.add_recipient(app.engine, DEMO_RECIPIENT, DEMO_RECIPIENT_NAME)
+        finally:
+            app.close()
+        weeks = f"{built[0][0]}..{built[-1][0]}" if built else "none"
+        self.say(f"demo: {len(built)} weekly digests ({weeks}), recipient {DEMO_RECIPIENT}")
+        try:
+            job = config.spec.job(WEEKLY_DIGEST_JOB)
+        except KeyError:
+            return
+        publisher = PubSubPublisher(settings)
+        try:
+            publish_tick(publisher, job, floor_to_minute(utc_now()))
+        finally:
+            publisher.close()
+        self.say(
+            f"demo: {job.name} tick published; the e-mail shows at {config.mail_sink_url}/mails"
         )
 
     def _wait_stored(self, prefix: str, expected: int, *, timeout: float) -> int:
@@ -505,7 +583,8 @@ class LocalStack:
         self.say("starting the Pub/Sub emulator and the S3 emulator")
         self.start_emulators()
         self.bootstrap()
-        self.say("starting functions and the gateway")
+        self.say("starting the mail sink, functions and the gateway")
+        self.start_mail_sink()
         self.start_functions()
         self.start_scheduler()
         self.ensure_admin()
@@ -541,6 +620,7 @@ class LocalStack:
             f"  database    {_hide_password(self.database_url or '')}\n"
             f"  Pub/Sub     {config.pubsub_emulator_host} (emulator, project {config.spec.project_id})\n"
             f"  S3          {config.s3_endpoint_url} (moto)\n"
+            f"  mail        {config.mail_sink_url}/mails (what the digest sent; no real mail)\n"
             f"  functions\n{functions}\n"
             f"  scheduler   {jobs or 'no jobs'} (alumusic schedule list)\n"
             f"  logs        {config.state_dir / 'logs'}\n"

@@ -21,6 +21,7 @@ from tooling.devstack.waiting import wait_until
 LOOPBACK = "127.0.0.1"
 DEFAULT_PUBSUB_PORT = 8085
 DEFAULT_S3_PORT = 5000
+DEFAULT_MAIL_SINK_PORT = 8025
 
 # The emulator logs every HTTP request at INFO through java.util.logging; at thousands of
 # requests that is CPU the pipeline needs.
@@ -117,6 +118,18 @@ def s3_ready(endpoint_url: str, timeout: float = 1.0) -> bool:
     """moto (and LocalStack) answer the S3 ListBuckets call on the root path."""
     try:
         response = requests.get(endpoint_url.rstrip("/") + "/", timeout=timeout)
+    except requests.RequestException:
+        return False
+    return response.status_code == 200
+
+
+def mail_sink_command(host: str, port: int) -> list[str]:
+    return [sys.executable, "-m", "tooling.devstack.mail_sink", "--host", host, "--port", str(port)]
+
+
+def mail_sink_ready(url: str, timeout: float = 1.0) -> bool:
+    try:
+        response = requests.get(url.rstrip("/") + "/healthz", timeout=timeout)
     except requests.RequestException:
         return False
     return response.status_code == 200

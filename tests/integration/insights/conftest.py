@@ -1,7 +1,7 @@
 """The insights function under functions-framework, against the real test database.
 
-The `weekly_digests` table belongs to the digest function's migration; until it is merged, this
-fixture creates the table with the columns of its contract (see shared/insights/digests.py).
+The `weekly_digests` table is the digest function's (migration 0004); these fixtures store rows in
+it the way the digest stores them.
 """
 
 from __future__ import annotations
@@ -25,28 +25,13 @@ MAIN = Path(__file__).resolve().parents[3] / "functions" / "insights" / "main.py
 
 pytestmark = pytest.mark.integration
 
-WEEKLY_DIGESTS_DDL = """
-CREATE TABLE IF NOT EXISTS weekly_digests (
-    semana text PRIMARY KEY,
-    inicio date NOT NULL,
-    fim date NOT NULL,
-    stats jsonb NOT NULL,
-    texto text NOT NULL,
-    html text NOT NULL DEFAULT '',
-    writer text NOT NULL DEFAULT 'template',
-    writer_model text,
-    fallback_reason text,
-    created_at timestamptz NOT NULL DEFAULT now()
-)
-"""
-
 
 @pytest.fixture
 def digests_table(clean_db: sa.Engine) -> sa.Engine:
     """An empty `weekly_digests` table; returns an engine to arrange and inspect rows."""
     with clean_db.begin() as conn:
-        conn.execute(sa.text(WEEKLY_DIGESTS_DDL))
-        conn.execute(sa.text("TRUNCATE weekly_digests"))
+        # Deliveries refer to their digest
+        conn.execute(sa.text("TRUNCATE weekly_digests CASCADE"))
     return clean_db
 
 
@@ -62,8 +47,10 @@ def store_digests(digests_table: sa.Engine) -> Callable[[Sequence[dict[str, Any]
             for row in rows:
                 conn.execute(
                     sa.text(
-                        "INSERT INTO weekly_digests (semana, inicio, fim, stats, texto, html) "
-                        "VALUES (:semana, :inicio, :fim, CAST(:stats AS jsonb), :texto, '')"
+                        "INSERT INTO weekly_digests "
+                        "(semana, inicio, fim, stats, texto, html, writer) "
+                        "VALUES (:semana, :inicio, :fim, CAST(:stats AS jsonb), :texto, '', "
+                        "'template')"
                     ),
                     {
                         "semana": row["semana"],

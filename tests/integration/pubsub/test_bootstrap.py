@@ -10,7 +10,7 @@ import pytest
 from shared.events import emulator_channel
 from tests.support.service_fixtures import PubSubEmulator
 from tooling.devstack.bootstrap import bootstrap, s3_client
-from tooling.devstack.stack import load_stack
+from tooling.devstack.stack import load_stack, parse_duration
 
 pytestmark = pytest.mark.integration
 
@@ -47,14 +47,17 @@ def test_bootstrap_creates_everything_once_and_a_rerun_is_harmless(
     assert second.updated == []
     assert set(second.unchanged) == expected
 
-    # ...with the comments push subscription's endpoint, retry and dead-letter policies in place
-    push = next(s for s in spec.subscriptions if s.push_to == "classify-consumer")
-    created = _subscription(
-        pubsub_emulator, f"projects/{spec.project_id}/subscriptions/{push.name}"
-    )
-    assert created.push_config.push_endpoint == spec.push_endpoint(push)  # type: ignore[attr-defined]
-    assert created.retry_policy.minimum_backoff == timedelta(seconds=1)  # type: ignore[attr-defined]
-    assert created.dead_letter_policy.max_delivery_attempts == push.max_delivery_attempts  # type: ignore[attr-defined]
+    # ...with each push subscription's endpoint, retry policy and dead-letter policy in place
+    pushes = [s for s in spec.subscriptions if s.push_to]
+    assert "classify-consumer" in {s.push_to for s in pushes}
+    for push in pushes:
+        created = _subscription(
+            pubsub_emulator, f"projects/{spec.project_id}/subscriptions/{push.name}"
+        )
+        minimum = timedelta(seconds=parse_duration(push.min_retry_backoff or "10s"))
+        assert created.push_config.push_endpoint == spec.push_endpoint(push)  # type: ignore[attr-defined]
+        assert created.retry_policy.minimum_backoff == minimum  # type: ignore[attr-defined]
+        assert created.dead_letter_policy.max_delivery_attempts == push.max_delivery_attempts  # type: ignore[attr-defined]
     buckets = {b["Name"] for b in s3_client(s3_emulator, "us-east-1").list_buckets()["Buckets"]}
     assert set(spec.buckets) <= buckets
 

@@ -1,0 +1,335 @@
+"""The numbers of a weekly digest, all computed by PostgreSQL.
+
+One closed ISO week of PRODUCT_TIMEZONE against the week before: comments per category (count,
+share, change in points and percent, and a two-proportion z-test so noise is not reported as news),
+the recurring criticisms, the relevant suggestions, tags that spiked against the four weeks before,
+open questions, and the review counts. Comments are bucketed by `comments.created_at`; labels are
+the final ones (a human correction wins). The shape is the contract in weekly_digests.stats, read by
+the insights function: keys are only ever added.
+
+Python only picks which comments illustrate a theme (near-duplicates out, personal data masked);
+every number comes out of SQL as it is stored and shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Final
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from shared.classifier import CATEGORIES
+from shared.digest.samples import pick_samples
+from shared.digest.weeks import IsoWeek
+
+TOP_TAGS: Final = 5
+SAMPLES_PER_THEME: Final = 3
+CANDIDATES_PER_THEME: Final = 25
+OPEN_QUESTIONS: Final = 3
+SPIKE_MIN_COUNT: Final = 5
+SPIKE_MIN_FACTOR: Final = 2
+ALPHA: Final = 0.05
+CRITICISM_TAG_PATTERN: Final = r"^(fix|perf|ui)_"
+
+
+@dataclass(frozen=True)
+class WeekBounds:
+    """Instants (aware) where weeks start in the product's zone: four before the previous, the
+    previous week, this week, and the end of this week."""
+
+    four_weeks_start: datetime
+    previous_start: datetime
+    start: datetime
+    end: datetime
+
+
+_BOUNDS_SQL = sa.text(
+    """
+    SELECT (CAST(:monday AS date) + 7 * k)::timestamp AT TIME ZONE :tz AS starts_at
+    FROM generate_series(-5, 1) AS k
+    ORDER BY k
+    """
+)
+
+_CATEGORIES_SQL = sa.text(
+    """
+    WITH counts AS (
+        SELECT categoria_final AS categoria,
+               count(*) FILTER (WHERE created_at >= :start) AS n1,
+               count(*) FILTER (WHERE created_at < :start) AS n0
+        FROM comments
+        WHERE created_at >= :previous_start AND created_at < :end
+        GROUP BY categoria_final
+    ),
+    joined AS (
+        SELECT c.categoria, c.ord,
+               coalesce(n.n1, 0) AS n1, coalesce(n.n0, 0) AS n0,
+               sum(coalesce(n.n1, 0)) OVER () AS t1, sum(coalesce(n.n0, 0)) OVER () AS t0
+        FROM unnest(CAST(:categories AS text[])) WITH ORDINALITY AS c (categoria, ord)
+        LEFT JOIN counts AS n USING (categoria)
+    ),
+    shares AS (
+        SELECT *,
+               CASE WHEN t1 > 0 THEN round(100.0 * n1 / t1, 1) ELSE 0.0 END AS p1,
+               CASE WHEN t0 > 0 THEN round(100.0 * n0 / t0, 1) ELSE 0.0 END AS p0,
+               -- two-proportion z statistic with the pooled share; undefined without both weeks
+               CASE WHEN t1 > 0 AND t0 > 0 AND n1 + n0 > 0 AND n1 + n0 < t1 + t0 THEN
+                   (n1::float8 / t1 - n0::float8 / t0)
+                   / sqrt(((n1 + n0)::float8 / (t1 + t0)) * (1 - (n1 + n0)::float8 / (t1 + t0))
+                          * (1.0 / t1 + 1.0 / t0))
+               END AS z
+        FROM joined
+    ),
+    tested AS (
+        -- two-sided p = erfc(|z| / sqrt 2), Abramowitz-Stegun 7.1.26 (error < 1.5e-7);
+        -- |z| is capped so exp() cannot underflow (p is 0.0000 long before that)
+        -- (least() skips NULLs, so a missing z is kept NULL explicitly)
+        SELECT *, 1.0 / (1.0 + 0.3275911 * x) AS t
+        FROM shares,
+             LATERAL (SELECT CASE WHEN z IS NOT NULL THEN least(abs(z) / sqrt(2.0), 26.0) END
+                      AS x) AS capped
+    ),
+    valued AS (
+        SELECT *,
+               round((t * (0.254829592 + t * (-0.284496736 + t * (1.421413741
+                     + t * (-1.453152027 + t * 1.061405429)))) * exp(-x * x))::numeric, 4)
+                   AS p_valor
+        FROM tested
+    )
+    SELECT categoria, n1 AS total, n0 AS total_anterior, t1, t0,
+           p1 AS percentual, p0 AS percentual_anterior, p1 - p0 AS variacao_pontos,
+           CASE WHEN n0 > 0 THEN round((n1 - n0) * 100.0 / n0, 1) END AS variacao_percentual,
+           p_valor, coalesce(p_valor < :alpha, false) AS significativa
+    FROM valued
+    ORDER BY ord
+    """
+)
+
+_TAGS_SQL = sa.text(
+    """
+    SELECT tag,
+           count(*) FILTER (WHERE created_at >= :start) AS total,
+           count(*) FILTER (WHERE created_at < :start) AS total_anterior,
+           count(*) FILTER (WHERE created_at >= :start)
+               - count(*) FILTER (WHERE created_at < :start) AS variacao
+    FROM comments CROSS JOIN LATERAL unnest(tags_final) AS tag
+    WHERE categoria_final = :categoria
+      AND created_at >= :previous_start AND created_at < :end
+      AND tag ~ :pattern
+    GROUP BY tag
+    HAVING count(*) FILTER (WHERE created_at >= :start) > 0
+    ORDER BY total DESC, tag
+    LIMIT :top
+    """
+)
+
+_TAG_CANDIDATES_SQL = sa.text(
+    """
+    SELECT tag, id, texto FROM (
+        SELECT tag, id, texto,
+               row_number() OVER (
+                   PARTITION BY tag
+                   -- a human-confirmed label first, then the model's most confident answers
+                   ORDER BY (corrected_at IS NOT NULL) DESC, confianca DESC, id
+               ) AS rank
+        FROM comments CROSS JOIN LATERAL unnest(tags_final) AS tag
+        WHERE categoria_final = :categoria AND created_at >= :start AND created_at < :end
+          AND tag = ANY(CAST(:tags AS text[]))
+    ) AS ranked
+    WHERE rank <= :per_tag
+    ORDER BY tag, rank
+    """
+)
+
+_SPIKES_SQL = sa.text(
+    """
+    WITH counts AS (
+        SELECT tag,
+               count(*) FILTER (WHERE created_at >= :start) AS n1,
+               count(*) FILTER (WHERE created_at < :start) AS n4
+        FROM comments CROSS JOIN LATERAL unnest(tags_final) AS tag
+        WHERE created_at >= :four_weeks_start AND created_at < :end
+          AND categoria_final <> 'SPAM'
+        GROUP BY tag
+    ),
+    history AS (
+        SELECT count(*) AS n FROM comments
+        WHERE created_at >= :four_weeks_start AND created_at < :start
+    )
+    SELECT tag, n1 AS total, round(n4 / 4.0, 2) AS media_4_semanas,
+           CASE WHEN n4 > 0 THEN round(n1 / (n4 / 4.0), 1) END AS fator
+    FROM counts, history
+    WHERE history.n > 0 AND n1 >= :min_count AND n1 >= :min_factor * n4 / 4.0
+    ORDER BY n1 - n4 / 4.0 DESC, tag
+    LIMIT :top
+    """
+)
+
+_QUESTIONS_SQL = sa.text(
+    """
+    SELECT id, texto, round(confianca::numeric, 2) AS confianca
+    FROM comments
+    WHERE categoria_final = 'DÚVIDA' AND created_at >= :start AND created_at < :end
+      AND strpos(texto, '?') > 0
+    ORDER BY (corrected_at IS NOT NULL) DESC, confianca DESC, id
+    LIMIT :limit
+    """
+)
+
+_REVIEW_SQL = sa.text(
+    """
+    SELECT count(*) FILTER (WHERE needs_review AND corrected_at IS NULL) AS precisa_revisao,
+           count(*) FILTER (WHERE corrected_at IS NOT NULL) AS correcoes_humanas
+    FROM comments
+    WHERE created_at >= :start AND created_at < :end
+    """
+)
+
+
+def _number(value: Any) -> Any:
+    """SQL numerics as JSON numbers: integers stay integers, decimals become floats."""
+    if isinstance(value, Decimal):
+        exact_integer = value.as_tuple().exponent == 0
+        return int(value) if exact_integer else float(value)
+    return value
+
+
+def week_bounds(conn: Connection, week: IsoWeek, timezone: str) -> WeekBounds:
+    starts = [row[0] for row in conn.execute(_BOUNDS_SQL, {"monday": week.monday, "tz": timezone})]
+    # k = -5 .. 1: the four weeks before the previous one start at k = -5, the previous at -1.
+    return WeekBounds(
+        four_weeks_start=starts[1], previous_start=starts[4], start=starts[5], end=starts[6]
+    )
+
+
+def compute_stats(engine: Engine, week: IsoWeek, timezone: str) -> dict[str, Any]:
+    """The stats of `week` (see the module docstring), in one repeatable-read snapshot."""
+    with engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            return _compute(conn, week, timezone)
+
+
+def _compute(conn: Connection, week: IsoWeek, timezone: str) -> dict[str, Any]:
+    bounds = week_bounds(conn, week, timezone)
+    window = {
+        "four_weeks_start": bounds.four_weeks_start,
+        "previous_start": bounds.previous_start,
+        "start": bounds.start,
+        "end": bounds.end,
+    }
+    rows = (
+        conn.execute(_CATEGORIES_SQL, {**window, "categories": list(CATEGORIES), "alpha": ALPHA})
+        .mappings()
+        .all()
+    )
+    total = int(rows[0]["t1"]) if rows else 0
+    total_anterior = int(rows[0]["t0"]) if rows else 0
+    categorias = [
+        {
+            key: _number(row[key])
+            for key in (
+                "categoria",
+                "total",
+                "percentual",
+                "total_anterior",
+                "percentual_anterior",
+                "variacao_pontos",
+                "variacao_percentual",
+                "p_valor",
+                "significativa",
+            )
+        }
+        for row in rows
+    ]
+    shown: list[str] = []
+    criticas = _tag_theme(conn, window, "CRÍTICA", CRITICISM_TAG_PATTERN, shown)
+    sugestoes = _tag_theme(conn, window, "SUGESTÃO", ".", shown)
+    spikes = [
+        {key: _number(value) for key, value in row.items()}
+        for row in conn.execute(
+            _SPIKES_SQL,
+            {
+                **window,
+                "min_count": SPIKE_MIN_COUNT,
+                "min_factor": SPIKE_MIN_FACTOR,
+                "top": TOP_TAGS,
+            },
+        ).mappings()
+    ]
+    question_rows = (
+        conn.execute(_QUESTIONS_SQL, {**window, "limit": CANDIDATES_PER_THEME}).mappings().all()
+    )
+    confidence = {row["id"]: _number(row["confianca"]) for row in question_rows}
+    questions = [
+        {**sample, "confianca": confidence[sample["id"]]}
+        for sample in pick_samples(
+            ((row["id"], row["texto"]) for row in question_rows),
+            limit=OPEN_QUESTIONS,
+            exclude=shown,
+        )
+    ]
+    review = conn.execute(_REVIEW_SQL, window).mappings().one()
+    previous = week.shifted(-1)
+    return {
+        "semana": str(week),
+        "inicio": week.monday.isoformat(),
+        "fim": week.sunday.isoformat(),
+        "semana_anterior": str(previous),
+        "timezone": timezone,
+        "total": total,
+        "total_anterior": total_anterior,
+        "categorias": categorias,
+        "criticas_recorrentes": criticas,
+        "sugestoes_relevantes": sugestoes,
+        "tags_em_alta": spikes,
+        "duvidas_abertas": questions,
+        "revisao": {
+            "precisa_revisao": int(review["precisa_revisao"]),
+            "correcoes_humanas": int(review["correcoes_humanas"]),
+        },
+    }
+
+
+def _tag_theme(
+    conn: Connection, window: dict[str, Any], categoria: str, pattern: str, shown: list[str]
+) -> list[dict[str, Any]]:
+    tags = (
+        conn.execute(
+            _TAGS_SQL, {**window, "categoria": categoria, "pattern": pattern, "top": TOP_TAGS}
+        )
+        .mappings()
+        .all()
+    )
+    if not tags:
+        return []
+    candidates: dict[str, list[tuple[str, str]]] = {}
+    for row in conn.execute(
+        _TAG_CANDIDATES_SQL,
+        {
+            **window,
+            "categoria": categoria,
+            "tags": [row["tag"] for row in tags],
+            "per_tag": CANDIDATES_PER_THEME,
+        },
+    ).mappings():
+        candidates.setdefault(row["tag"], []).append((row["id"], row["texto"]))
+    theme = []
+    for row in tags:
+        exemplos = pick_samples(
+            candidates.get(row["tag"], []), limit=SAMPLES_PER_THEME, exclude=shown
+        )
+        shown.extend(sample["texto"] for sample in exemplos)
+        theme.append(
+            {
+                "tag": row["tag"],
+                "total": int(row["total"]),
+                "total_anterior": int(row["total_anterior"]),
+                "variacao": int(row["variacao"]),
+                "exemplos": exemplos,
+            }
+        )
+    return theme

@@ -1,0 +1,90 @@
+"""How a digest names categories and tags in Portuguese, and what it proposes for each problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+
+@dataclass(frozen=True)
+class CategoryWords:
+    noun: str  # "as críticas"
+    plural: bool
+    feminine: bool
+
+
+CATEGORY_WORDS: Final[dict[str, CategoryWords]] = {
+    "ELOGIO": CategoryWords("os elogios", True, False),
+    "CRÍTICA": CategoryWords("as críticas", True, True),
+    "SUGESTÃO": CategoryWords("as sugestões", True, True),
+    "DÚVIDA": CategoryWords("as dúvidas", True, True),
+    "SPAM": CategoryWords("o spam", False, False),
+}
+
+# tag -> (what listeners talk about, the improvement it calls for)
+TAG_WORDS: Final[dict[str, tuple[str, str]]] = {
+    "fix_audio": ("falhas de áudio", "investigar as falhas de áudio na reprodução"),
+    "fix_bug": ("erros no app", "priorizar os erros relatados no app"),
+    "fix_login": ("problemas de login", "revisar o fluxo de login"),
+    "fix_pagamento": ("problemas de pagamento", "revisar as cobranças e o pagamento"),
+    "fix_travamento": ("travamentos", "atacar os travamentos do player"),
+    "fix_volume": ("volume desigual", "normalizar o volume entre as faixas"),
+    "perf_armazenamento": ("uso de armazenamento", "reduzir o espaço ocupado pelo app"),
+    "perf_bateria": ("consumo de bateria", "reduzir o consumo de bateria"),
+    "perf_carregamento": ("demora no carregamento", "acelerar o carregamento das faixas"),
+    "perf_dados": ("consumo de dados", "oferecer um modo econômico de dados"),
+    "perf_lentidao": ("lentidão", "melhorar o desempenho geral do app"),
+    "perf_memoria": ("uso de memória", "reduzir o uso de memória"),
+    "ui_acessibilidade": ("acessibilidade", "revisar a acessibilidade da interface"),
+    "ui_layout": ("o layout", "rever o layout das telas mais usadas"),
+    "ui_tema": ("o tema visual", "ajustar o tema e o modo escuro"),
+    "feat_letra": ("letras das músicas", "exibir as letras das músicas"),
+    "feat_sincronia": ("letra sincronizada", "sincronizar a letra com a música"),
+    "feat_clipe": ("clipes", "lançar mais clipes"),
+    "feat_aovivo": ("versões ao vivo", "lançar versões ao vivo"),
+    "feat_acustico": ("versões acústicas", "gravar versões acústicas"),
+    "feat_playlist": ("playlists", "melhorar as playlists"),
+    "feat_download": ("download offline", "facilitar o download offline"),
+    "feat_equalizador": ("equalizador", "oferecer um equalizador"),
+    "feat_traducao": ("tradução", "oferecer traduções"),
+    "feat_turne": ("turnê", "divulgar as datas de turnê"),
+    "feat_show": ("shows", "anunciar shows"),
+    "feat_remix": ("remixes", "lançar remixes"),
+    "feat_lancamento": ("lançamentos", "comunicar melhor os lançamentos"),
+    "feat_recomendacao": ("recomendações", "refinar as recomendações"),
+    "feat_busca": ("a busca", "melhorar a busca"),
+    "feat_preco": ("preço", "rever os planos e preços"),
+    "feat_anuncio": ("anúncios", "reduzir os anúncios"),
+    "feat_podcast": ("podcasts", "ampliar os podcasts"),
+    "feat_hifi": ("áudio em alta fidelidade", "oferecer áudio em alta fidelidade"),
+    "feat_fila": ("fila de reprodução", "melhorar a fila de reprodução"),
+    "feat_widget": ("widget", "criar um widget"),
+    "feat_timer": ("timer de sono", "incluir um timer de sono"),
+    "feat_tv": ("app de TV", "levar o app para a TV"),
+    "feat_carro": ("uso no carro", "melhorar o modo carro"),
+    "feat_desktop": ("app para computador", "melhorar o app para computador"),
+    "feat_instrumental": ("versões instrumentais", "lançar versões instrumentais"),
+    "feat_cover": ("covers", "publicar covers"),
+    "feat_creditos": ("créditos das faixas", "mostrar os créditos das faixas"),
+}
+
+_SCOPE_WORDS: Final[dict[str, tuple[str, str]]] = {
+    "fix": ("problemas de {s}", "corrigir os problemas de {s}"),
+    "perf": ("desempenho de {s}", "melhorar o desempenho de {s}"),
+    "ui": ("a interface de {s}", "rever a interface de {s}"),
+    "feat": ("{s}", "avaliar o pedido de {s}"),
+}
+
+
+def tag_topic(tag: str) -> str:
+    if tag in TAG_WORDS:
+        return TAG_WORDS[tag][0]
+    scope, _, subject = tag.partition("_")
+    return _SCOPE_WORDS.get(scope, ("{s}", ""))[0].format(s=subject or tag)
+
+
+def tag_action(tag: str) -> str:
+    if tag in TAG_WORDS:
+        return TAG_WORDS[tag][1]
+    scope, _, subject = tag.partition("_")
+    return _SCOPE_WORDS.get(scope, ("", "olhar com atenção {s}"))[1].format(s=subject or tag)

@@ -1,0 +1,56 @@
+"""The digest's parts of the composition root and its settings."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from shared.bootstrap import App
+from shared.config import Settings, load_settings
+from shared.llm import LlmClient
+from shared.mail import MailNotConfigured, SendGridMailer
+
+
+def test_no_language_model_without_an_endpoint_and_one_with() -> None:
+    assert App(settings=Settings()).llm is None
+    app = App(settings=Settings(openai_base_url="http://127.0.0.1:9/v1"))
+    assert isinstance(app.llm, LlmClient)
+    assert app.llm is app.llm  # created once
+
+
+def test_the_mailer_is_the_real_sendgrid_client_pointed_at_the_configured_host() -> None:
+    settings = Settings(sendgrid_api_host="http://127.0.0.1:9/", sendgrid_timeout_seconds=3)
+    mailer = App(settings=settings).mailer
+    assert isinstance(mailer, SendGridMailer)
+    assert mailer._client.client.host == "http://127.0.0.1:9"
+    assert mailer._client.client.timeout == 3
+
+
+def test_without_a_key_only_a_loopback_sink_is_used() -> None:
+    with pytest.raises(MailNotConfigured, match="SENDGRID_API_KEY is unset"):
+        SendGridMailer.from_settings(Settings())
+    assert SendGridMailer.from_settings(Settings(sendgrid_api_host="http://127.0.0.1:8025"))
+
+
+def test_production_refuses_to_mail_without_a_key() -> None:
+    settings = Settings(
+        environment="production", jwt_secret=SecretStr("x" * 40), sendgrid_api_key=None
+    )
+    with pytest.raises(MailNotConfigured, match="SENDGRID_API_KEY"):
+        SendGridMailer.from_settings(settings)
+
+
+def test_the_llm_writer_needs_an_endpoint() -> None:
+    with pytest.raises(ValidationError, match="DIGEST_WRITER=llm"):
+        Settings(digest_writer="llm")
+
+
+def test_the_llm_writer_needs_the_classifier_group_where_the_endpoint_is() -> None:
+    # Given a function declaring the digest group but not the classifier group
+    with pytest.raises(ValidationError, match="'classifier' settings group"):
+        load_settings(["database", "digest"], digest_writer="llm")
+    # And with both groups and an endpoint, it starts
+    settings = load_settings(
+        ["database", "classifier", "digest"], digest_writer="llm", openai_base_url="http://x"
+    )
+    assert settings.digest_writer == "llm"
