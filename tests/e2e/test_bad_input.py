@@ -106,6 +106,11 @@ BAD_REQUESTS: list[tuple[str, str, str, dict[str, Any], int]] = [
         400,
     ),
     ("POST", "/api/insights/perguntar", "oversized body", {"data": OVERSIZED_BODY}, 413),
+    ("GET", "/api/digests/2026-W99", "bad date", {}, 400),
+    ("GET", "/api/digests/ontem", "bad date", {}, 400),
+    ("GET", "/api/digests/2026-W47'%20OR%20'1'='1", "SQL in a week", {}, 400),
+    ("GET", "/api/digests/%3Cscript%3E", "HTML in a week", {}, 400),
+    ("GET", "/api/digests?semana=%3Cscript%3E", "unknown filter", {}, 400),
     ("POST", "/api/auth/login", "malformed JSON", {"data": b'{"username": '}, 400),
     ("POST", "/api/auth/login", "wrong types", {"json": {"username": 1, "password": []}}, 400),
 ]
