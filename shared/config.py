@@ -107,6 +107,9 @@ class DatabaseSettings(CoreSettings):
     database_url: str = "postgresql+pg8000://postgres@127.0.0.1:5432/alumusic"
     db_pool_size: int = Field(default=5, ge=1, le=50)
     db_max_overflow: int = Field(default=2, ge=0, le=50)
+    # How long the consumer waits for an unreachable database before failing a delivery; kept
+    # below the push subscription's ack deadline (60 s) so a waiting delivery is not sent twice.
+    db_outage_wait_seconds: float = Field(default=30.0, ge=0, le=50)
 
 
 # --- pubsub ---

@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_delay, wait_fixed
 
 from shared.errors import InvalidInput, PayloadTooLarge, PoisonMessage
 from shared.events import OutgoingMessage, decode_comments_submitted, truncate_attribute
@@ -23,7 +25,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# A delivery waits up to `db_outage_wait_seconds` for a database that went away (a restart, a
+# failover) before it fails: Pub/Sub (and the emulator, faster still) retries sooner than a restart
+# takes, and each failure spends one of the subscription's few delivery attempts.
+DATABASE_RETRY_INTERVAL_SECONDS = 0.5
+
 DEAD_LETTER_REASON_ATTRIBUTE = "dead_letter_reason"
+T = TypeVar("T")
 
 
 def submitted_time(
@@ -118,13 +126,17 @@ def store_submitted_comments(
             f"classifier returned {len(results)} answers for {len(comments)} comments"
         )
     classified = time.perf_counter()
-    stored = store_classified(
-        app.engine,
-        comments,
-        results,
-        source="ingest",
-        review_threshold=settings.review_threshold,
-        message_id=message_id,
+    stored = _while_database_returns(
+        lambda: store_classified(
+            app.engine,
+            comments,
+            results,
+            source="ingest",
+            review_threshold=settings.review_threshold,
+            message_id=message_id,
+            request_id=event.request_id,
+        ),
+        wait_seconds=settings.db_outage_wait_seconds,
         request_id=event.request_id,
     )
     done = time.perf_counter()
@@ -142,6 +154,36 @@ def store_submitted_comments(
         },
     )
     return stored.inserted
+
+
+def _while_database_returns(
+    store: Callable[[], T], *, wait_seconds: float, request_id: str | None
+) -> T:
+    """`store()`, tried again while the database is unreachable, for up to `wait_seconds`.
+
+    The write is one idempotent statement in one transaction, so a try that failed (or whose
+    commit went through unseen) is safe to repeat. Any other error propagates at once."""
+    from shared.db import is_unavailable
+
+    def log_wait(state: RetryCallState) -> None:
+        outcome = state.outcome
+        log.warning(
+            "database unavailable; waiting before storing",
+            extra={
+                "attempt": state.attempt_number,
+                "error": repr(outcome.exception()) if outcome is not None else None,
+                "request_id": request_id,
+            },
+        )
+
+    retrying = Retrying(
+        retry=retry_if_exception(is_unavailable),
+        stop=stop_after_delay(wait_seconds),
+        wait=wait_fixed(DATABASE_RETRY_INTERVAL_SECONDS),
+        before_sleep=log_wait,
+        reraise=True,
+    )
+    return retrying(store)
 
 
 def dead_letter(app: App, data: bytes, attributes: Mapping[str, str], reason: str) -> None:

@@ -126,3 +126,23 @@ def _reason(error: DBAPIError) -> str:
             return str(first["M"])
         return str(first)
     return str(error)
+
+
+# SQLSTATE classes of a server that is gone or going: 08 connection exception, 57P operator
+# intervention (shutdown, crash recovery, "cannot connect now").
+_UNAVAILABLE_SQLSTATE_PREFIXES = ("08", "57P")
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """True when `error` says the database cannot be reached right now (restart, failover, network),
+    as opposed to a statement it refused; only the first is worth waiting for."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated or isinstance(error, OperationalError | InterfaceError):
+        return True
+    original = error.orig
+    first = original.args[0] if original is not None and original.args else None
+    code = str(first.get("C", "")) if isinstance(first, dict) else ""
+    return code.startswith(_UNAVAILABLE_SQLSTATE_PREFIXES)

@@ -1,5 +1,5 @@
-"""`alumusic bench pipeline|classifier|listing|coldstart|charts`: measured figures, one JSON line
-each."""
+"""`alumusic bench pipeline|classifier|listing|coldstart|charts|faults`: measured figures, one
+JSON line each."""
 
 from __future__ import annotations
 
@@ -33,6 +33,12 @@ def _run_coldstart(args: argparse.Namespace) -> int:
 
 def _run_charts(args: argparse.Namespace) -> int:
     from tooling.benchmarks.charts import run
+
+    return run(args)
+
+
+def _run_faults(args: argparse.Namespace) -> int:
+    from tooling.benchmarks.faults import run
 
     return run(args)
 
@@ -89,3 +95,11 @@ def register(subparsers: Any) -> None:
     )
     add_charts_arguments(charts)
     charts.set_defaults(handler=_run_charts)
+
+    from tooling.benchmarks.faults import add_arguments as add_faults_arguments
+
+    faults = kinds.add_parser(
+        "faults", help="PostgreSQL restarted mid-ingest on a private server: lost, duplicated"
+    )
+    add_faults_arguments(faults)
+    faults.set_defaults(handler=_run_faults)

@@ -146,11 +146,13 @@ def test_transient_failure_is_retried_then_dead_lettered(
     topics: PubSubNames,
     clean_db: sa.Engine,
 ) -> None:
-    # Given a consumer whose database is down (nothing listens on its port)
+    # Given a consumer whose database is down (nothing listens on its port), and that does not
+    # wait for it to come back (test_database_restart.py covers the wait)
     from tooling.devstack.services import free_port
 
     consumer = start_consumer(
-        DATABASE_URL=f"postgresql+pg8000://postgres@127.0.0.1:{free_port()}/alumusic"
+        DATABASE_URL=f"postgresql+pg8000://postgres@127.0.0.1:{free_port()}/alumusic",
+        DB_OUTAGE_WAIT_SECONDS="0",
     )
     prefix = f"down-{secrets.token_hex(3)}"
     messages = encode_comments_submitted(
