@@ -11,11 +11,16 @@ MODEL_INPUTS := $(wildcard tooling/classifier/corpus/*.csv tooling/classifier/co
 	$(wildcard shared/classifier/*.py shared/classifier/*.json)
 DEMO ?=
 PYTEST_ARGS ?=
+FUZZ_EXAMPLES ?= 100
+# checkov lives in a venv of its own: its pinned dependencies would fight the project's.
+CHECKOV_VERSION ?= 3.3.30
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
 # Unset, ENVIRONMENT means production rules (absent keys refused): the stack and the tests say
 # which rules they run under.
 export ENVIRONMENT ?= development
 
-.PHONY: help install model dev test test-unit test-integration test-e2e lint format bench bench-pipeline clean
+.PHONY: help install model dev test test-unit test-integration test-e2e lint format check-infra fuzz bench bench-pipeline clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -58,6 +63,21 @@ format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+$(CHECKOV_STAMP):
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet 'checkov==$(CHECKOV_VERSION)'
+	touch $@
+
+check-infra: $(STAMP) $(CHECKOV_STAMP) ## checkov and terraform fmt over infra/terraform; Terraform, OpenAPI and compose parsed and checked
+	@command -v terraform >/dev/null || { echo "check-infra: 'terraform' is required (README, 'What it needs')" >&2; exit 1; }
+	terraform fmt -check -diff -recursive infra/terraform
+	$(CHECKOV_VENV)/bin/checkov --directory infra/terraform --framework terraform --quiet --compact --skip-download
+	$(BIN)/python -m pytest -q tests/unit/test_terraform.py tests/unit/test_compose.py
+
+fuzz: $(STAMP) ## schemathesis over every API operation through a running `make dev` stack (FUZZ_EXAMPLES=100)
+	$(BIN)/alumusic fuzz --max-examples $(FUZZ_EXAMPLES)
+
 bench: $(MODEL) ## in-process classifier throughput and cold start
 	$(BIN)/alumusic bench classifier
 
@@ -65,4 +85,4 @@ bench-pipeline: $(MODEL) ## ingest -> Pub/Sub -> classify -> PostgreSQL through 
 	$(BIN)/alumusic bench pipeline --comments 100000
 
 clean: ## remove the virtual environment, local state and caches
-	rm -rf $(VENV) .dev .pytest_cache .mypy_cache .ruff_cache $(MODEL)
+	rm -rf $(VENV) $(CHECKOV_VENV) .dev .pytest_cache .mypy_cache .ruff_cache $(MODEL)

@@ -28,6 +28,7 @@ TOOLING_COMMAND_MODULES: tuple[str, ...] = (
     "tooling.commands.charts",
     "tooling.commands.dev",
     "tooling.commands.schedule",
+    "tooling.commands.fuzz",
     "tooling.commands.keys",
     # After the classifier's module: it adds the `insights` target to its `eval` command.
     "tooling.commands.insights",

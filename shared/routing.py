@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import Map, PathConverter, Rule
 from werkzeug.wrappers import Request, Response
 
 from shared.http import json_response, require_principal, serve
@@ -60,6 +60,12 @@ from shared.http import json_response, require_principal, serve
 if TYPE_CHECKING:
     from shared.auth import Principal
     from shared.bootstrap import App
+
+# functions-framework sends every path to the function through Flask's `/<path:path>` rule, whose
+# converter stops at a line break: a path holding an encoded newline (`/api/comentarios/%0A`)
+# would get Flask's own HTML 404 before the router could answer it in JSON. The rule is built
+# after this module is imported, so widening the converter here lets every path reach the router.
+PathConverter.regex = r"[^/](?s:.)*?"
 
 HTTP_METHODS: Final = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 _PARAMETER_RE: Final = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -475,7 +476,10 @@ def _parse_fraction(value: str, *, name: str) -> float:
         raise InvalidInput(f"{name} {value!r} is not a number between 0 and 1") from None
     if not math.isfinite(number) or not 0.0 <= number <= 1.0:
         raise InvalidInput(f"{name} {value!r} is not a number between 0 and 1")
-    return number
+    # Compared with a REAL column as a REAL: PostgreSQL refuses a cast that underflows (5e-324
+    # would be a 500), so the bound is the REAL nearest to it (0.0 for anything that tiny).
+    as_real: float = struct.unpack("<f", struct.pack("<f", number))[0]
+    return as_real
 
 
 _TRUE = frozenset({"true", "1", "yes", "sim"})
@@ -513,9 +517,12 @@ def parse_list_query(
     tag = validate_tag(values["tag"]) if "tag" in values else None
     q = None
     if "q" in values:
+        # The limit is on what was sent, as documented, not on what is left after trimming.
+        if len(values["q"]) > MAX_QUERY_TEXT_CHARS:
+            raise InvalidInput(
+                f"q has {len(values['q'])} characters; the limit is {MAX_QUERY_TEXT_CHARS}"
+            )
         q = values["q"].strip()
-        if len(q) > MAX_QUERY_TEXT_CHARS:
-            raise InvalidInput(f"q has {len(q)} characters; the limit is {MAX_QUERY_TEXT_CHARS}")
 
     created_from = (
         _parse_instant(values["desde"], name="desde", end_of_day=False, zone=zone)

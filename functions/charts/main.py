@@ -15,6 +15,7 @@ from pathlib import Path
 
 import functions_framework
 from cloudevents.http import CloudEvent
+from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from shared import auth
@@ -46,7 +47,8 @@ def weekly_report(call: Call) -> Response:
 
 def painel_root(call: Call) -> Response:
     # Relative asset URLs in the page resolve under /painel/ only with the trailing slash.
-    return Response(status=308, headers={"Location": "/painel/"})
+    # werkzeug's redirect gives the small HTML body (and type) the document says /painel answers.
+    return redirect("/painel/", code=308, Response=Response)
 
 
 def painel(call: Call) -> Response:

@@ -26,6 +26,7 @@ resource "google_project_service" "required" {
 }
 
 resource "google_artifact_registry_repository" "images" {
+  #checkov:skip=CKV_GCP_84:the images hold only the product's code and public packages, no data; Google-managed encryption at rest is enough
   project       = var.project_id
   location      = var.region
   repository_id = var.name_prefix

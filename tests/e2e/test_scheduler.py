@@ -13,6 +13,7 @@ from shared.schedule import floor_to_minute
 from tests.e2e.conftest import start_stack
 from tooling.devstack.runner import SCHEDULER_STATE_FILE, STATE_FILE
 from tooling.devstack.scheduler import write_state_file
+from tooling.devstack.stack import load_stack
 from tooling.devstack.supervisor import process_running
 from tooling.devstack.waiting import wait_until
 
@@ -56,7 +57,7 @@ def test_the_stack_runs_the_scheduler_which_publishes_to_the_emulator(
         assert wait_until(charts_published, timeout=60), log_path.read_text(errors="replace")
         lines = _logged(log_path)
         assert lines[0]["message"] == "scheduler started"
-        assert set(lines[0]["jobs"]) == {"charts-refresh", "weekly-digest"}
+        assert set(lines[0]["jobs"]) == {job.name for job in load_stack().jobs}
         published = next(line for line in lines if line["message"] == "tick published")
         assert published["message_id"]
         assert published["topic"] == "charts-tick"

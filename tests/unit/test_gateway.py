@@ -31,6 +31,14 @@ def _upstream(name: str) -> Any:
                     yield f"row-{i}\n".encode()
 
             return Response(chunks(), mimetype="text/csv")
+        if request.path.endswith("/busy"):
+            status = 429 if request.method == "POST" else 503
+            return Response(
+                json.dumps({"error": {"code": "busy", "message": "retry later"}}),
+                status=status,
+                mimetype="application/json",
+                headers={"Retry-After": "30"},
+            )
         payload = {
             "upstream": name,
             "path": request.full_path,
@@ -97,6 +105,9 @@ OPERATIONS = [
     Operation("POST", "/api/comentarios", "api"),
     Operation("GET", "/api/comentarios/stream", "api"),
     Operation("GET", "/api/comentarios/{id}", "api"),
+    Operation("PATCH", "/api/comentarios/{id}", "api"),
+    Operation("GET", "/api/comentarios/busy", "api"),
+    Operation("POST", "/api/comentarios/busy", "api"),
     Operation("GET", "/api/comentarios/export", "charts"),
     Operation("GET", "/api/relatorio/semana", "charts"),
     Operation("POST", "/api/insights/perguntar", "down"),
@@ -128,6 +139,30 @@ def test_only_documented_paths_and_methods_reach_a_function(client: Client) -> N
     assert response.status_code == 405
     assert response.headers["Allow"] == "GET, POST"
     assert response.json["error"]["code"] == "method_not_allowed"  # type: ignore[index]
+
+
+def test_allow_names_the_methods_of_the_most_specific_documented_path(client: Client) -> None:
+    # Given /api/comentarios/export (GET) beside /api/comentarios/{id} (GET, PATCH)
+    # When a method neither documents is used on each
+    on_literal = client.delete("/api/comentarios/export")
+    on_template = client.delete("/api/comentarios/abc")
+    # Then the literal path's 405 names only its own methods, as routing uses only its own
+    assert on_literal.status_code == on_template.status_code == 405
+    assert on_literal.headers["Allow"] == "GET"
+    assert on_template.headers["Allow"] == "GET, PATCH"
+    # And a method only the template documents is refused on the literal path
+    assert client.patch("/api/comentarios/export").status_code == 405
+
+
+def test_a_429_or_503_with_retry_after_is_the_functions_answer(client: Client) -> None:
+    # Given a function answering "retry later" with Retry-After
+    for send, status in ((client.post, 429), (client.get, 503)):
+        # When a request reaches it through the gateway
+        response = send("/api/comentarios/busy")
+        # Then the caller gets that answer, not a 502 from the gateway retrying on its own
+        assert response.status_code == status
+        assert response.headers["Retry-After"] == "30"
+        assert response.json["error"]["code"] == "busy"  # type: ignore[index]
 
 
 def test_method_path_query_body_and_headers_pass_through(client: Client) -> None:

@@ -58,6 +58,7 @@ REQUEST_PATH_MODULES = (
     "shared.comments",
     "shared.ingest",
     "shared.classifier.local",
+    "shared.insights.service",
 )
 
 

@@ -17,6 +17,7 @@ import argparse
 import concurrent.futures
 import json
 import logging
+import re
 import sys
 import threading
 import time
@@ -277,18 +278,33 @@ class Gateway:
         # A pooled connection the function closed while idle fails on reuse; one retry covers
         # it. Replaying a request is harmless: every write of the API is idempotent by id.
         self.retries = urllib3.Retry(
-            total=2, connect=2, read=1, status=0, other=0, redirect=False, allowed_methods=None
+            total=2,
+            connect=2,
+            read=1,
+            status=0,
+            other=0,
+            redirect=False,
+            allowed_methods=None,
+            # A 429 or 503 with Retry-After is the function's answer to pass on, not a retry.
+            respect_retry_after_header=False,
         )
         self.http = urllib3.PoolManager(maxsize=pool_size, block=False)
 
     def route(self, method: str, path: str) -> FunctionSpec | list[str]:
         """The function serving (method, path), else the methods documented for the path
-        (empty when the path is not documented at all)."""
+        (empty when the path is not documented at all).
+
+        Only the most specific template matching the path counts, as for routing: the methods
+        of /x/export are its own, not those of /x/{id} as well."""
         allowed: list[str] = []
+        matched: re.Pattern[str] | None = None
         for pattern, documented_method, function in self.operations:
+            if matched is not None and pattern.pattern != matched.pattern:
+                continue
             if pattern.match(path):
                 if documented_method == method:
                     return function
+                matched = pattern
                 allowed.append(documented_method)
         return sorted(set(allowed))
 

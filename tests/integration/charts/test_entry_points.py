@@ -185,6 +185,7 @@ def test_dashboard_files_are_served_under_a_strict_policy(
     escape = http_client.get("/painel/..%2f..%2fmain.py")
 
     assert (root.status_code, root.headers["Location"]) == (308, "/painel/")
+    assert root.headers["Content-Type"].startswith("text/html")  # as the document says
     assert page.status_code == 200
     assert page.get_data().startswith(b"<!doctype html>")
     assert page.headers["Content-Type"] == "text/html; charset=utf-8"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import textwrap
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import functions_framework
 import pytest
 from werkzeug.test import Client
 from werkzeug.wrappers import Request, Response
@@ -120,6 +123,41 @@ def test_unknown_paths_and_methods_are_json_404_and_405(client):
     # Every answer goes through serve: request id and security headers
     assert wrong.headers["X-Request-Id"]
     assert wrong.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_path_with_a_line_break_reaches_the_router_as_deployed(tmp_path: Path):
+    # Given a function served as deployed, by functions-framework (Flask's /<path:path> rule)
+    source = tmp_path / "main.py"
+    source.write_text(
+        textwrap.dedent(
+            """
+            import functions_framework
+            from shared.http import json_response
+            from shared.routing import Route, Router
+
+            def show(call):
+                return json_response({"id": call.params["id"]})
+
+            router = Router(
+                (Route("/api/itens/{id}", "GET", None, show),), function="t", app=lambda: None
+            )
+
+            @functions_framework.http
+            def handle_http(request):
+                return router(request)
+            """
+        )
+    )
+    app = functions_framework.create_app("handle_http", str(source), "http")  # type: ignore[no-untyped-call]
+    client = app.test_client()
+    # When a path holds an encoded line break
+    found = client.get("/api/itens/a%0Ab")
+    missing = client.get("/api/nada/%0A")
+    # Then the router answers it (a handler or a JSON 404), never Flask's HTML 404
+    assert found.status_code == 200
+    assert found.json == {"id": "a\nb"}
+    assert missing.status_code == 404
+    assert missing.json["error"]["code"] == "not_found"
 
 
 def test_gateway_routes_leave_out_the_platform_only_ones():

@@ -340,6 +340,15 @@ def test_every_filter_is_read():
     assert (parsed.ordem, parsed.limit) == ("confianca_desc", 500)
 
 
+def test_confidence_bounds_are_the_reals_the_column_is_compared_as():
+    # Given bounds a REAL cannot hold (PostgreSQL refuses the cast: "value out of range: underflow")
+    tiny = query(confianca_min="5e-324", confianca_max="3.2e-86").filters
+    # Then they are the nearest REAL, zero, and the query is valid
+    assert (tiny.confianca_min, tiny.confianca_max) == (0.0, 0.0)
+    # And an ordinary bound is the REAL PostgreSQL would have cast it to
+    assert query(confianca_min="0.3").filters.confianca_min == pytest.approx(0.3, abs=1e-7)
+
+
 def test_datetimes_with_offsets_become_utc_and_ate_is_inclusive():
     parsed = query(desde="2024-05-01T10:00:00-03:00", ate="2024-05-01T13:00:00Z")
     assert parsed.filters.created_from == datetime(2024, 5, 1, 13, tzinfo=UTC)
