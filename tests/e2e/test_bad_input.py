@@ -11,15 +11,34 @@ clear 4xx JSON error and changes nothing; SQL and HTML in texts and filters are 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 
-from tests.e2e.conftest import RunningStack
+from tests.e2e.conftest import RunningStack, start_stack
 from tooling.devstack.openapi import load_operations
+from tooling.devstack.postgres import PostgresServer
 from tooling.fuzzing.runner import run_fuzz
+
+
+@pytest.fixture(scope="module")
+def stack(
+    tmp_path_factory: pytest.TempPathFactory, pg_server: PostgresServer
+) -> Iterator[RunningStack]:
+    """This module's own stack and database: fuzzing the login fills `login_attempts`, and its
+    delays (same address, same users) must not reach the stacks of the modules that follow."""
+    name = f"alumusic_e2e_bad_input_{secrets.token_hex(4)}"
+    running = start_stack(tmp_path_factory.mktemp("stack"), pg_server.url(name))
+    try:
+        yield running
+    finally:
+        running.stop()
+        pg_server.drop_database(name)
+
 
 Api = Callable[..., requests.Response]
 
