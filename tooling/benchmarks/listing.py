@@ -533,9 +533,9 @@ def run(args: argparse.Namespace) -> int:
                 **maintenance,
             )
             worst = max(before, after)
-            # Right after the ingest is the window until the next tick (every 2 minutes); the
-            # bar holds for the table the product maintains, and the window is reported.
-            passed = after <= args.bar_ms
+            # The bar holds in both cases: right after the ingest (the window until the next
+            # maintenance tick) as well as after the job has run.
+            passed = worst <= args.bar_ms
         # Latencies on a shared machine depend on what else runs: its 1-minute load average.
         summary.update(
             load_average=round(os.getloadavg()[0], 1), bar_p95_ms=args.bar_ms, passed=passed
