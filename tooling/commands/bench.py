@@ -4,49 +4,18 @@ JSON line each."""
 from __future__ import annotations
 
 import argparse
+import importlib
+from collections.abc import Callable
 from typing import Any
 
 
-def _run_pipeline(args: argparse.Namespace) -> int:
-    from tooling.benchmarks.pipeline import run
+def _runner(kind: str) -> Callable[[argparse.Namespace], int]:
+    """The `run` of tooling/benchmarks/<kind>.py, imported only when that benchmark runs."""
 
-    return run(args)
+    def run(args: argparse.Namespace) -> int:
+        return int(importlib.import_module(f"tooling.benchmarks.{kind}").run(args))
 
-
-def _run_classifier(args: argparse.Namespace) -> int:
-    from tooling.benchmarks.classifier import run
-
-    return run(args)
-
-
-def _run_listing(args: argparse.Namespace) -> int:
-    from tooling.benchmarks.listing import run
-
-    return run(args)
-
-
-def _run_coldstart(args: argparse.Namespace) -> int:
-    from tooling.benchmarks.coldstart import run
-
-    return run(args)
-
-
-def _run_charts(args: argparse.Namespace) -> int:
-    from tooling.benchmarks.charts import run
-
-    return run(args)
-
-
-def _run_faults(args: argparse.Namespace) -> int:
-    from tooling.benchmarks.faults import run
-
-    return run(args)
-
-
-def _run_soak(args: argparse.Namespace) -> int:
-    from tooling.benchmarks.soak import run
-
-    return run(args)
+    return run
 
 
 def register(subparsers: Any) -> None:
@@ -69,14 +38,14 @@ def register(subparsers: Any) -> None:
     pipeline.add_argument(
         "--concurrency", type=int, default=4, help="ingest requests in flight at once"
     )
-    pipeline.set_defaults(handler=_run_pipeline)
+    pipeline.set_defaults(handler=_runner("pipeline"))
 
     classifier = kinds.add_parser(
         "classifier", help="in-process classifier throughput and cold-start time"
     )
     classifier.add_argument("--batch", type=int, default=10_000, help="comments per batch")
     classifier.add_argument("--repeats", type=int, default=5, help="timed batches (median kept)")
-    classifier.set_defaults(handler=_run_classifier)
+    classifier.set_defaults(handler=_runner("classifier"))
 
     from tooling.benchmarks.listing import add_arguments as add_listing_arguments
 
@@ -84,7 +53,7 @@ def register(subparsers: Any) -> None:
         "listing", help="comment list latency (p50/p95) with filters over a large stored table"
     )
     add_listing_arguments(listing)
-    listing.set_defaults(handler=_run_listing)
+    listing.set_defaults(handler=_runner("listing"))
 
     from tooling.benchmarks.coldstart import add_arguments as add_coldstart_arguments
 
@@ -92,7 +61,7 @@ def register(subparsers: Any) -> None:
         "coldstart", help="each function's process start to first answered request"
     )
     add_coldstart_arguments(coldstart)
-    coldstart.set_defaults(handler=_run_coldstart)
+    coldstart.set_defaults(handler=_runner("coldstart"))
 
     from tooling.benchmarks.soak import add_arguments as add_soak_arguments
 
@@ -102,7 +71,7 @@ def register(subparsers: Any) -> None:
         "p99s and each function's memory",
     )
     add_soak_arguments(soak)
-    soak.set_defaults(handler=_run_soak)
+    soak.set_defaults(handler=_runner("soak"))
 
     from tooling.benchmarks.charts import add_arguments as add_charts_arguments
 
@@ -110,7 +79,7 @@ def register(subparsers: Any) -> None:
         "charts", help="chart refresh time over 1,000,000 stored comments vs the earlier way"
     )
     add_charts_arguments(charts)
-    charts.set_defaults(handler=_run_charts)
+    charts.set_defaults(handler=_runner("charts"))
 
     from tooling.benchmarks.faults import add_arguments as add_faults_arguments
 
@@ -118,4 +87,4 @@ def register(subparsers: Any) -> None:
         "faults", help="PostgreSQL restarted mid-ingest on a private server: lost, duplicated"
     )
     add_faults_arguments(faults)
-    faults.set_defaults(handler=_run_faults)
+    faults.set_defaults(handler=_runner("faults"))
