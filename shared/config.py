@@ -49,6 +49,10 @@ PLACEHOLDER_SECRETS = frozenset(
 )
 DEV_CURSOR_SECRET = "dev-secret"  # noqa: S105 - refused outside development
 
+# The most LLM_DEADLINE_SECONDS may be: the comment subscription's ack deadline (60 s) less time
+# for the embedded fallback and the write.
+LLM_DEADLINE_MAX_SECONDS: Final = 50.0
+
 # The environment variable naming a function's groups (comma separated); set by what deploys it.
 SETTINGS_GROUPS_ENV: Final = "SETTINGS_GROUPS"
 
@@ -255,11 +259,21 @@ class ClassifierSettings(CoreSettings):
     llm_model: str = "gpt-4o-mini"
     llm_timeout_seconds: float = Field(default=20.0, gt=0)
     llm_max_retries: int = Field(default=2, ge=0, le=10)
+    # All attempts and waits of one delivery or request. The bound keeps a hanging model inside
+    # the 60 s ack deadline of the comment subscription (checked against infra/stack.json by a
+    # test) with room for the embedded fallback and the write.
+    llm_deadline_seconds: float = Field(default=40.0, gt=0, le=LLM_DEADLINE_MAX_SECONDS)
     llm_batch_size: int = Field(default=20, ge=1, le=200)
     llm_token_budget: int = Field(default=200_000, ge=0)
 
     @model_validator(mode="after")
     def _check_classifier(self) -> ClassifierSettings:
+        if self.llm_timeout_seconds > self.llm_deadline_seconds:
+            raise ValueError(
+                f"LLM_TIMEOUT_SECONDS ({self.llm_timeout_seconds:g}) must not exceed "
+                f"LLM_DEADLINE_SECONDS ({self.llm_deadline_seconds:g}): one attempt could not "
+                "take its whole timeout"
+            )
         if self.classifier != "local" and not self.openai_base_url and not self.openai_api_key:
             raise ValueError(
                 f"CLASSIFIER={self.classifier} needs OPENAI_BASE_URL or OPENAI_API_KEY"

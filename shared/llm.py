@@ -2,8 +2,10 @@
 
 `LlmClient` is the transport every caller shares: one chat completion with a JSON-schema response
 format, bounded retries with exponential backoff on transient failures only (timeouts, connection
-errors, 408/409/429, 5xx; the `openai` client's own retries are off so the bound is ours), and a
-token budget counted from each reply's `usage`. Every way it can fail ends in `LlmFailure`, whose
+errors, 408/409/429, 5xx; the `openai` client's own retries are off so the bound is ours), a
+deadline over all of a call's attempts and waits (`LLM_DEADLINE_SECONDS`: the model path of one
+delivery or request must end, answered or fallen back, well inside the push subscription's ack
+deadline and the function's own timeout), and a token budget counted from each reply's `usage`. Every way it can fail ends in `LlmFailure`, whose
 `reason` is short enough to store beside a comment ("timeout", "token budget exhausted").
 
 `LlmCommentClassifier` is the classification contract on top of it: comments go to the model as
@@ -35,7 +37,6 @@ from tenacity import (
     RetryCallState,
     Retrying,
     retry_if_exception,
-    stop_after_attempt,
 )
 
 from shared.classifier import CATEGORIES
@@ -51,6 +52,8 @@ log = logging.getLogger(__name__)
 NO_KEY: Final = "no-key"
 BACKOFF_SECONDS: Final = 0.5  # first wait; doubles per retry
 BACKOFF_MAX_SECONDS: Final = 8.0  # also the most a server's Retry-After can make us wait
+# An attempt with less time than this left before the deadline is not worth sending.
+MIN_ATTEMPT_SECONDS: Final = 0.5
 _TRANSIENT_STATUS: Final = frozenset({408, 409, 429})
 
 
@@ -113,12 +116,17 @@ class LlmClient:
         timeout_seconds: float,
         max_retries: int,
         budget: TokenBudget,
+        deadline_seconds: float | None = None,
         backoff_seconds: float = BACKOFF_SECONDS,
         backoff_max_seconds: float = BACKOFF_MAX_SECONDS,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.model = model
         self.max_retries = max_retries
+        self.timeout_seconds = timeout_seconds
+        self.deadline_seconds = deadline_seconds
+        self.clock = clock
         self.budget = budget
         self._backoff_seconds = backoff_seconds
         self._backoff_max_seconds = backoff_max_seconds
@@ -146,6 +154,7 @@ class LlmClient:
             timeout_seconds=settings.llm_timeout_seconds,
             max_retries=settings.llm_max_retries,
             budget=budget if budget is not None else TokenBudget(settings.llm_token_budget),
+            deadline_seconds=settings.llm_deadline_seconds,
             backoff_seconds=backoff_seconds,
         )
 
@@ -157,10 +166,18 @@ class LlmClient:
         schema_name: str,
         schema: dict[str, Any],
         max_tokens: int,
+        deadline: float | None = None,
     ) -> LlmReply:
-        """One JSON object from the model, shaped by `schema`; raises LlmFailure."""
+        """One JSON object from the model, shaped by `schema`; raises LlmFailure.
+
+        Every attempt and wait ends by `deadline` (an instant of `clock`) or by this client's own
+        `deadline_seconds` from now, whichever comes first: an attempt gets only the time left,
+        and no retry starts that could not end in time."""
+        ends_at = self.deadline_from_now()
+        if deadline is not None:
+            ends_at = deadline if ends_at is None else min(ends_at, deadline)
         retrying = Retrying(
-            stop=stop_after_attempt(self.max_retries + 1),
+            stop=lambda state: self._out_of_attempts_or_time(state, ends_at),
             retry=retry_if_exception(lambda exc: isinstance(exc, LlmFailure) and exc.transient),
             wait=self._wait,
             sleep=self._sleep,
@@ -174,8 +191,20 @@ class LlmClient:
             schema_name=schema_name,
             schema=schema,
             max_tokens=max_tokens,
+            ends_at=ends_at,
         )
         return reply
+
+    def deadline_from_now(self) -> float | None:
+        """The instant, on `clock`, by which a call starting now must end (None: no deadline)."""
+        return None if self.deadline_seconds is None else self.clock() + self.deadline_seconds
+
+    def _out_of_attempts_or_time(self, state: RetryCallState, ends_at: float | None) -> bool:
+        if state.attempt_number >= self.max_retries + 1:
+            return True
+        if ends_at is None:
+            return False
+        return self.clock() + self._wait(state) + MIN_ATTEMPT_SECONDS > ends_at
 
     def _wait(self, state: RetryCallState) -> float:
         # Exponential backoff, or the server's Retry-After when it asks for longer; both capped.
@@ -194,9 +223,17 @@ class LlmClient:
         schema_name: str,
         schema: dict[str, Any],
         max_tokens: int,
+        ends_at: float | None,
     ) -> LlmReply:
         if self.budget.exhausted:
             raise LlmFailure("token budget exhausted")
+        timeout = self.timeout_seconds
+        if ends_at is not None:
+            left = ends_at - self.clock()
+            if left < MIN_ATTEMPT_SECONDS:
+                # Transient: the same endpoint may answer a later call that has time.
+                raise LlmFailure("deadline exceeded", transient=True)
+            timeout = min(timeout, left)
         try:
             response = self._client.chat.completions.create(
                 model=self.model,
@@ -209,6 +246,7 @@ class LlmClient:
                     "json_schema": {"name": schema_name, "strict": True, "schema": schema},
                 },
                 max_completion_tokens=max_tokens,
+                timeout=timeout,
             )
         except openai.APITimeoutError as exc:
             raise LlmFailure("timeout", transient=True) from exc
@@ -423,9 +461,13 @@ class LlmCommentClassifier:
 
         Once a batch fails for a reason that would fail the next ones too (the endpoint is down
         after all retries, the budget is spent), the remaining batches are not sent and share that
-        failure, so a dead endpoint costs one batch's retries, not one per batch.
+        failure, so a dead endpoint costs one batch's retries, not one per batch. All batches share
+        one deadline (`LLM_DEADLINE_SECONDS` from the start of this call): a slow endpoint that
+        answers each batch in time still cannot hold a delivery past its ack deadline; the batches
+        left when it passes fall back ("deadline exceeded").
         """
         outcomes: list[LlmVerdict | LlmFailure] = []
+        deadline = self.client.deadline_from_now()
         stop: LlmFailure | None = None
         for start in range(0, len(texts), self.batch_size):
             batch = texts[start : start + self.batch_size]
@@ -433,7 +475,7 @@ class LlmCommentClassifier:
                 outcomes.extend([stop] * len(batch))
                 continue
             try:
-                outcomes.extend(self._classify_batch(batch))
+                outcomes.extend(self._classify_batch(batch, deadline))
                 continue
             except LlmFailure as exc:
                 failure = exc
@@ -450,7 +492,7 @@ class LlmCommentClassifier:
                 stop = failure
         return outcomes
 
-    def _classify_batch(self, texts: Sequence[str]) -> list[LlmVerdict]:
+    def _classify_batch(self, texts: Sequence[str], deadline: float | None) -> list[LlmVerdict]:
         payload = json.dumps(
             [{"i": index, "texto": text} for index, text in enumerate(texts)], ensure_ascii=False
         )
@@ -460,6 +502,7 @@ class LlmCommentClassifier:
             schema_name=SCHEMA_NAME,
             schema=self._schema,
             max_tokens=_OUTPUT_TOKENS_BASE + _OUTPUT_TOKENS_PER_COMMENT * len(texts),
+            deadline=deadline,
         )
         try:
             parsed = _Reply.model_validate(reply.content, context={"tags": self.taxonomy.tags})

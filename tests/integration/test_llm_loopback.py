@@ -9,6 +9,7 @@ is the language-model path: what is sent, how replies are checked, retried, budg
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator, Sequence
 
 import pytest
@@ -209,6 +210,59 @@ def test_timeouts_are_retried_then_fall_back(server, settings_for) -> None:
     assert len(server.completion_requests()) == 2
     assert result.fallback_reason == "llm: timeout"
     assert result.model_name == "local-stand-in"
+
+
+def test_a_hanging_model_ends_by_the_deadline_whatever_timeout_and_retries_allow(
+    server, settings_for
+) -> None:
+    # Given a model that never answers in time, and retries that alone would take 5 x 1.2 s
+    server.default = lambda body: Reply(body=chat_completion("{}"), delay_seconds=10.0)
+    settings = settings_for(
+        llm_timeout_seconds=1.2, llm_max_retries=4, llm_deadline_seconds=2.0, llm_batch_size=1
+    )
+    classifier = LlmClassifier(llm_for(settings), fallback=StandInLocal())
+    # When three comments (three batches) are classified
+    started = time.monotonic()
+    results = classifier.classify_batch(["um", "dois", "três"])
+    elapsed = time.monotonic() - started
+    # Then it ended by the deadline (plus the fallback's moment) after at most two attempts, and
+    # every comment got the embedded answer with the reason
+    assert elapsed < 2.0 + 1.0, elapsed
+    assert 1 <= len(server.completion_requests()) <= 2
+    assert {result.model_name for result in results} == {"local-stand-in"}
+    assert {result.fallback_reason for result in results} <= {"llm: timeout"}
+
+
+def test_a_slow_model_that_answers_each_batch_still_cannot_pass_the_deadline(
+    server, settings_for
+) -> None:
+    # Given a model that answers every batch, each in 0.5 s, and ten batches to send
+    def slow(body: object) -> Reply:
+        reply = answer_all("DÚVIDA")(body)
+        return Reply(body=reply.body, delay_seconds=0.5)
+
+    server.default = slow
+    settings = settings_for(llm_timeout_seconds=1, llm_deadline_seconds=1.6, llm_batch_size=1)
+    classifier = LlmClassifier(llm_for(settings), fallback=StandInLocal())
+    texts = [f"comentário {n}?" for n in range(10)]
+    # When they are classified
+    started = time.monotonic()
+    results = classifier.classify_batch(texts)
+    elapsed = time.monotonic() - started
+    # Then the first batches carry the model's answer, the rest fell back once the deadline
+    # passed, and no request was sent after it
+    answered = [result for result in results if result.fallback_reason is None]
+    late = [result for result in results if result.fallback_reason is not None]
+    assert 1 <= len(answered) <= 3
+    assert answered == results[: len(answered)]
+    assert {result.categoria for result in answered} == {"DÚVIDA"}
+    assert {result.fallback_reason for result in late} <= {
+        "llm: deadline exceeded",
+        "llm: timeout",
+    }
+    assert "llm: deadline exceeded" in {result.fallback_reason for result in late}
+    assert len(server.completion_requests()) <= 4
+    assert elapsed < 1.6 + 1.0, elapsed
 
 
 def test_rate_limit_waits_as_the_server_asks_then_succeeds(server, settings_for) -> None:

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from shared import keys
 from shared.config import (
+    LLM_DEADLINE_MAX_SECONDS,
     SETTINGS_GROUPS,
     SETTINGS_GROUPS_ENV,
     CoreSettings,
@@ -198,3 +199,30 @@ def test_the_consumer_cold_starts_without_the_keys_and_the_api_does_not():
     refused = _cold_start("handle_http", "http", api)
     assert refused.returncode != 0
     assert re.search(r"JWT_(PUBLIC|PRIVATE)_KEYS is not set", refused.stderr)
+
+
+def test_the_language_model_deadline_fits_every_ack_deadline_of_a_function_that_classifies():
+    # Given the stack's push subscriptions to functions that hold the classifier settings
+    stack = load_stack(env={})
+    deadlines = {
+        subscription.name: subscription.ack_deadline_seconds
+        for subscription in stack.subscriptions
+        if subscription.push_to and "classifier" in stack.function(subscription.push_to).settings
+    }
+    # Then the longest deadline the settings accept, plus room for the fallback and the write,
+    # ends before the delivery would be handed out again
+    assert deadlines, "no function that classifies is pushed to"
+    for name, ack_deadline in deadlines.items():
+        assert ack_deadline >= LLM_DEADLINE_MAX_SECONDS + 10, name
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"llm_deadline_seconds": "51"}, "less than or equal to 50"),
+        ({"llm_deadline_seconds": "10", "llm_timeout_seconds": "20"}, "must not exceed"),
+    ],
+)
+def test_a_language_model_deadline_that_cannot_hold_is_refused(env, message):
+    with pytest.raises(ValidationError, match=message):
+        load_settings(("classifier",), environment="development", **env)
