@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, RowMapping
 
 from shared.classifier import CATEGORIES, Classification
+from shared.db import QUERY_CANCELED, sqlstate
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.models import SOURCES, comment_id_conflicts, comments
 from shared.validation import (
@@ -48,7 +49,15 @@ EXPORT_BATCH_ROWS: Final = 5000
 # Beyond this many matches the list reports an estimated total (see count_comments).
 EXACT_COUNT_LIMIT: Final = 10_000
 EXACT_COUNT_LIMIT_TEXT_SEARCH: Final = 1_000
-ESTIMATE_SAMPLE_ROWS: Final = 10_000
+# Table pages read by the estimate's sample (about 50 comments a page); fewer with `q`, whose
+# pattern costs more per row to match.
+ESTIMATE_SAMPLE_PAGES: Final = 200
+ESTIMATE_SAMPLE_PAGES_TEXT_SEARCH: Final = 80
+# An exact count is tried only when the estimate is under this many times the exact limit.
+COUNT_WHEN_ESTIMATE_UNDER: Final = 3
+# The most an exact count may take before the estimate stands: the list's latency must not
+# depend on how costly one filter combination is to count (see count_comments).
+EXACT_COUNT_BUDGET_MS: Final = 10
 # A result row by column name (RowMapping's keys may also be Column objects).
 Row = Mapping[Any, Any]
 CURSOR_VERSION: Final = 1
@@ -496,19 +505,28 @@ def _position_of(row: Row, ordem: Ordem) -> Position:
 
 
 def list_comments(engine: Engine, query: ListQuery, *, cursor_secret: bytes) -> Page:
-    """One page of comments, the cursor of the next one (None on the last page) and the total."""
+    """One page of comments, the cursor of the next one (None on the last page) and the total.
+
+    The total is counted for the first page and carried, signed, by the cursor to the next ones,
+    so every page of one walk reports the same total and only the first pays for it. A first page
+    that is also the last one is its own exact count."""
     fingerprint = filters_fingerprint(query.filters)
-    after = (
+    after, carried = (
         decode_cursor(
             query.cursor, secret=cursor_secret, ordem=query.ordem, fingerprint=fingerprint
         )
         if query.cursor
-        else None
+        else (None, None)
     )
     statement = _page_statement(query.filters, query.ordem, query.limit + 1, after)
     with engine.connect() as conn:
         rows = list(conn.execute(statement).mappings())
-        total = _count(conn, query.filters, exact_limit=None)
+        if carried is not None:
+            total = carried
+        elif after is None and len(rows) <= query.limit:
+            total = Total(value=len(rows), exact=True)
+        else:
+            total = _count(conn, query.filters, exact_limit=None, at_least=len(rows))
     next_cursor = None
     if len(rows) > query.limit:
         rows = rows[: query.limit]
@@ -517,6 +535,7 @@ def list_comments(engine: Engine, query: ListQuery, *, cursor_secret: bytes) -> 
             ordem=query.ordem,
             fingerprint=fingerprint,
             secret=cursor_secret,
+            total=total,
         )
     return Page(items=[comment_item(row) for row in rows], next_cursor=next_cursor, total=total)
 
@@ -524,62 +543,97 @@ def list_comments(engine: Engine, query: ListQuery, *, cursor_secret: bytes) -> 
 def count_comments(
     engine: Engine, filters: CommentFilters, *, exact_limit: int | None = None
 ) -> Total:
-    """The number of comments matching `filters`.
+    """The number of comments matching `filters`, exact when that is cheap, else estimated.
 
-    Exact up to `exact_limit` matches (default EXACT_COUNT_LIMIT, or EXACT_COUNT_LIMIT_TEXT_SEARCH
-    with `q`, whose matches cost more to count): counting stops there, so it takes milliseconds
-    whatever the filter. An exact count of more grows with the matches (hundreds of milliseconds
-    at a million comments), so larger totals are estimated: the share of matches in a fixed
-    random sample of about ESTIMATE_SAMPLE_ROWS rows times the table's size, rounded to three
-    significant digits, never below the limit, and marked as not exact.
+    First an estimate from a fixed random sample of table pages (ESTIMATE_SAMPLE_PAGES): the share
+    of matches in it scaled to the whole table, rounded to three significant digits. When that is
+    not far above the exact limit (`exact_limit`, default EXACT_COUNT_LIMIT, or
+    EXACT_COUNT_LIMIT_TEXT_SEARCH with `q`), the matches are counted, stopping at the limit, within
+    EXACT_COUNT_BUDGET_MS: the server cancels a count that runs longer (some filter combinations
+    cost more per match than others). An exact count of more grows with the matches (hundreds of
+    milliseconds at a million comments), so larger or costlier totals stay estimated: never below
+    what is known (the limit, when the count reached it), and marked as not exact.
     """
     with engine.connect() as conn:
         return _count(conn, filters, exact_limit=exact_limit)
 
 
-def _count(conn: Connection, filters: CommentFilters, *, exact_limit: int | None) -> Total:
+def _count(
+    conn: Connection, filters: CommentFilters, *, exact_limit: int | None, at_least: int = 0
+) -> Total:
     if exact_limit is not None:
         limit = exact_limit
     else:
         limit = EXACT_COUNT_LIMIT_TEXT_SEARCH if filters.q else EXACT_COUNT_LIMIT
-    capped = (
-        sa.select(sa.literal(1))
-        .select_from(comments)
-        .where(*_conditions(filters))
-        .limit(limit + 1)
-        .subquery()
-    )
-    counted = int(conn.execute(sa.select(sa.func.count()).select_from(capped)).scalar_one())
-    if counted <= limit:
-        return Total(value=counted, exact=True)
-    estimate = _estimate(conn, filters)
-    return Total(value=max(_round_significant(estimate, 3), limit + 1), exact=False)
+    estimate, sampled_everything = _estimate(conn, filters)
+    if sampled_everything:
+        return Total(value=estimate, exact=True)
+    known = at_least
+    if estimate < COUNT_WHEN_ESTIMATE_UNDER * limit:
+        capped = (
+            sa.select(sa.literal(1))
+            .select_from(comments)
+            .where(*_conditions(filters))
+            .limit(limit + 1)
+            .subquery()
+        )
+        counted = _within_budget(conn, sa.select(sa.func.count()).select_from(capped))
+        if counted is not None and counted <= limit:
+            return Total(value=counted, exact=True)
+        if counted is not None:
+            known = max(known, limit + 1)
+    return Total(value=max(_round_significant(estimate, 3), known), exact=False)
+
+
+def _within_budget(conn: Connection, statement: sa.Select[Any]) -> int | None:
+    """The statement's single number, or None when the server cancelled it at the budget.
+
+    Timeout and statement live in a savepoint that is always rolled back: the timeout set inside
+    it ends with it, and a cancelled count leaves the connection's transaction usable."""
+    savepoint = conn.begin_nested()
+    try:
+        conn.execute(
+            sa.select(sa.func.set_config("statement_timeout", f"{EXACT_COUNT_BUDGET_MS}ms", True))
+        )
+        return int(conn.execute(statement).scalar_one())
+    except sa.exc.DBAPIError as error:
+        if sqlstate(error) != QUERY_CANCELED:
+            raise
+        log.debug(
+            "exact count over its budget, estimating", extra={"budget_ms": EXACT_COUNT_BUDGET_MS}
+        )
+        return None
+    finally:
+        savepoint.rollback()
 
 
 _TABLE_SIZE_SQL: Final = """
-SELECT CASE WHEN reltuples > 0 AND relpages > 0
-            THEN reltuples / relpages
-                 * (pg_relation_size(oid) / current_setting('block_size')::int)
-       END
+SELECT pg_relation_size(oid) / current_setting('block_size')::int,
+       CASE WHEN reltuples > 0 AND relpages > 0 THEN reltuples / relpages END
 FROM pg_class WHERE oid = 'comments'::regclass
 """
 
 
-def _estimate(conn: Connection, filters: CommentFilters) -> float:
-    """Matches estimated from a page-level random sample (SYSTEM sampling reads only the sampled
-    pages; REPEATABLE keeps the same sample so the figure does not jitter between requests).
+def _estimate(conn: Connection, filters: CommentFilters) -> tuple[int, bool]:
+    """Matches estimated from a page-level random sample, and whether the sample was the whole
+    table (then the figure is exact).
 
-    The table's size is the planner's: rows per page at the last ANALYZE times today's pages.
-    Before any ANALYZE the "sample" is the whole table, which makes the figure exact."""
-    rows = conn.execute(sa.text(_TABLE_SIZE_SQL)).scalar()
-    percent = 100.0 if not rows else min(100.0, max(0.001, ESTIMATE_SAMPLE_ROWS * 100.0 / rows))
+    SYSTEM sampling reads only the sampled pages; REPEATABLE keeps the same sample so the figure
+    does not jitter between requests. The share of matches among the sampled rows times the
+    table's rows (rows per page at the last ANALYZE times today's pages); on a table never
+    analysed, matches found divided by each page's chance of being sampled."""
+    pages, rows_per_page = conn.execute(sa.text(_TABLE_SIZE_SQL)).one()
+    wanted = ESTIMATE_SAMPLE_PAGES_TEXT_SEARCH if filters.q else ESTIMATE_SAMPLE_PAGES
+    percent = 100.0 if pages <= wanted else max(0.0001, wanted * 100.0 / pages)
     sample = sa.tablesample(comments, sa.func.system(percent), name="sample", seed=sa.literal(17))
     conditions = _conditions(filters, sample)
     matching = sa.func.count().filter(sa.and_(*conditions)) if conditions else sa.func.count()
     sampled, hits = conn.execute(sa.select(sa.func.count(), matching).select_from(sample)).one()
-    if percent >= 100.0 or not rows:
-        return float(hits)
-    return float(rows) * float(hits) / max(1, int(sampled))
+    if percent >= 100.0:
+        return int(hits), True
+    if rows_per_page is None:
+        return round(hits * 100.0 / percent), False
+    return round(float(rows_per_page) * pages * hits / max(1, int(sampled))), False
 
 
 def _round_significant(value: float, digits: int) -> int:
@@ -614,18 +668,34 @@ def _signature(payload: bytes, secret: bytes) -> bytes:
     return hmac.new(secret, payload, hashlib.sha256).digest()[:16]
 
 
-def encode_cursor(position: Position, *, ordem: Ordem, fingerprint: str, secret: bytes) -> str:
-    """An opaque, signed token: base64url JSON of where the page ended, plus an HMAC."""
+def encode_cursor(
+    position: Position,
+    *,
+    ordem: Ordem,
+    fingerprint: str,
+    secret: bytes,
+    total: Total | None = None,
+) -> str:
+    """An opaque, signed token: base64url JSON of where the page ended (and the walk's total),
+    plus an HMAC."""
     key: Any = position.key.isoformat() if isinstance(position.key, datetime) else position.key
-    payload = json.dumps(
-        {"v": CURSOR_VERSION, "o": ordem, "f": fingerprint, "k": [key, position.id]},
-        separators=(",", ":"),
-    ).encode("utf-8")
+    data: dict[str, Any] = {
+        "v": CURSOR_VERSION,
+        "o": ordem,
+        "f": fingerprint,
+        "k": [key, position.id],
+    }
+    if total is not None:
+        data["t"] = [total.value, total.exact]
+    payload = json.dumps(data, separators=(",", ":")).encode("utf-8")
     return f"{_b64encode(payload)}.{_b64encode(_signature(payload, secret))}"
 
 
-def decode_cursor(token: str, *, secret: bytes, ordem: Ordem, fingerprint: str) -> Position:
-    """The position a cursor names; InvalidInput when it was altered or belongs to another query."""
+def decode_cursor(
+    token: str, *, secret: bytes, ordem: Ordem, fingerprint: str
+) -> tuple[Position, Total | None]:
+    """The position a cursor names and the total it carries (None when it carries none);
+    InvalidInput when it was altered or belongs to another query."""
     invalid = InvalidInput("cursor is not one this API issued (altered or truncated)")
     encoded_payload, dot, encoded_signature = token.partition(".")
     if not dot or not token.isascii():
@@ -657,6 +727,23 @@ def decode_cursor(token: str, *, secret: bytes, ordem: Ordem, fingerprint: str) 
     key, row_id = key_and_id
     if not isinstance(row_id, str) or not COMMENT_ID_RE.fullmatch(row_id):
         raise invalid
+    return _position(key, row_id, ordem, invalid), _carried_total(data.get("t"), invalid)
+
+
+def _carried_total(raw: Any, invalid: InvalidInput) -> Total | None:
+    if raw is None:
+        return None
+    if not (isinstance(raw, list) and len(raw) == 2):
+        raise invalid
+    value, exact = raw
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise invalid
+    if not isinstance(exact, bool):
+        raise invalid
+    return Total(value=value, exact=exact)
+
+
+def _position(key: Any, row_id: str, ordem: Ordem, invalid: InvalidInput) -> Position:
     if _by_time(ordem):
         if not isinstance(key, str):
             raise invalid

@@ -108,14 +108,29 @@ class CoreSettings(BaseSettings):
 
 
 class DatabaseSettings(CoreSettings):
-    """PostgreSQL, through SQLAlchemy with the pg8000 driver."""
+    """PostgreSQL, through SQLAlchemy with the psycopg 3 driver."""
 
-    database_url: str = "postgresql+pg8000://postgres@127.0.0.1:5432/alumusic"
+    database_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/alumusic"
     db_pool_size: int = Field(default=5, ge=1, le=50)
     db_max_overflow: int = Field(default=2, ge=0, le=50)
     # How long the consumer waits for an unreachable database before failing a delivery; kept
     # below the push subscription's ack deadline (60 s) so a waiting delivery is not sent twice.
     db_outage_wait_seconds: float = Field(default=30.0, ge=0, le=50)
+
+    @field_validator("database_url")
+    @classmethod
+    def _psycopg_url(cls, value: str) -> str:
+        # A plain libpq-style URL means the one driver the product ships; another driver is
+        # refused here rather than failing at the first query with an import error.
+        scheme, separator, rest = value.partition("://")
+        if not separator:
+            raise ValueError("DATABASE_URL must look like postgresql://user@host:5432/database")
+        if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+            return f"postgresql+psycopg://{rest}"
+        raise ValueError(
+            f"DATABASE_URL scheme {scheme!r} is not supported: use postgresql:// "
+            "(or postgresql+psycopg://), the psycopg driver the functions ship"
+        )
 
 
 # --- pubsub ---

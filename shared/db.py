@@ -1,6 +1,7 @@
 """PostgreSQL access: the engine every function shares, and migrations applied from code.
 
-The engine speaks pg8000 (pure Python, no system library to install in a container). Migrations
+The engine speaks psycopg 3 (its binary wheel carries libpq: rows are decoded in C, TLS is libpq's,
+and no system library is needed in a container). Migrations
 are Alembic scripts shipped inside the package, so a container or a test can bring any database
 to the current schema with `upgrade(url)`.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
@@ -23,9 +24,19 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 ALEMBIC_INI = MIGRATIONS_DIR / "alembic.ini"
 
-# A socket that hangs (a PostgreSQL behind a dropped connection) must not hold a request forever.
+# A socket that hangs (a PostgreSQL behind a dropped connection) must not hold a request forever:
+# connecting gives up after CONNECT_TIMEOUT_SECONDS, and a connection whose peer stopped answering
+# (keepalives unanswered, or sent data unacknowledged for SOCKET_TIMEOUT_SECONDS) is dropped.
 CONNECT_TIMEOUT_SECONDS = 10
 SOCKET_TIMEOUT_SECONDS = 60
+CONNECT_ARGS: Final[dict[str, int]] = {
+    "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+    "keepalives": 1,
+    "keepalives_idle": 20,
+    "keepalives_interval": 5,
+    "keepalives_count": 4,
+    "tcp_user_timeout": SOCKET_TIMEOUT_SECONDS * 1000,
+}
 
 
 def create_db_engine(settings: Settings) -> Engine:
@@ -37,7 +48,7 @@ def create_db_engine(settings: Settings) -> Engine:
         pool_pre_ping=True,
         # Connections die when the instance idles; recycle them before a proxy closes them.
         pool_recycle=1800,
-        connect_args={"timeout": SOCKET_TIMEOUT_SECONDS},
+        connect_args=CONNECT_ARGS,
     )
 
 
@@ -92,7 +103,7 @@ def check_reachable(database_url: str) -> None:
     engine = sa.create_engine(
         database_url,
         poolclass=sa.NullPool,
-        connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
+        connect_args=CONNECT_ARGS,
     )
     try:
         with engine.connect() as conn:
@@ -119,13 +130,11 @@ def ping(engine: Engine) -> bool:
 
 def _reason(error: DBAPIError) -> str:
     original = error.orig
-    if original is not None and original.args:
-        first = original.args[0]
-        # pg8000 reports server errors as a dict of protocol fields; 'M' is the human message.
-        if isinstance(first, dict) and "M" in first:
-            return str(first["M"])
-        return str(first)
-    return str(error)
+    if original is None:
+        return str(error)
+    # libpq's messages end with a newline and may run over several lines; the first one says it.
+    lines = str(original).strip().splitlines()
+    return lines[0] if lines else type(original).__name__
 
 
 # SQLSTATE classes of a server that is gone or going: 08 connection exception, 57P operator
@@ -142,7 +151,14 @@ def is_unavailable(error: BaseException) -> bool:
         return False
     if error.connection_invalidated or isinstance(error, OperationalError | InterfaceError):
         return True
-    original = error.orig
-    first = original.args[0] if original is not None and original.args else None
-    code = str(first.get("C", "")) if isinstance(first, dict) else ""
-    return code.startswith(_UNAVAILABLE_SQLSTATE_PREFIXES)
+    return sqlstate(error).startswith(_UNAVAILABLE_SQLSTATE_PREFIXES)
+
+
+QUERY_CANCELED: Final = "57014"  # statement_timeout fired, or a cancel request
+
+
+def sqlstate(error: BaseException) -> str:
+    """The SQLSTATE the server sent with `error` ("" when it sent none, or it is not a DB error)."""
+    original = error.orig if isinstance(error, DBAPIError) else None
+    code = getattr(original, "sqlstate", None)
+    return code if isinstance(code, str) else ""

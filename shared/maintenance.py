@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from shared import models
+from shared.db import CONNECT_ARGS
 
 log = logging.getLogger(__name__)
 
@@ -147,10 +148,12 @@ def maintain_tables(
 ) -> MaintenanceOutcome:
     """Vacuum or analyse each product table that changed enough since its last maintenance."""
     names = tuple(tables) if tables is not None else product_tables()
-    # VACUUM refuses to run inside a transaction block, and a pooled pg8000 connection checked
-    # out with pre-ping already has one open (the ping's), whatever isolation level is set after:
+    # VACUUM refuses to run inside a transaction block, and a pooled connection checked out with
+    # pre-ping may already have one open (the ping's), whatever isolation level is set after:
     # one unpooled autocommit connection per run instead (a run every few minutes).
-    autocommit = sa.create_engine(engine.url, poolclass=sa.NullPool, isolation_level="AUTOCOMMIT")
+    autocommit = sa.create_engine(
+        engine.url, poolclass=sa.NullPool, isolation_level="AUTOCOMMIT", connect_args=CONNECT_ARGS
+    )
     try:
         return _maintain_all(autocommit, names, scheduled_time, thresholds)
     finally:

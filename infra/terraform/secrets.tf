@@ -31,8 +31,9 @@ locals {
     })
     "jwt-public-keys" = jsonencode({ for kid in var.jwt_key_ids : kid => tls_private_key.jwt[kid].public_key_pem })
     "cursor-secret"   = random_password.cursor.result
-    # pg8000 over the VPC to Cloud SQL's private address.
-    "database-url"   = "postgresql+pg8000://${google_sql_user.app.name}:${random_password.db.result}@${google_sql_database_instance.main.private_ip_address}:5432/${google_sql_database.app.name}"
+    # psycopg over the VPC to Cloud SQL's private address, encrypted (the instance refuses plain
+    # connections: ssl_mode ENCRYPTED_ONLY in database.tf).
+    "database-url"   = "postgresql+psycopg://${google_sql_user.app.name}:${random_password.db.result}@${google_sql_database_instance.main.private_ip_address}:5432/${google_sql_database.app.name}?sslmode=require"
     "admin-password" = random_password.admin.result
     # Cloud Storage HMAC secret of the storage identity (storage.tf).
     "storage-hmac-secret" = google_storage_hmac_key.storage.secret

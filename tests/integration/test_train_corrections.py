@@ -66,7 +66,7 @@ def test_train_without_a_database_still_trains(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Given a database URL nothing listens on
-    unreachable = Settings(database_url="postgresql+pg8000://postgres@127.0.0.1:9/none")
+    unreachable = Settings(database_url="postgresql+psycopg://postgres@127.0.0.1:9/none")
     set_app(App(settings=unreachable))
     try:
         # When trained with corrections asked / Then a note on stderr and a model without them

@@ -283,7 +283,11 @@ def test_one_dockerfile_builds_every_function_from_the_repo_root(stack):
     final = _stages(commands)[-1]
     # The image that runs is the runtime venv plus the model: no tooling, no training packages
     final_copies = [" ".join(c.flags + c.value) for c in final if c.cmd.upper() == "COPY"]
-    assert "--from=runtime-deps /opt/venv /opt/venv" in final_copies
+    assert "--from=runtime /opt/venv /opt/venv" in final_copies
+    runtime = next(stage for stage in _stages(commands) if stage[0].value[-1] == "runtime")
+    assert "pip uninstall --yes pip setuptools" in " ".join(
+        " ".join(c.value) for c in runtime if c.cmd.upper() == "RUN"
+    )
     assert "--from=model /model /app/model" in final_copies
     assert not any("tooling" in line for line in final_copies)
     assert not any(c.cmd.upper() == "RUN" and "pip install" in " ".join(c.value) for c in final)

@@ -226,3 +226,29 @@ def test_the_language_model_deadline_fits_every_ack_deadline_of_a_function_that_
 def test_a_language_model_deadline_that_cannot_hold_is_refused(env, message):
     with pytest.raises(ValidationError, match=message):
         load_settings(("classifier",), environment="development", **env)
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("postgresql://u@db:5432/x", "postgresql+psycopg://u@db:5432/x"),
+        ("postgres://u@db/x?sslmode=require", "postgresql+psycopg://u@db/x?sslmode=require"),
+        ("postgresql+psycopg://u@db/x", "postgresql+psycopg://u@db/x"),
+    ],
+)
+def test_a_plain_database_url_means_the_driver_the_functions_ship(given, used):
+    settings = load_settings(("database",), environment="development", database_url=given)
+    assert settings.database_url == used
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("postgresql+pg8000://u@db/x", "'postgresql\\+pg8000' is not supported"),
+        ("mysql://u@db/x", "'mysql' is not supported"),
+        ("db:5432/x", "must look like postgresql://"),
+    ],
+)
+def test_another_driver_or_no_url_is_refused_at_start(given, message):
+    with pytest.raises(ValidationError, match=message):
+        load_settings(("database",), environment="development", database_url=given)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
@@ -24,7 +25,8 @@ class Flaky:
 
 
 def _server_error(code: str) -> ProgrammingError:
-    return ProgrammingError("INSERT", {}, Exception({"C": code, "M": "server says no"}))
+    # The driver's own exception class for that SQLSTATE, as psycopg raises it.
+    return ProgrammingError("INSERT", {}, psycopg.errors.lookup(code)("server says no"))
 
 
 def _refused() -> OperationalError:
@@ -48,7 +50,7 @@ def test_a_store_during_a_restart_is_tried_again_until_the_database_answers() ->
 @pytest.mark.parametrize(
     "error",
     [
-        IntegrityError("INSERT", {}, Exception({"C": "23505", "M": "duplicate"})),
+        IntegrityError("INSERT", {}, psycopg.errors.UniqueViolation("duplicate")),
         _server_error("42P01"),
         RuntimeError("classifier broke"),
     ],

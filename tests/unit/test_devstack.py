@@ -152,7 +152,7 @@ def test_only_the_functions_that_mail_are_sent_to_the_mail_sink(tmp_path: Path) 
         state_dir=str(tmp_path), env={"MAIL_SINK_PORT": "18025", "SENDGRID_API_KEY": "real-key"}
     )
     stack = LocalStack(config)
-    stack.database_url = "postgresql+pg8000://postgres@127.0.0.1:5432/x"
+    stack.database_url = "postgresql+psycopg://postgres@127.0.0.1:5432/x"
     base = stack.service_env()
     # When each function's environment is made
     envs = {f.name: stack.function_env(f, base) for f in config.spec.functions}

@@ -23,7 +23,7 @@ IMPORT_NAMES = {
     "argon2-cffi": "argon2",
     "functions-framework": "functions_framework",
     "google-cloud-pubsub": "google",
-    "pg8000": "pg8000",
+    "psycopg": "psycopg",
     "pydantic-settings": "pydantic_settings",
     "pyjwt": "jwt",
 }

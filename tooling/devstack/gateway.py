@@ -174,22 +174,22 @@ class HealthChecks:
         return CheckResult(ok, detail, (time.perf_counter() - started) * 1000)
 
     def check_postgres(self) -> str:
-        import pg8000.native
+        import psycopg
         from sqlalchemy.engine import make_url
 
         if not self.database_url:
             raise RuntimeError("DATABASE_URL is not set")
         url = make_url(self.database_url)
-        conn = pg8000.native.Connection(
-            url.username or "postgres",
+        conn = psycopg.connect(
+            user=url.username or "postgres",
             host=url.host or "127.0.0.1",
             port=url.port or 5432,
-            database=url.database,
+            dbname=url.database,
             password=url.password,
-            timeout=CHECK_TIMEOUT_SECONDS,
+            connect_timeout=max(1, round(CHECK_TIMEOUT_SECONDS)),
         )
         try:
-            conn.run("SELECT 1")
+            conn.execute("SELECT 1")
         finally:
             conn.close()
         return f"{url.host}:{url.port or 5432}/{url.database}"

@@ -15,7 +15,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import pg8000.native
+import psycopg
 from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_fixed
 
 log = logging.getLogger(__name__)
@@ -34,28 +34,31 @@ class PostgresServer:
     data_dir: Path | None = None
 
     def url(self, database: str) -> str:
-        return f"postgresql+pg8000://{self.user}@{self.host}:{self.port}/{database}"
+        return f"postgresql+psycopg://{self.user}@{self.host}:{self.port}/{database}"
 
-    def admin_connection(self) -> pg8000.native.Connection:
-        return pg8000.native.Connection(
-            self.user, host=self.host, port=self.port, database="postgres"
+    def admin_connection(self) -> psycopg.Connection[tuple[object, ...]]:
+        # CREATE/DROP DATABASE refuse to run inside a transaction block.
+        return psycopg.connect(
+            user=self.user, host=self.host, port=self.port, dbname="postgres", autocommit=True
         )
 
     def create_database(self, name: str, *, drop_existing: bool = False) -> None:
         conn = self.admin_connection()
         try:
             if drop_existing:
-                conn.run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            exists = conn.run("SELECT 1 FROM pg_database WHERE datname = :n", n=name)
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+            ).fetchone()
             if not exists:
-                conn.run(f'CREATE DATABASE "{name}"')
+                conn.execute(f'CREATE DATABASE "{name}"')
         finally:
             conn.close()
 
     def drop_database(self, name: str) -> None:
         conn = self.admin_connection()
         try:
-            conn.run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             conn.close()
 

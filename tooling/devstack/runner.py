@@ -672,21 +672,25 @@ def _hide_password(url: str) -> str:
 
 
 def create_database_if_missing(database_url: str) -> None:
-    import pg8000.native
+    import psycopg
     from sqlalchemy.engine import make_url
 
     url = make_url(database_url)
-    conn = pg8000.native.Connection(
-        url.username or "postgres",
+    conn = psycopg.connect(
+        user=url.username or "postgres",
         host=url.host or LOOPBACK,
         port=url.port or 5432,
-        database="postgres",
+        dbname="postgres",
         password=url.password,
-        timeout=10,
+        connect_timeout=10,
+        autocommit=True,
     )
     try:
-        if not conn.run("SELECT 1 FROM pg_database WHERE datname = :n", n=url.database):
-            conn.run(f'CREATE DATABASE "{url.database}"')
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (url.database,)
+        ).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{url.database}"')
     finally:
         conn.close()
 

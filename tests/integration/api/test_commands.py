@@ -149,10 +149,10 @@ def test_db_upgrade_and_current(cli_env, settings, capsys):
 
 
 def test_db_upgrade_of_an_unreachable_server_is_a_clear_error(cli_env, capsys):
-    url = "postgresql+pg8000://postgres@127.0.0.1:1/alumusic"
+    url = "postgresql+psycopg://postgres@127.0.0.1:1/alumusic"
     assert main(["db", "upgrade", "--database-url", url]) == 2
     err = capsys.readouterr().err
     assert err.startswith(
-        "alumusic: error: cannot use PostgreSQL at postgresql+pg8000://postgres@127.0.0.1:1/alumusic"
+        "alumusic: error: cannot use PostgreSQL at postgresql+psycopg://postgres@127.0.0.1:1/alumusic"
     )
     assert "Traceback" not in err

@@ -6,7 +6,7 @@ import pytest
 
 pytestmark = pytest.mark.integration
 
-DOWN = "postgresql+pg8000://postgres@127.0.0.1:1/alumusic"
+DOWN = "postgresql+psycopg://postgres@127.0.0.1:1/alumusic"
 
 
 def test_health_reports_the_database_down(client, app_with):

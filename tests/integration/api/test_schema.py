@@ -58,7 +58,7 @@ def test_unreachable_server_is_a_clear_error(pg_server):
     ):
         upgrade(pg_server.url("nope_db_that_does_not_exist"))
     with pytest.raises(TransientFailure, match=r"127\.0\.0\.1:1/"):
-        upgrade("postgresql+pg8000://postgres@127.0.0.1:1/alumusic")
+        upgrade("postgresql+psycopg://postgres@127.0.0.1:1/alumusic")
 
 
 def test_store_is_idempotent_and_computes_final_columns(clean_db):

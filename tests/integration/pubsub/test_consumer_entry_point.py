@@ -156,7 +156,7 @@ def test_database_down_answers_5xx_so_pubsub_redelivers(
     # Given the consumer's database is unreachable
     down = App(
         settings=make_settings(
-            f"postgresql+pg8000://postgres@127.0.0.1:{free_port()}/alumusic",
+            f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/alumusic",
             pubsub_emulator_host=pubsub_app.settings.pubsub_emulator_host,
             pubsub_project_id=pubsub_app.settings.pubsub_project_id,
         )
@@ -212,7 +212,7 @@ def test_a_redelivery_after_a_failed_attempt_lands_in_the_same_hour_day_and_week
     envelope = recorded("comments_with_time_push")
     down = App(
         settings=make_settings(
-            f"postgresql+pg8000://postgres@127.0.0.1:{free_port()}/alumusic",
+            f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/alumusic",
             pubsub_emulator_host=pubsub_app.settings.pubsub_emulator_host,
             pubsub_project_id=pubsub_app.settings.pubsub_project_id,
         )

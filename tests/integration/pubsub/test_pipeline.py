@@ -151,7 +151,7 @@ def test_transient_failure_is_retried_then_dead_lettered(
     from tooling.devstack.services import free_port
 
     consumer = start_consumer(
-        DATABASE_URL=f"postgresql+pg8000://postgres@127.0.0.1:{free_port()}/alumusic",
+        DATABASE_URL=f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/alumusic",
         DB_OUTAGE_WAIT_SECONDS="0",
     )
     prefix = f"down-{secrets.token_hex(3)}"

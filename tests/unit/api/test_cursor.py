@@ -10,6 +10,7 @@ import pytest
 
 from shared.comments import (
     Position,
+    Total,
     _signature,
     cursor_secret_from,
     decode_cursor,
@@ -39,18 +40,38 @@ def test_time_position_round_trips_to_the_microsecond():
     # When it becomes a cursor and back
     token = encode_cursor(position, ordem="recentes", fingerprint=FINGERPRINT, secret=SECRET)
     # Then it names exactly the same place
-    assert (
-        decode_cursor(token, secret=SECRET, ordem="recentes", fingerprint=FINGERPRINT) == position
+    assert decode_cursor(token, secret=SECRET, ordem="recentes", fingerprint=FINGERPRINT) == (
+        position,
+        None,
     )
 
 
 def test_confidence_position_round_trips():
     position = Position(0.8, "abc")
     token = encode_cursor(position, ordem="confianca_asc", fingerprint=FINGERPRINT, secret=SECRET)
-    assert (
-        decode_cursor(token, secret=SECRET, ordem="confianca_asc", fingerprint=FINGERPRINT)
-        == position
+    assert decode_cursor(token, secret=SECRET, ordem="confianca_asc", fingerprint=FINGERPRINT) == (
+        position,
+        None,
     )
+
+
+@pytest.mark.parametrize("total", [Total(0, True), Total(9_999, True), Total(1_230_000, False)])
+def test_the_walk_total_rides_along_signed(total):
+    # Given the total counted on a walk's first page
+    token = encode_cursor(
+        Position(0.8, "abc"), ordem="confianca_asc", fingerprint="f", secret=SECRET, total=total
+    )
+    # When the next page's cursor is read
+    _, carried = decode_cursor(token, secret=SECRET, ordem="confianca_asc", fingerprint="f")
+    # Then the same total comes back, exactness included
+    assert carried == total
+
+
+@pytest.mark.parametrize("carried", [[-1, True], [1.5, True], [True, True], [3, "yes"], [3], "3"])
+def test_signed_but_malformed_totals_are_refused(carried):
+    token = signed({"v": 1, "o": "confianca_asc", "f": "f", "k": [0.5, "a"], "t": carried})
+    with pytest.raises(InvalidInput):
+        decode_cursor(token, secret=SECRET, ordem="confianca_asc", fingerprint="f")
 
 
 def test_cursor_is_url_safe():

@@ -36,6 +36,9 @@ class ExplodingClient:
         self.budget = TokenBudget(1_000)
         self.requests = 0
 
+    def deadline_from_now(self) -> float | None:
+        return None
+
     def complete_json(self, *, user: str, **_: Any) -> LlmReply:
         self.requests += 1
         if self.requests == 2:
