@@ -47,7 +47,7 @@ def _bar_chart(stats: dict[str, Any]) -> str:
             f'<div style="background:{colour};width:{width:.1f}%;height:14px;"></div></div></td>'
             f'<td style="{FONT}font-size:13px;padding:2px 0 2px 8px;white-space:nowrap;">'
             f"{escape(fmt_pct(cat['percentual']))} ({fmt_int(cat['total'])}) "
-            f"{sign}{escape(fmt_dec(change))}</td>"
+            f"{sign}{escape(fmt_dec(change))} p.p.</td>"
             "</tr>"
         )
     return (

@@ -58,3 +58,16 @@ def test_the_llm_writer_needs_the_classifier_group_where_the_endpoint_is() -> No
         ["database", "classifier", "digest"], digest_writer="llm", openai_base_url="http://x"
     )
     assert settings.digest_writer == "llm"
+
+
+def test_every_taxonomy_tag_has_portuguese_words_for_the_digest():
+    # Given the taxonomy the classifier tags with
+    from shared.classifier.tags import default_taxonomy
+    from shared.digest.vocabulary import TAG_WORDS, tag_action, tag_topic
+
+    # Then each tag has its own topic and action (none falls back to the tag's ASCII subject,
+    # "colaboracao"), written as words
+    tags = set(default_taxonomy().tags)
+    assert tags - set(TAG_WORDS) == set()
+    for tag in tags:
+        assert "_" not in tag_topic(tag) + tag_action(tag), tag

@@ -189,6 +189,9 @@ def test_the_email_has_a_bar_chart_inline_css_and_no_remote_images() -> None:
     assert "&lt;script&gt;" in html
     assert "width:43.8%" in html
     assert "width:26.7%" in html
+    # Each bar's change is in percentage points, as the text says it
+    changes = re.findall(r"([+−±])(\d+,\d) p\.p\.</td>", html)
+    assert len(changes) == len(stats["categorias"])
     assert subject_for("2026-W48") == "Resumo semanal AluMusic 2026-W48"
     assert "mailto:resumo@alumusic.local" in plain_text("Olá", "mailto:resumo@alumusic.local")
 
