@@ -399,6 +399,8 @@ class MaintenanceSettings(CoreSettings):
 
     maintenance_min_changed_rows: int = Field(default=1000, ge=0)
     maintenance_changed_fraction: float = Field(default=0.05, ge=0.0, le=1.0)
+    # VACUUM/ANALYZE pause per cost limit of work, as autovacuum does (0: run flat out).
+    maintenance_cost_delay_ms: float = Field(default=2.0, ge=0.0, le=100.0)
 
 
 # --- devstack ---

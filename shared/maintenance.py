@@ -14,6 +14,9 @@ costs several times its usual latency until someone runs `VACUUM ANALYZE`. The s
 - idempotent on the tick's scheduled time: a table vacuumed or analysed (by anyone, autovacuum
   included) at or after the scheduled time is left alone, so a redelivered tick changes nothing;
   a session advisory lock keeps two concurrent runs from vacuuming the same table twice;
+- throttled as autovacuum is (`vacuum_cost_delay`, default 2 ms, `MAINTENANCE_COST_DELAY_MS`):
+  a manual VACUUM runs flat out, and on a small server that would take the CPU and disk the
+  comment list's readers need while a large ingest is still going;
 - says so, as a warning, when the server runs with `autovacuum = off`.
 """
 
@@ -33,6 +36,9 @@ from shared import models
 from shared.db import CONNECT_ARGS
 
 log = logging.getLogger(__name__)
+
+# autovacuum's own default pause: maintenance that replaces it should be as gentle.
+DEFAULT_COST_DELAY_MS: Final = 2.0
 
 # pg_try_advisory_lock key: any constant the product uses nowhere else ("alumusic" in ASCII).
 ADVISORY_LOCK_KEY: Final = 0x616C756D75736963
@@ -145,8 +151,11 @@ def maintain_tables(
     scheduled_time: datetime,
     thresholds: Thresholds,
     tables: Iterable[str] | None = None,
+    *,
+    cost_delay_ms: float = DEFAULT_COST_DELAY_MS,
 ) -> MaintenanceOutcome:
-    """Vacuum or analyse each product table that changed enough since its last maintenance."""
+    """Vacuum or analyse each product table that changed enough since its last maintenance,
+    pausing `cost_delay_ms` each time it has done a cost limit's worth of work (0: no pauses)."""
     names = tuple(tables) if tables is not None else product_tables()
     # VACUUM refuses to run inside a transaction block, and a pooled connection checked out with
     # pre-ping may already have one open (the ping's), whatever isolation level is set after:
@@ -155,15 +164,24 @@ def maintain_tables(
         engine.url, poolclass=sa.NullPool, isolation_level="AUTOCOMMIT", connect_args=CONNECT_ARGS
     )
     try:
-        return _maintain_all(autocommit, names, scheduled_time, thresholds)
+        return _maintain_all(autocommit, names, scheduled_time, thresholds, cost_delay_ms)
     finally:
         autocommit.dispose()
 
 
 def _maintain_all(
-    engine: Engine, names: tuple[str, ...], scheduled_time: datetime, thresholds: Thresholds
+    engine: Engine,
+    names: tuple[str, ...],
+    scheduled_time: datetime,
+    thresholds: Thresholds,
+    cost_delay_ms: float,
 ) -> MaintenanceOutcome:
     with engine.connect() as conn:
+        # For this session only: the connection is not pooled and ends with the run.
+        conn.execute(
+            sa.text("SELECT set_config('vacuum_cost_delay', :delay, false)"),
+            {"delay": f"{cost_delay_ms:g}ms"},
+        )
         autovacuum_on = autovacuum_enabled(conn)
         if not autovacuum_on:
             log.warning(

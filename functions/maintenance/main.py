@@ -48,6 +48,7 @@ def run_maintenance(cloud_event: CloudEvent) -> None:
                 min_rows=settings.maintenance_min_changed_rows,
                 fraction=settings.maintenance_changed_fraction,
             ),
+            cost_delay_ms=settings.maintenance_cost_delay_ms,
         )
         log.info(
             "tick handled",

@@ -204,3 +204,32 @@ def test_an_unreadable_tick_is_acknowledged_and_does_nothing(
     # Then it is acknowledged (redelivery could never help) and nothing is vacuumed
     assert response.status_code == 200
     assert comments_stats(clean_db).inserted_since_vacuum >= 5000
+
+
+def test_vacuum_runs_throttled_like_autovacuum(maintenance_app: App, clean_db: sa.Engine) -> None:
+    # Given a table due for a vacuum, and every statement sent to the server recorded
+    ingest_rows(clean_db, "bulk-", 5000)
+    sent: list[tuple[str, Any]] = []
+
+    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        sent.append((statement, parameters))
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
+    try:
+        # When maintenance runs with a 7 ms cost delay
+        outcome = maintain_tables(
+            clean_db,
+            datetime.now(UTC),
+            Thresholds(min_rows=1000, fraction=0.05),
+            cost_delay_ms=7,
+        )
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
+
+    # Then the session set that delay before its VACUUM ran
+    assert [a.action for a in outcome.actions] == ["vacuum_analyze"]
+    statements = [statement for statement, _ in sent]
+    delay_at = next(i for i, s in enumerate(statements) if "vacuum_cost_delay" in s)
+    vacuum_at = next(i for i, s in enumerate(statements) if s.startswith("VACUUM"))
+    assert delay_at < vacuum_at
+    assert "7ms" in str(sent[delay_at][1])
