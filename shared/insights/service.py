@@ -51,13 +51,15 @@ def parse_question(body: bytes, *, max_chars: int) -> QuestionIn:
         raise InvalidInput("'pergunta' must be a string")
     if "\x00" in pergunta:
         raise InvalidInput("'pergunta' must not contain NUL characters")
-    pergunta = pergunta.strip()
-    if not pergunta:
-        raise InvalidInput("'pergunta' must not be empty")
+    # The limit is on what was sent, as documented: padding is not free just because it is
+    # stripped afterwards.
     if len(pergunta) > max_chars:
         raise InvalidInput(
             f"'pergunta' is longer than {max_chars} characters", details={"limit": max_chars}
         )
+    pergunta = pergunta.strip()
+    if not pergunta:
+        raise InvalidInput("'pergunta' must not be empty")
     return QuestionIn(pergunta, _parse_weeks(data.get("semanas")))
 
 

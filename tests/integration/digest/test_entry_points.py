@@ -14,6 +14,7 @@ import pytest
 from shared.bootstrap import App
 from shared.digest import service
 from shared.digest.weeks import IsoWeek
+from tests.support.openapi_schema import assert_matches_definition
 from tooling.devstack.mail_sink import MailSink
 
 pytestmark = pytest.mark.integration
@@ -97,6 +98,11 @@ def test_analysts_list_and_read_digests(
     assert body["texto"].startswith("Olá")
     assert body["stats"]["semana"] == "2026-W47"
     assert body["html"].startswith("<!DOCTYPE html>")
+    # ...and both answers are what the document promises (a template digest has no writer model
+    # and no fallback reason: null, which the document must allow)
+    assert body["writer_model"] is None
+    assert_matches_definition(body, "Digest")
+    assert_matches_definition(listing.get_json(), "DigestList")
 
 
 @pytest.mark.parametrize(
