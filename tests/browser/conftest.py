@@ -208,14 +208,7 @@ def painel(tmp_path_factory: pytest.TempPathFactory, pg_server: PostgresServer) 
     state_dir = tmp_path_factory.mktemp("browser-stack")
     stack = start_stack(state_dir, pg_server.url(database))
     try:
-        session = requests.Session()
-        login = session.post(
-            stack.gateway_url + "/api/auth/login",
-            json={"username": stack.admin_username, "password": stack.admin_password},
-            timeout=30,
-        )
-        assert login.status_code == 200, login.text
-        session.headers["Authorization"] = f"Bearer {login.json()['access']}"
+        session = stack.admin_session()
         painel = Painel(stack=stack, api=session, state_dir=state_dir)
 
         page = session.get(stack.gateway_url + "/painel", timeout=30)

@@ -49,6 +49,22 @@ class RunningStack:
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def admin_token(self) -> str:
+        """An access token of the stack's admin, logged in through the gateway."""
+        login = requests.post(
+            self.gateway_url + "/api/auth/login",
+            json={"username": self.admin_username, "password": self.admin_password},
+            timeout=30,
+        )
+        assert login.status_code == 200, login.text
+        return str(login.json()["access"])
+
+    def admin_session(self) -> requests.Session:
+        """Requests carrying the admin's token."""
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {self.admin_token()}"
+        return session
+
     def stop(self, signum: int = signal.SIGINT, timeout: float = 60.0) -> int:
         if self.process.poll() is None:
             self.process.send_signal(signum)
@@ -156,14 +172,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, e2e_database: str) -> Iterat
 @pytest.fixture(scope="module")
 def api(stack: RunningStack) -> Callable[..., requests.Response]:
     """Authenticated requests to the gateway as the stack's admin."""
-    session = requests.Session()
-    login = session.post(
-        stack.gateway_url + "/api/auth/login",
-        json={"username": stack.admin_username, "password": stack.admin_password},
-        timeout=30,
-    )
-    assert login.status_code == 200, login.text
-    session.headers["Authorization"] = f"Bearer {login.json()['access']}"
+    session = stack.admin_session()
 
     def call(method: str, path: str, **kwargs: object) -> requests.Response:
         kwargs.setdefault("timeout", 120)

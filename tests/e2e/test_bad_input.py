@@ -195,18 +195,13 @@ def test_generated_requests_get_documented_answers_and_no_5xx(
     stack: RunningStack, tmp_path: Path
 ) -> None:
     # Given the stack's admin token and the operations the document defines
-    login = requests.post(
-        stack.gateway_url + "/api/auth/login",
-        json={"username": stack.admin_username, "password": stack.admin_password},
-        timeout=30,
-    )
-    assert login.status_code == 200, login.text
+    token = stack.admin_token()
     documented = {(o.method, o.path) for o in load_operations()}
 
     # When schemathesis sends generated requests for every operation, as admin and anonymous
     result = run_fuzz(
         stack.gateway_url,
-        token=login.json()["access"],
+        token=token,
         work_dir=tmp_path / "fuzz",
         max_examples=MAX_EXAMPLES,
         timeout=600,

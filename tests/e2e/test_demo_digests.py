@@ -32,14 +32,7 @@ def test_a_demo_stack_serves_the_backfilled_digests_and_mails_one(
         banner = running.output()
         assert f"{running.mail_sink_url}/mails" in banner
         # When an admin lists the digests through the gateway
-        session = requests.Session()
-        login = session.post(
-            running.gateway_url + "/api/auth/login",
-            json={"username": running.admin_username, "password": running.admin_password},
-            timeout=30,
-        )
-        assert login.status_code == 200, login.text
-        session.headers["Authorization"] = f"Bearer {login.json()['access']}"
+        session = running.admin_session()
         listing = session.get(running.gateway_url + "/api/digests", timeout=30)
         # Then the last closed weeks each have one, the latest readable in full
         assert listing.status_code == 200, listing.text

@@ -2,9 +2,8 @@
 
 The classifier is built from settings exactly as a function builds it (`build_classifier`: the
 embedded model is the fallback of `llm` and the first stage of `cascade`), pointed at a real
-OpenAI-compatible server on 127.0.0.1 that answers 500 or never answers in time. The deadline is
-what the settings allow: every attempt's timeout plus the backoff between attempts; the margin is
-generous (a loaded machine), and far below the hang, so only a missing deadline can fail it.
+OpenAI-compatible server on 127.0.0.1 that answers 500 or never answers in time (the scenario
+and its allowed time: tests/support/llm_faults.py).
 """
 
 from __future__ import annotations
@@ -17,24 +16,18 @@ import pytest
 from shared.classifier import Classifier
 from shared.classifier.factory import build_classifier
 from shared.config import Settings
-from shared.llm import BACKOFF_MAX_SECONDS, BACKOFF_SECONDS
-from tests.support.openai_loopback import OpenAILoopback, Reply, chat_completion
+from tests.support.llm_faults import (
+    FAILING,
+    HANG_SECONDS,
+    HANGING,
+    MARGIN_SECONDS,
+    MAX_RETRIES,
+    TIMEOUT_SECONDS,
+    allowed_seconds,
+)
+from tests.support.openai_loopback import OpenAILoopback, Reply
 
 pytestmark = pytest.mark.integration
-
-TIMEOUT_SECONDS = 0.5
-MAX_RETRIES = 1
-HANG_SECONDS = 120.0
-MARGIN_SECONDS = 30.0
-
-
-def allowed_seconds(timeout: float = TIMEOUT_SECONDS, retries: int = MAX_RETRIES) -> float:
-    backoffs = sum(min(BACKOFF_SECONDS * 2**n, BACKOFF_MAX_SECONDS) for n in range(retries))
-    return (retries + 1) * timeout + backoffs
-
-
-HANGING = Reply(body=chat_completion("{}"), delay_seconds=HANG_SECONDS)
-FAILING = Reply(status=500, body={"error": {"message": "down"}})
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from shared.bootstrap import App
 from shared.digest import service
 from shared.digest.weeks import IsoWeek
 from shared.digest.writer import write_template
-from tests.integration.test_llm_faults import (
+from tests.support.llm_faults import (
     FAILING,
     HANG_SECONDS,
     HANGING,

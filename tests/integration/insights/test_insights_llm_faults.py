@@ -13,7 +13,7 @@ import pytest
 
 from shared.bootstrap import App
 from tests.integration.insights.conftest import Caller
-from tests.integration.test_llm_faults import (
+from tests.support.llm_faults import (
     FAILING,
     HANG_SECONDS,
     HANGING,
