@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any, Final
 
-from shared.digest.vocabulary import tag_topic
+from shared.digest.vocabulary import tag_label
 from shared.digest.writer import fmt_dec, fmt_int, fmt_pct
 
 SUBJECT_PREFIX: Final = "Resumo semanal AluMusic"
@@ -65,7 +65,7 @@ def _samples(stats: dict[str, Any]) -> str:
             for sample in theme.get("exemplos", [])[:1]:
                 items.append(
                     f'<li style="margin:0 0 6px 0;"><span style="color:#666;">{title} · '
-                    f"{escape(tag_topic(theme['tag']))}:</span> "
+                    f"{escape(tag_label(theme['tag']))}:</span> "
                     f"&ldquo;{escape(sample['texto'])}&rdquo;</li>"
                 )
     if not items:

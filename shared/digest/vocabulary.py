@@ -112,11 +112,21 @@ _SCOPE_WORDS: Final[dict[str, tuple[str, str]]] = {
 }
 
 
+_ARTICLES: Final = frozenset({"o", "a", "os", "as"})
+
+
 def tag_topic(tag: str) -> str:
     if tag in TAG_WORDS:
         return TAG_WORDS[tag][0]
     scope, _, subject = tag.partition("_")
     return _SCOPE_WORDS.get(scope, ("{s}", ""))[0].format(s=subject or tag)
+
+
+def tag_label(tag: str) -> str:
+    """The topic as a heading names it: "Críticas · layout", not "Críticas · o layout"."""
+    topic = tag_topic(tag)
+    article, _, rest = topic.partition(" ")
+    return rest if article in _ARTICLES and rest else topic
 
 
 def tag_action(tag: str) -> str:

@@ -71,3 +71,16 @@ def test_every_taxonomy_tag_has_portuguese_words_for_the_digest():
     assert tags - set(TAG_WORDS) == set()
     for tag in tags:
         assert "_" not in tag_topic(tag) + tag_action(tag), tag
+
+
+def test_sample_headings_name_the_topic_without_its_article():
+    from shared.digest.vocabulary import tag_label, tag_topic
+
+    # Given topics written with and without an article ("o layout", "lentidão")
+    # Then a heading drops the article and keeps everything else
+    assert tag_topic("ui_layout") == "o layout"
+    assert tag_label("ui_layout") == "layout"
+    assert tag_label("ui_tema") == "tema visual"
+    assert tag_label("perf_lentidao") == tag_topic("perf_lentidao") == "lentidão"
+    # and a tag outside the table gets its scope's words, article dropped too
+    assert tag_label("ui_novatela") == "interface de novatela"
