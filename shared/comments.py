@@ -72,8 +72,9 @@ class IdConflict(Conflict):
 
 # --- storing ------------------------------------------------------------------------------------
 
-# One statement for a whole batch: unnest turns the column arrays into rows. Tags travel as one
-# JSON text per row because unnest of a two-dimensional array would flatten it; comment times as
+# One statement for a whole batch: the rows travel as one JSON array that json_to_recordset turns
+# into typed rows. One JSON text is far cheaper to send than a parameter array per column, whose
+# elements the driver adapts one by one (measured: half the client CPU per row). Comment times are
 # ISO 8601 text with an offset, so the session's time zone never changes what is stored.
 _INSERT_SQL: Final = """
 INSERT INTO comments (
@@ -81,18 +82,11 @@ INSERT INTO comments (
     model_name, model_version, fallback_reason, source, created_at
 )
 SELECT
-    u.id, u.texto, u.categoria,
-    ARRAY(SELECT jsonb_array_elements_text(CAST(u.tags AS jsonb))),
-    u.confianca, u.needs_review, u.model_name, u.model_version, u.fallback_reason,
-    CAST(:source AS text), coalesce(CAST(u.created_at AS timestamptz), now())
-FROM unnest(
-    CAST(:ids AS text[]), CAST(:textos AS text[]), CAST(:categorias AS text[]),
-    CAST(:tags AS text[]), CAST(:confiancas AS float8[]), CAST(:needs_review AS boolean[]),
-    CAST(:model_names AS text[]), CAST(:model_versions AS text[]),
-    CAST(:fallback_reasons AS text[]), CAST(:created_ats AS text[])
-) AS u(
-    id, texto, categoria, tags, confianca, needs_review, model_name, model_version,
-    fallback_reason, created_at
+    u.id, u.texto, u.categoria, u.tags, u.confianca, u.needs_review, u.model_name,
+    u.model_version, u.fallback_reason, CAST(:source AS text), coalesce(u.created_at, now())
+FROM json_to_recordset(CAST(:rows AS json)) AS u(
+    id text, texto text, categoria text, tags text[], confianca float8, needs_review boolean,
+    model_name text, model_version text, fallback_reason text, created_at timestamptz
 )
 ON CONFLICT (id) DO NOTHING
 """
@@ -106,7 +100,7 @@ WITH clashing AS (
         c.id AS comment_id,
         encode(sha256(convert_to(c.texto, 'UTF8')), 'hex') AS stored_text_sha256,
         encode(sha256(convert_to(u.texto, 'UTF8')), 'hex') AS incoming_text_sha256
-    FROM unnest(CAST(:ids AS text[]), CAST(:textos AS text[])) AS u(id, texto)
+    FROM json_to_recordset(CAST(:rows AS json)) AS u(id text, texto text)
     JOIN comments AS c ON c.id = u.id
     WHERE c.texto <> u.texto
 ),
@@ -151,19 +145,23 @@ def _insert_params(
             raise ValueError(f"classifier answered an unknown category {result.categoria!r}")
         if not (math.isfinite(result.confianca) and 0.0 <= result.confianca <= 1.0):
             raise ValueError(f"classifier answered confianca {result.confianca!r} outside [0, 1]")
-    return {
-        "source": source,
-        "ids": [comment.id for comment in batch],
-        "textos": [comment.texto for comment in batch],
-        "categorias": [result.categoria for result in results],
-        "tags": [json.dumps(list(result.tags_funcionalidades)) for result in results],
-        "confiancas": [float(result.confianca) for result in results],
-        "needs_review": [result.confianca < review_threshold for result in results],
-        "model_names": [result.model_name for result in results],
-        "model_versions": [result.model_version for result in results],
-        "fallback_reasons": [result.fallback_reason for result in results],
-        "created_ats": _instants_text(batch),
-    }
+    times = _instants_text(batch)
+    rows = [
+        {
+            "id": comment.id,
+            "texto": comment.texto,
+            "categoria": result.categoria,
+            "tags": list(result.tags_funcionalidades),
+            "confianca": float(result.confianca),
+            "needs_review": result.confianca < review_threshold,
+            "model_name": result.model_name,
+            "model_version": result.model_version,
+            "fallback_reason": result.fallback_reason,
+            "created_at": instant,
+        }
+        for comment, result, instant in zip(batch, results, times, strict=True)
+    ]
+    return {"source": source, "rows": json.dumps(rows, ensure_ascii=False)}
 
 
 def _instants_text(batch: Sequence[CommentIn]) -> list[str | None]:
@@ -208,8 +206,7 @@ def store_classified(
         found, recorded = conn.execute(
             sa.text(_RECORD_CONFLICTS_SQL),
             {
-                "ids": params["ids"],
-                "textos": params["textos"],
+                "rows": params["rows"],
                 "source": source,
                 "message_id": message_id,
                 "request_id": request_id,

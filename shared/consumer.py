@@ -7,7 +7,6 @@ Pub/Sub redelivers it, and after the subscription's max attempts dead-letters it
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -72,19 +71,15 @@ def validate_submitted(
     ingest accepted is accepted however late it is delivered; an item without `criado_em` gets
     `submitted_at`.
     """
-    from shared.validation import parse_comments
+    from shared.validation import comments_from_items
 
     if not items:
         return []
-    # The HTTP path's parser takes a JSON body; re-encoding costs far less than classifying.
-    body = json.dumps(items, ensure_ascii=False).encode()
     try:
-        return parse_comments(
-            body,
-            "application/json",
+        return comments_from_items(
+            items,
             max_items=max_items,
             max_text_chars=max_text_chars,
-            allow_ndjson=False,
             received_at=submitted_at,
         )
     except (InvalidInput, PayloadTooLarge) as error:

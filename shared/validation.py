@@ -261,6 +261,25 @@ def parse_comments(
                 raise InvalidInput(
                     f"body must be a comment object or an array of them, got {_json_type(document)}"
                 )
+    return comments_from_items(
+        items, labels, max_items=max_items, max_text_chars=max_text_chars, received_at=arrival
+    )
+
+
+def comments_from_items(
+    items: list[Any],
+    labels: list[str] | None = None,
+    *,
+    max_items: int,
+    max_text_chars: int,
+    received_at: datetime | None = None,
+) -> list[CommentIn]:
+    """Decoded comment objects -> the comments, all valid, ids unique (the rules of
+    `parse_comments`, for items that arrive already decoded, as in a Pub/Sub message).
+    `labels` name each item in error messages (default "item 0", "item 1", ...)."""
+    arrival = (received_at or datetime.now(UTC)).astimezone(UTC)
+    if labels is None:
+        labels = [f"item {i}" for i in range(len(items))]
     if len(items) > max_items:
         raise PayloadTooLarge(
             f"{len(items)} comments in one request; the limit is {max_items}",
