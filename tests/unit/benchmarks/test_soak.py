@@ -1,4 +1,5 @@
-"""The soak's request bodies: every id once, in order, each line a comment ingest accepts."""
+"""The soak's request bodies (every id once, in order, each line a comment ingest accepts) and
+when it reads the start memory."""
 
 from __future__ import annotations
 
@@ -37,3 +38,11 @@ def test_every_body_is_ndjson_that_ingest_accepts() -> None:
         )
         # Then every line is a valid comment
         assert len(comments) == size
+
+
+def test_start_memory_waits_a_fifth_of_the_run_and_at_least_a_minute() -> None:
+    # Given runs of 3 and 10 minutes, and one whose warm-up is given
+    # Then the warm-up is a minute, two minutes, and what was given
+    assert soak.warmup_for(3.0, None) == 60.0
+    assert soak.warmup_for(10.0, None) == 120.0
+    assert soak.warmup_for(10.0, 30.0) == 30.0
