@@ -6,11 +6,10 @@ import secrets
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 
 from shared.classifier import Classification
 from shared.comments import store_classified
-from shared.db import alembic_config, current_revision, head_revision, upgrade
+from shared.db import current_revision, head_revision, upgrade
 from shared.errors import TransientFailure
 from shared.models import metadata
 from shared.validation import CommentIn
@@ -51,71 +50,6 @@ def test_list_filters_have_their_indexes(db_engine):
         "ix_comments_needs_review_created_at_id",
         "ix_comments_stored_at",
     } <= names
-
-
-def test_one_comment_time_index_serves_the_list_order_and_the_charts_week(db_engine):
-    # Given the migrated schema
-    with db_engine.connect() as conn:
-        definitions = dict(
-            conn.execute(
-                sa.text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'comments'")
-            ).all()
-        )
-        # When the charts' week read is planned with the table scans ruled out
-        conn.execute(sa.text("SET enable_seqscan = off"))
-        conn.execute(sa.text("SET enable_bitmapscan = off"))
-        plan = "\n".join(
-            row[0]
-            for row in conn.execute(
-                sa.text(
-                    "EXPLAIN SELECT created_at, categoria_final, confianca FROM comments "
-                    "WHERE created_at >= now() - interval '7 days' AND created_at <= now()"
-                )
-            )
-        )
-    # Then one index on comment time carries the list's order and the charts' columns
-    time_indexes = [
-        name
-        for name, definition in definitions.items()
-        if "(created_at" in definition and "WHERE" not in definition
-    ]
-    assert time_indexes == ["ix_comments_created_at_id"]
-    assert definitions["ix_comments_created_at_id"].endswith(
-        "(created_at DESC, id DESC) INCLUDE (categoria_final, confianca)"
-    )
-    # and the week is read from that index alone
-    assert "Index Only Scan using ix_comments_created_at_id" in plan
-
-
-def test_the_comment_time_index_migration_goes_down_and_up_again(pg_server):
-    # Given a database migrated to head
-    name = f"alumusic_test_{secrets.token_hex(6)}"
-    pg_server.create_database(name)
-    url = pg_server.url(name)
-    engine = sa.create_engine(url, poolclass=sa.NullPool)
-
-    def indexes() -> set[str]:
-        with engine.connect() as conn:
-            return set(
-                conn.execute(
-                    sa.text("SELECT indexname FROM pg_indexes WHERE tablename = 'comments'")
-                ).scalars()
-            )
-
-    try:
-        upgrade(url)
-        at_head = indexes()
-        # When it goes back one revision and forward again
-        command.downgrade(alembic_config(url), "0010")
-        before = indexes()
-        upgrade(url)
-        # Then the revision before had the two time indexes, and head has one again
-        assert {"ix_comments_created_at_id", "ix_comments_created_at_charts"} <= before
-        assert "ix_comments_created_at_charts" not in at_head
-        assert indexes() == at_head
-    finally:
-        engine.dispose()
-        pg_server.drop_database(name)
 
 
 def test_unreachable_server_is_a_clear_error(pg_server):
