@@ -169,6 +169,27 @@ def test_only_the_functions_that_mail_are_sent_to_the_mail_sink(tmp_path: Path) 
     assert "http://127.0.0.1:18025/mails" in stack.banner({"functions": {}})
 
 
+def test_scheduled_job_functions_run_one_process_and_the_others_their_signature_default(
+    tmp_path: Path,
+) -> None:
+    # Given the local stack of the stack description
+    config = StackConfig.from_environment(state_dir=str(tmp_path), env={})
+    stack = LocalStack(config)
+    stack.database_url = "postgresql+psycopg://postgres@127.0.0.1:5432/x"
+    base = stack.service_env()
+    # When each function's environment is made
+    workers = {f.name: stack.function_env(f, base)["WORKERS"] for f in config.spec.functions}
+    # Then the functions the scheduled jobs push to run one process
+    assert config.spec.scheduled_functions() == {"charts-refresh", "digest-send", "maintenance-run"}
+    assert {name for name, n in workers.items() if n == "1"} == {
+        "charts-refresh",
+        "digest-send",
+        "maintenance-run",
+    }
+    # and the consumer keeps two, for the emulator's two pushes at a time
+    assert workers["classify-consumer"] == "2"
+
+
 def test_host_port_values_are_split() -> None:
     assert split_host_port("localhost:8085", 1) == ("localhost", 8085)
     assert split_host_port("http://127.0.0.1:4566", 1) == ("127.0.0.1", 4566)

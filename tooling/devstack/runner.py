@@ -83,6 +83,11 @@ DEFAULT_CONCURRENCY: Mapping[str, tuple[int, int]] = {
     "cloudevent": (2, 2),
     "event": (1, 2),
 }
+# A scheduled job's function handles one tick a minute at most: one process does it. A second one
+# only doubles its memory, and grows late, the first time a large job lands on it (seen in the
+# soak: charts-refresh's second worker went from 55 to 98 MB at its first refresh over millions of
+# comments, minutes into the run).
+SCHEDULED_JOB_WORKERS = 1
 
 
 Say = Callable[[str], None]
@@ -387,6 +392,8 @@ class LocalStack:
 
     def function_env(self, function: FunctionSpec, base: Mapping[str, str]) -> dict[str, str]:
         workers, threads = DEFAULT_CONCURRENCY[function.signature]
+        if function.name in self.config.spec.scheduled_functions():
+            workers = SCHEDULED_JOB_WORKERS
         prefix = port_env_name(function.name).removesuffix("_PORT")
         env = function_settings_env(function, base)
         env["WORKERS"] = self.config.env.get(f"{prefix}_WORKERS", str(workers))

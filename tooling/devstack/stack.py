@@ -132,6 +132,13 @@ class StackSpec:
         known = ", ".join(j.name for j in self.jobs) or "none"
         raise KeyError(f"no job named {name!r} in the stack description (jobs: {known})")
 
+    def scheduled_functions(self) -> frozenset[str]:
+        """The functions that a scheduled job's ticks are pushed to."""
+        job_topics = {job.topic for job in self.jobs}
+        return frozenset(
+            s.push_to for s in self.subscriptions if s.push_to and s.topic in job_topics
+        )
+
     def push_endpoint(self, subscription: SubscriptionSpec) -> str | None:
         """Where a push subscription delivers: the topic path in the URL gives the CloudEvent
         functions-framework builds a full `source`."""
