@@ -170,6 +170,16 @@ def demo_comments(
     )
 
 
+def demo_id_width(count: int) -> int:
+    """Digits of the number in the ids of a run of `count` demo comments (at least six)."""
+    return max(6, len(str(count)))
+
+
+def demo_comment_id(prefix: str, number: int, width: int) -> str:
+    """The id of demo comment `number` of a run: `{prefix}-{number}`, zero-padded to `width`."""
+    return f"{prefix}-{number:0{width}d}"
+
+
 def iter_demo_comments(
     count: int,
     *,
@@ -198,7 +208,7 @@ def iter_demo_comments(
     window_start = starts[0]
     window = (end - window_start).total_seconds()
     cumulative = list(_accumulate(weights))
-    width = max(6, len(str(count)))
+    width = demo_id_width(count)
     for number in range(count):
         [hour_start] = rng.choices(starts, cum_weights=cumulative)
         # Never after `now`, even in the current hour.
@@ -207,7 +217,7 @@ def iter_demo_comments(
         position = (instant - window_start).total_seconds() / window
         texto = _pick_text(rng, pools, position, hour_start.astimezone(zone).hour)
         yield {
-            "id": f"{prefix}-{number:0{width}d}",
+            "id": demo_comment_id(prefix, number, width),
             "texto": texto,
             "criado_em": instant.isoformat(),
         }

@@ -195,7 +195,7 @@ def ingest_through_restart(
     """Ingest `comments` through the gateway, restart `postgres` once a quarter is stored, and
     wait (up to `timeout`) until every accepted comment is stored; count what was lost or doubled."""
     from tooling.benchmarks.pipeline import _bodies, _send
-    from tooling.demo import run_prefix
+    from tooling.demo import demo_comment_id, demo_id_width, run_prefix
     from tooling.devstack.client import GatewayClient
     from tooling.devstack.waiting import wait_until
 
@@ -239,7 +239,8 @@ def ingest_through_restart(
             lambda: stored() >= accepted, timeout=remaining(), interval=POLL_INTERVAL_SECONDS
         )
         rows, distinct = _count(engine, pattern)
-        sent_ids = [f"{prefix}-{n:0{max(6, len(str(comments)))}d}" for n in range(comments)]
+        width = demo_id_width(comments)
+        sent_ids = [demo_comment_id(prefix, n, width) for n in range(comments)]
         with engine.connect() as conn:
             strangers = conn.execute(
                 sa.text(

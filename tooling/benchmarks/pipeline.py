@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from shared.errors import InvalidInput
-from tooling.demo import iter_demo_comments, run_prefix
+from tooling.demo import demo_comment_id, demo_id_width, iter_demo_comments, run_prefix
 from tooling.devstack.client import ApiError, GatewayClient
 from tooling.devstack.runner import read_secrets, read_state, state_dir_from
 from tooling.devstack.waiting import wait_until
@@ -160,7 +160,8 @@ def run(args: argparse.Namespace) -> int:
         wait_until(lambda: all_stored(conn), timeout=remaining, interval=POLL_INTERVAL_SECONDS)
     progress.close()
 
-    sent_ids = [f"{prefix}-{n:0{max(6, len(str(count)))}d}" for n in range(count)]
+    width = demo_id_width(count)
+    sent_ids = [demo_comment_id(prefix, n, width) for n in range(count)]
     with engine.connect() as conn:
         rows, distinct = conn.execute(
             sa.text("SELECT count(*), count(DISTINCT id) FROM comments WHERE id LIKE :pattern"),

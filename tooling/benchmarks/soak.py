@@ -39,7 +39,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from tooling.benchmarks.pipeline import Target, _send, resolve_target
-from tooling.demo import iter_demo_comments, run_prefix
+from tooling.demo import demo_comment_id, demo_id_width, iter_demo_comments, run_prefix
 from tooling.devstack.client import GatewayClient
 from tooling.devstack.runner import read_state, state_dir_from
 from tooling.devstack.stack import load_stack
@@ -241,7 +241,7 @@ def _bodies(prefix: str, count: int, per_request: int) -> Iterator[tuple[int, in
     """(first index, comments, NDJSON body) per request: ids `{prefix}-{number}` as the demo
     names them, texts and times drawn in turn from a pool of demo comments made here, before the
     caller starts its clock."""
-    width = max(6, len(str(count)))
+    width = demo_id_width(count)
     # Each pooled comment encoded once, without its id: a line is the id's text plus this tail.
     tails = [
         json.dumps({"texto": c["texto"], "criado_em": c["criado_em"]}, ensure_ascii=False)[1:]
@@ -253,7 +253,7 @@ def _bodies(prefix: str, count: int, per_request: int) -> Iterator[tuple[int, in
         for first in range(0, count, per_request):
             size = min(per_request, count - first)
             body = "\n".join(
-                f'{{"id": {json.dumps(f"{prefix}-{number:0{width}d}")}, {tails[number % pool]}'
+                f'{{"id": {json.dumps(demo_comment_id(prefix, number, width))}, {tails[number % pool]}'
                 for number in range(first, first + size)
             ).encode()
             yield first, size, body
@@ -318,7 +318,7 @@ def run(args: argparse.Namespace) -> int:
     names = [f.name for f in load_stack(env=os.environ).functions]
     count = int(rate * minutes * 60)
     warmup_seconds = warmup_for(minutes, args.warmup_seconds)
-    width = max(6, len(str(count)))
+    width = demo_id_width(count)
     interval = per_request / rate
     prefix = run_prefix("soak")
 
