@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import os
 import sys
 from collections.abc import Sequence
 
@@ -35,6 +36,10 @@ TOOLING_COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
+# Where a command typed beside `make dev` finds that stack's database (tooling only).
+LOCAL_STACK_MODULE = "tooling.devstack.runner"
+
+
 def tooling_installed() -> bool:
     return importlib.util.find_spec("tooling") is not None
 
@@ -55,6 +60,18 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # The local stack chooses its own server; benchmarks name theirs (README, "The command line").
+    if (
+        args.command not in ("dev", "bench")
+        and tooling_installed()
+        and (
+            url := importlib.import_module(LOCAL_STACK_MODULE).use_local_stack_database(os.environ)
+        )
+    ):
+        print(
+            f"alumusic: DATABASE_URL is unset: using the local stack's database {url}",
+            file=sys.stderr,
+        )
     try:
         return int(args.handler(args) or 0)
     except DomainError as error:

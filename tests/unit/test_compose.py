@@ -177,6 +177,22 @@ def test_infrastructure_services(compose):
     assert services["localstack"]["environment"]["SERVICES"] == "s3"
 
 
+def test_postgres_runs_with_the_stacks_server_settings(compose, stack):
+    # Given the server settings the stack is sized for
+    wanted = stack["database"]["server_settings"]
+    assert wanted, "infra/stack.json names no server settings"
+    # When compose's PostgreSQL starts
+    command = compose["services"]["postgres"]["command"]
+    assert command[0] == "postgres"
+    given = dict(
+        option.split("=", 1)
+        for flag, option in zip(command[1::2], command[2::2], strict=True)
+        if flag == "-c"
+    )
+    # Then it is given each of them, as the local stack's private server is
+    assert given == {name: str(value) for name, value in wanted.items()}
+
+
 def test_scheduler_publishes_stack_jobs_to_the_emulator(compose, stack):
     # Given the scheduler service
     scheduler = compose["services"]["scheduler"]

@@ -44,6 +44,35 @@ def test_the_repository_stack_description_is_consistent() -> None:
     assert all(f.settings for f in spec.functions)
 
 
+def test_the_stack_names_the_database_server_settings_it_is_sized_for() -> None:
+    # Given infra/stack.json
+    spec = load_stack(env={})
+    # Then it asks for shared buffers that hold a list's table pages during a bulk ingest
+    assert spec.database_settings["shared_buffers"].endswith("GB")
+
+
+def test_server_settings_become_quoted_server_options() -> None:
+    from tooling.devstack.postgres import server_options
+
+    options = server_options({"shared_buffers": "2GB", "application_name": "a b;rm -rf /"})
+    assert options == "-c shared_buffers=2GB -c 'application_name=a b;rm -rf /'"
+
+
+@pytest.mark.parametrize(
+    ("database", "message"),
+    [
+        ([], "database must be a JSON object"),
+        ({"server_settings": ["shared_buffers"]}, "server_settings must be a JSON object"),
+        ({"server_settings": {"Shared Buffers": "2GB"}}, "not a PostgreSQL setting name"),
+        ({"server_settings": {"shared_buffers": ""}}, "give the value as text"),
+        ({"server_settings": {"fsync": True}}, "give the value as text"),
+    ],
+)
+def test_bad_database_settings_are_refused(database: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_stack({"database": database})
+
+
 def test_function_ports_move_with_environment_variables() -> None:
     spec = load_stack(env={"CLASSIFY_API_PORT": "18081", "CLASSIFY_CONSUMER_PORT": "18082"})
     assert spec.function("classify-api").port == 18081
@@ -304,3 +333,25 @@ def test_demo_comments_spread_over_eight_weeks_with_trends_and_a_daily_rhythm() 
     # And evenings in São Paulo are far busier than the hours before dawn
     hours = Counter(t.astimezone(zone).hour for t in times)
     assert hours[20] + hours[21] > 5 * (hours[3] + hours[4])
+
+
+def test_commands_beside_a_running_stack_reach_its_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tooling.devstack.runner import use_local_stack_database
+
+    # Given a local stack that runs on a private server and wrote its state
+    monkeypatch.setenv("ALUMUSIC_STATE_DIR", str(tmp_path))
+    stack_url = "postgresql+psycopg://postgres@127.0.0.1:55432/alumusic"
+    (tmp_path / "stack-state.json").write_text(json.dumps({"database_url": stack_url}))
+    # When a command runs with DATABASE_URL unset, it uses the stack's database
+    environ: dict[str, str] = {}
+    assert use_local_stack_database(environ) == stack_url
+    assert environ["DATABASE_URL"] == stack_url
+    # And a DATABASE_URL given is never overridden
+    given = {"DATABASE_URL": "postgresql+psycopg://elsewhere/db"}
+    assert use_local_stack_database(given) is None
+    assert given["DATABASE_URL"] == "postgresql+psycopg://elsewhere/db"
+    # And with no stack running nothing is chosen
+    (tmp_path / "stack-state.json").unlink()
+    assert use_local_stack_database({}) is None

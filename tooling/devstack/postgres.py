@@ -1,7 +1,10 @@
 """PostgreSQL for the local stack and the tests: reuse a running server, or start a private one.
 
 A laptop may already run PostgreSQL on 127.0.0.1:5432 (these machines do, with trust auth); when it
-does not, we initialise a throwaway cluster under `.dev/` with the server binaries found on the machine.
+does not, or when it runs below the server settings the stack is sized for (infra/stack.json,
+`database.server_settings`), we initialise a cluster under `.dev/` with the server binaries found
+on the machine and start it with those settings. A server someone else runs is never reconfigured
+or restarted: its settings are theirs.
 """
 
 from __future__ import annotations
@@ -9,9 +12,11 @@ from __future__ import annotations
 import glob
 import logging
 import os
+import shlex
 import shutil
 import socket
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +28,7 @@ log = logging.getLogger(__name__)
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5432
 PRIVATE_PORT = 55432
+MEMORY_UNITS = frozenset({"B", "kB", "8kB", "MB"})
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,32 @@ class PostgresServer:
         finally:
             conn.close()
 
+    def shortfalls(self, wanted: Mapping[str, str]) -> dict[str, str]:
+        """Each wanted setting this server runs below (a memory size) or otherwise (the rest),
+        with the value it runs with."""
+        found: dict[str, str] = {}
+        conn = self.admin_connection()
+        try:
+            for name, value in wanted.items():
+                row = conn.execute(
+                    "SELECT current_setting(name), unit FROM pg_settings WHERE name = %s", (name,)
+                ).fetchone()
+                if row is None:
+                    found[name] = "unknown to this server"
+                    continue
+                running, unit = str(row[0]), row[1]
+                if unit in MEMORY_UNITS:
+                    below = conn.execute(
+                        "SELECT pg_size_bytes(%s) < pg_size_bytes(%s)", (running, value)
+                    ).fetchone()
+                    if below is not None and below[0]:
+                        found[name] = running
+                elif running != value:
+                    found[name] = running
+        finally:
+            conn.close()
+        return found
+
     def stop(self) -> None:
         if self.started_here and self.data_dir is not None:
             subprocess.run(
@@ -86,17 +118,31 @@ def _port_open(host: str, port: int) -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
-def _pg_bin(name: str) -> str:
+def _find_pg_bin(name: str) -> str | None:
     found = shutil.which(name)
     if found:
         return found
     candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
-    if not candidates:
+    return candidates[0] if candidates else None
+
+
+def _pg_bin(name: str) -> str:
+    found = _find_pg_bin(name)
+    if found is None:
         raise RuntimeError(
             f"PostgreSQL is not running on {DEFAULT_HOST}:{DEFAULT_PORT} and '{name}' is not "
             "installed; install PostgreSQL (e.g. apt-get install postgresql) or set DATABASE_URL"
         )
-    return candidates[0]
+    return found
+
+
+def server_options(settings: Mapping[str, str]) -> str:
+    """`settings` as the options pg_ctl passes to the server (`-o`), each quoted for its shell."""
+    return " ".join(f"-c {shlex.quote(f'{name}={value}')}" for name, value in settings.items())
+
+
+def _described(shortfalls: Mapping[str, str], wanted: Mapping[str, str]) -> str:
+    return ", ".join(f"{name} {shortfalls[name]} (wanted: {wanted[name]})" for name in shortfalls)
 
 
 @retry(
@@ -109,14 +155,43 @@ def _wait_ready(server: PostgresServer) -> None:
     server.admin_connection().close()
 
 
-def ensure_postgres(state_dir: Path) -> PostgresServer:
-    """A reachable PostgreSQL server: the one on 127.0.0.1:5432 if any, else a private one."""
+def ensure_postgres(
+    state_dir: Path,
+    server_settings: Mapping[str, str] | None = None,
+    *,
+    private_port: int = PRIVATE_PORT,
+) -> PostgresServer:
+    """A reachable PostgreSQL server: the one on 127.0.0.1:5432 when it runs with
+    `server_settings` (or none are asked for), else a private one started with them."""
+    wanted = dict(server_settings or {})
     user = os.environ.get("PGUSER", "postgres")
     if _port_open(DEFAULT_HOST, DEFAULT_PORT):
         server = PostgresServer(DEFAULT_HOST, DEFAULT_PORT, user, started_here=False)
         _wait_ready(server)
-        return server
+        shortfalls = server.shortfalls(wanted) if wanted else {}
+        if not shortfalls:
+            return server
+        if _find_pg_bin("initdb") is None or _find_pg_bin("pg_ctl") is None:
+            log.warning(
+                "the PostgreSQL server on %s:%s runs with %s; the stack is sized for more "
+                "(infra/stack.json, database.server_settings) and no server binaries are here to "
+                "start a private one: expect slower lists under heavy ingest",
+                DEFAULT_HOST,
+                DEFAULT_PORT,
+                _described(shortfalls, wanted),
+            )
+            return server
+        log.info(
+            "the PostgreSQL server on %s:%s runs with %s: starting a private one under %s instead",
+            DEFAULT_HOST,
+            DEFAULT_PORT,
+            _described(shortfalls, wanted),
+            state_dir,
+        )
+    return _private_server(state_dir, wanted, private_port)
 
+
+def _private_server(state_dir: Path, settings: Mapping[str, str], port: int) -> PostgresServer:
     data_dir = state_dir / "pgdata"
     if not (data_dir / "PG_VERSION").exists():
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -140,8 +215,13 @@ def ensure_postgres(state_dir: Path) -> PostgresServer:
             check=True,
             capture_output=True,
         )
-    if not _port_open(DEFAULT_HOST, PRIVATE_PORT):
-        log.info("starting a private PostgreSQL", extra={"port": PRIVATE_PORT})
+    already_running = _port_open(DEFAULT_HOST, port)
+    if not already_running:
+        log.info("starting a private PostgreSQL", extra={"port": port, **settings})
+        options = f"-p {port} -k {shlex.quote(str(state_dir))} "
+        options += f"-c listen_addresses={DEFAULT_HOST}"
+        if settings:
+            options += " " + server_options(settings)
         subprocess.run(
             _as_server_user(
                 [
@@ -151,7 +231,7 @@ def ensure_postgres(state_dir: Path) -> PostgresServer:
                     "-l",
                     str(state_dir / "postgres.log"),
                     "-o",
-                    f"-p {PRIVATE_PORT} -k {state_dir} -c listen_addresses={DEFAULT_HOST}",
+                    options,
                     "-w",
                     "start",
                 ]
@@ -159,8 +239,16 @@ def ensure_postgres(state_dir: Path) -> PostgresServer:
             check=True,
             capture_output=True,
         )
-    server = PostgresServer(
-        DEFAULT_HOST, PRIVATE_PORT, "postgres", started_here=True, data_dir=data_dir
-    )
+    server = PostgresServer(DEFAULT_HOST, port, "postgres", started_here=True, data_dir=data_dir)
     _wait_ready(server)
+    if already_running and settings:
+        shortfalls = server.shortfalls(settings)
+        if shortfalls:
+            log.warning(
+                "the private PostgreSQL on port %s was already running, with %s; stop it "
+                "(pg_ctl -D %s stop) to have it started with the stack's settings",
+                port,
+                _described(shortfalls, settings),
+                data_dir,
+            )
     return server

@@ -22,7 +22,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -145,6 +145,21 @@ def read_state(state_dir: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
     return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def use_local_stack_database(environ: MutableMapping[str, str]) -> str | None:
+    """With DATABASE_URL unset and a local stack running here, that stack's database, set in
+    `environ`.
+
+    The local stack may run on a private server (README, "What it needs on a machine"), not on
+    the default URL: a command typed beside `make dev` should reach the data the stack shows."""
+    if environ.get("DATABASE_URL"):
+        return None
+    url = read_state(state_dir_from(environ.get("ALUMUSIC_STATE_DIR"))).get("database_url")
+    if not url:
+        return None
+    environ["DATABASE_URL"] = str(url)
+    return str(url)
 
 
 @dataclass
@@ -273,7 +288,9 @@ class LocalStack:
         if self.config.database_url:
             url = self.config.database_url
         else:
-            self.postgres = ensure_postgres(self.config.state_dir)
+            self.postgres = ensure_postgres(
+                self.config.state_dir, self.config.spec.database_settings
+            )
             assert isinstance(self.postgres, PostgresServer)
             url = self.postgres.url(DEFAULT_DATABASE)
         create_database_if_missing(url)

@@ -6,6 +6,8 @@ A function entry: `name`, `source` (its folder), `target`, `signature` (http or 
 `port` (local), `public` (reachable through the gateway: its operations are in the OpenAPI
 document, which names the function serving each) and `settings` (the settings groups of
 shared.config it reads; it is given and validates only those).
+`database.server_settings` are the PostgreSQL server settings the stack is sized for: the local
+stack starts its private server with them and compose's server gets them as `-c` options.
 Ports in the file are defaults: `<NAME>_PORT` in the environment (e.g. CLASSIFY_API_PORT) moves
 a function, so a second stack can run beside a developer's.
 """
@@ -28,6 +30,7 @@ Signature = Literal["http", "cloudevent", "event"]
 _DURATION_RE = re.compile(r"^(\d+(?:\.\d+)?)s$")
 # Cloud Scheduler's job id rule, so a job that runs locally also deploys.
 _JOB_NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,500}$")
+_SERVER_SETTING_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def repo_root() -> Path:
@@ -117,6 +120,7 @@ class StackSpec:
     subscriptions: tuple[SubscriptionSpec, ...]
     buckets: tuple[str, ...]
     jobs: tuple[JobSpec, ...] = ()
+    database_settings: Mapping[str, str] = field(default_factory=dict)
     source_path: Path | None = field(default=None, compare=False)
 
     def function(self, name: str) -> FunctionSpec:
@@ -239,6 +243,22 @@ def _job(raw: Mapping[str, Any], topics: tuple[str, ...]) -> JobSpec:
     )
 
 
+def _database_settings(raw: Any) -> dict[str, str]:
+    if not isinstance(raw, Mapping):
+        raise ValueError("database must be a JSON object")
+    settings = raw.get("server_settings", {})
+    if not isinstance(settings, Mapping):
+        raise ValueError("database.server_settings must be a JSON object")
+    parsed: dict[str, str] = {}
+    for name, value in settings.items():
+        if not _SERVER_SETTING_RE.match(str(name)):
+            raise ValueError(f"database.server_settings: {name!r} is not a PostgreSQL setting name")
+        if not isinstance(value, (str, int)) or isinstance(value, bool) or not str(value).strip():
+            raise ValueError(f"database.server_settings.{name}: give the value as text, like '2GB'")
+        parsed[str(name)] = str(value)
+    return parsed
+
+
 def parse_stack(document: Mapping[str, Any], *, source_path: Path | None = None) -> StackSpec:
     functions = tuple(_function(f) for f in document.get("functions", ()))
     topics = tuple(str(t["name"]) for t in document.get("topics", ()))
@@ -272,6 +292,7 @@ def parse_stack(document: Mapping[str, Any], *, source_path: Path | None = None)
         subscriptions=subscriptions,
         buckets=tuple(str(b) for b in document.get("buckets", ())),
         jobs=jobs,
+        database_settings=_database_settings(document.get("database", {})),
         source_path=source_path,
     )
 
