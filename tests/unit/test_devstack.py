@@ -355,3 +355,24 @@ def test_commands_beside_a_running_stack_reach_its_database(
     # And with no stack running nothing is chosen
     (tmp_path / "stack-state.json").unlink()
     assert use_local_stack_database({}) is None
+
+
+def test_the_local_stack_asks_for_a_server_with_the_stacks_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tooling.devstack.postgres as postgres
+
+    class Asked(Exception):
+        pass
+
+    def ensure_postgres(state_dir: Path, server_settings: dict[str, str]) -> None:
+        raise Asked(state_dir, dict(server_settings))
+
+    # Given a local stack with no DATABASE_URL of its own
+    monkeypatch.setattr(postgres, "ensure_postgres", ensure_postgres)
+    stack = LocalStack(StackConfig.from_environment(state_dir=str(tmp_path), env={}))
+    # When it starts its database
+    with pytest.raises(Asked) as asked:
+        stack.start_database()
+    # Then it asks for a server in its state directory with infra/stack.json's settings
+    assert asked.value.args == (tmp_path.resolve(), dict(load_stack(env={}).database_settings))

@@ -17,7 +17,7 @@ import shutil
 import socket
 import subprocess
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import psycopg
@@ -38,6 +38,8 @@ class PostgresServer:
     user: str
     started_here: bool
     data_dir: Path | None = None
+    # Why this server and not the one on the default port, when that one was passed over.
+    chosen_because: str | None = None
 
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://{self.user}@{self.host}:{self.port}/{database}"
@@ -181,13 +183,12 @@ def ensure_postgres(
                 _described(shortfalls, wanted),
             )
             return server
-        log.info(
-            "the PostgreSQL server on %s:%s runs with %s: starting a private one under %s instead",
-            DEFAULT_HOST,
-            DEFAULT_PORT,
-            _described(shortfalls, wanted),
-            state_dir,
+        reason = (
+            f"the server on {DEFAULT_HOST}:{DEFAULT_PORT} runs with "
+            f"{_described(shortfalls, wanted)}"
         )
+        log.info("%s: a private server under %s instead", reason, state_dir)
+        return replace(_private_server(state_dir, wanted, private_port), chosen_because=reason)
     return _private_server(state_dir, wanted, private_port)
 
 

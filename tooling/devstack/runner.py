@@ -292,6 +292,11 @@ class LocalStack:
                 self.config.state_dir, self.config.spec.database_settings
             )
             assert isinstance(self.postgres, PostgresServer)
+            if self.postgres.chosen_because:
+                self.say(
+                    f"PostgreSQL: a private server on port {self.postgres.port} "
+                    f"({self.postgres.chosen_because}; infra/stack.json database.server_settings)"
+                )
             url = self.postgres.url(DEFAULT_DATABASE)
         create_database_if_missing(url)
         upgrade(url)

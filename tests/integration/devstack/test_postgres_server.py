@@ -63,6 +63,7 @@ def test_a_server_running_below_the_stacks_settings_is_replaced_by_a_private_one
         assert server.port != DEFAULT_PORT
         assert _megabytes(server, _shared_buffers(server)) == 2 * _megabytes(pg_server, running)
         assert server.shortfalls(wanted) == {}
+        assert f"shared_buffers {running}" in (server.chosen_because or "")
         assert _shared_buffers(pg_server) == running
     finally:
         server.stop()
@@ -78,6 +79,7 @@ def test_a_server_that_meets_the_settings_is_reused(
     # Then it is the machine's, and nothing was started
     assert not server.started_here
     assert server.port == pg_server.port
+    assert server.chosen_because is None
     assert not (state_dir / "pgdata").exists()
 
 
