@@ -246,6 +246,41 @@ def test_stopping_kills_the_whole_process_group(tmp_path: Path) -> None:
     assert not process_running(grandchild)
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal: Linux")
+def test_a_supervised_process_dies_with_a_supervisor_killed_outright(tmp_path: Path) -> None:
+    import subprocess
+
+    # Given a supervisor in a process of its own, supervising a long sleep
+    code = (
+        "import sys, time; from pathlib import Path;"
+        "from tooling.devstack.supervisor import Supervisor;"
+        "p = Supervisor(Path(sys.argv[1])).start('sleeper', ['sleep', '600'], echo=False);"
+        "print(p.pid, flush=True); time.sleep(600)"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None
+    sleeper = int(holder.stdout.readline())
+    assert process_running(sleeper)
+    # When the supervisor is killed with no chance to stop anything
+    holder.kill()
+    holder.wait(timeout=10)
+    # Then the kernel ends what it supervised
+    assert wait_until(lambda: not process_running(sleeper), timeout=10)
+
+
+def test_supervised_commands_keep_their_pid_and_arguments_behind_the_death_signal() -> None:
+    from tooling.devstack.supervisor import dying_with_parent
+
+    command = ["python", "-c", "print('a b')"]
+    wrapped = dying_with_parent(command)
+    # setpriv execs the command itself: the pid the supervisor holds is the command's
+    assert wrapped[-3:] == command
+    if len(wrapped) > len(command):
+        assert wrapped[1:4] == ["--pdeathsig", "TERM", "--"]
+
+
 def test_a_process_that_ignores_sigterm_is_killed_after_the_grace_period(tmp_path: Path) -> None:
     supervisor = Supervisor(tmp_path)
     code = (

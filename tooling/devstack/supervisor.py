@@ -9,9 +9,9 @@ signalling the whole group, SIGTERM first and SIGKILL for what is still there af
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -26,14 +26,17 @@ from tooling.devstack.waiting import wait_until
 
 log = logging.getLogger(__name__)
 
-_PR_SET_PDEATHSIG = 1
 
+def dying_with_parent(command: Sequence[str]) -> list[str]:
+    """`command`, run so that the kernel sends it SIGTERM if the supervisor dies outright
+    (SIGKILL): no stack is left running without its supervisor.
 
-def _die_with_parent() -> None:
-    # Runs in the child between fork and exec: if the supervisor is killed outright (SIGKILL),
-    # the kernel sends the child SIGTERM, so no stack is left running without its supervisor.
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    util-linux's `setpriv --pdeathsig` sets it and execs the command (same pid). Not a
+    `preexec_fn` calling prctl: that makes Python fork() instead of vfork(), and fork() runs the
+    atfork handlers of the libraries loaded; gRPC's (the Pub/Sub client) can wait forever for its
+    own threads (seen: a test stuck inside fork() in cygrpc while starting a function)."""
+    setpriv = shutil.which("setpriv") if sys.platform.startswith("linux") else None
+    return [setpriv, "--pdeathsig", "TERM", "--", *command] if setpriv else list(command)
 
 
 def _live_group_members(pgid: int, proc: Path) -> list[int]:
@@ -145,14 +148,13 @@ class Supervisor:
         piped = echo and self.echo is not None
         try:
             popen = subprocess.Popen(
-                list(command),
+                dying_with_parent(command),
                 env=dict(env) if env is not None else None,
                 cwd=cwd,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE if piped else log_file,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
-                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
             )
         except OSError:
             log_file.close()
