@@ -411,3 +411,22 @@ def test_the_local_stack_asks_for_a_server_with_the_stacks_settings(
         stack.start_database()
     # Then it asks for a server in its state directory with infra/stack.json's settings
     assert asked.value.args == (tmp_path.resolve(), dict(load_stack(env={}).database_settings))
+
+
+def test_an_error_raised_while_handling_a_stop_request_is_that_stop() -> None:
+    import signal as signals
+
+    from tooling.devstack.runner import StopRequested, stop_behind
+
+    # Given a driver error raised while a stop request interrupted a database wait
+    def interrupted_query() -> None:
+        try:
+            raise StopRequested(signals.SIGINT)
+        except StopRequested:
+            raise RuntimeError("can't change 'autocommit' now") from None
+
+    with pytest.raises(RuntimeError) as caught:
+        interrupted_query()
+    # Then the stop request is found behind it; a plain failure has none
+    assert isinstance(stop_behind(caught.value), StopRequested)
+    assert stop_behind(RuntimeError("the gateway failed")) is None

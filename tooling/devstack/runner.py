@@ -724,6 +724,23 @@ def create_database_if_missing(database_url: str) -> None:
         conn.close()
 
 
+def stop_behind(error: BaseException) -> StopRequested | None:
+    """The stop request an error was raised while handling, if any.
+
+    A signal can arrive while the driver waits on the database (the demo builds digests after
+    its comments are stored); the driver's own cleanup then fails on the interrupted connection
+    and raises an error of its own, with the stop request as its context. That is a requested
+    stop, not a failure of the stack."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, StopRequested):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
 @contextlib.contextmanager
 def _signals_raise_stop() -> Iterator[None]:
     def handler(signum: int, frame: FrameType | None) -> None:
@@ -770,9 +787,12 @@ def run(config: StackConfig, *, say: Say = log.info, echo: Echo | None = None) -
                 say(str(error))
                 code = 1
             except Exception as error:
-                log.exception("the local stack failed")
-                say(f"failed: {error}")
-                code = 1
+                if (requested := stop_behind(error)) is not None:
+                    say(f"{requested} received, stopping everything")
+                else:
+                    log.exception("the local stack failed")
+                    say(f"failed: {error}")
+                    code = 1
             finally:
                 with _signals_ignored():
                     stack.stop()
