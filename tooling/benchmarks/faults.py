@@ -32,7 +32,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tooling.devstack.postgres import PostgresServer, _as_server_user, _pg_bin, _wait_ready
+from tooling.devstack.postgres import (
+    PostgresServer,
+    _as_server_user,
+    _pg_bin,
+    init_cluster,
+    start_cluster,
+)
 from tooling.devstack.services import LOOPBACK, free_port
 
 log = logging.getLogger(__name__)
@@ -58,42 +64,11 @@ class PrivatePostgres:
         )
 
     def init(self) -> PrivatePostgres:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        if os.geteuid() == 0:
-            # The server refuses to run as root; its tools run as `postgres`, who must own these.
-            shutil.chown(self.folder, "postgres")
-            shutil.chown(self.data_dir, "postgres")
-        subprocess.run(
-            _as_server_user(
-                [
-                    _pg_bin("initdb"),
-                    *("-D", str(self.data_dir), "-U", "postgres", "-A", "trust", "-E", "UTF8"),
-                ]
-            ),
-            check=True,
-            capture_output=True,
-        )
+        init_cluster(self.folder)
         return self
 
     def start(self) -> None:
-        subprocess.run(
-            _as_server_user(
-                [
-                    _pg_bin("pg_ctl"),
-                    "-D",
-                    str(self.data_dir),
-                    "-l",
-                    str(self.folder / "postgres.log"),
-                    "-o",
-                    f"-p {self.port} -k {self.folder} -c listen_addresses={LOOPBACK}",
-                    "-w",
-                    "start",
-                ]
-            ),
-            check=True,
-            capture_output=True,
-        )
-        _wait_ready(self.server)
+        start_cluster(self.folder, self.port)
 
     def stop(self) -> None:
         """Fast shutdown: open transactions roll back, every client connection is cut."""

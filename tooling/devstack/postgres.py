@@ -192,64 +192,68 @@ def ensure_postgres(
     return _private_server(state_dir, wanted, private_port)
 
 
-def _private_server(state_dir: Path, settings: Mapping[str, str], port: int) -> PostgresServer:
-    data_dir = state_dir / "pgdata"
-    if not (data_dir / "PG_VERSION").exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        if os.geteuid() == 0:
-            shutil.chown(state_dir, "postgres")
-            shutil.chown(data_dir, "postgres")
-        subprocess.run(
-            _as_server_user(
-                [
-                    _pg_bin("initdb"),
-                    "-D",
-                    str(data_dir),
-                    "-U",
-                    "postgres",
-                    "-A",
-                    "trust",
-                    "-E",
-                    "UTF8",
-                ]
-            ),
-            check=True,
-            capture_output=True,
-        )
-    already_running = _port_open(DEFAULT_HOST, port)
-    if not already_running:
-        log.info("starting a private PostgreSQL", extra={"port": port, **settings})
-        options = f"-p {port} -k {shlex.quote(str(state_dir))} "
-        options += f"-c listen_addresses={DEFAULT_HOST}"
-        if settings:
-            options += " " + server_options(settings)
-        subprocess.run(
-            _as_server_user(
-                [
-                    _pg_bin("pg_ctl"),
-                    "-D",
-                    str(data_dir),
-                    "-l",
-                    str(state_dir / "postgres.log"),
-                    "-o",
-                    options,
-                    "-w",
-                    "start",
-                ]
-            ),
-            check=True,
-            capture_output=True,
-        )
+def init_cluster(folder: Path) -> Path:
+    """A new cluster in `folder`/pgdata (kept when it exists), trust auth; returns its data dir."""
+    data_dir = folder / "pgdata"
+    if (data_dir / "PG_VERSION").exists():
+        return data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        # The server refuses to run as root; its tools run as `postgres`, who must own these.
+        shutil.chown(folder, "postgres")
+        shutil.chown(data_dir, "postgres")
+    subprocess.run(
+        _as_server_user(
+            [
+                _pg_bin("initdb"),
+                *("-D", str(data_dir), "-U", "postgres", "-A", "trust", "-E", "UTF8"),
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
+    return data_dir
+
+
+def start_cluster(
+    folder: Path, port: int, settings: Mapping[str, str] | None = None
+) -> PostgresServer:
+    """Start the cluster of `folder` on `port` (socket and log in `folder`) with `settings`,
+    and wait until it answers."""
+    data_dir = folder / "pgdata"
+    options = f"-p {port} -k {shlex.quote(str(folder))} -c listen_addresses={DEFAULT_HOST}"
+    if settings:
+        options += " " + server_options(settings)
+    subprocess.run(
+        _as_server_user(
+            [
+                _pg_bin("pg_ctl"),
+                *("-D", str(data_dir), "-l", str(folder / "postgres.log")),
+                *("-o", options, "-w", "start"),
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
     server = PostgresServer(DEFAULT_HOST, port, "postgres", started_here=True, data_dir=data_dir)
     _wait_ready(server)
-    if already_running and settings:
-        shortfalls = server.shortfalls(settings)
-        if shortfalls:
-            log.warning(
-                "the private PostgreSQL on port %s was already running, with %s; stop it "
-                "(pg_ctl -D %s stop) to have it started with the stack's settings",
-                port,
-                _described(shortfalls, settings),
-                data_dir,
-            )
+    return server
+
+
+def _private_server(state_dir: Path, settings: Mapping[str, str], port: int) -> PostgresServer:
+    data_dir = init_cluster(state_dir)
+    if not _port_open(DEFAULT_HOST, port):
+        log.info("starting a private PostgreSQL", extra={"port": port, **settings})
+        return start_cluster(state_dir, port, settings)
+    server = PostgresServer(DEFAULT_HOST, port, "postgres", started_here=True, data_dir=data_dir)
+    _wait_ready(server)
+    shortfalls = server.shortfalls(settings) if settings else {}
+    if shortfalls:
+        log.warning(
+            "the private PostgreSQL on port %s was already running, with %s; stop it "
+            "(pg_ctl -D %s stop) to have it started with the stack's settings",
+            port,
+            _described(shortfalls, settings),
+            data_dir,
+        )
     return server
