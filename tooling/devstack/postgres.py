@@ -144,7 +144,9 @@ def server_options(settings: Mapping[str, str]) -> str:
 
 
 def _described(shortfalls: Mapping[str, str], wanted: Mapping[str, str]) -> str:
-    return ", ".join(f"{name} {shortfalls[name]} (wanted: {wanted[name]})" for name in shortfalls)
+    return ", ".join(
+        f"{name} {shortfalls[name]} where the stack wants {wanted[name]}" for name in shortfalls
+    )
 
 
 @retry(

@@ -294,8 +294,8 @@ class LocalStack:
             assert isinstance(self.postgres, PostgresServer)
             if self.postgres.chosen_because:
                 self.say(
-                    f"PostgreSQL: a private server on port {self.postgres.port} "
-                    f"({self.postgres.chosen_because}; infra/stack.json database.server_settings)"
+                    f"PostgreSQL: a private server on port {self.postgres.port}: "
+                    f"{self.postgres.chosen_because} (infra/stack.json, database.server_settings)"
                 )
             url = self.postgres.url(DEFAULT_DATABASE)
         create_database_if_missing(url)
