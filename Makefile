@@ -8,6 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MODEL := shared/classifier/artifacts/local-model.joblib
 MODEL_INPUTS := $(wildcard tooling/classifier/corpus/*.csv tooling/classifier/corpus/youtube/*.csv) \
+	$(wildcard tooling/classifier/corpus/external/* tooling/classifier/lexicons/* tooling/classifier/*.py) \
 	$(wildcard shared/classifier/*.py shared/classifier/*.json)
 DEMO ?=
 PYTEST_ARGS ?=

@@ -17,6 +17,8 @@ import numpy.typing as npt
 
 from shared.classifier import CATEGORIES, Classification
 from shared.classifier.features import NgramConfig, hash_blocks
+from shared.classifier.lexicon import N_FEATURES as LEXICON_FEATURES
+from shared.classifier.lexicon import Lexicon
 from shared.classifier.text import encode_batch
 from shared.config import Settings
 from shared.errors import DomainError
@@ -24,6 +26,10 @@ from shared.errors import DomainError
 log = logging.getLogger(__name__)
 
 MODEL_NAME = "local"
+# A class the model may learn but never answers: text that is none of the five categories
+# (chatter, news, another subject). Its probability mass lowers the confidence of the category
+# that is answered, which is what sends such text to the review queue and the cascade.
+OUT_OF_SCOPE = "OUTRO"
 ARTIFACT_FORMAT = 1
 DEFAULT_ARTIFACT = Path(__file__).resolve().parent / "artifacts" / "local-model.joblib"
 
@@ -46,9 +52,23 @@ class LocalClassifier:
             )
         self._version = str(artifact["version"])
         self.classes: tuple[str, ...] = tuple(artifact["classes"])
-        unknown = set(self.classes) - set(CATEGORIES)
+        unknown = set(self.classes) - {*CATEGORIES, OUT_OF_SCOPE}
         if unknown:
             raise ModelNotTrained(f"model artifact has unknown categories {sorted(unknown)}")
+        answerable = [label in CATEGORIES for label in self.classes]
+        if not any(answerable):
+            raise ModelNotTrained("model artifact has none of the five categories")
+        # Added to the probabilities before the argmax: a class never answered can never win.
+        self._never = _frozen([0.0 if ok else -2.0 for ok in answerable], np.float64)
+        # When OUTRO is the most probable class, SPAM may not take its place either: chatter that
+        # is none of the five ("just came to check the views") is not spam unless spam is what
+        # the model sees most. It gets the likeliest of the four others, with its low probability.
+        self._out_of_scope = (
+            self.classes.index(OUT_OF_SCOPE) if OUT_OF_SCOPE in self.classes else -1
+        )
+        self._never_spam = _frozen(
+            [-2.0 if label in (OUT_OF_SCOPE, "SPAM") else 0.0 for label in self.classes], np.float64
+        )
         self.ngrams = NgramConfig.from_dict(artifact["ngrams"])
         weights = np.asarray(artifact["weights"], dtype=np.float32)
         idf_squared = np.asarray(artifact["idf_squared"], dtype=np.float32)
@@ -59,6 +79,12 @@ class LocalClassifier:
         self._table = _frozen(np.column_stack([weights.T, idf_squared]), np.float32)
         self._intercept = _frozen(artifact["intercept"], np.float64)
         self.temperature = float(artifact["temperature"])
+        self._lexicon: Lexicon | None = None
+        if artifact.get("lexicon") is not None:
+            self._lexicon = Lexicon.from_dict(artifact["lexicon"])
+            self._lexicon_weights = _frozen(artifact["lexicon"]["weights"], np.float64)
+            if self._lexicon_weights.shape != (len(self.classes), LEXICON_FEATURES):
+                raise ModelNotTrained("model artifact lexicon weights do not match its classes")
         if tag_extractor is None:
             from shared.classifier.tags import extract_tags
 
@@ -80,7 +106,8 @@ class LocalClassifier:
         if n_texts == 0:
             return np.empty((0, len(self.classes)), dtype=np.float64)
         sums = np.zeros((n_texts, self._table.shape[1]), dtype=np.float64)
-        for rows, cols in hash_blocks(encode_batch(texts), self.ngrams):
+        encoded = encode_batch(texts)
+        for rows, cols in hash_blocks(encoded, self.ngrams):
             if rows.size == 0:
                 continue
             # Rows never decrease within a block: sum each row's run of occurrences in place.
@@ -90,6 +117,8 @@ class LocalClassifier:
         norm[norm == 0.0] = 1.0
         result = sums[:, :-1] / norm[:, None]
         result += self._intercept[None, :]
+        if self._lexicon is not None:
+            result += self._lexicon.features(encoded, n_texts) @ self._lexicon_weights.T
         return result
 
     def predict_proba(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
@@ -106,7 +135,10 @@ class LocalClassifier:
         if not texts:
             return []
         probabilities = self.predict_proba(texts)
-        best = probabilities.argmax(axis=1)
+        best = (probabilities + self._never).argmax(axis=1)
+        if self._out_of_scope >= 0:
+            outside = probabilities.argmax(axis=1) == self._out_of_scope
+            best[outside] = (probabilities[outside] + self._never_spam).argmax(axis=1)
         confidence = probabilities[np.arange(len(texts)), best]
         tags = self._extract_tags(texts)
         classes = self.classes

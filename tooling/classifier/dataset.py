@@ -1,8 +1,10 @@
 """The labelled data the embedded model learns from, and the fixed held-out split.
 
-Two kinds of files live under `tooling/classifier/corpus/` (see its README):
+Three kinds of files live under `tooling/classifier/corpus/` (see its README):
 - listener comments, `*.csv` with `texto,categoria[,idioma]`, the five categories;
-- real YouTube comments, `youtube/*.csv` with `CONTENT,CLASS`, spam (1) or not spam (0) only.
+- real YouTube comments, `youtube/*.csv` with `CONTENT,CLASS`, spam (1) or not spam (0) only;
+- real public text, `external/*.csv` with `texto,rotulo` (the source's own label), mapped onto the
+  categories by `external/sources.json` (one entry per file: origin, licence, mapping, weight).
 
 A listener row is held out when the hash of its split key falls in the lowest `HELD_OUT_PERCENT`
 of 100 buckets. The rule depends on the text alone, so it never changes when files are added,
@@ -13,16 +15,21 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from shared.classifier import CATEGORIES
+from shared.classifier.local import OUT_OF_SCOPE
 from shared.classifier.text import split_key
 from shared.errors import DomainError
 
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
 YOUTUBE_DIR = CORPUS_DIR / "youtube"
+EXTERNAL_DIR = CORPUS_DIR / "external"
+SOURCES_FILE = EXTERNAL_DIR / "sources.json"
+RELABEL_FILE = EXTERNAL_DIR / "relabel.csv"
 HELD_OUT_PERCENT = 20
 SPAM = "SPAM"
 
@@ -39,6 +46,18 @@ class LabelledComment:
     texto: str
     categoria: str
     source: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalSource:
+    """One file of real public text and how its labels become the product's categories."""
+
+    file: str
+    origin: str
+    licence: str
+    labels: dict[str, str | None]  # the source's label -> a category, OUTRO, or None (unused)
+    weight: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +127,86 @@ def split_listener_comments(
     return train, held_out
 
 
+def external_sources(path: Path = SOURCES_FILE) -> list[ExternalSource]:
+    """The external files' descriptions; a bad entry stops the load with its position."""
+    if not path.is_file():
+        return []
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))["sources"]
+    except (ValueError, KeyError, TypeError) as error:
+        raise CorpusError(f"{path.name}: not a {{'sources': [...]}} document ({error})") from None
+    allowed = {*CATEGORIES, OUT_OF_SCOPE, None}
+    sources: list[ExternalSource] = []
+    for index, entry in enumerate(entries):
+        try:
+            source = ExternalSource(
+                file=str(entry["file"]),
+                origin=str(entry["origin"]),
+                licence=str(entry["licence"]),
+                labels={str(k): v for k, v in dict(entry["labels"]).items()},
+                weight=float(entry["weight"]),
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise CorpusError(f"{path.name}: source {index}: {error!r}") from None
+        bad = {v for v in source.labels.values() if v not in allowed}
+        if bad or not 0.0 < source.weight <= 10.0 or "/" in source.file:
+            raise CorpusError(f"{path.name}: source {index} ({source.file}): bad labels or weight")
+        sources.append(source)
+    return sources
+
+
+def load_relabels(path: Path = RELABEL_FILE) -> dict[str, str]:
+    """Split key -> category for external rows whose mapped label a person corrected."""
+    if not path.is_file():
+        return {}
+    relabels: dict[str, str] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for line, record in enumerate(csv.DictReader(handle), start=2):
+            category = (record.get("categoria") or "").strip()
+            if category not in {*CATEGORIES, OUT_OF_SCOPE}:
+                raise CorpusError(f"{path.name}:{line}: unknown categoria {category!r}")
+            relabels[split_key(record.get("texto") or "")] = category
+    return relabels
+
+
+def load_external_comments(
+    sources: Sequence[ExternalSource] | None = None, directory: Path = EXTERNAL_DIR
+) -> list[LabelledComment]:
+    """Every usable external row with its mapped (or corrected) category and its source's weight.
+
+    The category may be OUTRO (none of the five). Rows whose label maps to nothing are left out,
+    and so are rows whose text is a listener row's (the listener label wins).
+    """
+    rows: list[LabelledComment] = []
+    relabels = load_relabels(directory / RELABEL_FILE.name)
+    for source in external_sources(directory / SOURCES_FILE.name) if sources is None else sources:
+        path = directory / source.file
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = {"texto", "rotulo"} - set(reader.fieldnames or ())
+            if missing:
+                raise CorpusError(f"{path.name}: missing column(s) {', '.join(sorted(missing))}")
+            for line, record in enumerate(reader, start=2):
+                text = (record.get("texto") or "").strip()
+                label = (record.get("rotulo") or "").strip()
+                if not text:
+                    raise CorpusError(f"{path.name}:{line}: empty texto")
+                if label not in source.labels:
+                    raise CorpusError(f"{path.name}:{line}: label {label!r} not in sources.json")
+                category = relabels.get(split_key(text), source.labels[label])
+                if category is not None:
+                    rows.append(LabelledComment(text, category, path.stem, source.weight))
+    return rows
+
+
+def external_files() -> list[Path]:
+    return (
+        [EXTERNAL_DIR / source.file for source in external_sources()]
+        + ([SOURCES_FILE] if SOURCES_FILE.is_file() else [])
+        + ([RELABEL_FILE] if RELABEL_FILE.is_file() else [])
+    )
+
+
 def data_files() -> list[Path]:
     """Every file the model is trained from, in a stable order (part of the model version)."""
-    return listener_files() + youtube_files()
+    return listener_files() + youtube_files() + external_files()

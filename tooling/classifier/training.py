@@ -29,7 +29,8 @@ import numpy.typing as npt
 import shared.classifier
 from shared.classifier import CATEGORIES
 from shared.classifier.features import NgramConfig, hash_texts
-from shared.classifier.local import ARTIFACT_FORMAT, DEFAULT_ARTIFACT
+from shared.classifier.lexicon import Lexicon
+from shared.classifier.local import ARTIFACT_FORMAT, DEFAULT_ARTIFACT, OUT_OF_SCOPE
 from shared.classifier.text import split_key
 from tooling.classifier.dataset import (
     SPAM,
@@ -37,6 +38,7 @@ from tooling.classifier.dataset import (
     YoutubeComment,
     data_files,
     is_held_out,
+    load_external_comments,
     load_listener_comments,
     load_youtube_comments,
     split_listener_comments,
@@ -54,7 +56,11 @@ _CODE_FILES = (
     Path(__file__).resolve().parent / "dataset.py",
     Path(__file__).resolve(),
     _RUNTIME_DIR / "local.py",
+    _RUNTIME_DIR / "lexicon.py",
 )
+POLAR = ("ELOGIO", "CRÍTICA")
+LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
+LEXICON_FILES = ("pt_leia.tsv", "en_vader.tsv")
 _CALIBRATION_FOLDS = 5
 _SEED = 0
 
@@ -70,6 +76,18 @@ class TrainingParams:
     youtube_weight: float = 1.0
     model: str = "svm"  # "svm" (LinearSVC) or "logreg" (LogisticRegression, saga)
     use_idf: bool = True
+    # Sentiment-lexicon features (shared/classifier/lexicon.py) at this scale; 0 leaves them out.
+    lexicon_scale: float = 1.0
+    # Within each external source, weigh ELOGIO and CRÍTICA rows so the two carry equal weight:
+    # a source's own skew (product reviews are 80% praise, toxic tweets mostly complaints) would
+    # otherwise teach that its topic words mean its majority polarity.
+    balance_polarity: bool = True
+    # Real public text (corpus/external); off reproduces the recipe trained on written comments only.
+    use_external: bool = True
+    # How much the real text counts in fitting the confidence (relative to its training weight).
+    calibration_external_weight: float = 1.0
+    # Whether a YouTube not-spam row may be pseudo-labelled OUTRO (else one of the four).
+    pseudo_label_outro: bool = True
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -79,6 +97,11 @@ class TrainingParams:
             "youtube_weight": self.youtube_weight,
             "model": self.model,
             "use_idf": self.use_idf,
+            "lexicon_scale": self.lexicon_scale,
+            "balance_polarity": self.balance_polarity,
+            "use_external": self.use_external,
+            "calibration_external_weight": self.calibration_external_weight,
+            "pseudo_label_outro": self.pseudo_label_outro,
         }
 
 
@@ -87,16 +110,20 @@ class TrainingData:
     listeners: list[LabelledComment]
     youtube: list[YoutubeComment]
     corrections: list[LabelledComment]
+    # Real public text mapped onto the categories (or OUTRO), each row with its source's weight.
+    external: list[LabelledComment] = field(default_factory=list)
 
 
 def load_training_data(corrections: Sequence[tuple[str, str]] = ()) -> TrainingData:
     """The corpus on disk plus corrections, minus the held-out split and corrections that leak it."""
     listeners = load_listener_comments()
     train, held_out = split_listener_comments(listeners)
+    external_train, _ = split_listener_comments(load_external_comments())
     return TrainingData(
         listeners=train,
         youtube=load_youtube_comments(),
         corrections=usable_corrections(corrections, held_out),
+        external=external_train,
     )
 
 
@@ -134,7 +161,7 @@ def model_version(
         digest.update(path.read_bytes() + b"\0")
     for row in corrections:
         digest.update(f"{row.texto}\0{row.categoria}\0".encode())
-    for code in _CODE_FILES:
+    for code in (*_CODE_FILES, *(LEXICON_DIR / name for name in (*LEXICON_FILES, "negators.txt"))):
         digest.update(code.name.encode() + b"\0" + code.read_bytes() + b"\0")
     digest.update(repr(sorted(params.as_dict().items())).encode())
     digest.update(f"sklearn {sklearn.__version__} numpy {np.__version__}".encode())
@@ -147,10 +174,14 @@ def train_model(
     """Fit the model and return the artifact (a plain dict of arrays, see `LocalClassifier`)."""
     params = params or TrainingParams()
     started = time.perf_counter()
-    labelled = [*data.listeners, *data.corrections]
+    external = data.external if params.use_external else []
+    if params.balance_polarity:
+        external = balance_polarity(external)
+    labelled = [*data.listeners, *data.corrections, *external]
+    n_own = len(data.listeners) + len(data.corrections)
     texts = [row.texto for row in labelled]
     labels = [row.categoria for row in labelled]
-    weights = [1.0] * len(labelled)
+    weights = [row.weight for row in labelled]
 
     spam = [row.texto for row in data.youtube if row.is_spam]
     texts += spam
@@ -167,16 +198,29 @@ def train_model(
     counts = _count_matrix(texts, params.ngrams)
     idf = _idf(counts) if params.use_idf else np.ones(counts.shape[1], dtype=np.float32)
     features = _weigh(counts, idf)
+    lexicon = load_lexicon(params.ngrams.bits, params.lexicon_scale)
+    if lexicon is not None:
+        from scipy import sparse
+
+        features = sparse.hstack([features, lexicon.text_features(texts)], format="csr")
     y = np.array(labels)
     sample_weight = np.array(weights)
     estimator = _estimator(params).fit(features, y, sample_weight=sample_weight)
     classes = [str(label) for label in estimator.classes_]
     oof_scores = _out_of_fold_scores(params, features, y, sample_weight)
-    temperature = fit_temperature(oof_scores, np.searchsorted(np.array(classes), y))
+    # Weighted like the fit: a source trusted at half weight counts half in the calibration too,
+    # so thousands of hard tweets do not make every listener comment look doubtful.
+    calibration_weight = sample_weight.copy()
+    calibration_weight[n_own : n_own + len(external)] *= params.calibration_external_weight
+    temperature = fit_temperature(
+        oof_scores, np.searchsorted(np.array(classes), y), calibration_weight
+    )
 
     coef = np.asarray(estimator.coef_, dtype=np.float64)
+    lexicon_weights = coef[:, params.ngrams.n_features :]
+    coef = coef[:, : params.ngrams.n_features]
     intercept = np.asarray(estimator.intercept_, dtype=np.float64)
-    order = [classes.index(category) for category in CATEGORIES if category in classes]
+    order = [classes.index(label) for label in (*CATEGORIES, OUT_OF_SCOPE) if label in classes]
     artifact = {
         "format": ARTIFACT_FORMAT,
         "version": version,
@@ -187,10 +231,14 @@ def train_model(
         "idf_squared": (idf.astype(np.float64) ** 2).astype(np.float32),
         "intercept": intercept[order].astype(np.float32),
         "temperature": float(temperature),
+        "lexicon": None
+        if lexicon is None
+        else lexicon.as_dict() | {"weights": lexicon_weights[order].astype(np.float32)},
         "params": params.as_dict(),
         "trained_on": {
             "listener_rows": len(data.listeners),
             "correction_rows": len(data.corrections),
+            "external_rows": len(external),
             "youtube_spam_rows": len(spam),
             "youtube_not_spam_rows": len(not_spam) if params.youtube_not_spam == "pseudo" else 0,
         },
@@ -221,17 +269,68 @@ def train_and_save(
     return artifact
 
 
-def fit_temperature(scores: npt.NDArray[np.float64], truth: npt.NDArray[np.intp]) -> float:
-    """The temperature T minimising the log loss of softmax(scores / T) against the truth."""
+def balance_polarity(rows: Sequence[LabelledComment]) -> list[LabelledComment]:
+    """The rows with ELOGIO and CRÍTICA reweighted to equal total weight within each source."""
+    from dataclasses import replace
+
+    totals: dict[tuple[str, str], float] = {}
+    for row in rows:
+        if row.categoria in POLAR:
+            totals[row.source, row.categoria] = (
+                totals.get((row.source, row.categoria), 0.0) + row.weight
+            )
+    balanced: list[LabelledComment] = []
+    for row in rows:
+        if row.categoria in POLAR and all((row.source, c) in totals for c in POLAR):
+            mean = sum(totals[row.source, c] for c in POLAR) / len(POLAR)
+            row = replace(row, weight=row.weight * mean / totals[row.source, row.categoria])
+        balanced.append(row)
+    return balanced
+
+
+def load_lexicon(bits: int, scale: float) -> Lexicon | None:
+    """The vendored Portuguese and English valence lexicons, hashed for `bits` (None at scale 0)."""
+    if scale <= 0:
+        return None
+    valences: dict[str, list[float]] = {}
+    for name in LEXICON_FILES:
+        for line in (LEXICON_DIR / name).read_text(encoding="utf-8").splitlines():
+            if line.startswith("#") or "\t" not in line:
+                continue
+            word, value = line.split("\t", 1)
+            valences.setdefault(normalise_word(word), []).append(float(value))
+    negators = [
+        normalise_word(line)
+        for line in (LEXICON_DIR / "negators.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    means = {word: float(np.mean(values)) for word, values in valences.items() if word}
+    return Lexicon.build(means, negators, bits, scale)
+
+
+def normalise_word(word: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", word.strip().lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fit_temperature(
+    scores: npt.NDArray[np.float64],
+    truth: npt.NDArray[np.intp],
+    sample_weight: npt.NDArray[np.float64] | None = None,
+) -> float:
+    """The temperature T minimising the (weighted) log loss of softmax(scores / T)."""
     from scipy.optimize import minimize_scalar
 
     rows = np.arange(truth.shape[0])
+    weights = np.ones(truth.shape[0]) if sample_weight is None else np.asarray(sample_weight)
 
     def log_loss(temperature: float) -> float:
         scaled = scores / temperature
         scaled = scaled - scaled.max(axis=1, keepdims=True)
         log_norm = np.log(np.exp(scaled).sum(axis=1))
-        return float((log_norm - scaled[rows, truth]).mean())
+        return float(np.average(log_norm - scaled[rows, truth], weights=weights))
 
     result = minimize_scalar(log_loss, bounds=(0.01, 20.0), method="bounded")
     return float(result.x)
@@ -240,12 +339,17 @@ def fit_temperature(scores: npt.NDArray[np.float64], truth: npt.NDArray[np.intp]
 def _pseudo_labels(
     labelled: Sequence[LabelledComment], texts: Sequence[str], params: TrainingParams
 ) -> list[str]:
-    # Trained on the listener categories other than SPAM: a YouTube row labelled not spam is one
-    # of the four, we only do not know which.
-    rows = [row for row in labelled if row.categoria != SPAM]
+    # Trained on the labelled rows other than SPAM: a YouTube row labelled not spam is one of the
+    # four categories (or none of the five), we only do not know which.
+    excluded = {SPAM} if params.pseudo_label_outro else {SPAM, OUT_OF_SCOPE}
+    rows = [row for row in labelled if row.categoria not in excluded]
     counts = _count_matrix([row.texto for row in rows], params.ngrams)
     idf = _idf(counts) if params.use_idf else np.ones(counts.shape[1], dtype=np.float32)
-    model = _estimator(params).fit(_weigh(counts, idf), [row.categoria for row in rows])
+    model = _estimator(params).fit(
+        _weigh(counts, idf),
+        [row.categoria for row in rows],
+        sample_weight=np.array([row.weight for row in rows]),
+    )
     predicted = model.predict(_weigh(_count_matrix(texts, params.ngrams), idf))
     return [str(label) for label in predicted]
 

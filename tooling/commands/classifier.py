@@ -66,6 +66,7 @@ def _train(args: argparse.Namespace) -> int:
         f"  listener rows {trained_on['listener_rows']}, corrections {trained_on['correction_rows']}"
         f" (of {len(corrections)} read), YouTube spam {trained_on['youtube_spam_rows']}, "
         f"YouTube not spam {trained_on['youtube_not_spam_rows']}, "
+        f"real public text {trained_on.get('external_rows', 0)}, "
         f"temperature {artifact['temperature']:.3f}"
     )
     if args.held_out_csv:
@@ -121,11 +122,14 @@ def _eval(args: argparse.Namespace) -> int:
     from tooling.evals.runner import NOT_SPAM, SPAM, read_eval_csv, run_eval
 
     data = read_eval_csv(Path(args.data))
+    settings = get_settings()
+    if data.kind == "polarity":
+        return _eval_polarity(args, data, build_backend(settings, args.backend), settings)
     labels = CATEGORIES if data.kind == "categories" else (SPAM, NOT_SPAM)
     min_f1 = _parse_min_f1(args.min_f1 or [], labels)
     min_macro = _fraction(args.min_macro_f1, "--min-macro-f1") if args.min_macro_f1 else None
-    classifier = build_backend(get_settings(), args.backend)
-    report = run_eval(classifier, data)
+    classifier = build_backend(settings, args.backend)
+    report = run_eval(classifier, data, settings.review_threshold)
 
     failures: list[str] = []
     if min_macro is not None and report.macro_f1 < min_macro:
@@ -146,6 +150,39 @@ def _eval(args: argparse.Namespace) -> int:
         print(f"alumusic eval: threshold missed: {failure}", file=sys.stderr)
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False), file=out)
+    return 1 if failures else 0
+
+
+def _eval_polarity(
+    args: argparse.Namespace, data: Any, classifier: Classifier, settings: Settings
+) -> int:
+    from tooling.evals.polarity import render_polarity
+    from tooling.evals.runner import run_polarity_eval
+
+    if args.min_f1 or args.min_macro_f1 or args.confusion:
+        raise InvalidInput(
+            "--min-f1, --min-macro-f1 and --confusion need texto,categoria data; a polarity set "
+            "takes --min-polarity-accuracy and --max-spam-share"
+        )
+    report = run_polarity_eval(classifier, data, settings.review_threshold)
+    failures: list[str] = []
+    if args.min_polarity_accuracy is not None:
+        floor = _fraction(args.min_polarity_accuracy, "--min-polarity-accuracy")
+        if report.polarity_accuracy < floor:
+            failures.append(f"polarity accuracy {report.polarity_accuracy:.3f} < {floor}")
+    if args.max_spam_share is not None:
+        ceiling = _fraction(args.max_spam_share, "--max-spam-share")
+        if report.called_spam > ceiling:
+            failures.append(f"share called SPAM {report.called_spam:.3f} > {ceiling}")
+    result = report.as_dict() | {"neutral_skipped": data.neutral_skipped}
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(render_polarity(report))
+        if data.neutral_skipped:
+            print(f"\n{data.neutral_skipped} neutral rows (label 0) left out")
+    for failure in failures:
+        print(f"alumusic eval: threshold missed: {failure}", file=sys.stderr)
     return 1 if failures else 0
 
 
@@ -322,7 +359,9 @@ def register(subparsers: Any) -> None:
     train.set_defaults(handler=_train)
 
     evaluate = subparsers.add_parser(
-        "eval", help="measure a classifier on a labelled CSV (texto,categoria or CONTENT,CLASS)"
+        "eval",
+        help="measure a classifier on a labelled CSV "
+        "(texto,categoria; CONTENT,CLASS; texto,polaridade or text,label)",
     )
     evaluate.add_argument("--data", required=True, metavar="FILE.csv", help="labelled CSV")
     evaluate.add_argument(
@@ -339,6 +378,16 @@ def register(subparsers: Any) -> None:
         help="fail (exit 1) when CATEGORY's F1 is below X; repeatable",
     )
     evaluate.add_argument("--confusion", metavar="PNG", help="write the confusion matrix as a PNG")
+    evaluate.add_argument(
+        "--min-polarity-accuracy",
+        metavar="X",
+        help="polarity data: fail (exit 1) when accuracy over ELOGIO/CRÍTICA answers is below X",
+    )
+    evaluate.add_argument(
+        "--max-spam-share",
+        metavar="X",
+        help="polarity data: fail (exit 1) when more than this share of posts is called SPAM",
+    )
     evaluate.set_defaults(handler=_eval)
 
     classify = subparsers.add_parser(

@@ -90,9 +90,13 @@ def evaluate(
     from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
 
     label_list = list(labels)
-    precision, recall, f1, support = precision_recall_fscore_support(
-        truth, predicted, labels=label_list, zero_division=0
-    )
+    if not truth:  # e.g. a set of OUTRO rows only: nothing to score per category
+        zeros = [0.0] * len(label_list)
+        precision, recall, f1, support = zeros, zeros, zeros, [0] * len(label_list)
+    else:
+        precision, recall, f1, support = precision_recall_fscore_support(
+            truth, predicted, labels=label_list, zero_division=0
+        )
     per_category = {
         label: CategoryScores(float(p), float(r), float(f), int(s))
         for label, p, r, f, s in zip(label_list, precision, recall, f1, support, strict=True)
@@ -138,6 +142,19 @@ def render_text(report: EvalReport) -> str:
         lines.append(
             f"{'spam':{width}}precision {s.precision:.3f}  recall {s.recall:.3f}  "
             f"f1 {s.f1:.3f}  support {s.support}"
+        )
+    if "errors_at_review_threshold" in report.extra:
+        lines.append(
+            f"{'errors':{width}}{report.extra['errors']:>10d}   "
+            f"{report.extra['errors_at_review_threshold']:.1%} of them at confidence >= "
+            f"{report.extra['review_threshold']} (not sent to review)"
+        )
+    if "out_of_scope" in report.extra:
+        outside = report.extra["out_of_scope"]
+        lines.append(
+            f"{'OUTRO':{width}}{outside['n']:>10d}   rows of none of the five: "
+            f"{outside['below_review_threshold']:.1%} below the review threshold, "
+            f"mean confidence {outside['mean_confidence']:.3f}"
         )
     lines += ["", "confusion matrix (rows: truth, columns: predicted)"]
     cell = max(7, *(len(label) + 1 for label in report.labels))

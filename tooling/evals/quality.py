@@ -1,37 +1,60 @@
-"""The embedded model's quality protocol: held-out split, YouTube rotations, leave-one-file-out.
+"""The embedded model's quality protocol: held-out splits, YouTube rotations, leave-one-file-out,
+real text and independently written sets.
 
 Each measure trains a fresh model in memory on data that excludes what it is tested on:
-- held-out: the corpus training split plus all YouTube rows; tested on the held-out split;
-- rotations: the corpus training split plus two YouTube videos; tested on the third (spam F1);
-- leave-one-file-out: every other listener file (each has a different author) plus all YouTube
-  rows; tested on the whole left-out file, a harder figure since the writer is new to the model.
+- held-out: the training splits (listener corpus and real public text) plus all YouTube rows;
+  tested on the listener held-out split, and (same model) on the real-text held-out rows, on the
+  independently written sets in `tooling/evals/data/`, and on any extra labelled CSV given;
+- rotations: the training splits plus two YouTube videos; tested on the third (spam F1);
+- leave-one-file-out: every other listener file (each has a different author), the real-text
+  training split and all YouTube rows; tested on the whole left-out file, a harder figure since
+  the writer is new to the model.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from shared.classifier.local import LocalClassifier
+from shared.classifier.local import OUT_OF_SCOPE, LocalClassifier
 from tooling.classifier.dataset import (
     LabelledComment,
     YoutubeComment,
+    load_external_comments,
     load_listener_comments,
     load_youtube_comments,
     split_listener_comments,
 )
 from tooling.classifier.training import TrainingData, TrainingParams, train_model
 from tooling.evals.metrics import EvalReport
-from tooling.evals.runner import NOT_SPAM, SPAM, EvalData, run_eval
+from tooling.evals.polarity import NEGATIVE, POSITIVE
+from tooling.evals.runner import (
+    NOT_SPAM,
+    SPAM,
+    EvalData,
+    read_eval_csv,
+    run_eval,
+    run_polarity_eval,
+)
+
+# Written by someone who never saw the model, its code or its training data (see its README).
+INDEPENDENT_DIR = Path(__file__).resolve().parent / "data"
+INDEPENDENT_SETS = ("listener_voice.csv", "polarity_posts.csv", "out_of_scope.csv")
+# External sources whose held-out rows are measured by their own polarity label, not ours.
+POLARITY_SOURCES = {"corpus4p_products": {"ELOGIO": POSITIVE, "CRÍTICA": NEGATIVE}}
 
 
 @dataclass(frozen=True, slots=True)
 class Corpus:
     listeners: list[LabelledComment]
     youtube: list[YoutubeComment]
+    external: list[LabelledComment]
 
     @classmethod
     def load(cls) -> Corpus:
-        return cls(load_listener_comments(), load_youtube_comments())
+        return cls(load_listener_comments(), load_youtube_comments(), load_external_comments())
 
     @property
     def videos(self) -> list[str]:
@@ -41,15 +64,23 @@ class Corpus:
     def files(self) -> list[str]:
         return sorted({row.source for row in self.listeners})
 
+    @property
+    def external_split(self) -> tuple[list[LabelledComment], list[LabelledComment]]:
+        return split_listener_comments(self.external)
+
 
 def _model(
-    listeners: list[LabelledComment], youtube: list[YoutubeComment], params: TrainingParams
+    corpus: Corpus,
+    listeners: list[LabelledComment],
+    youtube: list[YoutubeComment],
+    params: TrainingParams,
 ) -> LocalClassifier:
-    artifact = train_model(TrainingData(listeners, youtube, []), params, version="local-eval")
-    return LocalClassifier(artifact)
+    external, _ = corpus.external_split
+    data = TrainingData(listeners, youtube, [], external)
+    return LocalClassifier(train_model(data, params, version="local-eval"))
 
 
-def _categories(rows: list[LabelledComment]) -> EvalData:
+def _categories(rows: Sequence[LabelledComment]) -> EvalData:
     return EvalData([row.texto for row in rows], [row.categoria for row in rows], "categories")
 
 
@@ -59,10 +90,56 @@ def _spam(rows: list[YoutubeComment]) -> EvalData:
     )
 
 
+def held_out_model(corpus: Corpus, params: TrainingParams | None = None) -> LocalClassifier:
+    """The model that has seen no held-out row of any kind."""
+    train, _ = split_listener_comments(corpus.listeners)
+    return _model(corpus, train, corpus.youtube, params or TrainingParams())
+
+
 def held_out(corpus: Corpus, params: TrainingParams | None = None) -> EvalReport:
-    params = params or TrainingParams()
-    train, test = split_listener_comments(corpus.listeners)
-    return run_eval(_model(train, corpus.youtube, params), _categories(test))
+    _, test = split_listener_comments(corpus.listeners)
+    return run_eval(held_out_model(corpus, params), _categories(test))
+
+
+def real_text(
+    corpus: Corpus,
+    model: LocalClassifier,
+    extra_csvs: Sequence[Path] = (),
+    review_threshold: float = 0.6,
+) -> dict[str, dict[str, Any]]:
+    """Every real-text measure of a held-out model, by set name, as plain dicts."""
+    _, external_held_out = corpus.external_split
+    results: dict[str, dict[str, Any]] = {}
+    for source in sorted({row.source for row in external_held_out}):
+        rows = [row for row in external_held_out if row.source == source]
+        if source in POLARITY_SOURCES:
+            mapping = POLARITY_SOURCES[source]
+            polar = [row for row in rows if row.categoria in mapping]
+            data = EvalData(
+                [r.texto for r in polar], [mapping[r.categoria] for r in polar], "polarity"
+            )
+            results[f"held-out {source}"] = run_polarity_eval(
+                model, data, review_threshold
+            ).as_dict()
+        else:
+            results[f"held-out {source}"] = _as_dict(
+                run_eval(model, _categories(rows), review_threshold), rows
+            )
+    paths = [INDEPENDENT_DIR / name for name in INDEPENDENT_SETS] + list(extra_csvs)
+    for path in paths:
+        data = read_eval_csv(path)
+        if data.kind == "polarity":
+            results[path.stem] = run_polarity_eval(model, data, review_threshold).as_dict()
+        else:
+            results[path.stem] = run_eval(model, data, review_threshold).as_dict()
+    return results
+
+
+def _as_dict(report: EvalReport, rows: Sequence[LabelledComment]) -> dict[str, Any]:
+    result = report.as_dict()
+    result["n_with_outro"] = len(rows)
+    result["outro_rows"] = sum(row.categoria == OUT_OF_SCOPE for row in rows)
+    return result
 
 
 def youtube_rotations(
@@ -74,7 +151,7 @@ def youtube_rotations(
     for video in corpus.videos:
         seen = [row for row in corpus.youtube if row.video != video]
         unseen = [row for row in corpus.youtube if row.video == video]
-        reports[video] = run_eval(_model(train, seen, params), _spam(unseen))
+        reports[video] = run_eval(_model(corpus, train, seen, params), _spam(unseen))
     return reports
 
 
@@ -86,5 +163,5 @@ def leave_one_file_out(
     for name in corpus.files:
         seen = [row for row in corpus.listeners if row.source != name]
         unseen = [row for row in corpus.listeners if row.source == name]
-        reports[name] = run_eval(_model(seen, corpus.youtube, params), _categories(unseen))
+        reports[name] = run_eval(_model(corpus, seen, corpus.youtube, params), _categories(unseen))
     return reports

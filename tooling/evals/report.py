@@ -20,30 +20,35 @@ from pathlib import Path
 from typing import Any
 
 from shared.classifier import CATEGORIES
-from shared.classifier.features import NgramConfig
-from shared.classifier.local import LocalClassifier
 from tooling.classifier.dataset import split_listener_comments
-from tooling.classifier.training import TrainingData, TrainingParams, train_model
-from tooling.evals.quality import Corpus, held_out, leave_one_file_out, youtube_rotations
+from tooling.classifier.training import TrainingParams
+from tooling.evals.quality import (
+    Corpus,
+    held_out_model,
+    leave_one_file_out,
+    real_text,
+    youtube_rotations,
+)
+from tooling.evals.runner import EvalData, run_eval
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "classifier.md"
 START = "<!-- figures:start (written by `python -m tooling.evals.report`) -->"
 END = "<!-- figures:end -->"
 
+ROTATED_CANDIDATES = 2
 CHOSEN = TrainingParams()
 CANDIDATES: dict[str, TrainingParams] = {
-    "chosen: SVM C=1, char 2-5 + word 1-2, 2^18, idf, YouTube not-spam pseudo-labelled": CHOSEN,
-    "YouTube not-spam rows left out": replace(CHOSEN, youtube_not_spam="unused"),
-    "YouTube rows weighted 0.5": replace(CHOSEN, youtube_weight=0.5),
-    "SVM C=0.3": replace(CHOSEN, c=0.3),
-    "SVM C=3": replace(CHOSEN, c=3.0),
-    "logistic regression (saga) C=10": replace(CHOSEN, model="logreg", c=10.0),
-    "word 1-2 only": replace(CHOSEN, ngrams=NgramConfig(0, 0, 1, 2, 18)),
-    "char 2-5 only": replace(CHOSEN, ngrams=NgramConfig(2, 5, 0, 0, 18)),
-    "char 3-5 + word 1-2": replace(CHOSEN, ngrams=NgramConfig(3, 5, 1, 2, 18)),
-    "char 2-5 + word 1-3": replace(CHOSEN, ngrams=NgramConfig(2, 5, 1, 3, 18)),
-    "2^20 columns": replace(CHOSEN, ngrams=NgramConfig(2, 5, 1, 2, 20)),
-    "no idf": replace(CHOSEN, use_idf=False),
+    "chosen: hashed char 2-5 + word 1-2, SVM, written corpus + YouTube + real public text": CHOSEN,
+    "written corpus and YouTube only (the earlier recipe, no real text)": replace(
+        CHOSEN, use_external=False
+    ),
+    "without the sentiment lexicon features": replace(CHOSEN, lexicon_scale=0.0),
+    "lexicon features at scale 0.5": replace(CHOSEN, lexicon_scale=0.5),
+    "praise and criticism not balanced per source": replace(CHOSEN, balance_polarity=False),
+    "confidence fitted on the written comments only": replace(
+        CHOSEN, calibration_external_weight=0.0
+    ),
+    "SVM C=0.5": replace(CHOSEN, c=0.5),
 }
 
 
@@ -56,6 +61,7 @@ class CandidateFigures:
     lofo_macro_f1: list[float]
     comments_per_second: float
     ece: float
+    real: dict[str, dict[str, Any]]
 
 
 def _throughput(
@@ -74,13 +80,21 @@ def _throughput(
 
 
 def measure_candidate(
-    name: str, params: TrainingParams, corpus: Corpus, batch: list[str]
+    name: str,
+    params: TrainingParams,
+    corpus: Corpus,
+    batch: list[str],
+    extra_csvs: list[Path],
+    with_lofo: bool = False,
+    with_rotations: bool = False,
 ) -> CandidateFigures:
-    report = held_out(corpus, params)
-    rotations = youtube_rotations(corpus, params)
-    lofo = leave_one_file_out(corpus, params)
-    train, _ = split_listener_comments(corpus.listeners)
-    model = LocalClassifier(train_model(TrainingData(train, corpus.youtube, []), params))
+    model = held_out_model(corpus, params)
+    _, test = split_listener_comments(corpus.listeners)
+    report = run_eval(
+        model, EvalData([r.texto for r in test], [r.categoria for r in test], "categories")
+    )
+    rotations = youtube_rotations(corpus, params) if with_rotations else {}
+    lofo = leave_one_file_out(corpus, params) if with_lofo else {}
     return CandidateFigures(
         name=name,
         held_out_macro_f1=report.macro_f1,
@@ -89,6 +103,7 @@ def measure_candidate(
         lofo_macro_f1=[_present_macro_f1(r.as_dict()) for r in lofo.values()],
         comments_per_second=_throughput(model.classify_batch, batch),
         ece=report.ece,
+        real=real_text(corpus, model, extra_csvs),
     )
 
 
@@ -131,9 +146,11 @@ def render(figures: dict[str, Any]) -> str:
         "",
         f"Measured {figures['measured_at']} on this machine "
         f"({figures['listener_rows']} listener rows in {len(shipped['lofo'])} files, "
-        f"{figures['held_out_rows']} of them held out; {figures['youtube_rows']} YouTube rows).",
+        f"{figures['held_out_rows']} of them held out; {figures['youtube_rows']} YouTube rows; "
+        f"{figures['external_rows']} rows of real public text, "
+        f"{figures['external_held_out_rows']} of them held out).",
         "",
-        "### Held-out split (shipped recipe, trained on the training split and all YouTube rows)",
+        "### Held-out split (shipped recipe, trained on the training splits and all YouTube rows)",
         "",
         "| category | precision | recall | F1 | support |",
         "| --- | --- | --- | --- | --- |",
@@ -171,6 +188,22 @@ def render(figures: dict[str, Any]) -> str:
         )
     lines += [
         "",
+        "### Real text and independently written sets (same held-out model)",
+        "",
+        "`held-out <source>`: the held-out rows of the real public text in the corpus "
+        "(`corpus/external`, labelled by this project; Corpus 4P by its own polarity). "
+        "`listener_voice`, `polarity_posts`, `out_of_scope`: written by someone who never saw "
+        "the model or its data (`tooling/evals/data/README.md`)."
+        + (
+            f" Also measured: {', '.join(figures['extra_csvs'])} (not shipped; see below)."
+            if figures.get("extra_csvs")
+            else ""
+        ),
+        "",
+        *render_real(shipped["real"]),
+    ]
+    lines += [
+        "",
         "### Leave one listener file out (each file has a different author)",
         "",
         "| left-out file | macro-F1 (categories the file holds) | min category F1 | accuracy |",
@@ -195,16 +228,19 @@ def render(figures: dict[str, Any]) -> str:
         "### Alternatives measured (same protocol; comments/s on one core, 10,000-comment batches)",
         "",
         "| variant | held-out macro-F1 | held-out min F1 | ECE | spam F1 per rotation | "
-        "LOFO mean macro-F1 | comments/s |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "LOFO mean macro-F1 | listener_voice macro-F1 | polarity_posts accuracy "
+        "(negatives called ELOGIO / positives called CRÍTICA) | out_of_scope below 0.6 | "
+        "ToLD-Br held-out accuracy | comments/s |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for candidate in figures["candidates"]:
         lines.append(
             f"| {candidate['name']} | {_f(candidate['held_out_macro_f1'])} | "
             f"{_f(candidate['held_out_min_f1'])} | {_f(candidate['ece'])} | "
-            + " / ".join(_f(v) for v in candidate["spam_f1_rotations"])
-            + f" | {_f(statistics.mean(candidate['lofo_macro_f1']))} | "
-            f"{candidate['comments_per_second']:,.0f} |"
+            + (" / ".join(_f(v) for v in candidate["spam_f1_rotations"]) or "-")
+            + f" | {_lofo_mean(candidate['lofo_macro_f1'])} | "
+            + _real_cells(candidate["real"])
+            + f" | {candidate['comments_per_second']:,.0f} |"
         )
     lines += [
         "",
@@ -217,27 +253,105 @@ def render(figures: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def collect(with_candidates: bool = True) -> dict[str, Any]:
+def _lofo_mean(values: list[float]) -> str:
+    return _f(statistics.mean(values)) if values else "-"
+
+
+def _real_cells(real: dict[str, dict[str, Any]]) -> str:
+    voice = real.get("listener_voice", {})
+    posts = real.get("polarity_posts", {})
+    outside = real.get("out_of_scope", {}).get("out_of_scope", {})
+    told = real.get("held-out toldbr_labelled", {})
+    cells = [
+        _f(voice["macro_f1"]) if voice else "-",
+        f"{_f(posts['polarity_accuracy'])} ({_pct(posts['negatives_called_elogio'])} / "
+        f"{_pct(posts['positives_called_critica'])})"
+        if posts
+        else "-",
+        _pct(outside["below_review_threshold"]) if outside else "-",
+        _f(told["accuracy"]) if told else "-",
+    ]
+    return " | ".join(cells)
+
+
+def _pct(value: float) -> str:
+    return f"{value:.0%}"
+
+
+def render_real(real: dict[str, dict[str, Any]]) -> list[str]:
+    """The real-text measures of one model as two Markdown tables (categories, polarity)."""
+    lines = [
+        "| set | rows | macro-F1 | accuracy | ECE | errors at confidence >= 0.6 | "
+        "OUTRO rows below 0.6 |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, result in real.items():
+        if result.get("kind") == "polarity":
+            continue
+        outside = result.get("out_of_scope")
+        scored = result["n"]
+        lines.append(
+            f"| {name} | {result.get('n_with_outro', scored + (outside or {}).get('n', 0))} | "
+            + (
+                f"{_f(result['macro_f1'])} | {_f(result['accuracy'])} | {_f(result['ece'])} | "
+                f"{_pct(result['errors_at_review_threshold'])}"
+                if scored
+                else "- | - | - | -"
+            )
+            + f" | {_pct(outside['below_review_threshold']) + ' of ' + str(outside['n']) if outside else '-'} |"
+        )
+    lines += [
+        "",
+        "| polarity set | posts | negatives called ELOGIO | positives called CRÍTICA | "
+        "polarity accuracy | coverage | called SPAM | errors at confidence >= 0.6 | ECE |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, result in real.items():
+        if result.get("kind") != "polarity":
+            continue
+        lines.append(
+            f"| {name} | {result['n']} | {_pct(result['negatives_called_elogio'])} | "
+            f"{_pct(result['positives_called_critica'])} | {_f(result['polarity_accuracy'])} | "
+            f"{_f(result['coverage'])} | {result['called_spam']:.1%} | "
+            f"{_pct(result['errors_at_review_threshold'])} | {_f(result['ece'])} |"
+        )
+    return lines
+
+
+def collect(with_candidates: bool = True, extra_csvs: list[Path] | None = None) -> dict[str, Any]:
     from tooling.benchmarks.classifier import measure, sample_comments
 
+    extra = extra_csvs or []
     corpus = Corpus.load()
     _, held = split_listener_comments(corpus.listeners)
     batch = sample_comments(10_000)
+    model = held_out_model(corpus)
     shipped = {
-        "held_out": held_out(corpus).as_dict(),
+        "held_out": run_eval(
+            model, EvalData([r.texto for r in held], [r.categoria for r in held], "categories")
+        ).as_dict(),
+        "real": real_text(corpus, model, extra),
         "rotations": {k: v.as_dict() for k, v in youtube_rotations(corpus).items()},
         "lofo": {k: v.as_dict() for k, v in leave_one_file_out(corpus).items()},
     }
     candidates = []
     if with_candidates:
-        for name, params in CANDIDATES.items():
+        for index, (name, params) in enumerate(CANDIDATES.items()):
             print(f"measuring: {name}", file=sys.stderr, flush=True)
-            candidates.append(vars(measure_candidate(name, params, corpus, batch)))
+            # Spam rotations cost three trainings: measured for the two recipes that differ in data.
+            figures = measure_candidate(
+                name, params, corpus, batch, extra, with_rotations=index < ROTATED_CANDIDATES
+            )
+            candidates.append(vars(figures))
+    _, external_held = corpus.external_split
     return {
         "measured_at": time.strftime("%Y-%m-%d"),
         "listener_rows": len(corpus.listeners),
         "held_out_rows": len(held),
         "youtube_rows": len(corpus.youtube),
+        "external_rows": len(corpus.external),
+        "external_held_out_rows": len(external_held),
+        "extra_csvs": [path.name for path in extra],
         "shipped": shipped,
         "benchmark": measure(10_000, 5),
         "candidates": candidates,
@@ -258,8 +372,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="FILE", help="also write every figure as JSON")
     parser.add_argument("--quick", action="store_true", help="skip the alternatives")
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/classifier.md")
+    parser.add_argument(
+        "--extra-csv",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="another labelled CSV to measure every model on (any shape `alumusic eval` reads)",
+    )
     args = parser.parse_args(argv)
-    figures = collect(with_candidates=not args.quick)
+    figures = collect(with_candidates=not args.quick, extra_csvs=[Path(f) for f in args.extra_csv])
     if args.json:
         Path(args.json).write_text(
             json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8"

@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 
 from shared.classifier import CATEGORIES, Classifier
-from shared.classifier.local import LocalClassifier, ModelNotTrained, load_local_classifier
+from shared.classifier.features import NgramConfig
+from shared.classifier.local import (
+    OUT_OF_SCOPE,
+    LocalClassifier,
+    ModelNotTrained,
+    load_local_classifier,
+)
 from shared.config import Settings
 from tooling.classifier.dataset import LabelledComment, data_files
 from tooling.classifier.training import (
@@ -109,15 +115,82 @@ def test_probabilities_are_calibrated_outputs(local_classifier: LocalClassifier)
     texts = ["", "   ", "?", "🔥", "a" * 5000, "amei", "<b>&amp;</b>", "x\x00y"]
     # When scored / Then each row is a probability distribution and confianca is its maximum
     probabilities = local_classifier.predict_proba(texts)
-    assert probabilities.shape == (len(texts), len(CATEGORIES))
+    assert probabilities.shape == (len(texts), len(local_classifier.classes))
     assert np.all((probabilities >= 0) & (probabilities <= 1))
     assert np.allclose(probabilities.sum(axis=1), 1.0)
+    # The five categories come first; a class never answered (OUTRO) only after them
+    answerable = [c for c in local_classifier.classes if c in CATEGORIES]
+    assert tuple(answerable) == tuple(local_classifier.classes[: len(answerable)])
+    assert set(local_classifier.classes) - set(CATEGORIES) <= {OUT_OF_SCOPE}
     answers = local_classifier.classify_batch(texts)
+    spam = answerable.index("SPAM")
     for row, answer in zip(probabilities, answers, strict=True):
+        # confianca is the probability of the best of the five, never of OUTRO; when OUTRO is
+        # the most probable class, SPAM may not stand in for it
+        five = row[: len(answerable)].copy()
+        if int(row.argmax()) >= len(answerable):
+            five[spam] = -1.0
+        best = int(five.argmax())
         assert 0.0 <= answer.confianca <= 1.0
-        assert answer.confianca == pytest.approx(row.max(), abs=1e-4)
-        assert answer.categoria == local_classifier.classes[int(row.argmax())]
+        assert answer.categoria == answerable[best]
+        assert answer.confianca == pytest.approx(row[best], abs=1e-4)
     assert local_classifier.temperature > 0
+
+
+def test_a_class_never_answered_only_lowers_the_confidence() -> None:
+    # Given a model whose scores favour OUTRO for a word, and ELOGIO a little less
+    config = NgramConfig(1, 1, 1, 1, 4)
+    weights = np.zeros((3, config.n_features), dtype=np.float32)
+    weights[0, :] = 1.0  # ELOGIO
+    weights[2, :] = 3.0  # OUTRO
+    artifact = {
+        "format": 1,
+        "version": "local-abstain",
+        "classes": ["ELOGIO", "CRÍTICA", OUT_OF_SCOPE],
+        "ngrams": config.as_dict(),
+        "weights": weights,
+        "idf_squared": np.ones(config.n_features, dtype=np.float32),
+        "intercept": np.zeros(3, dtype=np.float32),
+        "temperature": 1.0,
+    }
+    classifier = LocalClassifier(artifact, tag_extractor=lambda texts: [() for _ in texts])
+    # When a text is classified
+    [answer] = classifier.classify_batch(["abc"])
+    probabilities = classifier.predict_proba(["abc"])[0]
+    # Then the answer is the best of the five, with its own (low) probability as confidence
+    assert answer.categoria == "ELOGIO"
+    assert answer.confianca == pytest.approx(probabilities[0], abs=1e-4)
+    assert answer.confianca < 0.5 < probabilities[2]
+
+
+def test_chatter_that_is_none_of_the_five_is_not_called_spam() -> None:
+    # Given a model for which a text is most likely OUTRO, then SPAM, then ELOGIO
+    config = NgramConfig(1, 1, 1, 1, 4)
+    weights = np.zeros((3, config.n_features), dtype=np.float32)
+    weights[0, :] = 1.0  # ELOGIO
+    weights[1, :] = 2.0  # SPAM
+    weights[2, :] = 3.0  # OUTRO
+    artifact = {
+        "format": 1,
+        "version": "local-abstain",
+        "classes": ["ELOGIO", "SPAM", OUT_OF_SCOPE],
+        "ngrams": config.as_dict(),
+        "weights": weights,
+        "idf_squared": np.ones(config.n_features, dtype=np.float32),
+        "intercept": np.zeros(3, dtype=np.float32),
+        "temperature": 1.0,
+    }
+    classifier = LocalClassifier(artifact, tag_extractor=lambda texts: [() for _ in texts])
+    # When classified / Then the answer is not SPAM but the likeliest other category
+    [answer] = classifier.classify_batch(["abc"])
+    assert answer.categoria == "ELOGIO"
+    assert answer.confianca == pytest.approx(classifier.predict_proba(["abc"])[0][0], abs=1e-4)
+
+
+def test_an_artifact_with_an_unknown_class_is_refused(trained_artifact: dict[str, Any]) -> None:
+    artifact = dict(trained_artifact, classes=[*trained_artifact["classes"][:-1], "NEUTRO"])
+    with pytest.raises(ModelNotTrained, match="unknown categories"):
+        LocalClassifier(artifact)
 
 
 def test_thread_safety(local_classifier: LocalClassifier) -> None:
