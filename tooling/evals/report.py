@@ -233,6 +233,11 @@ def render(figures: dict[str, Any]) -> str:
         "ToLD-Br held-out accuracy | comments/s |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
+    if not figures["candidates"]:
+        lines.append(
+            "| (not measured in this run: `python -m tooling.evals.report` without `--quick`) "
+            "| | | | | | | | | | |"
+        )
     for candidate in figures["candidates"]:
         lines.append(
             f"| {candidate['name']} | {_f(candidate['held_out_macro_f1'])} | "
