@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,23 +83,28 @@ def youtube_files(directory: Path = YOUTUBE_DIR) -> list[Path]:
     return sorted(directory.glob("*.csv"))
 
 
+def _text_rows(path: Path, label_column: str) -> Iterator[tuple[int, str, str]]:
+    """(line, stripped texto, stripped label) of every row; a missing column or text stops it."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"texto", label_column} - set(reader.fieldnames or ())
+        if missing:
+            raise CorpusError(f"{path.name}: missing column(s) {', '.join(sorted(missing))}")
+        for line, record in enumerate(reader, start=2):
+            text = (record.get("texto") or "").strip()
+            if not text:
+                raise CorpusError(f"{path.name}:{line}: empty texto")
+            yield line, text, (record.get(label_column) or "").strip()
+
+
 def load_listener_comments(files: Iterable[Path] | None = None) -> list[LabelledComment]:
     """Every listener row, in file then line order; a bad row stops the load with its location."""
     rows: list[LabelledComment] = []
     for path in sorted(files) if files is not None else listener_files():
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = {"texto", "categoria"} - set(reader.fieldnames or ())
-            if missing:
-                raise CorpusError(f"{path.name}: missing column(s) {', '.join(sorted(missing))}")
-            for line, record in enumerate(reader, start=2):
-                text = (record.get("texto") or "").strip()
-                category = (record.get("categoria") or "").strip()
-                if not text:
-                    raise CorpusError(f"{path.name}:{line}: empty texto")
-                if category not in CATEGORIES:
-                    raise CorpusError(f"{path.name}:{line}: unknown categoria {category!r}")
-                rows.append(LabelledComment(text, category, path.stem))
+        for line, text, category in _text_rows(path, "categoria"):
+            if category not in CATEGORIES:
+                raise CorpusError(f"{path.name}:{line}: unknown categoria {category!r}")
+            rows.append(LabelledComment(text, category, path.stem))
     return rows
 
 
@@ -174,28 +179,18 @@ def load_external_comments(
 ) -> list[LabelledComment]:
     """Every usable external row with its mapped (or corrected) category and its source's weight.
 
-    The category may be OUTRO (none of the five). Rows whose label maps to nothing are left out,
-    and so are rows whose text is a listener row's (the listener label wins).
+    The category may be OUTRO (none of the five). Rows whose label maps to nothing are left out.
     """
     rows: list[LabelledComment] = []
     relabels = load_relabels(directory / RELABEL_FILE.name)
     for source in external_sources(directory / SOURCES_FILE.name) if sources is None else sources:
         path = directory / source.file
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = {"texto", "rotulo"} - set(reader.fieldnames or ())
-            if missing:
-                raise CorpusError(f"{path.name}: missing column(s) {', '.join(sorted(missing))}")
-            for line, record in enumerate(reader, start=2):
-                text = (record.get("texto") or "").strip()
-                label = (record.get("rotulo") or "").strip()
-                if not text:
-                    raise CorpusError(f"{path.name}:{line}: empty texto")
-                if label not in source.labels:
-                    raise CorpusError(f"{path.name}:{line}: label {label!r} not in sources.json")
-                category = relabels.get(split_key(text), source.labels[label])
-                if category is not None:
-                    rows.append(LabelledComment(text, category, path.stem, source.weight))
+        for line, text, label in _text_rows(path, "rotulo"):
+            if label not in source.labels:
+                raise CorpusError(f"{path.name}:{line}: label {label!r} not in sources.json")
+            category = relabels.get(split_key(text), source.labels[label])
+            if category is not None:
+                rows.append(LabelledComment(text, category, path.stem, source.weight))
     return rows
 
 

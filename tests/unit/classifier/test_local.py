@@ -137,23 +137,28 @@ def test_probabilities_are_calibrated_outputs(local_classifier: LocalClassifier)
     assert local_classifier.temperature > 0
 
 
-def test_a_class_never_answered_only_lowers_the_confidence() -> None:
-    # Given a model whose scores favour OUTRO for a word, and ELOGIO a little less
+def _toy_classifier(weight_of: dict[str, float]) -> LocalClassifier:
+    """A model whose every n-gram adds the given weight to its class (no tags)."""
     config = NgramConfig(1, 1, 1, 1, 4)
-    weights = np.zeros((3, config.n_features), dtype=np.float32)
-    weights[0, :] = 1.0  # ELOGIO
-    weights[2, :] = 3.0  # OUTRO
+    weights = np.array(
+        [[weight] * config.n_features for weight in weight_of.values()], dtype=np.float32
+    )
     artifact = {
         "format": 1,
-        "version": "local-abstain",
-        "classes": ["ELOGIO", "CRÍTICA", OUT_OF_SCOPE],
+        "version": "local-toy",
+        "classes": list(weight_of),
         "ngrams": config.as_dict(),
         "weights": weights,
         "idf_squared": np.ones(config.n_features, dtype=np.float32),
-        "intercept": np.zeros(3, dtype=np.float32),
+        "intercept": np.zeros(len(weight_of), dtype=np.float32),
         "temperature": 1.0,
     }
-    classifier = LocalClassifier(artifact, tag_extractor=lambda texts: [() for _ in texts])
+    return LocalClassifier(artifact, tag_extractor=lambda texts: [() for _ in texts])
+
+
+def test_a_class_never_answered_only_lowers_the_confidence() -> None:
+    # Given a model whose scores favour OUTRO for a word, and ELOGIO a little less
+    classifier = _toy_classifier({"ELOGIO": 1.0, "CRÍTICA": 0.0, OUT_OF_SCOPE: 3.0})
     # When a text is classified
     [answer] = classifier.classify_batch(["abc"])
     probabilities = classifier.predict_proba(["abc"])[0]
@@ -165,22 +170,7 @@ def test_a_class_never_answered_only_lowers_the_confidence() -> None:
 
 def test_chatter_that_is_none_of_the_five_is_not_called_spam() -> None:
     # Given a model for which a text is most likely OUTRO, then SPAM, then ELOGIO
-    config = NgramConfig(1, 1, 1, 1, 4)
-    weights = np.zeros((3, config.n_features), dtype=np.float32)
-    weights[0, :] = 1.0  # ELOGIO
-    weights[1, :] = 2.0  # SPAM
-    weights[2, :] = 3.0  # OUTRO
-    artifact = {
-        "format": 1,
-        "version": "local-abstain",
-        "classes": ["ELOGIO", "SPAM", OUT_OF_SCOPE],
-        "ngrams": config.as_dict(),
-        "weights": weights,
-        "idf_squared": np.ones(config.n_features, dtype=np.float32),
-        "intercept": np.zeros(3, dtype=np.float32),
-        "temperature": 1.0,
-    }
-    classifier = LocalClassifier(artifact, tag_extractor=lambda texts: [() for _ in texts])
+    classifier = _toy_classifier({"ELOGIO": 1.0, "SPAM": 2.0, OUT_OF_SCOPE: 3.0})
     # When classified / Then the answer is not SPAM but the likeliest other category
     [answer] = classifier.classify_batch(["abc"])
     assert answer.categoria == "ELOGIO"
