@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from shared.classifier.local import OUT_OF_SCOPE, LocalClassifier
+from shared.classifier.local import LocalClassifier
 from tooling.classifier.dataset import (
     LabelledComment,
     YoutubeComment,
@@ -122,9 +122,9 @@ def real_text(
                 model, data, review_threshold
             ).as_dict()
         else:
-            results[f"held-out {source}"] = _as_dict(
-                run_eval(model, _categories(rows), review_threshold), rows
-            )
+            results[f"held-out {source}"] = run_eval(
+                model, _categories(rows), review_threshold
+            ).as_dict()
     paths = [INDEPENDENT_DIR / name for name in INDEPENDENT_SETS] + list(extra_csvs)
     for path in paths:
         data = read_eval_csv(path)
@@ -133,13 +133,6 @@ def real_text(
         else:
             results[path.stem] = run_eval(model, data, review_threshold).as_dict()
     return results
-
-
-def _as_dict(report: EvalReport, rows: Sequence[LabelledComment]) -> dict[str, Any]:
-    result = report.as_dict()
-    result["n_with_outro"] = len(rows)
-    result["outro_rows"] = sum(row.categoria == OUT_OF_SCOPE for row in rows)
-    return result
 
 
 def youtube_rotations(

@@ -296,7 +296,7 @@ def render_real(real: dict[str, dict[str, Any]]) -> list[str]:
         outside = result.get("out_of_scope")
         scored = result["n"]
         lines.append(
-            f"| {name} | {result.get('n_with_outro', scored + (outside or {}).get('n', 0))} | "
+            f"| {name} | {scored + (outside or {}).get('n', 0)} | "
             + (
                 f"{_f(result['macro_f1'])} | {_f(result['accuracy'])} | {_f(result['ece'])} | "
                 f"{_pct(result['errors_at_review_threshold'])}"
