@@ -10,6 +10,29 @@ import pytest
 
 PAINEL = Path(__file__).resolve().parents[2] / "functions" / "charts" / "painel"
 OWN_SCRIPTS = sorted(PAINEL.glob("*.js"))
+CONTROL_TAGS = {"input", "select", "textarea"}
+# Every form of the page: login, the question box, the comment and review filters, the correction
+# dialog. Listed so the label rule is checked on them and a page without them fails.
+FORM_CONTROLS = {
+    "login-usuario",
+    "login-senha",
+    "pergunta",
+    "f-q",
+    "f-categoria",
+    "f-tag",
+    "f-desde",
+    "f-ate",
+    "f-cmin",
+    "f-cmax",
+    "f-revisao",
+    "f-ordem",
+    "f-limite",
+    "r-q",
+    "r-categoria",
+    "r-limite",
+    "correcao-categoria",
+    "correcao-tags",
+}
 
 
 class _Elements(HTMLParser):
@@ -33,6 +56,7 @@ def page() -> _Elements:
 
 
 def test_page_has_no_inline_script_or_style(page: _Elements) -> None:
+    assert any(tag == "script" for tag, _ in page.elements), "the page loads no script"
     for tag, attributes in page.elements:
         assert tag != "style", "a <style> element needs style-src 'unsafe-inline'"
         assert "style" not in attributes, f"<{tag}> has an inline style attribute"
@@ -50,12 +74,21 @@ def test_page_loads_nothing_from_another_origin(page: _Elements) -> None:
 
 
 def test_every_control_has_a_label(page: _Elements) -> None:
+    # Given the page's visible form controls, every form's among them
+    controls = [
+        (tag, attributes)
+        for tag, attributes in page.elements
+        if tag in CONTROL_TAGS and attributes.get("type") != "hidden"
+    ]
+    missing = FORM_CONTROLS - {attributes.get("id") for _, attributes in controls}
+    assert not missing, f"the page lacks the form controls {sorted(missing)}"
+    # When their labels are looked up
     labelled = {attributes.get("for") for tag, attributes in page.elements if tag == "label"}
-    for tag, attributes in page.elements:
-        if tag in {"input", "select", "textarea"} and attributes.get("type") != "hidden":
-            assert attributes.get("id") in labelled or attributes.get("aria-label"), (
-                f"<{tag} name={attributes.get('name')}> has no label"
-            )
+    # Then each has one, by `for` or by aria-label
+    for tag, attributes in controls:
+        assert attributes.get("id") in labelled or attributes.get("aria-label"), (
+            f"<{tag} name={attributes.get('name')}> has no label"
+        )
 
 
 def _code_of(script: Path) -> str:
