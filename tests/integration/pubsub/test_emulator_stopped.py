@@ -13,6 +13,7 @@ import secrets
 import signal
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,24 +94,37 @@ def pubsub_emulator(private_emulator: PrivateEmulator) -> PubSubEmulator:
     return private_emulator.emulator
 
 
+@dataclass(frozen=True)
+class Answer:
+    """One request: the ids it sent, the status (-1 when no answer came) and any error code."""
+
+    ids: list[str]
+    status: int
+    error_code: str | None = None
+
+
 @dataclass
 class IngestLog:
-    """What the API answered, request by request: the ids sent and the status."""
+    """What the API answered, request by request."""
 
-    answers: list[tuple[list[str], int]] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, ids: list[str], status: int) -> None:
+    def add(self, answer: Answer) -> None:
         with self.lock:
-            self.answers.append((ids, status))
+            self.answers.append(answer)
 
     def statuses(self) -> list[int]:
         with self.lock:
-            return [status for _, status in self.answers]
+            return [answer.status for answer in self.answers]
 
     def ids_with(self, status: int) -> set[str]:
         with self.lock:
-            return {i for ids, s in self.answers if s == status for i in ids}
+            return {i for answer in self.answers if answer.status == status for i in answer.ids}
+
+    def error_codes_with(self, status: int) -> set[str | None]:
+        with self.lock:
+            return {answer.error_code for answer in self.answers if answer.status == status}
 
 
 def test_ingest_answers_503_while_the_emulator_is_stopped_and_stores_every_202(
@@ -140,6 +154,7 @@ def test_ingest_answers_503_while_the_emulator_is_stopped_and_stores_every_202(
     stop_sending = threading.Event()
 
     def send(batch: list[dict[str, str]]) -> None:
+        ids = [c["id"] for c in batch]
         try:
             response = requests.post(
                 f"{api.url}/api/comentarios/ingest",
@@ -150,12 +165,11 @@ def test_ingest_answers_503_while_the_emulator_is_stopped_and_stores_every_202(
                 },
                 timeout=REQUEST_TIMEOUT_SECONDS,
             )
-            status = response.status_code
-            if status == 503:
-                assert response.json()["error"]["code"] == "unavailable"
         except requests.RequestException:
-            status = -1
-        answered.add([c["id"] for c in batch], status)
+            answered.add(Answer(ids, -1))
+            return
+        error = None if response.ok else response.json()["error"]["code"]
+        answered.add(Answer(ids, response.status_code, error))
 
     def sender(batches: list[list[dict[str, str]]]) -> None:
         for batch in batches:
@@ -163,9 +177,9 @@ def test_ingest_answers_503_while_the_emulator_is_stopped_and_stores_every_202(
                 return
             send(batch)
 
-    senders = [threading.Thread(target=sender, args=(batches[n::2],)) for n in (0, 1)]
-    for thread in senders:
-        thread.start()
+    # Futures carry a sender's exception to this thread; a bare thread would only print it
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ingest-sender")
+    senders = [pool.submit(sender, batches[n::2]) for n in (0, 1)]
     try:
         # When the emulator stops once the first requests were accepted and comments flow
         assert wait_until(lambda: answered.statuses().count(202) >= 4, timeout=120), (
@@ -185,12 +199,15 @@ def test_ingest_answers_503_while_the_emulator_is_stopped_and_stores_every_202(
     finally:
         private_emulator.thaw()
         stop_sending.set()
-        for thread in senders:
-            thread.join(timeout=STARTUP_TIMEOUT_SECONDS + REQUEST_TIMEOUT_SECONDS)
+        pool.shutdown(wait=False)
+        for future in senders:
+            future.result(timeout=STARTUP_TIMEOUT_SECONDS + REQUEST_TIMEOUT_SECONDS)
 
     # Then the API only ever answered 202 or 503 (no other error, no hang past its deadline)
     statuses = answered.statuses()
     assert set(statuses) == {202, 503}, statuses
+    # ...each 503 saying a dependency is unavailable
+    assert answered.error_codes_with(503) == {"unavailable"}
     # ...and every comment it answered 202 for is stored, each once (the id is the key)
     accepted = answered.ids_with(202)
     assert wait_until(lambda: accepted <= stored_ids(clean_db, prefix), timeout=120), (
