@@ -12,6 +12,7 @@ from shared.auth import issue_token
 from shared.users import set_active, set_password
 from tests.integration.api.conftest import table_snapshot
 from tests.support.db_fixtures import TEST_PASSWORD, key_settings, make_settings
+from tests.support.openapi_schema import assert_conforms
 
 pytestmark = pytest.mark.integration
 
@@ -55,11 +56,13 @@ def test_login_gives_tokens_that_open_the_api(client, make_user):
     response = login(client)
     # Then it gets both tokens, and the access token opens the list
     assert response.status_code == 200
+    assert_conforms(response, "POST /api/auth/login")
     body = response.get_json()
     assert body["token_type"] == "Bearer"
     assert body["expires_in"] == 900
     listed = client.get("/api/comentarios", headers={"Authorization": f"Bearer {body['access']}"})
     assert listed.status_code == 200
+    assert_conforms(listed, "GET /api/comentarios")
 
 
 def test_wrong_password_and_unknown_user_look_the_same_and_are_recorded(
@@ -69,6 +72,7 @@ def test_wrong_password_and_unknown_user_look_the_same_and_are_recorded(
     wrong = login(client, password="not the password")
     unknown = login(client, username="nobody")
     assert wrong.status_code == unknown.status_code == 401
+    assert_conforms(wrong, "POST /api/auth/login")
     assert (
         wrong.get_json()
         == unknown.get_json()
@@ -119,6 +123,7 @@ def test_each_further_failure_doubles_the_wait_up_to_the_cap(client, make_user, 
     while len(waits) < 6:
         response = login(client, password="guess", ip="203.0.113.7")
         if response.status_code == 429:
+            assert_conforms(response, "POST /api/auth/login")
             assert response.get_json()["error"]["code"] == "rate_limited"
             waits.append(int(response.headers["Retry-After"]))
             age_attempts(clean_db, waits[-1])
@@ -181,6 +186,7 @@ def test_refresh_gives_a_new_access_token(client, make_user):
     refresh = login(client).get_json()["refresh"]
     response = client.post("/api/auth/refresh", json={"refresh": refresh})
     assert response.status_code == 200
+    assert_conforms(response, "POST /api/auth/refresh")
     body = response.get_json()
     assert set(body) == {"access", "token_type", "expires_in"}
     assert (
@@ -205,6 +211,7 @@ def test_refresh_refuses_access_tokens_forged_tokens_and_stale_accounts(
     for token in (tokens["access"], forged, "not-a-token"):
         response = client.post("/api/auth/refresh", json={"refresh": token})
         assert response.status_code == 401, token
+        assert_conforms(response, "POST /api/auth/refresh")
         assert response.get_json()["error"]["code"] == "unauthorized"
     # A password change (a second later: token times have one-second resolution) logs out everywhere
     with clean_db.begin() as conn:
@@ -243,6 +250,7 @@ def test_bad_login_requests_are_refused_and_not_counted(
 ):
     response = client.post("/api/auth/login", data=body, content_type=content_type)
     assert response.status_code == status
+    assert_conforms(response, "POST /api/auth/login")
     assert set(response.get_json()["error"]) >= {"code", "message"}
     assert attempts(clean_db) == []
 
@@ -255,6 +263,7 @@ def test_oversized_login_body_is_413(client, app_with, clean_db):
         content_type="application/json",
     )
     assert response.status_code == 413
+    assert_conforms(response, "POST /api/auth/login")
     assert attempts(clean_db) == []
 
 

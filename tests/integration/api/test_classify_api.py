@@ -13,6 +13,7 @@ from shared.classifier import CATEGORIES
 from shared.comments import IdConflict, SyncOutcome, classify_and_store
 from shared.validation import CommentIn
 from tests.integration.api.conftest import table_snapshot
+from tests.support.openapi_schema import assert_conforms
 
 pytestmark = pytest.mark.integration
 
@@ -47,6 +48,7 @@ def test_one_comment_in_one_answer_out_and_stored(admin, classifier, clean_db):
     )
     # Then the answer is one object with the model's provenance, and it is stored as "sync"
     assert response.status_code == 201
+    assert_conforms(response, "POST /api/comentarios")
     body = response.get_json()
     assert set(body) == SYNC_FIELDS
     assert body["id"] == "c1"
@@ -60,6 +62,7 @@ def test_a_list_in_gives_a_list_out_in_order(admin, classifier, clean_db):
     batch = [{"id": f"c{i}", "texto": f"comentário {i}"} for i in (3, 1, 2)]
     response = admin.post("/api/comentarios", json=batch)
     assert response.status_code == 201
+    assert_conforms(response, "POST /api/comentarios")
     assert [item["id"] for item in response.get_json()] == ["c3", "c1", "c2"]
     assert len(stored(clean_db)) == 3
 
@@ -84,6 +87,7 @@ def test_a_retry_returns_the_stored_answer_without_classifying_again(admin, clas
     second = admin.post("/api/comentarios", json=batch)
     # Then it gets the same answers with 200 (nothing new stored), nothing classified again
     assert second.status_code == 200
+    assert_conforms(second, "POST /api/comentarios")
     assert second.get_json() == first
     assert len(classifier.texts) == asked
     assert table_snapshot(clean_db) == before
@@ -111,6 +115,7 @@ def test_an_id_reused_with_another_text_is_a_409_and_nothing_is_stored(admin, cl
     )
     # Then 409 id_conflict names the id, and not even the new comment was stored
     assert response.status_code == 409
+    assert_conforms(response, "POST /api/comentarios")
     error = response.get_json()["error"]
     assert error["code"] == "id_conflict"
     assert error["details"] == {"ids": ["a"]}
@@ -172,6 +177,7 @@ def test_bad_input_is_a_clear_4xx_and_changes_nothing(
     before = table_snapshot(clean_db)
     response = admin.post("/api/comentarios", data=body, content_type="application/json")
     assert response.status_code == status
+    assert_conforms(response, "POST /api/comentarios")
     error = response.get_json()["error"]
     assert message in error["message"]
     assert table_snapshot(clean_db) == before
@@ -194,6 +200,7 @@ def test_too_many_items_is_413(admin, app_with, classifier, clean_db):
     batch = [{"id": str(i), "texto": "x"} for i in range(4)]
     response = admin.post("/api/comentarios", json=batch)
     assert response.status_code == 413
+    assert_conforms(response, "POST /api/comentarios")
     assert response.get_json()["error"]["message"] == "4 comments in one request; the limit is 3"
     assert table_snapshot(clean_db) == []
 
@@ -215,6 +222,7 @@ def test_wrong_content_type_is_415(admin, classifier, clean_db, content_type):
         "/api/comentarios", data=b'{"id": "a", "texto": "x"}', content_type=content_type
     )
     assert response.status_code == 415
+    assert_conforms(response, "POST /api/comentarios")
     assert response.get_json()["error"]["code"] == "unsupported_media_type"
     assert table_snapshot(clean_db) == []
 

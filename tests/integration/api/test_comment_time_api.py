@@ -14,6 +14,7 @@ from shared.classifier import Classification
 from shared.comments import store_classified
 from shared.validation import CommentIn
 from tests.integration.api.conftest import table_snapshot
+from tests.support.openapi_schema import assert_conforms
 
 pytestmark = pytest.mark.integration
 
@@ -185,6 +186,7 @@ def test_conflicts_are_listed_for_an_admin_newest_first(admin, analyst, clean_db
 
     # Then both clashes are there once each, newest first, with both hashes and the origin
     assert response.status_code == 200
+    assert_conforms(response, "GET /api/comentarios/conflitos")
     body = response.get_json()
     assert body["total"] == 2
     assert [(c["comment_id"], c["request_id"], c["message_id"]) for c in body["items"]] == [
@@ -208,11 +210,16 @@ def test_conflicts_are_listed_for_an_admin_newest_first(admin, analyst, clean_db
 
 
 def test_conflicts_are_for_admins_only_and_refuse_bad_limits(admin, analyst, clean_db):
-    assert analyst.get("/api/comentarios/conflitos").status_code == 403
-    assert admin.client.get("/api/comentarios/conflitos").status_code == 401
+    forbidden = analyst.get("/api/comentarios/conflitos")
+    assert forbidden.status_code == 403
+    assert_conforms(forbidden, "GET /api/comentarios/conflitos")
+    anonymous = admin.client.get("/api/comentarios/conflitos")
+    assert anonymous.status_code == 401
+    assert_conforms(anonymous, "GET /api/comentarios/conflitos")
     for query in ("limit=0", "limit=abc", "limit=100000", "desde=2026-01-01"):
         response = admin.get(f"/api/comentarios/conflitos?{query}")
         assert response.status_code == 400, query
+        assert_conforms(response, "GET /api/comentarios/conflitos")
         assert response.get_json()["error"]["code"] == "invalid_input"
     assert admin.get("/api/comentarios/conflitos").get_json() == {"items": [], "total": 0}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.api.conftest import table_snapshot
+from tests.support.openapi_schema import assert_conforms
 
 pytestmark = pytest.mark.integration
 
@@ -20,6 +21,7 @@ def test_correction_keeps_the_model_answer_and_records_who_and_when(analyst, see
     )
     # Then the product shows the correction, keeps the model's answer, and records the analyst
     assert response.status_code == 200
+    assert_conforms(response, "PATCH /api/comentarios/{id}")
     item = response.get_json()
     assert (item["categoria"], item["tags_funcionalidades"]) == ("DÚVIDA", ["feat_turne"])
     assert item["model"] == {"categoria": "ELOGIO", "tags": ["feat_letra"]}
@@ -51,6 +53,7 @@ def test_clearing_tags_is_a_correction_to_no_tags(analyst, seed):
 def test_unknown_id_is_404(analyst, clean_db):
     response = analyst.patch("/api/comentarios/nope", json={"categoria": "SPAM"})
     assert response.status_code == 404
+    assert_conforms(response, "PATCH /api/comentarios/{id}")
     assert response.get_json()["error"]["code"] == "not_found"
 
 
@@ -73,6 +76,7 @@ def test_bad_correction_is_refused_and_changes_nothing(
     before = table_snapshot(clean_db)
     response = analyst.patch("/api/comentarios/a", data=body, content_type=content_type)
     assert response.status_code == status
+    assert_conforms(response, "PATCH /api/comentarios/{id}")
     assert message in response.get_json()["error"]["message"]
     assert table_snapshot(clean_db) == before
 
@@ -80,3 +84,4 @@ def test_bad_correction_is_refused_and_changes_nothing(
 def test_malformed_id_is_400(analyst, clean_db):
     response = analyst.patch("/api/comentarios/a%20b", json={"categoria": "SPAM"})
     assert response.status_code == 400
+    assert_conforms(response, "PATCH /api/comentarios/{id}")

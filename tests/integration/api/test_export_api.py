@@ -10,6 +10,7 @@ import pytest
 
 from shared.comments import EXPORT_BATCH_ROWS, EXPORT_COLUMNS, export_csv
 from shared.validation import CommentFilters
+from tests.support.openapi_schema import assert_conforms
 
 pytestmark = pytest.mark.integration
 
@@ -57,6 +58,7 @@ def test_export_is_streamed_csv_with_the_same_filters(analyst, seed):
         ("a", "amei", "ELOGIO"),
         ("c", "lindo", "ELOGIO"),
     ]
+    assert_conforms(response, "GET /api/comentarios/export")
 
 
 def test_formula_injection_is_neutralised_and_text_otherwise_intact(analyst, seed):
@@ -126,5 +128,6 @@ def test_empty_export_is_just_the_header(analyst, clean_db):
 def test_bad_export_query_is_400_json_not_a_csv(analyst, clean_db, query, message):
     response = analyst.get(f"/api/comentarios/export?{query}")
     assert response.status_code == 400
+    assert_conforms(response, "GET /api/comentarios/export")
     assert response.headers["Content-Type"] == "application/json"
     assert message in response.get_json()["error"]["message"]

@@ -18,6 +18,7 @@ from shared.bootstrap import App
 from shared.events import CommentsSubmitted, decode_comments_submitted, emulator_channel
 from shared.validation import CommentIn
 from tests.integration.api.conftest import table_snapshot
+from tests.support.openapi_schema import assert_conforms
 from tests.support.service_fixtures import PubSubEmulator
 from tooling.devstack.bootstrap import bootstrap_pubsub
 from tooling.devstack.stack import parse_stack
@@ -118,6 +119,7 @@ def test_one_comment_is_accepted_and_published(admin, ingest_app, topic, clean_d
     )
     # Then 202 names it, and exactly it is published as CommentsSubmitted with that request id
     assert response.status_code == 202
+    assert_conforms(response, "POST /api/comentarios/ingest")
     assert response.get_json() == {"accepted": 1, "ids": ["a1"]}
     ((comments, attributes),) = topic.pull(until_ids={"a1"})
     assert comments == [CommentIn("a1", "ótima faixa")]
@@ -146,6 +148,7 @@ def test_ndjson_is_accepted(admin, ingest_app, topic, content_type):
     lines = "\n".join(json.dumps({"id": f"n{i}", "texto": f"linha {i}"}) for i in range(3)) + "\n"
     response = admin.post("/api/comentarios/ingest", data=lines.encode(), content_type=content_type)
     assert response.status_code == 202
+    assert_conforms(response, "POST /api/comentarios/ingest")
     assert response.get_json()["ids"] == ["n0", "n1", "n2"]
     topic.pull(until_ids={"n0", "n1", "n2"})
 
@@ -183,6 +186,7 @@ def test_bad_input_is_refused_and_nothing_is_published(
     accepted = admin.post("/api/comentarios/ingest", json={"id": "marker", "texto": "ok"})
     # Then the bad one got its 4xx JSON, and the topic holds only the good one
     assert refused.status_code == status
+    assert_conforms(refused, "POST /api/comentarios/ingest")
     assert set(refused.get_json()["error"]) >= {"code", "message"}
     assert accepted.status_code == 202
     published = [c.id for comments, _ in topic.pull(until_ids={"marker"}) for c in comments]

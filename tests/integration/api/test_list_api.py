@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 import shared.comments as comments_module
 from shared.validation import CommentFilters
+from tests.support.openapi_schema import assert_conforms
 
 pytestmark = pytest.mark.integration
 
@@ -43,6 +44,7 @@ def walk(caller, **params) -> tuple[list[str], list[int]]:
         query = {**params, **({"cursor": cursor} if cursor else {})}
         response = caller.get(f"/api/comentarios?{urlencode(query)}")
         assert response.status_code == 200, response.get_json()
+        assert_conforms(response, "GET /api/comentarios")
         ids.extend(item["id"] for item in response.get_json())
         totals.append(int(response.headers["X-Total-Count"]))
         cursor = response.headers.get("X-Next-Cursor")
@@ -200,7 +202,9 @@ def test_item_shape(analyst, seed):
             }
         ]
     )
-    item = analyst.get("/api/comentarios").get_json()[0]
+    response = analyst.get("/api/comentarios")
+    assert_conforms(response, "GET /api/comentarios")
+    item = response.get_json()[0]
     assert item == {
         "id": "a",
         "texto": "amei",
@@ -276,6 +280,7 @@ def test_cursor_reused_with_other_filters_is_400(analyst, seed):
 def test_bad_query_is_400_with_a_clear_message(analyst, clean_db, query, message):
     response = analyst.get(f"/api/comentarios?{query}")
     assert response.status_code == 400
+    assert_conforms(response, "GET /api/comentarios")
     error = response.get_json()["error"]
     assert error["code"] == "invalid_input"
     assert message in error["message"]
@@ -285,18 +290,21 @@ def test_detail_of_one_comment(analyst, seed):
     seed([{"id": "a:1@x.y-z_", "texto": "amei", "created_at": T0}])
     response = analyst.get("/api/comentarios/a:1@x.y-z_")
     assert response.status_code == 200
+    assert_conforms(response, "GET /api/comentarios/{id}")
     assert response.get_json()["id"] == "a:1@x.y-z_"
 
 
 def test_detail_of_unknown_or_malformed_id(analyst, clean_db):
     missing = analyst.get("/api/comentarios/nao-existe")
     assert missing.status_code == 404
+    assert_conforms(missing, "GET /api/comentarios/{id}")
     assert missing.get_json()["error"] == {
         "code": "not_found",
         "message": "no comment with id 'nao-existe'",
     }
     malformed = analyst.get("/api/comentarios/a%20b")
     assert malformed.status_code == 400
+    assert_conforms(malformed, "GET /api/comentarios/{id}")
 
 
 def test_unknown_path_and_method_are_json(analyst, clean_db):

@@ -19,6 +19,7 @@ from shared.classifier import CATEGORIES
 from shared.config import Settings, load_settings
 from shared.storage import InMemoryObjectStore
 from tests.integration.charts.conftest import snapshot_rows
+from tests.support.openapi_schema import assert_conforms
 from tooling.devstack.stack import load_stack, repo_root
 
 pytestmark = pytest.mark.integration
@@ -127,6 +128,7 @@ def test_weekly_report_in_the_earlier_shape(
             "/api/relatorio/semana", headers={"Authorization": f"Bearer {token_for('u', role)}"}
         )
         assert response.status_code == 200, response.get_data()
+        assert_conforms(response, "GET /api/relatorio/semana")
         body = response.get_json()
         assert {"relatorios", "reload", "gerado_em", "stale"} <= set(body)
         assert body["reload"] is False
@@ -157,9 +159,12 @@ def test_weekly_report_in_the_earlier_shape(
 
 
 def test_weekly_report_needs_a_valid_token(http_client: Any, token_for: Callable[..., str]) -> None:
-    assert http_client.get("/api/relatorio/semana").status_code == 401
+    anonymous = http_client.get("/api/relatorio/semana")
+    assert anonymous.status_code == 401
+    assert_conforms(anonymous, "GET /api/relatorio/semana")
     forged = http_client.get("/api/relatorio/semana", headers={"Authorization": "Bearer x.y.z"})
     assert forged.status_code == 401
+    assert_conforms(forged, "GET /api/relatorio/semana")
     assert forged.get_json()["error"]["code"] == "unauthorized"
     wrong_method = http_client.post(
         "/api/relatorio/semana", headers={"Authorization": f"Bearer {token_for()}"}
@@ -196,6 +201,10 @@ def test_dashboard_files_are_served_under_a_strict_policy(
     assert missing.status_code == 404
     assert missing.get_json()["error"]["code"] == "not_found"
     assert escape.status_code == 404
+    # And each answer is one the document declares
+    assert_conforms(root, "GET /painel")
+    for response in (page, script, nested, missing, escape):
+        assert_conforms(response, "GET /painel/{asset=**}")
 
 
 def test_api_responses_keep_the_api_policy(http_client: Any) -> None:

@@ -14,7 +14,7 @@ import pytest
 from shared.bootstrap import App
 from shared.digest import service
 from shared.digest.weeks import IsoWeek
-from tests.support.openapi_schema import assert_matches_definition
+from tests.support.openapi_schema import assert_conforms
 from tooling.devstack.mail_sink import MailSink
 
 pytestmark = pytest.mark.integration
@@ -101,8 +101,8 @@ def test_analysts_list_and_read_digests(
     # ...and both answers are what the document promises (a template digest has no writer model
     # and no fallback reason: null, which the document must allow)
     assert body["writer_model"] is None
-    assert_matches_definition(body, "Digest")
-    assert_matches_definition(listing.get_json(), "DigestList")
+    assert_conforms(detail, "GET /api/digests/{semana}")
+    assert_conforms(listing, "GET /api/digests")
 
 
 @pytest.mark.parametrize(
@@ -123,11 +123,14 @@ def test_bad_or_unknown_weeks(
 ) -> None:
     response = http_client.get(path, headers={"Authorization": f"Bearer {token_for()}"})
     assert response.status_code == status
+    assert_conforms(response, "GET /api/digests/{semana}")
     assert response.get_json()["error"]["code"] == code
 
 
 def test_digests_need_a_token(http_client: Any, digest_app: App) -> None:
-    assert http_client.get("/api/digests").status_code == 401
+    anonymous = http_client.get("/api/digests")
+    assert anonymous.status_code == 401
+    assert_conforms(anonymous, "GET /api/digests")
     assert http_client.post("/api/digests").status_code == 405
 
 

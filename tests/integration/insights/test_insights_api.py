@@ -13,6 +13,7 @@ from shared.bootstrap import App, set_app
 from shared.config import SettingsGroupMissing, load_settings
 from shared.insights import load_recent_digests
 from tests.integration.insights.conftest import Caller
+from tests.support.openapi_schema import assert_conforms
 
 STACK_FILE = Path(__file__).resolve().parents[3] / "infra" / "stack.json"
 
@@ -26,6 +27,7 @@ def test_answers_from_the_stored_digests(analyst: Caller, store_digests, eval_di
     response = analyst.ask({"pergunta": "Quais foram as principais críticas da 2026-W45?"})
     # Then the answer rests on that week's digest, with its passages
     assert response.status_code == 200
+    assert_conforms(response, "POST /api/insights/perguntar")
     body = response.get_json()
     assert body["suportada"] is True
     assert body["semanas"] == ["2026-W45"]
@@ -39,7 +41,9 @@ def test_answers_from_the_stored_digests(analyst: Caller, store_digests, eval_di
 
 def test_answers_in_english_when_asked_in_english(analyst: Caller, store_digests, eval_digest_rows):
     store_digests(eval_digest_rows)
-    body = analyst.ask({"pergunta": "How many comments did we get in week 2026-W43?"}).get_json()
+    response = analyst.ask({"pergunta": "How many comments did we get in week 2026-W43?"})
+    assert_conforms(response, "POST /api/insights/perguntar")
+    body = response.get_json()
     assert body["idioma"] == "en"
     assert "933 comments" in body["resposta"]
     assert body["semanas"] == ["2026-W43"]
@@ -49,7 +53,9 @@ def test_a_question_the_digests_cannot_answer_is_a_200_unsupported(
     analyst: Caller, store_digests, eval_digest_rows
 ):
     store_digests(eval_digest_rows)
-    body = analyst.ask({"pergunta": "Qual foi a receita em novembro?"}).get_json()
+    response = analyst.ask({"pergunta": "Qual foi a receita em novembro?"})
+    assert_conforms(response, "POST /api/insights/perguntar")
+    body = response.get_json()
     assert body["suportada"] is False
     assert body["fontes"] == []
     assert "não medem" in body["resposta"]
@@ -82,6 +88,7 @@ def test_fewer_than_three_digests_is_a_409(
     store_digests(eval_digest_rows[:stored])
     response = analyst.ask({"pergunta": "O que subiu?"})
     assert response.status_code == 409
+    assert_conforms(response, "POST /api/insights/perguntar")
     assert response.get_json()["error"]["code"] == "not_enough_digests"
 
 
@@ -106,14 +113,19 @@ def test_bad_requests_are_refused_and_change_nothing(
     before = _snapshot(digests_table)
     response = analyst.ask(None, raw=raw)
     assert response.status_code == status
+    assert_conforms(response, "POST /api/insights/perguntar")
     assert set(response.get_json()["error"]) >= {"code", "message"}
     assert _snapshot(digests_table) == before
 
 
 def test_needs_a_token_json_and_post(client, analyst: Caller, store_digests, eval_digest_rows):
     store_digests(eval_digest_rows)
-    assert client.post("/api/insights/perguntar", json={"pergunta": "oi"}).status_code == 401
-    assert analyst.ask(None, raw=b"pergunta=oi", content_type="text/plain").status_code == 415
+    anonymous = client.post("/api/insights/perguntar", json={"pergunta": "oi"})
+    assert anonymous.status_code == 401
+    assert_conforms(anonymous, "POST /api/insights/perguntar")
+    not_json = analyst.ask(None, raw=b"pergunta=oi", content_type="text/plain")
+    assert not_json.status_code == 415
+    assert_conforms(not_json, "POST /api/insights/perguntar")
     assert client.get("/api/insights/perguntar").status_code == 405
 
 

@@ -15,6 +15,7 @@ import pytest
 from shared.bootstrap import App
 from tests.integration.insights.conftest import Caller
 from tests.support.openai_loopback import DEFAULT_MODEL, OpenAILoopback, Reply, chat_completion
+from tests.support.openapi_schema import assert_conforms
 
 pytestmark = pytest.mark.integration
 
@@ -69,7 +70,9 @@ def test_a_grounded_model_answer_is_returned_with_its_citations(
 
     server.script(replying(make))
     # When an analyst asks
-    body = analyst.ask({"pergunta": QUESTION}).get_json()
+    response = analyst.ask({"pergunta": QUESTION})
+    assert_conforms(response, "POST /api/insights/perguntar")
+    body = response.get_json()
     # Then the model's answer is used, and its sources are the passages it cited
     assert body["respondido_por"] == f"llm:{DEFAULT_MODEL}"
     assert "fallback_reason" not in body
@@ -121,7 +124,9 @@ def test_a_model_that_is_down_falls_back(
     analyst: Caller, llm_app: App, server: OpenAILoopback, stored: None
 ):
     server.script(Reply(status=500))
-    body = analyst.ask({"pergunta": QUESTION}).get_json()
+    response = analyst.ask({"pergunta": QUESTION})
+    assert_conforms(response, "POST /api/insights/perguntar")
+    body = response.get_json()
     assert body["respondido_por"] == "offline"
     assert body["fallback_reason"] == "llm: server error 500"
 

@@ -27,6 +27,7 @@ from shared.errors import RateLimited
 from shared.ratelimit import charge
 from shared.users import set_active
 from tests.support.db_fixtures import TEST_PASSWORD
+from tests.support.openapi_schema import assert_conforms
 
 ROOT = Path(__file__).resolve().parents[3]
 STACK = json.loads((ROOT / "infra" / "stack.json").read_text(encoding="utf-8"))
@@ -246,6 +247,7 @@ def test_a_demoted_admin_loses_admin_routes_within_the_cache_lifetime(
     functions.clock.now += 30
     response = functions.classify(token, "c-2")
     assert response.status_code == 403
+    assert_conforms(response, "POST /api/comentarios")
     # While the same token still reads what analysts may
     assert functions.ask(token).status_code == 200
 
@@ -267,6 +269,7 @@ def test_questions_past_the_per_user_limit_get_429_with_retry_after(functions, m
     # Then the third is refused with 429 and how long to wait; another analyst is not limited
     assert statuses == [200, 200, 429]
     assert refused.status_code == 429
+    assert_conforms(refused, "POST /api/insights/perguntar")
     assert refused.get_json()["error"]["code"] == "rate_limited"
     assert 1 <= int(refused.headers["Retry-After"]) <= 86_400
     assert functions.ask(bia).status_code == 200
@@ -283,6 +286,7 @@ def test_sync_classify_past_the_per_user_limit_gets_429_and_stores_nothing(
     assert functions.classify(token, "c-1").status_code == 201
     refused = functions.classify(token, "c-2")
     assert refused.status_code == 429
+    assert_conforms(refused, "POST /api/comentarios")
     assert int(refused.headers["Retry-After"]) >= 1
     with clean_db.connect() as conn:
         assert conn.execute(sa.text("SELECT id FROM comments ORDER BY id")).scalars().all() == [
