@@ -7,16 +7,8 @@ from pydantic import SecretStr, ValidationError
 
 from shared.bootstrap import App
 from shared.config import Settings, load_settings
-from shared.llm import LlmClient
 from shared.mail import MailNotConfigured, SendGridMailer
 from tests.support.db_fixtures import key_settings
-
-
-def test_no_language_model_without_an_endpoint_and_one_with() -> None:
-    assert App(settings=Settings()).llm is None
-    app = App(settings=Settings(openai_base_url="http://127.0.0.1:9/v1"))
-    assert isinstance(app.llm, LlmClient)
-    assert app.llm is app.llm  # created once
 
 
 def test_the_mailer_is_the_real_sendgrid_client_pointed_at_the_configured_host() -> None:

@@ -1,26 +1,11 @@
-"""The insights settings and the composition root's language-model part."""
+"""The insights settings."""
 
 from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
 
-from shared.bootstrap import App
 from shared.config import Settings, load_settings
-from shared.llm import LlmClient
-
-
-def test_no_endpoint_means_no_llm_part():
-    app = App(settings=Settings())
-    assert app.llm is None
-    # None is a built part, not a missing one: asked again, it is not rebuilt
-    assert "llm" in app._parts
-
-
-def test_an_endpoint_gives_an_llm_client():
-    app = App(settings=Settings(openai_base_url="http://127.0.0.1:9/v1"))
-    assert isinstance(app.llm, LlmClient)
-    assert app.llm is app.llm
 
 
 def test_llm_answerer_needs_an_endpoint():
