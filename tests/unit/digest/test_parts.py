@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import SecretStr, ValidationError
+from pydantic import SecretStr
 
 from shared.bootstrap import App
-from shared.config import Settings, load_settings
+from shared.config import Settings
 from shared.mail import MailNotConfigured, SendGridMailer
 from tests.support.db_fixtures import key_settings
 
@@ -34,22 +34,6 @@ def test_production_refuses_to_mail_without_a_key() -> None:
     )
     with pytest.raises(MailNotConfigured, match="SENDGRID_API_KEY"):
         SendGridMailer.from_settings(settings)
-
-
-def test_the_llm_writer_needs_an_endpoint() -> None:
-    with pytest.raises(ValidationError, match="DIGEST_WRITER=llm"):
-        Settings(digest_writer="llm")
-
-
-def test_the_llm_writer_needs_the_classifier_group_where_the_endpoint_is() -> None:
-    # Given a function declaring the digest group but not the classifier group
-    with pytest.raises(ValidationError, match="'classifier' settings group"):
-        load_settings(["database", "digest"], digest_writer="llm")
-    # And with both groups and an endpoint, it starts
-    settings = load_settings(
-        ["database", "classifier", "digest"], digest_writer="llm", openai_base_url="http://x"
-    )
-    assert settings.digest_writer == "llm"
 
 
 def test_every_taxonomy_tag_has_portuguese_words_for_the_digest():
