@@ -1,14 +1,14 @@
 """Typed settings read from the environment, validated once at cold start.
 
 Settings come in groups, one pydantic-settings model per area (`database`, `pubsub`, `auth`,
-`issuer`, `ratelimits`, `limits`, `classifier`, `storage`, `charts`, `digest`, `mail`, `insights`,
-`maintenance`, `devstack`); every group carries the core settings (`ENVIRONMENT`, `LOG_LEVEL`). A function
-declares in infra/stack.json the groups it uses (`"settings": ["database", "pubsub", ...]`); what
-deploys it (Terraform, docker-compose.yml, the local stack) gives it only those groups' variables
-and secrets, plus `SETTINGS_GROUPS` naming
-them. At cold start `get_function_settings()` builds the model of exactly those groups and
-validates it, so the consumer neither needs nor checks the JWT key. Reading a setting of a group
-the function did not declare raises `SettingsGroupMissing` naming the group to declare.
+`issuer`, `ratelimits`, `limits`, `llm`, `classifier`, `storage`, `charts`, `digest`, `mail`,
+`insights`, `maintenance`, `devstack`); every group carries the core settings (`ENVIRONMENT`,
+`LOG_LEVEL`). A function declares in infra/stack.json the groups it uses (`"settings":
+["database", "pubsub", ...]`); what deploys it (Terraform, docker-compose.yml, the local stack)
+gives it only those groups' variables and secrets, plus `SETTINGS_GROUPS` naming them. At cold
+start `get_function_settings()` builds the model of exactly those groups and validates it, so the
+consumer neither needs nor checks the JWT key. Reading a setting of a group the function did not
+declare raises `SettingsGroupMissing` naming the group to declare.
 
 `get_settings()` is every group at once, for tools (the CLI, the local stack, benchmarks) and for
 a function started by hand without `SETTINGS_GROUPS`. Its static type, `Settings`, is also the
@@ -260,39 +260,58 @@ class LimitsSettings(CoreSettings):
     max_page_size: int = Field(default=500, ge=1)
 
 
-# --- classifier ---
+# --- llm ---
 
 
-class ClassifierSettings(CoreSettings):
-    """The classifier, embedded or through an OpenAI-compatible language model."""
+class LlmSettings(CoreSettings):
+    """The language model: one OpenAI-compatible endpoint and model, and how the transport
+    (shared/llm.py) calls it. Every function that may call a model declares this group: the
+    classifier's `llm` and `cascade` backends, the digest's `llm` writer, the insights' `llm`
+    answerer. How long a call may take is each caller's own (see `LLM_DEADLINE_SECONDS`)."""
 
-    classifier: ClassifierBackend = "local"
-    review_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
-    model_path: str | None = None
     openai_base_url: str | None = None
     openai_api_key: SecretStr | None = None
     llm_model: str = "gpt-4o-mini"
     llm_timeout_seconds: float = Field(default=20.0, gt=0)
     llm_max_retries: int = Field(default=2, ge=0, le=10)
-    # All attempts and waits of one delivery or request. The bound keeps a hanging model inside
-    # the 60 s ack deadline of the comment subscription (checked against infra/stack.json by a
-    # test) with room for the embedded fallback and the write.
-    llm_deadline_seconds: float = Field(default=40.0, gt=0, le=LLM_DEADLINE_MAX_SECONDS)
-    llm_batch_size: int = Field(default=20, ge=1, le=200)
     llm_token_budget: int = Field(default=200_000, ge=0)
+
+
+def _require_llm(settings: CoreSettings, choice: str) -> None:
+    """Refuses `choice` (a setting that asks for the model) where no model can be reached."""
+    if not isinstance(settings, LlmSettings):
+        raise ValueError(
+            f"{choice} needs the 'llm' settings group (OPENAI_BASE_URL or OPENAI_API_KEY)"
+        )
+    if not settings.openai_base_url and not settings.openai_api_key:
+        raise ValueError(f"{choice} needs OPENAI_BASE_URL or OPENAI_API_KEY")
+
+
+# --- classifier ---
+
+
+class ClassifierSettings(CoreSettings):
+    """The classifier: the embedded model, or the language model (group `llm`) in front of it."""
+
+    classifier: ClassifierBackend = "local"
+    review_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
+    model_path: str | None = None
+    llm_batch_size: int = Field(default=20, ge=1, le=200)
+    # All model attempts and waits of one delivery or request. The bound keeps a hanging model
+    # inside the 60 s ack deadline of the comment subscription (checked against infra/stack.json
+    # by a test) with room for the embedded fallback and the write.
+    llm_deadline_seconds: float = Field(default=40.0, gt=0, le=LLM_DEADLINE_MAX_SECONDS)
 
     @model_validator(mode="after")
     def _check_classifier(self) -> ClassifierSettings:
-        if self.llm_timeout_seconds > self.llm_deadline_seconds:
+        if isinstance(self, LlmSettings) and self.llm_timeout_seconds > self.llm_deadline_seconds:
             raise ValueError(
                 f"LLM_TIMEOUT_SECONDS ({self.llm_timeout_seconds:g}) must not exceed "
                 f"LLM_DEADLINE_SECONDS ({self.llm_deadline_seconds:g}): one attempt could not "
                 "take its whole timeout"
             )
-        if self.classifier != "local" and not self.openai_base_url and not self.openai_api_key:
-            raise ValueError(
-                f"CLASSIFIER={self.classifier} needs OPENAI_BASE_URL or OPENAI_API_KEY"
-            )
+        if self.classifier != "local":
+            _require_llm(self, f"CLASSIFIER={self.classifier}")
         return self
 
 
@@ -323,8 +342,8 @@ class ChartsSettings(CoreSettings):
 
 
 class DigestSettings(CoreSettings):
-    """The weekly digest's text and sender. The language model `DIGEST_WRITER=llm` uses is
-    configured by the `classifier` group's `OPENAI_*` and `LLM_*` settings."""
+    """The weekly digest's text and sender. `DIGEST_WRITER=llm` writes through the `llm` group's
+    model."""
 
     digest_writer: DigestWriter = "template"
     digest_from_email: str = "resumo@alumusic.local"
@@ -334,17 +353,8 @@ class DigestSettings(CoreSettings):
 
     @model_validator(mode="after")
     def _check_digest(self) -> DigestSettings:
-        if self.digest_writer != "llm":
-            return self
-        # The model's endpoint is the classifier group's: a function writing through the model
-        # declares both groups.
-        if "openai_base_url" not in type(self).model_fields:
-            raise ValueError(
-                "DIGEST_WRITER=llm needs the 'classifier' settings group "
-                "(OPENAI_BASE_URL or OPENAI_API_KEY)"
-            )
-        if not getattr(self, "openai_base_url", None) and not getattr(self, "openai_api_key", None):
-            raise ValueError("DIGEST_WRITER=llm needs OPENAI_BASE_URL or OPENAI_API_KEY")
+        if self.digest_writer == "llm":
+            _require_llm(self, "DIGEST_WRITER=llm")
         return self
 
 
@@ -364,8 +374,8 @@ class MailSettings(CoreSettings):
 
 
 class InsightsSettings(CoreSettings):
-    """Questions answered from the weekly digests. The language model it may use is configured by
-    the `classifier` group's `OPENAI_*` and `LLM_*` settings, which `INSIGHTS_ANSWERER=llm` needs."""
+    """Questions answered from the weekly digests. `INSIGHTS_ANSWERER=llm` answers through the
+    `llm` group's model."""
 
     # Days and ISO weeks ("last week", "semana 47") are those of PRODUCT_TIMEZONE (core).
     insights_answerer: InsightsAnswerer = "offline"
@@ -373,17 +383,8 @@ class InsightsSettings(CoreSettings):
 
     @model_validator(mode="after")
     def _check_insights(self) -> InsightsSettings:
-        if self.insights_answerer != "llm":
-            return self
-        # The model's endpoint is the classifier group's: a function answering through the model
-        # declares both groups.
-        if "openai_base_url" not in type(self).model_fields:
-            raise ValueError(
-                "INSIGHTS_ANSWERER=llm needs the 'classifier' settings group "
-                "(OPENAI_BASE_URL or OPENAI_API_KEY)"
-            )
-        if not getattr(self, "openai_base_url", None) and not getattr(self, "openai_api_key", None):
-            raise ValueError("INSIGHTS_ANSWERER=llm needs OPENAI_BASE_URL or OPENAI_API_KEY")
+        if self.insights_answerer == "llm":
+            _require_llm(self, "INSIGHTS_ANSWERER=llm")
         return self
 
 
@@ -423,6 +424,7 @@ class Settings(
     IssuerSettings,
     RateLimitSettings,
     LimitsSettings,
+    LlmSettings,
     ClassifierSettings,
     StorageSettings,
     ChartsSettings,
@@ -443,6 +445,7 @@ SETTINGS_GROUPS: Final[dict[str, type[CoreSettings]]] = {
     "issuer": IssuerSettings,
     "ratelimits": RateLimitSettings,
     "limits": LimitsSettings,
+    "llm": LlmSettings,
     "classifier": ClassifierSettings,
     "storage": StorageSettings,
     "charts": ChartsSettings,

@@ -21,8 +21,11 @@ def build_classifier(settings: Settings) -> Classifier:
     if settings.classifier == "local":
         return local
 
-    from shared.classifier.llm_backend import CascadeClassifier, LlmClassifier
-    from shared.llm import LlmCommentClassifier
+    from shared.classifier.llm_backend import (
+        CascadeClassifier,
+        LlmClassifier,
+        LlmCommentClassifier,
+    )
 
     llm = LlmCommentClassifier.from_settings(settings)
     log.info(

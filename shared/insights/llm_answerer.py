@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 SCHEMA_NAME: Final = "resposta_insights"
 MAX_PASSAGES: Final = 16
 MAX_OUTPUT_TOKENS: Final = 600
+# All attempts and waits of one answer. A question is an HTTP request through API Gateway, which
+# gives up after 60 s (infra/terraform/gateway.tf); past this, the offline answer is returned in
+# time.
+ANSWER_DEADLINE_SECONDS: Final = 40.0
 _NUMBER: Final = re.compile(r"\d+(?:[.,]\d+)?")
 # Refusals the offline answerer decides before reading any digest: a model cannot make them true.
 _FINAL_REFUSALS: Final = frozenset(
@@ -107,6 +111,7 @@ def answer_with_llm(client: LlmClient, question: str, context: Context, offline:
             schema_name=SCHEMA_NAME,
             schema=answer_schema(),
             max_tokens=MAX_OUTPUT_TOKENS,
+            deadline=client.deadline_in(ANSWER_DEADLINE_SECONDS),
         )
         return _grounded(reply.content, passages, offline, model=reply.model)
     except LlmFailure as failure:

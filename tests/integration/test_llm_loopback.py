@@ -15,10 +15,10 @@ from collections.abc import Iterator, Sequence
 import pytest
 
 from shared.classifier import CATEGORIES, Classification
-from shared.classifier.llm_backend import CascadeClassifier, LlmClassifier
+from shared.classifier.llm_backend import CascadeClassifier, LlmClassifier, LlmCommentClassifier
 from shared.classifier.tags import TAG_PATTERN, default_taxonomy, extract_tags
 from shared.config import Settings
-from shared.llm import LlmClient, LlmCommentClassifier, TokenBudget
+from shared.llm import LlmClient, TokenBudget
 from tests.support.openai_loopback import (
     DEFAULT_MODEL,
     OpenAILoopback,
@@ -90,7 +90,9 @@ def settings_for(server: OpenAILoopback, monkeypatch: pytest.MonkeyPatch):
 def llm_for(settings: Settings, budget: TokenBudget | None = None) -> LlmCommentClassifier:
     # A short backoff keeps retry tests quick; the schedule itself is checked separately.
     client = LlmClient.from_settings(settings, budget=budget, backoff_seconds=0.01)
-    return LlmCommentClassifier(client, batch_size=settings.llm_batch_size)
+    return LlmCommentClassifier(
+        client, batch_size=settings.llm_batch_size, deadline_seconds=settings.llm_deadline_seconds
+    )
 
 
 def test_structured_output_is_requested_parsed_and_recorded(server, settings_for) -> None:
@@ -283,7 +285,9 @@ def test_rate_limit_waits_as_the_server_asks_then_succeeds(server, settings_for)
         backoff_seconds=0.25,
         sleep=slept.append,
     )
-    classifier = LlmClassifier(LlmCommentClassifier(client, batch_size=20), StandInLocal())
+    classifier = LlmClassifier(
+        LlmCommentClassifier(client, batch_size=20, deadline_seconds=30), StandInLocal()
+    )
     # When a comment is classified
     (result,) = classifier.classify_batch(["qual é o nome dessa?"])
     # Then the client waited what the server asked (longer than its own backoff) and retried once
@@ -307,7 +311,7 @@ def test_backoff_grows_exponentially_and_is_capped(server, settings_for) -> None
         backoff_max_seconds=2.0,
         sleep=slept.append,
     )
-    llm = LlmCommentClassifier(client, batch_size=20)
+    llm = LlmCommentClassifier(client, batch_size=20, deadline_seconds=30)
     # When a comment is classified
     (outcome,) = llm.classify(["oi"])
     # Then the waits doubled up to the cap, and the request carried a placeholder key

@@ -30,7 +30,7 @@ from tooling.devstack.stack import function_settings_env, load_stack
 ROOT = Path(__file__).resolve().parents[2]
 REAL_SECRET = "k" * 40
 KEYS = keys.generate()
-CONSUMER_GROUPS = ("database", "pubsub", "limits", "classifier")
+CONSUMER_GROUPS = ("database", "pubsub", "limits", "llm", "classifier")
 
 
 def test_every_setting_belongs_to_exactly_one_group_and_settings_has_them_all():
@@ -115,6 +115,29 @@ def test_each_group_validates_only_its_own_settings():
         load_settings(("pubsub",), environment="production", pubsub_emulator_host="127.0.0.1:8085")
 
 
+@pytest.mark.parametrize(
+    ("group", "choice", "named"),
+    [
+        ("classifier", {"classifier": "cascade"}, "CLASSIFIER=cascade"),
+        ("digest", {"digest_writer": "llm"}, "DIGEST_WRITER=llm"),
+        ("insights", {"insights_answerer": "llm"}, "INSIGHTS_ANSWERER=llm"),
+    ],
+)
+def test_a_setting_that_asks_for_the_model_needs_the_llm_group_and_an_endpoint(
+    group, choice, named
+):
+    # Given a function that declares the group but not `llm` / Then it is told which to declare
+    with pytest.raises(ValidationError, match=f"{named} needs the 'llm' settings group"):
+        load_settings((group,), **choice)
+    # Given both groups but no endpoint / Then it is told which settings to give
+    with pytest.raises(ValidationError, match=f"{named} needs OPENAI_BASE_URL or OPENAI_API_KEY"):
+        load_settings(("llm", group), **choice)
+    # Given both groups and an endpoint / Then it starts with the model's settings
+    settings = load_settings(("llm", group), openai_base_url="http://127.0.0.1:9/v1", **choice)
+    assert settings.openai_base_url == "http://127.0.0.1:9/v1"
+    assert settings.llm_model == "gpt-4o-mini"
+
+
 def test_unknown_groups_are_refused():
     with pytest.raises(ValueError, match=r"unknown settings group.*'jwt'"):
         parse_groups("database,jwt")
@@ -126,7 +149,7 @@ def test_get_function_settings_reads_the_groups_named_in_the_environment(monkeyp
     get_function_settings.cache_clear()
     try:
         settings = get_function_settings()
-        assert type(settings).__name__ == "Settings[database,pubsub,limits,classifier]"
+        assert type(settings).__name__ == "Settings[database,pubsub,limits,llm,classifier]"
         assert not hasattr(settings, "jwt_public_keys")
         monkeypatch.delenv(SETTINGS_GROUPS_ENV)
         get_function_settings.cache_clear()
@@ -158,7 +181,9 @@ def test_the_local_stack_gives_each_function_only_its_groups():
     assert api["JWT_PRIVATE_KEYS"] == "private"
     assert api["JWT_PUBLIC_KEYS"] == "public"
     assert "S3_BUCKET" not in api
-    assert api[SETTINGS_GROUPS_ENV] == "database,pubsub,auth,issuer,ratelimits,limits,classifier"
+    assert (
+        api[SETTINGS_GROUPS_ENV] == "database,pubsub,auth,issuer,ratelimits,limits,llm,classifier"
+    )
     # And a verifier gets the public keys and never the private ones
     insights = function_settings_env(spec.function("insights-api"), env)
     assert insights["JWT_PUBLIC_KEYS"] == "public"
@@ -225,7 +250,7 @@ def test_the_language_model_deadline_fits_every_ack_deadline_of_a_function_that_
 )
 def test_a_language_model_deadline_that_cannot_hold_is_refused(env, message):
     with pytest.raises(ValidationError, match=message):
-        load_settings(("classifier",), environment="development", **env)
+        load_settings(("llm", "classifier"), environment="development", **env)
 
 
 @pytest.mark.parametrize(

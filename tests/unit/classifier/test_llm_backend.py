@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from shared.classifier import Classification
-from shared.classifier.llm_backend import CascadeClassifier, LlmClassifier
-from shared.llm import LlmCommentClassifier, LlmReply, TokenBudget
+from shared.classifier.llm_backend import CascadeClassifier, LlmClassifier, LlmCommentClassifier
+from tests.support.llm_stub import NOW, StubClient
 
 
 class StandInLocal:
@@ -27,33 +27,27 @@ class StandInLocal:
         ]
 
 
-class ExplodingClient:
-    """A model client that breaks in an unforeseen way on its second request."""
+def answer_all_but(broken: str) -> StubClient:
+    """A model that calls every comment DÚVIDA, and breaks unforeseeably on the text `broken`."""
 
-    model = "stand-in-model"
+    def answer(request: dict[str, Any]) -> dict[str, Any] | Exception:
+        items = json.loads(request["user"])
+        if any(item["texto"] == broken for item in items):
+            return RuntimeError("something nobody planned for")
+        return {
+            "resultados": [
+                {"i": item["i"], "categoria": "DÚVIDA", "tags": [], "confianca": 0.5}
+                for item in items
+            ]
+        }
 
-    def __init__(self) -> None:
-        self.budget = TokenBudget(1_000)
-        self.requests = 0
-
-    def deadline_from_now(self) -> float | None:
-        return None
-
-    def complete_json(self, *, user: str, **_: Any) -> LlmReply:
-        self.requests += 1
-        if self.requests == 2:
-            raise RuntimeError("something nobody planned for")
-        items = json.loads(user)
-        results = [
-            {"i": item["i"], "categoria": "DÚVIDA", "tags": [], "confianca": 0.5} for item in items
-        ]
-        return LlmReply(content={"resultados": results}, model="served", tokens=10)
+    return StubClient(answer)
 
 
 def test_an_unexpected_error_falls_back_for_its_batch_only() -> None:
     # Given a client that fails unexpectedly on the second of three batches
-    client = ExplodingClient()
-    llm = LlmCommentClassifier(client, batch_size=1)  # type: ignore[arg-type]
+    client = answer_all_but("b")
+    llm = LlmCommentClassifier(client, batch_size=1, deadline_seconds=10)
     local = StandInLocal()
     # When three comments are classified
     results = LlmClassifier(llm, fallback=local).classify_batch(["a", "b", "c"])
@@ -65,14 +59,24 @@ def test_an_unexpected_error_falls_back_for_its_batch_only() -> None:
         None,
     ]
     assert local.calls == [["b"]]
-    assert client.requests == 3
+    assert len(client.requests) == 3
 
 
 def test_empty_batches_call_nothing() -> None:
     # Given both backends / When given no texts / Then no model is asked and nothing comes back
-    client = ExplodingClient()
-    llm = LlmCommentClassifier(client, batch_size=5)  # type: ignore[arg-type]
+    client = answer_all_but("")
+    llm = LlmCommentClassifier(client, batch_size=5, deadline_seconds=10)
     local = StandInLocal(confidence=0.1)
     assert LlmClassifier(llm, fallback=local).classify_batch([]) == []
     assert CascadeClassifier(local, llm, threshold=0.6).classify_batch([]) == []
-    assert client.requests == 0
+    assert client.requests == []
+
+
+def test_every_batch_of_one_call_shares_the_classifier_deadline() -> None:
+    # Given a model that answers, one comment per request and a 7-second classifier deadline
+    client = answer_all_but("never sent")
+    llm = LlmCommentClassifier(client, batch_size=1, deadline_seconds=7)
+    # When three comments are classified
+    llm.classify(["a", "b", "c"])
+    # Then every request had to end by one instant: the call's start plus that deadline
+    assert [request["deadline"] for request in client.requests] == [NOW + 7] * 3

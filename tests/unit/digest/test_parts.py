@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import SecretStr, ValidationError
+from pydantic import SecretStr
 
 from shared.bootstrap import App
-from shared.config import Settings, load_settings
-from shared.llm import LlmClient
+from shared.config import Settings
 from shared.mail import MailNotConfigured, SendGridMailer
 from tests.support.db_fixtures import key_settings
-
-
-def test_no_language_model_without_an_endpoint_and_one_with() -> None:
-    assert App(settings=Settings()).llm is None
-    app = App(settings=Settings(openai_base_url="http://127.0.0.1:9/v1"))
-    assert isinstance(app.llm, LlmClient)
-    assert app.llm is app.llm  # created once
 
 
 def test_the_mailer_is_the_real_sendgrid_client_pointed_at_the_configured_host() -> None:
@@ -42,22 +34,6 @@ def test_production_refuses_to_mail_without_a_key() -> None:
     )
     with pytest.raises(MailNotConfigured, match="SENDGRID_API_KEY"):
         SendGridMailer.from_settings(settings)
-
-
-def test_the_llm_writer_needs_an_endpoint() -> None:
-    with pytest.raises(ValidationError, match="DIGEST_WRITER=llm"):
-        Settings(digest_writer="llm")
-
-
-def test_the_llm_writer_needs_the_classifier_group_where_the_endpoint_is() -> None:
-    # Given a function declaring the digest group but not the classifier group
-    with pytest.raises(ValidationError, match="'classifier' settings group"):
-        load_settings(["database", "digest"], digest_writer="llm")
-    # And with both groups and an endpoint, it starts
-    settings = load_settings(
-        ["database", "classifier", "digest"], digest_writer="llm", openai_base_url="http://x"
-    )
-    assert settings.digest_writer == "llm"
 
 
 def test_every_taxonomy_tag_has_portuguese_words_for_the_digest():

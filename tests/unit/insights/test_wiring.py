@@ -1,45 +1,14 @@
-"""The insights settings and the composition root's language-model part."""
+"""The insights settings."""
 
 from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
 
-from shared.bootstrap import App
-from shared.config import Settings, load_settings
-from shared.llm import LlmClient
-
-
-def test_no_endpoint_means_no_llm_part():
-    app = App(settings=Settings())
-    assert app.llm is None
-    # None is a built part, not a missing one: asked again, it is not rebuilt
-    assert "llm" in app._parts
-
-
-def test_an_endpoint_gives_an_llm_client():
-    app = App(settings=Settings(openai_base_url="http://127.0.0.1:9/v1"))
-    assert isinstance(app.llm, LlmClient)
-    assert app.llm is app.llm
-
-
-def test_llm_answerer_needs_an_endpoint():
-    with pytest.raises(ValidationError, match="INSIGHTS_ANSWERER=llm"):
-        Settings(insights_answerer="llm")
+from shared.config import Settings
 
 
 def test_product_timezone_must_be_a_real_zone():
     with pytest.raises(ValidationError, match="PRODUCT_TIMEZONE"):
         Settings(product_timezone="Mars/Olympus")
     assert Settings().product_timezone == "America/Sao_Paulo"
-
-
-def test_llm_answerer_without_the_classifier_group_names_the_group_to_declare():
-    # Given a function that declares insights but not the group holding the model's endpoint
-    with pytest.raises(ValidationError, match="'classifier' settings group"):
-        load_settings(["insights"], insights_answerer="llm")
-    # And with both groups and an endpoint, the llm answerer is accepted
-    settings = load_settings(
-        ["classifier", "insights"], insights_answerer="llm", openai_base_url="http://127.0.0.1:9/v1"
-    )
-    assert settings.insights_answerer == "llm"
