@@ -20,7 +20,7 @@ from werkzeug.wrappers import Request, Response
 from shared import auth
 from shared.bootstrap import get_app
 from shared.config import get_function_settings
-from shared.digest import service
+from shared.digest import service, store
 from shared.errors import InvalidInput, PoisonMessage
 from shared.http import json_response
 from shared.logs import configure_logging, log_context
@@ -41,7 +41,7 @@ log = logging.getLogger("digest")
 def list_digests(call: Call) -> Response:
     if call.request.args:
         raise InvalidInput(f"unknown query parameters: {', '.join(sorted(call.request.args))}")
-    return json_response({"digests": service.list_digests(call.app.engine)})
+    return json_response({"digests": store.list_digests(call.app.engine)})
 
 
 def detail(call: Call) -> Response:

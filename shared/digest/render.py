@@ -7,10 +7,11 @@ or from a writer is escaped.
 from __future__ import annotations
 
 from html import escape
-from typing import Any, Final
+from typing import Final
 
+from shared.digest.contract import WeekStats
 from shared.digest.vocabulary import tag_label
-from shared.digest.writer import fmt_dec, fmt_int, fmt_pct
+from shared.numbers import format_number
 
 SUBJECT_PREFIX: Final = "Resumo semanal AluMusic"
 BAR_COLOURS: Final[dict[str, str]] = {
@@ -31,7 +32,7 @@ def plain_text(texto: str, unsubscribe: str) -> str:
     return f"{texto}\n\n--\nPara deixar de receber este resumo: {unsubscribe}\n"
 
 
-def _bar_chart(stats: dict[str, Any]) -> str:
+def _bar_chart(stats: WeekStats) -> str:
     rows = []
     for cat in stats["categorias"]:
         width = max(0.0, min(100.0, float(cat["percentual"])))
@@ -46,8 +47,8 @@ def _bar_chart(stats: dict[str, Any]) -> str:
             f'<div style="background:#eee;width:100%;height:14px;">'
             f'<div style="background:{colour};width:{width:.1f}%;height:14px;"></div></div></td>'
             f'<td style="{FONT}font-size:13px;padding:2px 0 2px 8px;white-space:nowrap;">'
-            f"{escape(fmt_pct(cat['percentual']))} ({fmt_int(cat['total'])}) "
-            f"{sign}{escape(fmt_dec(change))} p.p.</td>"
+            f"{escape(format_number(cat['percentual'], places=1, unit='%'))} ({format_number(cat['total'])}) "
+            f"{sign}{escape(format_number(abs(change), places=1, unit='pp'))}</td>"
             "</tr>"
         )
     return (
@@ -58,11 +59,14 @@ def _bar_chart(stats: dict[str, Any]) -> str:
     )
 
 
-def _samples(stats: dict[str, Any]) -> str:
+def _samples(stats: WeekStats) -> str:
     items = []
-    for key, title in (("criticas_recorrentes", "Críticas"), ("sugestoes_relevantes", "Sugestões")):
-        for theme in stats.get(key, [])[:3]:
-            for sample in theme.get("exemplos", [])[:1]:
+    for themes, title in (
+        (stats["criticas_recorrentes"], "Críticas"),
+        (stats["sugestoes_relevantes"], "Sugestões"),
+    ):
+        for theme in themes[:3]:
+            for sample in theme["exemplos"][:1]:
                 items.append(
                     f'<li style="margin:0 0 6px 0;"><span style="color:#666;">{title} · '
                     f"{escape(tag_label(theme['tag']))}:</span> "
@@ -76,7 +80,7 @@ def _samples(stats: dict[str, Any]) -> str:
     )
 
 
-def html_body(stats: dict[str, Any], texto: str, unsubscribe: str) -> str:
+def html_body(stats: WeekStats, texto: str, unsubscribe: str) -> str:
     paragraphs = "".join(
         f'<p style="{FONT}font-size:15px;line-height:1.5;margin:0 0 12px 0;">'
         + escape(block).replace("\n", "<br>")
@@ -93,7 +97,7 @@ def html_body(stats: dict[str, Any], texto: str, unsubscribe: str) -> str:
         f'<h2 style="{FONT}font-size:18px;margin:0 0 12px 0;">{title}</h2>'
         f"{paragraphs}"
         f'<h3 style="{FONT}font-size:14px;margin:16px 0 6px 0;">'
-        f"Comentários por categoria ({fmt_int(stats['total'])})</h3>"
+        f"Comentários por categoria ({format_number(stats['total'])})</h3>"
         f"{_bar_chart(stats)}"
         f"{_samples(stats)}"
         f'<p style="{FONT}font-size:11px;color:#777;margin:24px 0 0 0;">'

@@ -11,6 +11,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Final
 
+from shared.digest.contract import Sample
+
 EMAIL_MASK: Final = "[e-mail]"
 PHONE_MASK: Final = "[telefone]"
 URL_MASK: Final = "[link]"
@@ -60,20 +62,20 @@ def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def pick_samples(
     candidates: Iterable[tuple[str, str]], *, limit: int = 3, exclude: Sequence[str] = ()
-) -> list[dict[str, str]]:
+) -> list[Sample]:
     """Up to `limit` `{id, texto}` from `candidates` (best first), no two alike, PII masked.
 
     `exclude` holds texts already shown elsewhere in the digest, so a comment that carries two
     tags does not appear twice.
     """
-    chosen: list[dict[str, str]] = []
+    chosen: list[Sample] = []
     seen = [_shingles(text) for text in exclude]
     for comment_id, text in candidates:
         shingles = _shingles(text)
         if any(_similar(shingles, other) for other in seen):
             continue
         seen.append(shingles)
-        chosen.append({"id": comment_id, "texto": shorten(mask_pii(text))})
+        chosen.append(Sample(id=comment_id, texto=shorten(mask_pii(text))))
         if len(chosen) == limit:
             break
     return chosen

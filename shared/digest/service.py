@@ -30,6 +30,7 @@ from sqlalchemy.engine import Engine
 from shared import models
 from shared.digest.render import html_body, plain_text, subject_for
 from shared.digest.stats import compute_stats
+from shared.digest.store import StoredDigest, find_digest, insert_digest
 from shared.digest.weeks import IsoWeek
 from shared.digest.writer import write_text
 from shared.errors import InvalidInput, NotFound, TransientFailure
@@ -46,34 +47,6 @@ MAX_ERROR_CHARS: Final = 500
 
 class DeliveryFailed(TransientFailure):
     code = "delivery_failed"
-
-
-@dataclass(frozen=True)
-class StoredDigest:
-    semana: str
-    inicio: str
-    fim: str
-    stats: dict[str, Any]
-    texto: str
-    html: str
-    writer: str
-    writer_model: str | None
-    fallback_reason: str | None
-    created_at: datetime
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "semana": self.semana,
-            "inicio": self.inicio,
-            "fim": self.fim,
-            "stats": self.stats,
-            "texto": self.texto,
-            "html": self.html,
-            "writer": self.writer,
-            "writer_model": self.writer_model,
-            "fallback_reason": self.fallback_reason,
-            "created_at": self.created_at.isoformat(),
-        }
 
 
 @dataclass
@@ -122,26 +95,9 @@ def build_digest(
     llm = app.llm if app.settings.digest_writer == "llm" else None
     written = write_text(stats, writer=app.settings.digest_writer, llm=llm)
     html = html_body(stats, written.texto, unsubscribe_target(app))
-    with app.engine.begin() as conn:
-        inserted = conn.execute(
-            insert(models.weekly_digests)
-            .values(
-                semana=str(week),
-                inicio=week.monday,
-                fim=week.sunday,
-                stats=stats,
-                texto=written.texto,
-                html=html,
-                writer=written.writer,
-                writer_model=written.writer_model,
-                fallback_reason=written.fallback_reason,
-            )
-            .on_conflict_do_nothing(index_elements=["semana"])
-            .returning(models.weekly_digests.c.semana)
-        ).first()
+    created = insert_digest(app.engine, stats, written, html)
     stored = find_digest(app.engine, str(week))
     assert stored is not None  # inserted now or by a concurrent run
-    created = inserted is not None
     if created:
         log.info(
             "digest built",
@@ -155,28 +111,6 @@ def build_digest(
     return stored, created
 
 
-def _row_to_digest(row: Any) -> StoredDigest:
-    return StoredDigest(
-        semana=row.semana,
-        inicio=row.inicio.isoformat(),
-        fim=row.fim.isoformat(),
-        stats=row.stats,
-        texto=row.texto,
-        html=row.html,
-        writer=row.writer,
-        writer_model=row.writer_model,
-        fallback_reason=row.fallback_reason,
-        created_at=row.created_at,
-    )
-
-
-def find_digest(engine: Engine, semana: str) -> StoredDigest | None:
-    table = models.weekly_digests
-    with engine.connect() as conn:
-        row = conn.execute(sa.select(table).where(table.c.semana == semana)).first()
-    return _row_to_digest(row) if row is not None else None
-
-
 def get_digest(engine: Engine, semana: str) -> StoredDigest:
     """The stored digest of `semana` ("2026-W47"); InvalidInput if malformed, NotFound if absent."""
     week = IsoWeek.parse(semana)
@@ -184,35 +118,6 @@ def get_digest(engine: Engine, semana: str) -> StoredDigest:
     if digest is None:
         raise NotFound(f"no digest stored for week {week}")
     return digest
-
-
-def list_digests(engine: Engine, *, limit: int = 520) -> list[dict[str, Any]]:
-    """The stored weeks, newest first, without their text and HTML."""
-    table = models.weekly_digests
-    query = (
-        sa.select(
-            table.c.semana,
-            table.c.inicio,
-            table.c.fim,
-            table.c.writer,
-            table.c.created_at,
-            table.c.stats["total"].as_integer().label("total"),
-        )
-        .order_by(table.c.semana.desc())
-        .limit(limit)
-    )
-    with engine.connect() as conn:
-        return [
-            {
-                "semana": row.semana,
-                "inicio": row.inicio.isoformat(),
-                "fim": row.fim.isoformat(),
-                "total": row.total,
-                "writer": row.writer,
-                "created_at": row.created_at.isoformat(),
-            }
-            for row in conn.execute(query)
-        ]
 
 
 # --- delivering ---------------------------------------------------------------------------------

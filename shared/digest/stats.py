@@ -4,8 +4,7 @@ One closed ISO week of PRODUCT_TIMEZONE against the week before: comments per ca
 share, change in points and percent, and a two-proportion z-test so noise is not reported as news),
 the recurring criticisms, the relevant suggestions, tags that spiked against the four weeks before,
 open questions, and the review counts. Comments are bucketed by `comments.created_at`; labels are
-the final ones (a human correction wins). The shape is the contract in weekly_digests.stats, read by
-the insights function: keys are only ever added.
+the final ones (a human correction wins). The shape is `shared.digest.contract.WeekStats`.
 
 Python only picks which comments illustrate a theme (near-duplicates out, personal data masked);
 every number comes out of SQL as it is stored and shown.
@@ -16,12 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from shared.classifier import CATEGORIES
+from shared.digest.contract import CategoryStats, OpenQuestion, TagSpike, TagTheme, WeekStats
 from shared.digest.samples import pick_samples
 from shared.digest.weeks import IsoWeek
 
@@ -205,7 +205,7 @@ def week_bounds(conn: Connection, week: IsoWeek, timezone: str) -> WeekBounds:
     )
 
 
-def compute_stats(engine: Engine, week: IsoWeek, timezone: str) -> dict[str, Any]:
+def compute_stats(engine: Engine, week: IsoWeek, timezone: str) -> WeekStats:
     """The stats of `week` (see the module docstring), in one repeatable-read snapshot."""
     with engine.connect() as conn:
         conn = conn.execution_options(isolation_level="REPEATABLE READ")
@@ -213,7 +213,7 @@ def compute_stats(engine: Engine, week: IsoWeek, timezone: str) -> dict[str, Any
             return _compute(conn, week, timezone)
 
 
-def _compute(conn: Connection, week: IsoWeek, timezone: str) -> dict[str, Any]:
+def _compute(conn: Connection, week: IsoWeek, timezone: str) -> WeekStats:
     bounds = week_bounds(conn, week, timezone)
     window = {
         "four_weeks_start": bounds.four_weeks_start,
@@ -229,27 +229,14 @@ def _compute(conn: Connection, week: IsoWeek, timezone: str) -> dict[str, Any]:
     total = int(rows[0]["t1"]) if rows else 0
     total_anterior = int(rows[0]["t0"]) if rows else 0
     categorias = [
-        {
-            key: _number(row[key])
-            for key in (
-                "categoria",
-                "total",
-                "percentual",
-                "total_anterior",
-                "percentual_anterior",
-                "variacao_pontos",
-                "variacao_percentual",
-                "p_valor",
-                "significativa",
-            )
-        }
+        cast(CategoryStats, {key: _number(row[key]) for key in CategoryStats.__annotations__})
         for row in rows
     ]
     shown: list[str] = []
     criticas = _tag_theme(conn, window, "CRÍTICA", CRITICISM_TAG_PATTERN, shown)
     sugestoes = _tag_theme(conn, window, "SUGESTÃO", ".", shown)
     spikes = [
-        {key: _number(value) for key, value in row.items()}
+        cast(TagSpike, {key: _number(value) for key, value in row.items()})
         for row in conn.execute(
             _SPIKES_SQL,
             {
@@ -264,7 +251,7 @@ def _compute(conn: Connection, week: IsoWeek, timezone: str) -> dict[str, Any]:
         conn.execute(_QUESTIONS_SQL, {**window, "limit": CANDIDATES_PER_THEME}).mappings().all()
     )
     confidence = {row["id"]: _number(row["confianca"]) for row in question_rows}
-    questions = [
+    questions: list[OpenQuestion] = [
         {**sample, "confianca": confidence[sample["id"]]}
         for sample in pick_samples(
             ((row["id"], row["texto"]) for row in question_rows),
@@ -296,7 +283,7 @@ def _compute(conn: Connection, week: IsoWeek, timezone: str) -> dict[str, Any]:
 
 def _tag_theme(
     conn: Connection, window: dict[str, Any], categoria: str, pattern: str, shown: list[str]
-) -> list[dict[str, Any]]:
+) -> list[TagTheme]:
     tags = (
         conn.execute(
             _TAGS_SQL, {**window, "categoria": categoria, "pattern": pattern, "top": TOP_TAGS}
@@ -317,7 +304,7 @@ def _tag_theme(
         },
     ).mappings():
         candidates.setdefault(row["tag"], []).append((row["id"], row["texto"]))
-    theme = []
+    theme: list[TagTheme] = []
     for row in tags:
         exemplos = pick_samples(
             candidates.get(row["tag"], []), limit=SAMPLES_PER_THEME, exclude=shown

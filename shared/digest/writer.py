@@ -14,11 +14,11 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
-from shared.digest.numbers import unsupported_numbers
-from shared.digest.vocabulary import CATEGORY_WORDS, tag_action, tag_topic
+from shared.digest.contract import CategoryStats, TagTheme, WeekStats, stated_figures
+from shared.digest.vocabulary import CATEGORY_WORDS, CategoryWords, tag_action, tag_topic
+from shared.numbers import format_number, plain, unsupported_numbers
 
 if TYPE_CHECKING:
     from shared.llm import LlmClient
@@ -45,7 +45,7 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
-def check_text(text: str, stats: dict[str, Any]) -> str | None:
+def check_text(text: str, stats: WeekStats) -> str | None:
     """Why `text` cannot be sent for `stats`, or None when it holds every rule."""
     stripped = text.strip()
     if not stripped.startswith(GREETING):
@@ -55,30 +55,22 @@ def check_text(text: str, stats: dict[str, Any]) -> str | None:
     words = word_count(stripped)
     if words > MAX_WORDS:
         return f"{words} words (limit {MAX_WORDS})"
-    invented = unsupported_numbers(stripped, stats)
+    invented = unsupported_numbers(stripped, stated_figures(stats))
     if invented:
-        shown = ", ".join(sorted({_plain(n) for n in invented}))
+        shown = ", ".join(sorted({plain(n) for n in invented}))
         return f"numbers not in the stats: {shown}"
     return None
 
 
-def _plain(number: Decimal) -> str:
-    return format(number.normalize(), "f")
-
-
-# --- number formatting (PT-BR) ------------------------------------------------------------------
-
-
-def fmt_int(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+# --- number wording (PT-BR; a change's direction is said in words, so its size is unsigned) ------
 
 
 def fmt_dec(value: float) -> str:
-    return f"{abs(value):.1f}".replace(".", ",")
+    return format_number(abs(value), places=1)
 
 
 def fmt_pct(value: float) -> str:
-    return f"{fmt_dec(value)}%"
+    return format_number(abs(value), places=1, unit="%")
 
 
 def fmt_points(value: float) -> str:
@@ -92,7 +84,7 @@ def fmt_date(iso: str) -> str:
 
 
 def _plural(count: int, one: str, many: str) -> str:
-    return f"{fmt_int(count)} {one if count == 1 else many}"
+    return f"{format_number(count)} {one if count == 1 else many}"
 
 
 def _join(items: Sequence[str]) -> str:
@@ -115,11 +107,11 @@ class _Variety:
 # --- the deterministic writer -------------------------------------------------------------------
 
 
-def _verb(words: Any, singular: str, plural: str) -> str:
+def _verb(words: CategoryWords, singular: str, plural: str) -> str:
     return plural if words.plural else singular
 
 
-def _category_movement(cat: dict[str, Any], variety: _Variety, *, with_count: bool) -> str:
+def _category_movement(cat: CategoryStats, variety: _Variety, *, with_count: bool) -> str:
     words = CATEGORY_WORDS[cat["categoria"]]
     noun = words.noun
     before, after = fmt_pct(cat["percentual_anterior"]), fmt_pct(cat["percentual"])
@@ -147,7 +139,7 @@ def _category_movement(cat: dict[str, Any], variety: _Variety, *, with_count: bo
     return sentence
 
 
-def _opening(stats: dict[str, Any], variety: _Variety) -> str:
+def _opening(stats: WeekStats, variety: _Variety) -> str:
     period = f"{fmt_date(stats['inicio'])} a {fmt_date(stats['fim'])}"
     total, before = stats["total"], stats["total_anterior"]
     count = _plural(total, "comentário", "comentários")
@@ -156,15 +148,15 @@ def _opening(stats: dict[str, Any], variety: _Variety) -> str:
     comparison = variety.pick(
         "opening",
         [
-            f"Na semana {stats['semana']} ({period}) recebemos {count}, contra {fmt_int(before)} na semana anterior.",
-            f"Foram {count} na semana {stats['semana']} ({period}); na semana anterior, {fmt_int(before)}.",
-            f"A semana {stats['semana']} ({period}) trouxe {count}, ante {fmt_int(before)} na semana anterior.",
+            f"Na semana {stats['semana']} ({period}) recebemos {count}, contra {format_number(before)} na semana anterior.",
+            f"Foram {count} na semana {stats['semana']} ({period}); na semana anterior, {format_number(before)}.",
+            f"A semana {stats['semana']} ({period}) trouxe {count}, ante {format_number(before)} na semana anterior.",
         ],
     )
     return comparison
 
 
-def _categories(stats: dict[str, Any], variety: _Variety) -> str:
+def _categories(stats: WeekStats, variety: _Variety) -> str:
     moved = [c for c in stats["categorias"] if c["significativa"] and c["variacao_pontos"] != 0]
     steady = [
         c for c in stats["categorias"] if c not in moved and c["total"] + c["total_anterior"] > 0
@@ -213,16 +205,16 @@ def _categories(stats: dict[str, Any], variety: _Variety) -> str:
     return " ".join(parts)
 
 
-def _tag_mentions(item: dict[str, Any], *, with_change: bool) -> str:
+def _tag_mentions(item: TagTheme, *, with_change: bool) -> str:
     text = f"{tag_topic(item['tag'])} ({_plural(item['total'], 'menção', 'menções')}"
     if with_change and item["variacao"] > 0 and item["total_anterior"] > 0:
-        text += f", {fmt_int(item['variacao'])} a mais que na semana anterior"
+        text += f", {format_number(item['variacao'])} a mais que na semana anterior"
     elif with_change and item["variacao"] < 0:
-        text += f", {fmt_int(abs(item['variacao']))} a menos que na semana anterior"
+        text += f", {format_number(abs(item['variacao']))} a menos que na semana anterior"
     return text + ")"
 
 
-def _quote(themes: Sequence[dict[str, Any]]) -> str | None:
+def _quote(themes: Sequence[TagTheme]) -> str | None:
     for theme in themes:
         for sample in theme.get("exemplos", []):
             text = str(sample["texto"]).strip().rstrip("…")
@@ -233,41 +225,34 @@ def _quote(themes: Sequence[dict[str, Any]]) -> str | None:
     return None
 
 
-def _criticisms(stats: dict[str, Any], variety: _Variety, top: int) -> str | None:
-    items = stats["criticas_recorrentes"][:top]
+_THEME_LEADS: Final[dict[str, tuple[str, ...]]] = {
+    "criticisms": (
+        "Entre as críticas, o que mais se repetiu foi {x}.",
+        "As reclamações recorrentes giraram em torno de {x}.",
+        "Nas críticas, os temas que voltaram com mais força foram {x}.",
+    ),
+    "suggestions": (
+        "Nas sugestões, os pedidos mais frequentes foram {x}.",
+        "Quem sugeriu algo pediu sobretudo {x}.",
+        "Os ouvintes pediram principalmente {x}.",
+    ),
+}
+
+
+def _themes(
+    items: Sequence[TagTheme], slot: str, variety: _Variety, *, first_with_change: bool
+) -> str | None:
+    """One sentence on the top criticisms ("criticisms") or suggestions ("suggestions")."""
     if not items:
         return None
-    mentions = [_tag_mentions(items[0], with_change=True)] + [
-        _tag_mentions(i, with_change=False) for i in items[1:]
+    mentions = [
+        _tag_mentions(item, with_change=first_with_change and i == 0)
+        for i, item in enumerate(items)
     ]
-    lead = variety.pick(
-        "criticisms",
-        [
-            "Entre as críticas, o que mais se repetiu foi {x}.",
-            "As reclamações recorrentes giraram em torno de {x}.",
-            "Nas críticas, os temas que voltaram com mais força foram {x}.",
-        ],
-    )
-    return lead.format(x=_join(mentions))
+    return variety.pick(slot, _THEME_LEADS[slot]).format(x=_join(mentions))
 
 
-def _suggestions(stats: dict[str, Any], variety: _Variety, top: int) -> str | None:
-    items = stats["sugestoes_relevantes"][:top]
-    if not items:
-        return None
-    mentions = [_tag_mentions(i, with_change=False) for i in items]
-    lead = variety.pick(
-        "suggestions",
-        [
-            "Nas sugestões, os pedidos mais frequentes foram {x}.",
-            "Quem sugeriu algo pediu sobretudo {x}.",
-            "Os ouvintes pediram principalmente {x}.",
-        ],
-    )
-    return lead.format(x=_join(mentions))
-
-
-def _spikes(stats: dict[str, Any], mentioned: Sequence[str]) -> str | None:
+def _spikes(stats: WeekStats, mentioned: Sequence[str]) -> str | None:
     spikes = stats["tags_em_alta"]
     if not spikes:
         return None
@@ -287,7 +272,7 @@ def _spikes(stats: dict[str, Any], mentioned: Sequence[str]) -> str | None:
     )
 
 
-def _improvements(stats: dict[str, Any], variety: _Variety) -> str | None:
+def _improvements(stats: WeekStats, variety: _Variety) -> str | None:
     tags = [i["tag"] for i in stats["criticas_recorrentes"][:2]]
     tags += [i["tag"] for i in stats["sugestoes_relevantes"][:1]]
     actions = list(dict.fromkeys(tag_action(tag) for tag in tags))
@@ -300,7 +285,7 @@ def _improvements(stats: dict[str, Any], variety: _Variety) -> str | None:
     return lead.format(x=_join(actions))
 
 
-def _review(stats: dict[str, Any]) -> str | None:
+def _review(stats: WeekStats) -> str | None:
     review = stats["revisao"]
     pending, corrected = review["precisa_revisao"], review["correcoes_humanas"]
     if not pending and not corrected:
@@ -321,7 +306,7 @@ def _assemble(paragraphs: Sequence[str | None]) -> str:
     return f"{GREETING}!\n\n{body}\n\n{SIGNATURE}"
 
 
-def _tiny_week(stats: dict[str, Any]) -> str:
+def _tiny_week(stats: WeekStats) -> str:
     period = f"{fmt_date(stats['inicio'])} a {fmt_date(stats['fim'])}"
     total = stats["total"]
     if total == 0:
@@ -352,7 +337,7 @@ def _tiny_week(stats: dict[str, Any]) -> str:
     return _assemble([" ".join(lines)])
 
 
-def write_template(stats: dict[str, Any]) -> str:
+def write_template(stats: WeekStats) -> str:
     """The deterministic digest text of `stats` (same stats, same text)."""
     if stats["total"] < TINY_WEEK:
         return _tiny_week(stats)
@@ -366,18 +351,23 @@ def write_template(stats: dict[str, Any]) -> str:
         (2, False, False),
         (1, False, False),
     ):
-        criticisms = _criticisms(stats, variety, top)
+        criticisms = _themes(
+            stats["criticas_recorrentes"][:top], "criticisms", variety, first_with_change=True
+        )
+        suggestions = _themes(
+            stats["sugestoes_relevantes"][:top], "suggestions", variety, first_with_change=False
+        )
         mentioned = [
             item["tag"]
-            for key in ("criticas_recorrentes", "sugestoes_relevantes")
-            for item in stats[key][:top]
+            for themes in (stats["criticas_recorrentes"], stats["sugestoes_relevantes"])
+            for item in themes[:top]
         ]
         if criticisms and with_quote and quote:
             criticisms += f' Um ouvinte resumiu: "{quote}".'
         text = _assemble(
             [
                 _opening(stats, variety) + " " + _categories(stats, variety),
-                " ".join(p for p in (criticisms, _suggestions(stats, variety, top)) if p),
+                " ".join(p for p in (criticisms, suggestions) if p),
                 " ".join(
                     p
                     for p in (
@@ -418,7 +408,7 @@ LLM_SCHEMA: Final[dict[str, Any]] = {
 }
 
 
-def write_with_llm(stats: dict[str, Any], client: LlmClient) -> WrittenText:
+def write_with_llm(stats: WeekStats, client: LlmClient) -> WrittenText:
     """The model's text when it holds every rule; otherwise the template text and the reason."""
     from shared.llm import LlmFailure
 
@@ -445,7 +435,7 @@ def write_with_llm(stats: dict[str, Any], client: LlmClient) -> WrittenText:
     return WrittenText(text.strip(), "llm", reply.model, None)
 
 
-def write_text(stats: dict[str, Any], *, writer: str, llm: LlmClient | None) -> WrittenText:
+def write_text(stats: WeekStats, *, writer: str, llm: LlmClient | None) -> WrittenText:
     if writer == "llm":
         if llm is None:
             return WrittenText(

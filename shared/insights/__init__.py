@@ -9,7 +9,7 @@ configured, through the model with the offline answer as the fallback.
 from __future__ import annotations
 
 from shared.insights.answerer import Answer, Context, answer_offline
-from shared.insights.digests import Digest, Passage, load_recent_digests
+from shared.insights.digests import Passage
 from shared.insights.service import (
     MIN_DIGESTS,
     NotEnoughDigests,
@@ -23,13 +23,11 @@ __all__ = [
     "MIN_DIGESTS",
     "Answer",
     "Context",
-    "Digest",
     "NotEnoughDigests",
     "Passage",
     "QuestionIn",
     "answer_offline",
     "answer_question",
     "ask",
-    "load_recent_digests",
     "parse_question",
 ]

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
-from shared.insights.digests import Digest, Passage, digest_passages, fmt, signed
+from shared.digest.store import Digest
+from shared.insights.digests import Passage, digest_passages, fmt, signed
 from shared.insights.periods import Period, parse_period
 from shared.insights.retrieval import Bm25Index, expand
-from shared.insights.text import Language, detect_language, fold, stem, words
+from shared.insights.text import detect_language, fold, stem, words
 from shared.insights.understanding import Understanding, understand
+from shared.numbers import Language, format_number
 
 MAX_WORDS: Final = 150
 MAX_DIGESTS: Final = 8
@@ -272,11 +274,11 @@ def _cat(draft: _Draft, categoria: str) -> str:
 
 
 def _pp(draft: _Draft, value: Any) -> str:
-    return f"{signed(value, draft.lang)} " + draft.t("p.p.", "pp")
+    return format_number(value, draft.lang, grouped=False, plus=True, unit="pp")
 
 
 def _pct(draft: _Draft, value: Any) -> str:
-    return f"{fmt(value, draft.lang)}%"
+    return format_number(value, draft.lang, grouped=False, unit="%")
 
 
 def _n(draft: _Draft, value: Any) -> str:
@@ -305,7 +307,8 @@ def _volume(draft: _Draft, entry: Mapping[str, Any]) -> str:
     change = entry.get("variacao_percentual")
     if change is None:
         return ""
-    return draft.t(f", {signed(change, 'pt')}% em volume", f", {signed(change, 'en')}% in volume")
+    volume = format_number(change, draft.lang, grouped=False, plus=True, unit="%")
+    return draft.t(f", {volume} em volume", f", {volume} in volume")
 
 
 def _join(draft: _Draft, items: Sequence[str]) -> str:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import re
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -24,6 +23,7 @@ from shared.insights.digests import Passage
 from shared.insights.retrieval import expand
 from shared.insights.understanding import detect_tags
 from shared.llm import LlmClient, LlmFailure
+from shared.numbers import numbers_in_text, plain, unsupported_numbers
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,6 @@ MAX_OUTPUT_TOKENS: Final = 600
 # gives up after 60 s (infra/terraform/gateway.tf); past this, the offline answer is returned in
 # time.
 ANSWER_DEADLINE_SECONDS: Final = 40.0
-_NUMBER: Final = re.compile(r"\d+(?:[.,]\d+)?")
 # Refusals the offline answerer decides before reading any digest: a model cannot make them true.
 _FINAL_REFUSALS: Final = frozenset(
     {"metric", "future", "off_topic", "unknown_tag", "entity", "period"}
@@ -78,15 +77,6 @@ def retrieve(question: str, context: Context, offline: Answer) -> list[Passage]:
         if hit.passage not in chosen:
             chosen.append(hit.passage)
     return chosen[:MAX_PASSAGES]
-
-
-def numbers_of(text: str) -> set[str]:
-    """Numbers in `text`, normalised so 24,3 and 24.3 (and 20 and 20.0) are one number."""
-    found = set()
-    for raw in _NUMBER.findall(text):
-        value = float(raw.replace(",", "."))
-        found.add(str(int(value)) if value.is_integer() else repr(value))
-    return found
 
 
 def answer_with_llm(client: LlmClient, question: str, context: Context, offline: Answer) -> Answer:
@@ -150,9 +140,11 @@ def _grounded(
     cited = [by_id[c] for c in dict.fromkeys(citacoes)]
     if len(resposta.split()) > MAX_WORDS:
         raise _Ungrounded("answer longer than 150 words")
-    invented = numbers_of(resposta) - set().union(*(numbers_of(p.text) for p in cited))
+    # Passages are written in PT-BR; the answer in the question's language.
+    cited_numbers = (number for passage in cited for number in numbers_in_text(passage.text))
+    invented = unsupported_numbers(resposta, cited_numbers, offline.language)
     if invented:
-        raise _Ungrounded(f"number not in the cited passages ({sorted(invented)[0]})")
+        raise _Ungrounded(f"number not in the cited passages ({plain(min(invented))})")
     return Answer(
         resposta=" ".join(resposta.split()),
         semanas=tuple(sorted({p.semana for p in cited})),

@@ -9,9 +9,9 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
+from shared.digest.store import Digest, digests_of_weeks, recent_digests
 from shared.errors import DomainError, InvalidInput
 from shared.insights.answerer import MAX_DIGESTS, Answer, Context, answer_offline, refuse_period
-from shared.insights.digests import Digest, load_digests, load_recent_digests
 from shared.insights.periods import is_iso_week
 
 if TYPE_CHECKING:
@@ -120,9 +120,9 @@ def answer_question(app: App, request: QuestionIn, *, now: datetime | None = Non
     settings = app.settings
     tz = ZoneInfo(settings.product_timezone)
     today = (now or datetime.now(tz)).astimezone(tz).date()
-    stored = load_recent_digests(app.engine, MAX_DIGESTS)
+    stored: Sequence[Digest] = recent_digests(app.engine, MAX_DIGESTS)
     if len(stored) >= MIN_DIGESTS and isinstance(request.semanas, tuple):
-        stored = _merge(stored, load_digests(app.engine, request.semanas))
+        stored = _merge(stored, digests_of_weeks(app.engine, request.semanas))
     llm = app.llm if settings.insights_answerer == "llm" else None
     return ask(request.pergunta, stored, today=today, semanas=request.semanas, llm=llm)
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Final, Literal
+from typing import Final
 
-Language = Literal["pt", "en"]
+from shared.numbers import Language
 
 _WORD: Final = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
 

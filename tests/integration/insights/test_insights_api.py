@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from shared.bootstrap import App, set_app
 from shared.config import SettingsGroupMissing, load_settings
-from shared.insights import load_recent_digests
+from shared.digest.store import recent_digests
 from tests.integration.insights.conftest import Caller
 from tests.support.openapi_schema import assert_conforms
 
@@ -63,7 +63,7 @@ def test_a_question_the_digests_cannot_answer_is_a_200_unsupported(
 
 def test_reads_only_the_last_eight_digests(store_digests, eval_digest_rows, digests_table):
     store_digests(eval_digest_rows)
-    loaded = load_recent_digests(digests_table, 8)
+    loaded = recent_digests(digests_table, 8)
     assert [d.semana for d in loaded] == [f"2026-W{n}" for n in range(41, 49)]
     assert loaded[0].stats["total"] == eval_digest_rows[1]["stats"]["total"]
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from shared.insights.digests import Digest
+from shared.digest.store import Digest
 from tooling.evals.insights import load_digests
 
 # The evaluation set's "today": 2026-W49 has begun, so "last week" is 2026-W48.

@@ -10,10 +10,10 @@ from datetime import date, timedelta
 
 import pytest
 
+from shared.digest.store import Digest
 from shared.insights import ask
-from shared.insights.digests import digest_from_json
 from shared.insights.periods import iso_week
-from tooling.evals.insights import numbers_in_text
+from shared.numbers import numbers_in_text
 from tooling.evals.insights.generate import build
 
 QUESTIONS = [
@@ -45,7 +45,7 @@ QUESTIONS = [
     [(7, date(2025, 12, 15), 5), (99, date(2026, 3, 2), 8), (2024, date(2026, 6, 29), 3)],
 )
 def test_answers_are_grounded_on_unseen_digests(seed, first_monday, weeks):
-    digests = [digest_from_json(item) for item in build(seed, first_monday, weeks)]
+    digests = [Digest.from_json(item) for item in build(seed, first_monday, weeks)]
     today = first_monday + timedelta(weeks=weeks)
     stored = {d.semana for d in digests}
     assert iso_week(today) not in stored
@@ -55,11 +55,13 @@ def test_answers_are_grounded_on_unseen_digests(seed, first_monday, weeks):
         if not got.suportada:
             assert got.fontes == (), question
             continue
-        cited = set().union(*(numbers_in_text(p.text) for p in got.fontes))
+        cited = {n for p in got.fontes for n in numbers_in_text(p.text)}
         # "em 2 de 3 semanas" counts cited passages: the one kind of number not copied from one
         # and the closing note naming weeks asked for that have no digest (nothing to cite there)
         text = re.sub(r"(Sem digest para|No digest for) [^.]*\.", "", got.resposta)
-        stated = numbers_in_text(re.sub(r"\d+ (de|of) \d+ (semanas|weeks)", "", text))
+        stated = set(
+            numbers_in_text(re.sub(r"\d+ (de|of) \d+ (semanas|weeks)", "", text), got.language)
+        )
         # A sum of weekly totals is the one figure composed, and it says so
         if "Somando" not in got.resposta and "Summed" not in got.resposta:
             assert stated <= cited, (question, stated - cited, got.resposta)

@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
+from shared.digest.store import Digest
 from shared.insights import ask
-from shared.insights.digests import digest_from_json
 from tooling.evals.insights import contains
 from tooling.evals.insights.generate import build
 
@@ -95,7 +95,7 @@ QUESTIONS = [
 
 @pytest.fixture(scope="module")
 def digests():
-    return [digest_from_json(item) for item in build(7, date(2025, 12, 15), 6)]
+    return [Digest.from_json(item) for item in build(7, date(2025, 12, 15), 6)]
 
 
 @pytest.mark.parametrize(("question", "answerable", "facts", "weeks"), QUESTIONS)

@@ -21,15 +21,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
+from shared.digest.store import Digest
 from shared.insights.answerer import Answer
-from shared.insights.digests import Digest, digest_from_json
 from shared.insights.service import ask
 from shared.insights.text import fold
+from shared.numbers import Language, numbers_in_text
 
 EVAL_DIR: Final = Path(__file__).parent
 DIGESTS_PATH: Final = EVAL_DIR / "digests.json"
 QUESTIONS_PATH: Final = EVAL_DIR / "questions.json"
-_NUMBER: Final = re.compile(r"-?\d+(?:[.,]\d+)?")
+_NUMBER: Final = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,33 +69,19 @@ class SplitReport:
         return missed
 
 
-def normalise(text: str) -> str:
-    """Folded text with decimal commas as points and whole decimals as integers (39,0 -> 39)."""
-
-    def number(match: re.Match[str]) -> str:
-        value = float(match[0].replace(",", "."))
-        return str(int(value)) if value.is_integer() else repr(value)
-
-    # Dashes outside ASCII ("2026-W41–2026-W48") separate numbers; folding would glue them.
-    spaced = re.sub(r"[\u2010-\u2015\u2212]", " ", text)
-    return _NUMBER.sub(number, fold(spaced))
-
-
-def numbers_in_text(text: str) -> set[str]:
-    """The numbers of `text`, normalised (24,3 and 24.3 are one; the sign is not part of it)."""
-    return {n.lstrip("-") for n in _NUMBER.findall(normalise(text))}
-
-
-def contains(text: str, fact: str) -> bool:
-    haystack, needle = normalise(text), normalise(fact)
-    if _NUMBER.fullmatch(needle.lstrip("-")) or _NUMBER.fullmatch(needle):
-        numbers = {n.lstrip("-") for n in _NUMBER.findall(haystack)}
-        return needle.lstrip("-") in numbers
-    return re.search(rf"(?<![a-z0-9_]){re.escape(needle)}(?![a-z0-9_])", haystack) is not None
+def contains(text: str, fact: str, language: Language = "pt") -> bool:
+    """Whether `text` (in `language`) states `fact`: a number by value (24,3 is 24.3, 39,0 is 39,
+    the sign aside), anything else as a whole word of the accent-folded text."""
+    if _NUMBER.fullmatch(fact.strip()):
+        return numbers_in_text(fact)[0] in numbers_in_text(text, language)
+    # Dashes outside ASCII ("2026-W41–2026-W48") separate words; folding would glue them.
+    haystack = fold(re.sub(r"[\u2010-\u2015\u2212]", " ", text))
+    needle = re.escape(fold(fact))
+    return re.search(rf"(?<![a-z0-9_]){needle}(?![a-z0-9_])", haystack) is not None
 
 
 def load_digests(path: Path = DIGESTS_PATH) -> list[Digest]:
-    return [digest_from_json(item) for item in json.loads(path.read_text(encoding="utf-8"))]
+    return [Digest.from_json(item) for item in json.loads(path.read_text(encoding="utf-8"))]
 
 
 def load_questions(path: Path = QUESTIONS_PATH) -> tuple[date, list[dict[str, Any]]]:
@@ -122,13 +109,13 @@ def evaluate(
         if question["answerable"]:
             report.answerable += 1
             ok = answer.suportada and all(
-                contains(answer.resposta, str(f)) for f in question["facts"]
+                contains(answer.resposta, str(f), answer.language) for f in question["facts"]
             )
             week_ok = sorted(answer.semanas) == sorted(question["weeks"])
             correct += ok
             weeks_ok += week_ok
             for fact in question["facts"]:
-                if answer.suportada and contains(answer.resposta, str(fact)):
+                if answer.suportada and contains(answer.resposta, str(fact), answer.language):
                     stated += 1
                     grounded += any(contains(p.text, str(fact)) for p in answer.fontes)
             if not (ok and week_ok):

@@ -4,7 +4,8 @@ Weekly comment volumes, category shares and per-tag counts follow seeded random 
 random events (a tag spikes for a week or two), warmed up for 4 weeks so every "previous week" and
 "mean of the 4 previous weeks" figure is real. Stats are derived exactly as the digest function
 defines them (shares rounded to 1 decimal, two-proportion z-test, top 5 tags per list, spikes vs the
-4-week mean); the prose is what a template writer would send. Nothing here knows the questions.
+4-week mean) and hold its contract (`shared.digest.contract`); the prose is what a template writer
+would send. Nothing here knows the questions.
 """
 
 from __future__ import annotations
@@ -16,14 +17,24 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from shared.classifier import CATEGORIES
+from shared.digest.contract import (
+    CategoryStats,
+    OpenQuestion,
+    Sample,
+    TagSpike,
+    TagTheme,
+    WeekStats,
+    read_stats,
+)
 from shared.insights.periods import iso_week
+from shared.numbers import format_number
 
 OUT = Path(__file__).with_name("digests.json")
 SEED = 20261130
 FIRST_MONDAY = date(2026, 9, 28)  # 2026-W40
 WEEKS = 9
 WARMUP = 4
-CATEGORIES = ("ELOGIO", "CRÍTICA", "SUGESTÃO", "DÚVIDA", "SPAM")
 BASE_SHARES = (0.37, 0.25, 0.18, 0.12, 0.08)
 CRITICISM_TAGS = {
     "fix_travamento": 22,
@@ -164,7 +175,7 @@ def build(
         monday = first_monday + timedelta(weeks=index - WARMUP)
         week, previous = iso_week(monday), iso_week(monday - timedelta(weeks=1))
         n, n_prev = totals[index], totals[index - 1]
-        categorias = []
+        categorias: list[CategoryStats] = []
         for c, name in enumerate(CATEGORIES):
             x, x_prev = cats[index][c], cats[index - 1][c]
             pct, pct_prev = round(100 * x / n, 1), round(100 * x_prev / n_prev, 1)
@@ -185,14 +196,14 @@ def build(
                 }
             )
 
-        def top(pool: dict[str, int], limit: int, index: int = index) -> list[dict[str, Any]]:
+        def top(pool: dict[str, int], limit: int, index: int = index) -> list[TagTheme]:
             nonlocal comment_seq
             ranked = sorted(pool, key=lambda t: (-tag_counts[index][t], t))
             chosen = [t for t in ranked if tag_counts[index][t] >= 3][: rng.randint(3, limit)]
-            entries = []
+            entries: list[TagTheme] = []
             for tag in chosen:
                 texts = rng.sample(EXAMPLES[tag], k=min(len(EXAMPLES[tag]), rng.randint(2, 3)))
-                exemplos = []
+                exemplos: list[Sample] = []
                 for text in texts:
                     comment_seq += rng.randint(3, 40)
                     exemplos.append({"id": f"c-{comment_seq}", "texto": text})
@@ -210,7 +221,7 @@ def build(
 
         criticas = top(CRITICISM_TAGS, 5)
         sugestoes = top(SUGGESTION_TAGS, 5)
-        alta: list[dict[str, Any]] = []
+        alta: list[TagSpike] = []
         for tag in sorted(level):
             mean = sum(tag_counts[index - k][tag] for k in range(1, 5)) / 4
             now = tag_counts[index][tag]
@@ -223,8 +234,8 @@ def build(
                         "fator": round(now / mean, 1),
                     }
                 )
-        alta.sort(key=lambda e: -e["fator"])
-        duvidas = []
+        alta.sort(key=lambda e: -(e["fator"] or 0))
+        duvidas: list[OpenQuestion] = []
         for text in rng.sample(QUESTIONS, k=rng.randint(1, 3)):
             comment_seq += rng.randint(3, 40)
             duvidas.append(
@@ -234,7 +245,7 @@ def build(
                     "confianca": round(rng.uniform(0.7, 0.99), 2),
                 }
             )
-        stats = {
+        stats: WeekStats = {
             "semana": week,
             "inicio": monday.isoformat(),
             "fim": (monday + timedelta(days=6)).isoformat(),
@@ -257,18 +268,14 @@ def build(
                 "semana": week,
                 "inicio": stats["inicio"],
                 "fim": stats["fim"],
-                "stats": stats,
+                "stats": read_stats(stats),
                 "texto": prose(stats),
             }
         )
     return digests
 
 
-def _n(value: float) -> str:
-    return (f"{value:.1f}" if not float(value).is_integer() else str(int(value))).replace(".", ",")
-
-
-def prose(stats: dict[str, Any]) -> str:
+def prose(stats: WeekStats) -> str:
     """A template digest in PT-BR, as the digest writer would send it."""
     start = date.fromisoformat(stats["inicio"]).strftime("%d/%m")
     end = date.fromisoformat(stats["fim"]).strftime("%d/%m")
@@ -281,8 +288,8 @@ def prose(stats: dict[str, Any]) -> str:
     for c in moved:
         verb = "subiu" if c["variacao_pontos"] > 0 else "caiu"
         lines.append(
-            f"{c['categoria']} {verb} {_n(abs(c['variacao_pontos']))} pontos percentuais, "
-            f"para {_n(c['percentual'])}% dos comentários."
+            f"{c['categoria']} {verb} {format_number(abs(c['variacao_pontos']))} pontos percentuais, "
+            f"para {format_number(c['percentual'])}% dos comentários."
         )
     if stats["criticas_recorrentes"]:
         crit = ", ".join(f"{e['tag']} ({e['total']})" for e in stats["criticas_recorrentes"][:3])
@@ -294,7 +301,7 @@ def prose(stats: dict[str, Any]) -> str:
         spike = stats["tags_em_alta"][0]
         lines.append(
             f"Atenção para {spike['tag']}, em alta: {spike['total']} menções, "
-            f"{_n(spike['fator'])} vezes a média das 4 semanas anteriores."
+            f"{format_number(spike['fator'])} vezes a média das 4 semanas anteriores."
         )
     if stats["criticas_recorrentes"]:
         lines.append(
