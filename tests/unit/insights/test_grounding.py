@@ -12,7 +12,7 @@ import pytest
 
 from shared.insights import ask
 from shared.insights.digests import digest_from_json
-from shared.insights.periods import iso_week
+from shared.timezone import IsoWeek
 from tooling.evals.insights import numbers_in_text
 from tooling.evals.insights.generate import build
 
@@ -48,7 +48,7 @@ def test_answers_are_grounded_on_unseen_digests(seed, first_monday, weeks):
     digests = [digest_from_json(item) for item in build(seed, first_monday, weeks)]
     today = first_monday + timedelta(weeks=weeks)
     stored = {d.semana for d in digests}
-    assert iso_week(today) not in stored
+    assert str(IsoWeek.of_date(today)) not in stored
     for question in QUESTIONS:
         got = ask(question, digests, today=today)
         assert len(got.resposta.split()) <= 150, question
