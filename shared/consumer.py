@@ -34,7 +34,7 @@ T = TypeVar("T")
 
 
 def submitted_time(
-    submitted_at: str | None, publish_time: str | None, *, now: datetime | None = None
+    submitted_at: str | None, publish_time: datetime | None, *, now: datetime | None = None
 ) -> datetime:
     """When the ingest request of a message arrived: the message's `submitted_at`, else (a
     foreign publisher's message) Pub/Sub's publish time, else now. Either is fixed per message,
@@ -48,12 +48,7 @@ def submitted_time(
             return parse_comment_time(submitted_at, now=current, field="submitted_at")
         except InvalidInput as error:
             raise PoisonMessage(f"invalid message: {error.message}") from error
-    if publish_time:
-        try:
-            return datetime.fromisoformat(publish_time).astimezone(UTC)
-        except ValueError:
-            pass
-    return current
+    return publish_time or current
 
 
 def validate_submitted(
@@ -92,7 +87,7 @@ def store_submitted_comments(
     attributes: Mapping[str, str],
     *,
     message_id: str | None = None,
-    publish_time: str | None = None,
+    publish_time: datetime | None = None,
 ) -> int:
     """Classify and store the comments of one CommentsSubmitted message; rows newly inserted.
 

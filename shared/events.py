@@ -307,7 +307,7 @@ class ReceivedMessage:
     message_id: str
     data: bytes
     attributes: dict[str, str]
-    publish_time: str | None = None
+    publish_time: datetime | None = None  # aware, UTC
     subscription: str | None = None
     delivery_attempt: int | None = None
 
@@ -318,6 +318,20 @@ class MalformedEnvelope(PoisonMessage):
     def __init__(self, message: str, *, raw: bytes) -> None:
         super().__init__(message)
         self.raw = raw
+
+
+def _read_publish_time(value: object) -> datetime | None:
+    """When Pub/Sub accepted a message (`publishTime`, RFC 3339 in UTC, up to nanoseconds), as
+    an aware UTC datetime; None when there is none or it is not a time, so each reader falls back
+    as it would without one (Pub/Sub always sends one)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    # Pub/Sub writes its times in UTC: one without an offset can only be UTC.
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def _decode_message(
@@ -338,12 +352,11 @@ def _decode_message(
     ):
         raise MalformedEnvelope("message 'attributes' must map strings to strings", raw=raw)
     message_id = message.get("messageId") or message.get("message_id") or ""
-    publish_time = message.get("publishTime") or message.get("publish_time")
     return ReceivedMessage(
         message_id=str(message_id),
         data=data,
         attributes=dict(attributes),
-        publish_time=str(publish_time) if publish_time else None,
+        publish_time=_read_publish_time(message.get("publishTime") or message.get("publish_time")),
         subscription=subscription if isinstance(subscription, str) else None,
         delivery_attempt=delivery_attempt if isinstance(delivery_attempt, int) else None,
     )

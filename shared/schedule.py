@@ -10,22 +10,39 @@ target sends a fixed body and fixed attributes), so a tick without one is dated 
 publish time floored to the minute: Cloud Scheduler publishes within seconds of the scheduled
 minute, so both deliveries of one run get the same key.
 
+A function reads the tick its push subscription delivered with `read_tick(event, job=...)`; a tick
+it can never handle (unreadable, or another job's) is `UnreadableTick`. A function's entry point
+is its handler of a tick wrapped by `tick_handler`, which reads the tick and logs and acknowledges
+an UnreadableTick: redelivering it could not help, and the next run does the work.
+
 Cron evaluation lives with the local scheduler (tooling): functions only read ticks.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Mapping
+import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
 
 from shared.errors import PoisonMessage
+from shared.events import MalformedEnvelope, message_from_cloud_event
+from shared.logs import log_context
+
+log = logging.getLogger(__name__)
 
 JOB_KEY: Final = "job"
 SCHEDULED_TIME_KEY: Final = "scheduled_time"
 RESERVED_KEYS: Final = frozenset({JOB_KEY, SCHEDULED_TIME_KEY})
+
+
+class UnreadableTick(PoisonMessage):
+    """A tick that can never be handled: not a tick, or a tick of another job."""
+
+    code = "unreadable_tick"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,60 +95,88 @@ def encode_tick(tick: Tick) -> tuple[bytes, dict[str, str]]:
 def parse_tick(
     data: bytes,
     attributes: Mapping[str, str],
-    publish_time: datetime | str | None,
+    publish_time: datetime | None,
 ) -> Tick:
-    """The tick in a message, or PoisonMessage saying why it can never be read.
+    """The tick in a message, or UnreadableTick saying why it can never be read.
 
     The job comes from the data or the attributes (they must agree when both name it); the
-    scheduled time from the attributes or the data, else `publish_time` floored to the minute.
-    `publish_time` may be the datetime of a pulled message or the ISO string of a push envelope.
+    scheduled time from the attributes or the data, else `publish_time` (aware) floored to the
+    minute.
     """
     try:
         decoded = json.loads(data) if data.strip() else {}
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise PoisonMessage(f"tick data is not JSON: {error}") from error
+        raise UnreadableTick(f"tick data is not JSON: {error}") from error
     if not isinstance(decoded, dict):
-        raise PoisonMessage("tick data must be a JSON object")
+        raise UnreadableTick("tick data must be a JSON object")
 
     job = _one_value(JOB_KEY, decoded, attributes)
     if not job:
-        raise PoisonMessage("tick names no job (neither in data nor in attributes)")
+        raise UnreadableTick("tick names no job (neither in data nor in attributes)")
     raw_time = _one_value(SCHEDULED_TIME_KEY, decoded, attributes)
     if raw_time:
         try:
             scheduled = parse_scheduled_time(raw_time)
         except ValueError as error:
-            raise PoisonMessage(
+            raise UnreadableTick(
                 f"tick scheduled_time {raw_time!r} is not a time: {error}"
             ) from error
     elif publish_time is not None:
-        scheduled = floor_to_minute(_publish_time(publish_time))
+        scheduled = floor_to_minute(publish_time)
     else:
-        raise PoisonMessage("tick has no scheduled_time and no publish time to fall back on")
+        raise UnreadableTick("tick has no scheduled_time and no publish time to fall back on")
 
     body = {k: v for k, v in decoded.items() if k not in RESERVED_KEYS}
     return Tick(job=job, scheduled_time=scheduled, body=body)
 
 
+def read_tick(event: Any, *, job: str) -> Tick:
+    """The tick of `job` in a push delivery (a Pub/Sub CloudEvent), or UnreadableTick saying why
+    it can never be handled, a tick of another job included."""
+    try:
+        message = message_from_cloud_event(event)
+    except MalformedEnvelope as error:
+        raise UnreadableTick(error.message) from error
+    tick = parse_tick(message.data, message.attributes, message.publish_time)
+    if tick.job != job:
+        raise UnreadableTick(f"a tick of job {tick.job!r} was delivered to the {job!r} job")
+    return tick
+
+
+def tick_handler(
+    job: str, *, function: str
+) -> Callable[[Callable[[Tick], None]], Callable[[Any], None]]:
+    """The CloudEvent entry point of `function`, which handles the ticks of `job`, around its
+    handler of one tick.
+
+    Each delivery is logged under its message id. An UnreadableTick is logged with its reason and
+    acknowledged; whatever the handler raises propagates, so the function answers 5xx and Pub/Sub
+    redelivers (then dead-letters).
+    """
+
+    def entry_point(handle: Callable[[Tick], None]) -> Callable[[Any], None]:
+        @functools.wraps(handle)
+        def handle_delivery(cloud_event: Any) -> None:
+            with log_context(message_id=str(cloud_event["id"]), function=function):
+                try:
+                    tick = read_tick(cloud_event, job=job)
+                except UnreadableTick as error:
+                    log.error("unreadable tick acknowledged", extra={"reason": error.message})
+                    return
+                handle(tick)
+
+        return handle_delivery
+
+    return entry_point
+
+
 def _one_value(key: str, decoded: Mapping[str, Any], attributes: Mapping[str, str]) -> str | None:
     in_data = decoded.get(key)
     if in_data is not None and not isinstance(in_data, str):
-        raise PoisonMessage(f"tick {key!r} in data must be a string")
+        raise UnreadableTick(f"tick {key!r} in data must be a string")
     in_attributes = attributes.get(key)
     if in_data and in_attributes and in_data != in_attributes:
-        raise PoisonMessage(
+        raise UnreadableTick(
             f"tick {key!r} differs between data ({in_data!r}) and attributes ({in_attributes!r})"
         )
     return in_attributes or in_data or None
-
-
-def _publish_time(value: datetime | str) -> datetime:
-    if isinstance(value, datetime):
-        if value.tzinfo is None or value.utcoffset() is None:
-            # The client libraries give aware times; a naive one can only be UTC.
-            return value.replace(tzinfo=UTC)
-        return value
-    try:
-        return parse_scheduled_time(value)
-    except ValueError as error:
-        raise PoisonMessage(f"publish time {value!r} is not a time: {error}") from error

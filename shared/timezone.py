@@ -3,8 +3,10 @@
 Comments are stored with an absolute instant (`comments.created_at`, timestamptz). Whoever groups
 them by day, hour or week (filters, charts, digests, insights) asks this module where a bucket
 starts and ends, so every part of the product draws the same boundaries. Bounds are half-open
-`[start, end)` aware UTC instants, ready to compare with stored times; a day is not assumed to be
-24 hours long (a zone with daylight saving time has 23- and 25-hour days).
+`[start, end)` aware UTC instants, ready to compare with stored times or to bind as parameters;
+a day is not assumed to be 24 hours long (a zone with daylight saving time has 23- and 25-hour
+days). What a query must compute row by row (the local hour of each comment) is handed out as SQL
+expressions that agree with the Python answers.
 """
 
 from __future__ import annotations
@@ -12,8 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Final
+from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+from shared.errors import InvalidInput
 
 DEFAULT_PRODUCT_TIMEZONE: Final = "America/Sao_Paulo"
 _ISO_WEEK_RE: Final = re.compile(r"(\d{4})-W(\d{2})")
@@ -29,10 +36,6 @@ def zone_named(name: str) -> ZoneInfo:
         raise ValueError(
             f"{name!r} is not an IANA time zone name (e.g. America/Sao_Paulo, UTC)"
         ) from None
-
-
-def _utc(local: datetime) -> datetime:
-    return local.astimezone(UTC)
 
 
 def _require_aware(instant: datetime) -> None:
@@ -51,7 +54,7 @@ def local_day(instant: datetime, zone: tzinfo) -> date:
 
 def day_start(day: date, zone: tzinfo) -> datetime:
     """The first instant of `day` in `zone`, in UTC."""
-    return _utc(datetime.combine(day, time.min, tzinfo=zone))
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
 
 
 def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
@@ -70,13 +73,14 @@ def hour_start(instant: datetime, zone: tzinfo) -> datetime:
     """
     _require_aware(instant)
     local = instant.astimezone(zone)
-    floored = local.replace(minute=0, second=0, microsecond=0)
-    return _utc(floored)
+    return local.replace(minute=0, second=0, microsecond=0).astimezone(UTC)
 
 
-def hour_bounds(instant: datetime, zone: tzinfo) -> tuple[datetime, datetime]:
-    start = hour_start(instant, zone)
-    return start, start + timedelta(hours=1)
+def wall_clock(instant: datetime, zone: tzinfo) -> datetime:
+    """What the clocks of `zone` read at `instant`, as a naive datetime (the SQL side:
+    `sql_wall_clock`)."""
+    _require_aware(instant)
+    return instant.astimezone(zone).replace(tzinfo=None)
 
 
 # --- ISO weeks ----------------------------------------------------------------------------------
@@ -84,7 +88,8 @@ def hour_bounds(instant: datetime, zone: tzinfo) -> tuple[datetime, datetime]:
 
 @dataclass(frozen=True, order=True, slots=True)
 class IsoWeek:
-    """An ISO 8601 week (Monday to Sunday), written `2026-W47`."""
+    """An ISO 8601 week (Monday to Sunday), written `2026-W47`. A week that does not exist (week
+    53 of most years, week 0) is InvalidInput, whether parsed or built."""
 
     year: int
     week: int
@@ -94,14 +99,16 @@ class IsoWeek:
         try:
             date.fromisocalendar(self.year, self.week, 1)
         except ValueError:
-            raise ValueError(f"{self.year}-W{self.week:02d} is not an ISO week") from None
+            raise InvalidInput(
+                f"week '{self}' does not exist (year {self.year} has no week {self.week})"
+            ) from None
 
     @classmethod
     def parse(cls, text: str) -> IsoWeek:
-        """`2026-W47` -> IsoWeek(2026, 47); ValueError for anything else."""
+        """`2026-W47` -> IsoWeek(2026, 47); InvalidInput for anything else."""
         match = _ISO_WEEK_RE.fullmatch(text.strip()) if isinstance(text, str) else None
         if match is None:
-            raise ValueError(f"{text!r} is not an ISO week (e.g. 2026-W47)")
+            raise InvalidInput(f"week {text!r} is not an ISO week like 2026-W47")
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod
@@ -113,6 +120,11 @@ class IsoWeek:
     def of(cls, instant: datetime, zone: tzinfo) -> IsoWeek:
         """The week of `zone` that `instant` falls in."""
         return cls.of_date(local_day(instant, zone))
+
+    @classmethod
+    def last_closed_before(cls, instant: datetime, zone: tzinfo) -> IsoWeek:
+        """The latest week that had ended, in `zone`, at `instant`."""
+        return cls.of(instant, zone).shifted(-1)
 
     def __str__(self) -> str:
         return f"{self.year:04d}-W{self.week:02d}"
@@ -129,11 +141,31 @@ class IsoWeek:
         """The week `weeks` later (negative: earlier)."""
         return IsoWeek.of_date(self.monday + timedelta(weeks=weeks))
 
+    def start(self, zone: tzinfo) -> datetime:
+        """Monday 00:00 in `zone`, as a UTC instant."""
+        return day_start(self.monday, zone)
+
     def bounds(self, zone: tzinfo) -> tuple[datetime, datetime]:
         """`[Monday 00:00, next Monday 00:00)` in `zone`, as UTC instants."""
-        return day_start(self.monday, zone), day_start(self.monday + timedelta(weeks=1), zone)
+        return self.start(zone), self.shifted(1).start(zone)
 
 
-def week_bounds(week: IsoWeek | str, zone: tzinfo) -> tuple[datetime, datetime]:
-    """`[start, end)` of an ISO week (an IsoWeek or its `2026-W47` text) in `zone`, in UTC."""
-    return (week if isinstance(week, IsoWeek) else IsoWeek.parse(week)).bounds(zone)
+# --- in SQL -------------------------------------------------------------------------------------
+
+
+def sql_wall_clock(instant: Any, zone_name: Any) -> sa.ColumnElement[datetime]:
+    """SQL: what the clocks of the zone named `zone_name` read at the stored `instant` (a
+    timestamp without time zone), as `wall_clock` answers in Python."""
+    return sa.func.timezone(zone_name, instant)
+
+
+def sql_hour_start(instant: Any, origin: Any) -> sa.ColumnElement[datetime]:
+    """SQL: the start of the zone's hour that holds the stored `instant`, as an instant, given
+    `origin`, the start of any hour of the zone (e.g. a `day_start` bound as a parameter).
+
+    date_bin is integer arithmetic on the instant; converting every row to local time costs three
+    times as much. Hours counted from a local hour start are local hours, also across a DST switch
+    (offsets change by whole hours everywhere but Lord Howe Island).
+    """
+    one_hour = sa.cast(sa.literal("1 hour"), postgresql.INTERVAL)
+    return sa.func.date_bin(one_hour, instant, origin)

@@ -10,26 +10,26 @@ Each handler decodes the request, calls one library function and maps the outcom
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from pathlib import Path
 
 import functions_framework
-from cloudevents.http import CloudEvent
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from shared import auth
 from shared.bootstrap import get_app
 from shared.config import get_function_settings
-from shared.errors import PoisonMessage
 from shared.http import json_response
-from shared.logs import configure_logging, log_context
+from shared.logs import configure_logging
 from shared.routing import HEALTH_ROUTE, Call, Route, Router
+from shared.schedule import Tick, tick_handler
 
 HTTP_FUNCTION = "charts-api"
 # The dashboard's files ship beside this module (the image copies functions/charts whole).
 PAINEL_DIR = Path(__file__).resolve().parent / "painel"
 REFRESH_FUNCTION = "charts-refresh"
+# The job of infra/stack.json whose ticks reach this function; another job's are refused.
+JOB = "charts-refresh"
 
 # Settings are read (and validated) at cold start: a misconfigured instance fails to start.
 configure_logging("charts", get_function_settings().log_level)
@@ -78,42 +78,23 @@ def handle_http(request: Request) -> Response:
 # --- scheduled refresh --------------------------------------------------------------------------
 
 
-def _publish_time(raw: str | None) -> datetime | None:
-    if not raw:
-        return None
-    try:
-        return datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
 @functions_framework.cloud_event
-def refresh_charts(cloud_event: CloudEvent) -> None:
+@tick_handler(JOB, function=REFRESH_FUNCTION)
+def refresh_charts(tick: Tick) -> None:
     """Refresh the chart snapshot for one tick of job charts-refresh.
 
-    A tick that can never be read is logged and acknowledged: the next minute's tick does its
-    work. Any other exception propagates, the function answers 5xx and Pub/Sub redelivers (then
-    dead-letters); meanwhile the API serves the last good snapshot, marked stale when old.
+    A failure propagates: the function answers 5xx and Pub/Sub redelivers (then dead-letters);
+    meanwhile the API serves the last good snapshot, marked stale when old.
     """
     from shared.charts.snapshots import iso_utc, refresh
-    from shared.events import message_from_cloud_event
-    from shared.schedule import parse_tick
 
-    app = get_app()
-    with log_context(message_id=str(cloud_event["id"]), function=REFRESH_FUNCTION):
-        try:
-            message = message_from_cloud_event(cloud_event)
-            tick = parse_tick(message.data, message.attributes, _publish_time(message.publish_time))
-        except PoisonMessage as error:
-            log.error("unreadable tick acknowledged", extra={"reason": error.message})
-            return
-        outcome = refresh(app, tick.scheduled_time)
-        log.info(
-            "tick handled",
-            extra={
-                "job": tick.job,
-                "scheduled_time": iso_utc(tick.scheduled_time),
-                "new_snapshot": outcome.created,
-                "duration_ms": outcome.snapshot.duration_ms,
-            },
-        )
+    outcome = refresh(get_app(), tick.scheduled_time)
+    log.info(
+        "tick handled",
+        extra={
+            "job": tick.job,
+            "scheduled_time": iso_utc(tick.scheduled_time),
+            "new_snapshot": outcome.created,
+            "duration_ms": outcome.snapshot.duration_ms,
+        },
+    )

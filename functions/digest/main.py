@@ -11,24 +11,24 @@ Each handler decodes the request or event, calls one library function and maps t
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 import functions_framework
-from cloudevents.http import CloudEvent
 from werkzeug.wrappers import Request, Response
 
 from shared import auth
 from shared.bootstrap import get_app
 from shared.config import get_function_settings
 from shared.digest import service, store
-from shared.errors import InvalidInput, PoisonMessage
+from shared.errors import InvalidInput
 from shared.http import json_response
-from shared.logs import configure_logging, log_context
+from shared.logs import configure_logging
 from shared.routing import HEALTH_ROUTE, Call, Route, Router
+from shared.schedule import Tick, tick_handler
 
 HTTP_FUNCTION = "digest-api"
 SEND_FUNCTION = "digest-send"
-JOB_NAME = "weekly-digest"
+# The job of infra/stack.json whose ticks reach this function; another job's are refused.
+JOB = "weekly-digest"
 
 # Settings are read (and validated) at cold start: a misconfigured instance fails to start.
 configure_logging("digest", get_function_settings().log_level)
@@ -67,37 +67,19 @@ def handle_http(request: Request) -> Response:
 
 
 @functions_framework.cloud_event
-def send_weekly_digest(cloud_event: CloudEvent) -> None:
+@tick_handler(JOB, function=SEND_FUNCTION)
+def send_weekly_digest(tick: Tick) -> None:
     """Build and send the digest of the week closed before the tick.
 
-    A tick that can never be read is acknowledged (logged with its reason): redelivering it would
-    not help. Any other failure, a send refused for one recipient included, propagates: the
-    function answers 5xx and Pub/Sub redelivers; recipients already sent are not sent again.
+    A failure, a send refused for one recipient included, propagates: the function answers 5xx
+    and Pub/Sub redelivers; recipients already sent are not sent again.
     """
-    from shared.events import message_from_cloud_event
-    from shared.schedule import parse_tick
-
-    with log_context(message_id=str(cloud_event["id"]), function=SEND_FUNCTION):
-        try:
-            message = message_from_cloud_event(cloud_event)
-            published = (
-                datetime.fromisoformat(message.publish_time.replace("Z", "+00:00"))
-                if message.publish_time
-                else None
-            )
-            tick = parse_tick(message.data, message.attributes, published)
-        except (PoisonMessage, ValueError) as error:
-            log.error("unreadable digest tick acknowledged", extra={"reason": str(error)})
-            return
-        if tick.job != JOB_NAME:
-            log.error("tick of another job acknowledged", extra={"job": tick.job})
-            return
-        result = service.run_for_tick(get_app(), tick.scheduled_time)
-        log.info(
-            "weekly digest done",
-            extra={
-                "semana": result.digest.semana,
-                "built": result.created,
-                "sent": len(result.delivery.sent) if result.delivery else 0,
-            },
-        )
+    result = service.run_for_tick(get_app(), tick.scheduled_time)
+    log.info(
+        "weekly digest done",
+        extra={
+            "semana": result.digest.semana,
+            "built": result.created,
+            "sent": len(result.delivery.sent) if result.delivery else 0,
+        },
+    )

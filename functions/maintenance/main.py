@@ -2,9 +2,9 @@
 
 One functions-framework target, `run_maintenance`, behind the push subscription of the tick
 topic (CloudEvents): it reads the tick, calls `shared.maintenance.maintain_tables` for its
-scheduled time and logs what was vacuumed or analysed. An unreadable tick is logged and
-acknowledged (the next tick does the work); a database error propagates, the function answers
-5xx and Pub/Sub redelivers, then dead-letters.
+scheduled time and logs what was vacuumed or analysed. A tick it can never handle (unreadable, or
+another job's) is logged and acknowledged (the next tick does the work); a database error
+propagates, the function answers 5xx and Pub/Sub redelivers, then dead-letters.
 """
 
 from __future__ import annotations
@@ -12,17 +12,16 @@ from __future__ import annotations
 import logging
 
 import functions_framework
-from cloudevents.http import CloudEvent
 
 from shared.bootstrap import get_app
 from shared.config import get_function_settings
-from shared.errors import PoisonMessage
-from shared.events import message_from_cloud_event
-from shared.logs import configure_logging, log_context
+from shared.logs import configure_logging
 from shared.maintenance import Thresholds, maintain_tables
-from shared.schedule import format_scheduled_time, parse_tick
+from shared.schedule import Tick, format_scheduled_time, tick_handler
 
 FUNCTION = "maintenance-run"
+# The job of infra/stack.json whose ticks reach this function; another job's are refused.
+JOB = "table-maintenance"
 
 # Settings are read (and validated) at cold start: a misconfigured instance fails to start.
 configure_logging("maintenance", get_function_settings().log_level)
@@ -30,35 +29,29 @@ log = logging.getLogger("maintenance")
 
 
 @functions_framework.cloud_event
-def run_maintenance(cloud_event: CloudEvent) -> None:
+@tick_handler(JOB, function=FUNCTION)
+def run_maintenance(tick: Tick) -> None:
     """Vacuum or analyse the product's tables that changed enough, for one tick."""
     app = get_app()
-    with log_context(message_id=str(cloud_event["id"]), function=FUNCTION):
-        try:
-            message = message_from_cloud_event(cloud_event)
-            tick = parse_tick(message.data, message.attributes, message.publish_time)
-        except PoisonMessage as error:
-            log.error("unreadable tick acknowledged", extra={"reason": error.message})
-            return
-        settings = app.settings
-        outcome = maintain_tables(
-            app.engine,
-            tick.scheduled_time,
-            Thresholds(
-                min_rows=settings.maintenance_min_changed_rows,
-                fraction=settings.maintenance_changed_fraction,
-            ),
-            cost_delay_ms=settings.maintenance_cost_delay_ms,
-        )
-        log.info(
-            "tick handled",
-            extra={
-                "job": tick.job,
-                "scheduled_time": format_scheduled_time(tick.scheduled_time),
-                "autovacuum": "on" if outcome.autovacuum_on else "off",
-                "tables_checked": outcome.tables_checked,
-                "busy": outcome.busy,
-                "maintained": [f"{a.action} {a.table}" for a in outcome.actions],
-                "duration_ms": round(sum(a.duration_ms for a in outcome.actions), 1),
-            },
-        )
+    settings = app.settings
+    outcome = maintain_tables(
+        app.engine,
+        tick.scheduled_time,
+        Thresholds(
+            min_rows=settings.maintenance_min_changed_rows,
+            fraction=settings.maintenance_changed_fraction,
+        ),
+        cost_delay_ms=settings.maintenance_cost_delay_ms,
+    )
+    log.info(
+        "tick handled",
+        extra={
+            "job": tick.job,
+            "scheduled_time": format_scheduled_time(tick.scheduled_time),
+            "autovacuum": "on" if outcome.autovacuum_on else "off",
+            "tables_checked": outcome.tables_checked,
+            "busy": outcome.busy,
+            "maintained": [f"{a.action} {a.table}" for a in outcome.actions],
+            "duration_ms": round(sum(a.duration_ms for a in outcome.actions), 1),
+        },
+    )

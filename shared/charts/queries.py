@@ -30,6 +30,14 @@ from sqlalchemy.engine import Connection
 
 from shared.classifier import CATEGORIES
 from shared.models import comments
+from shared.timezone import (
+    day_start,
+    hour_start,
+    local_day,
+    sql_hour_start,
+    sql_wall_clock,
+    wall_clock,
+)
 
 DAYS: Final = 7
 HOURS: Final = 24
@@ -45,7 +53,7 @@ class Windows:
     """The instants and local labels that bound one refresh."""
 
     as_of: datetime  # aware, UTC
-    timezone: str
+    zone: ZoneInfo
     first_day: date  # local
     last_day: date  # local, the day of as_of
     week_start: datetime  # aware: local midnight of first_day
@@ -54,21 +62,16 @@ class Windows:
     tags_since: datetime  # aware: as_of - 48 h
 
     @classmethod
-    def ending_at(cls, as_of: datetime, timezone: str) -> Windows:
-        if as_of.tzinfo is None:
-            raise ValueError("as_of must be an aware datetime")
-        zone = ZoneInfo(timezone)
-        as_of = as_of.astimezone(UTC)
-        local = as_of.astimezone(zone)
-        last_day = local.date()
+    def ending_at(cls, as_of: datetime, zone: ZoneInfo) -> Windows:
+        last_day = local_day(as_of, zone)
         first_day = last_day - timedelta(days=DAYS - 1)
-        last_hour = local.replace(minute=0, second=0, microsecond=0, tzinfo=None)
+        last_hour = wall_clock(hour_start(as_of, zone), zone)
         return cls(
-            as_of=as_of,
-            timezone=timezone,
+            as_of=as_of.astimezone(UTC),
+            zone=zone,
             first_day=first_day,
             last_day=last_day,
-            week_start=datetime.combine(first_day, time(0), tzinfo=zone).astimezone(UTC),
+            week_start=day_start(first_day, zone),
             first_hour=last_hour - timedelta(hours=HOURS - 1),
             last_hour=last_hour,
             tags_since=as_of - timedelta(hours=TAG_HOURS),
@@ -76,7 +79,7 @@ class Windows:
 
     def params(self) -> dict[str, Any]:
         return {
-            "tz": self.timezone,
+            "tz": self.zone.key,
             "as_of": self.as_of,
             "week_start": self.week_start,
             "first_day": datetime.combine(self.first_day, time(0)),
@@ -114,13 +117,8 @@ def build_statement() -> sa.Select[Any]:
     tz = _param("tz", sa.Text())
     week_rows = (
         sa.select(
-            # date_bin is integer arithmetic on the instant; converting every row to local time
-            # cost three times as much. Hours counted from local midnight are local hours, also
-            # across a DST switch (whole hours everywhere but Lord Howe Island).
-            sa.func.date_bin(
-                _interval("1 hour"),
-                comments.c.created_at,
-                _param("week_start", sa.DateTime(timezone=True)),
+            sql_hour_start(
+                comments.c.created_at, _param("week_start", sa.DateTime(timezone=True))
             ).label("instante"),
             comments.c.categoria_final.label("categoria"),
             sa.cast(comments.c.confianca, sa.Double()).label("confianca"),
@@ -144,7 +142,7 @@ def build_statement() -> sa.Select[Any]:
         .subquery("hourly_groups")
     )
     buckets = sa.select(
-        sa.func.timezone(tz, hourly_groups.c.instante).label("hora"),
+        sql_wall_clock(hourly_groups.c.instante, tz).label("hora"),
         hourly_groups.c.categoria,
         hourly_groups.c.n,
         hourly_groups.c.soma_confianca,
@@ -317,8 +315,9 @@ def compute_reports(conn: Connection, windows: Windows) -> dict[str, Any]:
 
         document = json.loads(document)
     reports: dict[str, Any] = dict(document)
-    zone = ZoneInfo(windows.timezone)
     # Local wall-clock labels gain their UTC offset (it changes across a DST switch).
     for point in reports["comentarios_por_hora"]:
-        point["hora"] = datetime.fromisoformat(point["hora"]).replace(tzinfo=zone).isoformat()
+        point["hora"] = (
+            datetime.fromisoformat(point["hora"]).replace(tzinfo=windows.zone).isoformat()
+        )
     return reports

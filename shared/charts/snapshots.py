@@ -122,7 +122,7 @@ def build_payload(reports: dict[str, Any], windows: Windows) -> dict[str, Any]:
         "relatorios": reports,
         "reload": False,
         "gerado_em": iso_utc(windows.as_of),
-        "fuso_horario": windows.timezone,
+        "fuso_horario": windows.zone.key,
         "periodo": {
             "inicio": iso_utc(windows.week_start),
             "fim": iso_utc(windows.as_of),
@@ -133,7 +133,7 @@ def build_payload(reports: dict[str, Any], windows: Windows) -> dict[str, Any]:
 
 
 def compute_payload(engine: Engine, settings: Settings, as_of: datetime) -> dict[str, Any]:
-    windows = Windows.ending_at(as_of, settings.product_timezone)
+    windows = Windows.ending_at(as_of, settings.product_zone)
     with engine.connect() as conn:
         reports = compute_reports(conn, windows)
     return build_payload(reports, windows)

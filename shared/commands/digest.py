@@ -8,7 +8,7 @@ from typing import Any
 from shared.bootstrap import App
 from shared.config import get_settings
 from shared.digest import service
-from shared.digest.weeks import IsoWeek
+from shared.timezone import IsoWeek
 
 
 def _app() -> App:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
@@ -31,10 +32,10 @@ from shared import models
 from shared.digest.render import html_body, plain_text, subject_for
 from shared.digest.stats import compute_stats
 from shared.digest.store import StoredDigest, find_digest, insert_digest
-from shared.digest.weeks import IsoWeek
 from shared.digest.writer import write_text
 from shared.errors import InvalidInput, NotFound, TransientFailure
 from shared.mail import MailFailure, OutgoingMail
+from shared.timezone import IsoWeek
 
 if TYPE_CHECKING:
     from shared.bootstrap import App
@@ -74,11 +75,11 @@ def unsubscribe_target(app: App) -> str:
     return f"mailto:{app.settings.digest_from_email}?subject={quote('descadastrar resumo semanal')}"
 
 
-def require_closed(week: IsoWeek, timezone: str, now: datetime | None = None) -> None:
-    latest = IsoWeek.last_closed_before(now or datetime.now(UTC), timezone)
+def require_closed(week: IsoWeek, zone: ZoneInfo, now: datetime | None = None) -> None:
+    latest = IsoWeek.last_closed_before(now or datetime.now(UTC), zone)
     if week > latest:
         raise InvalidInput(
-            f"week {week} has not ended yet in {timezone}; the latest closed week is {latest}"
+            f"week {week} has not ended yet in {zone.key}; the latest closed week is {latest}"
         )
 
 
@@ -86,12 +87,11 @@ def build_digest(
     app: App, week: IsoWeek, *, now: datetime | None = None
 ) -> tuple[StoredDigest, bool]:
     """The stored digest of `week`, built and stored first when there is none. True when built now."""
-    timezone = app.settings.product_timezone
-    require_closed(week, timezone, now)
+    require_closed(week, app.settings.product_zone, now)
     existing = find_digest(app.engine, str(week))
     if existing is not None:
         return existing, False
-    stats = compute_stats(app.engine, week, timezone)
+    stats = compute_stats(app.engine, week, app.settings.product_timezone)
     llm = app.llm if app.settings.digest_writer == "llm" else None
     written = write_text(stats, writer=app.settings.digest_writer, llm=llm)
     html = html_body(stats, written.texto, unsubscribe_target(app))
@@ -239,7 +239,7 @@ def run_week(
 
 def run_for_tick(app: App, scheduled_time: datetime) -> RunResult:
     """The scheduled run: the last ISO week closed before the tick's scheduled time."""
-    week = IsoWeek.last_closed_before(scheduled_time, app.settings.product_timezone)
+    week = IsoWeek.last_closed_before(scheduled_time, app.settings.product_zone)
     return run_week(app, week, send=True, now=scheduled_time)
 
 
@@ -247,7 +247,7 @@ def backfill(app: App, weeks: int, *, now: datetime | None = None) -> list[tuple
     """Build the last `weeks` closed weeks that have no digest yet (nothing is sent)."""
     if not 1 <= weeks <= 520:
         raise InvalidInput("weeks must be between 1 and 520")
-    latest = IsoWeek.last_closed_before(now or datetime.now(UTC), app.settings.product_timezone)
+    latest = IsoWeek.last_closed_before(now or datetime.now(UTC), app.settings.product_zone)
     built = []
     for offset in range(weeks - 1, -1, -1):
         digest, created = build_digest(app, latest.shifted(-offset), now=now)

@@ -12,8 +12,8 @@ every number comes out of SQL as it is stored and shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import asdict, dataclass
+from datetime import datetime, tzinfo
 from decimal import Decimal
 from typing import Any, Final, cast
 
@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 from shared.classifier import CATEGORIES
 from shared.digest.contract import CategoryStats, OpenQuestion, TagSpike, TagTheme, WeekStats
 from shared.digest.samples import pick_samples
-from shared.digest.weeks import IsoWeek
+from shared.timezone import IsoWeek, zone_named
 
 TOP_TAGS: Final = 5
 SAMPLES_PER_THEME: Final = 3
@@ -37,22 +37,24 @@ CRITICISM_TAG_PATTERN: Final = r"^(fix|perf|ui)_"
 
 @dataclass(frozen=True)
 class WeekBounds:
-    """Instants (aware) where weeks start in the product's zone: four before the previous, the
-    previous week, this week, and the end of this week."""
+    """Instants (aware) where weeks start in the product's zone: the four weeks before this one,
+    the previous week, this week, and the end of this week."""
 
     four_weeks_start: datetime
     previous_start: datetime
     start: datetime
     end: datetime
 
+    @classmethod
+    def of(cls, week: IsoWeek, zone: tzinfo) -> WeekBounds:
+        start, end = week.bounds(zone)
+        return cls(
+            four_weeks_start=week.shifted(-4).start(zone),
+            previous_start=week.shifted(-1).start(zone),
+            start=start,
+            end=end,
+        )
 
-_BOUNDS_SQL = sa.text(
-    """
-    SELECT (CAST(:monday AS date) + 7 * k)::timestamp AT TIME ZONE :tz AS starts_at
-    FROM generate_series(-5, 1) AS k
-    ORDER BY k
-    """
-)
 
 _CATEGORIES_SQL = sa.text(
     """
@@ -197,14 +199,6 @@ def _number(value: Any) -> Any:
     return value
 
 
-def week_bounds(conn: Connection, week: IsoWeek, timezone: str) -> WeekBounds:
-    starts = [row[0] for row in conn.execute(_BOUNDS_SQL, {"monday": week.monday, "tz": timezone})]
-    # k = -5 .. 1: the four weeks before the previous one start at k = -5, the previous at -1.
-    return WeekBounds(
-        four_weeks_start=starts[1], previous_start=starts[4], start=starts[5], end=starts[6]
-    )
-
-
 def compute_stats(engine: Engine, week: IsoWeek, timezone: str) -> WeekStats:
     """The stats of `week` (see the module docstring), in one repeatable-read snapshot."""
     with engine.connect() as conn:
@@ -214,13 +208,7 @@ def compute_stats(engine: Engine, week: IsoWeek, timezone: str) -> WeekStats:
 
 
 def _compute(conn: Connection, week: IsoWeek, timezone: str) -> WeekStats:
-    bounds = week_bounds(conn, week, timezone)
-    window = {
-        "four_weeks_start": bounds.four_weeks_start,
-        "previous_start": bounds.previous_start,
-        "start": bounds.start,
-        "end": bounds.end,
-    }
+    window = asdict(WeekBounds.of(week, zone_named(timezone)))
     rows = (
         conn.execute(_CATEGORIES_SQL, {**window, "categories": list(CATEGORIES), "alpha": ALPHA})
         .mappings()

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
 
+from shared.errors import InvalidInput
 from shared.insights.text import fold
-
-WEEK_RE: Final = re.compile(r"^(\d{4})-W(\d{2})$")
+from shared.timezone import IsoWeek
 
 MONTHS: Final[dict[str, int]] = {
     "janeiro": 1,
@@ -97,46 +97,20 @@ NUMBER_WORDS: Final[dict[str, int]] = {
 _NUM: Final = r"(\d{1,2}|" + "|".join(k for k in NUMBER_WORDS if k != "a") + ")"
 
 
-def iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
+def week_range(first: IsoWeek, last: IsoWeek) -> tuple[IsoWeek, ...]:
+    """Every week from the earlier of `first` and `last` to the later, both included."""
+    start, end = sorted((first, last))
+    count = (end.monday - start.monday).days // 7
+    return tuple(start.shifted(i) for i in range(count + 1))
 
 
-def week_monday(week: str) -> date:
-    match = WEEK_RE.match(week)
-    if not match:
-        raise ValueError(f"not an ISO week: {week!r}")
-    return date.fromisocalendar(int(match[1]), int(match[2]), 1)
-
-
-def is_iso_week(value: str) -> bool:
-    match = WEEK_RE.match(value)
-    if not match:
-        return False
-    try:
-        date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    except ValueError:
-        return False
-    return True
-
-
-def shift(week: str, weeks: int) -> str:
-    return iso_week(week_monday(week) + timedelta(weeks=weeks))
-
-
-def week_range(first: str, last: str) -> tuple[str, ...]:
-    start, end = sorted((week_monday(first), week_monday(last)))
-    count = (end - start).days // 7
-    return tuple(iso_week(start + timedelta(weeks=i)) for i in range(count + 1))
-
-
-def month_weeks(year: int, month: int) -> tuple[str, ...]:
+def month_weeks(year: int, month: int) -> tuple[IsoWeek, ...]:
     first = date(year, month, 1)
     # The first Thursday of the month is in the month's first ISO week.
     thursday = first + timedelta(days=(3 - first.weekday()) % 7)
     weeks = []
     while thursday.month == month:
-        weeks.append(iso_week(thursday))
+        weeks.append(IsoWeek.of_date(thursday))
         thursday += timedelta(weeks=1)
     return tuple(weeks)
 
@@ -158,29 +132,20 @@ def _number(token: str) -> int:
     return int(token) if token.isdigit() else NUMBER_WORDS[token]
 
 
-def _year_for_week(number: int, today: date) -> int | None:
-    for year in (today.year, today.year - 1, today.year + 1):
-        try:
-            monday = date.fromisocalendar(year, number, 1)
-        except ValueError:
-            continue
-        if monday <= today:
-            return year
-    return None
-
-
 def _year_for_month(month: int, today: date) -> int:
     return today.year if month <= today.month else today.year - 1
 
 
-def _week_of_number(number: int, year: int | None, today: date) -> str | None:
-    year = year if year is not None else _year_for_week(number, today)
-    if year is None:
-        return None
-    try:
-        return iso_week(date.fromisocalendar(year, number, 1))
-    except ValueError:
-        return None
+def _week_numbered(number: int, year: int | None, today: date) -> IsoWeek | None:
+    """Week `number` of `year`; without a year, its most recent occurrence that has started."""
+    for candidate in (year,) if year is not None else (today.year, today.year - 1, today.year + 1):
+        try:
+            week = IsoWeek(candidate, number)
+        except InvalidInput:
+            continue
+        if year is not None or week.monday <= today:
+            return week
+    return None
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -244,53 +209,47 @@ _MONTH_DAY: Final = re.compile(
     rf"\b({_ANY_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?"
 )
 _RANGE_WORD: Final = re.compile(r"\b(a|ate|to|through|para|pra)\b|-")
+_RANGE_CONNECTORS: Final = frozenset({"a", "ate", "to", "through", "-", "para", "pra"})
 
 
 def parse_period(question: str, today: date) -> Period:
     """The period `question` names, resolved against `today`; `Period()` when it names none."""
     text = fold(question)
-    current = iso_week(today)
-    weeks: list[str] = []
+    current = IsoWeek.of_date(today)
+    weeks: list[IsoWeek] = []
 
-    def add(*found: str | None) -> None:
+    def add(*found: IsoWeek | None) -> None:
         weeks.extend(week for week in found if week)
 
     for match in _ISO.finditer(text):
-        add(_week_of_number(int(match[2]), int(match[1]), today))
+        add(_week_numbered(int(match[2]), int(match[1]), today))
     text_wo_iso = _ISO.sub(" ", text)
     for match in _SINCE_WEEK.finditer(text_wo_iso):
-        first = _week_of_number(int(match[1]), None, today)
+        first = _week_numbered(int(match[1]), None, today)
         if first:
-            add(*week_range(first, shift(current, -1)))
+            add(*week_range(first, current.shifted(-1)))
     text_wo_since = _SINCE_WEEK.sub(" ", text_wo_iso)
     for match in _WEEK_LIST.finditer(text_wo_since):
         year = int(match[3]) if match[3] else None
         numbers = [int(match[1]), *(int(n) for n in re.findall(r"\d{1,2}", match[2] or ""))]
-        resolved = [_week_of_number(n, year, today) for n in numbers]
-        if len(numbers) == 2 and _RANGE_WORD.search(match[2] or "") and all(resolved):
+        resolved = [_week_numbered(n, year, today) for n in numbers]
+        if len(resolved) == 2 and _RANGE_WORD.search(match[2] or ""):
+            first, last = resolved
             connector = re.match(r"\s*(\S+)", match[2] or "")
-            if connector and fold(connector[1]).strip() in {
-                "a",
-                "ate",
-                "to",
-                "through",
-                "-",
-                "para",
-                "pra",
-            }:
-                add(*week_range(resolved[0] or "", resolved[1] or ""))
+            if first and last and connector and fold(connector[1]).strip() in _RANGE_CONNECTORS:
+                add(*week_range(first, last))
                 continue
         add(*resolved)
     for match in _LAST_N.finditer(text):
         count = _number(match[1])
         if 1 <= count <= 52:
-            add(*(shift(current, -i) for i in range(count, 0, -1)))
+            add(*(current.shifted(-i) for i in range(count, 0, -1)))
     for match in _N_AGO.finditer(text):
-        add(shift(current, -_number(match[1])))
+        add(current.shifted(-_number(match[1])))
     if _LAST_WEEK.search(text) and not _LAST_N.search(text):
-        add(shift(current, -1))
+        add(current.shifted(-1))
     if _TWO_AGO.search(text):
-        add(shift(current, -2))
+        add(current.shifted(-2))
     if _THIS_WEEK.search(text):
         add(current)
     if _LAST_MONTH.search(text):
@@ -298,7 +257,7 @@ def parse_period(question: str, today: date) -> Period:
         previous = first_of_month - timedelta(days=1)
         add(*month_weeks(previous.year, previous.month))
     if _PAST_MONTH.search(text):
-        add(*(shift(current, -i) for i in range(4, 0, -1)))
+        add(*(current.shifted(-i) for i in range(4, 0, -1)))
     if _THIS_MONTH.search(text):
         add(*month_weeks(today.year, today.month))
     consumed = _DAY_MONTH.sub(" ", _MONTH_DAY.sub(" ", text))
@@ -335,12 +294,12 @@ def parse_period(question: str, today: date) -> Period:
         day = _dated(int(match[2]), MONTHS[match[1]], match[3], today)
         days.extend(d for d in [day] if d)
     if len(days) == 2 and re.search(r"\b(entre|between|de|from)\b", text):
-        add(*week_range(iso_week(min(days)), iso_week(max(days))))
+        add(*week_range(IsoWeek.of_date(min(days)), IsoWeek.of_date(max(days))))
     else:
-        add(*(iso_week(day) for day in days))
+        add(*(IsoWeek.of_date(day) for day in days))
     future = bool(_FUTURE.search(text)) or any(week > current for week in weeks)
     if weeks:
-        return Period(weeks=tuple(sorted(set(weeks))), future=future)
+        return Period(weeks=tuple(str(week) for week in sorted(set(weeks))), future=future)
     return Period(future=future, recent=bool(_RECENT.search(text)))
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Final
-from zoneinfo import ZoneInfo
 
 from shared.digest.store import Digest, digests_of_weeks, recent_digests
 from shared.errors import DomainError, InvalidInput
 from shared.insights.answerer import MAX_DIGESTS, Answer, Context, answer_offline, refuse_period
-from shared.insights.periods import is_iso_week
+from shared.timezone import IsoWeek, local_day
 
 if TYPE_CHECKING:
     from shared.bootstrap import App
@@ -75,10 +74,18 @@ def _parse_weeks(value: Any) -> int | tuple[str, ...] | None:
     if isinstance(value, list):
         if not value or len(value) > MAX_DIGESTS:
             raise InvalidInput(f"'semanas' must list 1 to {MAX_DIGESTS} ISO weeks")
-        if not all(isinstance(week, str) and is_iso_week(week) for week in value):
+        if not all(_is_iso_week(week) for week in value):
             raise InvalidInput("'semanas' items must be ISO weeks such as \"2026-W47\"")
         return tuple(sorted(set(value)))
     raise InvalidInput("'semanas' must be a number of weeks or a list of ISO weeks")
+
+
+def _is_iso_week(value: object) -> bool:
+    """`value` is a week that exists, written exactly as digests name theirs (`2026-W47`)."""
+    try:
+        return isinstance(value, str) and str(IsoWeek.parse(value)) == value
+    except InvalidInput:
+        return False
 
 
 def ask(
@@ -118,8 +125,7 @@ def ask(
 def answer_question(app: App, request: QuestionIn, *, now: datetime | None = None) -> Answer:
     """The use case behind `POST /api/insights/perguntar`."""
     settings = app.settings
-    tz = ZoneInfo(settings.product_timezone)
-    today = (now or datetime.now(tz)).astimezone(tz).date()
+    today = local_day(now or datetime.now(UTC), settings.product_zone)
     stored: Sequence[Digest] = recent_digests(app.engine, MAX_DIGESTS)
     if len(stored) >= MIN_DIGESTS and isinstance(request.semanas, tuple):
         stored = _merge(stored, digests_of_weeks(app.engine, request.semanas))

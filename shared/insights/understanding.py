@@ -15,6 +15,7 @@ from functools import cache
 from typing import Final, Literal
 
 from shared.classifier.tags import TAG_PATTERN, default_taxonomy
+from shared.insights.periods import NUMBER_WORDS
 from shared.insights.text import STOP_WORDS, fold
 
 Intent = Literal[
@@ -228,17 +229,6 @@ _TOP: Final = _rx(
     r"(?:principais|maiores|main|biggest|mais|most|top|reclamac\w*|critic\w*|complaints?|sugest\w*|"
     r"suggestions?|pedidos|requests?|tags?|problemas?|problems?|issues?)\b"
 )
-_TOP_WORDS: Final = {
-    "dois": 2,
-    "duas": 2,
-    "two": 2,
-    "tres": 3,
-    "three": 3,
-    "quatro": 4,
-    "four": 4,
-    "cinco": 5,
-    "five": 5,
-}
 
 
 def _top(text: str) -> int:
@@ -246,7 +236,7 @@ def _top(text: str) -> int:
     if not match:
         return 0
     token = match[1]
-    count = int(token) if token.isdigit() else _TOP_WORDS[token]
+    count = int(token) if token.isdigit() else NUMBER_WORDS[token]
     return count if 1 <= count <= 5 else 0
 
 

@@ -6,11 +6,12 @@ import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
 
-from shared.digest.weeks import IsoWeek
+from shared.timezone import IsoWeek
 from tests.e2e.conftest import start_stack
 from tooling.devstack.postgres import PostgresServer
 from tooling.devstack.runner import DEMO_DIGEST_WEEKS, DEMO_RECIPIENT
@@ -37,7 +38,7 @@ def test_a_demo_stack_serves_the_backfilled_digests_and_mails_one(
         # Then the last closed weeks each have one, the latest readable in full
         assert listing.status_code == 200, listing.text
         weeks = {d["semana"] for d in listing.json()["digests"]}
-        latest = IsoWeek.last_closed_before(datetime.now(UTC), "America/Sao_Paulo")
+        latest = IsoWeek.last_closed_before(datetime.now(UTC), ZoneInfo("America/Sao_Paulo"))
         expected = {str(latest.shifted(-n)) for n in range(DEMO_DIGEST_WEEKS)}
         assert expected <= weeks
         detail = session.get(f"{running.gateway_url}/api/digests/{latest}", timeout=30)

@@ -206,7 +206,7 @@ def test_digests_are_served_through_the_gateway(stack: RunningStack, api: Api) -
     from shared.bootstrap import App
     from shared.config import Settings
     from shared.digest.service import build_digest
-    from shared.digest.weeks import IsoWeek
+    from shared.timezone import IsoWeek
 
     app = App(settings=Settings(database_url=stack.database_url))
     try:

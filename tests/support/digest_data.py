@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from shared.digest.weeks import IsoWeek
+from shared.timezone import IsoWeek
 
 TEXTS: dict[str, list[str]] = {
     "fix_volume": [

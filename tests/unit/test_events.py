@@ -180,6 +180,32 @@ def test_cloud_event_built_by_functions_framework_decodes() -> None:
 
 
 @pytest.mark.parametrize(
+    ("publish_time", "expected"),
+    [
+        # Pub/Sub's own form: UTC, `Z`, up to nanoseconds (Python keeps microseconds)
+        ("2026-11-30T11:32:41.123456789Z", datetime(2026, 11, 30, 11, 32, 41, 123456, tzinfo=UTC)),
+        ("2026-11-30T08:32:41-03:00", datetime(2026, 11, 30, 11, 32, 41, tzinfo=UTC)),
+        ("2026-11-30T11:32:41", datetime(2026, 11, 30, 11, 32, 41, tzinfo=UTC)),
+        ("soon", None),
+        (1764502361, None),
+        (None, None),
+    ],
+)
+def test_the_publish_time_is_read_once_as_an_aware_utc_time(
+    publish_time: object, expected: datetime | None
+) -> None:
+    # Given a push body whose message carries that publish time
+    message = {"data": "", "messageId": "1", "publishTime": publish_time}
+
+    # When decoded
+    decoded = message_from_push_body(json.dumps({"message": message}).encode())
+
+    # Then every reader gets the same aware UTC time, or None when there is none to read
+    assert decoded.publish_time == expected
+    assert decoded.publish_time is None or decoded.publish_time.tzinfo is UTC
+
+
+@pytest.mark.parametrize(
     ("body", "reason"),
     [
         (b"not json", "not JSON"),

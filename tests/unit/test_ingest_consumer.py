@@ -259,7 +259,10 @@ def test_a_foreign_message_without_times_uses_the_publish_time(
     app, _, _ = parts
     message = _timed_message({"comments": [{"id": "a", "texto": "x"}]})
     store_submitted_comments(
-        app, message.data, message.attributes, publish_time="2026-11-30T09:15:00.5Z"
+        app,
+        message.data,
+        message.attributes,
+        publish_time=datetime(2026, 11, 30, 9, 15, 0, 500000, tzinfo=UTC),
     )
     [call] = stored
     assert call["comments"][0].criado_em == datetime(2026, 11, 30, 9, 15, 0, 500000, tzinfo=UTC)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -64,7 +65,7 @@ def charts(
     engine: sa.Engine, timezone_name: str = "America/Sao_Paulo", as_of: datetime = AS_OF
 ) -> dict[str, Any]:
     with engine.connect() as conn:
-        return compute_reports(conn, Windows.ending_at(as_of, timezone_name))
+        return compute_reports(conn, Windows.ending_at(as_of, ZoneInfo(timezone_name)))
 
 
 def day(data: str, **counts: int) -> dict[str, Any]:

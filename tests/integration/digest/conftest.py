@@ -11,7 +11,7 @@ from pydantic import SecretStr
 
 from shared.bootstrap import App, set_app
 from shared.config import Settings
-from shared.digest.weeks import IsoWeek
+from shared.timezone import IsoWeek
 from tests.support.digest_data import seed_history
 from tests.support.mail_sink import mail_sink
 from tests.support.openai_loopback import openai_loopback

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from shared.cli import main
 from shared.config import Settings, get_settings
-from shared.digest.weeks import IsoWeek
+from shared.timezone import IsoWeek
 from tooling.devstack.mail_sink import MailSink
 
 pytestmark = pytest.mark.integration

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from shared.bootstrap import App
 from shared.digest import service
-from shared.digest.weeks import IsoWeek
+from shared.timezone import IsoWeek
 from tooling.devstack.mail_sink import MailSink
 
 pytestmark = pytest.mark.integration

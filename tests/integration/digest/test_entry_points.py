@@ -13,7 +13,7 @@ import pytest
 
 from shared.bootstrap import App
 from shared.digest import service
-from shared.digest.weeks import IsoWeek
+from shared.timezone import IsoWeek
 from tests.support.openapi_schema import assert_conforms
 from tooling.devstack.mail_sink import MailSink
 

@@ -10,8 +10,8 @@ import pytest
 
 from shared.bootstrap import App
 from shared.digest import service
-from shared.digest.weeks import IsoWeek
 from shared.digest.writer import write_template
+from shared.timezone import IsoWeek
 from tests.support.openai_loopback import DEFAULT_MODEL, OpenAILoopback, Reply, chat_completion
 
 pytestmark = pytest.mark.integration

@@ -13,8 +13,8 @@ import pytest
 
 from shared.bootstrap import App
 from shared.digest import service
-from shared.digest.weeks import IsoWeek
 from shared.digest.writer import write_template
+from shared.timezone import IsoWeek
 from tests.support.llm_faults import (
     FAILING,
     HANG_SECONDS,

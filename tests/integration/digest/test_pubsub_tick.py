@@ -15,9 +15,9 @@ import sqlalchemy as sa
 
 from shared.config import Settings
 from shared.digest import service
-from shared.digest.weeks import IsoWeek
 from shared.events import PubSubPublisher
 from shared.schedule import Tick, encode_tick
+from shared.timezone import IsoWeek
 from tests.support.db_fixtures import make_settings
 from tests.support.service_fixtures import FunctionServerFactory, PubSubEmulator, service_env
 from tooling.devstack.bootstrap import bootstrap_pubsub

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from shared.digest.stats import compute_stats
-from shared.digest.weeks import IsoWeek
+from shared.timezone import IsoWeek
 from tests.support.digest_data import local_instant, seed_week
 
 pytestmark = pytest.mark.integration

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 
 from shared.bootstrap import App
 from shared.digest import service
-from shared.digest.weeks import IsoWeek
 from shared.digest.writer import MAX_WORDS, word_count
 from shared.numbers import numbers_in_text
+from shared.timezone import IsoWeek
 from tests.support.digest_data import seed_week
 
 pytestmark = pytest.mark.integration

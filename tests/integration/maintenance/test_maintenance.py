@@ -189,17 +189,26 @@ def test_the_autovacuum_setting_is_reported(
     assert len(warnings) == (0 if outcome.autovacuum_on else 1)
 
 
-def test_an_unreadable_tick_is_acknowledged_and_does_nothing(
-    client: Any, clean_db: sa.Engine
-) -> None:
-    # Given rows that would make the table due
-    ingest_rows(clean_db, "bulk-", 5000)
+def not_json_tick() -> dict[str, Any]:
     garbage = recorded_tick()
     garbage["message"]["data"] = base64.b64encode(b"not json").decode()
     garbage["message"]["attributes"] = {}
+    return garbage
 
-    # When a tick whose data is not JSON arrives
-    response = client.post(PUSH_PATH, json=garbage)
+
+@pytest.mark.parametrize(
+    "unhandled",
+    [not_json_tick(), push_of(Tick("weekly-digest", datetime(2026, 11, 30, 11, tzinfo=UTC)))],
+    ids=["not-json", "another-job"],
+)
+def test_an_unreadable_or_foreign_tick_is_acknowledged_and_does_nothing(
+    client: Any, clean_db: sa.Engine, unhandled: dict[str, Any]
+) -> None:
+    # Given rows that would make the table due
+    ingest_rows(clean_db, "bulk-", 5000)
+
+    # When a tick whose data is not JSON, or a tick of another job, arrives
+    response = client.post(PUSH_PATH, json=unhandled)
 
     # Then it is acknowledged (redelivery could never help) and nothing is vacuumed
     assert response.status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from shared.charts.queries import Windows
 from shared.charts.snapshots import (
@@ -61,7 +62,7 @@ def test_series_carry_the_same_numbers_as_labels_and_datasets() -> None:
 
 def test_payload_keeps_the_earlier_shape_and_names_its_windows() -> None:
     as_of = datetime(2026, 11, 30, 11, 32, tzinfo=UTC)
-    payload = build_payload(reports(), Windows.ending_at(as_of, "America/Sao_Paulo"))
+    payload = build_payload(reports(), Windows.ending_at(as_of, ZoneInfo("America/Sao_Paulo")))
 
     assert payload["relatorios"] == reports()
     assert payload["reload"] is False
@@ -88,7 +89,7 @@ def test_snapshot_objects_are_named_by_their_utc_tick() -> None:
 def test_reading_order_is_restored_after_jsonb_sorted_the_keys() -> None:
     # Given a payload as jsonb returns it: keys of each object sorted by length, then bytes
     as_of = datetime(2026, 11, 30, 11, 32, tzinfo=UTC)
-    built = build_payload(reports(), Windows.ending_at(as_of, "America/Sao_Paulo"))
+    built = build_payload(reports(), Windows.ending_at(as_of, ZoneInfo("America/Sao_Paulo")))
 
     def jsonb_like(value: Any) -> Any:
         if isinstance(value, dict):

@@ -12,8 +12,8 @@ import pytest
 
 from shared.digest.store import Digest
 from shared.insights import ask
-from shared.insights.periods import iso_week
 from shared.numbers import numbers_in_text
+from shared.timezone import IsoWeek
 from tooling.evals.insights.generate import build
 
 QUESTIONS = [
@@ -48,7 +48,7 @@ def test_answers_are_grounded_on_unseen_digests(seed, first_monday, weeks):
     digests = [Digest.from_json(item) for item in build(seed, first_monday, weeks)]
     today = first_monday + timedelta(weeks=weeks)
     stored = {d.semana for d in digests}
-    assert iso_week(today) not in stored
+    assert str(IsoWeek.of_date(today)) not in stored
     for question in QUESTIONS:
         got = ask(question, digests, today=today)
         assert len(got.resposta.split()) <= 150, question

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from shared.insights.periods import is_iso_week, month_weeks, parse_period, week_range
+from shared.insights.periods import month_weeks, parse_period, week_range
+from shared.timezone import IsoWeek
 
 TODAY = date(2026, 11, 30)  # Monday of 2026-W49
 
@@ -75,12 +76,11 @@ def test_a_week_number_means_its_latest_occurrence():
 
 def test_month_weeks_follow_the_iso_thursday_rule():
     # 2026-11-01 is a Sunday: its week belongs to October.
-    assert month_weeks(2026, 11) == weeks(45, 46, 47, 48)
-    assert month_weeks(2026, 1)[0] == "2026-W01"
+    assert month_weeks(2026, 11) == tuple(IsoWeek(2026, n) for n in (45, 46, 47, 48))
+    assert month_weeks(2026, 1)[0] == IsoWeek(2026, 1)
 
 
-def test_week_helpers():
-    assert week_range("2026-W52", "2027-W02") == ("2026-W52", "2026-W53", "2027-W01", "2027-W02")
-    assert is_iso_week("2026-W53")
-    assert not is_iso_week("2025-W53")
-    assert not is_iso_week("2026-47")
+def test_a_week_range_crosses_years_in_either_order():
+    expected = (IsoWeek(2026, 52), IsoWeek(2026, 53), IsoWeek(2027, 1), IsoWeek(2027, 2))
+    assert week_range(IsoWeek(2026, 52), IsoWeek(2027, 2)) == expected
+    assert week_range(IsoWeek(2027, 2), IsoWeek(2026, 52)) == expected

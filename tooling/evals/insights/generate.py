@@ -27,8 +27,8 @@ from shared.digest.contract import (
     WeekStats,
     read_stats,
 )
-from shared.insights.periods import iso_week
 from shared.numbers import format_number
+from shared.timezone import IsoWeek
 
 OUT = Path(__file__).with_name("digests.json")
 SEED = 20261130
@@ -173,7 +173,8 @@ def build(
     comment_seq = 1000
     for index in range(WARMUP, weeks_total):
         monday = first_monday + timedelta(weeks=index - WARMUP)
-        week, previous = iso_week(monday), iso_week(monday - timedelta(weeks=1))
+        iso_week = IsoWeek.of_date(monday)
+        week, previous = str(iso_week), str(iso_week.shifted(-1))
         n, n_prev = totals[index], totals[index - 1]
         categorias: list[CategoryStats] = []
         for c, name in enumerate(CATEGORIES):

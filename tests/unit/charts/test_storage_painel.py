@@ -1,16 +1,13 @@
-"""The in-memory object store, tick decoding and the dashboard's file server."""
+"""The in-memory object store and the dashboard's file server."""
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from shared.charts.painel import CONTENT_SECURITY_POLICY, serve_asset
-from shared.errors import NotFound, PoisonMessage
-from shared.schedule import Tick, encode_tick, parse_tick
+from shared.errors import NotFound
 from shared.storage import InMemoryObjectStore, StorageUnavailable
 
 # --- storage fake -------------------------------------------------------------------------------
@@ -32,45 +29,6 @@ def test_fake_store_outage_raises_storage_unavailable() -> None:
         store.put_json("k", {})
     with pytest.raises(StorageUnavailable):
         store.get_bytes("k")
-
-
-# --- ticks --------------------------------------------------------------------------------------
-
-
-def test_tick_round_trips_through_its_message() -> None:
-    tick = Tick("charts-refresh", datetime(2026, 11, 30, 11, 32, tzinfo=UTC), {"extra": 1})
-    data, attributes = encode_tick(tick)
-
-    assert attributes == {"job": "charts-refresh", "scheduled_time": "2026-11-30T11:32:00Z"}
-    assert json.loads(data)["scheduled_time"] == "2026-11-30T11:32:00Z"
-    assert parse_tick(data, attributes, None) == tick
-
-
-def test_tick_without_scheduled_time_uses_publish_minute() -> None:
-    published = datetime(2026, 11, 30, 11, 32, 41, 123000, tzinfo=UTC)
-    tick = parse_tick(b'{"job": "charts-refresh"}', {}, published)
-    assert tick.scheduled_time == datetime(2026, 11, 30, 11, 32, tzinfo=UTC)
-
-
-def test_tick_time_with_offset_is_normalised_to_utc() -> None:
-    tick = parse_tick(b'{"job": "j", "scheduled_time": "2026-11-30T08:32:00-03:00"}', {}, None)
-    assert tick.scheduled_time == datetime(2026, 11, 30, 11, 32, tzinfo=UTC)
-
-
-@pytest.mark.parametrize(
-    "data",
-    [
-        b"\x00\xffnot json",
-        b"[1, 2]",
-        b'{"scheduled_time": "2026-11-30T11:32:00Z"}',
-        b'{"job": "j", "scheduled_time": "yesterday"}',
-        b'{"job": "j", "scheduled_time": "2026-11-30T11:32:00"}',
-        b'{"job": "j"}',
-    ],
-)
-def test_unreadable_ticks_are_poison(data: bytes) -> None:
-    with pytest.raises(PoisonMessage):
-        parse_tick(data, {}, None)
 
 
 # --- dashboard files ----------------------------------------------------------------------------
