@@ -24,13 +24,20 @@ import math
 import re
 import struct
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 from shared.classifier import CATEGORIES
 from shared.classifier.tags import SCOPES as TAG_SCOPES
 from shared.classifier.tags import TAG_PATTERN
+from shared.comments.types import (
+    ORDENS,
+    CommentFilters,
+    CommentIn,
+    Correction,
+    ListQuery,
+    Ordem,
+)
 from shared.errors import InvalidInput, PayloadTooLarge
 from shared.timezone import day_bounds
 
@@ -46,34 +53,12 @@ NDJSON_CONTENT_TYPES: Final = frozenset(
     {"application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines"}
 )
 
-# `asc` and `desc` are the earlier system's orders (by confidence), kept for its clients.
-Ordem = Literal["recentes", "antigos", "confianca_asc", "confianca_desc", "asc", "desc"]
-ORDENS: Final[tuple[Ordem, ...]] = (
-    "recentes",
-    "antigos",
-    "confianca_asc",
-    "confianca_desc",
-    "asc",
-    "desc",
-)
-
-
 # A comment time is refused when it is more than this ahead of the request's arrival: enough for
 # clocks that drift, too little to date a comment in the future on purpose.
 MAX_CLOCK_SKEW: Final = timedelta(minutes=5)
 # Earlier than any comment the product can have received; catches epoch-0 and year-1 defaults.
 EARLIEST_COMMENT_TIME: Final = datetime(2000, 1, 1, tzinfo=UTC)
 MAX_TIME_TEXT_CHARS: Final = 64
-
-
-@dataclass(frozen=True, slots=True)
-class CommentIn:
-    """One comment as a client submits it. `criado_em`: when the listener wrote it (aware UTC);
-    None only before the request's arrival time has been stamped on it."""
-
-    id: str
-    texto: str
-    criado_em: datetime | None = None
 
 
 # --- JSON bodies --------------------------------------------------------------------------------
@@ -330,14 +315,6 @@ def _ndjson_items(body: bytes) -> tuple[list[Any], list[str]]:
 # --- corrections --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Correction:
-    """A human's answer for one comment; None means that part is not being corrected."""
-
-    categoria: str | None
-    tags: tuple[str, ...] | None
-
-
 def validate_categoria(value: Any, *, field: str = "categoria") -> str:
     if not isinstance(value, str) or value not in CATEGORIES:
         shown = repr(value) if isinstance(value, str) else _json_type(value)
@@ -392,41 +369,6 @@ def parse_correction(body: bytes) -> Correction:
 
 
 # --- list and export queries --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class CommentFilters:
-    """What a list or export selects. Time bounds: `created_from` <= created_at < `created_before`."""
-
-    categoria: str | None = None
-    tag: str | None = None
-    q: str | None = None
-    created_from: datetime | None = None
-    created_before: datetime | None = None
-    confianca_min: float | None = None
-    confianca_max: float | None = None
-    needs_review: bool | None = None
-
-    def canonical(self) -> dict[str, Any]:
-        """A JSON-able form, equal for equal filters (binds a cursor to its query)."""
-        return {
-            "categoria": self.categoria,
-            "tag": self.tag,
-            "q": self.q,
-            "from": self.created_from.isoformat() if self.created_from else None,
-            "before": self.created_before.isoformat() if self.created_before else None,
-            "cmin": self.confianca_min,
-            "cmax": self.confianca_max,
-            "review": self.needs_review,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class ListQuery:
-    filters: CommentFilters
-    ordem: Ordem
-    limit: int
-    cursor: str | None
 
 
 FILTER_PARAMS: Final = (

@@ -17,8 +17,9 @@ import functions_framework
 from cloudevents.http import CloudEvent
 from werkzeug.wrappers import Request, Response
 
-from shared import auth, comments
+from shared import auth
 from shared.bootstrap import App, get_app
+from shared.comments import corrections, csv_export, cursors, listing, store
 from shared.config import get_function_settings
 from shared.errors import PoisonMessage
 from shared.http import (
@@ -81,7 +82,7 @@ def classify(call: Call) -> Response:
         allow_ndjson=False,
         received_at=received_at(request),
     )
-    outcome = comments.classify_and_store(call.app, batch)
+    outcome = store.classify_and_store(call.app, batch)
     # One object in, one object out; a list in, a list out. 201 when this request stored
     # something, 200 when it only replayed what was already stored.
     single = body.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"{"
@@ -115,7 +116,7 @@ def list_comments(call: Call) -> Response:
     query = parse_list_query(
         args, max_page_size=call.app.settings.max_page_size, zone=call.app.settings.product_zone
     )
-    page = comments.list_comments(call.app.engine, query, cursor_secret=_cursor_secret(call.app))
+    page = listing.list_comments(call.app.engine, query, cursor_secret=_cursor_secret(call.app))
     headers = {
         "X-Total-Count": str(page.total.value),
         "X-Total-Count-Exact": "true" if page.total.exact else "false",
@@ -134,7 +135,7 @@ def export(call: Call) -> Response:
         paginated=False,
         zone=settings.product_zone,
     )
-    chunks = comments.export_csv(call.app.engine, query.filters, query.ordem)
+    chunks = csv_export.export_csv(call.app.engine, query.filters, query.ordem)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return Response(
         chunks,
@@ -148,25 +149,25 @@ def conflicts(call: Call) -> Response:
     limit = parse_conflicts_query(
         query_args(call.request), max_page_size=call.app.settings.max_page_size
     )
-    items, total = comments.list_id_conflicts(call.app.engine, limit=limit)
+    items, total = store.list_id_conflicts(call.app.engine, limit=limit)
     return json_response({"items": items, "total": total})
 
 
 def detail(call: Call) -> Response:
     comment_id = validate_comment_id(call.params["id"])
-    return json_response(comments.get_comment(call.app.engine, comment_id))
+    return json_response(corrections.get_comment(call.app.engine, comment_id))
 
 
 def correct(call: Call) -> Response:
     comment_id = validate_comment_id(call.params["id"])
     require_media_type(call.request, JSON)
     correction = parse_correction(read_body(call.request, call.app.settings.max_body_bytes))
-    item = comments.correct_comment(call.app.engine, comment_id, correction, by=call.username)
+    item = corrections.correct_comment(call.app.engine, comment_id, correction, by=call.username)
     return json_response(item)
 
 
 def _cursor_secret(app: App) -> bytes:
-    return comments.cursor_secret_from(app.settings.cursor_secret.get_secret_value())
+    return cursors.cursor_secret_from(app.settings.cursor_secret.get_secret_value())
 
 
 # What this function serves; infra/terraform/openapi.yaml.tftpl documents the same operations.

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from shared.comments.types import CommentIn
 from shared.errors import InvalidInput, PayloadTooLarge
 from shared.validation import (
-    CommentIn,
     parse_comment_time,
     parse_comments,
     parse_correction,
