@@ -24,6 +24,7 @@ import math
 import re
 import struct
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, Final
 
@@ -208,6 +209,15 @@ def _media_type(content_type: str | None) -> str:
     return (content_type or "").split(";", 1)[0].strip().lower()
 
 
+@dataclass(frozen=True, slots=True)
+class ParsedComments:
+    """The comments of a body, and whether it was one comment object rather than an array or
+    NDJSON (the sync API answers one object for one object, a list for a list)."""
+
+    comments: list[CommentIn]
+    single: bool
+
+
 def parse_comments(
     body: bytes,
     content_type: str | None,
@@ -216,15 +226,15 @@ def parse_comments(
     max_text_chars: int,
     allow_ndjson: bool,
     received_at: datetime | None = None,
-) -> list[CommentIn]:
+) -> ParsedComments:
     """One object, a JSON array, or (when allowed) NDJSON -> the comments, all valid, ids unique.
 
     `received_at` (default: now) is when the request arrived: the `criado_em` of every comment
     that does not bring its own, and the reference for refusing comment times in the future.
     """
-    arrival = (received_at or datetime.now(UTC)).astimezone(UTC)
     items: list[Any]
     labels: list[str]
+    single = False
     if allow_ndjson and _media_type(content_type) in NDJSON_CONTENT_TYPES:
         items, labels = _ndjson_items(body)
     else:
@@ -241,14 +251,15 @@ def parse_comments(
                     raise InvalidInput("the list of comments is empty")
                 items, labels = document, [f"item {i}" for i in range(len(document))]
             elif isinstance(document, dict):
-                items, labels = [document], [""]
+                items, labels, single = [document], [""], True
             else:
                 raise InvalidInput(
                     f"body must be a comment object or an array of them, got {_json_type(document)}"
                 )
-    return comments_from_items(
-        items, labels, max_items=max_items, max_text_chars=max_text_chars, received_at=arrival
+    comments = comments_from_items(
+        items, labels, max_items=max_items, max_text_chars=max_text_chars, received_at=received_at
     )
+    return ParsedComments(comments=comments, single=single)
 
 
 def comments_from_items(

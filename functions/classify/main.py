@@ -9,7 +9,6 @@ Each handler decodes the request, calls one library function and maps the outcom
 
 from __future__ import annotations
 
-import codecs
 import logging
 from datetime import UTC, datetime
 
@@ -36,6 +35,7 @@ from shared.logs import configure_logging, log_context
 from shared.routing import HEALTH_ROUTE, Call, Route, Router
 from shared.validation import (
     NDJSON_CONTENT_TYPES,
+    ParsedComments,
     parse_comments,
     parse_conflicts_query,
     parse_correction,
@@ -71,37 +71,21 @@ def refresh(call: Call) -> Response:
 
 
 def classify(call: Call) -> Response:
-    request, settings = call.request, call.app.settings
-    require_media_type(request, JSON)
-    body = read_body(request, settings.max_body_bytes)
-    batch = parse_comments(
-        body,
-        request.content_type,
-        max_items=settings.max_sync_batch,
-        max_text_chars=settings.max_text_chars,
-        allow_ndjson=False,
-        received_at=received_at(request),
-    )
-    outcome = store.classify_and_store(call.app, batch)
+    require_media_type(call.request, JSON)
+    parsed = _comments_in(call, max_items=call.app.settings.max_sync_batch, allow_ndjson=False)
+    outcome = store.classify_and_store(call.app, parsed.comments)
     # One object in, one object out; a list in, a list out. 201 when this request stored
     # something, 200 when it only replayed what was already stored.
-    single = body.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"{"
     return json_response(
-        outcome.items[0] if single else outcome.items, status=201 if outcome.stored else 200
+        outcome.items[0] if parsed.single else outcome.items,
+        status=201 if outcome.stored else 200,
     )
 
 
 def ingest(call: Call) -> Response:
     request, settings = call.request, call.app.settings
     require_media_type(request, (*JSON, *sorted(NDJSON_CONTENT_TYPES)))
-    batch = parse_comments(
-        read_body(request, settings.max_body_bytes),
-        request.content_type,
-        max_items=settings.max_ingest_batch,
-        max_text_chars=settings.max_text_chars,
-        allow_ndjson=True,
-        received_at=received_at(request),
-    )
+    batch = _comments_in(call, max_items=settings.max_ingest_batch, allow_ndjson=True).comments
     # Imported here: only this endpoint needs the Pub/Sub client.
     from shared.ingest import submit_comments
 
@@ -109,6 +93,18 @@ def ingest(call: Call) -> Response:
         call.app, batch, request_id=request_id_of(request), received_at=received_at(request)
     )
     return json_response({"accepted": len(ids), "ids": ids}, status=202)
+
+
+def _comments_in(call: Call, *, max_items: int, allow_ndjson: bool) -> ParsedComments:
+    request, settings = call.request, call.app.settings
+    return parse_comments(
+        read_body(request, settings.max_body_bytes),
+        request.content_type,
+        max_items=max_items,
+        max_text_chars=settings.max_text_chars,
+        allow_ndjson=allow_ndjson,
+        received_at=received_at(request),
+    )
 
 
 def list_comments(call: Call) -> Response:

@@ -11,6 +11,7 @@ import pytest
 from shared.comments.types import CommentIn
 from shared.errors import InvalidInput, PayloadTooLarge
 from shared.validation import (
+    ParsedComments,
     parse_comment_time,
     parse_comments,
     parse_correction,
@@ -26,9 +27,15 @@ def stamped(comment_id: str, texto: str, criado_em: datetime = ARRIVED) -> Comme
     return CommentIn(comment_id, texto, criado_em)
 
 
-def parse(body: bytes | str, content_type: str | None = "application/json", ndjson: bool = False):
+def parsed(
+    body: bytes | str, content_type: str | None = "application/json", ndjson: bool = False
+) -> ParsedComments:
     raw = body.encode() if isinstance(body, str) else body
     return parse_comments(raw, content_type, allow_ndjson=ndjson, received_at=ARRIVED, **LIMITS)
+
+
+def parse(body: bytes | str, **kwargs) -> list[CommentIn]:
+    return parsed(body, **kwargs).comments
 
 
 def refusal(body: bytes | str, **kwargs) -> str:
@@ -205,7 +212,7 @@ def test_sql_and_html_are_just_text():
         max_text_chars=100,
         allow_ndjson=False,
         received_at=ARRIVED,
-    ) == [stamped("a", texto)]
+    ).comments == [stamped("a", texto)]
 
 
 def test_ndjson_by_content_type_names_the_bad_line():
@@ -232,6 +239,30 @@ def test_json_lines_sent_as_json_are_ndjson_only_where_allowed():
     body = '{"id": "a", "texto": "x"}\n{"id": "b", "texto": "y"}'
     assert len(parse(body, ndjson=True)) == 2
     assert "Extra data" in refusal(body, ndjson=False)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "ids", "single"),
+    [
+        ('{"id": "a", "texto": "x"}', "application/json", ["a"], True),
+        ('\ufeff \n {"id": "a", "texto": "x"}', "application/json", ["a"], True),
+        ('[{"id": "a", "texto": "x"}]', "application/json", ["a"], False),
+        ('{"id": "a", "texto": "x"}\n', "application/x-ndjson", ["a"], False),
+        (
+            '{"id": "a", "texto": "x"}\n{"id": "b", "texto": "y"}',
+            "application/json",
+            ["a", "b"],
+            False,
+        ),
+    ],
+)
+def test_the_parse_says_whether_the_body_was_one_comment_object(body, content_type, ids, single):
+    # Given a body: one object (also after a byte order mark and blanks), an array of one, NDJSON
+    # When it is parsed where NDJSON is allowed
+    result = parsed(body, content_type=content_type, ndjson=True)
+    # Then its comments are read, and only the lone object is single
+    assert [comment.id for comment in result.comments] == ids
+    assert result.single is single
 
 
 # --- corrections --------------------------------------------------------------------------------
