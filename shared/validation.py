@@ -71,20 +71,31 @@ def _refuse_constant(name: str) -> Any:
 
 def decode_json(body: bytes, *, what: str = "body") -> Any:
     """Parse a UTF-8 JSON document; NaN/Infinity, raw NUL bytes and bad encodings are refused."""
+    text = _utf8_text(body, what=what)
+    if not text.strip():
+        raise InvalidInput(f"{what} is empty; a JSON document is expected")
+    return _loads(text, what=what, one_line=False)
+
+
+def _utf8_text(body: bytes, *, what: str) -> str:
     if b"\x00" in body:
         raise InvalidInput(f"{what} contains a NUL byte")
     try:
-        text = body.decode("utf-8-sig")
+        return body.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InvalidInput(f"{what} is not UTF-8 (byte {error.start})") from None
-    if not text.strip():
-        raise InvalidInput(f"{what} is empty; a JSON document is expected")
+
+
+def _loads(text: str, *, what: str, one_line: bool) -> Any:
+    """One JSON value; a syntax error is placed by column, and by line unless `text` is one line
+    of a larger body (its line number would name the wrong line)."""
     try:
         return json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
-        raise InvalidInput(
-            f"{what} is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
-        ) from None
+        place = (
+            f"column {error.colno}" if one_line else f"line {error.lineno}, column {error.colno}"
+        )
+        raise InvalidInput(f"{what} is not valid JSON: {error.msg} ({place})") from None
     except RecursionError:
         raise InvalidInput(f"{what} is nested too deeply") from None
 
@@ -297,26 +308,14 @@ def comments_from_items(
 
 
 def _ndjson_items(body: bytes) -> tuple[list[Any], list[str]]:
-    if b"\x00" in body:
-        raise InvalidInput("body contains a NUL byte")
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InvalidInput(f"body is not UTF-8 (byte {error.start})") from None
+    text = _utf8_text(body, what="body")
     items: list[Any] = []
     labels: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         label = f"line {number}"
-        try:
-            items.append(json.loads(line, parse_constant=_refuse_constant))
-        except json.JSONDecodeError as error:
-            raise InvalidInput(
-                f"{label} is not valid JSON: {error.msg} (column {error.colno})"
-            ) from None
-        except RecursionError:
-            raise InvalidInput(f"{label} is nested too deeply") from None
+        items.append(_loads(line, what=label, one_line=True))
         labels.append(label)
     if not items:
         raise InvalidInput("body holds no comments")
@@ -441,7 +440,10 @@ def _parse_instant(value: str, *, name: str, end_of_day: bool, zone: tzinfo) -> 
         ) from None
 
 
-def _parse_fraction(value: str, *, name: str) -> float:
+def _fraction(values: Mapping[str, str], name: str) -> float | None:
+    if name not in values:
+        return None
+    value = values[name]
     try:
         number = float(value)
     except ValueError:
@@ -458,7 +460,10 @@ _TRUE = frozenset({"true", "1", "yes", "sim"})
 _FALSE = frozenset({"false", "0", "no", "nao", "não"})
 
 
-def _parse_bool(value: str, *, name: str) -> bool:
+def _flag(values: Mapping[str, str], name: str) -> bool | None:
+    if name not in values:
+        return None
+    value = values[name]
     lowered = value.strip().lower()
     if lowered in _TRUE:
         return True
@@ -511,26 +516,14 @@ def parse_list_query(
             f"ate ({values['ate']}) is before desde ({values['desde']})",
         )
 
-    confianca_min = (
-        _parse_fraction(values["confianca_min"], name="confianca_min")
-        if "confianca_min" in values
-        else None
-    )
-    confianca_max = (
-        _parse_fraction(values["confianca_max"], name="confianca_max")
-        if "confianca_max" in values
-        else None
-    )
+    confianca_min = _fraction(values, "confianca_min")
+    confianca_max = _fraction(values, "confianca_max")
     if confianca_min is not None and confianca_max is not None and confianca_min > confianca_max:
         raise InvalidInput(
             f"confianca_min ({confianca_min}) is greater than confianca_max ({confianca_max})"
         )
 
-    needs_review = (
-        _parse_bool(values["needs_review"], name="needs_review")
-        if "needs_review" in values
-        else None
-    )
+    needs_review = _flag(values, "needs_review")
 
     ordem_value = values.get("ordem", "recentes")
     if ordem_value not in ORDENS:
@@ -541,16 +534,7 @@ def parse_list_query(
 
     limit = DEFAULT_PAGE_SIZE if paginated else max_page_size
     if "limit" in values:
-        raw_limit = values["limit"].strip()
-        if (
-            not raw_limit.isascii()
-            or not raw_limit.isdigit()
-            or not 1 <= int(raw_limit) <= max_page_size
-        ):
-            raise InvalidInput(
-                f"limit {values['limit']!r} is not a whole number between 1 and {max_page_size}"
-            )
-        limit = int(raw_limit)
+        limit = _page_size(values["limit"], max_page_size=max_page_size)
 
     cursor = values.get("cursor")
     if cursor is not None and len(cursor) > MAX_CURSOR_CHARS:
@@ -578,9 +562,18 @@ def parse_conflicts_query(args: Mapping[str, Sequence[str]], *, max_page_size: i
     values = _single_values(args, ("limit",))
     if "limit" not in values:
         return DEFAULT_PAGE_SIZE
-    raw = values["limit"].strip()
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= max_page_size:
-        raise InvalidInput(
-            f"limit {values['limit']!r} is not a whole number between 1 and {max_page_size}"
-        )
-    return int(raw)
+    return _page_size(values["limit"], max_page_size=max_page_size)
+
+
+def _page_size(value: str, *, max_page_size: int) -> int:
+    # Leading zeros dropped and length checked first: int() refuses digit strings longer than its
+    # conversion limit, and such a limit is out of range anyway.
+    digits = value.strip().lstrip("0")
+    if (
+        not digits.isascii()
+        or not digits.isdigit()
+        or len(digits) > len(str(max_page_size))
+        or not 1 <= int(digits) <= max_page_size
+    ):
+        raise InvalidInput(f"limit {value!r} is not a whole number between 1 and {max_page_size}")
+    return int(digits)

@@ -14,6 +14,7 @@ from shared.validation import (
     ParsedComments,
     parse_comment_time,
     parse_comments,
+    parse_conflicts_query,
     parse_correction,
     parse_list_query,
 )
@@ -433,11 +434,23 @@ def test_empty_values_count_as_not_given():
         ({"limit": "5.0"}, "between 1 and 500"),
         ({"limit": "-1"}, "between 1 and 500"),
         ({"limit": "١٢"}, "between 1 and 500"),
+        ({"limit": "9" * 5000}, "between 1 and 500"),
+        ({"limit": "0" * 5000}, "between 1 and 500"),
         ({"cursor": "x" * 1025}, "cursor is not one this API issued"),
     ],
 )
 def test_bad_query_is_refused(params, expected):
     assert expected in query_refusal(**params)
+
+
+def test_a_page_size_may_have_leading_zeros_but_not_more_digits_than_the_limit():
+    # Given limits written with leading zeros, and one of thousands of digits
+    # When the list and the conflicts queries read them
+    # Then the zeros are only zeros, and the long one is refused as out of range, not a crash
+    assert query(limit="0050").limit == 50
+    assert parse_conflicts_query({"limit": ["007"]}, max_page_size=500) == 7
+    with pytest.raises(InvalidInput, match="between 1 and 500"):
+        parse_conflicts_query({"limit": ["1" + "0" * 5000]}, max_page_size=500)
 
 
 def test_export_query_takes_filters_but_not_pagination():
