@@ -20,7 +20,7 @@ from shared.events import OutgoingMessage, decode_comments_submitted, truncate_a
 
 if TYPE_CHECKING:
     from shared.bootstrap import App
-    from shared.validation import CommentIn
+    from shared.comments.types import CommentIn
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ def store_submitted_comments(
     times (they travel in the message). An id already stored with another text is recorded as a
     conflict, once. Database or classifier errors propagate so the message is redelivered.
     """
-    from shared.comments import store_classified
+    from shared.comments.store import store_classified
 
     settings = app.settings
     started = time.perf_counter()

@@ -12,7 +12,7 @@ from shared.events import encode_comments_submitted
 
 if TYPE_CHECKING:
     from shared.bootstrap import App
-    from shared.validation import CommentIn
+    from shared.comments.types import CommentIn
 
 log = logging.getLogger(__name__)
 

@@ -26,11 +26,19 @@ import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 from shared.classifier import CATEGORIES
 from shared.classifier.tags import SCOPES as TAG_SCOPES
 from shared.classifier.tags import TAG_PATTERN
+from shared.comments.types import (
+    ORDENS,
+    CommentFilters,
+    CommentIn,
+    Correction,
+    ListQuery,
+    Ordem,
+)
 from shared.errors import InvalidInput, PayloadTooLarge
 from shared.timezone import day_bounds
 
@@ -46,34 +54,12 @@ NDJSON_CONTENT_TYPES: Final = frozenset(
     {"application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines"}
 )
 
-# `asc` and `desc` are the earlier system's orders (by confidence), kept for its clients.
-Ordem = Literal["recentes", "antigos", "confianca_asc", "confianca_desc", "asc", "desc"]
-ORDENS: Final[tuple[Ordem, ...]] = (
-    "recentes",
-    "antigos",
-    "confianca_asc",
-    "confianca_desc",
-    "asc",
-    "desc",
-)
-
-
 # A comment time is refused when it is more than this ahead of the request's arrival: enough for
 # clocks that drift, too little to date a comment in the future on purpose.
 MAX_CLOCK_SKEW: Final = timedelta(minutes=5)
 # Earlier than any comment the product can have received; catches epoch-0 and year-1 defaults.
 EARLIEST_COMMENT_TIME: Final = datetime(2000, 1, 1, tzinfo=UTC)
 MAX_TIME_TEXT_CHARS: Final = 64
-
-
-@dataclass(frozen=True, slots=True)
-class CommentIn:
-    """One comment as a client submits it. `criado_em`: when the listener wrote it (aware UTC);
-    None only before the request's arrival time has been stamped on it."""
-
-    id: str
-    texto: str
-    criado_em: datetime | None = None
 
 
 # --- JSON bodies --------------------------------------------------------------------------------
@@ -85,20 +71,31 @@ def _refuse_constant(name: str) -> Any:
 
 def decode_json(body: bytes, *, what: str = "body") -> Any:
     """Parse a UTF-8 JSON document; NaN/Infinity, raw NUL bytes and bad encodings are refused."""
+    text = _utf8_text(body, what=what)
+    if not text.strip():
+        raise InvalidInput(f"{what} is empty; a JSON document is expected")
+    return _loads(text, what=what, one_line=False)
+
+
+def _utf8_text(body: bytes, *, what: str) -> str:
     if b"\x00" in body:
         raise InvalidInput(f"{what} contains a NUL byte")
     try:
-        text = body.decode("utf-8-sig")
+        return body.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InvalidInput(f"{what} is not UTF-8 (byte {error.start})") from None
-    if not text.strip():
-        raise InvalidInput(f"{what} is empty; a JSON document is expected")
+
+
+def _loads(text: str, *, what: str, one_line: bool) -> Any:
+    """One JSON value; a syntax error is placed by column, and by line unless `text` is one line
+    of a larger body (its line number would name the wrong line)."""
     try:
         return json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
-        raise InvalidInput(
-            f"{what} is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
-        ) from None
+        place = (
+            f"column {error.colno}" if one_line else f"line {error.lineno}, column {error.colno}"
+        )
+        raise InvalidInput(f"{what} is not valid JSON: {error.msg} ({place})") from None
     except RecursionError:
         raise InvalidInput(f"{what} is nested too deeply") from None
 
@@ -223,6 +220,15 @@ def _media_type(content_type: str | None) -> str:
     return (content_type or "").split(";", 1)[0].strip().lower()
 
 
+@dataclass(frozen=True, slots=True)
+class ParsedComments:
+    """The comments of a body, and whether it was one comment object rather than an array or
+    NDJSON (the sync API answers one object for one object, a list for a list)."""
+
+    comments: list[CommentIn]
+    single: bool
+
+
 def parse_comments(
     body: bytes,
     content_type: str | None,
@@ -231,15 +237,15 @@ def parse_comments(
     max_text_chars: int,
     allow_ndjson: bool,
     received_at: datetime | None = None,
-) -> list[CommentIn]:
+) -> ParsedComments:
     """One object, a JSON array, or (when allowed) NDJSON -> the comments, all valid, ids unique.
 
     `received_at` (default: now) is when the request arrived: the `criado_em` of every comment
     that does not bring its own, and the reference for refusing comment times in the future.
     """
-    arrival = (received_at or datetime.now(UTC)).astimezone(UTC)
     items: list[Any]
     labels: list[str]
+    single = False
     if allow_ndjson and _media_type(content_type) in NDJSON_CONTENT_TYPES:
         items, labels = _ndjson_items(body)
     else:
@@ -256,14 +262,15 @@ def parse_comments(
                     raise InvalidInput("the list of comments is empty")
                 items, labels = document, [f"item {i}" for i in range(len(document))]
             elif isinstance(document, dict):
-                items, labels = [document], [""]
+                items, labels, single = [document], [""], True
             else:
                 raise InvalidInput(
                     f"body must be a comment object or an array of them, got {_json_type(document)}"
                 )
-    return comments_from_items(
-        items, labels, max_items=max_items, max_text_chars=max_text_chars, received_at=arrival
+    comments = comments_from_items(
+        items, labels, max_items=max_items, max_text_chars=max_text_chars, received_at=received_at
     )
+    return ParsedComments(comments=comments, single=single)
 
 
 def comments_from_items(
@@ -301,26 +308,14 @@ def comments_from_items(
 
 
 def _ndjson_items(body: bytes) -> tuple[list[Any], list[str]]:
-    if b"\x00" in body:
-        raise InvalidInput("body contains a NUL byte")
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InvalidInput(f"body is not UTF-8 (byte {error.start})") from None
+    text = _utf8_text(body, what="body")
     items: list[Any] = []
     labels: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         label = f"line {number}"
-        try:
-            items.append(json.loads(line, parse_constant=_refuse_constant))
-        except json.JSONDecodeError as error:
-            raise InvalidInput(
-                f"{label} is not valid JSON: {error.msg} (column {error.colno})"
-            ) from None
-        except RecursionError:
-            raise InvalidInput(f"{label} is nested too deeply") from None
+        items.append(_loads(line, what=label, one_line=True))
         labels.append(label)
     if not items:
         raise InvalidInput("body holds no comments")
@@ -328,14 +323,6 @@ def _ndjson_items(body: bytes) -> tuple[list[Any], list[str]]:
 
 
 # --- corrections --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Correction:
-    """A human's answer for one comment; None means that part is not being corrected."""
-
-    categoria: str | None
-    tags: tuple[str, ...] | None
 
 
 def validate_categoria(value: Any, *, field: str = "categoria") -> str:
@@ -392,41 +379,6 @@ def parse_correction(body: bytes) -> Correction:
 
 
 # --- list and export queries --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class CommentFilters:
-    """What a list or export selects. Time bounds: `created_from` <= created_at < `created_before`."""
-
-    categoria: str | None = None
-    tag: str | None = None
-    q: str | None = None
-    created_from: datetime | None = None
-    created_before: datetime | None = None
-    confianca_min: float | None = None
-    confianca_max: float | None = None
-    needs_review: bool | None = None
-
-    def canonical(self) -> dict[str, Any]:
-        """A JSON-able form, equal for equal filters (binds a cursor to its query)."""
-        return {
-            "categoria": self.categoria,
-            "tag": self.tag,
-            "q": self.q,
-            "from": self.created_from.isoformat() if self.created_from else None,
-            "before": self.created_before.isoformat() if self.created_before else None,
-            "cmin": self.confianca_min,
-            "cmax": self.confianca_max,
-            "review": self.needs_review,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class ListQuery:
-    filters: CommentFilters
-    ordem: Ordem
-    limit: int
-    cursor: str | None
 
 
 FILTER_PARAMS: Final = (
@@ -488,7 +440,10 @@ def _parse_instant(value: str, *, name: str, end_of_day: bool, zone: tzinfo) -> 
         ) from None
 
 
-def _parse_fraction(value: str, *, name: str) -> float:
+def _fraction(values: Mapping[str, str], name: str) -> float | None:
+    if name not in values:
+        return None
+    value = values[name]
     try:
         number = float(value)
     except ValueError:
@@ -505,7 +460,10 @@ _TRUE = frozenset({"true", "1", "yes", "sim"})
 _FALSE = frozenset({"false", "0", "no", "nao", "não"})
 
 
-def _parse_bool(value: str, *, name: str) -> bool:
+def _flag(values: Mapping[str, str], name: str) -> bool | None:
+    if name not in values:
+        return None
+    value = values[name]
     lowered = value.strip().lower()
     if lowered in _TRUE:
         return True
@@ -558,26 +516,14 @@ def parse_list_query(
             f"ate ({values['ate']}) is before desde ({values['desde']})",
         )
 
-    confianca_min = (
-        _parse_fraction(values["confianca_min"], name="confianca_min")
-        if "confianca_min" in values
-        else None
-    )
-    confianca_max = (
-        _parse_fraction(values["confianca_max"], name="confianca_max")
-        if "confianca_max" in values
-        else None
-    )
+    confianca_min = _fraction(values, "confianca_min")
+    confianca_max = _fraction(values, "confianca_max")
     if confianca_min is not None and confianca_max is not None and confianca_min > confianca_max:
         raise InvalidInput(
             f"confianca_min ({confianca_min}) is greater than confianca_max ({confianca_max})"
         )
 
-    needs_review = (
-        _parse_bool(values["needs_review"], name="needs_review")
-        if "needs_review" in values
-        else None
-    )
+    needs_review = _flag(values, "needs_review")
 
     ordem_value = values.get("ordem", "recentes")
     if ordem_value not in ORDENS:
@@ -588,16 +534,7 @@ def parse_list_query(
 
     limit = DEFAULT_PAGE_SIZE if paginated else max_page_size
     if "limit" in values:
-        raw_limit = values["limit"].strip()
-        if (
-            not raw_limit.isascii()
-            or not raw_limit.isdigit()
-            or not 1 <= int(raw_limit) <= max_page_size
-        ):
-            raise InvalidInput(
-                f"limit {values['limit']!r} is not a whole number between 1 and {max_page_size}"
-            )
-        limit = int(raw_limit)
+        limit = _page_size(values["limit"], max_page_size=max_page_size)
 
     cursor = values.get("cursor")
     if cursor is not None and len(cursor) > MAX_CURSOR_CHARS:
@@ -625,9 +562,18 @@ def parse_conflicts_query(args: Mapping[str, Sequence[str]], *, max_page_size: i
     values = _single_values(args, ("limit",))
     if "limit" not in values:
         return DEFAULT_PAGE_SIZE
-    raw = values["limit"].strip()
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= max_page_size:
-        raise InvalidInput(
-            f"limit {values['limit']!r} is not a whole number between 1 and {max_page_size}"
-        )
-    return int(raw)
+    return _page_size(values["limit"], max_page_size=max_page_size)
+
+
+def _page_size(value: str, *, max_page_size: int) -> int:
+    # Leading zeros dropped and length checked first: int() refuses digit strings longer than its
+    # conversion limit, and such a limit is out of range anyway.
+    digits = value.strip().lstrip("0")
+    if (
+        not digits.isascii()
+        or not digits.isdigit()
+        or len(digits) > len(str(max_page_size))
+        or not 1 <= int(digits) <= max_page_size
+    ):
+        raise InvalidInput(f"limit {value!r} is not a whole number between 1 and {max_page_size}")
+    return int(digits)

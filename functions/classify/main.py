@@ -9,7 +9,6 @@ Each handler decodes the request, calls one library function and maps the outcom
 
 from __future__ import annotations
 
-import codecs
 import logging
 from datetime import UTC, datetime
 
@@ -17,8 +16,9 @@ import functions_framework
 from cloudevents.http import CloudEvent
 from werkzeug.wrappers import Request, Response
 
-from shared import auth, comments
+from shared import auth
 from shared.bootstrap import App, get_app
+from shared.comments import corrections, csv_export, cursors, listing, store
 from shared.config import get_function_settings
 from shared.errors import PoisonMessage
 from shared.http import (
@@ -35,6 +35,7 @@ from shared.logs import configure_logging, log_context
 from shared.routing import HEALTH_ROUTE, Call, Route, Router
 from shared.validation import (
     NDJSON_CONTENT_TYPES,
+    ParsedComments,
     parse_comments,
     parse_conflicts_query,
     parse_correction,
@@ -70,37 +71,21 @@ def refresh(call: Call) -> Response:
 
 
 def classify(call: Call) -> Response:
-    request, settings = call.request, call.app.settings
-    require_media_type(request, JSON)
-    body = read_body(request, settings.max_body_bytes)
-    batch = parse_comments(
-        body,
-        request.content_type,
-        max_items=settings.max_sync_batch,
-        max_text_chars=settings.max_text_chars,
-        allow_ndjson=False,
-        received_at=received_at(request),
-    )
-    outcome = comments.classify_and_store(call.app, batch)
+    require_media_type(call.request, JSON)
+    parsed = _comments_in(call, max_items=call.app.settings.max_sync_batch, allow_ndjson=False)
+    outcome = store.classify_and_store(call.app, parsed.comments)
     # One object in, one object out; a list in, a list out. 201 when this request stored
     # something, 200 when it only replayed what was already stored.
-    single = body.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"{"
     return json_response(
-        outcome.items[0] if single else outcome.items, status=201 if outcome.stored else 200
+        outcome.items[0] if parsed.single else outcome.items,
+        status=201 if outcome.stored else 200,
     )
 
 
 def ingest(call: Call) -> Response:
     request, settings = call.request, call.app.settings
     require_media_type(request, (*JSON, *sorted(NDJSON_CONTENT_TYPES)))
-    batch = parse_comments(
-        read_body(request, settings.max_body_bytes),
-        request.content_type,
-        max_items=settings.max_ingest_batch,
-        max_text_chars=settings.max_text_chars,
-        allow_ndjson=True,
-        received_at=received_at(request),
-    )
+    batch = _comments_in(call, max_items=settings.max_ingest_batch, allow_ndjson=True).comments
     # Imported here: only this endpoint needs the Pub/Sub client.
     from shared.ingest import submit_comments
 
@@ -110,12 +95,24 @@ def ingest(call: Call) -> Response:
     return json_response({"accepted": len(ids), "ids": ids}, status=202)
 
 
+def _comments_in(call: Call, *, max_items: int, allow_ndjson: bool) -> ParsedComments:
+    request, settings = call.request, call.app.settings
+    return parse_comments(
+        read_body(request, settings.max_body_bytes),
+        request.content_type,
+        max_items=max_items,
+        max_text_chars=settings.max_text_chars,
+        allow_ndjson=allow_ndjson,
+        received_at=received_at(request),
+    )
+
+
 def list_comments(call: Call) -> Response:
     args = query_args(call.request)
     query = parse_list_query(
         args, max_page_size=call.app.settings.max_page_size, zone=call.app.settings.product_zone
     )
-    page = comments.list_comments(call.app.engine, query, cursor_secret=_cursor_secret(call.app))
+    page = listing.list_comments(call.app.engine, query, cursor_secret=_cursor_secret(call.app))
     headers = {
         "X-Total-Count": str(page.total.value),
         "X-Total-Count-Exact": "true" if page.total.exact else "false",
@@ -134,7 +131,7 @@ def export(call: Call) -> Response:
         paginated=False,
         zone=settings.product_zone,
     )
-    chunks = comments.export_csv(call.app.engine, query.filters, query.ordem)
+    chunks = csv_export.export_csv(call.app.engine, query.filters, query.ordem)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return Response(
         chunks,
@@ -148,25 +145,25 @@ def conflicts(call: Call) -> Response:
     limit = parse_conflicts_query(
         query_args(call.request), max_page_size=call.app.settings.max_page_size
     )
-    items, total = comments.list_id_conflicts(call.app.engine, limit=limit)
+    items, total = store.list_id_conflicts(call.app.engine, limit=limit)
     return json_response({"items": items, "total": total})
 
 
 def detail(call: Call) -> Response:
     comment_id = validate_comment_id(call.params["id"])
-    return json_response(comments.get_comment(call.app.engine, comment_id))
+    return json_response(corrections.get_comment(call.app.engine, comment_id))
 
 
 def correct(call: Call) -> Response:
     comment_id = validate_comment_id(call.params["id"])
     require_media_type(call.request, JSON)
     correction = parse_correction(read_body(call.request, call.app.settings.max_body_bytes))
-    item = comments.correct_comment(call.app.engine, comment_id, correction, by=call.username)
+    item = corrections.correct_comment(call.app.engine, comment_id, correction, by=call.username)
     return json_response(item)
 
 
 def _cursor_secret(app: App) -> bytes:
-    return comments.cursor_secret_from(app.settings.cursor_secret.get_secret_value())
+    return cursors.cursor_secret_from(app.settings.cursor_secret.get_secret_value())
 
 
 # What this function serves; infra/terraform/openapi.yaml.tftpl documents the same operations.

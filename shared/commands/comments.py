@@ -10,7 +10,7 @@ import argparse
 import json
 from typing import Any
 
-from shared.comments import list_id_conflicts
+from shared.comments.store import list_id_conflicts
 from shared.config import load_settings
 from shared.db import create_db_engine
 from shared.errors import InvalidInput

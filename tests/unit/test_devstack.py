@@ -347,7 +347,7 @@ def test_demo_comments_spread_over_eight_weeks_with_trends_and_a_daily_rhythm() 
         allow_ndjson=False,
         received_at=DEMO_NOW,
     )
-    assert [c.criado_em for c in parsed] == times[:1000]
+    assert [c.criado_em for c in parsed.comments] == times[:1000]
 
     # And criticism of ads rises, collaboration suggestions grow, volume grows
     def share(texts: set[str], since: timedelta, until: timedelta) -> tuple[float, int]:

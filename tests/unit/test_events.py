@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from cloudevents.http import CloudEvent
 
+from shared.comments.types import CommentIn
 from shared.errors import PoisonMessage, TransientFailure
 from shared.events import (
     COMMENTS_SUBMITTED,
@@ -22,7 +23,6 @@ from shared.events import (
     truncate_attribute,
     wait_for_message_ids,
 )
-from shared.validation import CommentIn
 
 EVENTS = Path(__file__).resolve().parents[1] / "fixtures" / "events"
 

@@ -10,16 +10,16 @@ from typing import Any
 
 import pytest
 
-import shared.comments
+import shared.comments.store
 from shared.bootstrap import App
 from shared.classifier import Classification
-from shared.comments import Stored
+from shared.comments.store import Stored
+from shared.comments.types import CommentIn
 from shared.config import Settings
 from shared.consumer import DEAD_LETTER_REASON_ATTRIBUTE, dead_letter, store_submitted_comments
 from shared.errors import PoisonMessage, TransientFailure
 from shared.events import OutgoingMessage, decode_comments_submitted, encode_comments_submitted
 from shared.ingest import submit_comments
-from shared.validation import CommentIn
 
 
 class RecordingPublisher:
@@ -93,7 +93,7 @@ def stored(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         )
         return Stored(inserted=len(comments))
 
-    monkeypatch.setattr(shared.comments, "store_classified", store)
+    monkeypatch.setattr(shared.comments.store, "store_classified", store)
     return calls
 
 

@@ -55,7 +55,7 @@ REQUEST_PATH_MODULES = (
     "shared.auth",
     "shared.users",
     "shared.validation",
-    "shared.comments",
+    "shared.comments.store",
     "shared.ingest",
     "shared.classifier.local",
     "shared.insights.service",

@@ -14,9 +14,9 @@ from flask.testing import FlaskClient
 
 from shared.bootstrap import App, set_app
 from shared.classifier import Classification, Classifier
-from shared.comments import store_classified
+from shared.comments.store import store_classified
+from shared.comments.types import CommentIn
 from shared.config import Settings
-from shared.validation import CommentIn
 
 MAIN = Path(__file__).resolve().parents[3] / "functions" / "classify" / "main.py"
 

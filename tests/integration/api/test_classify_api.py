@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from shared.bootstrap import get_app
 from shared.classifier import CATEGORIES
-from shared.comments import IdConflict, SyncOutcome, classify_and_store
-from shared.validation import CommentIn
+from shared.comments.store import IdConflict, SyncOutcome, classify_and_store
+from shared.comments.types import CommentIn
 from tests.integration.api.conftest import table_snapshot
 from tests.support.openapi_schema import assert_conforms
 

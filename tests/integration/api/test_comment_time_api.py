@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from shared.classifier import Classification
-from shared.comments import store_classified
-from shared.validation import CommentIn
+from shared.comments.store import store_classified
+from shared.comments.types import CommentIn
 from tests.integration.api.conftest import table_snapshot
 from tests.support.openapi_schema import assert_conforms
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shared.comments import EXPORT_BATCH_ROWS, EXPORT_COLUMNS, export_csv
-from shared.validation import CommentFilters
+from shared.comments.csv_export import EXPORT_BATCH_ROWS, EXPORT_COLUMNS, export_csv
+from shared.comments.types import CommentFilters
 from tests.support.openapi_schema import assert_conforms
 
 pytestmark = pytest.mark.integration

@@ -15,8 +15,8 @@ import pytest
 import sqlalchemy as sa
 
 from shared.bootstrap import App
+from shared.comments.types import CommentIn
 from shared.events import CommentsSubmitted, decode_comments_submitted, emulator_channel
-from shared.validation import CommentIn
 from tests.integration.api.conftest import table_snapshot
 from tests.support.openapi_schema import assert_conforms
 from tests.support.service_fixtures import PubSubEmulator

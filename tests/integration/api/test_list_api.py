@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 import pytest
 import sqlalchemy as sa
 
-import shared.comments as comments_module
-from shared.validation import CommentFilters
+import shared.comments.listing as listing
+from shared.comments.types import CommentFilters
 from tests.support.openapi_schema import assert_conforms
 
 pytestmark = pytest.mark.integration
@@ -336,8 +337,7 @@ def test_total_is_exact_and_says_so(analyst, seed):
 
 def test_total_beyond_the_exact_limit_is_an_estimate_and_says_so(analyst, seed, monkeypatch):
     # Given more matches than the exact-count limit, and a sample smaller than the table
-    monkeypatch.setattr(comments_module, "EXACT_COUNT_LIMIT", 5)
-    monkeypatch.setattr(comments_module, "ESTIMATE_SAMPLE_PAGES", 0)
+    monkeypatch.setattr(listing, "PLAIN_COUNT", listing.CountPlan(exact_limit=5, sample_pages=0))
     seed(many_rows(30))
     # When the list is read
     response = analyst.get("/api/comentarios?limit=5")
@@ -348,7 +348,7 @@ def test_total_beyond_the_exact_limit_is_an_estimate_and_says_so(analyst, seed, 
 
 def test_a_sample_that_covers_the_table_is_an_exact_count(analyst, seed, monkeypatch):
     # Given a limit far below the matches, on a table smaller than the estimate's sample
-    monkeypatch.setattr(comments_module, "EXACT_COUNT_LIMIT", 5)
+    monkeypatch.setattr(listing, "PLAIN_COUNT", replace(listing.PLAIN_COUNT, exact_limit=5))
     seed(many_rows(30))
     # When the list is read
     response = analyst.get("/api/comentarios?limit=5")
@@ -358,9 +358,10 @@ def test_a_sample_that_covers_the_table_is_an_exact_count(analyst, seed, monkeyp
 
 
 def test_text_search_has_its_own_lower_exact_limit(analyst, seed, monkeypatch):
-    monkeypatch.setattr(comments_module, "EXACT_COUNT_LIMIT_TEXT_SEARCH", 3)
-    monkeypatch.setattr(comments_module, "ESTIMATE_SAMPLE_PAGES", 0)
-    monkeypatch.setattr(comments_module, "ESTIMATE_SAMPLE_PAGES_TEXT_SEARCH", 0)
+    monkeypatch.setattr(
+        listing, "TEXT_SEARCH_COUNT", listing.CountPlan(exact_limit=3, sample_pages=0)
+    )
+    monkeypatch.setattr(listing, "PLAIN_COUNT", replace(listing.PLAIN_COUNT, sample_pages=0))
     seed(many_rows(10))
     # (pages of 2, so the total is counted rather than read off a single page)
     searched = analyst.get("/api/comentarios?q=coment&limit=2")
@@ -377,13 +378,13 @@ def test_estimate_from_a_sample_is_close_and_never_below_the_limit(seed, clean_d
             sa.text("SELECT pg_relation_size('comments') / current_setting('block_size')::int")
         ).scalar_one()
     # When totals over a tiny exact limit are estimated from a sample of about a third
-    monkeypatch.setattr(comments_module, "ESTIMATE_SAMPLE_PAGES", max(1, pages // 3))
-    monkeypatch.setattr(comments_module, "ESTIMATE_SAMPLE_PAGES_TEXT_SEARCH", max(1, pages // 3))
-    everything = comments_module.count_comments(clean_db, CommentFilters(), exact_limit=10)
-    spam = comments_module.count_comments(
-        clean_db, CommentFilters(categoria="SPAM"), exact_limit=10
-    )
-    few = comments_module.count_comments(clean_db, CommentFilters(q="texto s00"), exact_limit=10)
+    plan = listing.CountPlan(exact_limit=10, sample_pages=max(1, pages // 3))
+    monkeypatch.setattr(listing, "PLAIN_COUNT", plan)
+    monkeypatch.setattr(listing, "TEXT_SEARCH_COUNT", plan)
+    with clean_db.connect() as conn:
+        everything = listing.count_comments(conn, CommentFilters())
+        spam = listing.count_comments(conn, CommentFilters(categoria="SPAM"))
+        few = listing.count_comments(conn, CommentFilters(q="texto s00"))
     # Then they are flagged, close to the truth, and never below the limit
     assert not everything.exact
     assert 2400 <= everything.value <= 3600
@@ -396,19 +397,19 @@ def test_estimate_from_a_sample_is_close_and_never_below_the_limit(seed, clean_d
 def test_a_count_over_its_budget_is_cancelled_and_the_connection_stays_usable(clean_db):
     # Given a connection in its transaction and a "count" that takes far longer than the budget
     slow = sa.select(sa.func.count()).select_from(
-        sa.select(sa.func.pg_sleep(2 * comments_module.EXACT_COUNT_BUDGET_MS / 1000)).subquery()
+        sa.select(sa.func.pg_sleep(2 * listing.EXACT_COUNT_BUDGET_MS / 1000)).subquery()
     )
     with clean_db.connect() as conn:
         before = conn.execute(sa.text("SHOW statement_timeout")).scalar_one()
         # When it runs within the budget
-        counted = comments_module._within_budget(conn, slow)
+        counted = listing._within_budget(conn, slow)
         # Then the server cancelled it, the transaction goes on, and the timeout is as it was
         assert counted is None
         assert conn.execute(sa.text("SELECT 41 + 1")).scalar_one() == 42
         assert conn.execute(sa.text("SHOW statement_timeout")).scalar_one() == before
         # ...while a count inside the budget answers
         quick = sa.select(sa.func.count()).select_from(sa.select(sa.literal(1)).subquery())
-        assert comments_module._within_budget(conn, quick) == 1
+        assert listing._within_budget(conn, quick) == 1
 
 
 def test_a_total_too_costly_to_count_is_an_estimate_never_below_what_the_page_shows(
@@ -416,8 +417,8 @@ def test_a_total_too_costly_to_count_is_an_estimate_never_below_what_the_page_sh
 ):
     # Given 30 comments, a sample that sees none of them, and counts always over their budget
     seed(many_rows(30))
-    monkeypatch.setattr(comments_module, "ESTIMATE_SAMPLE_PAGES", 0)
-    monkeypatch.setattr(comments_module, "_within_budget", lambda conn, statement: None)
+    monkeypatch.setattr(listing, "PLAIN_COUNT", replace(listing.PLAIN_COUNT, sample_pages=0))
+    monkeypatch.setattr(listing, "_within_budget", lambda conn, statement: None)
     # When a first page of 5 is read
     response = analyst.get("/api/comentarios?limit=5")
     # Then the total is an estimate, says so, and is at least the rows already in hand (5 shown

@@ -8,11 +8,11 @@ import pytest
 import sqlalchemy as sa
 
 from shared.classifier import Classification
-from shared.comments import store_classified
+from shared.comments.store import store_classified
+from shared.comments.types import CommentIn
 from shared.db import current_revision, head_revision, upgrade
 from shared.errors import TransientFailure
 from shared.models import metadata
-from shared.validation import CommentIn
 
 pytestmark = pytest.mark.integration
 

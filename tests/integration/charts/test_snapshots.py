@@ -13,11 +13,11 @@ import sqlalchemy as sa
 
 from shared.bootstrap import App
 from shared.charts.snapshots import LATEST_OBJECT, refresh, weekly_report
-from shared.comments import correct_comment
+from shared.comments.corrections import correct_comment
+from shared.comments.types import Correction
 from shared.config import Settings
 from shared.errors import TransientFailure
 from shared.storage import InMemoryObjectStore, S3ObjectStore
-from shared.validation import Correction
 from tests.integration.charts.conftest import snapshot_rows
 from tooling.devstack.bootstrap import s3_client
 from tooling.devstack.services import free_port

@@ -17,9 +17,9 @@ import pytest
 import sqlalchemy as sa
 
 from shared.bootstrap import App, set_app
+from shared.comments.types import CommentIn
 from shared.config import Settings
 from shared.events import PubSubPublisher, emulator_channel
-from shared.validation import CommentIn
 from tests.support.db_fixtures import make_settings
 from tests.support.service_fixtures import (
     FunctionServer,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from shared.comments import EXPORT_COLUMNS, _csv_row, _csv_text, neutralise_cell
+from shared.comments.csv_export import EXPORT_COLUMNS, _csv_row, _csv_text, neutralise_cell
 
 
 @pytest.mark.parametrize(

@@ -8,18 +8,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from shared.comments import (
-    Position,
-    Total,
+from shared.comments.cursors import (
     _signature,
     cursor_secret_from,
     decode_cursor,
     encode_cursor,
-    escape_like,
     filters_fingerprint,
 )
+from shared.comments.listing import escape_like
+from shared.comments.types import CommentFilters, Position, Total
 from shared.errors import InvalidInput
-from shared.validation import CommentFilters
 
 SECRET = cursor_secret_from("a-test-secret-that-is-long-enough-0123456789")
 FINGERPRINT = filters_fingerprint(CommentFilters(categoria="SPAM"))

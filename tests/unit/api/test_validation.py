@@ -8,11 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from shared.comments.types import CommentIn
 from shared.errors import InvalidInput, PayloadTooLarge
 from shared.validation import (
-    CommentIn,
+    ParsedComments,
     parse_comment_time,
     parse_comments,
+    parse_conflicts_query,
     parse_correction,
     parse_list_query,
 )
@@ -26,9 +28,15 @@ def stamped(comment_id: str, texto: str, criado_em: datetime = ARRIVED) -> Comme
     return CommentIn(comment_id, texto, criado_em)
 
 
-def parse(body: bytes | str, content_type: str | None = "application/json", ndjson: bool = False):
+def parsed(
+    body: bytes | str, content_type: str | None = "application/json", ndjson: bool = False
+) -> ParsedComments:
     raw = body.encode() if isinstance(body, str) else body
     return parse_comments(raw, content_type, allow_ndjson=ndjson, received_at=ARRIVED, **LIMITS)
+
+
+def parse(body: bytes | str, **kwargs) -> list[CommentIn]:
+    return parsed(body, **kwargs).comments
 
 
 def refusal(body: bytes | str, **kwargs) -> str:
@@ -205,7 +213,7 @@ def test_sql_and_html_are_just_text():
         max_text_chars=100,
         allow_ndjson=False,
         received_at=ARRIVED,
-    ) == [stamped("a", texto)]
+    ).comments == [stamped("a", texto)]
 
 
 def test_ndjson_by_content_type_names_the_bad_line():
@@ -232,6 +240,30 @@ def test_json_lines_sent_as_json_are_ndjson_only_where_allowed():
     body = '{"id": "a", "texto": "x"}\n{"id": "b", "texto": "y"}'
     assert len(parse(body, ndjson=True)) == 2
     assert "Extra data" in refusal(body, ndjson=False)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "ids", "single"),
+    [
+        ('{"id": "a", "texto": "x"}', "application/json", ["a"], True),
+        ('\ufeff \n {"id": "a", "texto": "x"}', "application/json", ["a"], True),
+        ('[{"id": "a", "texto": "x"}]', "application/json", ["a"], False),
+        ('{"id": "a", "texto": "x"}\n', "application/x-ndjson", ["a"], False),
+        (
+            '{"id": "a", "texto": "x"}\n{"id": "b", "texto": "y"}',
+            "application/json",
+            ["a", "b"],
+            False,
+        ),
+    ],
+)
+def test_the_parse_says_whether_the_body_was_one_comment_object(body, content_type, ids, single):
+    # Given a body: one object (also after a byte order mark and blanks), an array of one, NDJSON
+    # When it is parsed where NDJSON is allowed
+    result = parsed(body, content_type=content_type, ndjson=True)
+    # Then its comments are read, and only the lone object is single
+    assert [comment.id for comment in result.comments] == ids
+    assert result.single is single
 
 
 # --- corrections --------------------------------------------------------------------------------
@@ -402,11 +434,23 @@ def test_empty_values_count_as_not_given():
         ({"limit": "5.0"}, "between 1 and 500"),
         ({"limit": "-1"}, "between 1 and 500"),
         ({"limit": "١٢"}, "between 1 and 500"),
+        ({"limit": "9" * 5000}, "between 1 and 500"),
+        ({"limit": "0" * 5000}, "between 1 and 500"),
         ({"cursor": "x" * 1025}, "cursor is not one this API issued"),
     ],
 )
 def test_bad_query_is_refused(params, expected):
     assert expected in query_refusal(**params)
+
+
+def test_a_page_size_may_have_leading_zeros_but_not_more_digits_than_the_limit():
+    # Given limits written with leading zeros, and one of thousands of digits
+    # When the list and the conflicts queries read them
+    # Then the zeros are only zeros, and the long one is refused as out of range, not a crash
+    assert query(limit="0050").limit == 50
+    assert parse_conflicts_query({"limit": ["007"]}, max_page_size=500) == 7
+    with pytest.raises(InvalidInput, match="between 1 and 500"):
+        parse_conflicts_query({"limit": ["1" + "0" * 5000]}, max_page_size=500)
 
 
 def test_export_query_takes_filters_but_not_pagination():

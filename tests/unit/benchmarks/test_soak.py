@@ -33,11 +33,11 @@ def test_every_body_is_ndjson_that_ingest_accepts() -> None:
     # Given the bodies of a short run
     for _first, size, body in soak._bodies("soak-v", 25, 12):
         # When ingest's own parser reads one
-        comments = parse_comments(
+        parsed = parse_comments(
             body, "application/x-ndjson", max_items=100, max_text_chars=5000, allow_ndjson=True
         )
         # Then every line is a valid comment
-        assert len(comments) == size
+        assert len(parsed.comments) == size
 
 
 def test_start_memory_waits_a_fifth_of_the_run_and_at_least_a_minute() -> None:

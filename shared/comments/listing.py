@@ -1,0 +1,247 @@
+"""GET /api/comentarios: pages of comments in keyset order, and how many match.
+
+Keyset paging (where the last page ended, not an offset) is stable under concurrent inserts and
+costs the same per page however deep; the export walks the same pages. A total is exact when that
+is cheap, else estimated from a sample of the table.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from typing import Any, Final
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from shared.comments.api import COMMENT_COLUMNS, comment_item
+from shared.comments.cursors import decode_cursor, encode_cursor, filters_fingerprint
+from shared.comments.types import CommentFilters, ListQuery, Ordem, Position, Row, Total, by_time
+from shared.db import QUERY_CANCELED, sqlstate
+from shared.models import comments
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class CountPlan:
+    """How a total is found: estimated from a sample of `sample_pages` table pages, counted exactly
+    up to `exact_limit` matches."""
+
+    exact_limit: int
+    sample_pages: int
+
+
+# About 50 comments a table page, so ~5,000 sampled rows: a few percent of error on totals worth
+# estimating, ~2 ms from cache.
+PLAIN_COUNT: Final = CountPlan(exact_limit=10_000, sample_pages=100)
+# With `q`, whose pattern costs more per row to match: a lower limit and fewer pages.
+TEXT_SEARCH_COUNT: Final = CountPlan(exact_limit=1_000, sample_pages=40)
+# An exact count is tried only when the estimate is under this many times the exact limit.
+COUNT_WHEN_ESTIMATE_UNDER: Final = 3
+# The most an exact count may take before the estimate stands: the list's latency must not
+# depend on how costly one filter combination is to count (see count_comments).
+EXACT_COUNT_BUDGET_MS: Final = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+    total: Total
+
+
+def list_comments(engine: Engine, query: ListQuery, *, cursor_secret: bytes) -> Page:
+    """One page of comments, the cursor of the next one (None on the last page) and the total.
+
+    The total is counted for the first page and carried, signed, by the cursor to the next ones,
+    so every page of one walk reports the same total and only the first pays for it. A first page
+    that is also the last one is its own exact count."""
+    fingerprint = filters_fingerprint(query.filters)
+    after, carried = (
+        decode_cursor(
+            query.cursor, secret=cursor_secret, ordem=query.ordem, fingerprint=fingerprint
+        )
+        if query.cursor
+        else (None, None)
+    )
+    statement = page_statement(query.filters, query.ordem, query.limit + 1, after)
+    with engine.connect() as conn:
+        rows = list(conn.execute(statement).mappings())
+        if carried is not None:
+            total = carried
+        elif after is None and len(rows) <= query.limit:
+            total = Total(value=len(rows), exact=True)
+        else:
+            total = count_comments(conn, query.filters, at_least=len(rows))
+    next_cursor = None
+    if len(rows) > query.limit:
+        rows = rows[: query.limit]
+        next_cursor = encode_cursor(
+            position_of(rows[-1], query.ordem),
+            ordem=query.ordem,
+            fingerprint=fingerprint,
+            secret=cursor_secret,
+            total=total,
+        )
+    return Page(items=[comment_item(row) for row in rows], next_cursor=next_cursor, total=total)
+
+
+def escape_like(text: str) -> str:
+    """`text` as a literal inside a LIKE pattern (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _conditions(
+    filters: CommentFilters, source: sa.FromClause = comments
+) -> list[sa.ColumnElement[bool]]:
+    """The WHERE conditions of `filters` over `source` (the table, or a sample of it)."""
+    c = source.c
+    conditions: list[sa.ColumnElement[bool]] = []
+    if filters.categoria is not None:
+        conditions.append(c.categoria_final == filters.categoria)
+    if filters.tag is not None:
+        conditions.append(c.tags_final.contains(sa.cast([filters.tag], c.tags_final.type)))
+    if filters.q:
+        conditions.append(c.texto.ilike(f"%{escape_like(filters.q)}%", escape="\\"))
+    if filters.created_from is not None:
+        conditions.append(c.created_at >= filters.created_from)
+    if filters.created_before is not None:
+        conditions.append(c.created_at < filters.created_before)
+    # confianca is REAL: compare with REAL bounds, so 0.8 given means the 0.8 that is stored.
+    if filters.confianca_min is not None:
+        conditions.append(c.confianca >= sa.cast(filters.confianca_min, sa.REAL))
+    if filters.confianca_max is not None:
+        conditions.append(c.confianca <= sa.cast(filters.confianca_max, sa.REAL))
+    if filters.needs_review is not None:
+        conditions.append(c.needs_review == filters.needs_review)
+    return conditions
+
+
+def _order_key(ordem: Ordem) -> sa.ColumnElement[Any]:
+    return comments.c.created_at if by_time(ordem) else comments.c.confianca
+
+
+def _descending(ordem: Ordem) -> bool:
+    # `desc` and `asc` are the earlier system's names for the confidence orders.
+    return ordem in ("recentes", "confianca_desc", "desc")
+
+
+def page_statement(
+    filters: CommentFilters, ordem: Ordem, limit: int, after: Position | None
+) -> sa.Select[Any]:
+    """Up to `limit` matching comments in `ordem`, starting after `after` (from the first when
+    None)."""
+    key = _order_key(ordem)
+    conditions = _conditions(filters)
+    if after is not None:
+        after_key: Any = after.key
+        if isinstance(after.key, float):
+            after_key = sa.cast(after.key, sa.REAL)
+        row = sa.tuple_(key, comments.c.id)
+        bound = sa.tuple_(after_key, sa.literal(after.id, sa.Text))
+        conditions.append(row < bound if _descending(ordem) else row > bound)
+    order = (
+        (key.desc(), comments.c.id.desc())
+        if _descending(ordem)
+        else (key.asc(), comments.c.id.asc())
+    )
+    return sa.select(*COMMENT_COLUMNS).where(*conditions).order_by(*order).limit(limit)
+
+
+def position_of(row: Row, ordem: Ordem) -> Position:
+    """Where a page whose last row is `row` ended, in `ordem`."""
+    if by_time(ordem):
+        return Position(key=row["created_at"], id=row["id"])
+    return Position(key=float(row["confianca"]), id=row["id"])
+
+
+def count_comments(conn: Connection, filters: CommentFilters, *, at_least: int = 0) -> Total:
+    """The number of comments matching `filters`, exact when that is cheap, else estimated.
+
+    First an estimate from a fixed random sample of table pages (PLAIN_COUNT, or TEXT_SEARCH_COUNT
+    with `q`): the share of matches in it scaled to the whole table, rounded to three significant
+    digits. When that is not far above the plan's exact limit, the matches are counted, stopping at
+    the limit, within EXACT_COUNT_BUDGET_MS: the server cancels a count that runs longer (some
+    filter combinations cost more per match than others). An exact count of more grows with the
+    matches (hundreds of milliseconds at a million comments), so larger or costlier totals stay
+    estimated: never below what is known (the limit when the count reached it, or `at_least`), and
+    marked as not exact.
+    """
+    plan = TEXT_SEARCH_COUNT if filters.q else PLAIN_COUNT
+    limit = plan.exact_limit
+    estimate, sampled_everything = _estimate(conn, filters, plan.sample_pages)
+    if sampled_everything:
+        return Total(value=estimate, exact=True)
+    known = at_least
+    if estimate < COUNT_WHEN_ESTIMATE_UNDER * limit:
+        capped = (
+            sa.select(sa.literal(1))
+            .select_from(comments)
+            .where(*_conditions(filters))
+            .limit(limit + 1)
+            .subquery()
+        )
+        counted = _within_budget(conn, sa.select(sa.func.count()).select_from(capped))
+        if counted is not None and counted <= limit:
+            return Total(value=counted, exact=True)
+        if counted is not None:
+            known = max(known, limit + 1)
+    return Total(value=max(_round_significant(estimate, 3), known), exact=False)
+
+
+def _within_budget(conn: Connection, statement: sa.Select[Any]) -> int | None:
+    """The statement's single number, or None when the server cancelled it at the budget.
+
+    Timeout and statement live in a savepoint that is always rolled back: the timeout set inside
+    it ends with it, and a cancelled count leaves the connection's transaction usable."""
+    savepoint = conn.begin_nested()
+    try:
+        conn.execute(
+            sa.select(sa.func.set_config("statement_timeout", f"{EXACT_COUNT_BUDGET_MS}ms", True))
+        )
+        return int(conn.execute(statement).scalar_one())
+    except sa.exc.DBAPIError as error:
+        if sqlstate(error) != QUERY_CANCELED:
+            raise
+        log.debug(
+            "exact count over its budget, estimating", extra={"budget_ms": EXACT_COUNT_BUDGET_MS}
+        )
+        return None
+    finally:
+        savepoint.rollback()
+
+
+_TABLE_SIZE_SQL: Final = """
+SELECT pg_relation_size(oid) / current_setting('block_size')::int,
+       CASE WHEN reltuples > 0 AND relpages > 0 THEN reltuples / relpages END
+FROM pg_class WHERE oid = 'comments'::regclass
+"""
+
+
+def _estimate(conn: Connection, filters: CommentFilters, wanted: int) -> tuple[int, bool]:
+    """Matches estimated from a random sample of about `wanted` table pages, and whether the
+    sample was the whole table (then the figure is exact).
+
+    SYSTEM sampling reads only the sampled pages; REPEATABLE keeps the same sample so the figure
+    does not jitter between requests. The share of matches among the sampled rows times the
+    table's rows (rows per page at the last ANALYZE times today's pages); on a table never
+    analysed, matches found divided by each page's chance of being sampled."""
+    pages, rows_per_page = conn.execute(sa.text(_TABLE_SIZE_SQL)).one()
+    percent = 100.0 if pages <= wanted else max(0.0001, wanted * 100.0 / pages)
+    sample = sa.tablesample(comments, sa.func.system(percent), name="sample", seed=sa.literal(17))
+    conditions = _conditions(filters, sample)
+    matching = sa.func.count().filter(sa.and_(*conditions)) if conditions else sa.func.count()
+    sampled, hits = conn.execute(sa.select(sa.func.count(), matching).select_from(sample)).one()
+    if percent >= 100.0:
+        return int(hits), True
+    if rows_per_page is None:
+        return round(hits * 100.0 / percent), False
+    return round(float(rows_per_page) * pages * hits / max(1, int(sampled))), False
+
+
+def _round_significant(value: float, digits: int) -> int:
+    if value <= 0:
+        return 0
+    return int(round(value, digits - 1 - math.floor(math.log10(value))))
