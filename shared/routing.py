@@ -47,7 +47,7 @@ local gateway routes by that document, and tests/unit/test_routes.py checks both
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
@@ -217,11 +217,6 @@ class Router:
         from shared.bootstrap import get_app
 
         return get_app()
-
-
-def routers_in(namespace: Iterable[object]) -> list[Router]:
-    """The Routers among `namespace` (a module's values): how tools find a function's table."""
-    return [value for value in namespace if isinstance(value, Router)]
 
 
 def check_health(call: Call) -> Response:

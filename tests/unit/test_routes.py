@@ -18,7 +18,7 @@ import pytest
 from werkzeug.test import Client
 
 from shared.config import group_fields
-from shared.routing import Route, Router, routers_in
+from shared.routing import Route, Router
 from tooling.devstack.gateway import Gateway
 from tooling.devstack.openapi import Operation, load_operations, parse_openapi_template
 from tooling.devstack.openapi import operations as read_operations
@@ -32,7 +32,9 @@ OPENAPI_TEMPLATE = ROOT / "infra" / "terraform" / "openapi.yaml.tftpl"
 def router_of(function: dict[str, Any]) -> Router:
     """The Router a stack.json function's main.py declares under the function's name."""
     module = importlib.import_module(function["source"].replace("/", ".") + ".main")
-    found = [r for r in routers_in(vars(module).values()) if r.function == function["name"]]
+    found = [
+        r for r in vars(module).values() if isinstance(r, Router) and r.function == function["name"]
+    ]
     assert len(found) == 1, (
         f"{function['source']}/main.py: {len(found)} Routers named {function['name']!r}"
     )
