@@ -35,9 +35,9 @@ def _bootstrap(args: argparse.Namespace) -> int:
     import os
 
     from tooling.devstack.bootstrap import bootstrap
-    from tooling.devstack.runner import read_state, state_dir_from
     from tooling.devstack.services import DEFAULT_PUBSUB_PORT, DEFAULT_S3_PORT, LOOPBACK
     from tooling.devstack.stack import load_stack
+    from tooling.devstack.state import read_state, state_dir_from
 
     state = read_state(state_dir_from(args.state_dir))
     emulator_host = (
