@@ -70,10 +70,11 @@ $(CHECKOV_STAMP):
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet 'checkov==$(CHECKOV_VERSION)'
 	touch $@
 
-check-infra: $(STAMP) $(CHECKOV_STAMP) ## checkov and terraform fmt over infra/terraform; Terraform, OpenAPI and compose parsed and checked
+check-infra: $(STAMP) $(CHECKOV_STAMP) ## checkov and terraform fmt over infra/terraform; docker-compose.yml current with infra/stack.json; Terraform, OpenAPI and compose parsed and checked
 	@command -v terraform >/dev/null || { echo "check-infra: 'terraform' is required (README, 'What it needs')" >&2; exit 1; }
 	terraform fmt -check -diff -recursive infra/terraform
 	$(CHECKOV_VENV)/bin/checkov --directory infra/terraform --framework terraform --quiet --compact --skip-download
+	$(BIN)/alumusic dev compose --check
 	$(BIN)/python -m pytest -q tests/unit/test_terraform.py tests/unit/test_compose.py
 
 check-installs: $(MODEL) ## each documented install (`.`, `.[train]`, `.[dev]`) in a fresh venv, its commands run
