@@ -88,15 +88,8 @@ def test_compose_spec_check_catches_a_broken_file(tmp_path):
 
 def test_compose_is_written_from_the_stack_and_a_stale_file_is_caught(tmp_path, stack):
     # Given a stack description with one more function than the repository's
-    added = {
-        "name": "reports-api",
-        "source": "functions/reports",
-        "target": "handle_http",
-        "signature": "http",
-        "port": 8091,
-        "public": True,
-        "settings": ["database", "auth"],
-    }
+    digest_api = next(f for f in stack["functions"] if f["name"] == "digest-api")
+    added = {**digest_api, "name": "reports-api", "source": "functions/reports", "port": 8091}
     grown = tmp_path / "stack.json"
     grown.write_text(json.dumps({**stack, "functions": [*stack["functions"], added]}))
     written = tmp_path / "docker-compose.yml"
