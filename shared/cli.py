@@ -2,11 +2,8 @@
 
 Runtime commands (migrations, users, ...) live in `shared/commands` and work in a function image.
 Tooling commands (train, eval, bench, the local stack) live in `tooling/commands` and are offered
-only where the tooling is installed; a function image has none of them.
-
-Only the modules of the command being run are imported, so each command needs its own
-dependencies and no other's: `pip install '.[train]'` runs `train` and `eval` without the local
-stack's packages (PyYAML, croniter, ...), which only `pip install '.[dev]'` brings.
+only where the tooling is installed. Only the modules of the command being run are imported, so
+`pip install '.[train]'` runs `train` and `eval` without the local stack's packages (PyYAML, ...).
 """
 
 from __future__ import annotations
@@ -20,25 +17,15 @@ from collections.abc import Mapping, Sequence
 
 from shared.errors import DomainError
 
-# Each top-level command and the modules whose `register(subparsers)` define it, in order.
+# Each top-level command and the modules whose `register(subparsers)` define it, in order; the
+# tooling's are declared in tooling/commands.
 RUNTIME_COMMANDS: Mapping[str, tuple[str, ...]] = {
     "user": ("shared.commands.users",),
     "db": ("shared.commands.db",),
     "comments": ("shared.commands.comments",),
     "digest": ("shared.commands.digest",),
 }
-TOOLING_COMMANDS: Mapping[str, tuple[str, ...]] = {
-    "train": ("tooling.commands.classifier",),
-    # After the classifier's module: it adds the `insights` target to its `eval` command.
-    "eval": ("tooling.commands.classifier", "tooling.commands.insights"),
-    "classify": ("tooling.commands.classifier",),
-    "bench": ("tooling.commands.bench",),
-    "charts": ("tooling.commands.charts",),
-    "dev": ("tooling.commands.dev",),
-    "schedule": ("tooling.commands.schedule",),
-    "fuzz": ("tooling.commands.fuzz",),
-    "keys": ("tooling.commands.keys",),
-}
+TOOLING_COMMANDS_MODULE = "tooling.commands"
 # The product's own packages: a missing module among them is a bug, never a missing install.
 OWN_PACKAGES = frozenset({"shared", "tooling", "functions"})
 INSTALL_HINT = "pip install '.[train]' for train and eval, '.[dev]' for every command"
@@ -52,7 +39,8 @@ def tooling_installed() -> bool:
 
 
 def available_commands() -> dict[str, tuple[str, ...]]:
-    return {**RUNTIME_COMMANDS, **(TOOLING_COMMANDS if tooling_installed() else {})}
+    tooling = importlib.import_module(TOOLING_COMMANDS_MODULE) if tooling_installed() else None
+    return {**RUNTIME_COMMANDS, **(tooling.COMMANDS if tooling else {})}
 
 
 def _is_missing_dependency(error: ModuleNotFoundError) -> bool:
@@ -85,14 +73,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _command_named(argv: Sequence[str]) -> str | None:
-    # The top level takes no option but --help: the first word is the command.
-    return next((word for word in argv if not word.startswith("-")), None)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
-    command = _command_named(words)
+    # The top level takes no option but --help: the first word is the command.
+    command = next((word for word in words if not word.startswith("-")), None)
     try:
         args = build_parser(command).parse_args(words)
         # The local stack chooses its own server; benchmarks name theirs (README, "The command
@@ -117,9 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not _is_missing_dependency(error):
             raise
         print(
-            f"alumusic: error: {command!r} needs {error.name!r}, which is not installed here "
-            f"({INSTALL_HINT})",
-            file=sys.stderr,
+            f"alumusic: error: {command!r} needs {error.name!r} ({INSTALL_HINT})", file=sys.stderr
         )
         return 2
     except DomainError as error:

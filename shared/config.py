@@ -129,11 +129,9 @@ class DatabaseSettings(CoreSettings):
         if not separator:
             raise ValueError("DATABASE_URL must look like postgresql://user@host:5432/database")
         if scheme == "postgresql+pg8000":
-            # The first design's driver: URLs written for it keep working, read as psycopg's
-            # (same user, host, port and database), so no deployment has to change on upgrade.
+            # The first design's driver: its URLs keep working, same server through psycopg.
             log.warning(
-                "DATABASE_URL names the pg8000 driver: read as postgresql+psycopg://, "
-                "the driver the functions ship"
+                "DATABASE_URL names pg8000: read as postgresql+psycopg:// (the driver shipped)"
             )
             scheme = "postgresql+psycopg"
         if scheme in ("postgresql", "postgres", "postgresql+psycopg"):

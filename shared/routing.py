@@ -167,10 +167,6 @@ class Router:
                 )
         self._map = Map(rules, strict_slashes=False)
 
-    def gateway_routes(self) -> list[Route]:
-        """The routes reachable through the gateway (and documented in the OpenAPI document)."""
-        return [route for route in self.routes if route.gateway]
-
     def __call__(self, request: Request) -> Response:
         return serve(request, self._dispatch, function=self.function)
 
