@@ -54,9 +54,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     install that brings it."""
     parser = argparse.ArgumentParser(prog="alumusic", description="AluMusic Feedback command line")
     if not tooling_installed():
-        parser.epilog = (
-            "train, eval, classify, bench and dev need the tooling: pip install '.[dev]'"
-        )
+        parser.epilog = f"train, eval, classify, bench and dev need the tooling: {INSTALL_HINT}"
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands = available_commands()
     chosen = commands.get(command or "")
