@@ -21,7 +21,7 @@ CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
 # which rules they run under.
 export ENVIRONMENT ?= development
 
-.PHONY: help install model dev test test-unit test-integration test-e2e lint format check-infra fuzz bench bench-pipeline clean
+.PHONY: help install model dev test test-unit test-integration test-e2e lint format check-infra check-installs fuzz bench bench-pipeline clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -70,11 +70,15 @@ $(CHECKOV_STAMP):
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet 'checkov==$(CHECKOV_VERSION)'
 	touch $@
 
-check-infra: $(STAMP) $(CHECKOV_STAMP) ## checkov and terraform fmt over infra/terraform; Terraform, OpenAPI and compose parsed and checked
+check-infra: $(STAMP) $(CHECKOV_STAMP) ## checkov and terraform fmt over infra/terraform; docker-compose.yml current with infra/stack.json; Terraform, OpenAPI and compose parsed and checked
 	@command -v terraform >/dev/null || { echo "check-infra: 'terraform' is required (README, 'What it needs')" >&2; exit 1; }
 	terraform fmt -check -diff -recursive infra/terraform
 	$(CHECKOV_VENV)/bin/checkov --directory infra/terraform --framework terraform --quiet --compact --skip-download
+	$(BIN)/alumusic dev compose --check
 	$(BIN)/python -m pytest -q tests/unit/test_terraform.py tests/unit/test_compose.py
+
+check-installs: $(MODEL) ## each documented install (`.`, `.[train]`, `.[dev]`) in a fresh venv, its commands run
+	PYTHON=$(PYTHON) .ci/install-smoke
 
 fuzz: $(STAMP) ## schemathesis over every API operation through a running `make dev` stack (FUZZ_EXAMPLES=100)
 	$(BIN)/alumusic fuzz --max-examples $(FUZZ_EXAMPLES)

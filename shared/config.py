@@ -26,6 +26,7 @@ A secret setting also needs its Secret Manager entry in infra/terraform (locals 
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterable
 from functools import cache, lru_cache
@@ -36,6 +37,8 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.timezone import DEFAULT_PRODUCT_TIMEZONE, zone_named
+
+log = logging.getLogger(__name__)
 
 Environment = Literal["development", "test", "production"]
 ClassifierBackend = Literal["local", "llm", "cascade"]
@@ -125,6 +128,12 @@ class DatabaseSettings(CoreSettings):
         scheme, separator, rest = value.partition("://")
         if not separator:
             raise ValueError("DATABASE_URL must look like postgresql://user@host:5432/database")
+        if scheme == "postgresql+pg8000":
+            # The first design's driver: its URLs keep working, same server through psycopg.
+            log.warning(
+                "DATABASE_URL names pg8000: read as postgresql+psycopg:// (the driver shipped)"
+            )
+            scheme = "postgresql+psycopg"
         if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
             return f"postgresql+psycopg://{rest}"
         raise ValueError(

@@ -47,7 +47,7 @@ local gateway routes by that document, and tests/unit/test_routes.py checks both
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
@@ -167,10 +167,6 @@ class Router:
                 )
         self._map = Map(rules, strict_slashes=False)
 
-    def gateway_routes(self) -> list[Route]:
-        """The routes reachable through the gateway (and documented in the OpenAPI document)."""
-        return [route for route in self.routes if route.gateway]
-
     def __call__(self, request: Request) -> Response:
         return serve(request, self._dispatch, function=self.function)
 
@@ -217,11 +213,6 @@ class Router:
         from shared.bootstrap import get_app
 
         return get_app()
-
-
-def routers_in(namespace: Iterable[object]) -> list[Router]:
-    """The Routers among `namespace` (a module's values): how tools find a function's table."""
-    return [value for value in namespace if isinstance(value, Router)]
 
 
 def check_health(call: Call) -> Response:

@@ -1,7 +1,7 @@
 # infra/stack.json is the one description of the functions, topics, subscriptions, buckets and
-# scheduled jobs; the local stack (`alumusic dev bootstrap`, `alumusic schedule serve`,
-# docker-compose.yml) reads the same file, so a topic or job added there appears here on the next
-# plan without touching this configuration.
+# scheduled jobs; the local stack (`alumusic dev bootstrap`, `alumusic schedule serve`) reads the
+# same file and docker-compose.yml is written from it (`alumusic dev compose --write`), so a topic
+# or job added there appears here on the next plan without touching this configuration.
 locals {
   stack = jsondecode(file("${path.module}/../stack.json"))
 

@@ -23,7 +23,6 @@ import numpy.typing as npt
 from shared.classifier.text import SEPARATOR, SPACE, CodeArray, encode_batch
 
 IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float32]
 
 _SPACE = SPACE
 _SENTINEL = SEPARATOR

@@ -17,7 +17,7 @@ from functools import cache
 from typing import Final
 
 from shared.insights.digests import Passage
-from shared.insights.text import stem, terms, words
+from shared.insights.text import stem, terms
 
 K1: Final = 1.2
 B: Final = 0.75
@@ -111,7 +111,3 @@ class Bm25Index:
                 hits.append(Hit(passage, score))
         hits.sort(key=lambda hit: (-hit.score, hit.passage.semana, hit.passage.id))
         return hits[:limit]
-
-
-def content_words(question: str) -> list[str]:
-    return words(question)

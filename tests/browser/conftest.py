@@ -31,8 +31,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from tests.e2e.conftest import RunningStack, start_stack
 from tooling.demo import demo_comments
 from tooling.devstack.postgres import PostgresServer
-from tooling.devstack.runner import read_secrets
 from tooling.devstack.stack import load_stack, repo_root
+from tooling.devstack.state import read_secrets
 from tooling.devstack.waiting import wait_until
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))

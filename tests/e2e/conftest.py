@@ -19,9 +19,9 @@ import pytest
 import requests
 
 from tooling.devstack.postgres import PostgresServer
-from tooling.devstack.runner import STATE_FILE
 from tooling.devstack.services import free_port
 from tooling.devstack.stack import load_stack, port_env_name, repo_root
+from tooling.devstack.state import STATE_FILE
 from tooling.devstack.waiting import wait_until
 
 ADMIN_PASSWORD = "e2e stack password 7"

@@ -11,9 +11,9 @@ import pytest
 
 from shared.schedule import floor_to_minute
 from tests.e2e.conftest import start_stack
-from tooling.devstack.runner import SCHEDULER_STATE_FILE, STATE_FILE
 from tooling.devstack.scheduler import write_state_file
 from tooling.devstack.stack import load_stack
+from tooling.devstack.state import SCHEDULER_STATE_FILE, STATE_FILE
 from tooling.devstack.supervisor import process_running
 from tooling.devstack.waiting import wait_until
 

@@ -19,7 +19,7 @@ import dockerfile
 import pytest
 import yaml
 
-from shared.cli import build_parser
+from shared.cli import build_parser, main
 from shared.config import SETTINGS_GROUPS_ENV, CoreSettings, Settings, group_fields
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,6 +84,28 @@ def test_compose_spec_check_catches_a_broken_file(tmp_path):
     # Then the schema check refuses it
     result = _check_jsonschema(path)
     assert result.returncode != 0
+
+
+def test_compose_is_written_from_the_stack_and_a_stale_file_is_caught(tmp_path, stack):
+    # Given a stack description with one more function than the repository's
+    digest_api = next(f for f in stack["functions"] if f["name"] == "digest-api")
+    added = {**digest_api, "name": "reports-api", "source": "functions/reports", "port": 8091}
+    grown = tmp_path / "stack.json"
+    grown.write_text(json.dumps({**stack, "functions": [*stack["functions"], added]}))
+    written = tmp_path / "docker-compose.yml"
+    # When the compose file is written from it
+    assert main(["dev", "compose", "--stack", str(grown), "--output", str(written), "--write"]) == 0
+    # Then the new function is a service of its own, and the gateway waits for it
+    services = yaml.safe_load(written.read_text(encoding="utf-8"))["services"]
+    service = services["reports-api"]
+    assert service["build"]["args"]["FUNCTION"] == "reports"
+    assert service["environment"]["PORT"] == "8091"
+    assert service["environment"][SETTINGS_GROUPS_ENV] == "database,auth"
+    assert services["gateway"]["depends_on"]["reports-api"]["condition"] == "service_healthy"
+    # And the check passes on that file, and fails on the repository's, which lacks the function
+    assert main(["dev", "compose", "--stack", str(grown), "--output", str(written), "--check"]) == 0
+    check = ["dev", "compose", "--stack", str(grown), "--output", str(COMPOSE_FILE), "--check"]
+    assert main(check) == 1
 
 
 def test_every_function_has_a_service_built_from_its_dockerfile(compose, stack):

@@ -266,10 +266,24 @@ def test_a_plain_database_url_means_the_driver_the_functions_ship(given, used):
     assert settings.database_url == used
 
 
+def test_a_pg8000_url_of_the_first_design_is_read_as_psycopg_with_a_notice(caplog):
+    # Given a DATABASE_URL written for the pg8000 driver the first design named
+    given = "postgresql+pg8000://u:s3cret-pw@db:5433/x"
+    # When a function's settings are read
+    with caplog.at_level("WARNING", logger="shared.config"):
+        settings = load_settings(("database",), environment="development", database_url=given)
+    # Then the same server and database are reached through psycopg, and the log says so
+    assert settings.database_url == "postgresql+psycopg://u:s3cret-pw@db:5433/x"
+    (notice,) = [r for r in caplog.records if "pg8000" in r.getMessage()]
+    assert "read as postgresql+psycopg://" in notice.getMessage()
+    # And the password is not written to the log
+    assert "s3cret-pw" not in notice.getMessage()
+
+
 @pytest.mark.parametrize(
     ("given", "message"),
     [
-        ("postgresql+pg8000://u@db/x", "'postgresql\\+pg8000' is not supported"),
+        ("postgresql+asyncpg://u@db/x", "'postgresql\\+asyncpg' is not supported"),
         ("mysql://u@db/x", "'mysql' is not supported"),
         ("db:5432/x", "must look like postgresql://"),
     ],

@@ -15,9 +15,10 @@ import pytest
 from shared import keys
 from tooling.demo import CORPUS_DIR, demo_comments, load_corpus
 from tooling.devstack.bootstrap import desired_subscription
-from tooling.devstack.runner import LocalStack, StackConfig, load_secrets
+from tooling.devstack.runner import LocalStack, StackConfig
 from tooling.devstack.services import split_host_port
 from tooling.devstack.stack import load_stack, parse_duration, parse_stack, port_env_name
+from tooling.devstack.state import load_secrets
 from tooling.devstack.supervisor import Supervisor, group_alive, process_running
 from tooling.devstack.waiting import wait_until
 
@@ -374,7 +375,7 @@ def test_demo_comments_spread_over_eight_weeks_with_trends_and_a_daily_rhythm() 
 def test_commands_beside_a_running_stack_reach_its_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tooling.devstack.runner import use_local_stack_database
+    from tooling.devstack.state import use_local_stack_database
 
     # Given a local stack that runs on a private server and wrote its state
     monkeypatch.setenv("ALUMUSIC_STATE_DIR", str(tmp_path))

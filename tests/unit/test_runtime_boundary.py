@@ -2,7 +2,9 @@
 
 A function image installs the runtime dependencies of pyproject.toml and the `shared` package only
 (functions/Dockerfile). These tests fail when runtime code reaches for the tooling or for a package
-that is not a runtime dependency, before any image is built.
+that is not a runtime dependency, before any image is built. The command line loads a command's
+modules only when it runs, so an install without the local stack's packages (`'.[train]'`) runs
+the commands it promises.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+
+from shared.cli import available_commands, build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 STACK = json.loads((ROOT / "infra" / "stack.json").read_text(encoding="utf-8"))
@@ -89,13 +93,70 @@ def test_every_function_serves_without_the_tooling_installed():
         "assert 'train' not in commands and 'db' in commands, sorted(commands)\n"
     )
     # When each function's main module is loaded there
-    result = subprocess.run(
-        [sys.executable, "-c", script, *sources],
+    result = _python(script, *sources)
+    # Then it loads, and the CLI offers the runtime commands only
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+# --- the command line: a command's modules load only when it runs ---------------------------------
+
+# Import names of what only `pip install '.[dev]'` brings (the local stack, benchmarks, fuzzing);
+# `.ci/install-smoke` checks the real installs, these tests catch a regression fast.
+DEV_ONLY = ("yaml", "croniter", "requests", "httpx", "honcho", "moto", "schemathesis", "playwright")
+WITHOUT_DEV_PACKAGES = (
+    "import sys\n"
+    f"for name in {DEV_ONLY!r}:\n"
+    "    sys.modules[name] = None\n"
+    "from shared.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+def test_the_command_table_names_every_command_the_modules_register():
+    # Given every command's modules registered
+    top = next(a for a in build_parser()._actions if a.dest == "command").choices
+    # Then the table the CLI loads them by names exactly those commands
+    assert set(top) == set(available_commands())
+
+
+def test_one_command_is_built_from_its_own_modules():
+    # When the parser is built for `db` alone
+    top = next(a for a in build_parser("db")._actions if a.dest == "command").choices
+    # Then it holds that command and no tooling command
+    assert set(top) == {"db"}
+
+
+def test_train_and_eval_run_without_the_local_stacks_packages():
+    # Given a Python with training packages but none of the local stack's (`'.[train]'`)
+    for argv in (("train", "--help"), ("eval", "--help"), ("classify", "--help")):
+        # When the command is asked for its help
+        result = _python(WITHOUT_DEV_PACKAGES, *argv)
+        # Then it answers
+        assert result.returncode == 0, (argv, result.stderr[-2000:])
+        assert "usage: alumusic " + argv[0] in result.stdout
+
+
+def test_a_command_whose_packages_are_missing_says_which_install_brings_them():
+    # Given the same Python, the full list still offers every command
+    listing = _python(WITHOUT_DEV_PACKAGES, "--help")
+    assert listing.returncode == 0, listing.stderr[-2000:]
+    assert "dev       needs 'yaml'" in listing.stdout
+    # When a command that needs the local stack's packages is run
+    result = _python(WITHOUT_DEV_PACKAGES, "dev", "gateway", "--help")
+    # Then it exits 2 naming the missing package and the install, with no traceback
+    assert result.returncode == 2
+    assert "'dev' needs 'yaml'" in result.stderr
+    assert "'.[dev]'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def _python(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`script` run by this Python from the repository, with a bare environment."""
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,
         env={"PATH": "/usr/bin:/bin", "ENVIRONMENT": "development", "PYTHONPATH": str(ROOT)},
     )
-    # Then it loads, and the CLI offers the runtime commands only
-    assert result.returncode == 0, result.stderr[-2000:]

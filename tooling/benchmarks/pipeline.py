@@ -28,7 +28,7 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait
 from shared.errors import InvalidInput
 from tooling.demo import demo_comment_id, demo_id_width, iter_demo_comments, run_prefix
 from tooling.devstack.client import ApiError, GatewayClient
-from tooling.devstack.runner import read_secrets, read_state, state_dir_from
+from tooling.devstack.state import read_secrets, read_state, state_dir_from
 from tooling.devstack.waiting import wait_until
 from tooling.progress import progress_bar
 

@@ -41,8 +41,8 @@ import sqlalchemy as sa
 from tooling.benchmarks.pipeline import Target, _send, resolve_target
 from tooling.demo import demo_comment_id, demo_id_width, iter_demo_comments, run_prefix
 from tooling.devstack.client import GatewayClient
-from tooling.devstack.runner import read_state, state_dir_from
 from tooling.devstack.stack import load_stack
+from tooling.devstack.state import read_state, state_dir_from
 from tooling.devstack.waiting import wait_until
 
 BAR_LIST_P99_MS = 100.0

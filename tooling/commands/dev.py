@@ -1,4 +1,4 @@
-"""`alumusic dev up|bootstrap|gateway`: the local stack on emulators."""
+"""`alumusic dev up|bootstrap|compose|gateway`: the local stack on emulators, and as containers."""
 
 from __future__ import annotations
 
@@ -35,9 +35,9 @@ def _bootstrap(args: argparse.Namespace) -> int:
     import os
 
     from tooling.devstack.bootstrap import bootstrap
-    from tooling.devstack.runner import read_state, state_dir_from
     from tooling.devstack.services import DEFAULT_PUBSUB_PORT, DEFAULT_S3_PORT, LOOPBACK
     from tooling.devstack.stack import load_stack
+    from tooling.devstack.state import read_state, state_dir_from
 
     state = read_state(state_dir_from(args.state_dir))
     emulator_host = (
@@ -72,6 +72,30 @@ def _gateway(args: argparse.Namespace) -> int:
         stack_file=args.stack,
         openapi_file=args.openapi,
     )
+    return 0
+
+
+def _compose(args: argparse.Namespace) -> int:
+    from tooling.devstack.compose import compose_file, render_compose
+    from tooling.devstack.stack import load_stack
+
+    # Ports as the stack description gives them: a developer's <NAME>_PORT stays out of the file.
+    text = render_compose(load_stack(args.stack, env={}))
+    path = args.output or compose_file()
+    if args.check:
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            print(
+                f"alumusic dev compose: {path} is not what infra/stack.json gives: "
+                "run `alumusic dev compose --write`",
+                file=sys.stderr,
+            )
+            return 1
+        return 0
+    if args.write:
+        path.write_text(text, encoding="utf-8")
+        _say(f"wrote {path}")
+        return 0
+    _echo(text)
     return 0
 
 
@@ -115,6 +139,22 @@ def register(subparsers: Any) -> None:
     boot.add_argument("--state-dir", default=None, help="state directory of a running stack")
     boot.add_argument("--skip-buckets", action="store_true", help="Pub/Sub only")
     boot.set_defaults(handler=_bootstrap)
+
+    compose = commands.add_parser(
+        "compose", help="docker-compose.yml from the stack description (printed by default)"
+    )
+    compose.add_argument(
+        "--stack", type=Path, default=None, help="stack description (infra/stack.json)"
+    )
+    compose.add_argument(
+        "--output", type=Path, default=None, help="the file (default: docker-compose.yml)"
+    )
+    action = compose.add_mutually_exclusive_group()
+    action.add_argument("--write", action="store_true", help="write the file")
+    action.add_argument(
+        "--check", action="store_true", help="exit 1 when the file is not what it would write"
+    )
+    compose.set_defaults(handler=_compose)
 
     gateway = commands.add_parser("gateway", help="run the gateway alone in the foreground")
     add_gateway_arguments(gateway)

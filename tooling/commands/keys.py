@@ -67,7 +67,7 @@ def _rotate_files(private_file: Path, public_file: Path) -> keys.KeySets:
 
 
 def _rotate_local(state_dir: str | None) -> keys.KeySets:
-    from tooling.devstack.runner import SECRETS_FILE, load_secrets, state_dir_from
+    from tooling.devstack.state import SECRETS_FILE, load_secrets, state_dir_from
 
     directory = state_dir_from(state_dir)
     stored = load_secrets(directory)
@@ -95,7 +95,7 @@ def _rotate(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from tooling.devstack.runner import load_secrets, state_dir_from
+    from tooling.devstack.state import load_secrets, state_dir_from
 
     stored = load_secrets(state_dir_from(args.state_dir))
     current = _read_sets(stored["jwt_private_keys"], stored["jwt_public_keys"])

@@ -1,7 +1,9 @@
 """The one description of the stack (infra/stack.json), read into typed objects.
 
 Functions, topics, subscriptions, buckets and scheduled jobs are listed there once; the local
-runner, the emulator bootstrap, the gateway and the local scheduler all read it, so adding a function is one entry in that file.
+runner, the emulator bootstrap, the gateway and the local scheduler all read it, and
+docker-compose.yml is written from it (tooling/devstack/compose.py), so adding a function is one
+entry in that file.
 A function entry: `name`, `source` (its folder), `target`, `signature` (http or cloudevent),
 `port` (local), `public` (reachable through the gateway: its operations are in the OpenAPI
 document, which names the function serving each) and `settings` (the settings groups of

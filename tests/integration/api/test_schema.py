@@ -6,13 +6,15 @@ import secrets
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
 from shared.classifier import Classification
 from shared.comments.store import store_classified
 from shared.comments.types import CommentIn
-from shared.db import current_revision, head_revision, upgrade
+from shared.db import create_db_engine, current_revision, head_revision, upgrade
 from shared.errors import TransientFailure
 from shared.models import metadata
+from tests.support.db_fixtures import make_settings
 
 pytestmark = pytest.mark.integration
 
@@ -59,6 +61,23 @@ def test_unreachable_server_is_a_clear_error(pg_server):
         upgrade(pg_server.url("nope_db_that_does_not_exist"))
     with pytest.raises(TransientFailure, match=r"127\.0\.0\.1:1/"):
         upgrade("postgresql+psycopg://postgres@127.0.0.1:1/alumusic")
+
+
+def test_a_pg8000_database_url_reaches_the_same_database(database_url):
+    # Given the session database's URL as the first design wrote it, for the pg8000 driver
+    scheme, rest = database_url.split("://", 1)
+    assert scheme == "postgresql+psycopg"
+    settings = make_settings(f"postgresql+pg8000://{rest}")
+    # When a function's engine is built from it and queried
+    engine = create_db_engine(settings)
+    try:
+        with engine.connect() as conn:
+            name = conn.execute(sa.text("SELECT current_database()")).scalar_one()
+    finally:
+        engine.dispose()
+    # Then it reached that database through the driver the functions ship
+    assert engine.dialect.driver == "psycopg"
+    assert name == make_url(database_url).database
 
 
 def test_store_is_idempotent_and_computes_final_columns(clean_db):

@@ -160,16 +160,6 @@ def test_a_path_with_a_line_break_reaches_the_router_as_deployed(tmp_path: Path)
     assert missing.json["error"]["code"] == "not_found"
 
 
-def test_gateway_routes_leave_out_the_platform_only_ones():
-    router = Router(ROUTES, function="test-api")
-    assert [(r.method, r.path) for r in router.gateway_routes()] == [
-        ("GET", "/api/itens"),
-        ("GET", "/api/itens/{id}"),
-        ("DELETE", "/api/itens/{id}"),
-        ("GET", "/api/itens/{id}/notas/{nota}"),
-    ]
-
-
 @pytest.mark.parametrize(
     ("path", "method", "roles", "message"),
     [
