@@ -25,6 +25,8 @@ from shared.classifier.local import OUT_OF_SCOPE
 from shared.classifier.text import split_key
 from shared.errors import DomainError
 
+LABELS = frozenset({*CATEGORIES, OUT_OF_SCOPE})
+
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
 YOUTUBE_DIR = CORPUS_DIR / "youtube"
 EXTERNAL_DIR = CORPUS_DIR / "external"
@@ -98,11 +100,14 @@ def _text_rows(path: Path, label_column: str) -> Iterator[tuple[int, str, str]]:
 
 
 def load_listener_comments(files: Iterable[Path] | None = None) -> list[LabelledComment]:
-    """Every listener row, in file then line order; a bad row stops the load with its location."""
+    """Every listener row, in file then line order; a bad row stops the load with its location.
+
+    A row may be OUTRO (none of the five): the model learns it and never answers it.
+    """
     rows: list[LabelledComment] = []
     for path in sorted(files) if files is not None else listener_files():
         for line, text, category in _text_rows(path, "categoria"):
-            if category not in CATEGORIES:
+            if category not in LABELS:
                 raise CorpusError(f"{path.name}:{line}: unknown categoria {category!r}")
             rows.append(LabelledComment(text, category, path.stem))
     return rows
@@ -140,7 +145,7 @@ def external_sources(path: Path = SOURCES_FILE) -> list[ExternalSource]:
         entries = json.loads(path.read_text(encoding="utf-8"))["sources"]
     except (ValueError, KeyError, TypeError) as error:
         raise CorpusError(f"{path.name}: not a {{'sources': [...]}} document ({error})") from None
-    allowed = {*CATEGORIES, OUT_OF_SCOPE, None}
+    allowed = {*LABELS, None}
     sources: list[ExternalSource] = []
     for index, entry in enumerate(entries):
         try:
@@ -168,7 +173,7 @@ def load_relabels(path: Path = RELABEL_FILE) -> dict[str, str]:
     with path.open(encoding="utf-8", newline="") as handle:
         for line, record in enumerate(csv.DictReader(handle), start=2):
             category = (record.get("categoria") or "").strip()
-            if category not in {*CATEGORIES, OUT_OF_SCOPE}:
+            if category not in LABELS:
                 raise CorpusError(f"{path.name}:{line}: unknown categoria {category!r}")
             relabels[split_key(record.get("texto") or "")] = category
     return relabels

@@ -18,6 +18,7 @@ from tooling.classifier.dataset import (
     external_sources,
     is_held_out,
     load_external_comments,
+    load_listener_comments,
 )
 from tooling.classifier.training import load_training_data
 
@@ -108,3 +109,17 @@ def test_training_never_sees_the_held_out_external_rows() -> None:
     assert 0.1 < len(held_out) / len(shipped) < 0.3
     assert not trained & {row.texto for row in held_out}
     assert len(trained) > 1000
+
+
+def test_a_listener_file_may_hold_outro_rows_but_no_other_label(tmp_path: Path) -> None:
+    # Given a listener file with a row that is none of the five
+    path = tmp_path / "listeners_x.csv"
+    path.write_text(
+        "texto,categoria\nque app bom,ELOGIO\nsegunda de novo,OUTRO\n", encoding="utf-8"
+    )
+    # When loaded / Then OUTRO is kept as a label the model learns
+    assert [row.categoria for row in load_listener_comments([path])] == ["ELOGIO", "OUTRO"]
+    # And any other label still stops the load at its line
+    path.write_text("texto,categoria\noi,OUTRA\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"listeners_x.csv:2: unknown categoria 'OUTRA'"):
+        load_listener_comments([path])
