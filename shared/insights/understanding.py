@@ -191,25 +191,10 @@ _NOT_TAGS: Final = _rx(
 
 # Subject names that are everyday words in a question ("me conta", "quais dados", "qual tema").
 _AMBIGUOUS_SUBJECTS: Final = frozenset(
-    {
-        "conta",
-        "dados",
-        "tema",
-        "social",
-        "perfil",
-        "ajuda",
-        "novidades",
-        "historico",
-        "show",
-        "capa",
-        "cover",
-        "fila",
-        "carro",
-        "velocidade",
-        "beta",
-        "idioma",
-        "busca",
-    }
+    """
+    conta dados tema social perfil ajuda novidades historico show capa cover fila carro velocidade
+    beta idioma busca
+    """.split()  # noqa: SIM905 - a word list reads best as text
 )
 # Question words the taxonomy would read as a tag: meta uses of "histórico", "temas", "dados"...
 _META_WORDS: Final = _rx(
