@@ -86,12 +86,10 @@ SELECT (SELECT count(*) FROM clashing), (SELECT count(*) FROM recorded)
 
 @dataclass(frozen=True, slots=True)
 class Stored:
-    """What storing a batch did: rows inserted; ids found stored with another text (`conflicts`)
-    and how many of those were recorded for the first time (0 on a redelivery)."""
+    """What storing a batch did: rows inserted, and ids found stored with another text."""
 
     inserted: int
     conflicts: int = 0
-    conflicts_recorded: int = 0
 
 
 def _insert_params(
@@ -182,7 +180,7 @@ def store_classified(
             "comment ids already stored with another text",
             extra={"conflicts": int(found), "conflicts_recorded": int(recorded)},
         )
-    return Stored(inserted=inserted, conflicts=int(found), conflicts_recorded=int(recorded))
+    return Stored(inserted=inserted, conflicts=int(found))
 
 
 @dataclass(frozen=True, slots=True)
