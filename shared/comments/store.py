@@ -31,10 +31,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class IdConflict(Conflict):
+class IdConflict(Conflict, code="id_conflict"):
     """An id already stored with another text: the client reuses ids, which would lose data."""
-
-    code = "id_conflict"
 
 
 # One statement for a whole batch: the rows travel as one JSON array that json_to_recordset turns
