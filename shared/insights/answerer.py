@@ -736,14 +736,7 @@ _TAG_LIST_TITLES: Final = {
 
 
 def _compose_tag_list(
-    draft: _Draft,
-    u: Understanding,
-    kind: str,
-    weeks: Sequence[str],
-    ctx: Context,
-    q: str,
-    *,
-    limit: int = 3,
+    draft: _Draft, u: Understanding, kind: str, weeks: Sequence[str], ctx: Context, *, limit: int
 ) -> bool:
     direction = "" if u.up == u.down else "up" if u.up else "down"
     title = draft.t(*_TAG_LIST_TITLES[kind, direction])
@@ -792,24 +785,20 @@ def _compose_tag_list(
     return bool(draft.sentences)
 
 
-def _compose_complaints(
-    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
-) -> bool:
-    return _compose_tag_list(draft, u, "critica", weeks, ctx, q, limit=u.top or 3)
+def _compose_tag_lists(*kinds: str, limit: int = 0) -> Composer:
+    """The composer listing the recurring criticisms and/or relevant suggestions (`kinds`): at most
+    `limit` of each, or as many as the question asks for (3 when it does not say)."""
 
+    def compose(
+        draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
+    ) -> bool:
+        listed = [
+            _compose_tag_list(draft, u, kind, weeks, ctx, limit=limit or u.top or 3)
+            for kind in kinds
+        ]
+        return any(listed)
 
-def _compose_suggestions(
-    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
-) -> bool:
-    return _compose_tag_list(draft, u, "sugestao", weeks, ctx, q, limit=u.top or 3)
-
-
-def _compose_improvements(
-    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
-) -> bool:
-    ok = _compose_tag_list(draft, u, "critica", weeks, ctx, q, limit=2)
-    ok = _compose_tag_list(draft, u, "sugestao", weeks, ctx, q, limit=2) or ok
-    return ok
+    return compose
 
 
 def _compose_spikes(
@@ -967,9 +956,9 @@ _COMPOSERS: Final[dict[str, Composer]] = {
     "compare": _compose_compare,
     "category": _compose_category,
     "total": _compose_total,
-    "complaints": _compose_complaints,
-    "suggestions": _compose_suggestions,
-    "improvements": _compose_improvements,
+    "complaints": _compose_tag_lists("critica"),
+    "suggestions": _compose_tag_lists("sugestao"),
+    "improvements": _compose_tag_lists("critica", "sugestao", limit=2),
     "spikes": _compose_spikes,
     "questions": _compose_questions,
     "review": _compose_review,
