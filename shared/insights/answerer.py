@@ -496,24 +496,20 @@ def _compose_extreme(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx:
     return bool(draft.sentences)
 
 
+# First words of a question that asks for a figure or a list, not for a yes or a no.
+_OPEN_QUESTION_WORDS: Final = frozenset(
+    """
+    qual quais quanto quantos quantas what which how como onde where
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+
+
 def _yes_no(draft: _Draft, u: Understanding, q: str, passages: Sequence[Passage]) -> str:
     """ "Sim."/"Não." before a yes/no question about one category's direction in one week."""
     asks = fold(q).strip()
     if len(passages) != 1 or u.up == u.down or not asks.endswith("?"):
         return ""
-    if asks.split()[0] in {
-        "qual",
-        "quais",
-        "quanto",
-        "quantos",
-        "quantas",
-        "what",
-        "which",
-        "how",
-        "como",
-        "onde",
-        "where",
-    }:
+    if asks.split()[0] in _OPEN_QUESTION_WORDS:
         return ""
     moved = _points(passages[0])
     agreed = moved > 0 if u.up else moved < 0
