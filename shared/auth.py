@@ -445,11 +445,7 @@ def refresh_access(engine: Engine, settings: Settings, refresh_token: str) -> di
     }
 
 
-_DUMMY_HASH: str | None = None
-
-
+@lru_cache(maxsize=1)
 def _dummy_hash() -> str:
-    global _DUMMY_HASH
-    if _DUMMY_HASH is None:
-        _DUMMY_HASH = hash_password(uuid.uuid4().hex)
-    return _DUMMY_HASH
+    """A hash no password matches, made once (on the first login of an unknown user)."""
+    return hash_password(uuid.uuid4().hex)

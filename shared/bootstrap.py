@@ -133,8 +133,15 @@ class App:
             "user_statuses", lambda _settings: self.user_statuses_factory(self)
         )
 
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def close(self) -> None:
-        """Release pooled connections and flush pending publishes (SIGTERM, test teardown)."""
+        """Release pooled connections and flush pending publishes (SIGTERM, test teardown, the
+        end of a `with App(...)` block)."""
         parts, self._parts = self._parts, {}
         publisher = parts.get("publisher")
         if publisher is not None:

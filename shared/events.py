@@ -309,7 +309,6 @@ class ReceivedMessage:
     attributes: dict[str, str]
     publish_time: datetime | None = None  # aware, UTC
     subscription: str | None = None
-    delivery_attempt: int | None = None
 
 
 class MalformedEnvelope(PoisonMessage):
@@ -334,9 +333,7 @@ def _read_publish_time(value: object) -> datetime | None:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-def _decode_message(
-    message: Any, raw: bytes, *, subscription: Any = None, delivery_attempt: Any = None
-) -> ReceivedMessage:
+def _decode_message(message: Any, raw: bytes, *, subscription: Any = None) -> ReceivedMessage:
     if not isinstance(message, Mapping):
         raise MalformedEnvelope("envelope has no 'message' object", raw=raw)
     encoded = message.get("data", "")
@@ -358,7 +355,6 @@ def _decode_message(
         attributes=dict(attributes),
         publish_time=_read_publish_time(message.get("publishTime") or message.get("publish_time")),
         subscription=subscription if isinstance(subscription, str) else None,
-        delivery_attempt=delivery_attempt if isinstance(delivery_attempt, int) else None,
     )
 
 
@@ -376,19 +372,3 @@ def message_from_cloud_event(event: Any) -> ReceivedMessage:
         with contextlib.suppress(KeyError, TypeError):
             message = {**message, "messageId": event["id"]}
     return _decode_message(message, raw, subscription=payload.get("subscription"))
-
-
-def message_from_push_body(body: bytes) -> ReceivedMessage:
-    """The message in a plain Pub/Sub push request body (JSON with `message` and `subscription`)."""
-    try:
-        envelope = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise MalformedEnvelope(f"push body is not JSON: {error}", raw=body) from error
-    if not isinstance(envelope, Mapping):
-        raise MalformedEnvelope("push body is not a JSON object", raw=body)
-    return _decode_message(
-        envelope.get("message"),
-        body,
-        subscription=envelope.get("subscription"),
-        delivery_attempt=envelope.get("deliveryAttempt"),
-    )

@@ -47,9 +47,7 @@ SECURITY_HEADERS: Final[Mapping[str, str]] = {
 }
 
 
-class UnsupportedMediaType(DomainError):
-    code = "unsupported_media_type"
-    status = 415
+class UnsupportedMediaType(DomainError, code="unsupported_media_type", status=415): ...
 
 
 # --- responses ----------------------------------------------------------------------------------

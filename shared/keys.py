@@ -37,32 +37,28 @@ class KeySetError(ValueError):
     """A key set that cannot be read; the message says which entry and why."""
 
 
-def algorithm_of(key: PrivateKey | PublicKey) -> str:
-    return (
-        "EdDSA"
-        if isinstance(key, ed25519.Ed25519PrivateKey | ed25519.Ed25519PublicKey)
-        else "RS256"
-    )
+class _KeyAlgorithm:
+    """What a key gives the JWT library besides itself: its algorithm (EdDSA, or RS256 for RSA)."""
+
+    __slots__ = ()
+    key: PrivateKey | PublicKey
+
+    @property
+    def algorithm(self) -> str:
+        ed25519_key = isinstance(self.key, ed25519.Ed25519PrivateKey | ed25519.Ed25519PublicKey)
+        return "EdDSA" if ed25519_key else "RS256"
 
 
 @dataclass(frozen=True, slots=True)
-class SigningKey:
+class SigningKey(_KeyAlgorithm):
     kid: str
     key: PrivateKey
 
-    @property
-    def algorithm(self) -> str:
-        return algorithm_of(self.key)
-
 
 @dataclass(frozen=True, slots=True)
-class VerifyingKey:
+class VerifyingKey(_KeyAlgorithm):
     kid: str
     key: PublicKey
-
-    @property
-    def algorithm(self) -> str:
-        return algorithm_of(self.key)
 
 
 def _json_object(text: str, what: str) -> dict[str, Any]:

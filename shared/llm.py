@@ -47,11 +47,8 @@ MIN_ATTEMPT_SECONDS: Final = 0.5
 _TRANSIENT_STATUS: Final = frozenset({408, 409, 429})
 
 
-class LlmFailure(TransientFailure):
+class LlmFailure(TransientFailure, code="llm_unavailable", status=503):
     """The language model gave no usable answer; `reason` says why in a few words."""
-
-    code = "llm_unavailable"
-    status = 503
 
     def __init__(self, reason: str, *, transient: bool = False, retry_after: float | None = None):
         super().__init__(f"llm: {reason}")

@@ -29,21 +29,15 @@ class OutgoingMail:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class MailFailure(TransientFailure):
-    code = "mail_failed"
-    status = 503
-
+class MailFailure(TransientFailure, code="mail_failed", status=503):
     def __init__(self, reason: str, *, transient: bool) -> None:
         super().__init__(f"mail: {reason}")
         self.reason = reason
         self.transient = transient
 
 
-class MailNotConfigured(DomainError):
+class MailNotConfigured(DomainError, code="mail_not_configured", status=503):
     """No way to send: raised before any recipient is tried, so no delivery is marked."""
-
-    code = "mail_not_configured"
-    status = 503
 
 
 class Mailer(Protocol):

@@ -6,7 +6,7 @@ them (a test compares the two) so queries are written against names the type che
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -22,6 +22,11 @@ SOURCES: Final[tuple[str, ...]] = ("sync", "ingest")
 def _in_list(column: str, values: tuple[str, ...]) -> str:
     quoted = ", ".join("'" + value.replace("'", "''") + "'" for value in values)
     return f"{column} IN ({quoted})"
+
+
+def _timestamp(name: str) -> sa.Column[Any]:
+    """A required instant that is the moment the row is written unless one is given."""
+    return sa.Column(name, sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
 
 
 CATEGORY_CHECK: Final = _in_list("categoria", CATEGORIES)
@@ -64,19 +69,11 @@ comments = sa.Table(
     sa.Column("source", sa.Text, nullable=False),
     # When the listener wrote the comment (the client's criado_em, else the time the request
     # arrived): the time every chart, digest and filter buckets by.
-    sa.Column(
-        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    ),
-    sa.Column(
-        "classified_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    ),
+    _timestamp("created_at"),
+    _timestamp("classified_at"),
     # When the row was inserted, and when it last changed (classification or correction).
-    sa.Column(
-        "stored_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    ),
-    sa.Column(
-        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    ),
+    _timestamp("stored_at"),
+    _timestamp("updated_at"),
     sa.CheckConstraint(COMMENT_ID_CHECK, name="ck_comments_id_format"),
     sa.CheckConstraint("length(texto) > 0", name="ck_comments_texto_not_empty"),
     sa.CheckConstraint(CATEGORY_CHECK, name="ck_comments_categoria"),
@@ -93,16 +90,9 @@ users = sa.Table(
     sa.Column("password_hash", sa.Text, nullable=False),
     sa.Column("role", sa.Text, nullable=False),
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
-    sa.Column(
-        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    ),
+    _timestamp("created_at"),
     # Refresh tokens issued before this instant are refused (a password change logs out everywhere).
-    sa.Column(
-        "password_changed_at",
-        sa.DateTime(timezone=True),
-        nullable=False,
-        server_default=sa.func.now(),
-    ),
+    _timestamp("password_changed_at"),
     sa.UniqueConstraint("username", name="uq_users_username"),
     sa.CheckConstraint(ROLE_CHECK, name="ck_users_role"),
 )
@@ -114,7 +104,7 @@ login_attempts = sa.Table(
     sa.Column("username", sa.Text, nullable=False),
     sa.Column("client_ip", sa.Text, nullable=False),
     sa.Column("succeeded", sa.Boolean, nullable=False),
-    sa.Column("at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    _timestamp("at"),
 )
 
 # Requests per key (an operation and a user) in fixed windows: the per-user rate limits, counted
@@ -140,9 +130,7 @@ comment_id_conflicts = sa.Table(
     sa.Column("source", sa.Text, nullable=False),
     sa.Column("message_id", sa.Text, nullable=True),
     sa.Column("request_id", sa.Text, nullable=True),
-    sa.Column(
-        "detected_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    ),
+    _timestamp("detected_at"),
     sa.UniqueConstraint(
         "comment_id", "incoming_text_sha256", name="uq_comment_id_conflicts_id_incoming"
     ),
@@ -164,9 +152,7 @@ weekly_digests = sa.Table(
     sa.Column("writer", sa.Text, nullable=False),
     sa.Column("writer_model", sa.Text, nullable=True),
     sa.Column("fallback_reason", sa.Text, nullable=True),
-    sa.Column(
-        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    ),
+    _timestamp("created_at"),
     sa.CheckConstraint("semana ~ '^[0-9]{4}-W[0-9]{2}$'", name="ck_weekly_digests_semana"),
     sa.CheckConstraint(_in_list("writer", DIGEST_WRITERS), name="ck_weekly_digests_writer"),
 )
@@ -176,9 +162,7 @@ digest_recipients = sa.Table(
     metadata,
     sa.Column("email", sa.Text, primary_key=True),
     sa.Column("nome", sa.Text, nullable=True),
-    sa.Column(
-        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    ),
+    _timestamp("created_at"),
     sa.CheckConstraint("email = lower(email)", name="ck_digest_recipients_email_lower"),
 )
 
@@ -191,9 +175,7 @@ digest_deliveries = sa.Table(
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
     sa.Column("last_error", sa.Text, nullable=True),
     sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
-    sa.Column(
-        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    ),
+    _timestamp("created_at"),
     sa.PrimaryKeyConstraint("semana", "email", name="pk_digest_deliveries"),
     sa.CheckConstraint(_in_list("status", DELIVERY_STATUSES), name="ck_digest_deliveries_status"),
 )
@@ -204,9 +186,7 @@ chart_snapshots = sa.Table(
     # The scheduled time of the tick that produced the snapshot: redelivered ticks change nothing.
     sa.Column("scheduled_time", sa.DateTime(timezone=True), primary_key=True),
     sa.Column("payload", postgresql.JSONB, nullable=False),
-    sa.Column(
-        "generated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    ),
+    _timestamp("generated_at"),
     sa.Column("duration_ms", sa.Float, nullable=False),
     sa.CheckConstraint("duration_ms >= 0", name="ck_chart_snapshots_duration_ms"),
 )

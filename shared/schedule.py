@@ -39,10 +39,8 @@ SCHEDULED_TIME_KEY: Final = "scheduled_time"
 RESERVED_KEYS: Final = frozenset({JOB_KEY, SCHEDULED_TIME_KEY})
 
 
-class UnreadableTick(PoisonMessage):
+class UnreadableTick(PoisonMessage, code="unreadable_tick"):
     """A tick that can never be handled: not a tick, or a tick of another job."""
-
-    code = "unreadable_tick"
 
 
 @dataclass(frozen=True, slots=True)

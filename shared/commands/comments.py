@@ -10,9 +10,9 @@ import argparse
 import json
 from typing import Any
 
+from shared.bootstrap import App
 from shared.comments.store import list_id_conflicts
 from shared.config import load_settings
-from shared.db import create_db_engine
 from shared.errors import InvalidInput
 
 MAX_LIMIT = 10_000
@@ -22,11 +22,8 @@ def _conflicts(args: argparse.Namespace) -> int:
     limit = int(args.limit)
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"--limit must be between 1 and {MAX_LIMIT}")
-    engine = create_db_engine(load_settings(("database",)))
-    try:
-        items, total = list_id_conflicts(engine, limit=limit)
-    finally:
-        engine.dispose()
+    with App(settings=load_settings(("database",))) as app:
+        items, total = list_id_conflicts(app.engine, limit=limit)
     if args.json:
         print(json.dumps({"items": items, "total": total}, ensure_ascii=False, indent=2))
         return 0

@@ -11,13 +11,8 @@ from shared.digest import service
 from shared.timezone import IsoWeek
 
 
-def _app() -> App:
-    return App(settings=get_settings())
-
-
 def _run(args: argparse.Namespace) -> int:
-    app = _app()
-    try:
+    with App(settings=get_settings()) as app:
         week = IsoWeek.parse(args.week)
         result = service.run_week(app, week, send=not args.no_send)
         digest = result.digest
@@ -34,46 +29,32 @@ def _run(args: argparse.Namespace) -> int:
             print()
             print(digest.texto)
         return 0
-    finally:
-        app.close()
 
 
 def _backfill(args: argparse.Namespace) -> int:
-    app = _app()
-    try:
+    with App(settings=get_settings()) as app:
         for semana, created in service.backfill(app, args.weeks):
             print(f"{semana}  {'built' if created else 'already stored'}")
         return 0
-    finally:
-        app.close()
 
 
 def _recipients_add(args: argparse.Namespace) -> int:
-    app = _app()
-    try:
+    with App(settings=get_settings()) as app:
         added = service.add_recipient(app.engine, args.email, args.name)
         print(f"{args.email.strip().lower()} {'added' if added else 'was already a recipient'}")
         return 0
-    finally:
-        app.close()
 
 
 def _recipients_remove(args: argparse.Namespace) -> int:
-    app = _app()
-    try:
+    with App(settings=get_settings()) as app:
         removed = service.remove_recipient(app.engine, args.email)
         print(f"{args.email.strip().lower()} {'removed' if removed else 'was not a recipient'}")
         return 0 if removed else 1
-    finally:
-        app.close()
 
 
 def _recipients_list(args: argparse.Namespace) -> int:
-    app = _app()
-    try:
+    with App(settings=get_settings()) as app:
         recipients = service.list_recipients(app.engine)
-    finally:
-        app.close()
     if not recipients:
         print("no recipients; add one with `alumusic digest recipients add EMAIL`")
         return 0

@@ -11,8 +11,8 @@ import getpass
 import sys
 from typing import Any
 
+from shared.bootstrap import App
 from shared.config import load_settings
-from shared.db import create_db_engine
 from shared.errors import Conflict, InvalidInput
 from shared.models import ROLES
 from shared.users import (
@@ -40,11 +40,10 @@ def _read_password(args: argparse.Namespace, username: str) -> str:
 
 
 def _create(args: argparse.Namespace) -> int:
-    engine = create_db_engine(load_settings(("database",)))
-    try:
+    with App(settings=load_settings(("database",))) as app:
         password = _read_password(args, args.name)
         try:
-            user = create_user(engine, args.name, password, args.role)
+            user = create_user(app.engine, args.name, password, args.role)
         except Conflict:
             if args.exist_ok:
                 print(f"user {args.name!r} already exists; left as it is")
@@ -52,16 +51,11 @@ def _create(args: argparse.Namespace) -> int:
             raise
         print(f"created user {user.username!r} with role {user.role}")
         return 0
-    finally:
-        engine.dispose()
 
 
 def _list(args: argparse.Namespace) -> int:
-    engine = create_db_engine(load_settings(("database",)))
-    try:
-        found = list_users(engine)
-    finally:
-        engine.dispose()
+    with App(settings=load_settings(("database",))) as app:
+        found = list_users(app.engine)
     if not found:
         print("no users; create one with `alumusic user create NAME --role admin`")
         return 0
@@ -75,22 +69,16 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _set_password(args: argparse.Namespace) -> int:
-    engine = create_db_engine(load_settings(("database",)))
-    try:
-        set_password(engine, args.name, _read_password(args, args.name))
-    finally:
-        engine.dispose()
+    with App(settings=load_settings(("database",))) as app:
+        set_password(app.engine, args.name, _read_password(args, args.name))
     print(f"password of {args.name!r} changed; its refresh tokens no longer work")
     return 0
 
 
 def _set_active(active: bool) -> Any:
     def handler(args: argparse.Namespace) -> int:
-        engine = create_db_engine(load_settings(("database",)))
-        try:
-            set_active(engine, args.name, active)
-        finally:
-            engine.dispose()
+        with App(settings=load_settings(("database",))) as app:
+            set_active(app.engine, args.name, active)
         print(f"user {args.name!r} {'enabled' if active else 'disabled'}")
         return 0
 

@@ -31,10 +31,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class IdConflict(Conflict):
+class IdConflict(Conflict, code="id_conflict"):
     """An id already stored with another text: the client reuses ids, which would lose data."""
-
-    code = "id_conflict"
 
 
 # One statement for a whole batch: the rows travel as one JSON array that json_to_recordset turns
@@ -86,12 +84,10 @@ SELECT (SELECT count(*) FROM clashing), (SELECT count(*) FROM recorded)
 
 @dataclass(frozen=True, slots=True)
 class Stored:
-    """What storing a batch did: rows inserted; ids found stored with another text (`conflicts`)
-    and how many of those were recorded for the first time (0 on a redelivery)."""
+    """What storing a batch did: rows inserted, and ids found stored with another text."""
 
     inserted: int
     conflicts: int = 0
-    conflicts_recorded: int = 0
 
 
 def _insert_params(
@@ -182,7 +178,7 @@ def store_classified(
             "comment ids already stored with another text",
             extra={"conflicts": int(found), "conflicts_recorded": int(recorded)},
         )
-    return Stored(inserted=inserted, conflicts=int(found), conflicts_recorded=int(recorded))
+    return Stored(inserted=inserted, conflicts=int(found))
 
 
 @dataclass(frozen=True, slots=True)

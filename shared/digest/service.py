@@ -46,8 +46,7 @@ _EMAIL_RE: Final = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$
 MAX_ERROR_CHARS: Final = 500
 
 
-class DeliveryFailed(TransientFailure):
-    code = "delivery_failed"
+class DeliveryFailed(TransientFailure, code="delivery_failed"): ...
 
 
 @dataclass

@@ -27,12 +27,9 @@ from shared.errors import DomainError
 log = logging.getLogger(__name__)
 
 
-class UnreadableDigest(DomainError):
+class UnreadableDigest(DomainError, code="unreadable_digest", status=500):
     """A stored digest whose stats do not hold the contract (written by hand or by another
     product): nothing this release says about it would be true."""
-
-    code = "unreadable_digest"
-    status = 500
 
 
 @dataclass(frozen=True, slots=True)

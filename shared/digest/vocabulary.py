@@ -10,15 +10,14 @@ from typing import Final
 class CategoryWords:
     noun: str  # "as críticas"
     plural: bool
-    feminine: bool
 
 
 CATEGORY_WORDS: Final[dict[str, CategoryWords]] = {
-    "ELOGIO": CategoryWords("os elogios", True, False),
-    "CRÍTICA": CategoryWords("as críticas", True, True),
-    "SUGESTÃO": CategoryWords("as sugestões", True, True),
-    "DÚVIDA": CategoryWords("as dúvidas", True, True),
-    "SPAM": CategoryWords("o spam", False, False),
+    "ELOGIO": CategoryWords("os elogios", True),
+    "CRÍTICA": CategoryWords("as críticas", True),
+    "SUGESTÃO": CategoryWords("as sugestões", True),
+    "DÚVIDA": CategoryWords("as dúvidas", True),
+    "SPAM": CategoryWords("o spam", False),
 }
 
 # tag -> (what listeners talk about, the improvement it calls for)

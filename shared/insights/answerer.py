@@ -10,7 +10,7 @@ that the digests do not hold, except a clearly labelled sum of weekly totals.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
@@ -81,6 +81,37 @@ class _Draft:
     def t(self, pt: str, en: str) -> str:
         return pt if self.lang == "pt" else en
 
+    def phrase(self, name: str, passage: Passage | None = None, **words: object) -> str:
+        """The phrasing `name` of `_PHRASES` in the answer's language, filled as `fill` fills."""
+        return self.fill(self.t(*_PHRASES[name]), passage, **words)
+
+    def fill(self, template: str, passage: Passage | None = None, **words: object) -> str:
+        """`template` with each `{name}` filled from `words`, else from `passage`: its `semana`, its
+        `key`, the category as the answer names it (`cat`), a note when its move is significant
+        (`significance`), or the figure of that name in its data, written as `figure` writes it."""
+        fields = _Fields(self, passage)
+        fields.update(words)
+        return template.format_map(fields)
+
+    def figure(self, name: str, value: Any) -> str:
+        """A digest figure as answers write it: shares in %, moves signed (in points for a share),
+        counts and factors plain."""
+        if name in {"percentual", "percentual_anterior"}:
+            return format_number(value, self.lang, grouped=False, unit="%")
+        if name == "variacao_pontos":
+            return format_number(value, self.lang, grouped=False, plus=True, unit="pp")
+        if name == "variacao_percentual":
+            return format_number(value, self.lang, grouped=False, plus=True, unit="%")
+        if name == "variacao":
+            return signed(value, self.lang)
+        return fmt(value, self.lang)
+
+    def cat(self, categoria: str) -> str:
+        """The category as the digests name it; English answers add its English name."""
+        if self.lang == "pt":
+            return categoria
+        return f"{categoria} ({CATEGORY_EN.get(categoria, categoria)})"
+
     def cite(self, *passages: Passage) -> None:
         for passage in passages:
             if passage not in self.cited:
@@ -96,6 +127,28 @@ class _Draft:
 
     def text(self) -> str:
         return " ".join(self.sentences)
+
+
+class _Fields(dict[str, object]):
+    """The values of a phrasing's `{name}`s (see `_Draft.fill`); a figure is read when asked for."""
+
+    def __init__(self, draft: _Draft, passage: Passage | None) -> None:
+        super().__init__()
+        self.draft = draft
+        self.passage = passage
+        if passage is not None:
+            significant = passage.data.get("significativa")
+            self.update(
+                semana=passage.semana,
+                key=passage.key,
+                cat=draft.cat(passage.key),
+                significance=draft.t(", significativa", ", significant") if significant else "",
+            )
+
+    def __missing__(self, name: str) -> str:
+        if self.passage is None:
+            raise KeyError(name)
+        return self.draft.figure(name, self.passage.data.get(name))
 
 
 def _word_count(text: str) -> int:
@@ -154,9 +207,8 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
     if not supported or not draft.sentences:
         return _refuse(draft, "absent", context, understood, checked=weeks)
     if missing:
-        note = draft.t(
-            f"Sem digest para {', '.join(missing)}.", f"No digest for {', '.join(missing)}."
-        )
+        listed = ", ".join(missing)
+        note = draft.t(f"Sem digest para {listed}.", f"No digest for {listed}.")
         if _word_count(draft.text() + " " + note) <= MAX_WORDS:
             draft.sentences.append(note)
     used = tuple(sorted({p.semana for p in draft.cited}))
@@ -264,51 +316,110 @@ def _weeks_text(weeks: Sequence[str]) -> str:
 
 # --- composing ----------------------------------------------------------------------------------
 
+# The answers' phrasings, Portuguese and English; `_Draft.fill` says what fills each `{name}`.
+_PHRASES: Final[dict[str, tuple[str, str]]] = {
+    "movement": (
+        "{variacao_pontos} (de {percentual_anterior} para {percentual}; de {total_anterior} para {total} comentários{significance})",
+        "{variacao_pontos} (from {percentual_anterior} to {percentual}; from {total_anterior} to {total} comments{significance})",
+    ),
+    "volume": (", {variacao_percentual} em volume", ", {variacao_percentual} in volume"),
+    "week_move": (
+        "{semana} ({variacao_pontos}, para {percentual}{significance})",
+        "{semana} ({variacao_pontos}, to {percentual}{significance})",
+    ),
+    "none_significant": (
+        "Nenhuma variação significativa (teste de duas proporções, p < 0,05) em {weeks}.",
+        "No significant change (two-proportion test, p < 0.05) in {weeks}.",
+    ),
+    "significant_move": (
+        "{semana} {cat} {variacao_pontos} (para {percentual}, p = {p_valor})",
+        "{semana} {cat} {variacao_pontos} (to {percentual}, p = {p_valor})",
+    ),
+    "significant_one": ("Variação significativa (p < 0,05): ", "Significant change (p < 0.05): "),
+    "significant_many": (
+        "Variações significativas (p < 0,05): ",
+        "Significant changes (p < 0.05): ",
+    ),
+    "extreme_share": (
+        "Entre {weeks}, {cat} teve a {most} participação em {semana}: {percentual} ({total} comentários).",
+        "Across {weeks}, {cat} had its {most} share in {semana}: {percentual} ({total} comments).",
+    ),
+    "category_week": (
+        "Em {semana}, {cat} teve {total} comentários, {percentual} do total (semana anterior {total_anterior}, {percentual_anterior}; {variacao_pontos}{volume}).",
+        "In {semana}, {cat} had {total} comments, {percentual} of the total (previous week {total_anterior}, {percentual_anterior}; {variacao_pontos}{volume}).",
+    ),
+    "week_biggest_move": (
+        "{semana}: {comments} comentários, maior variação {cat} {variacao_pontos} ({percentual})",
+        "{semana}: {comments} comments, biggest move {cat} {variacao_pontos} ({percentual})",
+    ),
+    "biggest_rise_in": (
+        "maior alta em {semana} ({variacao_pontos})",
+        "biggest rise in {semana} ({variacao_pontos})",
+    ),
+    "biggest_drop_in": (
+        "maior queda em {semana} ({variacao_pontos})",
+        "biggest drop in {semana} ({variacao_pontos})",
+    ),
+    "week_total": (
+        "{semana}: {total} comentários (semana anterior {total_anterior})",
+        "{semana}: {total} comments (previous week {total_anterior})",
+    ),
+    "extreme_total": (
+        "Entre {weeks}, a semana com {most} comentários foi {semana}: {total}.",
+        "Across {weeks}, the week with the {most} comments was {semana}: {total}.",
+    ),
+    "sum": ("Somando as {weeks} semanas: {sum}.", "Summed over the {weeks} weeks: {sum}."),
+    "tag": (
+        "{key} ({total} comentários, {variacao} vs. semana anterior)",
+        "{key} ({total} comments, {variacao} vs. previous week)",
+    ),
+    "tag_weeks": (
+        "{key} em {found} de {weeks} semanas ({counts})",
+        "{key} in {found} of {weeks} weeks ({counts})",
+    ),
+    "spike": (
+        "{key} ({total} menções, média de {media_4_semanas} nas 4 semanas anteriores, fator {fator}x)",
+        "{key} ({total} mentions vs. a mean of {media_4_semanas} over the 4 previous weeks, factor {fator}x)",
+    ),
+    "review": (
+        "Em {semana}, {precisa_revisao} comentários precisavam de revisão humana e houve {correcoes_humanas} correções humanas.",
+        "In {semana}, {precisa_revisao} comments needed human review and there were {correcoes_humanas} human corrections.",
+    ),
+    "topic_theme": (
+        "{semana} ({total} comentários, {variacao})",
+        "{semana} ({total} comments, {variacao})",
+    ),
+    "topic_spike": (
+        "{semana} ({total} menções, fator {fator}x)",
+        "{semana} ({total} mentions, factor {fator}x)",
+    ),
+    "top_criticism": ("; principal crítica {key} ({total})", "; top criticism {key} ({total})"),
+    "compare_week": (
+        "{semana}: {total} comentários; {shares}{top}.",
+        "{semana}: {total} comments; {shares}{top}.",
+    ),
+    "summary_spike": ("em alta {key} (fator {fator}x)", "spiking {key} (factor {fator}x)"),
+}
 
-def _cat(draft: _Draft, categoria: str) -> str:
-    return (
-        categoria
-        if draft.lang == "pt"
-        else f"{categoria} ({CATEGORY_EN.get(categoria, categoria)})"
-    )
+
+def _points(passage: Passage) -> Any:
+    """How far the passage's category share moved, in points (0 when the digest has no figure)."""
+    return passage.data.get("variacao_pontos") or 0
 
 
-def _pp(draft: _Draft, value: Any) -> str:
-    return format_number(value, draft.lang, grouped=False, plus=True, unit="pp")
+def _largest_first(passages: Sequence[Passage], figure: str) -> list[Passage]:
+    return sorted(passages, key=lambda p: -(p.data.get(figure) or 0))
 
 
-def _pct(draft: _Draft, value: Any) -> str:
-    return format_number(value, draft.lang, grouped=False, unit="%")
+def _movement_item(draft: _Draft, passage: Passage, *, name: bool = True) -> str:
+    label = draft.cat(passage.key) + " " if name else ""
+    return label + draft.phrase("movement", passage)
 
 
-def _n(draft: _Draft, value: Any) -> str:
-    return fmt(value, draft.lang)
-
-
-def _significance(draft: _Draft, entry: Mapping[str, Any]) -> str:
-    if entry.get("significativa"):
-        return draft.t(", significativa", ", significant")
-    return ""
-
-
-def _movement_item(draft: _Draft, entry: Mapping[str, Any], *, name: bool = True) -> str:
-    label = _cat(draft, str(entry.get("categoria"))) + " " if name else ""
-    return f"{label}{_pp(draft, entry.get('variacao_pontos'))} " + draft.t(
-        f"(de {_pct(draft, entry.get('percentual_anterior'))} para {_pct(draft, entry.get('percentual'))}; "
-        f"de {_n(draft, entry.get('total_anterior'))} para {_n(draft, entry.get('total'))} comentários"
-        f"{_significance(draft, entry)})",
-        f"(from {_pct(draft, entry.get('percentual_anterior'))} to {_pct(draft, entry.get('percentual'))}; "
-        f"from {_n(draft, entry.get('total_anterior'))} to {_n(draft, entry.get('total'))} comments"
-        f"{_significance(draft, entry)})",
-    )
-
-
-def _volume(draft: _Draft, entry: Mapping[str, Any]) -> str:
-    change = entry.get("variacao_percentual")
-    if change is None:
+def _volume(draft: _Draft, passage: Passage) -> str:
+    if passage.data.get("variacao_percentual") is None:
         return ""
-    volume = format_number(change, draft.lang, grouped=False, plus=True, unit="%")
-    return draft.t(f", {volume} em volume", f", {volume} in volume")
+    return draft.phrase("volume", passage)
 
 
 def _join(draft: _Draft, items: Sequence[str]) -> str:
@@ -317,42 +428,32 @@ def _join(draft: _Draft, items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + draft.t(" e ", " and ") + items[-1]
 
 
+def _sentence(parts: Sequence[str]) -> str:
+    """`parts` as one sentence: joined by semicolons, capitalised, with a full stop."""
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
 def _compose_when(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context) -> bool:
     """The weeks in which each named category rose (and fell), with the size of each move."""
     for categoria in u.categories:
         passages = [p for w in weeks for p in ctx.find(w, "categoria", categoria)]
         groups = []
         if u.up or not u.down:
-            groups.append(
-                (
-                    draft.t("subiu em", "rose in"),
-                    [p for p in passages if (p.data.get("variacao_pontos") or 0) > 0],
-                )
-            )
+            groups.append((draft.t("subiu", "rose"), [p for p in passages if _points(p) > 0]))
         if u.down or not u.up:
-            groups.append(
-                (
-                    draft.t("caiu em", "fell in"),
-                    [p for p in passages if (p.data.get("variacao_pontos") or 0) < 0],
-                )
-            )
+            groups.append((draft.t("caiu", "fell"), [p for p in passages if _points(p) < 0]))
         parts = []
         used: list[Passage] = []
         for verb, found in groups:
             if not found:
-                parts.append(
-                    draft.t(f"não {verb.split()[0]} em nenhuma semana", f"never {verb.split()[0]}")
-                )
+                parts.append(draft.t(f"não {verb} em nenhuma semana", f"never {verb}"))
                 continue
-            items = [
-                f"{p.semana} ({_pp(draft, p.data.get('variacao_pontos'))}, "
-                f"{draft.t('para', 'to')} {_pct(draft, p.data.get('percentual'))}{_significance(draft, p.data)})"
-                for p in found
-            ]
-            parts.append(f"{verb} " + ", ".join(items))
+            items = [draft.phrase("week_move", p) for p in found]
+            parts.append(draft.t(f"{verb} em ", f"{verb} in ") + ", ".join(items))
             used += found
         sentence = draft.t(f"Em {_weeks_text(weeks)}, ", f"In {_weeks_text(weeks)}, ") + (
-            f"{_cat(draft, categoria)} " + "; ".join(parts) + "."
+            f"{draft.cat(categoria)} " + "; ".join(parts) + "."
         )
         # Saying when it rose is also saying when it did not: every week examined is a source.
         if not draft.say(sentence, *used, *passages):
@@ -364,69 +465,43 @@ def _compose_significant(
     draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context
 ) -> bool:
     """The category moves the two-proportion test found significant, week by week."""
-    found = [
+    checked = [
         p
         for w in weeks
         for p in ctx.find(w, "categoria")
-        if p.data.get("significativa") and (not u.categories or p.key in u.categories)
+        if not u.categories or p.key in u.categories
     ]
+    found = [p for p in checked if p.data.get("significativa")]
     if not found:
-        checked = [
-            p
-            for w in weeks
-            for p in ctx.find(w, "categoria")
-            if not u.categories or p.key in u.categories
-        ]
-        return draft.say(
-            draft.t(
-                f"Nenhuma variação significativa (teste de duas proporções, p < 0,05) em {_weeks_text(weeks)}.",
-                f"No significant change (two-proportion test, p < 0.05) in {_weeks_text(weeks)}.",
-            ),
-            *checked,
-        )
-    items = [
-        f"{p.semana} {_cat(draft, p.key)} {_pp(draft, p.data.get('variacao_pontos'))} "
-        f"({draft.t('para', 'to')} {_pct(draft, p.data.get('percentual'))}, p = {_n(draft, p.data.get('p_valor'))})"
-        for p in found
-    ]
-    return _say_list(
-        draft,
-        draft.t(
-            "Variações significativas (p < 0,05): "
-            if len(found) > 1
-            else "Variação significativa (p < 0,05): ",
-            "Significant changes (p < 0.05): "
-            if len(found) > 1
-            else "Significant change (p < 0.05): ",
-        ),
-        items,
-        found,
-        per_item=1,
-    )
+        return draft.say(draft.phrase("none_significant", weeks=_weeks_text(weeks)), *checked)
+    head = draft.phrase("significant_many" if len(found) > 1 else "significant_one")
+    items = [draft.phrase("significant_move", p) for p in found]
+    return _say_list(draft, head, items, found, per_item=1)
 
 
 def _compose_extreme(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context) -> bool:
     """ "Which week had the most criticism?": the week with the highest (lowest) share."""
-    focus = u.categories or ()
-    for categoria in focus:
+    pick, most = (
+        (max, ("maior", "highest")) if u.superlative == "max" else (min, ("menor", "lowest"))
+    )
+    for categoria in u.categories or ():
         passages = [p for w in weeks for p in ctx.find(w, "categoria", categoria)]
         if not passages:
             continue
-        pick = max if u.superlative == "max" else min
         best = pick(passages, key=lambda p: p.data.get("percentual") or 0)
-        draft.say(
-            draft.t(
-                f"Entre {_weeks_text(weeks)}, {categoria} teve a {'maior' if pick is max else 'menor'} "
-                f"participação em {best.semana}: {_pct(draft, best.data.get('percentual'))} "
-                f"({_n(draft, best.data.get('total'))} comentários).",
-                f"Across {_weeks_text(weeks)}, {_cat(draft, categoria)} had its {'highest' if pick is max else 'lowest'} "
-                f"share in {best.semana}: {_pct(draft, best.data.get('percentual'))} "
-                f"({_n(draft, best.data.get('total'))} comments).",
-            ),
-            best,
-            *passages,
+        sentence = draft.phrase(
+            "extreme_share", best, weeks=_weeks_text(weeks), most=draft.t(*most)
         )
+        draft.say(sentence, best, *passages)
     return bool(draft.sentences)
+
+
+# First words of a question that asks for a figure or a list, not for a yes or a no.
+_OPEN_QUESTION_WORDS: Final = frozenset(
+    """
+    qual quais quanto quantos quantas what which how como onde where
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
 
 
 def _yes_no(draft: _Draft, u: Understanding, q: str, passages: Sequence[Passage]) -> str:
@@ -434,23 +509,18 @@ def _yes_no(draft: _Draft, u: Understanding, q: str, passages: Sequence[Passage]
     asks = fold(q).strip()
     if len(passages) != 1 or u.up == u.down or not asks.endswith("?"):
         return ""
-    if asks.split()[0] in {
-        "qual",
-        "quais",
-        "quanto",
-        "quantos",
-        "quantas",
-        "what",
-        "which",
-        "how",
-        "como",
-        "onde",
-        "where",
-    }:
+    if asks.split()[0] in _OPEN_QUESTION_WORDS:
         return ""
-    moved = passages[0].data.get("variacao_pontos") or 0
+    moved = _points(passages[0])
     agreed = moved > 0 if u.up else moved < 0
     return draft.t("Sim. " if agreed else "Não. ", "Yes. " if agreed else "No. ")
+
+
+def _direction(draft: _Draft, passage: Passage) -> str:
+    moved = _points(passage)
+    if moved > 0:
+        return draft.t("subiu", "rose")
+    return draft.t("caiu", "fell") if moved < 0 else draft.t("ficou estável", "held steady")
 
 
 def _compose_movement(
@@ -471,55 +541,31 @@ def _compose_movement(
         if not passages:
             continue
         if focus:
-            verb = []
-            for p in passages:
-                moved = p.data.get("variacao_pontos") or 0
-                verb.append(
-                    draft.t(
-                        "subiu" if moved > 0 else "caiu" if moved < 0 else "ficou estável",
-                        "rose" if moved > 0 else "fell" if moved < 0 else "held steady",
-                    )
-                )
+            moves = [
+                f"{draft.cat(p.key)} {_direction(draft, p)} {_movement_item(draft, p, name=False)}"
+                for p in passages
+            ]
             sentence = (
                 (_yes_no(draft, u, q, passages) if len(weeks) == 1 else "")
                 + draft.t(f"Em {week}: ", f"In {week}: ")
-                + "; ".join(
-                    f"{_cat(draft, p.key)} {v} {_movement_item(draft, p.data, name=False)}"
-                    for p, v in zip(passages, verb, strict=True)
-                )
+                + "; ".join(moves)
                 + "."
             )
             draft.say(sentence, *passages)
             continue
-        risers = sorted(
-            (p for p in passages if (p.data.get("variacao_pontos") or 0) > 0),
-            key=lambda p: -(p.data.get("variacao_pontos") or 0),
-        )
-        fallers = sorted(
-            (p for p in passages if (p.data.get("variacao_pontos") or 0) < 0),
-            key=lambda p: p.data.get("variacao_pontos") or 0,
-        )
+        risers = sorted((p for p in passages if _points(p) > 0), key=lambda p: -_points(p))
+        fallers = sorted((p for p in passages if _points(p) < 0), key=_points)
         parts: list[str] = []
         used: list[Passage] = []
-        show_up = u.up or not u.down
-        show_down = u.down or not u.up
-        if show_up and risers:
-            chosen = risers[:per_week_limit]
-            parts.append(
-                draft.t(
-                    "subiram " if len(chosen) > 1 else "subiu ",
-                    "rose: ",
-                )
-                + _join(draft, [_movement_item(draft, p.data) for p in chosen])
-            )
-            used += chosen
-        if show_down and fallers:
-            chosen = fallers[:per_week_limit]
-            parts.append(
-                draft.t("caíram " if len(chosen) > 1 else "caiu ", "fell: ")
-                + _join(draft, [_movement_item(draft, p.data) for p in chosen])
-            )
-            used += chosen
+        for shown, moved, (many, one, en) in (
+            (u.up or not u.down, risers, ("subiram ", "subiu ", "rose: ")),
+            (u.down or not u.up, fallers, ("caíram ", "caiu ", "fell: ")),
+        ):
+            chosen = moved[:per_week_limit]
+            if shown and chosen:
+                items = _join(draft, [_movement_item(draft, p) for p in chosen])
+                parts.append(draft.t(many if len(chosen) > 1 else one, en) + items)
+                used += chosen
         if not parts:
             parts.append(
                 draft.t("nenhuma categoria se moveu nessa direção", "no category moved that way")
@@ -539,21 +585,13 @@ def _compose_category(
     if not u.categories:
         # Every category of each week, largest share first.
         for week in weeks[-3:]:
-            passages = sorted(
-                ctx.find(week, "categoria"), key=lambda p: -(p.data.get("percentual") or 0)
-            )
+            passages = _largest_first(ctx.find(week, "categoria"), "percentual")
             items = [
-                f"{_cat(draft, p.key)} {_pct(draft, p.data.get('percentual'))} ({_n(draft, p.data.get('total'))}; "
-                f"{_pp(draft, p.data.get('variacao_pontos'))})"
-                for p in passages
+                draft.fill("{cat} {percentual} ({total}; {variacao_pontos})", p) for p in passages
             ]
             if items:
-                draft.say(
-                    draft.t(f"Categorias em {week}: ", f"Categories in {week}: ")
-                    + ", ".join(items)
-                    + ".",
-                    *passages,
-                )
+                head = draft.t(f"Categorias em {week}: ", f"Categories in {week}: ")
+                draft.say(head + ", ".join(items) + ".", *passages)
         return bool(draft.sentences)
     focus = u.categories
     if len(weeks) > 1 and len(focus) <= 2:
@@ -561,22 +599,9 @@ def _compose_category(
     for week in weeks:
         for categoria in focus:
             passage = ctx.one(week, "categoria", categoria)
-            if passage is None:
-                continue
-            e = passage.data
-            draft.say(
-                draft.t(
-                    f"Em {week}, {categoria} teve {_n(draft, e.get('total'))} comentários, "
-                    f"{_pct(draft, e.get('percentual'))} do total (semana anterior "
-                    f"{_n(draft, e.get('total_anterior'))}, {_pct(draft, e.get('percentual_anterior'))}; "
-                    f"{_pp(draft, e.get('variacao_pontos'))}{_volume(draft, e)}).",
-                    f"In {week}, {_cat(draft, categoria)} had {_n(draft, e.get('total'))} comments, "
-                    f"{_pct(draft, e.get('percentual'))} of the total (previous week "
-                    f"{_n(draft, e.get('total_anterior'))}, {_pct(draft, e.get('percentual_anterior'))}; "
-                    f"{_pp(draft, e.get('variacao_pontos'))}{_volume(draft, e)}).",
-                ),
-                passage,
-            )
+            if passage is not None:
+                volume = _volume(draft, passage)
+                draft.say(draft.phrase("category_week", passage, volume=volume), passage)
     return bool(draft.sentences)
 
 
@@ -594,58 +619,31 @@ def _compose_trend(
             cats = ctx.find(week, "categoria")
             if total is None or not cats:
                 continue
-            top = max(cats, key=lambda p: abs(p.data.get("variacao_pontos") or 0))
-            items.append(
-                draft.t(
-                    f"{week}: {_n(draft, total.data.get('total'))} comentários, maior variação "
-                    f"{top.key} {_pp(draft, top.data.get('variacao_pontos'))} ({_pct(draft, top.data.get('percentual'))})",
-                    f"{week}: {_n(draft, total.data.get('total'))} comments, biggest move "
-                    f"{_cat(draft, top.key)} {_pp(draft, top.data.get('variacao_pontos'))} ({_pct(draft, top.data.get('percentual'))})",
-                )
-            )
+            top = max(cats, key=lambda p: abs(_points(p)))
+            comments = draft.fill("{total}", total)
+            items.append(draft.phrase("week_biggest_move", top, comments=comments))
             used += [total, top]
         return _say_list(
             draft, draft.t("Semana a semana: ", "Week by week: "), items, used, per_item=2
         )
     for categoria in u.categories:
-        items = []
-        used = []
-        for week in weeks:
-            passage = ctx.one(week, "categoria", categoria)
-            if passage is None:
-                continue
-            e = passage.data
-            items.append(
-                f"{week} {_pct(draft, e.get('percentual'))} ({_n(draft, e.get('total'))}; "
-                f"{_pp(draft, e.get('variacao_pontos'))})"
-            )
-            used.append(passage)
-        if not items:
+        used = [p for w in weeks for p in ctx.find(w, "categoria", categoria)[:1]]
+        if not used:
             continue
-        head = draft.t(f"{categoria} por semana: ", f"{_cat(draft, categoria)} by week: ")
+        items = [draft.fill("{semana} {percentual} ({total}; {variacao_pontos})", p) for p in used]
+        head = draft.t(f"{categoria} por semana: ", f"{draft.cat(categoria)} by week: ")
         _say_list(draft, head, items, used, per_item=1)
         moves = [p for p in used if p.data.get("variacao_pontos")]
         if len(used) > 1 and moves:
-            up = max(moves, key=lambda p: p.data.get("variacao_pontos") or 0)
-            down = min(moves, key=lambda p: p.data.get("variacao_pontos") or 0)
+            up = max(moves, key=_points)
+            down = min(moves, key=_points)
             notes = []
-            if (up.data.get("variacao_pontos") or 0) > 0:
-                notes.append(
-                    draft.t(
-                        f"maior alta em {up.semana} ({_pp(draft, up.data.get('variacao_pontos'))})",
-                        f"biggest rise in {up.semana} ({_pp(draft, up.data.get('variacao_pontos'))})",
-                    )
-                )
-            if (down.data.get("variacao_pontos") or 0) < 0:
-                notes.append(
-                    draft.t(
-                        f"maior queda em {down.semana} ({_pp(draft, down.data.get('variacao_pontos'))})",
-                        f"biggest drop in {down.semana} ({_pp(draft, down.data.get('variacao_pontos'))})",
-                    )
-                )
+            if _points(up) > 0:
+                notes.append(draft.phrase("biggest_rise_in", up))
+            if _points(down) < 0:
+                notes.append(draft.phrase("biggest_drop_in", down))
             if notes:
-                sentence = "; ".join(notes)
-                draft.say(sentence[0].upper() + sentence[1:] + ".", up, down)
+                draft.say(_sentence(notes), up, down)
     return bool(draft.sentences)
 
 
@@ -668,63 +666,30 @@ def _say_list(
 def _compose_total(
     draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
 ) -> bool:
-    items = []
-    used: list[Passage] = []
-    values: list[int] = []
-    for week in weeks:
-        passage = ctx.one(week, "total")
-        if passage is None:
-            continue
-        items.append(
-            draft.t(
-                f"{week}: {_n(draft, passage.data.get('total'))} comentários (semana anterior "
-                f"{_n(draft, passage.data.get('total_anterior'))})",
-                f"{week}: {_n(draft, passage.data.get('total'))} comments (previous week "
-                f"{_n(draft, passage.data.get('total_anterior'))})",
-            )
-        )
-        used.append(passage)
-        value = passage.data.get("total")
-        if isinstance(value, int):
-            values.append(value)
-    if not items:
+    used = [p for w in weeks for p in ctx.find(w, "total")[:1]]
+    if not used:
         return False
+    items = [draft.phrase("week_total", p) for p in used]
+    values = [p.data["total"] for p in used if isinstance(p.data.get("total"), int)]
     if u.superlative and len(used) > 1:
-        pick = max if u.superlative == "max" else min
-        best = pick(used, key=lambda p: p.data.get("total") or 0)
-        draft.say(
-            draft.t(
-                f"Entre {_weeks_text(weeks)}, a semana com {'mais' if pick is max else 'menos'} "
-                f"comentários foi {best.semana}: {_n(draft, best.data.get('total'))}.",
-                f"Across {_weeks_text(weeks)}, the week with the {'most' if pick is max else 'fewest'} "
-                f"comments was {best.semana}: {_n(draft, best.data.get('total'))}.",
-            ),
-            best,
-            *used,
+        pick, most = (
+            (max, ("mais", "most")) if u.superlative == "max" else (min, ("menos", "fewest"))
         )
+        best = pick(used, key=lambda p: p.data.get("total") or 0)
+        sentence = draft.phrase(
+            "extreme_total", best, weeks=_weeks_text(weeks), most=draft.t(*most)
+        )
+        draft.say(sentence, best, *used)
         return True
     if len(items) == 1:
-        draft.say(items[0][0].upper() + items[0][1:] + ".", *used)
+        draft.say(_sentence(items), *used)
         return True
     _say_list(
         draft, draft.t("Comentários por semana: ", "Comments per week: "), items, used, per_item=1
     )
     if len(values) == len(used) == len(draft.cited):
-        draft.say(
-            draft.t(
-                f"Somando as {len(values)} semanas: {sum(values)}.",
-                f"Summed over the {len(values)} weeks: {sum(values)}.",
-            )
-        )
+        draft.say(draft.phrase("sum", weeks=len(values), sum=sum(values)))
     return True
-
-
-def _tag_item(draft: _Draft, passage: Passage) -> str:
-    e = passage.data
-    return draft.t(
-        f"{passage.key} ({_n(draft, e.get('total'))} comentários, {signed(e.get('variacao'), 'pt')} vs. semana anterior)",
-        f"{passage.key} ({_n(draft, e.get('total'))} comments, {signed(e.get('variacao'), 'en')} vs. previous week)",
-    )
 
 
 def _example(draft: _Draft, passages: Sequence[Passage]) -> str | None:
@@ -735,65 +700,55 @@ def _example(draft: _Draft, passages: Sequence[Passage]) -> str | None:
             text = " ".join(str(e.get("texto", "")).split())
             if len(text.split()) > 18:
                 text = " ".join(text.split()[:18]) + "…"
-            return draft.t(
-                f'Exemplo ({passage.key}): [{e.get("id")}] "{text}".',
-                f'Example ({passage.key}): [{e.get("id")}] "{text}".',
-            )
+            return draft.t("Exemplo", "Example") + f' ({passage.key}): [{e.get("id")}] "{text}".'
     return None
 
 
 def _rank(passages: Sequence[Passage], u: Understanding) -> list[Passage]:
     """Largest first; by change when the question asks what rose or fell."""
     if u.up and not u.down:
-        return sorted(passages, key=lambda p: -(p.data.get("variacao") or 0))
+        return _largest_first(passages, "variacao")
     if u.down and not u.up:
         return sorted(passages, key=lambda p: p.data.get("variacao") or 0)
-    return sorted(passages, key=lambda p: -(p.data.get("total") or 0))
+    return _largest_first(passages, "total")
+
+
+# The head of a list of recurring criticisms or relevant suggestions: the largest, or those that
+# moved most the way the question asks.
+_TAG_LIST_TITLES: Final = {
+    ("critica", ""): ("Principais críticas recorrentes", "Main recurring criticisms"),
+    ("critica", "up"): (
+        "Críticas recorrentes que mais subiram",
+        "Recurring criticisms that rose most",
+    ),
+    ("critica", "down"): (
+        "Críticas recorrentes que mais caíram",
+        "Recurring criticisms that fell most",
+    ),
+    ("sugestao", ""): ("Principais sugestões", "Main suggestions"),
+    ("sugestao", "up"): ("Sugestões que mais subiram", "Suggestions that rose most"),
+    ("sugestao", "down"): ("Sugestões que mais caíram", "Suggestions that fell most"),
+}
 
 
 def _compose_tag_list(
-    draft: _Draft,
-    u: Understanding,
-    kind: str,
-    weeks: Sequence[str],
-    ctx: Context,
-    q: str,
-    *,
-    limit: int = 3,
+    draft: _Draft, u: Understanding, kind: str, weeks: Sequence[str], ctx: Context, *, limit: int
 ) -> bool:
-    label = {
-        "critica": ("Principais críticas recorrentes", "Main recurring criticisms"),
-        "sugestao": ("Principais sugestões", "Main suggestions"),
-    }[kind]
-    if u.up != u.down:
-        moved = (
-            ("que mais subiram", "that rose most")
-            if u.up
-            else ("que mais caíram", "that fell most")
-        )
-        label = {
-            "critica": (f"Críticas recorrentes {moved[0]}", f"Recurring criticisms {moved[1]}"),
-            "sugestao": (f"Sugestões {moved[0]}", f"Suggestions {moved[1]}"),
-        }[kind]
+    direction = "" if u.up == u.down else "up" if u.up else "down"
+    title = draft.t(*_TAG_LIST_TITLES[kind, direction])
+
+    def head(when: str) -> str:
+        return draft.t(f"{title} em {when}: ", f"{title} in {when}: ")
+
     if len(weeks) <= 2:
         for week in weeks:
-            passages = ctx.find(week, kind)
-            ranked = _rank(passages, u)[:limit]
+            ranked = _rank(ctx.find(week, kind), u)[:limit]
             if not ranked:
-                draft.say(
-                    draft.t(
-                        f"{label[0]} em {week}: nenhuma registrada.",
-                        f"{label[1]} in {week}: none recorded.",
-                    ),
-                    *ctx.find(week, "total"),
-                )
+                none = draft.t("nenhuma registrada.", "none recorded.")
+                draft.say(head(week) + none, *ctx.find(week, "total"))
                 continue
-            draft.say(
-                draft.t(f"{label[0]} em {week}: ", f"{label[1]} in {week}: ")
-                + _join(draft, [_tag_item(draft, p) for p in ranked])
-                + ".",
-                *ranked,
-            )
+            items = [draft.phrase("tag", p) for p in ranked]
+            draft.say(head(week) + _join(draft, items) + ".", *ranked)
             if len(weeks) == 1:
                 example = _example(draft, ranked)
                 if example:
@@ -810,44 +765,36 @@ def _compose_tag_list(
         by_tag,
         key=lambda t: (-len(by_tag[t]), -sum(p.data.get("total") or 0 for p in by_tag[t]), t),
     )
-    head = draft.t(f"{label[0]} em {_weeks_text(weeks)}: ", f"{label[1]} in {_weeks_text(weeks)}: ")
     items = []
     used: list[list[Passage]] = []
     for tag in ranked_tags[:4]:
         found = by_tag[tag]
-        counts = ", ".join(f"{p.semana} {_n(draft, p.data.get('total'))}" for p in found)
+        counts = ", ".join(draft.fill("{semana} {total}", p) for p in found)
         items.append(
-            draft.t(
-                f"{tag} em {len(found)} de {len(weeks)} semanas ({counts})",
-                f"{tag} in {len(found)} of {len(weeks)} weeks ({counts})",
-            )
+            draft.phrase("tag_weeks", found[0], found=len(found), weeks=len(weeks), counts=counts)
         )
         used.append(found)
     for count in range(len(items), 0, -1):
-        sentence = head + "; ".join(items[:count]) + "."
+        sentence = head(_weeks_text(weeks)) + "; ".join(items[:count]) + "."
         if draft.say(sentence, *[p for group in used[:count] for p in group]):
             break
     return bool(draft.sentences)
 
 
-def _compose_complaints(
-    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
-) -> bool:
-    return _compose_tag_list(draft, u, "critica", weeks, ctx, q, limit=u.top or 3)
+def _compose_tag_lists(*kinds: str, limit: int = 0) -> Composer:
+    """The composer listing the recurring criticisms and/or relevant suggestions (`kinds`): at most
+    `limit` of each, or as many as the question asks for (3 when it does not say)."""
 
+    def compose(
+        draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
+    ) -> bool:
+        listed = [
+            _compose_tag_list(draft, u, kind, weeks, ctx, limit=limit or u.top or 3)
+            for kind in kinds
+        ]
+        return any(listed)
 
-def _compose_suggestions(
-    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
-) -> bool:
-    return _compose_tag_list(draft, u, "sugestao", weeks, ctx, q, limit=u.top or 3)
-
-
-def _compose_improvements(
-    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
-) -> bool:
-    ok = _compose_tag_list(draft, u, "critica", weeks, ctx, q, limit=2)
-    ok = _compose_tag_list(draft, u, "sugestao", weeks, ctx, q, limit=2) or ok
-    return ok
+    return compose
 
 
 def _compose_spikes(
@@ -857,34 +804,18 @@ def _compose_spikes(
         passages = ctx.find(week, "alta")
         if u.tags:
             passages = [p for p in passages if p.key in u.tags]
-        passages = sorted(passages, key=lambda p: -(p.data.get("fator") or 0))
+        passages = _largest_first(passages, "fator")
         if not passages:
             if len(weeks) == 1:
-                total = ctx.find(week, "total")
-                draft.say(
-                    draft.t(
-                        f"Nenhuma tag em alta registrada em {week}.",
-                        f"No spiking tag recorded in {week}.",
-                    ),
-                    *total,
+                none = draft.t(
+                    f"Nenhuma tag em alta registrada em {week}.",
+                    f"No spiking tag recorded in {week}.",
                 )
+                draft.say(none, *ctx.find(week, "total"))
             continue
-        items = [
-            draft.t(
-                f"{p.key} ({_n(draft, p.data.get('total'))} menções, média de {_n(draft, p.data.get('media_4_semanas'))} "
-                f"nas 4 semanas anteriores, fator {_n(draft, p.data.get('fator'))}x)",
-                f"{p.key} ({_n(draft, p.data.get('total'))} mentions vs. a mean of {_n(draft, p.data.get('media_4_semanas'))} "
-                f"over the 4 previous weeks, factor {_n(draft, p.data.get('fator'))}x)",
-            )
-            for p in passages[:3]
-        ]
-        _say_list(
-            draft,
-            draft.t(f"Tags em alta em {week}: ", f"Spiking tags in {week}: "),
-            items,
-            passages[:3],
-            per_item=1,
-        )
+        items = [draft.phrase("spike", p) for p in passages[:3]]
+        head = draft.t(f"Tags em alta em {week}: ", f"Spiking tags in {week}: ")
+        _say_list(draft, head, items, passages[:3], per_item=1)
     return bool(draft.sentences)
 
 
@@ -896,13 +827,8 @@ def _compose_questions(
         if not passages:
             continue
         items = [f'[{p.data.get("id")}] "{_short(str(p.data.get("texto", "")))}"' for p in passages]
-        _say_list(
-            draft,
-            draft.t(f"Dúvidas abertas em {week}: ", f"Open questions in {week}: "),
-            items,
-            passages,
-            per_item=1,
-        )
+        head = draft.t(f"Dúvidas abertas em {week}: ", f"Open questions in {week}: ")
+        _say_list(draft, head, items, passages, per_item=1)
     return bool(draft.sentences)
 
 
@@ -916,56 +842,28 @@ def _compose_review(
 ) -> bool:
     for week in weeks:
         passage = ctx.one(week, "revisao")
-        if passage is None:
-            continue
-        draft.say(
-            draft.t(
-                f"Em {week}, {_n(draft, passage.data.get('precisa_revisao'))} comentários precisavam de revisão "
-                f"humana e houve {_n(draft, passage.data.get('correcoes_humanas'))} correções humanas.",
-                f"In {week}, {_n(draft, passage.data.get('precisa_revisao'))} comments needed human review and "
-                f"there were {_n(draft, passage.data.get('correcoes_humanas'))} human corrections.",
-            ),
-            passage,
-        )
+        if passage is not None:
+            draft.say(draft.phrase("review", passage), passage)
     return bool(draft.sentences)
 
 
 def _compose_topic(
     draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
 ) -> bool:
-    labels = {
-        "critica": ("crítica recorrente", "recurring criticism"),
-        "sugestao": ("sugestão relevante", "relevant suggestion"),
-    }
     found_any = False
     for tag in u.tags[:2]:
         parts: list[str] = []
         used: list[Passage] = []
-        for kind in ("critica", "sugestao"):
+        for kind, label, count in (
+            ("critica", ("crítica recorrente", "recurring criticism"), "topic_theme"),
+            ("sugestao", ("sugestão relevante", "relevant suggestion"), "topic_theme"),
+            ("alta", ("em alta", "spiking"), "topic_spike"),
+        ):
             hits = [p for w in weeks for p in ctx.find(w, kind, tag)]
-            if not hits:
-                continue
-            counts = ", ".join(
-                draft.t(
-                    f"{p.semana} ({_n(draft, p.data.get('total'))} comentários, {signed(p.data.get('variacao'), 'pt')})",
-                    f"{p.semana} ({_n(draft, p.data.get('total'))} comments, {signed(p.data.get('variacao'), 'en')})",
-                )
-                for p in hits
-            )
-            label = labels[kind][0 if draft.lang == "pt" else 1]
-            parts.append(draft.t(f"{label} em {counts}", f"{label} in {counts}"))
-            used += hits
-        spikes = [p for w in weeks for p in ctx.find(w, "alta", tag)]
-        if spikes:
-            counts = ", ".join(
-                draft.t(
-                    f"{p.semana} ({_n(draft, p.data.get('total'))} menções, fator {_n(draft, p.data.get('fator'))}x)",
-                    f"{p.semana} ({_n(draft, p.data.get('total'))} mentions, factor {_n(draft, p.data.get('fator'))}x)",
-                )
-                for p in spikes
-            )
-            parts.append(draft.t(f"em alta em {counts}", f"spiking in {counts}"))
-            used += spikes
+            if hits:
+                counts = ", ".join(draft.phrase(count, p) for p in hits)
+                parts.append(draft.t(*label) + draft.t(" em ", " in ") + counts)
+                used += hits
         if not parts:
             continue
         found_any = True
@@ -973,12 +871,8 @@ def _compose_topic(
         if not draft.say(sentence, *used):
             # Too many weeks to list: keep the most recent ones that fit.
             recent = sorted(used, key=lambda p: p.semana)[-4:]
-            draft.say(
-                f"{tag}: "
-                + "; ".join(f"{p.semana} {_n(draft, p.data.get('total'))}" for p in recent)
-                + ".",
-                *recent,
-            )
+            counts = "; ".join(draft.fill("{semana} {total}", p) for p in recent)
+            draft.say(f"{tag}: {counts}.", *recent)
         example = _example(draft, [p for p in reversed(used) if p.kind in ("critica", "sugestao")])
         if example and len(u.tags) == 1:
             source = next(p for p in reversed(used) if p.data.get("exemplos"))
@@ -999,94 +893,55 @@ def _compose_compare(
 ) -> bool:
     if len(weeks) < 2:
         return _compose_movement(draft, u, weeks, ctx, q)
-    pair = (weeks[0], weeks[-1])
     focus = u.categories
-    for week in pair:
+    for week in (weeks[0], weeks[-1]):
         total = ctx.one(week, "total")
-        cats = [p for p in ctx.find(week, "categoria") if not focus or p.key in focus]
         if total is None:
             continue
-        shares = ", ".join(
-            f"{_cat(draft, p.key) if focus else p.key} {_pct(draft, p.data.get('percentual'))}"
-            for p in cats
-        )
-        top = sorted(ctx.find(week, "critica"), key=lambda p: -(p.data.get("total") or 0))[:1]
-        extra = ""
-        if top:
-            extra = draft.t(
-                f"; principal crítica {top[0].key} ({_n(draft, top[0].data.get('total'))})",
-                f"; top criticism {top[0].key} ({_n(draft, top[0].data.get('total'))})",
-            )
-        draft.say(
-            draft.t(
-                f"{week}: {_n(draft, total.data.get('total'))} comentários; {shares}{extra}.",
-                f"{week}: {_n(draft, total.data.get('total'))} comments; {shares}{extra}.",
-            ),
-            total,
-            *cats,
-            *top,
-        )
+        cats = [p for p in ctx.find(week, "categoria") if not focus or p.key in focus]
+        share = "{cat} {percentual}" if focus else "{key} {percentual}"
+        shares = ", ".join(draft.fill(share, p) for p in cats)
+        top = _largest_first(ctx.find(week, "critica"), "total")[:1]
+        extra = draft.phrase("top_criticism", top[0]) if top else ""
+        sentence = draft.phrase("compare_week", total, shares=shares, top=extra)
+        draft.say(sentence, total, *cats, *top)
     return bool(draft.sentences)
 
 
 def _compose_summary(
     draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
 ) -> bool:
-    chosen = weeks if len(weeks) <= 2 else weeks[-2:]
-    for week in chosen:
+    for week in weeks[-2:]:
         total = ctx.one(week, "total")
         if total is None:
             continue
-        draft.say(
-            draft.t(
-                f"Em {week}: {_n(draft, total.data.get('total'))} comentários (semana anterior {_n(draft, total.data.get('total_anterior'))}).",
-                f"In {week}: {_n(draft, total.data.get('total'))} comments (previous week {_n(draft, total.data.get('total_anterior'))}).",
-            ),
-            total,
-        )
+        draft.say(draft.t("Em ", "In ") + draft.phrase("week_total", total) + ".", total)
         cats = ctx.find(week, "categoria")
         if cats:
-            up = max(cats, key=lambda p: p.data.get("variacao_pontos") or 0)
-            down = min(cats, key=lambda p: p.data.get("variacao_pontos") or 0)
+            up = max(cats, key=_points)
+            down = min(cats, key=_points)
             parts, used = [], []
-            if (up.data.get("variacao_pontos") or 0) > 0:
-                parts.append(
-                    draft.t("maior alta ", "biggest rise ") + _movement_item(draft, up.data)
-                )
+            if _points(up) > 0:
+                parts.append(draft.t("maior alta ", "biggest rise ") + _movement_item(draft, up))
                 used.append(up)
-            if (down.data.get("variacao_pontos") or 0) < 0:
-                parts.append(
-                    draft.t("maior queda ", "biggest drop ") + _movement_item(draft, down.data)
-                )
+            if _points(down) < 0:
+                parts.append(draft.t("maior queda ", "biggest drop ") + _movement_item(draft, down))
                 used.append(down)
             if parts:
-                sentence = "; ".join(parts)
-                draft.say(sentence[0].upper() + sentence[1:] + ".", *used)
-        crit = sorted(ctx.find(week, "critica"), key=lambda p: -(p.data.get("total") or 0))[:1]
-        sug = sorted(ctx.find(week, "sugestao"), key=lambda p: -(p.data.get("total") or 0))[:1]
-        alta = sorted(ctx.find(week, "alta"), key=lambda p: -(p.data.get("fator") or 0))[:1]
+                draft.say(_sentence(parts), *used)
         parts, used = [], []
-        if crit:
-            parts.append(
-                draft.t("principal crítica ", "top criticism ") + _tag_item(draft, crit[0])
-            )
-            used += crit
-        if sug:
-            parts.append(
-                draft.t("principal sugestão ", "top suggestion ") + _tag_item(draft, sug[0])
-            )
-            used += sug
-        if alta:
-            parts.append(
-                draft.t(
-                    f"em alta {alta[0].key} (fator {_n(draft, alta[0].data.get('fator'))}x)",
-                    f"spiking {alta[0].key} (factor {_n(draft, alta[0].data.get('fator'))}x)",
-                )
-            )
-            used += alta
+        for kind, lead in (
+            ("critica", ("principal crítica ", "top criticism ")),
+            ("sugestao", ("principal sugestão ", "top suggestion ")),
+        ):
+            for top in _largest_first(ctx.find(week, kind), "total")[:1]:
+                parts.append(draft.t(*lead) + draft.phrase("tag", top))
+                used.append(top)
+        for spike in _largest_first(ctx.find(week, "alta"), "fator")[:1]:
+            parts.append(draft.phrase("summary_spike", spike))
+            used.append(spike)
         if parts:
-            sentence = "; ".join(parts)
-            draft.say(sentence[0].upper() + sentence[1:] + ".", *used)
+            draft.say(_sentence(parts), *used)
     return bool(draft.sentences)
 
 
@@ -1097,9 +952,9 @@ _COMPOSERS: Final[dict[str, Composer]] = {
     "compare": _compose_compare,
     "category": _compose_category,
     "total": _compose_total,
-    "complaints": _compose_complaints,
-    "suggestions": _compose_suggestions,
-    "improvements": _compose_improvements,
+    "complaints": _compose_tag_lists("critica"),
+    "suggestions": _compose_tag_lists("sugestao"),
+    "improvements": _compose_tag_lists("critica", "sugestao", limit=2),
     "spikes": _compose_spikes,
     "questions": _compose_questions,
     "review": _compose_review,

@@ -18,81 +18,48 @@ from shared.errors import InvalidInput
 from shared.insights.text import fold
 from shared.timezone import IsoWeek
 
+# Each month's names, Portuguese and English, full and short, in the order months are numbered.
 MONTHS: Final[dict[str, int]] = {
-    "janeiro": 1,
-    "january": 1,
-    "jan": 1,
-    "fevereiro": 2,
-    "february": 2,
-    "feb": 2,
-    "fev": 2,
-    "marco": 3,
-    "march": 3,
-    "mar": 3,
-    "abril": 4,
-    "april": 4,
-    "apr": 4,
-    "abr": 4,
-    "maio": 5,
-    "may": 5,
-    "mai": 5,
-    "junho": 6,
-    "june": 6,
-    "jun": 6,
-    "julho": 7,
-    "july": 7,
-    "jul": 7,
-    "agosto": 8,
-    "august": 8,
-    "aug": 8,
-    "ago": 8,
-    "setembro": 9,
-    "september": 9,
-    "sept": 9,
-    "sep": 9,
-    "set": 9,
-    "outubro": 10,
-    "october": 10,
-    "oct": 10,
-    "out": 10,
-    "novembro": 11,
-    "november": 11,
-    "nov": 11,
-    "dezembro": 12,
-    "december": 12,
-    "dec": 12,
-    "dez": 12,
+    name: number
+    for number, names in enumerate(
+        (
+            "janeiro january jan",
+            "fevereiro february feb fev",
+            "marco march mar",
+            "abril april apr abr",
+            "maio may mai",
+            "junho june jun",
+            "julho july jul",
+            "agosto august aug ago",
+            "setembro september sept sep set",
+            "outubro october oct out",
+            "novembro november nov",
+            "dezembro december dec dez",
+        ),
+        start=1,
+    )
+    for name in names.split()
 }
 # Short month names are ambiguous words ("mar", "set", "out", "may"): only full names stand alone.
 _FULL_MONTHS: Final = "|".join(sorted((m for m in MONTHS if len(m) > 4), key=len, reverse=True))
 _ANY_MONTH: Final = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 NUMBER_WORDS: Final[dict[str, int]] = {
-    "um": 1,
-    "uma": 1,
-    "one": 1,
-    "a": 1,
-    "dois": 2,
-    "duas": 2,
-    "two": 2,
-    "tres": 3,
-    "three": 3,
-    "quatro": 4,
-    "four": 4,
-    "cinco": 5,
-    "five": 5,
-    "seis": 6,
-    "six": 6,
-    "sete": 7,
-    "seven": 7,
-    "oito": 8,
-    "eight": 8,
-    "nove": 9,
-    "nine": 9,
-    "dez": 10,
-    "ten": 10,
-    "doze": 12,
-    "twelve": 12,
+    word: number
+    for number, words in (
+        (1, "um uma one a"),
+        (2, "dois duas two"),
+        (3, "tres three"),
+        (4, "quatro four"),
+        (5, "cinco five"),
+        (6, "seis six"),
+        (7, "sete seven"),
+        (8, "oito eight"),
+        (9, "nove nine"),
+        (10, "dez ten"),
+        (12, "doze twelve"),
+    )
+    for word in words.split()
 }
 _NUM: Final = r"(\d{1,2}|" + "|".join(k for k in NUMBER_WORDS if k != "a") + ")"
 

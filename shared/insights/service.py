@@ -20,12 +20,9 @@ if TYPE_CHECKING:
 MIN_DIGESTS: Final = 3
 
 
-class NotEnoughDigests(DomainError):
+class NotEnoughDigests(DomainError, code="not_enough_digests", status=409):
     """Fewer than 3 weekly digests are stored: too little history to answer from (409: the
     request is fine, the product's state does not allow it yet)."""
-
-    code = "not_enough_digests"
-    status = 409
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,90 +19,18 @@ from shared.numbers import Language
 _WORD: Final = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
 
 # Longest first within each list; applied once each, PT then EN.
-_PT_SUFFIXES: Final = (
-    "amentos",
-    "imentos",
-    "amento",
-    "imento",
-    "acoes",
-    "icoes",
-    "mente",
-    "idades",
-    "idade",
-    "ancias",
-    "encias",
-    "ancia",
-    "encia",
-    "adoras",
-    "adores",
-    "adora",
-    "ador",
-    "acao",
-    "icao",
-    "istas",
-    "ista",
-    "ismos",
-    "ismo",
-    "aveis",
-    "ivel",
-    "avel",
-    "ivos",
-    "ivas",
-    "ivo",
-    "iva",
-    "aram",
-    "eram",
-    "iram",
-    "ando",
-    "endo",
-    "indo",
-    "ados",
-    "adas",
-    "idos",
-    "idas",
-    "ado",
-    "ada",
-    "ido",
-    "ida",
-    "oes",
-    "aes",
-    "ais",
-    "eis",
-    "ao",
-    "ou",
-    "ar",
-    "er",
-    "ir",
-    "iu",
-    "eu",
-    "am",
-    "em",
-    "os",
-    "as",
-    "es",
-    "a",
-    "o",
-    "e",
-    "s",
+_PT_SUFFIXES: Final = tuple(
+    """
+    amentos imentos amento imento acoes icoes mente idades idade ancias encias ancia encia
+    adoras adores adora ador acao icao istas ista ismos ismo aveis ivel avel ivos ivas ivo iva
+    aram eram iram ando endo indo ados adas idos idas ado ada ido ida oes aes ais eis ao ou ar
+    er ir iu eu am em os as es a o e s
+    """.split()  # noqa: SIM905 - a word list reads best as text
 )
-_EN_SUFFIXES: Final = (
-    "ations",
-    "ation",
-    "ments",
-    "ment",
-    "ness",
-    "ities",
-    "ity",
-    "ingly",
-    "ing",
-    "ies",
-    "ied",
-    "ers",
-    "er",
-    "ed",
-    "ly",
-    "es",
-    "s",
+_EN_SUFFIXES: Final = tuple(
+    """
+    ations ation ments ment ness ities ity ingly ing ies ied ers er ed ly es s
+    """.split()  # noqa: SIM905 - a word list reads best as text
 )
 _MIN_STEM: Final = 3
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from typing import Final, Literal
 
 from shared.classifier.tags import TAG_PATTERN, default_taxonomy
@@ -40,102 +39,113 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+# Every pattern of the product's own words: a capitalised one of them in a question is not a name.
+_PRODUCT_WORDS: Final[list[re.Pattern[str]]] = []
+
+
+def _words(pattern: str) -> re.Pattern[str]:
+    """A pattern of the product's own words, compiled and added to `_PRODUCT_WORDS`."""
+    compiled = _rx(pattern)
+    _PRODUCT_WORDS.append(compiled)
+    return compiled
+
+
 CATEGORY_PATTERNS: Final[dict[str, re.Pattern[str]]] = {
-    "ELOGIO": _rx(r"\b(elogi\w*|prais\w*|compliment\w*|positiv\w*|gostaram|amaram|loved)\b"),
-    "CRÍTICA": _rx(
+    "ELOGIO": _words(r"\b(elogi\w*|prais\w*|compliment\w*|positiv\w*|gostaram|amaram|loved)\b"),
+    "CRÍTICA": _words(
         r"\b(critica\w*|criticism\w*|criticiz\w*|critiques?|reclamac\w*|reclamam|reclamaram|"
         r"reclamando|complain\w*|queixa\w*|negativ\w*)\b"
     ),
-    "SUGESTÃO": _rx(
+    "SUGESTÃO": _words(
         r"\b(sugest\w*|suggest\w*|sugere\w*|sugeri\w*|pedidos|requests?|ideias|ideas)\b"
     ),
-    "DÚVIDA": _rx(r"\b(duvida\w*|questions?|perguntas?|doubts?)\b"),
-    "SPAM": _rx(r"\b(spam\w*|junk)\b"),
+    "DÚVIDA": _words(r"\b(duvida\w*|questions?|perguntas?|doubts?)\b"),
+    "SPAM": _words(r"\b(spam\w*|junk)\b"),
 }
 
-_MOVEMENT_UP: Final = _rx(
+_MOVEMENT_UP: Final = _words(
     r"\b(subi\w*|sobe|subindo|aument\w*|cresce\w*|cresci\w*|rose|rise[sn]?|rising|grew|grow\w*|"
     r"increas\w*|gain\w*|climb\w*|jump\w*|went up|go up|gone up|up the most|ganhou|ganharam|"
     r"avanc\w*|piorou|piorar|worse\w*)\b"
 )
-_MOVEMENT_DOWN: Final = _rx(
+_MOVEMENT_DOWN: Final = _words(
     r"\b(caiu|cairam|cair|caindo|cai|queda\w*|diminu\w*|reduz\w*|reduc\w*|baix\w*|fell|fall\w*|"
     r"decreas\w*|declin\w*|drop\w*|shr[iau]nk\w*|went down|go down|gone down|perdeu|perderam|"
     r"lost|lose|melhorou|improved)\b"
 )
-_MOVEMENT_ANY: Final = _rx(
+_MOVEMENT_ANY: Final = _words(
     r"\b(mov\w*|varia\w*|oscil\w*|up or down|subiu ou caiu|biggest (change|shift|swing)|"
     r"maior(es)? (variac\w*|mudanc\w*)|significativ\w*|significant\w*|shift\w*)\b"
 )
-_TREND: Final = _rx(
+_TREND: Final = _words(
     r"\b(evolu\w*|tendencia\w*|trend\w*|ao longo|over the (last |past )?(few )?weeks|across( the)? "
     r"weeks|over time|week (by|over|to) week|semana (a|apos) semana|historico|history|trajet\w*|"
     r"mudou|mudaram|mudanca\w*|chang\w*|progress\w*|each week|cada semana|por semana|per week|"
     r"every week|toda semana|todas as semanas|em que semana\w*|which weeks?|what weeks?|"
     r"quando|when)\b"
 )
-_COMPARE: Final = _rx(
+_COMPARE: Final = _words(
     r"\b(compar\w*|versus|vs|diferen\w*|differ\w*|em relacao a|relative to|against|contra)\b"
 )
-_COUNT: Final = _rx(
+_COUNT: Final = _words(
     r"(\b(quant[oa]s?|how many|how much|numero de|number of|count\w*|contagem|percent\w*|"
     r"porcent\w*|share|fatia|proporc\w*|participac\w*|parcela|volume de comentarios|"
     r"comment volume|quanto)\b|%)"
 )
-_TOTAL: Final = _rx(
+_TOTAL: Final = _words(
     r"\b(total|totais|no total|in total|overall|ao todo|(quant[oa]s?|how many|numero de|"
     r"number of|volume de) (comentarios|comments|feedbacks?)|comentarios recebidos|"
     r"comments (did we|we) (get|receive)|received|recebemos|chegaram)\b"
 )
-_COMPLAINTS: Final = _rx(
+_COMPLAINTS: Final = _words(
     r"\b(reclama\w*|queixa\w*|complain\w*|critica\w*|criticism\w*|criticiz\w*|critiques?|"
     r"problema\w*|problems?|issues?|pain points?|dores|hurts?|doi|doem|incomod\w*|bugs?|"
     r"defeito\w*|falhas?|insatisf\w*|unhappy|frustra\w*|hate|odeiam|detestam|irrit\w*|annoy\w*)\b"
 )
-_SUGGESTIONS: Final = _rx(
+_SUGGESTIONS: Final = _words(
     r"\b(sugest\w*|suggest\w*|sugere\w*|sugeri\w*|pedid\w*|pedem|pediram|pede|pedindo|request\w*|"
     r"asking for|ask for|asked for|want\w*|querem|queriam|gostariam|wish\w*|desej\w*|ideia\w*|"
     r"ideas?|propo\w*|feature requests?|new features?|novas? (funcionalidades?|funcoes|recursos?))\b"
 )
-_IMPROVE: Final = _rx(
+_IMPROVE: Final = _words(
     r"\b(melhori\w*|melhorar|improv\w*|pontos de melhoria|o que (devemos|deveriamos|precisamos) "
     r"(corrigir|melhorar|priorizar|consertar)|prioriz\w*|prioriti\w*|fix first|should we fix|"
     r"focus on|focar|action items?|acoes)\b"
 )
-_SPIKES: Final = _rx(
+_SPIKES: Final = _words(
     r"\b(em alta|trending|spik\w*|dispar\w*|explod\w*|picos?|surg\w*|hot|bombando|bombou|fator|"
     r"factor|fora do normal|unusual\w*|anomal\w*|acima da media|above (the )?(average|usual))\b"
 )
-_QUESTIONS: Final = _rx(
+_QUESTIONS: Final = _words(
     r"\b(duvidas? abertas?|open questions?|unanswered|perguntando|perguntam|perguntaram|"
     r"asking about|asked about|ask about|what (do|did) (people|users|listeners) ask|"
     r"quais (as )?(duvidas|perguntas)|which questions|what questions|duvidas? (dos|de) "
     r"(usuarios|ouvintes)|questions? (from|by) (users|listeners))\b"
 )
-_REVIEW: Final = _rx(
+_REVIEW: Final = _words(
     r"\b(revis\w*|review\w*|correc\w*|corrig\w*|correct\w*|humanas?|humanos?|human|manual\w*|"
     r"baixa confianca|low confidence)\b"
 )
-_SAY: Final = _rx(
+_SAY: Final = _words(
     r"\b(dizem|disseram|falam|falaram|falando|dizendo|comentam|comentaram|comentando|acham|"
     r"achando|say\w*|said|talk\w*|think|thought|mention\w*|menc\w*|feedbacks?|opini\w*|sobre|"
     r"about|regarding|respeito|feel\w*|sentem)\b"
 )
-_SUMMARY: Final = _rx(
+_SUMMARY: Final = _words(
     r"\b(resum\w*|summar\w*|destaque\w*|highlight\w*|aconteceu|happened|overview|panorama|"
     r"visao geral|rolou|houve de|novidades|what moved|o que mudou|takeaways?|principais pontos|"
     r"key points|insights?|recap|como foi|how was|how did .* go|digest|numeros|numbers|figures|"
     r"stats|estatisticas|metricas|metrics|indicadores|kpis?)\b"
 )
-_DOMAIN: Final = _rx(
+_DOMAIN: Final = _words(
     r"\b(comentarios?|comments?|feedbacks?|usuarios?|users?|ouvintes?|listeners?|pessoas|people|"
     r"clientes?|customers?|app|aplicativo|plataforma|platform|categorias?|categor(y|ies)|tags?|"
     r"assuntos?|temas?|topics?|subjects?|funcionalidades?|features?|recursos?|digests?|alumusic)\b"
 )
-_WHICH: Final = _rx(
+_WHICH: Final = _words(
     r"\b(quais|qual|which|what|que|top|principais|principal|main|maiores?|biggest|most)\b"
 )
-_CATEGORY_WORD: Final = _rx(r"\b(categorias?|categor(y|ies))\b")
+_CATEGORY_WORD: Final = _words(r"\b(categorias?|categor(y|ies))\b")
 
 # Metrics the digests never compute: asked for, they are refused rather than approximated.
 _METRICS: Final = _rx(
@@ -191,25 +201,10 @@ _NOT_TAGS: Final = _rx(
 
 # Subject names that are everyday words in a question ("me conta", "quais dados", "qual tema").
 _AMBIGUOUS_SUBJECTS: Final = frozenset(
-    {
-        "conta",
-        "dados",
-        "tema",
-        "social",
-        "perfil",
-        "ajuda",
-        "novidades",
-        "historico",
-        "show",
-        "capa",
-        "cover",
-        "fila",
-        "carro",
-        "velocidade",
-        "beta",
-        "idioma",
-        "busca",
-    }
+    """
+    conta dados tema social perfil ajuda novidades historico show capa cover fila carro velocidade
+    beta idioma busca
+    """.split()  # noqa: SIM905 - a word list reads best as text
 )
 # Question words the taxonomy would read as a tag: meta uses of "histórico", "temas", "dados"...
 _META_WORDS: Final = _rx(
@@ -219,9 +214,9 @@ _META_WORDS: Final = _rx(
 _WHEN: Final = _rx(
     r"\b(quando|when|em que semanas?|em quais semanas|which weeks?|what weeks?|in which weeks?)\b"
 )
-_SIGNIFICANT: Final = _rx(r"\b(significativ\w*|significant\w*|estatistic\w*|statistic\w*)\b")
-_MOST: Final = _rx(r"\b(mais|most|maior|highest|biggest|largest|pico|peak|record)\b")
-_LEAST: Final = _rx(r"\b(menos|least|menor|lowest|fewest|smallest)\b")
+_SIGNIFICANT: Final = _words(r"\b(significativ\w*|significant\w*|estatistic\w*|statistic\w*)\b")
+_MOST: Final = _words(r"\b(mais|most|maior|highest|biggest|largest|pico|peak|record)\b")
+_LEAST: Final = _words(r"\b(menos|least|menor|lowest|fewest|smallest)\b")
 
 
 _TOP: Final = _rx(
@@ -266,44 +261,10 @@ def _names(question: str) -> list[str]:
         word = fold(match[1])
         if match.start() == 0 or word in _KNOWN_NAMES or word in STOP_WORDS:
             continue
-        if any(rx.search(word) for rx in _vocabulary()):
+        if any(rx.search(word) for rx in _PRODUCT_WORDS):
             continue
         found.append(match[1])
     return found
-
-
-@cache
-def _vocabulary() -> tuple[re.Pattern[str], ...]:
-    """Every pattern of the product's own words: a capitalised one of them is not a name."""
-    return (
-        *CATEGORY_PATTERNS.values(),
-        _MOVEMENT_UP,
-        _MOVEMENT_DOWN,
-        _MOVEMENT_ANY,
-        _TREND,
-        _COMPARE,
-        _COUNT,
-        _TOTAL,
-        _COMPLAINTS,
-        _SUGGESTIONS,
-        _IMPROVE,
-        _SPIKES,
-        _QUESTIONS,
-        _REVIEW,
-        _SAY,
-        _SUMMARY,
-        _DOMAIN,
-        _WHICH,
-        _CATEGORY_WORD,
-        _SIGNIFICANT,
-        _MOST,
-        _LEAST,
-        _TAG_WORDS,
-        _rx(
-            r"\b(semanas?|weeks?|mes|month|ultim\w*|last|past|passad\w*|anterior|previous|"
-            r"recent\w*|atual|current|desde|since|entre|between|total|geral|overall)\b"
-        ),
-    )
 
 
 def _superlative(text: str) -> str:
@@ -316,8 +277,13 @@ def _superlative(text: str) -> str:
     return "max" if _MOST.search(text) else ""
 
 
-_TAG_WORDS: Final = _rx(
+_TAG_WORDS: Final = _words(
     r"\b(tags?|assuntos?|temas?|topics?|subjects?|funcionalidades?|features?|recursos?)\b"
+)
+# Words of periods (`periods` reads them): listed so that a capitalised one is not taken for a name.
+_PERIOD_WORDS: Final = _words(
+    r"\b(semanas?|weeks?|mes|month|ultim\w*|last|past|passad\w*|anterior|previous|"
+    r"recent\w*|atual|current|desde|since|entre|between|total|geral|overall)\b"
 )
 
 

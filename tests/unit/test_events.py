@@ -19,7 +19,6 @@ from shared.events import (
     decode_comments_submitted,
     encode_comments_submitted,
     message_from_cloud_event,
-    message_from_push_body,
     truncate_attribute,
     wait_for_message_ids,
 )
@@ -142,12 +141,22 @@ def test_attribute_values_are_cut_on_a_character_boundary() -> None:
     assert truncate_attribute("short") == "short"
 
 
+def _pushed(payload: object) -> CloudEvent:
+    """The CloudEvent functions-framework makes of a push whose JSON body is `payload`."""
+    attributes = {
+        "type": "google.cloud.pubsub.topic.v1.messagePublished",
+        "source": "//pubsub.googleapis.com/projects/alumusic-local/topics/comments-submitted",
+        "id": "ce-1",
+    }
+    return CloudEvent(attributes, payload)
+
+
 def test_recorded_push_body_decodes() -> None:
-    # Given a push body recorded from the emulator
-    body = (EVENTS / "comments_submitted_push.json").read_bytes()
+    # Given the event of a push body recorded from the emulator
+    event = _pushed(json.loads((EVENTS / "comments_submitted_push.json").read_bytes()))
 
     # When decoded
-    message = message_from_push_body(body)
+    message = message_from_cloud_event(event)
 
     # Then data, attributes, id and subscription come out
     assert message.message_id == "1"
@@ -161,14 +170,7 @@ def test_recorded_push_body_decodes() -> None:
 def test_cloud_event_built_by_functions_framework_decodes() -> None:
     # Given the CloudEvent functions-framework makes of a push (data.message with base64 data)
     envelope = json.loads((EVENTS / "comments_submitted_push.json").read_text())
-    event = CloudEvent(
-        {
-            "type": "google.cloud.pubsub.topic.v1.messagePublished",
-            "source": "//pubsub.googleapis.com/projects/alumusic-local/topics/comments-submitted",
-            "id": "ce-1",
-        },
-        {"message": {"data": envelope["message"]["data"], "attributes": {"a": "b"}}},
-    )
+    event = _pushed({"message": {"data": envelope["message"]["data"], "attributes": {"a": "b"}}})
 
     # When decoded
     message = message_from_cloud_event(event)
@@ -194,11 +196,11 @@ def test_cloud_event_built_by_functions_framework_decodes() -> None:
 def test_the_publish_time_is_read_once_as_an_aware_utc_time(
     publish_time: object, expected: datetime | None
 ) -> None:
-    # Given a push body whose message carries that publish time
+    # Given a push whose message carries that publish time
     message = {"data": "", "messageId": "1", "publishTime": publish_time}
 
     # When decoded
-    decoded = message_from_push_body(json.dumps({"message": message}).encode())
+    decoded = message_from_cloud_event(_pushed({"message": message}))
 
     # Then every reader gets the same aware UTC time, or None when there is none to read
     assert decoded.publish_time == expected
@@ -206,20 +208,19 @@ def test_the_publish_time_is_read_once_as_an_aware_utc_time(
 
 
 @pytest.mark.parametrize(
-    ("body", "reason"),
+    ("payload", "reason"),
     [
-        (b"not json", "not JSON"),
-        (b"[]", "not a JSON object"),
-        (b'{"subscription": "s"}', "no 'message'"),
-        (b'{"message": {"data": "%%%"}}', "base64"),
-        (b'{"message": {"data": 5}}', "base64 string"),
-        (b'{"message": {"data": "", "attributes": {"a": 1}}}', "attributes"),
+        ([], "not an object"),
+        ({"subscription": "s"}, "no 'message'"),
+        ({"message": {"data": "%%%"}}, "base64"),
+        ({"message": {"data": 5}}, "base64 string"),
+        ({"message": {"data": "", "attributes": {"a": 1}}}, "attributes"),
     ],
 )
-def test_malformed_push_bodies_keep_the_raw_bytes(body: bytes, reason: str) -> None:
+def test_malformed_pushes_keep_what_arrived(payload: object, reason: str) -> None:
     with pytest.raises(MalformedEnvelope, match=reason) as caught:
-        message_from_push_body(body)
-    assert caught.value.raw == body
+        message_from_cloud_event(_pushed(payload))
+    assert json.loads(caught.value.raw) == payload
 
 
 def _future(

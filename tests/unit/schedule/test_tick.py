@@ -14,7 +14,7 @@ import pytest
 from cloudevents.http import CloudEvent
 
 from shared.errors import PoisonMessage
-from shared.events import message_from_push_body
+from shared.events import message_from_cloud_event
 from shared.schedule import (
     Tick,
     UnreadableTick,
@@ -100,17 +100,17 @@ def test_unreadable_ticks_are_refused_as_poison(data, attributes, publish_time, 
 
 
 def test_a_pushed_cloud_scheduler_tick_is_read_from_its_envelope():
-    # Given the push body Pub/Sub sends for a Cloud Scheduler message (no scheduled time in it)
-    envelope = {
-        "message": {
-            "data": base64.b64encode(b'{"job":"weekly-digest"}').decode(),
-            "attributes": {"job": "weekly-digest"},
-            "messageId": "17",
-            "publishTime": "2026-11-30T11:00:02.871Z",
-        },
-        "subscription": "projects/p/subscriptions/digest-tick-push",
-    }
-    message = message_from_push_body(json.dumps(envelope).encode())
+    # Given the push Pub/Sub sends for a Cloud Scheduler message (no scheduled time in it)
+    message = message_from_cloud_event(
+        _pushed(
+            {
+                "data": base64.b64encode(b'{"job":"weekly-digest"}').decode(),
+                "attributes": {"job": "weekly-digest"},
+                "messageId": "17",
+                "publishTime": "2026-11-30T11:00:02.871Z",
+            }
+        )
+    )
     # When the consumer reads it with the envelope's publish time
     tick = parse_tick(message.data, message.attributes, message.publish_time)
     # Then the run is Monday 08:00 in Sao Paulo, whatever second it was published at
