@@ -11,9 +11,12 @@ so each local day and hour is a whole number of buckets.
 
 They change in the transaction that changes the comments: the stored batch adds the rows its
 insert returned (a redelivered or replayed batch inserts nothing and adds nothing), a correction
-takes the comment's old labels out and puts the new ones in. Writers lock rollup rows in one
-order (categories before tags, each by key), so concurrent writers of the same quarter hour queue
-instead of deadlocking. `rebuild` recomputes them from `comments` and says what differed.
+takes the comment's old labels out and puts the new ones in. Every consumer writes the current
+quarter hour, so each key's counts are spread over SLOTS rows chosen by transaction id: writers
+running together land on different rows instead of each waiting for the other's commit (measured:
+a fifth of the pipeline's rate). Writers lock rollup rows in one order (categories before tags,
+each by key), so when they do meet they queue instead of deadlocking. Readers sum the slots.
+`rebuild` recomputes the rollups from `comments` and says what differed.
 
 Readers ask for a window [start, end): its whole buckets come from the rollups, the parts of a
 bucket at either end from the comments themselves (at most two quarter hours of rows), so a
@@ -30,6 +33,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 BUCKET: Final = timedelta(minutes=15)
+SLOTS: Final = 8
 _ORIGIN: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _BUCKET_OF_CREATED_AT: Final = "date_bin(interval '15 minutes', created_at, TIMESTAMPTZ 'epoch')"
 
@@ -63,25 +67,30 @@ def _tag_totals(changes: str) -> str:
     GROUP BY 1, 2, 3"""
 
 
+# One slot for the whole statement: transactions running together have neighbouring ids.
+_SLOT: Final = f"CAST(txid_current() % {SLOTS} AS smallint)"
+
 # The CTEs that add `changed` (CONTRIBUTION's columns and a `weight`, 1 to add a comment, -1 to
 # take it out) to both tables. The statement's main query selects WRITTEN, which runs them in
 # that order: categories, then tags.
 ADD_CHANGED: Final = f"""
 rollup_categories AS (
-    INSERT INTO category_rollups AS r (bucket, categoria, {", ".join(_VALUES)})
-    SELECT * FROM ({_category_totals("SELECT * FROM changed")}) AS totals
+    INSERT INTO category_rollups AS r (bucket, categoria, slot, {", ".join(_VALUES)})
+    SELECT bucket, categoria, {_SLOT}, {", ".join(_VALUES)}
+    FROM ({_category_totals("SELECT * FROM changed")}) AS totals
     WHERE ({", ".join(_VALUES)}) <> (0, 0, 0, 0)
     ORDER BY bucket, categoria COLLATE "C"
-    ON CONFLICT (bucket, categoria) DO UPDATE SET
+    ON CONFLICT (bucket, categoria, slot) DO UPDATE SET
         {", ".join(f"{value} = r.{value} + excluded.{value}" for value in _VALUES)}
     RETURNING 1
 ),
 rollup_tags AS (
-    INSERT INTO tag_rollups AS r (bucket, categoria, tag, comments)
-    SELECT * FROM ({_tag_totals("SELECT * FROM changed")}) AS totals
+    INSERT INTO tag_rollups AS r (bucket, categoria, tag, slot, comments)
+    SELECT bucket, categoria, tag, {_SLOT}, comments
+    FROM ({_tag_totals("SELECT * FROM changed")}) AS totals
     WHERE comments <> 0
     ORDER BY bucket, categoria COLLATE "C", tag COLLATE "C"
-    ON CONFLICT (bucket, categoria, tag) DO UPDATE SET comments = r.comments + excluded.comments
+    ON CONFLICT (bucket, categoria, tag, slot) DO UPDATE SET comments = r.comments + excluded.comments
     RETURNING 1
 )"""
 WRITTEN: Final = (
@@ -212,7 +221,8 @@ def rebuild(engine: Engine, since: datetime | None = None, *, fix: bool = True) 
                 conn.execute(sa.text(f"DELETE FROM {table} WHERE {_IN_SCOPE}"), scope)
                 conn.execute(
                     sa.text(
-                        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM recomputed_{table}"
+                        f"INSERT INTO {table} ({columns}, slot) "
+                        f"SELECT {columns}, 0 FROM recomputed_{table}"
                     )
                 )
     return Rebuilt(since=first, tables=checks, fixed=fixed)
@@ -223,7 +233,10 @@ def _check(conn: Connection, table: str, scope: dict[str, datetime | None]) -> T
     stored = [f"coalesce(s.{total}, 0)" for total in _TOTALS[table]]
     recomputed = [f"coalesce(r.{total}, 0)" for total in _TOTALS[table]]
     compared = f"""
-    WITH stored AS (SELECT * FROM {table} WHERE {_IN_SCOPE})
+    WITH stored AS (
+        SELECT {keys}, {", ".join(f"sum({total}) AS {total}" for total in _TOTALS[table])}
+        FROM {table} WHERE {_IN_SCOPE} GROUP BY {keys}
+    )
     SELECT {keys},
            ({", ".join(stored)}) <> ({", ".join(recomputed)}) AS differs,
            concat_ws(', ', {", ".join(stored)}) AS stored,

@@ -33,32 +33,34 @@ def upgrade() -> None:
         "category_rollups",
         sa.Column("bucket", sa.DateTime(timezone=True), nullable=False),
         sa.Column("categoria", sa.Text, nullable=False),
+        sa.Column("slot", sa.SmallInteger, nullable=False),
         sa.Column("comments", sa.BigInteger, nullable=False),
         sa.Column("confianca_sum", sa.Numeric, nullable=False),
         sa.Column("awaiting_review", sa.BigInteger, nullable=False),
         sa.Column("corrected", sa.BigInteger, nullable=False),
-        sa.PrimaryKeyConstraint("bucket", "categoria", name="pk_category_rollups"),
+        sa.PrimaryKeyConstraint("bucket", "categoria", "slot", name="pk_category_rollups"),
     )
     op.create_table(
         "tag_rollups",
         sa.Column("bucket", sa.DateTime(timezone=True), nullable=False),
         sa.Column("categoria", sa.Text, nullable=False),
         sa.Column("tag", sa.Text, nullable=False),
+        sa.Column("slot", sa.SmallInteger, nullable=False),
         sa.Column("comments", sa.BigInteger, nullable=False),
-        sa.PrimaryKeyConstraint("bucket", "categoria", "tag", name="pk_tag_rollups"),
+        sa.PrimaryKeyConstraint("bucket", "categoria", "tag", "slot", name="pk_tag_rollups"),
     )
     op.execute(
         "INSERT INTO category_rollups "
-        "(bucket, categoria, comments, confianca_sum, awaiting_review, corrected) "
-        f"SELECT {_BUCKET}, categoria_final, count(*), "
+        "(bucket, categoria, slot, comments, confianca_sum, awaiting_review, corrected) "
+        f"SELECT {_BUCKET}, categoria_final, 0, count(*), "
         "sum(CAST(CAST(confianca AS float8) AS numeric)), "
         "count(*) FILTER (WHERE needs_review AND corrected_at IS NULL), "
         "count(*) FILTER (WHERE corrected_at IS NOT NULL) "
         "FROM comments GROUP BY 1, 2"
     )
     op.execute(
-        "INSERT INTO tag_rollups (bucket, categoria, tag, comments) "
-        f"SELECT {_BUCKET}, categoria_final, tag, count(*) "
+        "INSERT INTO tag_rollups (bucket, categoria, tag, slot, comments) "
+        f"SELECT {_BUCKET}, categoria_final, tag, 0, count(*) "
         "FROM comments CROSS JOIN LATERAL unnest(tags_final) AS tag GROUP BY 1, 2, 3"
     )
     op.execute("DROP INDEX IF EXISTS ix_comments_created_at_charts")

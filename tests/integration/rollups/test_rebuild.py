@@ -43,8 +43,10 @@ def rollup_rows(engine: sa.Engine) -> list[tuple[object, ...]]:
             tuple(row)
             for row in conn.execute(
                 sa.text(
-                    "SELECT 'c', bucket, categoria, comments FROM category_rollups UNION ALL "
-                    "SELECT 't', bucket, tag, comments FROM tag_rollups ORDER BY 1, 2"
+                    "SELECT 'c', bucket, categoria, sum(comments) FROM category_rollups "
+                    "GROUP BY 2, 3 UNION ALL "
+                    "SELECT 't', bucket, tag, sum(comments) FROM tag_rollups GROUP BY 2, 3 "
+                    "ORDER BY 1, 2, 3"
                 )
             )
         ]
@@ -68,7 +70,7 @@ def test_astray_rollups_are_reported_and_replaced(
         conn.execute(sa.text("DELETE FROM category_rollups WHERE bucket = '2026-11-20 16:45Z'"))
         conn.execute(
             sa.text(
-                "INSERT INTO tag_rollups VALUES ('2026-11-02 10:00Z', 'ELOGIO', 'fix_volume', 3)"
+                "INSERT INTO tag_rollups VALUES ('2026-11-02 10:00Z', 'ELOGIO', 'fix_volume', 5, 3)"
             )
         )
     # When a check runs: both reported, nothing changed, exit 1
