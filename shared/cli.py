@@ -24,6 +24,7 @@ RUNTIME_COMMANDS: Mapping[str, tuple[str, ...]] = {
     "db": ("shared.commands.db",),
     "comments": ("shared.commands.comments",),
     "digest": ("shared.commands.digest",),
+    "rollups": ("shared.commands.rollups",),
 }
 TOOLING_COMMANDS_MODULE = "tooling.commands"
 # The product's own packages: a missing module among them is a bug, never a missing install.

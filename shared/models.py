@@ -190,3 +190,31 @@ chart_snapshots = sa.Table(
     sa.Column("duration_ms", sa.Float, nullable=False),
     sa.CheckConstraint("duration_ms >= 0", name="ck_chart_snapshots_duration_ms"),
 )
+
+# Counts per 15-minute UTC bucket by final label, changed with the comments (shared/rollups.py).
+# A key's counts are spread over a few slots, so concurrent writers rarely wait on one another;
+# readers sum them.
+category_rollups = sa.Table(
+    "category_rollups",
+    metadata,
+    sa.Column("bucket", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("categoria", sa.Text, nullable=False),
+    sa.Column("slot", sa.SmallInteger, nullable=False),
+    sa.Column("comments", sa.BigInteger, nullable=False),
+    sa.Column("confianca_sum", sa.Numeric, nullable=False),
+    # Flagged for review and not corrected yet; corrected by a person.
+    sa.Column("awaiting_review", sa.BigInteger, nullable=False),
+    sa.Column("corrected", sa.BigInteger, nullable=False),
+    sa.PrimaryKeyConstraint("bucket", "categoria", "slot", name="pk_category_rollups"),
+)
+
+tag_rollups = sa.Table(
+    "tag_rollups",
+    metadata,
+    sa.Column("bucket", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("categoria", sa.Text, nullable=False),
+    sa.Column("tag", sa.Text, nullable=False),
+    sa.Column("slot", sa.SmallInteger, nullable=False),
+    sa.Column("comments", sa.BigInteger, nullable=False),
+    sa.PrimaryKeyConstraint("bucket", "categoria", "tag", "slot", name="pk_tag_rollups"),
+)

@@ -1,11 +1,12 @@
 """The five charts as one SQL statement over the comments' final labels.
 
-One pass over the last seven local days of comments (an index range scan on `created_at`) groups
-them by local hour and category; the daily, per-category and hourly charts are all read from that
-small aggregate (at most 7 x 24 x 5 rows), and the tag chart reads the last 48 hours apart.
-`generate_series` supplies the days and hours without comments, so every bucket is present.
-PostgreSQL builds the JSON document itself: each count, percentage and mean a person reads is
-computed there.
+The counts come from the rollups (`shared/rollups.py`): per quarter hour and category for the
+week, per quarter hour and tag for the 48 hours, plus the rows of the quarter hours the windows
+cut through. They are grouped by local hour and category (at most 7 x 24 x 5 rows); the daily,
+per-category and hourly charts are all read from that small aggregate, and the tag chart reads
+the 48 hours apart. `generate_series` supplies the days and hours without comments, so every
+bucket is present. PostgreSQL builds the JSON document itself: each count, percentage and mean
+a person reads is computed there.
 
 Windows, for a refresh "as of" instant T in the product time zone:
 - days: the local day of T and the six before it (T's day is partial);
@@ -28,8 +29,8 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import Connection
 
+from shared import rollups
 from shared.classifier import CATEGORIES
-from shared.models import comments
 from shared.timezone import (
     day_start,
     hour_start,
@@ -46,6 +47,7 @@ TOP_TAGS: Final = 10
 SHARE_DECIMALS: Final = 2
 CONFIDENCE_DECIMALS: Final = 4
 STATEMENT_TIMEOUT_MS: Final = 30_000
+_STEP: Final = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -78,15 +80,20 @@ class Windows:
         )
 
     def params(self) -> dict[str, Any]:
+        # T is counted and the instant 48 hours before it is not: as half-open windows,
+        # [week_start, T] ends a microsecond (timestamptz's step) after T.
+        after_as_of = self.as_of + _STEP
         return {
             "tz": self.zone.key,
             "as_of": self.as_of,
+            "tags_since": self.tags_since,
             "week_start": self.week_start,
             "first_day": datetime.combine(self.first_day, time(0)),
             "last_day": datetime.combine(self.last_day, time(0)),
             "first_hour": self.first_hour,
             "last_hour": self.last_hour,
-            "tags_since": self.tags_since,
+            **rollups.window_params("week", self.week_start, after_as_of),
+            **rollups.window_params("tags", self.tags_since + _STEP, after_as_of),
         }
 
 
@@ -112,35 +119,56 @@ def _local_iso(column: Any, fmt: str) -> Any:
     return sa.func.to_char(column, fmt)
 
 
-def build_statement() -> sa.Select[Any]:
-    """The statement; bind it with `Windows.params()`."""
-    tz = _param("tz", sa.Text())
-    week_rows = (
-        sa.select(
-            sql_hour_start(
-                comments.c.created_at, _param("week_start", sa.DateTime(timezone=True))
-            ).label("instante"),
-            comments.c.categoria_final.label("categoria"),
-            sa.cast(comments.c.confianca, sa.Double()).label("confianca"),
+def hourly_counts() -> Any:
+    """The week per local hour and category, from the rollups: a subquery (instante, categoria,
+    n, soma_confianca) of at most 7 x 24 x 5 rows."""
+    week = (
+        sa.text(rollups.category_source("week"))
+        .columns(
+            sa.column("bucket", sa.DateTime(timezone=True)),
+            sa.column("categoria", sa.Text()),
+            sa.column("comments", sa.BigInteger()),
+            sa.column("confianca_sum", sa.Numeric()),
         )
-        .where(
-            comments.c.created_at >= _param("week_start", sa.DateTime(timezone=True)),
-            comments.c.created_at <= _param("as_of", sa.DateTime(timezone=True)),
-        )
-        .subquery("week_rows")
+        .subquery("week")
     )
-    # The one pass: comments of the week per hour and category (at most 7 x 24 x 5 rows), with
-    # each hour's local wall-clock label computed once per group rather than once per comment.
-    hourly_groups = (
+    # Local hours start on quarter hours, so each bucket lies in one hour.
+    return (
         sa.select(
-            week_rows.c.instante,
-            week_rows.c.categoria,
-            sa.func.count().label("n"),
-            sa.func.sum(week_rows.c.confianca).label("soma_confianca"),
+            sql_hour_start(week.c.bucket, _param("week_start", sa.DateTime(timezone=True))).label(
+                "instante"
+            ),
+            week.c.categoria,
+            sa.cast(sa.func.sum(week.c.comments), sa.BigInteger).label("n"),
+            sa.func.sum(week.c.confianca_sum).label("soma_confianca"),
         )
-        .group_by(week_rows.c.instante, week_rows.c.categoria)
+        .group_by(sa.literal_column("1"), week.c.categoria)
         .subquery("hourly_groups")
     )
+
+
+def tag_counts() -> Any:
+    """The 48 hours' comments per tag, from the rollups: a subquery (tag, frequencia)."""
+    tags = (
+        sa.text(rollups.tag_source("tags"))
+        .columns(sa.column("tag", sa.Text()), sa.column("comments", sa.BigInteger()))
+        .subquery("tag_rows")
+    )
+    return (
+        sa.select(
+            tags.c.tag, sa.cast(sa.func.sum(tags.c.comments), sa.BigInteger).label("frequencia")
+        )
+        .group_by(tags.c.tag)
+        # A correction can leave a tag at zero in a bucket.
+        .having(sa.func.sum(tags.c.comments) > 0)
+        .subquery("tag_counts")
+    )
+
+
+def build_statement(hourly_groups: Any, tags: Any) -> sa.Select[Any]:
+    """The statement over the counts `hourly_groups` (as `hourly_counts`) and `tags` (as
+    `tag_counts`); bind it with `Windows.params()`."""
+    tz = _param("tz", sa.Text())
     buckets = sa.select(
         sql_wall_clock(hourly_groups.c.instante, tz).label("hora"),
         hourly_groups.c.categoria,
@@ -245,19 +273,9 @@ def build_statement() -> sa.Select[Any]:
     ).select_from(per_hour)
 
     # 3: the ten most frequent tags of the last 48 hours (ties by name).
-    tag_rows = (
-        sa.select(sa.func.unnest(comments.c.tags_final).label("tag"))
-        .where(
-            comments.c.created_at > _param("tags_since", sa.DateTime(timezone=True)),
-            comments.c.created_at <= _param("as_of", sa.DateTime(timezone=True)),
-        )
-        .subquery("tag_rows")
-    )
-    frequency = sa.func.count().label("frequencia")
     top = (
-        sa.select(tag_rows.c.tag, frequency)
-        .group_by(tag_rows.c.tag)
-        .order_by(frequency.desc(), tag_rows.c.tag)
+        sa.select(tags.c.tag, tags.c.frequencia)
+        .order_by(tags.c.frequencia.desc(), tags.c.tag)
         .limit(TOP_TAGS)
         .subquery("top_tags")
     )
@@ -294,22 +312,24 @@ def _ordered_json_agg(element: Any, order_by: Any) -> Any:
     return sa.func.json_agg(aggregate_order_by(element, order_by))
 
 
-STATEMENT: Final = build_statement()
+STATEMENT: Final = build_statement(hourly_counts(), tag_counts())
 
 
-def compute_reports(conn: Connection, windows: Windows) -> dict[str, Any]:
+def compute_reports(
+    conn: Connection, windows: Windows, statement: sa.Select[Any] = STATEMENT
+) -> dict[str, Any]:
     """The five charts in the earlier system's shape (`relatorios`), read in one statement."""
-    # The planner cannot know the hourly aggregate is tiny, so its cost crosses jit_above_cost
-    # and PostgreSQL compiles the plan: 100-200 ms of JIT for a ~60 ms query. Off for this
+    # The planner cannot know the hourly aggregate is tiny, so its cost can cross jit_above_cost
+    # and PostgreSQL compiles the plan: 100-200 ms of JIT for a query of tens of ms. Off for this
     # transaction only.
     conn.execute(sa.text("SET LOCAL jit = off"))
-    # A few hundred thousand rows in two range scans: parallel workers cost more to start and
-    # coordinate than they save, and on a busy server they queue behind other work.
+    # A few thousand rollup rows and minutes of comments: parallel workers cost more to start
+    # and coordinate than they save, and on a busy server they queue behind other work.
     conn.execute(sa.text("SET LOCAL max_parallel_workers_per_gather = 0"))
     # A refresh stuck behind an overloaded server fails (and is redelivered) well before the
     # push's ack deadline, instead of piling up behind the next minute's tick.
     conn.execute(sa.text(f"SET LOCAL statement_timeout = {STATEMENT_TIMEOUT_MS}"))
-    document = conn.execute(STATEMENT, windows.params()).scalar_one()
+    document = conn.execute(statement, windows.params()).scalar_one()
     if isinstance(document, str):  # a driver that does not decode json
         import json
 

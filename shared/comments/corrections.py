@@ -5,11 +5,12 @@ A correction is kept beside the model's answer, never over it (training reads bo
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from shared import rollups
 from shared.comments.api import COMMENT_COLUMNS, comment_item
 from shared.comments.types import Correction
 from shared.errors import NotFound
@@ -31,27 +32,46 @@ def get_comment(engine: Engine, comment_id: str) -> dict[str, Any]:
     return comment_item(row)
 
 
+# The correction and the rollups in one statement: the comment's labels before it (`old`, locked
+# first) are taken out of the rollups and its labels after it put in. A part not given keeps its
+# earlier correction.
+_CORRECT_SQL: Final = f"""
+WITH old AS (
+    SELECT id, {rollups.CONTRIBUTION} FROM comments WHERE id = :id FOR UPDATE
+),
+updated AS (
+    UPDATE comments AS c SET
+        categoria_corrigida = coalesce(CAST(:categoria AS text), c.categoria_corrigida),
+        tags_corrigidas = coalesce(CAST(:tags AS text[]), c.tags_corrigidas),
+        corrected_by = :by, corrected_at = now(), updated_at = now()
+    FROM old WHERE c.id = old.id
+    RETURNING c.*
+),
+changed AS (
+    SELECT created_at, categoria, tags, confianca, awaiting_review, corrected, -1 AS weight
+    FROM old
+    UNION ALL
+    SELECT {rollups.CONTRIBUTION}, 1 FROM updated
+),
+{rollups.ADD_CHANGED}
+SELECT updated.*, {rollups.WRITTEN} FROM updated
+"""
+
+
 def correct_comment(
     engine: Engine, comment_id: str, correction: Correction, *, by: str
 ) -> dict[str, Any]:
-    """Record a human's answer beside the model's; a part not given keeps its earlier correction."""
-    values: dict[str, Any] = {
-        "corrected_by": by,
-        "corrected_at": sa.func.now(),
-        "updated_at": sa.func.now(),
-    }
-    if correction.categoria is not None:
-        values["categoria_corrigida"] = correction.categoria
-    if correction.tags is not None:
-        values["tags_corrigidas"] = list(correction.tags)
-    statement = (
-        sa.update(comments)
-        .where(comments.c.id == comment_id)
-        .values(**values)
-        .returning(*COMMENT_COLUMNS)
-    )
+    """Record a human's answer beside the model's, and move the comment in the rollups."""
+    tags = list(correction.tags) if correction.tags is not None else None
     with engine.begin() as conn:
-        row = conn.execute(statement).mappings().first()
+        row = (
+            conn.execute(
+                sa.text(_CORRECT_SQL),
+                {"id": comment_id, "categoria": correction.categoria, "tags": tags, "by": by},
+            )
+            .mappings()
+            .first()
+        )
     if row is None:
         raise NotFound(f"no comment with id {comment_id!r}")
     log.info(

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, RowMapping
 
+from shared import rollups
 from shared.classifier import CATEGORIES, Classification
 from shared.comments.api import conflict_item, sync_item
 from shared.comments.types import CommentIn
@@ -52,6 +53,14 @@ FROM json_to_recordset(CAST(:rows AS json)) AS u(
     model_name text, model_version text, fallback_reason text, created_at timestamptz
 )
 ON CONFLICT (id) DO NOTHING
+"""
+
+# The insert and the rollups of the rows it inserted, in one statement: ids already stored are
+# not returned by ON CONFLICT DO NOTHING, so a redelivered batch adds nothing to them.
+_STORE_SQL: Final = f"""
+WITH changed AS ({_INSERT_SQL} RETURNING {rollups.CONTRIBUTION}, 1 AS weight),
+{rollups.ADD_CHANGED}
+SELECT (SELECT count(*) FROM changed) AS inserted, {rollups.WRITTEN}
 """
 
 # The ids of a batch already stored with another text, recorded once per (id, incoming text):
@@ -161,7 +170,7 @@ def store_classified(
         return Stored(inserted=0)
     params = _insert_params(comments_in, results, source=source, review_threshold=review_threshold)
     with engine.begin() as conn:
-        inserted = int(conn.execute(sa.text(_INSERT_SQL), params).rowcount)
+        inserted = _insert(conn, params)
         if inserted == len(comments_in):
             return Stored(inserted=inserted)
         found, recorded = conn.execute(
@@ -210,13 +219,18 @@ def classify_and_store(app: App, batch: Sequence[CommentIn]) -> SyncOutcome:
             missing, results, source="sync", review_threshold=app.settings.review_threshold
         )
         with engine.begin() as conn:
-            stored = int(conn.execute(sa.text(_INSERT_SQL), params).rowcount)
+            stored = _insert(conn, params)
             # Read back in the same transaction: a concurrent request may have stored one of these
             # ids first (ON CONFLICT skipped it); if its text differs, roll everything back.
             read_back = _rows_by_id(conn, [comment.id for comment in missing])
             _raise_on_conflicts(missing, read_back)
         existing.update(read_back)
     return SyncOutcome(items=[sync_item(existing[comment_id]) for comment_id in ids], stored=stored)
+
+
+def _insert(conn: Connection, params: Mapping[str, Any]) -> int:
+    """Insert a batch (`_insert_params`) and add it to the rollups; how many rows were new."""
+    return int(conn.execute(sa.text(_STORE_SQL), params).scalar_one())
 
 
 def _rows_by_id(conn: Connection, ids: Sequence[str]) -> dict[str, RowMapping]:

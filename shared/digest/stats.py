@@ -6,20 +6,26 @@ the recurring criticisms, the relevant suggestions, tags that spiked against the
 open questions, and the review counts. Comments are bucketed by `comments.created_at`; labels are
 the final ones (a human correction wins). The shape is `shared.digest.contract.WeekStats`.
 
+Every count comes from the rollups (`shared/rollups.py`), so a week costs the same whatever its
+volume; only the comments shown (theme samples, open questions) are read from `comments`.
+
 Python only picks which comments illustrate a theme (near-duplicates out, personal data masked);
 every number comes out of SQL as it is stored and shown.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, tzinfo
 from decimal import Decimal
+from functools import cache
 from typing import Any, Final, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from shared import rollups
 from shared.classifier import CATEGORIES
 from shared.digest.contract import CategoryStats, OpenQuestion, TagSpike, TagTheme, WeekStats
 from shared.digest.samples import pick_samples
@@ -56,16 +62,54 @@ class WeekBounds:
         )
 
 
-_CATEGORIES_SQL = sa.text(
-    """
-    WITH counts AS (
-        SELECT categoria_final AS categoria,
-               count(*) FILTER (WHERE created_at >= :start) AS n1,
-               count(*) FILTER (WHERE created_at < :start) AS n0
-        FROM comments
-        WHERE created_at >= :previous_start AND created_at < :end
-        GROUP BY categoria_final
-    ),
+@dataclass(frozen=True)
+class WeekCounts:
+    """The counting parts of the digest's statements: SQL over the parameters `_compute` binds
+    (the bounds of `WeekBounds` and the rollup windows `week`, `previous` and `history`)."""
+
+    categories: str  # categoria, n1 (this week), n0 (the week before)
+    tags: str  # tag, n1, n0: the tags of :categoria that match :pattern
+    spikes: str  # tag, n1, n4 (the four weeks before this one), SPAM left out
+    history: str  # n: comments in the four weeks before this one
+    review: str  # precisa_revisao, correcoes_humanas: this week
+
+
+def _by_window(source: Callable[[str], str], *windows: str) -> str:
+    """SQL: the rows of `source` over each of `windows`, each labelled with its name (`janela`)."""
+    return " UNION ALL ".join(
+        f"SELECT '{window}' AS janela, s.* FROM ({source(window)}) AS s" for window in windows
+    )
+
+
+def _sum_in(window: str) -> str:
+    return f"CAST(coalesce(sum(comments) FILTER (WHERE janela = '{window}'), 0) AS bigint)"
+
+
+ROLLUP_COUNTS: Final = WeekCounts(
+    categories=f"""
+        SELECT categoria, {_sum_in("week")} AS n1, {_sum_in("previous")} AS n0
+        FROM ({_by_window(rollups.category_source, "week", "previous")}) AS counted
+        GROUP BY categoria""",
+    tags=f"""
+        SELECT tag, {_sum_in("week")} AS n1, {_sum_in("previous")} AS n0
+        FROM ({_by_window(rollups.tag_source, "week", "previous")}) AS counted
+        WHERE categoria = :categoria AND tag ~ :pattern
+        GROUP BY tag""",
+    spikes=f"""
+        SELECT tag, {_sum_in("week")} AS n1, {_sum_in("history")} AS n4
+        FROM ({_by_window(rollups.tag_source, "week", "history")}) AS counted
+        WHERE categoria <> 'SPAM'
+        GROUP BY tag""",
+    history=f"""
+        SELECT coalesce(sum(comments), 0) AS n FROM ({rollups.category_source("history")}) AS h""",
+    review=f"""
+        SELECT coalesce(sum(awaiting_review), 0) AS precisa_revisao,
+               coalesce(sum(corrected), 0) AS correcoes_humanas
+        FROM ({rollups.category_source("week")}) AS week""",
+)
+
+_CATEGORIES_SQL = """
+    WITH counts AS ({counts}),
     joined AS (
         SELECT c.categoria, c.ord,
                coalesce(n.n1, 0) AS n1, coalesce(n.n0, 0) AS n0,
@@ -108,25 +152,14 @@ _CATEGORIES_SQL = sa.text(
     FROM valued
     ORDER BY ord
     """
-)
 
-_TAGS_SQL = sa.text(
-    """
-    SELECT tag,
-           count(*) FILTER (WHERE created_at >= :start) AS total,
-           count(*) FILTER (WHERE created_at < :start) AS total_anterior,
-           count(*) FILTER (WHERE created_at >= :start)
-               - count(*) FILTER (WHERE created_at < :start) AS variacao
-    FROM comments CROSS JOIN LATERAL unnest(tags_final) AS tag
-    WHERE categoria_final = :categoria
-      AND created_at >= :previous_start AND created_at < :end
-      AND tag ~ :pattern
-    GROUP BY tag
-    HAVING count(*) FILTER (WHERE created_at >= :start) > 0
+_TAGS_SQL = """
+    SELECT tag, n1 AS total, n0 AS total_anterior, n1 - n0 AS variacao
+    FROM ({counts}) AS counts
+    WHERE n1 > 0
     ORDER BY total DESC, tag
     LIMIT :top
     """
-)
 
 _TAG_CANDIDATES_SQL = sa.text(
     """
@@ -146,21 +179,8 @@ _TAG_CANDIDATES_SQL = sa.text(
     """
 )
 
-_SPIKES_SQL = sa.text(
-    """
-    WITH counts AS (
-        SELECT tag,
-               count(*) FILTER (WHERE created_at >= :start) AS n1,
-               count(*) FILTER (WHERE created_at < :start) AS n4
-        FROM comments CROSS JOIN LATERAL unnest(tags_final) AS tag
-        WHERE created_at >= :four_weeks_start AND created_at < :end
-          AND categoria_final <> 'SPAM'
-        GROUP BY tag
-    ),
-    history AS (
-        SELECT count(*) AS n FROM comments
-        WHERE created_at >= :four_weeks_start AND created_at < :start
-    )
+_SPIKES_SQL = """
+    WITH counts AS ({counts}), history AS ({history})
     SELECT tag, n1 AS total, round(n4 / 4.0, 2) AS media_4_semanas,
            CASE WHEN n4 > 0 THEN round(n1 / (n4 / 4.0), 1) END AS fator
     FROM counts, history
@@ -168,7 +188,6 @@ _SPIKES_SQL = sa.text(
     ORDER BY n1 - n4 / 4.0 DESC, tag
     LIMIT :top
     """
-)
 
 _QUESTIONS_SQL = sa.text(
     """
@@ -181,14 +200,23 @@ _QUESTIONS_SQL = sa.text(
     """
 )
 
-_REVIEW_SQL = sa.text(
-    """
-    SELECT count(*) FILTER (WHERE needs_review AND corrected_at IS NULL) AS precisa_revisao,
-           count(*) FILTER (WHERE corrected_at IS NOT NULL) AS correcoes_humanas
-    FROM comments
-    WHERE created_at >= :start AND created_at < :end
-    """
-)
+
+@dataclass(frozen=True)
+class _Statements:
+    categories: sa.TextClause
+    tags: sa.TextClause
+    spikes: sa.TextClause
+    review: sa.TextClause
+
+    @classmethod
+    @cache
+    def of(cls, counts: WeekCounts) -> _Statements:
+        return cls(
+            categories=sa.text(_CATEGORIES_SQL.format(counts=counts.categories)),
+            tags=sa.text(_TAGS_SQL.format(counts=counts.tags)),
+            spikes=sa.text(_SPIKES_SQL.format(counts=counts.spikes, history=counts.history)),
+            review=sa.text(counts.review),
+        )
 
 
 def _number(value: Any) -> Any:
@@ -199,18 +227,26 @@ def _number(value: Any) -> Any:
     return value
 
 
-def compute_stats(engine: Engine, week: IsoWeek, timezone: str) -> WeekStats:
+def compute_stats(
+    engine: Engine, week: IsoWeek, timezone: str, counts: WeekCounts = ROLLUP_COUNTS
+) -> WeekStats:
     """The stats of `week` (see the module docstring), in one repeatable-read snapshot."""
     with engine.connect() as conn:
         conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
-            return _compute(conn, week, timezone)
+            return _compute(conn, week, timezone, _Statements.of(counts))
 
 
-def _compute(conn: Connection, week: IsoWeek, timezone: str) -> WeekStats:
-    window = asdict(WeekBounds.of(week, zone_named(timezone)))
+def _compute(conn: Connection, week: IsoWeek, timezone: str, sql: _Statements) -> WeekStats:
+    bounds = WeekBounds.of(week, zone_named(timezone))
+    window = {
+        **asdict(bounds),
+        **rollups.window_params("week", bounds.start, bounds.end),
+        **rollups.window_params("previous", bounds.previous_start, bounds.start),
+        **rollups.window_params("history", bounds.four_weeks_start, bounds.start),
+    }
     rows = (
-        conn.execute(_CATEGORIES_SQL, {**window, "categories": list(CATEGORIES), "alpha": ALPHA})
+        conn.execute(sql.categories, {**window, "categories": list(CATEGORIES), "alpha": ALPHA})
         .mappings()
         .all()
     )
@@ -221,12 +257,12 @@ def _compute(conn: Connection, week: IsoWeek, timezone: str) -> WeekStats:
         for row in rows
     ]
     shown: list[str] = []
-    criticas = _tag_theme(conn, window, "CRÍTICA", CRITICISM_TAG_PATTERN, shown)
-    sugestoes = _tag_theme(conn, window, "SUGESTÃO", ".", shown)
+    criticas = _tag_theme(conn, sql, window, "CRÍTICA", CRITICISM_TAG_PATTERN, shown)
+    sugestoes = _tag_theme(conn, sql, window, "SUGESTÃO", ".", shown)
     spikes = [
         cast(TagSpike, {key: _number(value) for key, value in row.items()})
         for row in conn.execute(
-            _SPIKES_SQL,
+            sql.spikes,
             {
                 **window,
                 "min_count": SPIKE_MIN_COUNT,
@@ -247,7 +283,7 @@ def _compute(conn: Connection, week: IsoWeek, timezone: str) -> WeekStats:
             exclude=shown,
         )
     ]
-    review = conn.execute(_REVIEW_SQL, window).mappings().one()
+    review = conn.execute(sql.review, window).mappings().one()
     previous = week.shifted(-1)
     return {
         "semana": str(week),
@@ -270,11 +306,16 @@ def _compute(conn: Connection, week: IsoWeek, timezone: str) -> WeekStats:
 
 
 def _tag_theme(
-    conn: Connection, window: dict[str, Any], categoria: str, pattern: str, shown: list[str]
+    conn: Connection,
+    sql: _Statements,
+    window: dict[str, Any],
+    categoria: str,
+    pattern: str,
+    shown: list[str],
 ) -> list[TagTheme]:
     tags = (
         conn.execute(
-            _TAGS_SQL, {**window, "categoria": categoria, "pattern": pattern, "top": TOP_TAGS}
+            sql.tags, {**window, "categoria": categoria, "pattern": pattern, "top": TOP_TAGS}
         )
         .mappings()
         .all()

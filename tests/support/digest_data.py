@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from shared import rollups
 from shared.timezone import IsoWeek
 
 TEXTS: dict[str, list[str]] = {
@@ -98,10 +99,14 @@ _COLUMNS = (
     "needs_review boolean, model_name text, model_version text, source text, "
     "created_at timestamptz, categoria_corrigida text, corrected_by text, corrected_at timestamptz"
 )
+# The rows and their rollups in one statement, as the store writes them.
 _INSERT_JSON = sa.text(
+    "WITH changed AS ("
     "INSERT INTO comments (id, texto, categoria, tags_funcionalidades, confianca, needs_review, "
     "model_name, model_version, source, created_at, categoria_corrigida, corrected_by, "
-    "corrected_at) SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(" + _COLUMNS + ")"
+    "corrected_at) SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(" + _COLUMNS + ") "
+    f"RETURNING {rollups.CONTRIBUTION}, 1 AS weight), {rollups.ADD_CHANGED} "
+    f"SELECT {rollups.WRITTEN}"
 )
 
 

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from shared.digest.stats import compute_stats
+from shared.rollups import rebuild
 from shared.timezone import IsoWeek
 from tests.support.digest_data import local_instant, seed_week
 
@@ -147,6 +148,7 @@ def test_weeks_are_those_of_the_product_zone(clean_db: sa.Engine) -> None:
                 ),
                 {"id": comment_id, "at": local_instant(day, TZ, hour, 30)},
             )
+    rebuild(clean_db)
     # Then the Sunday comment belongs to W47 and the Monday one to W48
     assert compute_stats(clean_db, week, TZ)["total"] == 1
     assert compute_stats(clean_db, week.shifted(1), TZ)["total"] == 1
@@ -175,6 +177,7 @@ def test_personal_data_is_masked_in_samples(clean_db: sa.Engine) -> None:
                     "at": local_instant(week.monday, TZ, 12),
                 },
             )
+    rebuild(clean_db)
     samples = compute_stats(clean_db, week, TZ)["criticas_recorrentes"][0]["exemplos"]
     shown = " ".join(s["texto"] for s in samples)
     assert len(samples) == 3

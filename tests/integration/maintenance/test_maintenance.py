@@ -122,7 +122,9 @@ def test_a_tick_after_a_bulk_ingest_vacuums_and_analyses_the_comments(
     assert stats.inserted_since_vacuum == 0
     # And the log says what it did, for which tick
     handled = [r for r in caplog.records if r.getMessage() == "tick handled"]
-    assert [getattr(r, "maintained", None) for r in handled] == [["vacuum_analyze comments"]]
+    # (other product tables, such as the rollups earlier tests wrote, may be due as well)
+    assert len(handled) == 1
+    assert "vacuum_analyze comments" in getattr(handled[0], "maintained", [])
     assert getattr(handled[0], "scheduled_time", None) == format_scheduled_time(tick.scheduled_time)
 
 
