@@ -1,19 +1,22 @@
-"""`alumusic eval insights`: the insights answerer's figures on the fixed evaluation set.
+"""`alumusic eval insights`: the insights answerer's figures on an evaluation set.
 
 The classifier's `alumusic eval --data FILE.csv` already owns `eval`; this module adds `insights`
 as an optional target of that command, so `alumusic eval insights` runs this evaluation and every
-other form of `eval` keeps working unchanged.
+other form of `eval` keeps working unchanged. `--digests`, `--questions` and `--today` score another
+set the same way (the blind set: tooling/evals/insights/blind/README.md).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 
 def _eval_insights(args: argparse.Namespace) -> int:
-    from tooling.evals.insights import Thresholds, as_dict, run
+    from tooling.evals.insights import DIGESTS_PATH, QUESTIONS_PATH, Thresholds, as_dict, run
 
     bars = Thresholds(
         accuracy=args.min_accuracy,
@@ -23,7 +26,12 @@ def _eval_insights(args: argparse.Namespace) -> int:
         p50_ms=args.max_p50_ms,
     )
     splits = ("tuning", "heldout") if args.split == "both" else (args.split,)
-    reports = run(splits)
+    reports = run(
+        splits,
+        digests_path=args.digests or DIGESTS_PATH,
+        questions_path=args.questions or QUESTIONS_PATH,
+        today=args.today,
+    )
     failed = False
     for report in reports:
         print(
@@ -44,6 +52,20 @@ def _eval_insights(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([as_dict(r) for r in reports], ensure_ascii=False))
     return 1 if failed else 0
+
+
+def _existing_file(value: str) -> Path:
+    path = Path(value)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"no such file: {value}")
+    return path
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value}") from None
 
 
 def register(subparsers: Any) -> None:
@@ -69,6 +91,26 @@ def register(subparsers: Any) -> None:
     group.add_argument("--min-citation-precision", type=float, default=0.95)
     group.add_argument("--max-p50-ms", type=float, default=50.0)
     group.add_argument("-v", "--verbose", action="store_true", help="print each miss")
+    # Another set (the blind one in tooling/evals/insights/blind/) scored the same way.
+    group.add_argument(
+        "--digests",
+        type=_existing_file,
+        metavar="PATH",
+        help="digests JSON (semana, inicio, fim, stats, texto); default: the fixed set's",
+    )
+    group.add_argument(
+        "--questions",
+        type=_existing_file,
+        metavar="PATH",
+        help='questions JSON ({"today", "questions": [...]}); default: the fixed set\'s',
+    )
+    group.add_argument(
+        "--today",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help='the day questions are asked on (what "last week" means); default: the '
+        "questions file's `today`",
+    )
     classifier_handler = evaluate.get_default("handler")
 
     def handler(args: argparse.Namespace) -> int:

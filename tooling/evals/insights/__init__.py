@@ -7,6 +7,10 @@ Metrics, per split (tuning, heldout):
   cited passage (decimal comma and point are the same number);
 - refusal precision and recall: refusals (`suportada: false`) against unanswerable questions;
 - p50 latency of the offline answer (ms).
+
+A fact is a string, or a list of the wordings a person would accept (a tag in PT-BR or English
+words, a share or the count behind it): any one of them states it. The set scored by default is
+this folder's; `run` takes another (the blind set in `blind/`, see its README).
 """
 
 from __future__ import annotations
@@ -80,6 +84,13 @@ def contains(text: str, fact: str, language: Language = "pt") -> bool:
     return re.search(rf"(?<![a-z0-9_]){needle}(?![a-z0-9_])", haystack) is not None
 
 
+def states(text: str, fact: str | Sequence[str], language: Language = "pt") -> bool:
+    """Whether `text` states `fact`: a string as `contains` reads it, a list by any one wording."""
+    if isinstance(fact, list | tuple):
+        return any(contains(text, str(option), language) for option in fact)
+    return contains(text, str(fact), language)
+
+
 def load_digests(path: Path = DIGESTS_PATH) -> list[Digest]:
     return [Digest.from_json(item) for item in json.loads(path.read_text(encoding="utf-8"))]
 
@@ -109,15 +120,15 @@ def evaluate(
         if question["answerable"]:
             report.answerable += 1
             ok = answer.suportada and all(
-                contains(answer.resposta, str(f), answer.language) for f in question["facts"]
+                states(answer.resposta, f, answer.language) for f in question["facts"]
             )
             week_ok = sorted(answer.semanas) == sorted(question["weeks"])
             correct += ok
             weeks_ok += week_ok
             for fact in question["facts"]:
-                if answer.suportada and contains(answer.resposta, str(fact), answer.language):
+                if answer.suportada and states(answer.resposta, fact, answer.language):
                     stated += 1
-                    grounded += any(contains(p.text, str(fact)) for p in answer.fontes)
+                    grounded += any(states(p.text, fact) for p in answer.fontes)
             if not (ok and week_ok):
                 report.failures.append(_failure(question, answer))
         else:
@@ -140,6 +151,8 @@ def evaluate(
 def _failure(question: Mapping[str, Any], answer: Answer) -> dict[str, Any]:
     return {
         "id": question["id"],
+        # Sets that say which kind of question each is (the blind set) report it with the miss.
+        **({"kind": question["kind"]} if "kind" in question else {}),
         "pergunta": question["pergunta"],
         "expected": {
             "answerable": question["answerable"],
@@ -154,9 +167,18 @@ def _failure(question: Mapping[str, Any], answer: Answer) -> dict[str, Any]:
     }
 
 
-def run(splits: Sequence[str] = ("tuning", "heldout")) -> list[SplitReport]:
-    today, questions = load_questions()
-    digests = load_digests()
+def run(
+    splits: Sequence[str] = ("tuning", "heldout"),
+    *,
+    digests_path: Path = DIGESTS_PATH,
+    questions_path: Path = QUESTIONS_PATH,
+    today: date | None = None,
+) -> list[SplitReport]:
+    """Each split's report on one set: this folder's by default. `today` (what "last week" means)
+    defaults to the questions file's own."""
+    file_today, questions = load_questions(questions_path)
+    today = today or file_today
+    digests = load_digests(digests_path)
     ask("warm-up", digests, today=today)
     return [evaluate(questions, digests, today, split) for split in splits]
 
