@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from shared.bootstrap import App, set_app
+from shared.classifier.local import artifact_path, load_artifact
 from shared.cli import main
 from shared.config import Settings
 from tooling.commands.classifier import read_corrections
@@ -31,6 +32,7 @@ def _insert(engine: sa.Engine, rows: list[tuple[str, str, str, str | None]]) -> 
             )
 
 
+@pytest.mark.timeout(900)  # a whole training, slower on a busy machine
 def test_train_adds_human_corrections(app: App, clean_db: sa.Engine, tmp_path: Path) -> None:
     # Given three corrected comments and one the analysts left alone
     _insert(
@@ -48,13 +50,12 @@ def test_train_adds_human_corrections(app: App, clean_db: sa.Engine, tmp_path: P
         ("o contador de plays zerou do nada na minha conta", "CRÍTICA"),
         ("rodízio de pizza só hoje, link na bio", "SPAM"),
     ]
-    # When trained with and without them
+    # When trained with them (the model `make model` trained from the same corpus is the one
+    # without them: training the whole corpus again would only repeat it)
     with_corrections = tmp_path / "with.joblib"
-    without = tmp_path / "without.joblib"
     assert main(["train", "--with-corrections", "--output", str(with_corrections)]) == 0
-    assert main(["train", "--output", str(without)]) == 0
     corrected = joblib.load(with_corrections)
-    plain = joblib.load(without)
+    plain = load_artifact(artifact_path())
     # Then the corrections are in the training data and in the version
     assert corrected["trained_on"]["correction_rows"] == 3
     assert plain["trained_on"]["correction_rows"] == 0
@@ -62,6 +63,7 @@ def test_train_adds_human_corrections(app: App, clean_db: sa.Engine, tmp_path: P
     assert json.dumps(corrected["params"]) == json.dumps(plain["params"])
 
 
+@pytest.mark.timeout(900)
 def test_train_without_a_database_still_trains(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -23,8 +23,8 @@ from tooling.evals.runner import EvalData, run_eval
 MIN_MACRO_F1 = 0.84
 MIN_CATEGORY_F1 = 0.72
 # Per video trained on the other two; the three together must average MIN_MEAN_SPAM_F1.
-MIN_SPAM_F1 = 0.88
-MIN_MEAN_SPAM_F1 = 0.92
+MIN_SPAM_F1 = 0.92
+MIN_MEAN_SPAM_F1 = 0.935
 
 
 def test_held_out_split_clears_the_bars(local_classifier: LocalClassifier) -> None:
@@ -38,7 +38,9 @@ def test_held_out_split_clears_the_bars(local_classifier: LocalClassifier) -> No
     assert all(report.per_category[c].support >= 50 for c in CATEGORIES), per_category
     assert report.macro_f1 >= MIN_MACRO_F1, per_category
     assert min(per_category.values()) >= MIN_CATEGORY_F1, per_category
-    assert report.ece < 0.10
+    # Confidence is fitted on the whole training mix, mostly real text: on comments written like
+    # the corpus it is cautious (docs/classifier.md, "Known limits").
+    assert report.ece < 0.11
 
 
 @pytest.fixture(scope="module")
@@ -47,16 +49,24 @@ def rotations() -> dict[str, float]:
     return {video: report.spam.f1 for video, report in reports.items() if report.spam}
 
 
+# The rotations fixture trains three whole models: on a busy machine that is more than the
+# default per-test timeout.
+ROTATIONS_TIMEOUT = pytest.mark.timeout(1200)
+
+
+@ROTATIONS_TIMEOUT
 def test_three_youtube_rotations(rotations: dict[str, float]) -> None:
     assert sorted(rotations) == ["Youtube01-Psy", "Youtube02-KatyPerry", "Youtube03-LMFAO"]
 
 
+@ROTATIONS_TIMEOUT
 @pytest.mark.parametrize("video", ["Youtube01-Psy", "Youtube02-KatyPerry", "Youtube03-LMFAO"])
 def test_spam_on_an_unseen_video(rotations: dict[str, float], video: str) -> None:
     # Given a model trained on the other two videos / Then spam F1 on this one clears the bar
     assert rotations[video] >= MIN_SPAM_F1, rotations
 
 
+@ROTATIONS_TIMEOUT
 def test_spam_across_the_unseen_videos(rotations: dict[str, float]) -> None:
     assert sum(rotations.values()) / len(rotations) >= MIN_MEAN_SPAM_F1, rotations
 
@@ -77,13 +87,13 @@ def test_posts_labelled_only_by_polarity(real: dict[str, dict[str, Any]]) -> Non
     # Given real-sounding posts about TV, music and products, labelled positive or negative
     posts = real["polarity_posts"]
     # Then praise and criticism are told apart, few of either way round, none thrown away as spam
-    assert posts["polarity_accuracy"] >= 0.78, posts
-    assert posts["coverage"] >= 0.85, posts
-    assert posts["negatives_called_elogio"] <= 0.25, posts
-    assert posts["positives_called_critica"] <= 0.25, posts
-    assert posts["called_spam"] <= 0.03, posts
+    assert posts["polarity_accuracy"] >= 0.82, posts
+    assert posts["coverage"] >= 0.90, posts
+    assert posts["negatives_called_elogio"] <= 0.20, posts
+    assert posts["positives_called_critica"] <= 0.22, posts
+    assert posts["called_spam"] <= 0.02, posts
     # and most of the mistakes are doubtful enough for the review queue
-    assert posts["errors_at_review_threshold"] <= 0.55, posts
+    assert posts["errors_at_review_threshold"] <= 0.45, posts
 
 
 def test_text_that_is_none_of_the_five_comes_out_doubtful(
