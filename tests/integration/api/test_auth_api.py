@@ -267,6 +267,23 @@ def test_oversized_login_body_is_413(client, app_with, clean_db):
     assert attempts(clean_db) == []
 
 
+@pytest.mark.parametrize(
+    ("path", "limit"), [("/api/auth/login", 4096), ("/api/auth/refresh", 4096)]
+)
+def test_login_and_refresh_take_a_few_kb_and_refuse_more_before_decoding(
+    client, clean_db, path, limit
+):
+    # Given a body just over the route's limit: an array that would take long to decode
+    body = b"[" * (limit + 1)
+    # When it is sent with the default MAX_BODY_BYTES (16 MB)
+    response = client.post(path, data=body, content_type="application/json")
+    # Then it is 413 naming the route's own limit, and no attempt was recorded
+    assert response.status_code == 413
+    assert response.get_json()["error"]["details"] == {"limit_bytes": limit}
+    assert_conforms(response, f"POST {path}")
+    assert attempts(clean_db) == []
+
+
 @pytest.mark.parametrize(("method", "path"), PROTECTED)
 def test_every_endpoint_but_login_and_health_needs_a_token(client, method, path):
     response = client.open(path, method=method, json={})
