@@ -35,11 +35,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from shared.config import Settings
+from shared.decoding import check_text, decode_json_object
 from shared.errors import Forbidden, InvalidInput, RateLimited, Unauthorized
 from shared.keys import KeySetError, SigningKey, VerifyingKey, load_private_keys, load_public_keys
 from shared.models import ROLES, login_attempts, users
 from shared.users import find_user, hash_password, password_hasher, verify_password
-from shared.validation import check_text, decode_json_object
 
 log = logging.getLogger(__name__)
 

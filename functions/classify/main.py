@@ -45,9 +45,12 @@ from shared.validation import (
 HTTP_FUNCTION = "classify-api"
 CONSUMER_FUNCTION = "classify-consumer"
 JSON = ("application/json",)
-# The largest body of each route: credentials and tokens fit in a few KB, a correction in 16 KB;
-# comment batches take MAX_BODY_BYTES (their item limits refuse the rest while decoding).
-AUTH_BODY_BYTES = 4 * 1024
+# The largest body of each route. Credentials: a 1,024-character password and a 128-character
+# username sent as JSON \u escapes of surrogate pairs (12 bytes a character) are under 14 KB.
+# A refresh token is a JWT of well under 4 KB. A correction is a category and at most 20 tags.
+# Comment batches take MAX_BODY_BYTES; their item limits refuse the rest while decoding.
+LOGIN_BODY_BYTES = 16 * 1024
+REFRESH_BODY_BYTES = 4 * 1024
 CORRECTION_BODY_BYTES = 16 * 1024
 BATCH_BODY = "max_body_bytes"
 
@@ -173,8 +176,8 @@ def _cursor_secret(app: App) -> bytes:
 # What this function serves; infra/terraform/openapi.yaml.tftpl documents the same operations.
 ROUTES = (
     HEALTH_ROUTE,
-    Route("/api/auth/login", "POST", None, login, max_body=AUTH_BODY_BYTES),
-    Route("/api/auth/refresh", "POST", None, refresh, max_body=AUTH_BODY_BYTES),
+    Route("/api/auth/login", "POST", None, login, max_body=LOGIN_BODY_BYTES),
+    Route("/api/auth/refresh", "POST", None, refresh, max_body=REFRESH_BODY_BYTES),
     Route("/api/comentarios", "GET", auth.ANY_ROLE, list_comments),
     Route(
         "/api/comentarios",

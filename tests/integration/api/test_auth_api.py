@@ -268,7 +268,7 @@ def test_oversized_login_body_is_413(client, app_with, clean_db):
 
 
 @pytest.mark.parametrize(
-    ("path", "limit"), [("/api/auth/login", 4096), ("/api/auth/refresh", 4096)]
+    ("path", "limit"), [("/api/auth/login", 16 * 1024), ("/api/auth/refresh", 4 * 1024)]
 )
 def test_login_and_refresh_take_a_few_kb_and_refuse_more_before_decoding(
     client, clean_db, path, limit
@@ -281,6 +281,31 @@ def test_login_and_refresh_take_a_few_kb_and_refuse_more_before_decoding(
     assert response.status_code == 413
     assert response.get_json()["error"]["details"] == {"limit_bytes": limit}
     assert_conforms(response, f"POST {path}")
+    assert attempts(clean_db) == []
+
+
+def test_the_longest_credentials_written_as_escapes_fit_the_login_limit(client, clean_db):
+    # Given the longest username and password, each character an escaped surrogate pair
+    emoji = "\\ud83c\\udfb5"
+    body = f'{{"username": "{emoji * 128}", "password": "{emoji * 1024}"}}'.encode()
+    # When they are sent to log in
+    response = client.post("/api/auth/login", data=body, content_type="application/json")
+    # Then they are read (a failed login), not refused as too large
+    assert response.status_code == 401, response.get_json()
+    assert len(attempts(clean_db)) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"username": ' + b"1" * 5000 + b', "password": "x"}',
+        b'{"username": "ana", "password": "x", "extra": ' + b"[" * 40 + b"]" * 40 + b"}",
+    ],
+)
+def test_huge_numbers_and_deep_nesting_in_credentials_are_400(client, clean_db, body):
+    response = client.post("/api/auth/login", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert_conforms(response, "POST /api/auth/login")
     assert attempts(clean_db) == []
 
 
