@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, NoReturn
 
@@ -93,6 +93,36 @@ def loads(text: str, *, what: str, one_line: bool = False) -> Any:
         _raise_syntax(json.JSONDecodeError("Extra data", text, end), what=what, one_line=one_line)
     check_decoded(value, what=what)
     return value
+
+
+def array_items(text: str, *, what: str = "body") -> Iterator[Any] | None:
+    """When `text` is one JSON array: its items, each decoded and checked when reached, so a
+    caller can stop at its item limit without decoding the rest (a body of millions of `{}`
+    costs nothing past it). None when `text` holds anything else."""
+    start = _skip_whitespace(text, 0)
+    if not text.startswith("[", start):
+        return None
+    return _array_items(text, start + 1, what=what)
+
+
+def _array_items(text: str, position: int, *, what: str) -> Iterator[Any]:
+    position = _skip_whitespace(text, position)
+    index = 0
+    while not (index == 0 and text.startswith("]", position)):
+        item, position = raw_decode(text, position, what=what)
+        check_decoded(item, what=what, path=(index,))
+        yield item
+        index += 1
+        position = _skip_whitespace(text, position)
+        if not text.startswith(",", position):
+            break
+        position += 1
+    if not text.startswith("]", position):
+        expected = "Expecting value" if index == 0 else "Expecting ',' delimiter"
+        _raise_syntax(json.JSONDecodeError(expected, text, position), what=what, one_line=False)
+    end = _skip_whitespace(text, position + 1)
+    if end != len(text):
+        _raise_syntax(json.JSONDecodeError("Extra data", text, end), what=what, one_line=False)
 
 
 def raw_decode(text: str, start: int, *, what: str, one_line: bool = False) -> tuple[Any, int]:

@@ -39,8 +39,8 @@ from shared.comments.types import (
     Ordem,
 )
 from shared.decoding import (
+    array_items,
     check_text,
-    decode_json,
     decode_json_object,
     json_type,
     loads,
@@ -52,6 +52,7 @@ from shared.errors import InvalidInput, PayloadTooLarge
 from shared.timezone import day_bounds
 
 COMMENT_ID_RE: Final = re.compile(r"[A-Za-z0-9._:@-]{1,128}")
+_NON_BLANK: Final = re.compile(r"\S")
 # The taxonomy's own tag shape, so a filter or a correction accepts exactly what the classifier emits.
 TAG_RE: Final = TAG_PATTERN
 MAX_TAG_CHARS: Final = 64
@@ -182,19 +183,20 @@ def parse_comments(
     `received_at` (default: now) is when the request arrived: the `criado_em` of every comment
     that does not bring its own, and the reference for refusing comment times in the future.
     """
+    text = utf8_text(body, what="body")
     items: list[Any]
     labels: list[str]
     single = False
     if allow_ndjson and _media_type(content_type) in NDJSON_CONTENT_TYPES:
-        items, labels = _ndjson_items(body)
+        items, labels = _ndjson_items(text, max_items=max_items)
     else:
         try:
-            document = decode_json(body)
+            document = _decode_document(text, max_items=max_items)
         except InvalidInput as error:
             # A body of several JSON lines sent as application/json is NDJSON all the same.
             if not (allow_ndjson and "Extra data" in error.message):
                 raise
-            items, labels = _ndjson_items(body)
+            items, labels = _ndjson_items(text, max_items=max_items)
         else:
             if isinstance(document, list):
                 if not document:
@@ -212,6 +214,32 @@ def parse_comments(
     return ParsedComments(comments=comments, single=single)
 
 
+def _decode_document(text: str, *, max_items: int) -> Any:
+    """The body's JSON document; an array is decoded item by item and refused at the first item
+    past `max_items`."""
+    items = array_items(text)
+    if items is None:
+        if not text.strip():
+            raise InvalidInput("body is empty; a JSON document is expected")
+        return loads(text, what="body")
+    decoded: list[Any] = []
+    for item in items:
+        if len(decoded) == max_items:
+            raise _too_many_comments(max_items)
+        decoded.append(item)
+    return decoded
+
+
+def _too_many_comments(max_items: int, count: int | None = None) -> PayloadTooLarge:
+    """413 for a request over the item limit; `count` is unknown when decoding stopped at the
+    first comment past it."""
+    counted = f"more than {max_items}" if count is None else str(count)
+    details = {"limit": max_items} if count is None else {"count": count, "limit": max_items}
+    return PayloadTooLarge(
+        f"{counted} comments in one request; the limit is {max_items}", details=details
+    )
+
+
 def comments_from_items(
     items: list[Any],
     labels: list[str] | None = None,
@@ -227,10 +255,7 @@ def comments_from_items(
     if labels is None:
         labels = [f"item {i}" for i in range(len(items))]
     if len(items) > max_items:
-        raise PayloadTooLarge(
-            f"{len(items)} comments in one request; the limit is {max_items}",
-            details={"count": len(items), "limit": max_items},
-        )
+        raise _too_many_comments(max_items, len(items))
     comments: list[CommentIn] = []
     first_seen: dict[str, str] = {}
     for item, label in zip(items, labels, strict=True):
@@ -246,16 +271,25 @@ def comments_from_items(
     return comments
 
 
-def _ndjson_items(body: bytes) -> tuple[list[Any], list[str]]:
-    text = utf8_text(body, what="body")
+def _ndjson_items(text: str, *, max_items: int) -> tuple[list[Any], list[str]]:
+    """The items of NDJSON, one a line, refused at the first item past `max_items`. A line ends
+    at `\\n` only: U+2028, U+0085 and the like are text inside a comment, as JSON says, and blank
+    lines are skipped without a step of Python each."""
     items: list[Any] = []
     labels: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
+    position, number = 0, 1
+    while (content := _NON_BLANK.search(text, position)) is not None:
+        newline = text.rfind("\n", position, content.start())
+        start = position if newline < 0 else newline + 1
+        number += text.count("\n", position, start)
+        end = text.find("\n", content.start())
+        end = len(text) if end < 0 else end
+        if len(items) == max_items:
+            raise _too_many_comments(max_items)
         label = f"line {number}"
-        items.append(loads(line, what=label, one_line=True))
+        items.append(loads(text[start:end], what=label, one_line=True))
         labels.append(label)
+        position = end
     if not items:
         raise InvalidInput("body holds no comments")
     return items, labels
