@@ -159,6 +159,17 @@ def test_failures_per_client_address_are_slowed_across_usernames(client, make_us
     assert login(client, ip="192.0.2.67").status_code == 200
 
 
+def test_addresses_of_one_ipv6_64_are_one_address_to_the_throttle(client, make_user, settings):
+    # Given failures from as many addresses of one /64 as the address may fail
+    make_user("ana", "analyst")
+    for i in range(settings.login_address_free_failures):
+        response = login(client, username=f"user{i}", password="guess", ip=f"2001:db8:1:2::{i:x}")
+        assert response.status_code == 401
+    # Then another address of that /64 waits, and one of the next /64 does not
+    assert login(client, ip="2001:db8:1:2:ffff::1").status_code == 429
+    assert login(client, ip="2001:db8:1:3::1").status_code == 200
+
+
 def test_a_successful_login_resets_the_user_address_count(client, make_user, settings):
     make_user("ana", "analyst")
     for _ in range(3):
