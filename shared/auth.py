@@ -17,6 +17,7 @@ stranger's wrong passwords cannot lock a user out: see `login`.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import math
@@ -35,11 +36,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from shared.config import Settings
+from shared.decoding import check_text, decode_json_object
 from shared.errors import Forbidden, InvalidInput, RateLimited, Unauthorized
 from shared.keys import KeySetError, SigningKey, VerifyingKey, load_private_keys, load_public_keys
 from shared.models import ROLES, login_attempts, users
 from shared.users import find_user, hash_password, password_hasher, verify_password
-from shared.validation import check_text, decode_json_object
 
 log = logging.getLogger(__name__)
 
@@ -374,6 +375,21 @@ def _lock(conn: Connection, kind: int, value: str) -> None:
     )
 
 
+def address_key(address: str) -> str:
+    """What per-address login throttling counts an address under: an IPv4 address as it is, an
+    IPv6 one as its /64 (one subscriber's network, whose billions of addresses one attacker
+    holds), an IPv4-mapped IPv6 one as its IPv4 address; anything else as given."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((int(parsed), 64), strict=False))
+    return str(parsed)
+
+
 def login(
     engine: Engine, settings: Settings, credentials: Credentials, client_ip: str
 ) -> dict[str, Any]:
@@ -381,6 +397,7 @@ def login(
     while the caller must wait after failures (`login_wait`). A refused try is not an attempt:
     it neither checks the password nor makes the wait longer."""
     username = credentials.username
+    client_ip = address_key(client_ip)
     with engine.begin() as conn:
         # Serialise attempts on the same pair and address across instances, so parallel guesses
         # cannot all slip in before the first failure is counted. Always in this order.

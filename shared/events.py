@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from shared.errors import PoisonMessage, TransientFailure
+from shared.decoding import decode_json
+from shared.errors import InvalidInput, PoisonMessage, TransientFailure
 
 if TYPE_CHECKING:
     from google.cloud import pubsub_v1
@@ -272,9 +273,9 @@ def decode_comments_submitted(data: bytes, attributes: Mapping[str, str]) -> Com
     if version != COMMENTS_SUBMITTED_SCHEMA_VERSION:
         raise PoisonMessage(f"unsupported schema_version {version!r}")
     try:
-        body = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise PoisonMessage(f"message data is not JSON: {error}") from error
+        body = decode_json(data, what="data")
+    except InvalidInput as error:
+        raise PoisonMessage(f"message data is not JSON the consumer accepts: {error}") from error
     if not isinstance(body, dict):
         raise PoisonMessage("message data must be a JSON object with a 'comments' list")
     items = body.get("comments")

@@ -139,14 +139,23 @@ def client_ip(request: Request, trusted_hops: int = 0) -> str:
     return (request.remote_addr or "unknown")[:64]
 
 
-def read_body(request: Request, max_bytes: int) -> bytes:
-    """The raw body, refused with 413 when larger than `max_bytes` (announced or actual)."""
-    too_large = PayloadTooLarge(
+def _body_too_large(max_bytes: int) -> PayloadTooLarge:
+    return PayloadTooLarge(
         f"request body is larger than {max_bytes} bytes", details={"limit_bytes": max_bytes}
     )
+
+
+def refuse_announced_body(request: Request, max_bytes: int) -> None:
+    """413 when the request announces (Content-Length) a body larger than `max_bytes`; nothing
+    of it is read."""
     announced = request.content_length
     if announced is not None and announced > max_bytes:
-        raise too_large
+        raise _body_too_large(max_bytes)
+
+
+def read_body(request: Request, max_bytes: int) -> bytes:
+    """The raw body, refused with 413 when larger than `max_bytes` (announced or actual)."""
+    refuse_announced_body(request, max_bytes)
     chunks: list[bytes] = []
     received = 0
     stream = request.stream
@@ -157,7 +166,7 @@ def read_body(request: Request, max_bytes: int) -> bytes:
         chunks.append(chunk)
         received += len(chunk)
         if received > max_bytes:
-            raise too_large
+            raise _body_too_large(max_bytes)
     return b"".join(chunks)
 
 

@@ -32,6 +32,10 @@ A function's HTTP surface is a tuple of `Route(path, method, roles, handler)`:
 - `per_user_limit` names an integer setting (e.g. "insights_requests_per_window"): each caller
   may make that many requests per RATE_LIMIT_WINDOW_SECONDS, counted in PostgreSQL across
   instances (shared.ratelimit); past it, 429 with Retry-After before the handler runs.
+- `max_body` is the largest body the route takes: bytes, or the name of an integer setting
+  ("max_body_bytes" for the comment batches); never more than MAX_BODY_BYTES. A body announced
+  larger is refused with 413 before the token is checked or a byte is read, and `call.body()`
+  stops reading past it (chunked bodies announce nothing). None: the route takes no body.
 - `gateway=False` marks a route served to the platform only (the health probe): it is neither
   documented in the OpenAPI document nor reachable through the gateway.
 
@@ -55,11 +59,18 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, PathConverter, Rule
 from werkzeug.wrappers import Request, Response
 
-from shared.http import json_response, require_principal, serve
+from shared.http import (
+    json_response,
+    read_body,
+    refuse_announced_body,
+    require_principal,
+    serve,
+)
 
 if TYPE_CHECKING:
     from shared.auth import Principal
     from shared.bootstrap import App
+    from shared.config import Settings
 
 # functions-framework sends every path to the function through Flask's `/<path:path>` rule, whose
 # converter stops at a line break: a path holding an encoded newline (`/api/comentarios/%0A`)
@@ -83,6 +94,7 @@ class Call:
     app: App
     params: Mapping[str, str]
     principal: Principal | None
+    max_body_bytes: int | None = None
 
     @property
     def username(self) -> str:
@@ -90,6 +102,12 @@ class Call:
         if self.principal is None:
             raise RuntimeError("username of a public route's caller: declare roles on the route")
         return self.principal.username
+
+    def body(self) -> bytes:
+        """The raw body, read up to the route's limit (413 past it)."""
+        if self.max_body_bytes is None:
+            raise RuntimeError("body of a route that takes none: declare max_body on the route")
+        return read_body(self.request, self.max_body_bytes)
 
 
 Handler = Callable[[Call], Response]
@@ -103,6 +121,7 @@ class Route:
     handler: Handler
     gateway: bool = True
     per_user_limit: str | None = None
+    max_body: int | str | None = None
 
     def __post_init__(self) -> None:
         if not _PATH_RE.fullmatch(self.path):
@@ -113,6 +132,8 @@ class Route:
             raise ValueError(f"{self.method} {self.path}: roles is empty; use None for public")
         if self.per_user_limit is not None and self.roles is None:
             raise ValueError(f"{self.method} {self.path}: a per-user limit needs roles (a user)")
+        if isinstance(self.max_body, int) and self.max_body < 1:
+            raise ValueError(f"{self.method} {self.path}: max_body must be positive")
 
     @property
     def rule(self) -> str:
@@ -183,6 +204,11 @@ class Router:
             ) from None
         route = self._by_endpoint[str(endpoint)]
         app = self._app()
+        body_limit = None
+        if route.max_body is not None:
+            body_limit = _body_limit(route.max_body, app.settings)
+            # Before the token check and any read: a 16 MB login costs nothing but this.
+            refuse_announced_body(request, body_limit)
         principal = (
             require_principal(request, app.settings, route.roles, app.user_statuses)
             if route.roles is not None
@@ -204,6 +230,7 @@ class Router:
                 app=app,
                 params={k: str(v) for k, v in params.items()},
                 principal=principal,
+                max_body_bytes=body_limit,
             )
         )
 
@@ -213,6 +240,12 @@ class Router:
         from shared.bootstrap import get_app
 
         return get_app()
+
+
+def _body_limit(max_body: int | str, settings: Settings) -> int:
+    """A route's largest body under `settings`: `max_body` in bytes or a setting's name."""
+    declared = max_body if isinstance(max_body, int) else int(getattr(settings, max_body))
+    return min(declared, settings.max_body_bytes)
 
 
 def check_health(call: Call) -> Response:

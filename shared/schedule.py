@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from shared.errors import PoisonMessage
+from shared.decoding import decode_json
+from shared.errors import InvalidInput, PoisonMessage
 from shared.events import MalformedEnvelope, message_from_cloud_event
 from shared.logs import log_context
 
@@ -102,9 +103,9 @@ def parse_tick(
     minute.
     """
     try:
-        decoded = json.loads(data) if data.strip() else {}
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise UnreadableTick(f"tick data is not JSON: {error}") from error
+        decoded = decode_json(data, what="data") if data.strip() else {}
+    except InvalidInput as error:
+        raise UnreadableTick(f"tick data is not JSON a tick can hold: {error}") from error
     if not isinstance(decoded, dict):
         raise UnreadableTick("tick data must be a JSON object")
 

@@ -17,9 +17,9 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from shared.decoding import check_text
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.models import ROLES, users
-from shared.validation import check_text
 
 USERNAME_RE: Final = re.compile(r"[A-Za-z0-9._@-]{1,64}")
 MIN_PASSWORD_CHARS: Final = 12

@@ -19,7 +19,6 @@ Choices the API documents:
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import struct
@@ -39,10 +38,21 @@ from shared.comments.types import (
     ListQuery,
     Ordem,
 )
+from shared.decoding import (
+    array_items,
+    check_text,
+    decode_json_object,
+    json_type,
+    loads,
+    query_integer,
+    shown,
+    utf8_text,
+)
 from shared.errors import InvalidInput, PayloadTooLarge
 from shared.timezone import day_bounds
 
 COMMENT_ID_RE: Final = re.compile(r"[A-Za-z0-9._:@-]{1,128}")
+_NON_BLANK: Final = re.compile(r"\S")
 # The taxonomy's own tag shape, so a filter or a correction accepts exactly what the classifier emits.
 TAG_RE: Final = TAG_PATTERN
 MAX_TAG_CHARS: Final = 64
@@ -62,90 +72,20 @@ EARLIEST_COMMENT_TIME: Final = datetime(2000, 1, 1, tzinfo=UTC)
 MAX_TIME_TEXT_CHARS: Final = 64
 
 
-# --- JSON bodies --------------------------------------------------------------------------------
-
-
-def _refuse_constant(name: str) -> Any:
-    raise InvalidInput(f"body is not valid JSON: {name} is not a JSON number")
-
-
-def decode_json(body: bytes, *, what: str = "body") -> Any:
-    """Parse a UTF-8 JSON document; NaN/Infinity, raw NUL bytes and bad encodings are refused."""
-    text = _utf8_text(body, what=what)
-    if not text.strip():
-        raise InvalidInput(f"{what} is empty; a JSON document is expected")
-    return _loads(text, what=what, one_line=False)
-
-
-def _utf8_text(body: bytes, *, what: str) -> str:
-    if b"\x00" in body:
-        raise InvalidInput(f"{what} contains a NUL byte")
-    try:
-        return body.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InvalidInput(f"{what} is not UTF-8 (byte {error.start})") from None
-
-
-def _loads(text: str, *, what: str, one_line: bool) -> Any:
-    """One JSON value; a syntax error is placed by column, and by line unless `text` is one line
-    of a larger body (its line number would name the wrong line)."""
-    try:
-        return json.loads(text, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as error:
-        place = (
-            f"column {error.colno}" if one_line else f"line {error.lineno}, column {error.colno}"
-        )
-        raise InvalidInput(f"{what} is not valid JSON: {error.msg} ({place})") from None
-    except RecursionError:
-        raise InvalidInput(f"{what} is nested too deeply") from None
-
-
-def decode_json_object(body: bytes, *, what: str = "body") -> dict[str, Any]:
-    value = decode_json(body, what=what)
-    if not isinstance(value, dict):
-        raise InvalidInput(f"{what} must be a JSON object, got {_json_type(value)}")
-    return value
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
-
-
-def check_text(value: str, *, field: str) -> None:
-    """Refuse what PostgreSQL text cannot hold: NUL characters and unpaired surrogates."""
-    if "\x00" in value:
-        raise InvalidInput(f"{field} contains a NUL character")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidInput(f"{field} contains an unpaired UTF-16 surrogate") from None
-
-
 # --- comments -----------------------------------------------------------------------------------
 
 
 def validate_comment_id(value: Any, *, field: str = "id") -> str:
     """A client comment id as stored (string), or InvalidInput."""
     if isinstance(value, bool) or value is None:
-        raise InvalidInput(f"{field} must be a string or an integer, got {_json_type(value)}")
+        raise InvalidInput(f"{field} must be a string or an integer, got {json_type(value)}")
     if isinstance(value, int):
         value = str(value)
     if not isinstance(value, str):
-        raise InvalidInput(f"{field} must be a string or an integer, got {_json_type(value)}")
+        raise InvalidInput(f"{field} must be a string or an integer, got {json_type(value)}")
     if not COMMENT_ID_RE.fullmatch(value):
-        shown = value if len(value) <= 40 else value[:40] + "..."
         raise InvalidInput(
-            f"{field} {shown!r} is not a valid comment id "
+            f"{field} {shown(value)} is not a valid comment id "
             "(1 to 128 characters among letters, digits and . _ : @ -)"
         )
     return value
@@ -158,31 +98,31 @@ def parse_comment_time(value: Any, *, now: datetime, field: str = "field 'criado
     """
     if not isinstance(value, str):
         raise InvalidInput(
-            f"{field} must be an ISO 8601 string with a UTC offset, got {_json_type(value)}"
+            f"{field} must be an ISO 8601 string with a UTC offset, got {json_type(value)}"
         )
-    shown = value if len(value) <= 40 else value[:40] + "..."
+    quoted = shown(value)
     example = "(e.g. 2026-11-30T14:05:00-03:00 or 2026-11-30T17:05:00Z)"
     try:
         if len(value) > MAX_TIME_TEXT_CHARS:
             raise ValueError
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidInput(f"{field} {shown!r} is not an ISO 8601 date-time {example}") from None
+        raise InvalidInput(f"{field} {quoted} is not an ISO 8601 date-time {example}") from None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
-        raise InvalidInput(f"{field} {shown!r} has no UTC offset; add Z or ±hh:mm {example}")
+        raise InvalidInput(f"{field} {quoted} has no UTC offset; add Z or ±hh:mm {example}")
     try:
         instant = parsed.astimezone(UTC)
     except OverflowError:
-        raise InvalidInput(f"{field} {shown!r} is out of range") from None
+        raise InvalidInput(f"{field} {quoted} is out of range") from None
     if instant < EARLIEST_COMMENT_TIME:
         raise InvalidInput(
-            f"{field} {shown!r} is before {EARLIEST_COMMENT_TIME.date().isoformat()}; "
+            f"{field} {quoted} is before {EARLIEST_COMMENT_TIME.date().isoformat()}; "
             "send when the listener wrote the comment"
         )
     latest = now.astimezone(UTC) + MAX_CLOCK_SKEW
     if instant > latest:
         raise InvalidInput(
-            f"{field} {shown!r} is in the future (more than "
+            f"{field} {quoted} is in the future (more than "
             f"{int(MAX_CLOCK_SKEW.total_seconds() // 60)} minutes after "
             f"{now.astimezone(UTC).isoformat(timespec='seconds')}, when the request arrived)"
         )
@@ -192,7 +132,7 @@ def parse_comment_time(value: Any, *, now: datetime, field: str = "field 'criado
 def _comment(item: Any, *, where: str, max_text_chars: int, received_at: datetime) -> CommentIn:
     prefix = f"{where}: " if where else ""
     if not isinstance(item, dict):
-        raise InvalidInput(f"{prefix}a comment must be a JSON object, got {_json_type(item)}")
+        raise InvalidInput(f"{prefix}a comment must be a JSON object, got {json_type(item)}")
     if "id" not in item:
         raise InvalidInput(f"{prefix}field 'id' is missing")
     if "texto" not in item:
@@ -201,7 +141,7 @@ def _comment(item: Any, *, where: str, max_text_chars: int, received_at: datetim
         comment_id = validate_comment_id(item["id"], field="field 'id'")
         texto = item["texto"]
         if not isinstance(texto, str):
-            raise InvalidInput(f"field 'texto' must be a string, got {_json_type(texto)}")
+            raise InvalidInput(f"field 'texto' must be a string, got {json_type(texto)}")
         check_text(texto, field="field 'texto'")
         if not texto.strip():
             raise InvalidInput("field 'texto' is empty")
@@ -243,19 +183,20 @@ def parse_comments(
     `received_at` (default: now) is when the request arrived: the `criado_em` of every comment
     that does not bring its own, and the reference for refusing comment times in the future.
     """
+    text = utf8_text(body, what="body")
     items: list[Any]
     labels: list[str]
     single = False
     if allow_ndjson and _media_type(content_type) in NDJSON_CONTENT_TYPES:
-        items, labels = _ndjson_items(body)
+        items, labels = _ndjson_items(text, max_items=max_items)
     else:
         try:
-            document = decode_json(body)
+            document = _decode_document(text, max_items=max_items)
         except InvalidInput as error:
             # A body of several JSON lines sent as application/json is NDJSON all the same.
             if not (allow_ndjson and "Extra data" in error.message):
                 raise
-            items, labels = _ndjson_items(body)
+            items, labels = _ndjson_items(text, max_items=max_items)
         else:
             if isinstance(document, list):
                 if not document:
@@ -265,12 +206,38 @@ def parse_comments(
                 items, labels, single = [document], [""], True
             else:
                 raise InvalidInput(
-                    f"body must be a comment object or an array of them, got {_json_type(document)}"
+                    f"body must be a comment object or an array of them, got {json_type(document)}"
                 )
     comments = comments_from_items(
         items, labels, max_items=max_items, max_text_chars=max_text_chars, received_at=received_at
     )
     return ParsedComments(comments=comments, single=single)
+
+
+def _decode_document(text: str, *, max_items: int) -> Any:
+    """The body's JSON document; an array is decoded item by item and refused at the first item
+    past `max_items`."""
+    items = array_items(text)
+    if items is None:
+        if not text.strip():
+            raise InvalidInput("body is empty; a JSON document is expected")
+        return loads(text, what="body")
+    decoded: list[Any] = []
+    for item in items:
+        if len(decoded) == max_items:
+            raise _too_many_comments(max_items)
+        decoded.append(item)
+    return decoded
+
+
+def _too_many_comments(max_items: int, count: int | None = None) -> PayloadTooLarge:
+    """413 for a request over the item limit; `count` is unknown when decoding stopped at the
+    first comment past it."""
+    counted = f"more than {max_items}" if count is None else str(count)
+    details = {"limit": max_items} if count is None else {"count": count, "limit": max_items}
+    return PayloadTooLarge(
+        f"{counted} comments in one request; the limit is {max_items}", details=details
+    )
 
 
 def comments_from_items(
@@ -288,10 +255,7 @@ def comments_from_items(
     if labels is None:
         labels = [f"item {i}" for i in range(len(items))]
     if len(items) > max_items:
-        raise PayloadTooLarge(
-            f"{len(items)} comments in one request; the limit is {max_items}",
-            details={"count": len(items), "limit": max_items},
-        )
+        raise _too_many_comments(max_items, len(items))
     comments: list[CommentIn] = []
     first_seen: dict[str, str] = {}
     for item, label in zip(items, labels, strict=True):
@@ -307,16 +271,25 @@ def comments_from_items(
     return comments
 
 
-def _ndjson_items(body: bytes) -> tuple[list[Any], list[str]]:
-    text = _utf8_text(body, what="body")
+def _ndjson_items(text: str, *, max_items: int) -> tuple[list[Any], list[str]]:
+    """The items of NDJSON, one a line, refused at the first item past `max_items`. A line ends
+    at `\\n` only: U+2028, U+0085 and the like are text inside a comment, as JSON says, and blank
+    lines are skipped without a step of Python each."""
     items: list[Any] = []
     labels: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
+    position, number = 0, 1
+    while (content := _NON_BLANK.search(text, position)) is not None:
+        newline = text.rfind("\n", position, content.start())
+        start = position if newline < 0 else newline + 1
+        number += text.count("\n", position, start)
+        end = text.find("\n", content.start())
+        end = len(text) if end < 0 else end
+        if len(items) == max_items:
+            raise _too_many_comments(max_items)
         label = f"line {number}"
-        items.append(_loads(line, what=label, one_line=True))
+        items.append(loads(text[start:end], what=label, one_line=True))
         labels.append(label)
+        position = end
     if not items:
         raise InvalidInput("body holds no comments")
     return items, labels
@@ -327,9 +300,9 @@ def _ndjson_items(body: bytes) -> tuple[list[Any], list[str]]:
 
 def validate_categoria(value: Any, *, field: str = "categoria") -> str:
     if not isinstance(value, str) or value not in CATEGORIES:
-        shown = repr(value) if isinstance(value, str) else _json_type(value)
+        what = shown(value) if isinstance(value, str) else json_type(value)
         raise InvalidInput(
-            f"{field} {shown} is not a category; valid values: {', '.join(CATEGORIES)}",
+            f"{field} {what} is not a category; valid values: {', '.join(CATEGORIES)}",
             details={"valid": list(CATEGORIES)},
         )
     return value
@@ -337,9 +310,9 @@ def validate_categoria(value: Any, *, field: str = "categoria") -> str:
 
 def validate_tag(value: Any, *, field: str = "tag") -> str:
     if not isinstance(value, str) or len(value) > MAX_TAG_CHARS or not TAG_RE.fullmatch(value):
-        shown = repr(value) if isinstance(value, str) else _json_type(value)
+        what = shown(value) if isinstance(value, str) else json_type(value)
         raise InvalidInput(
-            f"{field} {shown} is not a tag; a tag is scope_subject in lowercase ASCII, "
+            f"{field} {what} is not a tag; a tag is scope_subject in lowercase ASCII, "
             f"scope one of {', '.join(TAG_SCOPES)} (e.g. feat_letra, fix_volume)"
         )
     return value
@@ -364,7 +337,7 @@ def parse_correction(body: bytes) -> Correction:
         raw = document["tags_funcionalidades"]
         if not isinstance(raw, list):
             raise InvalidInput(
-                f"tags_funcionalidades must be an array of tags, got {_json_type(raw)}"
+                f"tags_funcionalidades must be an array of tags, got {json_type(raw)}"
             )
         if len(raw) > MAX_TAGS_PER_COMMENT:
             raise InvalidInput(
@@ -435,7 +408,7 @@ def _parse_instant(value: str, *, name: str, end_of_day: bool, zone: tzinfo) -> 
         return end if end_of_day else start
     except (ValueError, OverflowError):
         raise InvalidInput(
-            f"{name} {value!r} is not an ISO date or datetime "
+            f"{name} {shown(value)} is not an ISO date or datetime "
             "(e.g. 2024-05-31 or 2024-05-31T18:30:00-03:00)"
         ) from None
 
@@ -447,9 +420,9 @@ def _fraction(values: Mapping[str, str], name: str) -> float | None:
     try:
         number = float(value)
     except ValueError:
-        raise InvalidInput(f"{name} {value!r} is not a number between 0 and 1") from None
+        raise InvalidInput(f"{name} {shown(value)} is not a number between 0 and 1") from None
     if not math.isfinite(number) or not 0.0 <= number <= 1.0:
-        raise InvalidInput(f"{name} {value!r} is not a number between 0 and 1")
+        raise InvalidInput(f"{name} {shown(value)} is not a number between 0 and 1")
     # Compared with a REAL column as a REAL: PostgreSQL refuses a cast that underflows (5e-324
     # would be a 500), so the bound is the REAL nearest to it (0.0 for anything that tiny).
     as_real: float = struct.unpack("<f", struct.pack("<f", number))[0]
@@ -469,7 +442,7 @@ def _flag(values: Mapping[str, str], name: str) -> bool | None:
         return True
     if lowered in _FALSE:
         return False
-    raise InvalidInput(f"{name} {value!r} is not a boolean (true or false)")
+    raise InvalidInput(f"{name} {shown(value)} is not a boolean (true or false)")
 
 
 def parse_list_query(
@@ -528,13 +501,13 @@ def parse_list_query(
     ordem_value = values.get("ordem", "recentes")
     if ordem_value not in ORDENS:
         raise InvalidInput(
-            f"ordem {ordem_value!r} is not an order; valid values: {', '.join(ORDENS)}"
+            f"ordem {shown(ordem_value)} is not an order; valid values: {', '.join(ORDENS)}"
         )
     ordem: Ordem = ordem_value
 
     limit = DEFAULT_PAGE_SIZE if paginated else max_page_size
     if "limit" in values:
-        limit = _page_size(values["limit"], max_page_size=max_page_size)
+        limit = query_integer(values["limit"], name="limit", low=1, high=max_page_size)
 
     cursor = values.get("cursor")
     if cursor is not None and len(cursor) > MAX_CURSOR_CHARS:
@@ -562,18 +535,4 @@ def parse_conflicts_query(args: Mapping[str, Sequence[str]], *, max_page_size: i
     values = _single_values(args, ("limit",))
     if "limit" not in values:
         return DEFAULT_PAGE_SIZE
-    return _page_size(values["limit"], max_page_size=max_page_size)
-
-
-def _page_size(value: str, *, max_page_size: int) -> int:
-    # Leading zeros dropped and length checked first: int() refuses digit strings longer than its
-    # conversion limit, and such a limit is out of range anyway.
-    digits = value.strip().lstrip("0")
-    if (
-        not digits.isascii()
-        or not digits.isdigit()
-        or len(digits) > len(str(max_page_size))
-        or not 1 <= int(digits) <= max_page_size
-    ):
-        raise InvalidInput(f"limit {value!r} is not a whole number between 1 and {max_page_size}")
-    return int(digits)
+    return query_integer(values["limit"], name="limit", low=1, high=max_page_size)

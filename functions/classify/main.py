@@ -26,7 +26,6 @@ from shared.http import (
     json_response,
     next_page_link,
     query_args,
-    read_body,
     received_at,
     request_id_of,
     require_media_type,
@@ -46,6 +45,14 @@ from shared.validation import (
 HTTP_FUNCTION = "classify-api"
 CONSUMER_FUNCTION = "classify-consumer"
 JSON = ("application/json",)
+# The largest body of each route. Credentials: a 1,024-character password and a 128-character
+# username sent as JSON \u escapes of surrogate pairs (12 bytes a character) are under 14 KB.
+# A refresh token is a JWT of well under 4 KB. A correction is a category and at most 20 tags.
+# Comment batches take MAX_BODY_BYTES; their item limits refuse the rest while decoding.
+LOGIN_BODY_BYTES = 16 * 1024
+REFRESH_BODY_BYTES = 4 * 1024
+CORRECTION_BODY_BYTES = 16 * 1024
+BATCH_BODY = "max_body_bytes"
 
 # Settings are read (and validated) at cold start: a misconfigured instance fails to start.
 configure_logging("classify", get_function_settings().log_level)
@@ -58,7 +65,7 @@ log = logging.getLogger("classify")
 def login(call: Call) -> Response:
     request, settings = call.request, call.app.settings
     require_media_type(request, JSON)
-    credentials = auth.parse_credentials(read_body(request, settings.max_body_bytes))
+    credentials = auth.parse_credentials(call.body())
     address = client_ip(request, settings.trusted_proxy_hops)
     tokens = auth.login(call.app.engine, settings, credentials, client_ip=address)
     return json_response(tokens)
@@ -66,7 +73,7 @@ def login(call: Call) -> Response:
 
 def refresh(call: Call) -> Response:
     require_media_type(call.request, JSON)
-    token = auth.parse_refresh(read_body(call.request, call.app.settings.max_body_bytes))
+    token = auth.parse_refresh(call.body())
     return json_response(auth.refresh_access(call.app.engine, call.app.settings, token))
 
 
@@ -98,7 +105,7 @@ def ingest(call: Call) -> Response:
 def _comments_in(call: Call, *, max_items: int, allow_ndjson: bool) -> ParsedComments:
     request, settings = call.request, call.app.settings
     return parse_comments(
-        read_body(request, settings.max_body_bytes),
+        call.body(),
         request.content_type,
         max_items=max_items,
         max_text_chars=settings.max_text_chars,
@@ -157,7 +164,7 @@ def detail(call: Call) -> Response:
 def correct(call: Call) -> Response:
     comment_id = validate_comment_id(call.params["id"])
     require_media_type(call.request, JSON)
-    correction = parse_correction(read_body(call.request, call.app.settings.max_body_bytes))
+    correction = parse_correction(call.body())
     item = corrections.correct_comment(call.app.engine, comment_id, correction, by=call.username)
     return json_response(item)
 
@@ -169,8 +176,8 @@ def _cursor_secret(app: App) -> bytes:
 # What this function serves; infra/terraform/openapi.yaml.tftpl documents the same operations.
 ROUTES = (
     HEALTH_ROUTE,
-    Route("/api/auth/login", "POST", None, login),
-    Route("/api/auth/refresh", "POST", None, refresh),
+    Route("/api/auth/login", "POST", None, login, max_body=LOGIN_BODY_BYTES),
+    Route("/api/auth/refresh", "POST", None, refresh, max_body=REFRESH_BODY_BYTES),
     Route("/api/comentarios", "GET", auth.ANY_ROLE, list_comments),
     Route(
         "/api/comentarios",
@@ -178,12 +185,13 @@ ROUTES = (
         auth.ADMIN_ONLY,
         classify,
         per_user_limit="classify_requests_per_window",
+        max_body=BATCH_BODY,
     ),
-    Route("/api/comentarios/ingest", "POST", auth.ADMIN_ONLY, ingest),
+    Route("/api/comentarios/ingest", "POST", auth.ADMIN_ONLY, ingest, max_body=BATCH_BODY),
     Route("/api/comentarios/export", "GET", auth.ANY_ROLE, export),
     Route("/api/comentarios/conflitos", "GET", auth.ADMIN_ONLY, conflicts),
     Route("/api/comentarios/{id}", "GET", auth.ANY_ROLE, detail),
-    Route("/api/comentarios/{id}", "PATCH", auth.ANY_ROLE, correct),
+    Route("/api/comentarios/{id}", "PATCH", auth.ANY_ROLE, correct, max_body=CORRECTION_BODY_BYTES),
 )
 router = Router(ROUTES, function=HTTP_FUNCTION)
 

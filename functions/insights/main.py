@@ -14,7 +14,7 @@ from werkzeug.wrappers import Request, Response
 
 from shared import auth
 from shared.config import get_function_settings
-from shared.http import json_response, read_body, require_media_type
+from shared.http import json_response, require_media_type
 from shared.insights import answer_question, parse_question
 from shared.logs import configure_logging
 from shared.routing import HEALTH_ROUTE, Call, Route, Router
@@ -32,8 +32,7 @@ log = logging.getLogger("insights")
 def ask(call: Call) -> Response:
     request, settings = call.request, call.app.settings
     require_media_type(request, JSON)
-    body = read_body(request, min(MAX_BODY_BYTES, settings.max_body_bytes))
-    question = parse_question(body, max_chars=settings.insights_max_question_chars)
+    question = parse_question(call.body(), max_chars=settings.insights_max_question_chars)
     answer = answer_question(call.app, question)
     log.info(
         "answered",
@@ -55,6 +54,7 @@ ROUTES = (
         auth.ANY_ROLE,
         ask,
         per_user_limit="insights_requests_per_window",
+        max_body=MAX_BODY_BYTES,
     ),
 )
 router = Router(ROUTES, function=HTTP_FUNCTION)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 from collections.abc import Iterator, Sequence
 from typing import Final
 
@@ -37,18 +38,25 @@ EXPORT_COLUMNS: Final[tuple[str, ...]] = (
 # What makes a spreadsheet read a cell as a formula (OWASP's list, plus the full-width forms some
 # spreadsheets also accept).
 _FORMULA_STARTS: Final = frozenset("=+-@\t\r＝＋－＠")
+# Where a spreadsheet may start a new cell inside this one: a pt-BR one splits a line on ';',
+# others on ',' or tab, and a text after a line break is a line of its own.
+CELL_SEPARATORS: Final = ";,\t\n\r"
+# A formula start after a separator and spaces: linear (one lookahead per separator).
+_FORMULA_AFTER_SEPARATOR: Final = re.compile(
+    f"(?<=[{re.escape(CELL_SEPARATORS)}])(?= *[{re.escape(''.join(sorted(_FORMULA_STARTS)))}])"
+)
 _TAG_SEPARATOR: Final = ";"
 # Excel opens a CSV as UTF-8 only when it starts with a byte order mark; other tools skip it.
 UTF8_BOM: Final = "\ufeff"
 
 
 def neutralise_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text: formula-like starts get a leading single quote."""
-    if not value:
-        return value
-    if value[0] in _FORMULA_STARTS or value.lstrip(" \n")[:1] in _FORMULA_STARTS:
-        return "'" + value
-    return value
+    """A cell a spreadsheet shows as text, whatever it splits the cell at: a single quote goes
+    before a formula-like start of the cell and right after every separator (CELL_SEPARATORS)
+    that a formula-like start follows, spaces between included."""
+    if value[:1] in _FORMULA_STARTS or value.lstrip(" \n")[:1] in _FORMULA_STARTS:
+        value = "'" + value
+    return _FORMULA_AFTER_SEPARATOR.sub("'", value)
 
 
 def _csv_row(row: Row) -> list[str]:

@@ -19,10 +19,22 @@ URL_MASK: Final = "[link]"
 MAX_SAMPLE_CHARS: Final = 180
 NEAR_DUPLICATE_JACCARD: Final = 0.6
 
-_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# Masks run over listener text, so each must take time linear in it. A pattern tried at every
+# position of a long run of the characters it starts with (`a.a.a...`, `1.1.1...`) rescans the
+# run from each one: quadratic. Each mask is therefore tried only where its run begins (`starts`)
+# and where the previous mask ended: a start that fails sees the same characters to its right as
+# every later start of its run, so they fail too, and skipping them masks exactly the same.
+_EMAIL_RE = re.compile(r"[\w.+-]++@[\w-]+(?:\.[\w-]+)+")
+_EMAIL_STARTS = re.compile(r"(?<![\w.+-])(?=[\w.+-])")
 _URL_RE = re.compile(
     r"(?:\b(?:https?|ftp)://|\bwww\.)\S+"
     r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|br|io|ly|me|tv|co|gg|info|biz|app|xyz)(?:/\S*)?",
+    re.IGNORECASE,
+)
+# A link starts where a scheme or `www.` does, or at the first word character of a run of
+# dot-separated labels (after the labels of hyphens only that may open it: `-.-.x.com`).
+_URL_STARTS = re.compile(
+    r"\b(?=(?:https?|ftp)://|www\.)|(?<![\w-])(?<![\w-]\.)(?:-++\.)*+-*+(?=\w)",
     re.IGNORECASE,
 )
 # Seven or more digits, allowing the separators people type: +55 (11) 98765-4321, 555.123.4567.
@@ -32,9 +44,29 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 def mask_pii(text: str) -> str:
     """The text with e-mail addresses, links and phone numbers replaced by placeholders."""
-    masked = _EMAIL_RE.sub(EMAIL_MASK, text)
-    masked = _URL_RE.sub(URL_MASK, masked)
+    masked = _mask_at_starts(_EMAIL_RE, _EMAIL_STARTS, EMAIL_MASK, text)
+    masked = _mask_at_starts(_URL_RE, _URL_STARTS, URL_MASK, masked)
     return _PHONE_RE.sub(PHONE_MASK, masked)
+
+
+def _mask_at_starts(pattern: re.Pattern[str], starts: re.Pattern[str], mask: str, text: str) -> str:
+    """`pattern.sub(mask, text)`, with `pattern` tried only at `starts` and where a mask ended."""
+    pieces: list[str] = []
+    kept = at = 0
+    while at < len(text):
+        found = pattern.match(text, at)
+        if found is not None and found.end() > at:
+            pieces += [text[kept:at], mask]
+            kept = at = found.end()
+            continue
+        start = starts.search(text, at)
+        if start is not None and start.end() == at:
+            start = starts.search(text, at + 1)
+        if start is None:
+            break
+        at = start.end()
+    pieces.append(text[kept:])
+    return "".join(pieces)
 
 
 def shorten(text: str, limit: int = MAX_SAMPLE_CHARS) -> str:

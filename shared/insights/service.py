@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Final
 
+from shared.decoding import decode_json
 from shared.digest.store import Digest, digests_of_weeks, recent_digests
 from shared.errors import DomainError, InvalidInput
 from shared.insights.answerer import MAX_DIGESTS, Answer, Context, answer_offline, refuse_period
@@ -33,10 +33,7 @@ class QuestionIn:
 
 def parse_question(body: bytes, *, max_chars: int) -> QuestionIn:
     """`{"pergunta": str, "semanas": optional int 1..8 or list of "YYYY-Www"}`; InvalidInput else."""
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidInput("body is not valid UTF-8 JSON") from exc
+    data = decode_json(body)
     if not isinstance(data, dict):
         raise InvalidInput("body must be a JSON object with a 'pergunta'")
     unknown = sorted(set(data) - {"pergunta", "semanas"})
@@ -45,8 +42,6 @@ def parse_question(body: bytes, *, max_chars: int) -> QuestionIn:
     pergunta = data.get("pergunta")
     if not isinstance(pergunta, str):
         raise InvalidInput("'pergunta' must be a string")
-    if "\x00" in pergunta:
-        raise InvalidInput("'pergunta' must not contain NUL characters")
     # The limit is on what was sent, as documented: padding is not free just because it is
     # stripped afterwards.
     if len(pergunta) > max_chars:

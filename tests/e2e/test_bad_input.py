@@ -50,6 +50,11 @@ MAX_EXAMPLES = 4
 
 HUGE_TEXT = "x" * 5001  # MAX_TEXT_CHARS is 5000 by default
 OVERSIZED_BODY = b"[" + b'{"id": "o", "texto": "o"},' * 700_000 + b"]"  # about 18 MB > 16 MiB
+# Hostile bodies (issue table of DESIGN section 9): decoded by nobody, or refused by field.
+LOGIN_FLOOD = b"[" + b"{}," * 5_000_000 + b"{}]"  # 15 MB: over login's 16 KB, under 16 MiB
+HUGE_NUMBER = b"1" * 5000
+DEEP = b"[" * 16_000
+EMPTY_OBJECTS = b"{}\n" * 5_000_000  # 15 MB of NDJSON items, far over the 10,000 limit
 HOSTILE_TEXT = "'; DROP TABLE comments; -- <script>alert('x')</script> \" OR 1=1"
 
 
@@ -131,6 +136,18 @@ BAD_REQUESTS: list[tuple[str, str, str, dict[str, Any], int]] = [
     ("GET", "/api/digests/%3Cscript%3E", "HTML in a week", {}, 400),
     ("GET", "/api/digests?semana=%3Cscript%3E", "unknown filter", {}, 400),
     ("POST", "/api/auth/login", "malformed JSON", {"data": b'{"username": '}, 400),
+    ("POST", "/api/auth/login", "body over the route's limit", {"data": LOGIN_FLOOD}, 413),
+    (
+        "POST",
+        "/api/auth/login",
+        "huge integer",
+        {"data": b'{"username": ' + HUGE_NUMBER + b', "password": "x"}'},
+        400,
+    ),
+    ("POST", "/api/auth/refresh", "deep nesting", {"data": b"[" * 1000 + b"]" * 1000}, 400),
+    ("POST", "/api/insights/perguntar", "deep nesting", {"data": DEEP}, 400),
+    ("GET", "/api/comentarios?limit=" + "9" * 5000, "huge integer", {}, 400),
+    ("POST", "/api/comentarios/ingest", "items past the limit", {"data": EMPTY_OBJECTS}, 413),
     ("POST", "/api/auth/login", "wrong types", {"json": {"username": 1, "password": []}}, 400),
 ]
 
@@ -163,6 +180,21 @@ def test_every_bad_input_class_gets_a_clear_4xx_and_changes_nothing(api: Api) ->
     assert _total(api) == before
     detail = api("GET", "/api/comentarios/bad-1").json()
     assert detail["correction"] is None
+
+
+def test_ndjson_lines_end_at_line_feeds_only(api: Api) -> None:
+    # Given comments whose texts hold U+2028 and U+0085, written raw in NDJSON
+    body = '{"id": "sep-1", "texto": "trava\u2028sempre"}\n{"id": "sep-2", "texto": "a\u0085b"}\n'
+    # When they are ingested through the gateway
+    response = api(
+        "POST",
+        "/api/comentarios/ingest",
+        data=body.encode(),
+        headers={"Content-Type": "application/x-ndjson"},
+    )
+    # Then both are accepted
+    assert response.status_code == 202, response.text
+    assert response.json()["ids"] == ["sep-1", "sep-2"]
 
 
 def test_sql_and_html_in_texts_and_filters_are_plain_text(api: Api) -> None:

@@ -194,7 +194,7 @@ def test_infrastructure_services(compose):
     pubsub = services["pubsub"]
     assert pubsub["image"] == PUBSUB_EMULATOR_IMAGE
     command = " ".join(pubsub["command"])
-    assert command.startswith("gcloud beta emulators pubsub start --host-port=0.0.0.0:8085")
+    assert command.startswith("gcloud beta emulators pubsub start --host-port=127.0.0.1:8085")
     assert "localstack/localstack" in services["localstack"]["image"]
     assert services["localstack"]["environment"]["SERVICES"] == "s3"
 
@@ -284,8 +284,18 @@ def test_functions_share_the_emulator_namespace_so_stack_addresses_hold(compose,
         if "mail" in function["settings"]:
             host = services[function["name"]]["environment"]["SENDGRID_API_HOST"]
             assert host == "http://127.0.0.1:8025", function["name"]
-    published = {port.split(":")[-1] for port in services["pubsub"]["ports"]}
-    assert {"8080", "8085", "8025"} <= published
+
+
+def test_only_the_gateway_and_the_mail_view_are_published_and_on_loopback_only(compose):
+    # Given the compose file
+    services = compose["services"]
+    published = [
+        (service, port) for service, spec in services.items() for port in spec.get("ports", [])
+    ]
+    # Then the gateway and the mail view are published, the Pub/Sub emulator is not
+    assert sorted(port.split(":")[-1] for _, port in published) == ["8025", "8080"]
+    # And each only on the host's loopback
+    assert all(port.startswith("127.0.0.1:") for _, port in published), published
 
 
 # --- the function image -------------------------------------------------------------------------

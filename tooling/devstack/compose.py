@@ -215,15 +215,15 @@ def compose_document(stack: StackSpec) -> dict[str, Any]:
                 "emulators",
                 "pubsub",
                 "start",
-                f"--host-port=0.0.0.0:{DEFAULT_PUBSUB_PORT}",
+                f"--host-port={LOOPBACK}:{DEFAULT_PUBSUB_PORT}",
                 f"--project={stack.project_id}",
             ],
-            # The namespace's published ports: the gateway (the one base URL), the emulator and
-            # the mail view.
+            # The namespace's published ports: the gateway (the one base URL) and the mail view,
+            # on the host's loopback only. The emulator is not published: anyone who reached it
+            # could publish comments or ticks, and every tool that needs it runs in this namespace.
             "ports": [
-                f"${{GATEWAY_PORT:-{GATEWAY_PORT}}}:{GATEWAY_PORT}",
-                f"${{PUBSUB_PORT:-{DEFAULT_PUBSUB_PORT}}}:{DEFAULT_PUBSUB_PORT}",
-                f"${{MAIL_SINK_PORT:-{DEFAULT_MAIL_SINK_PORT}}}:{DEFAULT_MAIL_SINK_PORT}",
+                f"{LOOPBACK}:${{GATEWAY_PORT:-{GATEWAY_PORT}}}:{GATEWAY_PORT}",
+                f"{LOOPBACK}:${{MAIL_SINK_PORT:-{DEFAULT_MAIL_SINK_PORT}}}:{DEFAULT_MAIL_SINK_PORT}",
             ],
             "healthcheck": _healthcheck(
                 ["CMD", "curl", "-fsS", f"http://{LOOPBACK}:{DEFAULT_PUBSUB_PORT}/"]

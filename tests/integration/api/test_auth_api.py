@@ -159,6 +159,17 @@ def test_failures_per_client_address_are_slowed_across_usernames(client, make_us
     assert login(client, ip="192.0.2.67").status_code == 200
 
 
+def test_addresses_of_one_ipv6_64_are_one_address_to_the_throttle(client, make_user, settings):
+    # Given failures from as many addresses of one /64 as the address may fail
+    make_user("ana", "analyst")
+    for i in range(settings.login_address_free_failures):
+        response = login(client, username=f"user{i}", password="guess", ip=f"2001:db8:1:2::{i:x}")
+        assert response.status_code == 401
+    # Then another address of that /64 waits, and one of the next /64 does not
+    assert login(client, ip="2001:db8:1:2:ffff::1").status_code == 429
+    assert login(client, ip="2001:db8:1:3::1").status_code == 200
+
+
 def test_a_successful_login_resets_the_user_address_count(client, make_user, settings):
     make_user("ana", "analyst")
     for _ in range(3):
@@ -263,6 +274,48 @@ def test_oversized_login_body_is_413(client, app_with, clean_db):
         content_type="application/json",
     )
     assert response.status_code == 413
+    assert_conforms(response, "POST /api/auth/login")
+    assert attempts(clean_db) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "limit"), [("/api/auth/login", 16 * 1024), ("/api/auth/refresh", 4 * 1024)]
+)
+def test_login_and_refresh_take_a_few_kb_and_refuse_more_before_decoding(
+    client, clean_db, path, limit
+):
+    # Given a body just over the route's limit: an array that would take long to decode
+    body = b"[" * (limit + 1)
+    # When it is sent with the default MAX_BODY_BYTES (16 MB)
+    response = client.post(path, data=body, content_type="application/json")
+    # Then it is 413 naming the route's own limit, and no attempt was recorded
+    assert response.status_code == 413
+    assert response.get_json()["error"]["details"] == {"limit_bytes": limit}
+    assert_conforms(response, f"POST {path}")
+    assert attempts(clean_db) == []
+
+
+def test_the_longest_credentials_written_as_escapes_fit_the_login_limit(client, clean_db):
+    # Given the longest username and password, each character an escaped surrogate pair
+    emoji = "\\ud83c\\udfb5"
+    body = f'{{"username": "{emoji * 128}", "password": "{emoji * 1024}"}}'.encode()
+    # When they are sent to log in
+    response = client.post("/api/auth/login", data=body, content_type="application/json")
+    # Then they are read (a failed login), not refused as too large
+    assert response.status_code == 401, response.get_json()
+    assert len(attempts(clean_db)) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"username": ' + b"1" * 5000 + b', "password": "x"}',
+        b'{"username": "ana", "password": "x", "extra": ' + b"[" * 40 + b"]" * 40 + b"}",
+    ],
+)
+def test_huge_numbers_and_deep_nesting_in_credentials_are_400(client, clean_db, body):
+    response = client.post("/api/auth/login", data=body, content_type="application/json")
+    assert response.status_code == 400
     assert_conforms(response, "POST /api/auth/login")
     assert attempts(clean_db) == []
 

@@ -201,7 +201,9 @@ def test_too_many_items_is_413(admin, app_with, classifier, clean_db):
     response = admin.post("/api/comentarios", json=batch)
     assert response.status_code == 413
     assert_conforms(response, "POST /api/comentarios")
-    assert response.get_json()["error"]["message"] == "4 comments in one request; the limit is 3"
+    assert response.get_json()["error"]["message"] == (
+        "more than 3 comments in one request; the limit is 3"
+    )
     assert table_snapshot(clean_db) == []
 
 

@@ -67,6 +67,7 @@ def test_unknown_id_is_404(analyst, clean_db):
         (b'{"tags_funcionalidades": "feat_letra"}', "application/json", 400, "array of tags"),
         (b'{"categoria": ', "application/json", 400, "not valid JSON"),
         (b'{"categoria": "SPAM"}', "text/plain", 415, "not accepted"),
+        (b"[" * (16 * 1024 + 1), "application/json", 413, "larger than 16384 bytes"),
     ],
 )
 def test_bad_correction_is_refused_and_changes_nothing(

@@ -69,13 +69,24 @@ def test_formula_injection_is_neutralised_and_text_otherwise_intact(analyst, see
         "at": "@SUM(1+1)*cmd|' /C calc'!A0",
         "tab": "\t=1+1",
         "cr": "\r=1+1",
+        "semicolon": 'Bom app;=HYPERLINK("http://x.example","ok");fim',
+        "newline": "Bom app\n@SUM(1+1)",
         "ok": 'normal, com "aspas"\ne nova linha',
+    }
+    expected = {
+        "eq": "'" + attacks["eq"],
+        "plus": "'" + attacks["plus"],
+        "minus": "'" + attacks["minus"],
+        "at": "'" + attacks["at"],
+        "tab": "'\t'=1+1",
+        "cr": "'\r'=1+1",
+        "semicolon": 'Bom app;\'=HYPERLINK("http://x.example","ok");fim',
+        "newline": "Bom app\n'@SUM(1+1)",
+        "ok": attacks["ok"],
     }
     seed([{"id": key, "texto": value} for key, value in attacks.items()])
     rows = {r["id"]: r["texto"] for r in read_csv(analyst.get("/api/comentarios/export"))}
-    for key, value in attacks.items():
-        expected = value if key == "ok" else "'" + value
-        assert rows[key] == expected, key
+    assert rows == expected
 
 
 def test_export_includes_corrections_beside_the_model_answer(analyst, seed):

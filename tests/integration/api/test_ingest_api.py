@@ -153,6 +153,44 @@ def test_ndjson_is_accepted(admin, ingest_app, topic, content_type):
     topic.pull(until_ids={"n0", "n1", "n2"})
 
 
+def test_ndjson_texts_may_hold_the_unicode_line_separators(admin, ingest_app, topic):
+    # Given comments whose texts hold U+2028 and U+0085, written raw in their NDJSON lines
+    texts = ["trava\u2028toda hora", "sem som\u0085no app"]
+    lines = "".join(
+        json.dumps({"id": f"u{i}", "texto": t}, ensure_ascii=False) + "\n"
+        for i, t in enumerate(texts)
+    )
+    # When they are ingested
+    response = admin.post(
+        "/api/comentarios/ingest", data=lines.encode(), content_type="application/x-ndjson"
+    )
+    # Then both are accepted and published with their texts intact
+    assert response.status_code == 202, response.get_json()
+    messages = topic.pull(until_ids={"u0", "u1"})
+    assert sorted(c.texto for comments, _ in messages for c in comments) == sorted(texts)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"{}\n" * 5_000_000, "application/x-ndjson"),
+        (b"[" + b"{}," * 5_000_000 + b"{}]", "application/json"),
+    ],
+)
+def test_millions_of_empty_objects_are_refused_at_the_item_limit(
+    admin, ingest_app, topic, body, content_type
+):
+    # Given the default item limit (10,000) and a 15 MB body of five million empty objects
+    ingest_app()
+    # When it is ingested
+    response = admin.post("/api/comentarios/ingest", data=body, content_type=content_type)
+    # Then it is 413 once the limit is passed, without decoding (or validating) the rest
+    assert response.status_code == 413
+    assert response.get_json()["error"]["message"] == (
+        "more than 10000 comments in one request; the limit is 10000"
+    )
+
+
 BAD = [
     ("malformed", b'[{"id": "x1", "texto": "a"}, ', "application/json", 400),
     ("missing texto", b'[{"id": "x1", "texto": "a"}, {"id": "x2"}]', "application/json", 400),

@@ -274,6 +274,8 @@ def test_cursor_reused_with_other_filters_is_400(analyst, seed):
         ("ordem=melhores", "not an order"),
         ("limit=0", "between 1 and 500"),
         ("limit=501", "between 1 and 500"),
+        ("limit=" + "9" * 5000, "between 1 and 500"),
+        ("confianca_min=" + "9" * 5000, "between 0 and 1"),
         ("q=" + "x" * 201, "the limit is 200"),
         ("q=a%00b", "NUL"),
     ],

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from datetime import UTC, datetime
 
 import pytest
 
-from shared.comments.csv_export import EXPORT_COLUMNS, _csv_row, _csv_text, neutralise_cell
+from shared.comments.csv_export import (
+    CELL_SEPARATORS,
+    EXPORT_COLUMNS,
+    _csv_row,
+    _csv_text,
+    neutralise_cell,
+)
 
 
 @pytest.mark.parametrize(
@@ -18,15 +25,49 @@ from shared.comments.csv_export import EXPORT_COLUMNS, _csv_row, _csv_text, neut
         "+1+1",
         "-2+3",
         "@SUM(A1)",
-        "\t=1",
-        "\r=1",
         "＝1+1",  # full-width equals sign
         "  =cmd|' /C calc'!A0",
-        "\n+1",
     ],
 )
 def test_formula_starts_get_a_leading_quote(cell):
     assert neutralise_cell(cell) == "'" + cell
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        # The issue's examples: a pt-BR spreadsheet splits at ';', and a line break starts a line
+        (
+            'Bom app;=HYPERLINK("http://x.example","ok");fim',
+            'Bom app;\'=HYPERLINK("http://x.example","ok");fim',
+        ),
+        ("Bom app\n@SUM(1+1)", "Bom app\n'@SUM(1+1)"),
+        ("ok, +55 11 9999-0000", "ok,' +55 11 9999-0000"),
+        ("a\t-1\r\n=1", "a\t'-1\r\n'=1"),
+        # Tab and CR are both formula starts and separators: quoted before and after
+        ("\t=1", "'\t'=1"),
+        ("\r=1", "'\r'=1"),
+        ("\n+1", "'\n'+1"),
+    ],
+)
+def test_formula_starts_after_a_separator_get_a_quote_after_it(cell, shown):
+    assert neutralise_cell(cell) == shown
+
+
+def test_no_piece_a_spreadsheet_can_split_a_cell_into_starts_a_formula():
+    # Given every cell of up to four characters over separators, formula starts, space, a letter
+    alphabet = ";,\t\n\r =+-@＝a"
+    cells = ["".join(chars) for n in range(5) for chars in itertools.product(alphabet, repeat=n)]
+    for cell in cells:
+        # When it is neutralised
+        shown = neutralise_cell(cell)
+        # Then no piece starting at the cell's start or after a separator starts a formula
+        starts = [0, *(i + 1 for i, char in enumerate(shown) if char in CELL_SEPARATORS)]
+        for start in starts:
+            first = shown[start:].lstrip(" ")[:1]
+            assert first not in set("=+-@\t\r＝"), (cell, shown, start)
+        # And removing the quotes it added gives the cell back
+        assert shown.replace("'", "") == cell
 
 
 @pytest.mark.parametrize(

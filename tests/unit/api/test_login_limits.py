@@ -7,7 +7,7 @@ from itertools import pairwise
 
 import pytest
 
-from shared.auth import login_delay
+from shared.auth import address_key, login_delay
 from shared.ratelimit import window_start
 
 
@@ -31,3 +31,18 @@ def test_windows_are_aligned_to_their_length():
     assert window_start(moment, 60) == datetime(2026, 11, 30, 12, 34, tzinfo=UTC)
     assert window_start(moment, 3600) == datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
     assert window_start(moment, 86_400) == datetime(2026, 11, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("address", "key"),
+    [
+        ("198.51.100.7", "198.51.100.7"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("2001:DB8:1:2::ffff", "2001:db8:1:2::/64"),
+        ("fe80::1%eth0", "fe80::/64"),
+        ("::ffff:198.51.100.7", "198.51.100.7"),
+        ("unknown", "unknown"),
+    ],
+)
+def test_an_ipv6_address_is_throttled_as_its_64_and_ipv4_as_itself(address, key):
+    assert address_key(address) == key

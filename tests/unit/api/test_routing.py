@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import textwrap
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -112,6 +113,70 @@ def test_public_routes_need_no_token_and_guarded_ones_check_it_before_the_handle
     assert forbidden.json["error"]["code"] == "forbidden"
 
 
+def read_length(call: Call) -> Response:
+    return json_response({"read": len(call.body())})
+
+
+def body_client(max_body: int | str, settings: Settings = SETTINGS) -> Client:
+    app = App(settings=settings, user_statuses_factory=APP.user_statuses_factory)
+    router = Router(
+        [
+            Route("/api/public", "POST", None, read_length, max_body=max_body),
+            Route("/api/guarded", "POST", ADMIN_ONLY, never, max_body=max_body),
+        ],
+        function="test-api",
+        app=lambda: app,
+    )
+    return Client(Request.application(router))
+
+
+def chunked(size: int) -> dict[str, object]:
+    # No Content-Length: only reading tells how large the body is.
+    return {
+        "input_stream": io.BytesIO(b"x" * size),
+        "headers": {"Transfer-Encoding": "chunked"},
+        "environ_overrides": {"wsgi.input_terminated": True},
+    }
+
+
+def test_a_body_announced_over_the_route_limit_is_413_before_the_token_is_checked():
+    # Given routes taking at most 4 KB, one public and one for admins
+    client = body_client(4096)
+    # When a caller without a token announces a larger body
+    guarded = client.post("/api/guarded", data=b"[" * 4097)
+    # Then it is refused as too large, not as unauthenticated: nothing else ran
+    assert guarded.status_code == 413
+    assert guarded.json["error"] == {
+        "code": "payload_too_large",
+        "message": "request body is larger than 4096 bytes",
+        "details": {"limit_bytes": 4096},
+    }
+    # And a body at the limit reaches the handler whole
+    assert client.post("/api/public", data=b"x" * 4096).json == {"read": 4096}
+
+
+def test_a_chunked_body_is_cut_at_the_route_limit_while_it_is_read():
+    client = body_client(4096)
+    assert client.post("/api/public", **chunked(4097)).status_code == 413
+    assert client.post("/api/public", **chunked(4096)).json == {"read": 4096}
+
+
+def test_a_route_limit_named_by_a_setting_follows_it_and_none_exceeds_max_body_bytes():
+    # Given MAX_BODY_BYTES of 2 KB
+    settings = SETTINGS.model_copy(update={"max_body_bytes": 2048, "max_sync_batch": 3000})
+    # Then a route declaring more, by number or by a setting's name, takes 2 KB only
+    for declared in (4096, "max_sync_batch"):
+        client = body_client(declared, settings)
+        assert client.post("/api/public", data=b"x" * 2048).json == {"read": 2048}
+        assert client.post("/api/public", data=b"x" * 2049).status_code == 413
+
+
+def test_a_route_without_a_body_limit_has_no_body_to_read():
+    call = Call(request=Request({}), app=APP, params={}, principal=None)
+    with pytest.raises(RuntimeError, match="declare max_body"):
+        call.body()
+
+
 def test_unknown_paths_and_methods_are_json_404_and_405(client):
     missing = client.get("/api/nada", headers=bearer("admin"))
     assert missing.status_code == 404
@@ -175,6 +240,11 @@ def test_a_path_with_a_line_break_reaches_the_router_as_deployed(tmp_path: Path)
 def test_malformed_routes_are_refused_when_declared(path, method, roles, message):
     with pytest.raises(ValueError, match=message):
         Route(path, method, roles, echo)
+
+
+def test_a_route_body_limit_below_one_byte_is_refused_when_declared():
+    with pytest.raises(ValueError, match="max_body must be positive"):
+        Route("/api/itens", "POST", None, echo, max_body=0)
 
 
 def test_a_route_declared_twice_is_refused():

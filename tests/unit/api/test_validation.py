@@ -200,7 +200,43 @@ def test_too_many_items_is_payload_too_large():
     body = json.dumps([{"id": str(i), "texto": "x"} for i in range(4)])
     with pytest.raises(PayloadTooLarge) as caught:
         parse(body)
-    assert caught.value.message == "4 comments in one request; the limit is 3"
+    assert caught.value.message == "more than 3 comments in one request; the limit is 3"
+    assert caught.value.details == {"limit": 3}
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("[" + '{"id": "a", "texto": "x"},' * 3 + "{}," * 100 + " not JSON at all", "json"),
+        ('{"id": "a", "texto": "x"}\n' * 3 + "{}\n" * 100 + "not JSON at all", "x-ndjson"),
+        ('{"id": "a", "texto": "x"}\n' * 3 + "{}\n" * 100 + "not JSON at all", "json"),
+    ],
+)
+def test_decoding_stops_at_the_first_item_past_the_limit(body, content_type):
+    # Given three items, then more, then text that is not JSON
+    # When the body is parsed with an item limit of 3
+    with pytest.raises(PayloadTooLarge, match="more than 3 comments"):
+        parse(body, content_type=f"application/{content_type}", ndjson=True)
+    # Then it is refused as too large: nothing past the fourth item was decoded
+
+
+def test_ndjson_lines_end_at_line_feeds_only():
+    # Given comments whose texts hold the characters str.splitlines() would break at
+    texts = ["a\u2028b", "c\u0085d", "e\u2029f\x1cg"]
+    body = "".join(
+        json.dumps({"id": str(i), "texto": t}, ensure_ascii=False) + "\r\n"
+        for i, t in enumerate(texts)
+    )
+    # When they are sent as NDJSON
+    comments = parse(body, content_type="application/x-ndjson", ndjson=True)
+    # Then each line is one comment, its text intact
+    assert comments == [stamped(str(i), t) for i, t in enumerate(texts)]
+    # And a bad line after them is named by its number among line feeds
+    first = json.dumps({"id": "0", "texto": texts[0]}, ensure_ascii=False)
+    bad = first + "\r\n\n\u2028 \n{"
+    assert refusal(bad, content_type="application/x-ndjson", ndjson=True).startswith(
+        "line 4 is not valid JSON"
+    )
 
 
 def test_sql_and_html_are_just_text():

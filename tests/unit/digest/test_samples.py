@@ -2,7 +2,27 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+
 from shared.digest.samples import mask_pii, pick_samples
+from shared.insights.digests import _GREETING
+
+# The masks as they were written before they were made linear: what they mask is unchanged.
+REFERENCE_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+REFERENCE_URL = re.compile(
+    r"(?:\b(?:https?|ftp)://|\bwww\.)\S+"
+    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|br|io|ly|me|tv|co|gg|info|biz|app|xyz)(?:/\S*)?",
+    re.IGNORECASE,
+)
+REFERENCE_PHONE = re.compile(r"(?<![\w])\+?\(?\d(?:[\s().-]{0,2}\d){6,}(?![\w])")
+REFERENCE_GREETING = re.compile(r"^(olá|ola|oi)\b[^.!?]*[,!.]?\s*$", re.IGNORECASE)
+
+
+def reference_mask(text: str) -> str:
+    masked = REFERENCE_EMAIL.sub("[e-mail]", text)
+    masked = REFERENCE_URL.sub("[link]", masked)
+    return REFERENCE_PHONE.sub("[telefone]", masked)
 
 
 def test_emails_phones_and_links_are_masked() -> None:
@@ -16,6 +36,30 @@ def test_emails_phones_and_links_are_masked() -> None:
     assert masked.count("[telefone]") == 2
     assert "[e-mail]" in masked
     assert masked.count("[link]") == 2
+
+
+def test_the_linear_masks_mask_exactly_what_the_patterns_they_replace_masked() -> None:
+    # Given every text of up to five characters over the characters links and e-mails are made
+    # of, and texts built from the pieces that made the old patterns backtrack
+    alphabet = "a.-@/ :w+c1"
+    texts = ["".join(chars) for n in range(6) for chars in itertools.product(alphabet, repeat=n)]
+    texts += [
+        "-x.com",
+        "+.brco.co@+-.coméx.com",
+        "-.-.x.community.foo",
+        "a.com-http://x.y",
+        "a@b.c.+x@y.z",
+        "Bom app " + "1." * 50 + "com/x " + "a-" * 50,
+    ]
+    # Then the masks give what the old patterns gave, text for text
+    for text in texts:
+        assert mask_pii(text) == reference_mask(text), text
+
+
+def test_the_linear_greeting_pattern_matches_what_the_old_one_did() -> None:
+    for chars in itertools.product("oi ,!.?x\n", repeat=6):
+        text = "oi" + "".join(chars)
+        assert bool(_GREETING.match(text)) == bool(REFERENCE_GREETING.match(text)), text
 
 
 def test_ordinary_numbers_are_not_taken_for_phones() -> None:

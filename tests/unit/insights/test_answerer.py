@@ -179,7 +179,12 @@ def test_comment_ids_of_quoted_examples_are_in_the_sources(eval_digests):
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        (b"", "not valid"),
+        (b"", "body is empty"),
+        (b'{"pergunta": ', "not valid JSON"),
+        (b"\xff", "not UTF-8"),
+        (b"[" * 16_000, "nested deeper than 32 levels"),
+        (b'{"pergunta": "ok", "semanas": ' + b"9" * 5000 + b"}", "field 'semanas' is an integer"),
+        (b'{"pergunta": "a\\ud800b"}', "surrogate"),
         (b"[]", "JSON object"),
         (b'{"pergunta": 3}', "string"),
         (b'{"pergunta": "   "}', "empty"),

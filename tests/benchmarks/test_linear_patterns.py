@@ -1,0 +1,75 @@
+"""Every pattern over listener text takes time linear in it, checked on the worst inputs built
+for each (long runs of the characters it starts with, repeats and separators).
+
+Times are compared, never asserted: each input is timed at n and 8n characters (CPU time, best of
+several runs) and the ratio must stay far below what a quadratic pattern gives (64): 8 when
+linear, with room for a busy machine.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+
+from shared.digest.samples import mask_pii
+from shared.insights.digests import _GREETING, split_sentences
+from shared.numbers import numbers_in_text
+
+pytestmark = pytest.mark.benchmark
+
+SHORT = 2_000
+GROWTH = 8
+MAX_RATIO = 24  # linear gives 8, quadratic 64
+RUNS = 5
+
+# (what runs over the text, the unit repeated to build the worst input for its patterns)
+WORST_CASES: list[tuple[str, Callable[[str], object], str]] = [
+    # e-mail mask: local parts with no @, or no domain after it
+    ("mask_pii", mask_pii, "a."),
+    ("mask_pii", mask_pii, "a@"),
+    ("mask_pii", mask_pii, "+"),
+    # link mask: dotted labels with no known ending, hyphens, schemes without a host
+    ("mask_pii", mask_pii, "1."),
+    ("mask_pii", mask_pii, "a-"),
+    ("mask_pii", mask_pii, "-."),
+    ("mask_pii", mask_pii, "www"),
+    ("mask_pii", mask_pii, "http:/"),
+    # phone mask: digits and separators that never reach seven digits in a row
+    ("mask_pii", mask_pii, "1 "),
+    ("mask_pii", mask_pii, "1-.("),
+    ("mask_pii", mask_pii, " "),
+    # digest sentences: the greeting line, sentence ends, spaces before an unexpected mark
+    ("split_sentences", split_sentences, "olá "),
+    ("split_sentences", split_sentences, ". "),
+    ("split_sentences", split_sentences, "\n"),
+    # the greeting pattern alone, over spaces that split_sentences would have collapsed
+    ("greeting", lambda spaces: _GREETING.match(f"olá{spaces}?"), " "),
+    # numbers quoted in the digest text
+    ("numbers_in_text", numbers_in_text, "1.000"),
+    ("numbers_in_text", numbers_in_text, "1,"),
+    ("numbers_in_text", numbers_in_text, "1"),
+]
+
+
+def cpu_seconds(run: Callable[[str], object], text: str) -> float:
+    best = float("inf")
+    for _ in range(RUNS):
+        started = time.process_time()
+        run(text)
+        best = min(best, time.process_time() - started)
+    return max(best, 1e-6)
+
+
+@pytest.mark.parametrize(
+    ("name", "run", "unit"), WORST_CASES, ids=[f"{n}-{u!r}" for n, _, u in WORST_CASES]
+)
+def test_time_grows_linearly_with_the_worst_input(name, run, unit):
+    # Given the worst input built from `unit`, at n and 8n characters
+    short = unit * (SHORT // len(unit))
+    long = unit * (GROWTH * SHORT // len(unit))
+    # When each is processed
+    ratio = cpu_seconds(run, long) / cpu_seconds(run, short)
+    # Then 8 times the text takes about 8 times as long, nowhere near 64
+    assert ratio < MAX_RATIO, f"{name} over {unit!r}: x{ratio:.1f} for x{GROWTH} the text"
