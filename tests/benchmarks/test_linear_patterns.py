@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import pytest
 
+from shared.classifier.text import encode_batch
 from shared.digest.samples import mask_pii
 from shared.insights.digests import _GREETING, split_sentences
 from shared.numbers import numbers_in_text
@@ -46,6 +47,12 @@ WORST_CASES: list[tuple[str, Callable[[str], object], str]] = [
     ("split_sentences", split_sentences, "\n"),
     # the greeting pattern alone, over spaces that split_sentences would have collapsed
     ("greeting", lambda spaces: _GREETING.match(f"olá{spaces}?"), " "),
+    # the classifier's link and e-mail masks (each comment of a batch goes through them)
+    # (a link elsewhere in the comment sends it through the link mask)
+    ("encode_batch", lambda text: encode_batch([f"{text} x.com"]), "ab."),
+    ("encode_batch", lambda text: encode_batch([f"{text} x.com"]), "a-b."),
+    ("encode_batch", lambda text: encode_batch([f"{text}@"]), "a."),
+    ("encode_batch", lambda text: encode_batch([f"{text}@"]), "a"),
     # numbers quoted in the digest text
     ("numbers_in_text", numbers_in_text, "1.000"),
     ("numbers_in_text", numbers_in_text, "1,"),
