@@ -5,6 +5,12 @@ refresh) signs with its private key, every other function verifies with public k
 the algorithm of the key the `kid` names (never the token's own `alg`). Claims: issuer, issue
 time, expiry and `typ`, so a refresh token is not an access token and the other way round.
 
+Refresh tokens are single use: each is recorded by its `jti` (the token itself is never stored)
+in a family, one per login. A refresh spends the token and answers with its successor in the same
+family; a spent token presented again means two parties hold the chain (a stolen copy, or a
+client retrying), so the whole family is deleted and both must log in again. Logout deletes the
+family too. Table maintenance deletes expired rows (`shared.maintenance`).
+
 A token alone is not enough: `authenticate` also asks the users table (through a per-instance
 cache of at most USER_STATUS_CACHE_SECONDS <= 30 s) whether the user is still active and what
 their role is now, so disabling or demoting a user takes effect within that time rather than when
@@ -27,7 +33,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Final, Literal
 
@@ -39,7 +45,7 @@ from shared.config import Settings
 from shared.decoding import check_text, decode_json_object
 from shared.errors import Forbidden, InvalidInput, RateLimited, Unauthorized
 from shared.keys import KeySetError, SigningKey, VerifyingKey, load_private_keys, load_public_keys
-from shared.models import ROLES, login_attempts, users
+from shared.models import ROLES, login_attempts, refresh_tokens, users
 from shared.users import find_user, hash_password, password_hasher, verify_password
 
 log = logging.getLogger(__name__)
@@ -110,6 +116,7 @@ def issue_token(
     role: str,
     typ: TokenType,
     now: datetime | None = None,
+    jti: str | None = None,
 ) -> str:
     issued = now or datetime.now(UTC)
     ttl = settings.jwt_access_ttl_seconds if typ == "access" else settings.jwt_refresh_ttl_seconds
@@ -121,7 +128,7 @@ def issue_token(
         "iat": int(issued.timestamp()),
         "nbf": int(issued.timestamp()),
         "exp": int(issued.timestamp()) + ttl,
-        "jti": uuid.uuid4().hex,
+        "jti": jti or uuid.uuid4().hex,
     }
     key = signing_key(settings)
     return jwt.encode(claims, key.key, algorithm=key.algorithm, headers={"kid": key.kid})
@@ -223,14 +230,101 @@ def user_status_cache(
     )
 
 
-def token_response(settings: Settings, *, username: str, role: str) -> dict[str, Any]:
-    """The body of a successful login: an access and a refresh token."""
+def token_response(settings: Settings, *, username: str, role: str, refresh: str) -> dict[str, Any]:
+    """The body of a successful login or refresh: a new access token and `refresh`."""
     return {
         "access": issue_token(settings, username=username, role=role, typ="access"),
-        "refresh": issue_token(settings, username=username, role=role, typ="refresh"),
+        "refresh": refresh,
         "token_type": "Bearer",
         "expires_in": settings.jwt_access_ttl_seconds,
     }
+
+
+# --- refresh tokens -----------------------------------------------------------------------------
+
+
+def _issue_refresh(
+    conn: Connection, settings: Settings, *, username: str, role: str, family: str
+) -> str:
+    """A new refresh token of `family`, recorded by its id so that it is honoured once."""
+    jti = uuid.uuid4().hex
+    issued = datetime.now(UTC)
+    token = issue_token(settings, username=username, role=role, typ="refresh", now=issued, jti=jti)
+    # Kept as long as the token verifies (its expiry plus the leeway), so pruning never turns a
+    # valid token into an unknown one.
+    lifetime = timedelta(seconds=settings.jwt_refresh_ttl_seconds + LEEWAY_SECONDS)
+    conn.execute(
+        sa.insert(refresh_tokens).values(
+            jti=jti, family=family, username=username, expires_at=issued + lifetime
+        )
+    )
+    return token
+
+
+def _token_id(claims: dict[str, Any]) -> str:
+    jti = claims.get("jti")
+    if not isinstance(jti, str) or not jti:
+        raise Unauthorized("refresh token is not valid")
+    return jti
+
+
+def _revoke_family(conn: Connection, jti: str) -> int:
+    """Delete every token of the family `jti` belongs to; how many rows went."""
+    family = sa.select(refresh_tokens.c.family).where(refresh_tokens.c.jti == jti)
+    deleted = conn.execute(
+        sa.delete(refresh_tokens).where(refresh_tokens.c.family == family.scalar_subquery())
+    )
+    return int(deleted.rowcount)
+
+
+def rotate_refresh_token(engine: Engine, settings: Settings, refresh_token: str) -> dict[str, Any]:
+    """A new access token and the next refresh token for an unused refresh token of a user who is
+    still active; the token presented is spent. A spent, revoked or unknown one is Unauthorized,
+    and a spent one revokes its family: the holder of its successor must log in again too."""
+    claims = decode_token(settings, refresh_token, typ="refresh")
+    jti = _token_id(claims)
+    with engine.begin() as conn:
+        found = find_user(conn, claims["sub"])
+        if found is None or not found[0].active:
+            raise Unauthorized(
+                "refresh token is not valid: the user no longer exists or is disabled"
+            )
+        user = found[0]
+        if int(claims["iat"]) < math.floor(user.password_changed_at.timestamp()):
+            raise Unauthorized("refresh token predates a password change; log in again")
+        # The conditional UPDATE takes the row lock: of two refreshes with the same token, the
+        # second waits for the first to commit, then finds the token spent.
+        family = conn.execute(
+            sa.update(refresh_tokens)
+            .where(refresh_tokens.c.jti == jti, refresh_tokens.c.used_at.is_(None))
+            .values(used_at=sa.func.now())
+            .returning(refresh_tokens.c.family)
+        ).scalar_one_or_none()
+        if family is not None:
+            successor = _issue_refresh(
+                conn, settings, username=user.username, role=user.role, family=family
+            )
+        else:
+            revoked = _revoke_family(conn, jti)
+    # Outside the transaction: the revocation above is committed before we answer.
+    if family is None:
+        if revoked:
+            log.warning(
+                "spent refresh token presented again: its family is revoked",
+                extra={"username": user.username, "revoked": revoked},
+            )
+            raise Unauthorized("refresh token was already used; this session is revoked")
+        raise Unauthorized("refresh token is revoked or unknown; log in again")
+    return token_response(settings, username=user.username, role=user.role, refresh=successor)
+
+
+def logout(engine: Engine, settings: Settings, refresh_token: str) -> None:
+    """Revoke the family of a refresh token: it and every token rotated from the same login.
+    Logging out twice is not an error."""
+    claims = decode_token(settings, refresh_token, typ="refresh")
+    with engine.begin() as conn:
+        revoked = _revoke_family(conn, _token_id(claims))
+    log.info("logged out", extra={"username": claims["sub"], "revoked": revoked})
 
 
 def authenticate(
@@ -430,6 +524,9 @@ def login(
                     sa.text("UPDATE users SET password_hash = :h WHERE id = :id"),
                     {"h": hash_password(credentials.password), "id": user.id},
                 )
+            refresh = _issue_refresh(
+                conn, settings, username=username, role=user.role, family=uuid.uuid4().hex
+            )
             retention = max(settings.login_window_seconds, ATTEMPT_RETENTION_SECONDS)
             conn.execute(
                 sa.delete(login_attempts).where(
@@ -442,24 +539,7 @@ def login(
         log.info("login failed", extra={"username": username, "client_ip": client_ip})
         raise Unauthorized("wrong username or password")
     log.info("login succeeded", extra={"username": username, "client_ip": client_ip})
-    return token_response(settings, username=username, role=user.role)
-
-
-def refresh_access(engine: Engine, settings: Settings, refresh_token: str) -> dict[str, Any]:
-    """A new access token for a valid refresh token of a user who is still active."""
-    claims = decode_token(settings, refresh_token, typ="refresh")
-    with engine.connect() as conn:
-        found = find_user(conn, claims["sub"])
-    if found is None or not found[0].active:
-        raise Unauthorized("refresh token is not valid: the user no longer exists or is disabled")
-    user = found[0]
-    if int(claims["iat"]) < math.floor(user.password_changed_at.timestamp()):
-        raise Unauthorized("refresh token predates a password change; log in again")
-    return {
-        "access": issue_token(settings, username=user.username, role=user.role, typ="access"),
-        "token_type": "Bearer",
-        "expires_in": settings.jwt_access_ttl_seconds,
-    }
+    return token_response(settings, username=username, role=user.role, refresh=refresh)
 
 
 @lru_cache(maxsize=1)

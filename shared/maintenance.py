@@ -18,6 +18,9 @@ costs several times its usual latency until someone runs `VACUUM ANALYZE`. The s
   a manual VACUUM runs flat out, and on a small server that would take the CPU and disk the
   comment list's readers need while a large ingest is still going;
 - says so, as a warning, when the server runs with `autovacuum = off`.
+
+Each run also deletes the rows of expired refresh tokens (see `shared.auth`), before the
+statistics are read, so the vacuum that follows can reclaim them.
 """
 
 from __future__ import annotations
@@ -115,6 +118,7 @@ class MaintenanceOutcome:
     actions: tuple[TableAction, ...]
     # Another run held the lock: this one did nothing (that run does the work).
     busy: bool = False
+    refresh_tokens_deleted: int = 0
 
 
 def product_tables() -> tuple[str, ...]:
@@ -140,6 +144,15 @@ def read_table_stats(conn: sa.Connection, tables: Iterable[str]) -> list[TableSt
         )
         for row in rows
     ]
+
+
+def delete_expired_refresh_tokens(conn: sa.Connection) -> int:
+    """Delete the rows of refresh tokens that no longer verify; how many went."""
+    refresh_tokens = models.refresh_tokens
+    deleted = conn.execute(
+        sa.delete(refresh_tokens).where(refresh_tokens.c.expires_at < sa.func.now())
+    )
+    return int(deleted.rowcount)
 
 
 def autovacuum_enabled(conn: sa.Connection) -> bool:
@@ -195,6 +208,7 @@ def _maintain_all(
             log.info("another maintenance run holds the lock; nothing done")
             return MaintenanceOutcome(scheduled_time, autovacuum_on, 0, (), busy=True)
         try:
+            expired = delete_expired_refresh_tokens(conn)
             stats = read_table_stats(conn, names)
             actions = tuple(
                 done
@@ -203,7 +217,9 @@ def _maintain_all(
             )
         finally:
             conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY})
-    return MaintenanceOutcome(scheduled_time, autovacuum_on, len(stats), actions)
+    return MaintenanceOutcome(
+        scheduled_time, autovacuum_on, len(stats), actions, refresh_tokens_deleted=expired
+    )
 
 
 def _maintain(

@@ -107,6 +107,22 @@ login_attempts = sa.Table(
     _timestamp("at"),
 )
 
+# One row per refresh token issued, by its `jti` (never the token): a token is honoured once, while
+# its row is unused and unexpired. A family is one login's chain of rotated tokens; replaying a used
+# token, or logging out, deletes the whole family. Expired rows are deleted by table maintenance.
+refresh_tokens = sa.Table(
+    "refresh_tokens",
+    metadata,
+    sa.Column("jti", sa.Text, nullable=False),
+    sa.Column("family", sa.Text, nullable=False),
+    sa.Column("username", sa.Text, nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint("jti", name="pk_refresh_tokens"),
+    sa.Index("ix_refresh_tokens_family", "family"),
+    sa.Index("ix_refresh_tokens_expires_at", "expires_at"),
+)
+
 # Requests per key (an operation and a user) in fixed windows: the per-user rate limits, counted
 # where every instance sees the same number.
 rate_limit_windows = sa.Table(

@@ -47,7 +47,7 @@ CONSUMER_FUNCTION = "classify-consumer"
 JSON = ("application/json",)
 # The largest body of each route. Credentials: a 1,024-character password and a 128-character
 # username sent as JSON \u escapes of surrogate pairs (12 bytes a character) are under 14 KB.
-# A refresh token is a JWT of well under 4 KB. A correction is a category and at most 20 tags.
+# A refresh token (refresh, logout) is a JWT of well under 4 KB. A correction is a category and at most 20 tags.
 # Comment batches take MAX_BODY_BYTES; their item limits refuse the rest while decoding.
 LOGIN_BODY_BYTES = 16 * 1024
 REFRESH_BODY_BYTES = 4 * 1024
@@ -74,7 +74,14 @@ def login(call: Call) -> Response:
 def refresh(call: Call) -> Response:
     require_media_type(call.request, JSON)
     token = auth.parse_refresh(call.body())
-    return json_response(auth.refresh_access(call.app.engine, call.app.settings, token))
+    return json_response(auth.rotate_refresh_token(call.app.engine, call.app.settings, token))
+
+
+def logout(call: Call) -> Response:
+    require_media_type(call.request, JSON)
+    token = auth.parse_refresh(call.body())
+    auth.logout(call.app.engine, call.app.settings, token)
+    return Response(status=204)
 
 
 def classify(call: Call) -> Response:
@@ -178,6 +185,7 @@ ROUTES = (
     HEALTH_ROUTE,
     Route("/api/auth/login", "POST", None, login, max_body=LOGIN_BODY_BYTES),
     Route("/api/auth/refresh", "POST", None, refresh, max_body=REFRESH_BODY_BYTES),
+    Route("/api/auth/logout", "POST", None, logout, max_body=REFRESH_BODY_BYTES),
     Route("/api/comentarios", "GET", auth.ANY_ROLE, list_comments),
     Route(
         "/api/comentarios",

@@ -31,7 +31,8 @@ log = logging.getLogger("maintenance")
 @functions_framework.cloud_event
 @tick_handler(JOB, function=FUNCTION)
 def run_maintenance(tick: Tick) -> None:
-    """Vacuum or analyse the product's tables that changed enough, for one tick."""
+    """Delete expired refresh tokens, then vacuum or analyse the product's tables that changed
+    enough, for one tick."""
     app = get_app()
     settings = app.settings
     outcome = maintain_tables(
@@ -51,6 +52,7 @@ def run_maintenance(tick: Tick) -> None:
             "autovacuum": "on" if outcome.autovacuum_on else "off",
             "tables_checked": outcome.tables_checked,
             "busy": outcome.busy,
+            "refresh_tokens_deleted": outcome.refresh_tokens_deleted,
             "maintained": [f"{a.action} {a.table}" for a in outcome.actions],
             "duration_ms": round(sum(a.duration_ms for a in outcome.actions), 1),
         },

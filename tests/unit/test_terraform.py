@@ -37,6 +37,7 @@ OPENAPI_TEMPLATE = TERRAFORM_DIR / "openapi.yaml.tftpl"
 CLASSIFY_ENDPOINTS = {
     ("post", "/api/auth/login"),
     ("post", "/api/auth/refresh"),
+    ("post", "/api/auth/logout"),
     ("post", "/api/comentarios"),
     ("post", "/api/comentarios/ingest"),
     ("get", "/api/comentarios"),

@@ -1,5 +1,6 @@
-// The API client: tokens kept for this tab only (sessionStorage), one refresh on 401, JSON errors
-// turned into ApiError with the server's stable code and human message.
+// The API client: tokens kept for this tab only (sessionStorage), one refresh on 401 (each refresh
+// token is single use: the answer carries the next one), JSON errors turned into ApiError with the
+// server's stable code and human message.
 
 const STORAGE_KEY = "alumusic.painel.sessao";
 
@@ -91,8 +92,16 @@ export async function login(username, password) {
   return currentUser();
 }
 
-export function logout() {
+/** Forgets the tab's tokens at once and revokes its refresh token on the server. */
+export async function logout() {
+  const refresh = session?.refresh;
   writeSession(null);
+  if (!refresh) return;
+  try {
+    await post("/api/auth/logout", { refresh });
+  } catch {
+    // Unreachable server: leaving still succeeds here, and the token expires on its own.
+  }
 }
 
 let refreshing = null;

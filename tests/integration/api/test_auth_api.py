@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from shared import keys
+from shared import auth, keys
 from shared.auth import issue_token
+from shared.errors import Unauthorized
 from shared.users import set_active, set_password
 from tests.integration.api.conftest import table_snapshot
 from tests.support.db_fixtures import TEST_PASSWORD, key_settings, make_settings
 from tests.support.openapi_schema import assert_conforms
+from tooling.devstack.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -192,20 +195,145 @@ def test_the_address_is_the_one_the_trusted_proxy_appended(client, make_user, ap
     assert [row[1] for row in attempts(clean_db)] == ["198.51.100.20", "127.0.0.1"]
 
 
-def test_refresh_gives_a_new_access_token(client, make_user):
+def refresh_with(client, token: str):
+    return client.post("/api/auth/refresh", json={"refresh": token})
+
+
+def stored_refresh_tokens(engine) -> list[tuple]:
+    with engine.connect() as conn:
+        return conn.execute(
+            sa.text("SELECT jti, family, username, used_at IS NOT NULL FROM refresh_tokens")
+        ).all()
+
+
+def test_refresh_gives_a_new_access_token_and_the_next_refresh_token(client, make_user, clean_db):
+    # Given a logged-in admin
     make_user("ana", "admin")
     refresh = login(client).get_json()["refresh"]
-    response = client.post("/api/auth/refresh", json={"refresh": refresh})
+    # When the refresh token is used
+    response = refresh_with(client, refresh)
+    # Then the answer has the login's fields, a new refresh token among them, and the access opens
     assert response.status_code == 200
     assert_conforms(response, "POST /api/auth/refresh")
     body = response.get_json()
-    assert set(body) == {"access", "token_type", "expires_in"}
+    assert set(body) == {"access", "refresh", "token_type", "expires_in"}
+    assert body["refresh"] != refresh
     assert (
         client.get(
             "/api/comentarios", headers={"Authorization": f"Bearer {body['access']}"}
         ).status_code
         == 200
     )
+    # And the next token works once more, in the same family, the spent ones marked used
+    again = refresh_with(client, body["refresh"])
+    assert again.status_code == 200
+    rows = stored_refresh_tokens(clean_db)
+    assert len(rows) == 3
+    assert len({family for _, family, _, _ in rows}) == 1
+    assert sorted(used for *_, used in rows) == [False, True, True]
+
+
+def test_the_tokens_are_not_stored_only_their_ids(client, make_user, clean_db):
+    make_user("ana", "admin")
+    refresh = login(client).get_json()["refresh"]
+    with clean_db.connect() as conn:
+        dump = conn.execute(sa.text("SELECT CAST(refresh_tokens AS text) FROM refresh_tokens"))
+        stored = " ".join(row[0] for row in dump)
+    assert stored
+    assert refresh not in stored
+    assert refresh.split(".")[2] not in stored
+
+
+def test_a_replayed_refresh_token_is_refused_and_revokes_its_family(client, make_user, clean_db):
+    # Given a token that was already used once, and the successor that use returned
+    make_user("ana", "admin")
+    first = login(client).get_json()["refresh"]
+    successor = refresh_with(client, first).get_json()["refresh"]
+    # And another login of the same user (another family)
+    other = login(client).get_json()["refresh"]
+    # When the spent token is presented again
+    replay = refresh_with(client, first)
+    # Then it is 401, and the successor is revoked with it
+    assert replay.status_code == 401
+    assert_conforms(replay, "POST /api/auth/refresh")
+    assert "already used" in replay.get_json()["error"]["message"]
+    revoked = refresh_with(client, successor)
+    assert revoked.status_code == 401
+    assert_conforms(revoked, "POST /api/auth/refresh")
+    # And the other login's token still works
+    assert refresh_with(client, other).status_code == 200
+
+
+def test_of_two_concurrent_refreshes_with_one_token_exactly_one_wins(make_user, clean_db, settings):
+    # Given a fresh refresh token whose row another transaction holds locked
+    make_user("ana", "admin")
+    token = auth.login(clean_db, settings, auth.Credentials("ana", TEST_PASSWORD), "192.0.2.7")[
+        "refresh"
+    ]
+    outcomes: list[object] = []
+
+    def refresh_once() -> None:
+        try:
+            outcomes.append(auth.rotate_refresh_token(clean_db, settings, token))
+        except Unauthorized as refused:
+            outcomes.append(refused)
+
+    with clean_db.connect() as holder:
+        holder.execute(sa.text("SELECT 1 FROM refresh_tokens FOR UPDATE"))
+        # When two refreshes with that token both reach the row and wait for it
+        threads = [threading.Thread(target=refresh_once) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        both_waiting = wait_until(lambda: waiting_on_locks(clean_db) == 2, timeout=10)
+        holder.rollback()
+    for thread in threads:
+        thread.join(timeout=10)
+    # Then exactly one got new tokens and the other was refused
+    assert both_waiting
+    assert len(outcomes) == 2
+    assert sum(isinstance(outcome, dict) for outcome in outcomes) == 1
+    assert sum(isinstance(outcome, Unauthorized) for outcome in outcomes) == 1
+
+
+def waiting_on_locks(engine) -> int:
+    with engine.connect() as conn:
+        return int(
+            conn.execute(
+                sa.text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            ).scalar_one()
+        )
+
+
+def test_logout_revokes_the_family_and_may_be_repeated(client, make_user, clean_db):
+    # Given a login whose refresh token was rotated once
+    make_user("ana", "admin")
+    first = login(client).get_json()["refresh"]
+    current = refresh_with(client, first).get_json()["refresh"]
+    # When the client logs out with its current token
+    response = client.post("/api/auth/logout", json={"refresh": current})
+    # Then it is 204 with no body, and no token of that login refreshes any more
+    assert response.status_code == 204
+    assert_conforms(response, "POST /api/auth/logout")
+    assert response.data == b""
+    assert refresh_with(client, current).status_code == 401
+    assert stored_refresh_tokens(clean_db) == []
+    # And logging out again is not an error
+    assert client.post("/api/auth/logout", json={"refresh": current}).status_code == 204
+
+
+def test_logout_refuses_what_is_not_a_refresh_token(client, make_user):
+    make_user("ana", "admin")
+    access = login(client).get_json()["access"]
+    for body in ({"refresh": access}, {"refresh": "not-a-token"}):
+        response = client.post("/api/auth/logout", json=body)
+        assert response.status_code == 401, body
+        assert_conforms(response, "POST /api/auth/logout")
+    missing = client.post("/api/auth/logout", json={})
+    assert missing.status_code == 400
+    assert_conforms(missing, "POST /api/auth/logout")
 
 
 def test_refresh_refuses_access_tokens_forged_tokens_and_stale_accounts(
@@ -279,9 +407,14 @@ def test_oversized_login_body_is_413(client, app_with, clean_db):
 
 
 @pytest.mark.parametrize(
-    ("path", "limit"), [("/api/auth/login", 16 * 1024), ("/api/auth/refresh", 4 * 1024)]
+    ("path", "limit"),
+    [
+        ("/api/auth/login", 16 * 1024),
+        ("/api/auth/refresh", 4 * 1024),
+        ("/api/auth/logout", 4 * 1024),
+    ],
 )
-def test_login_and_refresh_take_a_few_kb_and_refuse_more_before_decoding(
+def test_login_refresh_and_logout_take_a_few_kb_and_refuse_more_before_decoding(
     client, clean_db, path, limit
 ):
     # Given a body just over the route's limit: an array that would take long to decode

@@ -244,3 +244,31 @@ def test_vacuum_runs_throttled_like_autovacuum(maintenance_app: App, clean_db: s
     vacuum_at = next(i for i, s in enumerate(statements) if s.startswith("VACUUM"))
     assert delay_at < vacuum_at
     assert "7ms" in str(sent[delay_at][1])
+
+
+def test_a_tick_deletes_expired_refresh_tokens_and_keeps_the_others(
+    client: Any, clean_db: sa.Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Given one refresh token that expired a minute ago and one that expires in a day
+    with clean_db.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO refresh_tokens (jti, family, username, expires_at) VALUES "
+                "('expired', 'f1', 'ana', now() - interval '1 minute'), "
+                "('live', 'f2', 'ana', now() + interval '1 day')"
+            )
+        )
+
+    # When a tick is pushed to the function
+    with caplog.at_level(logging.INFO):
+        response = client.post(
+            PUSH_PATH, json=push_of(Tick("table-maintenance", datetime.now(UTC)))
+        )
+
+    # Then only the unexpired token is left, and the log counts the deleted one
+    assert response.status_code == 200
+    with clean_db.connect() as conn:
+        left = conn.execute(sa.text("SELECT jti FROM refresh_tokens")).scalars().all()
+    assert left == ["live"]
+    handled = [r for r in caplog.records if r.getMessage() == "tick handled"]
+    assert [getattr(r, "refresh_tokens_deleted", None) for r in handled] == [1]

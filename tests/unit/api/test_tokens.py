@@ -122,12 +122,30 @@ def test_token_from_the_issuer_verifies_where_only_public_keys_are(settings, use
     assert authenticate(verifier, f"Bearer {token}", users) == Principal("root", "admin")
 
 
-def test_login_response_shape(settings):
-    body = token_response(settings, username="ana", role="admin")
+def test_login_and_refresh_response_shape(settings):
+    # Given a refresh token issued under a known id
+    refresh = issue_token(settings, username="ana", role="admin", typ="refresh", jti="j1")
+    # When the response carrying it is built
+    body = token_response(settings, username="ana", role="admin", refresh=refresh)
+    # Then it has the earlier system's fields, a fresh access token and that refresh token
     assert set(body) == {"access", "refresh", "token_type", "expires_in"}
     assert body["token_type"] == "Bearer"
     assert body["expires_in"] == 60
-    assert decode_token(settings, body["refresh"], typ="refresh")["sub"] == "ana"
+    assert body["refresh"] == refresh
+    assert decode_token(settings, body["access"], typ="access")["sub"] == "ana"
+    assert decode_token(settings, body["refresh"], typ="refresh")["jti"] == "j1"
+
+
+def test_every_token_gets_its_own_id_unless_one_is_given(settings):
+    ids = {
+        decode_token(
+            settings,
+            issue_token(settings, username="ana", role="admin", typ="refresh"),
+            typ="refresh",
+        )["jti"]
+        for _ in range(3)
+    }
+    assert len(ids) == 3
 
 
 def test_expired_token_is_refused_as_expired(settings, users):
