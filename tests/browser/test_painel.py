@@ -106,8 +106,10 @@ def test_login_and_logout_with_the_keyboard_only(page: Page, painel: Painel) -> 
     expect(page.locator("#painel-comentarios")).to_be_visible()
     page.keyboard.press("End")
     expect(page.locator("#painel-revisao")).to_be_visible()
-    # And "Sair" ends the session: a reload shows the login again
-    page.get_by_role("button", name="Sair").press("Enter")
+    # And "Sair" revokes the refresh token and ends the session: a reload shows the login again
+    with page.expect_response("**/api/auth/logout") as logged_out:
+        page.get_by_role("button", name="Sair").press("Enter")
+    assert logged_out.value.status == 204
     expect(page.locator("#tela-login")).to_be_visible()
     page.reload()
     expect(page.locator("#tela-login")).to_be_visible()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
+import jwt
 import pytest
 import sqlalchemy as sa
 
@@ -262,6 +263,34 @@ def test_a_replayed_refresh_token_is_refused_and_revokes_its_family(client, make
     assert_conforms(revoked, "POST /api/auth/refresh")
     # And the other login's token still works
     assert refresh_with(client, other).status_code == 200
+
+
+def test_a_signed_refresh_token_that_was_never_recorded_is_refused(client, make_user, settings):
+    # Given validly signed refresh tokens the server never recorded (as those issued before
+    # refresh tokens were single use), one of them without an id at all
+    make_user("ana", "admin")
+    unrecorded = issue_token(settings, username="ana", role="admin", typ="refresh")
+    key = auth.signing_key(settings)
+    now = int(datetime.now(UTC).timestamp())
+    without_id = jwt.encode(
+        {
+            "iss": "alumusic",
+            "sub": "ana",
+            "role": "admin",
+            "typ": "refresh",
+            "iat": now,
+            "exp": now + 60,
+        },
+        key.key,
+        algorithm=key.algorithm,
+        headers={"kid": key.kid},
+    )
+    for token in (unrecorded, without_id):
+        # When either is used to refresh
+        response = refresh_with(client, token)
+        # Then it is refused: only recorded tokens are honoured
+        assert response.status_code == 401
+        assert_conforms(response, "POST /api/auth/refresh")
 
 
 def test_of_two_concurrent_refreshes_with_one_token_exactly_one_wins(make_user, clean_db, settings):
