@@ -115,10 +115,14 @@ def shorten(text: str, limit: int = MAX_SAMPLE_CHARS) -> str:
     return cut.rstrip(",.;:!? ") + "…"
 
 
-def _shingles(text: str) -> frozenset[str]:
+def plain_words(text: str) -> list[str]:
+    """The words of `text`, case and accents folded, so two spellings of a comment compare equal."""
     folded = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    words = _WORD_RE.findall(plain)
+    return _WORD_RE.findall("".join(ch for ch in folded if not unicodedata.combining(ch)))
+
+
+def _shingles(text: str) -> frozenset[str]:
+    words = plain_words(text)
     if len(words) < 3:
         return frozenset(words)
     return frozenset(" ".join(words[i : i + 2]) for i in range(len(words) - 1))
