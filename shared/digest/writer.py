@@ -98,12 +98,17 @@ def _word_runs(text: str) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + COPIED_WORDS]) for i in range(len(words) - COPIED_WORDS + 1)}
 
 
+def repeats_a_listener(text: str, stats: WeekStats) -> bool:
+    """Whether `text` holds a run of `COPIED_WORDS` words of one of the week's comments."""
+    written = _word_runs(text)
+    return any(written & _word_runs(sample) for sample in _listener_words(stats))
+
+
 def listener_text_in(text: str, stats: WeekStats) -> str | None:
     """Why `text` holds words that are a listener's rather than the stats', or None."""
     if any(is_quotation(paragraph) for paragraph in paragraphs(text)):
         return "quotes a listener"
-    written = _word_runs(text)
-    if any(written & _word_runs(sample) for sample in _listener_words(stats)):
+    if repeats_a_listener(text, stats):
         return "repeats a listener's words"
     return None
 

@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any, Final
 
 from shared.digest.store import Digest
-from shared.digest.writer import is_quotation, paragraphs
+from shared.digest.writer import is_quotation, paragraphs, repeats_a_listener
 from shared.insights.text import terms
 from shared.numbers import format_number
 
@@ -169,7 +169,10 @@ def digest_passages(digest: Digest) -> list[Passage]:
         data=revisao,
     )
     for sentence in split_sentences(digest.texto):
-        add("texto", sentence)
+        # Digests written before quotations were marked spliced a listener into a sentence
+        # ('Um ouvinte resumiu: "..."'): such a sentence is the listener's, not the digest's.
+        if not repeats_a_listener(sentence, stats):
+            add("texto", sentence)
     return passages
 
 

@@ -73,3 +73,17 @@ def test_a_number_only_a_listener_wrote_is_not_the_digests(eval_digests) -> None
     # Then the answer is refused and the offline answerer's is given
     assert got.answerer == "offline"
     assert "number" in (got.fallback_reason or "")
+
+
+def test_a_listener_spliced_into_an_older_digest_is_no_sentence_of_it(eval_digests) -> None:
+    # Given a digest stored before quotations were marked, whose prose splices in a sample
+    # that closes its own quote and goes on
+    digest = with_sample(eval_digests[-1], SPLICED)
+    digest = dataclasses.replace(
+        digest,
+        texto=f'Olá!\n\nAs críticas subiram. Um ouvinte resumiu: "{SPLICED}".\n\nFeedbacks por IA',
+    )
+    # When its passages are made
+    sentences = [p.text for p in digest_passages(digest) if p.kind == "texto"]
+    # Then only the digest's own sentence is one: neither piece of the spliced sample is
+    assert sentences == ["As críticas subiram."]
