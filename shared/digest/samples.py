@@ -60,10 +60,14 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 def mask_pii(text: str) -> str:
     """The text with e-mail addresses, links and phone numbers replaced by placeholders."""
+    return _PHONE_RE.sub(PHONE_MASK, mask_addresses(text))
+
+
+def mask_addresses(text: str) -> str:
+    """The text with e-mail addresses, links and bare domains replaced by placeholders."""
     masked = _mask_at_starts(_EMAIL_RE, _EMAIL_STARTS, EMAIL_MASK, text)
     masked = _mask_at_starts(_URL_RE, _URL_STARTS, URL_MASK, masked)
-    masked = _DOMAIN_RE.sub(_mask_domain, masked)
-    return _PHONE_RE.sub(PHONE_MASK, masked)
+    return _DOMAIN_RE.sub(_mask_domain, masked)
 
 
 def _mask_at_starts(pattern: re.Pattern[str], starts: re.Pattern[str], mask: str, text: str) -> str:

@@ -246,3 +246,9 @@ def test_a_text_that_names_a_link_or_domain_is_refused() -> None:
         problem = check_text(text, busy_week())
         assert problem is not None
         assert "link, domain" in problem
+
+
+def test_a_large_total_is_not_taken_for_a_phone_number() -> None:
+    stats = busy_week()
+    stats["total"] = 1234567
+    assert check_text("Olá! Foram 1.234.567 comentários.\n\nFeedbacks por IA", stats) is None
