@@ -11,6 +11,8 @@ from typing import Final
 
 from shared.digest.contract import WeekStats
 from shared.digest.vocabulary import tag_label
+from shared.digest.writer import QUOTATION_MARK, is_quotation
+from shared.digest.writer import paragraphs as text_paragraphs
 from shared.numbers import format_number
 
 SUBJECT_PREFIX: Final = "Resumo semanal AluMusic"
@@ -80,14 +82,23 @@ def _samples(stats: WeekStats) -> str:
     )
 
 
-def html_body(stats: WeekStats, texto: str, unsubscribe: str) -> str:
-    paragraphs = "".join(
+def _paragraph(block: str) -> str:
+    if is_quotation(block):
+        # A listener's words: set apart and attributed, never in the product's own paragraph.
+        return (
+            f'<blockquote style="{FONT}font-size:15px;line-height:1.5;font-style:italic;'
+            'margin:0 0 12px 0;padding:4px 12px;border-left:3px solid #bbb;color:#444;">'
+            f"&ldquo;{escape(block.removeprefix(QUOTATION_MARK))}&rdquo;</blockquote>"
+        )
+    return (
         f'<p style="{FONT}font-size:15px;line-height:1.5;margin:0 0 12px 0;">'
         + escape(block).replace("\n", "<br>")
         + "</p>"
-        for block in texto.split("\n\n")
-        if block.strip()
     )
+
+
+def html_body(stats: WeekStats, texto: str, unsubscribe: str) -> str:
+    paragraphs = "".join(_paragraph(block) for block in text_paragraphs(texto))
     title = escape(subject_for(stats["semana"]))
     return (
         "<!DOCTYPE html>"

@@ -37,6 +37,22 @@ _URL_STARTS = re.compile(
     r"\b(?=(?:https?|ftp)://|www\.)|(?<![\w-])(?<![\w-]\.)(?:-++\.)*+-*+(?=\w)",
     re.IGNORECASE,
 )
+# Bare domains the link mask's fixed list of endings misses (`painel-alumusic.online`). A run of
+# dot-separated labels is a domain when its last label is letters only (2 to 24: a top-level
+# domain) and either that ending is a known one, or another label holds a hyphen or a digit, or a
+# path follows. Ordinary text reads differently: numbers (`1.5`, `v1.2`) end in digits, and two
+# words joined by a missing space (`ok.obrigado`) have neither hyphen, digit nor path. A run that
+# is no domain as a whole is still cut after its last known ending (`site.online.trava`).
+# The run is matched once from where it starts and consumed whole, so the pass is linear.
+_DOMAIN_RE = re.compile(r"(?<![\w.-])[\w-]++(?:\.[\w-]++)++(?P<path>/\S*)?")
+# Endings a host is recognised by even without a hyphen, digit or path before or after it.
+_KNOWN_ENDINGS_LIST: Final = (
+    "com net org br io ly me tv co gg info biz app xyz online site store shop link live click top "
+    "club vip dev pro cc us uk pt ws cloud digital space website tech fun icu pw ru cn page blog "
+    "news email support help host"
+)
+_KNOWN_ENDINGS: Final = frozenset(_KNOWN_ENDINGS_LIST.split())
+_TLD_LENGTHS: Final = range(2, 25)
 # Seven or more digits, allowing the separators people type: +55 (11) 98765-4321, 555.123.4567.
 _PHONE_RE = re.compile(r"(?<![\w])\+?\(?\d(?:[\s().-]{0,2}\d){6,}(?![\w])")
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
@@ -44,9 +60,14 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 def mask_pii(text: str) -> str:
     """The text with e-mail addresses, links and phone numbers replaced by placeholders."""
+    return _PHONE_RE.sub(PHONE_MASK, mask_addresses(text))
+
+
+def mask_addresses(text: str) -> str:
+    """The text with e-mail addresses, links and bare domains replaced by placeholders."""
     masked = _mask_at_starts(_EMAIL_RE, _EMAIL_STARTS, EMAIL_MASK, text)
     masked = _mask_at_starts(_URL_RE, _URL_STARTS, URL_MASK, masked)
-    return _PHONE_RE.sub(PHONE_MASK, masked)
+    return _DOMAIN_RE.sub(_mask_domain, masked)
 
 
 def _mask_at_starts(pattern: re.Pattern[str], starts: re.Pattern[str], mask: str, text: str) -> str:
@@ -69,6 +90,27 @@ def _mask_at_starts(pattern: re.Pattern[str], starts: re.Pattern[str], mask: str
     return "".join(pieces)
 
 
+def _is_ending(label: str) -> bool:
+    return label.isalpha() and len(label) in _TLD_LENGTHS
+
+
+def _mask_domain(found: re.Match[str]) -> str:
+    """The run of labels in `found` with the domain it holds, if any, masked."""
+    run, path = found.group(0), found.group("path") or ""
+    labels = run[: len(run) - len(path)].split(".")
+    last = labels[-1]
+    if _is_ending(last) and (
+        last.casefold() in _KNOWN_ENDINGS
+        or path
+        or any(ch == "-" or ch.isdigit() for label in labels[:-1] for ch in label)
+    ):
+        return URL_MASK
+    for end in range(len(labels) - 2, 0, -1):
+        if _is_ending(labels[end]) and labels[end].casefold() in _KNOWN_ENDINGS:
+            return ".".join([URL_MASK, *labels[end + 1 :]]) + path
+    return run
+
+
 def shorten(text: str, limit: int = MAX_SAMPLE_CHARS) -> str:
     flat = " ".join(text.split())
     if len(flat) <= limit:
@@ -77,10 +119,14 @@ def shorten(text: str, limit: int = MAX_SAMPLE_CHARS) -> str:
     return cut.rstrip(",.;:!? ") + "…"
 
 
-def _shingles(text: str) -> frozenset[str]:
+def plain_words(text: str) -> list[str]:
+    """The words of `text`, case and accents folded, so two spellings of a comment compare equal."""
     folded = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    words = _WORD_RE.findall(plain)
+    return _WORD_RE.findall("".join(ch for ch in folded if not unicodedata.combining(ch)))
+
+
+def _shingles(text: str) -> frozenset[str]:
+    words = plain_words(text)
     if len(words) < 3:
         return frozenset(words)
     return frozenset(" ".join(words[i : i + 2]) for i in range(len(words) - 1))

@@ -3,7 +3,9 @@
 A digest's `stats` (`shared.digest.contract.WeekStats`, read by `shared.digest.store`) is turned
 into short factual passages, one per stats entry: the week's totals, each category's share and
 movement, each recurring criticism, each relevant suggestion, each spiking tag, each open question
-and the review counts; the digest's prose adds one passage per sentence. A passage keeps the stats
+and the review counts; the digest's prose adds one passage per sentence of its own (a quoted
+listener is not one). Listeners' words a passage shows are kept in `quotes`, so their numbers never
+pass for the digest's. A passage keeps the stats
 entry it renders (`data`) so an answer is composed from the same numbers the passage shows.
 """
 
@@ -17,6 +19,7 @@ from functools import partial
 from typing import Any, Final
 
 from shared.digest.store import Digest
+from shared.digest.writer import is_quotation, paragraphs, repeats_a_listener
 from shared.insights.text import terms
 from shared.numbers import format_number
 
@@ -33,6 +36,14 @@ class Passage:
     data: Mapping[str, Any] = field(default_factory=dict)
     comment_ids: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
+    quotes: tuple[str, ...] = ()  # listeners' words shown in `text`, each as it appears there
+
+    def own_text(self) -> str:
+        """`text` without the listeners' words it quotes: what the digest itself states."""
+        own = self.text
+        for quote in self.quotes:
+            own = own.replace(quote, "")
+        return own
 
 
 # --- passages -----------------------------------------------------------------------------------
@@ -65,6 +76,7 @@ def digest_passages(digest: Digest) -> list[Passage]:
         key: str = "",
         data: Mapping[str, Any] | None = None,
         ids: Sequence[str] = (),
+        quotes: Sequence[str] = (),
     ) -> None:
         suffix = f"/{key}" if key else ""
         index = sum(1 for p in passages if p.kind == kind and p.key == key)
@@ -79,6 +91,7 @@ def digest_passages(digest: Digest) -> list[Passage]:
                 data=dict(data or {}),
                 comment_ids=tuple(ids),
                 terms=tuple(terms(text)),
+                quotes=tuple(quotes),
             )
         )
 
@@ -119,15 +132,17 @@ def digest_passages(digest: Digest) -> list[Passage]:
         for theme in themes:
             tag = theme["tag"]
             exemplos = theme["exemplos"][:3]
-            quotes = "; ".join(f'[{e["id"]}] "{_quote(e["texto"])}"' for e in exemplos)
+            quoted = [_quote(e["texto"]) for e in exemplos]
+            shown = "; ".join(f'[{e["id"]}] "{q}"' for e, q in zip(exemplos, quoted, strict=True))
             add(
                 kind,
                 f"{label} em {week}: {tag} com {fmt(theme['total'])} comentários "
                 f"(semana anterior {fmt(theme['total_anterior'])}, variação "
-                f"{signed(theme['variacao'])})." + (f" Exemplos: {quotes}." if quotes else ""),
+                f"{signed(theme['variacao'])})." + (f" Exemplos: {shown}." if shown else ""),
                 key=tag,
                 data=theme,
                 ids=[e["id"] for e in exemplos],
+                quotes=quoted,
             )
     for spike in stats["tags_em_alta"]:
         add(
@@ -144,6 +159,7 @@ def digest_passages(digest: Digest) -> list[Passage]:
             f'Dúvida aberta em {week}: [{question["id"]}] "{_quote(question["texto"])}".',
             data=question,
             ids=[question["id"]],
+            quotes=[_quote(question["texto"])],
         )
     revisao = stats["revisao"]
     add(
@@ -153,7 +169,10 @@ def digest_passages(digest: Digest) -> list[Passage]:
         data=revisao,
     )
     for sentence in split_sentences(digest.texto):
-        add("texto", sentence)
+        # Digests written before quotations were marked spliced a listener into a sentence
+        # ('Um ouvinte resumiu: "..."'): such a sentence is the listener's, not the digest's.
+        if not repeats_a_listener(sentence, stats):
+            add("texto", sentence)
     return passages
 
 
@@ -164,11 +183,21 @@ _SIGNATURE: Final = re.compile(r"feedbacks por ia", re.IGNORECASE)
 
 
 def split_sentences(text: str) -> list[str]:
-    """The prose's sentences, without the greeting line and the signature."""
+    """The prose's own sentences, without the greeting line, the signature and quotations.
+
+    A quoted listener (a paragraph the writer marks as a quotation) is not the digest speaking,
+    and neither is the line that introduces it (it ends in a colon and states nothing).
+    """
     sentences = []
-    for part in _SENTENCE_END.split(text or ""):
+    own = "\n\n".join(block for block in paragraphs(text or "") if not is_quotation(block))
+    for part in _SENTENCE_END.split(own):
         sentence = " ".join(part.split()).strip("- ")
-        if len(sentence) < 12 or _GREETING.match(sentence) or _SIGNATURE.search(sentence):
+        if (
+            len(sentence) < 12
+            or sentence.endswith(":")
+            or _GREETING.match(sentence)
+            or _SIGNATURE.search(sentence)
+        ):
             continue
         sentences.append(sentence)
     return sentences

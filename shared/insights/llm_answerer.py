@@ -140,8 +140,9 @@ def _grounded(
     cited = [by_id[c] for c in dict.fromkeys(citacoes)]
     if len(resposta.split()) > MAX_WORDS:
         raise _Ungrounded("answer longer than 150 words")
-    # Passages are written in PT-BR; the answer in the question's language.
-    cited_numbers = (number for passage in cited for number in numbers_in_text(passage.text))
+    # Passages are written in PT-BR; the answer in the question's language. A number a listener
+    # wrote in a quoted comment is theirs, not the digest's.
+    cited_numbers = (number for passage in cited for number in numbers_in_text(passage.own_text()))
     invented = unsupported_numbers(resposta, cited_numbers, offline.language)
     if invented:
         raise _Ungrounded(f"number not in the cited passages ({plain(min(invented))})")

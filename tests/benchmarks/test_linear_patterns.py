@@ -37,6 +37,9 @@ WORST_CASES: list[tuple[str, Callable[[str], object], str]] = [
     ("mask_pii", mask_pii, "-."),
     ("mask_pii", mask_pii, "www"),
     ("mask_pii", mask_pii, "http:/"),
+    # bare-domain mask: one run of labels with hyphens, digits and letters, never ending a domain
+    ("mask_pii", mask_pii, "a-1."),
+    ("mask_pii", mask_pii, "ab.1"),
     # phone mask: digits and separators that never reach seven digits in a row
     ("mask_pii", mask_pii, "1 "),
     ("mask_pii", mask_pii, "1-.("),

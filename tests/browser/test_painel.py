@@ -557,9 +557,14 @@ def test_latest_digest_is_shown_and_a_question_is_answered_from_the_digests(
     expect(page.locator("#resumo-semana")).to_have_text(
         f"Semana {latest['semana']} · seg {inicio:%d/%m} a dom {fim:%d/%m}"
     )
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", detail["texto"].strip())]
-    expect(page.locator("#resumo-texto p")).to_have_text(paragraphs)
-    assert page.locator("#resumo-texto *:not(p)").count() == 0
+    # (a listener's words, marked "> ", set apart as a quotation)
+    blocks = [p.strip() for p in re.split(r"\n\s*\n", detail["texto"].strip())]
+    quoted = [b.removeprefix("> ") for b in blocks if b.startswith("> ")]
+    expect(page.locator("#resumo-texto p")).to_have_text(
+        [b for b in blocks if not b.startswith("> ")]
+    )
+    expect(page.locator("#resumo-texto blockquote")).to_have_text(quoted)
+    assert page.locator("#resumo-texto *:not(p, blockquote)").count() == 0
 
     # When a question about that week is asked
     page.get_by_label("Sua pergunta").fill(

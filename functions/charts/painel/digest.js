@@ -4,6 +4,9 @@
 import { getJson } from "./api.js";
 import { byId, clear, el, formatDay } from "./dom.js";
 
+// The mark the digest writer opens a listener's quoted words with (shared/digest/writer.py).
+const QUOTATION_MARK = "> ";
+
 function weeksIn(listing) {
   const entries = Array.isArray(listing)
     ? listing
@@ -34,7 +37,15 @@ export async function loadLatestDigest() {
     const holder = byId("resumo-texto");
     clear(holder);
     for (const paragraph of texto.split(/\n\s*\n/)) {
-      holder.append(el("p", { text: paragraph.trim() }));
+      const block = paragraph.trim();
+      // A listener's words come marked as a quotation ("> "): shown set apart, never as the
+      // product's own paragraph.
+      if (block.startsWith(QUOTATION_MARK)) {
+        const quoted = block.slice(QUOTATION_MARK.length);
+        holder.append(el("blockquote", { class: "quote", text: quoted }));
+      } else {
+        holder.append(el("p", { text: block }));
+      }
     }
     card.hidden = false;
     return latest;

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from shared.digest.samples import mask_pii, pick_samples
+from shared.digest.samples import _mask_domain, mask_pii, pick_samples
 from shared.insights.digests import _GREETING
 
 # The masks as they were written before they were made linear: what they mask is unchanged.
@@ -15,6 +15,8 @@ REFERENCE_URL = re.compile(
     r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|br|io|ly|me|tv|co|gg|info|biz|app|xyz)(?:/\S*)?",
     re.IGNORECASE,
 )
+# The bare-domain pass as a plain pattern, backtracking allowed.
+REFERENCE_DOMAIN = re.compile(r"(?<![\w.-])[\w-]+(?:\.[\w-]+)+(?P<path>/\S*)?")
 REFERENCE_PHONE = re.compile(r"(?<![\w])\+?\(?\d(?:[\s().-]{0,2}\d){6,}(?![\w])")
 REFERENCE_GREETING = re.compile(r"^(olá|ola|oi)\b[^.!?]*[,!.]?\s*$", re.IGNORECASE)
 
@@ -22,6 +24,7 @@ REFERENCE_GREETING = re.compile(r"^(olá|ola|oi)\b[^.!?]*[,!.]?\s*$", re.IGNOREC
 def reference_mask(text: str) -> str:
     masked = REFERENCE_EMAIL.sub("[e-mail]", text)
     masked = REFERENCE_URL.sub("[link]", masked)
+    masked = REFERENCE_DOMAIN.sub(_mask_domain, masked)
     return REFERENCE_PHONE.sub("[telefone]", masked)
 
 
@@ -60,6 +63,26 @@ def test_the_linear_greeting_pattern_matches_what_the_old_one_did() -> None:
     for chars in itertools.product("oi ,!.?x\n", repeat=6):
         text = "oi" + "".join(chars)
         assert bool(_GREETING.match(text)) == bool(REFERENCE_GREETING.match(text)), text
+
+
+def test_every_bare_domain_is_masked_whatever_its_ending() -> None:
+    # Given listener text naming hosts with known and unknown endings
+    texts = {
+        "revalide seu acesso em painel-alumusic.online hoje": "revalide seu acesso em [link] hoje",
+        "entra em SITE.ONLINE agora": "entra em [link] agora",
+        "baixe em promo-2026.zzz.": "baixe em [link].",
+        "veja login1.qualquer": "veja [link]",
+        "abre alumusic.zzz/entrar": "abre [link]",
+        "site.online.trava muito": "[link].trava muito",
+    }
+    # Then each host is masked and the text around it kept
+    for text, expected in texts.items():
+        assert mask_pii(text) == expected, text
+
+
+def test_numbers_and_words_joined_by_a_dot_are_not_taken_for_domains() -> None:
+    for text in ("nota 1.5", "versão v1.2", "ok.obrigado", "adorei.muito bom", "e.g. isso", "a.b"):
+        assert mask_pii(text) == text, text
 
 
 def test_ordinary_numbers_are_not_taken_for_phones() -> None:

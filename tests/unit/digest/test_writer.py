@@ -12,8 +12,11 @@ from shared.digest.contract import stated_figures
 from shared.digest.render import html_body, plain_text, subject_for
 from shared.digest.writer import (
     MAX_WORDS,
+    QUOTATION_MARK,
     SIGNATURE,
     check_text,
+    is_quotation,
+    paragraphs,
     word_count,
     write_template,
 )
@@ -206,3 +209,46 @@ def test_a_single_steady_category_agrees_in_number() -> None:
         text = write_template(stats)
         assert "spam ficaram" not in text
         assert check_text(text, stats) is None
+
+
+# A listener's comment that closes its own quote and goes on as if the product were speaking.
+SPLICED = 'O app trava toda hora". Aviso oficial da equipe AluMusic: revalide seu acesso hoje'
+
+
+def test_a_quoted_listener_stands_in_a_marked_paragraph_of_its_own() -> None:
+    # Given a week whose first criticism's sample closes its own quote and goes on
+    stats = busy_week()
+    stats["criticas_recorrentes"][0]["exemplos"][0]["texto"] = SPLICED
+    # When the template writes it
+    text = write_template(stats)
+    # Then the comment is one marked quotation paragraph, whole, and no other paragraph holds it
+    blocks = paragraphs(text)
+    assert [b for b in blocks if is_quotation(b)] == [QUOTATION_MARK + SPLICED]
+    assert not any("Aviso oficial" in b for b in blocks if not is_quotation(b))
+    assert check_text(text, stats) is None
+    # And the e-mail shows it as a quotation, escaped, outside the product's paragraphs
+    html = html_body(stats, text, "mailto:resumo@alumusic.local")
+    quotes = re.findall(r"<blockquote[^>]*>(.*?)</blockquote>", html)
+    assert quotes == [
+        "&ldquo;O app trava toda hora&quot;. Aviso oficial da equipe AluMusic: "
+        "revalide seu acesso hoje&rdquo;"
+    ]
+    assert not re.search(r"<p[^>]*>[^<]*Aviso oficial", html)
+    # And the plain-text e-mail keeps the mail convention's quotation mark
+    assert f"\n\n> {SPLICED}\n\n" in plain_text(text, "mailto:resumo@alumusic.local")
+
+
+def test_a_text_that_names_a_link_or_domain_is_refused() -> None:
+    for text in (
+        "Olá! Revalide seu acesso em painel-alumusic.online hoje.\n\nFeedbacks por IA",
+        "Olá! Veja https://alumusic.zzz/entrar.\n\nFeedbacks por IA",
+    ):
+        problem = check_text(text, busy_week())
+        assert problem is not None
+        assert "link, domain" in problem
+
+
+def test_a_large_total_is_not_taken_for_a_phone_number() -> None:
+    stats = busy_week()
+    stats["total"] = 1234567
+    assert check_text("Olá! Foram 1.234.567 comentários.\n\nFeedbacks por IA", stats) is None
