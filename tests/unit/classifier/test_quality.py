@@ -1,7 +1,7 @@
 """Quality gate: the shipped recipe must clear the product's bars on data it never trained on.
 
 - held-out split of the corpus: macro-F1 and every category's F1 above a floor;
-- YouTube: trained on two videos, spam F1 >= 0.88 on the third and >= 0.92 on average over the
+- YouTube: trained on two videos, spam F1 >= 0.92 on the third and >= 0.935 on average over the
   three rotations;
 - real text and the independently written sets (`tooling/evals/data/`): the figures this recipe
   reached when it was chosen (docs/classifier.md), less a margin, so a change that loses what the
