@@ -216,8 +216,12 @@ class Supervisor:
         kill_deadline = time.monotonic() + 5.0
         for process in processes:
             self._wait_group(process, kill_deadline)
+        # The output pumps end when their pipes close; one short wait for them all, so a pipe a
+        # stray grandchild still holds cannot add seconds per process to the stop.
+        pump_deadline = time.monotonic() + 2.0
+        for process in processes:
             if process._pump is not None:
-                process._pump.join(timeout=2.0)
+                process._pump.join(timeout=max(0.0, pump_deadline - time.monotonic()))
         with self._lock:
             self.processes = [p for p in self.processes if p not in processes]
 
