@@ -133,3 +133,105 @@ def tag_action(tag: str) -> str:
         return TAG_WORDS[tag][1]
     scope, _, subject = tag.partition("_")
     return _SCOPE_WORDS.get(scope, ("", "olhar com atenção {s}"))[1].format(s=subject or tag)
+
+
+# tag -> how an English reader names the topic (headings, chart labels, answers in English)
+TAG_WORDS_EN: Final[dict[str, str]] = {
+    "fix_audio": "audio glitches",
+    "fix_bug": "app errors",
+    "fix_login": "login problems",
+    "fix_pagamento": "payment problems",
+    "fix_travamento": "crashes and freezes",
+    "fix_volume": "uneven volume",
+    "perf_armazenamento": "storage use",
+    "perf_bateria": "battery drain",
+    "perf_carregamento": "slow loading",
+    "perf_dados": "data usage",
+    "perf_lentidao": "slowness",
+    "perf_memoria": "memory use",
+    "ui_acessibilidade": "accessibility",
+    "ui_layout": "layout",
+    "ui_tema": "visual theme",
+    "feat_letra": "song lyrics",
+    "feat_sincronia": "synced lyrics",
+    "feat_clipe": "music videos",
+    "feat_aovivo": "live versions",
+    "feat_acustico": "acoustic versions",
+    "feat_playlist": "playlists",
+    "feat_download": "offline download",
+    "feat_equalizador": "equalizer",
+    "feat_traducao": "translations",
+    "feat_turne": "tour",
+    "feat_show": "concerts",
+    "feat_remix": "remixes",
+    "feat_lancamento": "new releases",
+    "feat_recomendacao": "recommendations",
+    "feat_busca": "search",
+    "feat_preco": "price",
+    "feat_anuncio": "ads",
+    "feat_podcast": "podcasts",
+    "feat_hifi": "high-fidelity audio",
+    "feat_fila": "play queue",
+    "feat_widget": "widget",
+    "feat_timer": "sleep timer",
+    "feat_tv": "TV app",
+    "feat_carro": "car mode",
+    "feat_desktop": "desktop app",
+    "feat_instrumental": "instrumental versions",
+    "feat_cover": "covers",
+    "feat_creditos": "track credits",
+    "feat_idioma": "content in other languages",
+    "feat_catalogo": "songs missing from the catalogue",
+    "feat_aleatorio": "shuffle",
+    "feat_repeticao": "repeat",
+    "feat_capa": "cover art",
+    "feat_audiolivro": "audiobooks",
+    "feat_transicao": "track transitions",
+    "feat_velocidade": "playback speed",
+    "feat_notificacao": "notifications",
+    "feat_biblioteca": "library",
+    "feat_social": "social features",
+    "feat_perfil": "artist profile",
+    "feat_retrospectiva": "year in review",
+    "feat_autoplay": "autoplay",
+    "feat_historico": "listening history",
+    "feat_infantil": "kids mode",
+    "feat_colaboracao": "artist collaborations",
+    "feat_merch": "official merchandise",
+    "feat_mixagem": "track mixing",
+    "doc_ajuda": "help and support",
+    "doc_novidades": "release notes",
+    "test_beta": "beta versions",
+    "sec_conta": "account security",
+    "sec_privacidade": "privacy",
+    "api_chromecast": "casting to other devices",
+    "api_bluetooth": "Bluetooth connection",
+    "api_assistente": "voice assistants",
+    "api_smartwatch": "smartwatches",
+    "api_lastfm": "Last.fm integration",
+    "api_discord": "Discord integration",
+    "api_importacao": "playlist import",
+    "api_compartilhamento": "sharing",
+    "api_integracao": "integrations with other services",
+}
+
+_SCOPE_WORDS_EN: Final[dict[str, str]] = {
+    "fix": "{s} problems",
+    "perf": "{s} performance",
+    "ui": "{s} interface",
+}
+
+
+def tag_name(tag: str, language: str = "pt") -> str:
+    """A tag in the reader's words ("pt" or "en"), as a heading or a chart names it.
+
+    A tag the vocabulary lacks (one an analyst added) is named from its subject, so a reader never
+    sees a bare id where words were expected; the id itself stays for filters and exports.
+    """
+    if language == "en":
+        if tag in TAG_WORDS_EN:
+            return TAG_WORDS_EN[tag]
+        scope, _, subject = tag.partition("_")
+        subject = (subject or tag).replace("_", " ")
+        return _SCOPE_WORDS_EN.get(scope, "{s}").format(s=subject)
+    return tag_label(tag)

@@ -60,3 +60,22 @@ def test_sample_headings_name_the_topic_without_its_article():
     assert tag_label("perf_lentidao") == tag_topic("perf_lentidao") == "lentidão"
     # and a tag outside the table gets its scope's words, article dropped too
     assert tag_label("ui_novatela") == "interface de novatela"
+
+
+def test_every_taxonomy_tag_has_english_words_and_unknown_tags_read_as_words():
+    from shared.classifier.tags import default_taxonomy
+    from shared.digest.vocabulary import TAG_WORDS_EN, tag_name
+
+    # Given the taxonomy the classifier tags with
+    tags = set(default_taxonomy().tags)
+
+    # Then each tag has English words of its own, and both languages name it without its id
+    assert tags - set(TAG_WORDS_EN) == set()
+    for tag in tags:
+        assert "_" not in tag_name(tag, "en") + tag_name(tag, "pt"), tag
+    assert tag_name("fix_travamento", "en") == "crashes and freezes"
+    assert tag_name("ui_layout", "pt") == "layout"
+
+    # And a tag an analyst added later is named from its subject, never shown as a bare id
+    assert tag_name("fix_ingresso_caro", "en") == "ingresso caro problems"
+    assert tag_name("feat_ingresso", "pt") == "ingresso"
