@@ -424,7 +424,7 @@ QUESTIONS: Final[list[Q]] = [
     refuse("pt", "most_least", "year", "Quais foram as principais reclamações em 2024?"),
     refuse("en", "period", "year", "What happened in week 35 of 2025?"),
     refuse("pt", "compare", "year", "Compara outubro de 2025 com outubro de 2026"),
-    refuse("en", "when", "uncovered", "When did login complaints first appear, back in April?"),
+    refuse("en", "share", "uncovered", "How many login complaints did we get in April?"),
     # --- unanswerable: metrics the digests do not hold -----------------------------------------
     refuse("pt", "share", "metric", "Qual foi a receita da semana passada?"),
     refuse("en", "period", "metric", "How much revenue did the ads bring in September?"),
