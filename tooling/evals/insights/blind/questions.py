@@ -12,23 +12,20 @@ the question's weeks when the file is written, so a typo in a figure cannot slip
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
 from typing import Any, Final
 
-from tooling.evals.insights import contains
 from tooling.evals.insights.blind.build import HERE, TODAY
+from tooling.evals.insights.designed import (
+    Q,
+    answer,
+    build_questions,
+    refuse,
+    write_json,
+)
 
 QUESTIONS_PATH: Final = HERE / "questions.json"
 DIGESTS_PATH: Final = HERE / "digests.json"
 
-CATEGORY_WORDS: Final[dict[str, tuple[str, ...]]] = {
-    "ELOGIO": ("ELOGIO", "elogios", "praise", "compliments"),
-    "CRÍTICA": ("CRÍTICA", "críticas", "criticism", "criticisms", "complaints", "reclamações"),
-    "SUGESTÃO": ("SUGESTÃO", "sugestões", "suggestion", "suggestions"),
-    "DÚVIDA": ("DÚVIDA", "dúvidas", "questions"),
-    "SPAM": ("SPAM",),
-}
 TAG_WORDS: Final[dict[str, tuple[str, ...]]] = {
     "fix_travamento": (
         "travamento", "travamentos", "trava", "travando", "crash", "crashes", "crashing",
@@ -52,24 +49,6 @@ WEEK_LABELS: Final = [f"2026-W{n}" for n in range(37, 49)]
 
 def weeks(first: int, last: int) -> list[str]:
     return [f"2026-W{n}" for n in range(first, last + 1)]
-
-
-@dataclass
-class Q:
-    lang: str  # "pt" | "en"
-    kind: str
-    pergunta: str
-    facts: list[Any] = field(default_factory=list)
-    weeks: list[str] = field(default_factory=list)
-    refusal: str | None = None  # why it cannot be answered; None for an answerable question
-
-
-def answer(lang: str, kind: str, pergunta: str, facts: list[Any], semanas: list[str]) -> Q:
-    return Q(lang, kind, pergunta, facts, semanas)
-
-
-def refuse(lang: str, kind: str, refusal: str, pergunta: str) -> Q:
-    return Q(lang, kind, pergunta, refusal=refusal)
 
 
 W = weeks
@@ -734,72 +713,22 @@ QUESTIONS: Final[list[Q]] = [
 ]
 
 
-def _expand(fact: Any) -> str | list[str]:
-    if isinstance(fact, tuple):
-        return [str(item) for item in fact]
-    text = str(fact)
-    if text.startswith("@"):
-        return list(CATEGORY_WORDS[text[1:]])
-    if text.startswith("#"):
-        return list(TAG_WORDS[text[1:]])
-    return text
-
-
-def _check(question: Q, digests: dict[str, dict[str, Any]]) -> None:
-    """Figures and listeners' words must be in the question's weeks (the scenario's own data):
-    catches a mistyped figure, never tunes a question to an answer."""
-    seen = " ".join(
-        json.dumps(digests[w]["stats"], ensure_ascii=False) + " " + digests[w]["texto"]
-        for w in question.weeks
-    )
-    for fact in question.facts:
-        if isinstance(fact, str) and fact[:1] in "@#":
-            continue
-        options = [str(f) for f in fact] if isinstance(fact, tuple) else [str(fact)]
-        if not any(contains(seen, option, "en") for option in options) and not any(
-            contains(seen, option, "pt") for option in options
-        ):
-            raise ValueError(f"{question.pergunta!r}: {fact!r} is not in {question.weeks}")
-    for week in question.weeks:
-        if week not in digests:
-            raise ValueError(f"{question.pergunta!r}: no digest for {week}")
-
-
 def build() -> dict[str, Any]:
-    digests = {
-        item["semana"]: item for item in json.loads(DIGESTS_PATH.read_text(encoding="utf-8"))
-    }
-    out = []
-    for number, question in enumerate(QUESTIONS, start=1):
-        answerable = question.refusal is None
-        if answerable:
-            _check(question, digests)
-        item: dict[str, Any] = {
-            "id": f"b{number:03d}",
-            "split": "heldout",
-            "lang": question.lang,
-            "kind": question.kind,
-            "pergunta": question.pergunta,
-            "answerable": answerable,
-            "facts": [_expand(f) for f in question.facts],
-            "weeks": sorted(question.weeks),
-        }
-        if not answerable:
-            item["refusal"] = question.refusal
-        out.append(item)
-    return {
-        "descricao": (
+    return build_questions(
+        QUESTIONS,
+        TAG_WORDS,
+        DIGESTS_PATH,
+        prefix="b",
+        today=TODAY,
+        descricao=(
             "Blind held-out questions over the designed weeks of build.py (see README.md); "
             "a fact given as a list is stated when any one of its wordings is."
         ),
-        "today": TODAY,
-        "questions": out,
-    }
+    )
 
 
 def main() -> None:
-    text = json.dumps(build(), ensure_ascii=False, indent=1) + "\n"
-    QUESTIONS_PATH.write_text(text, encoding="utf-8")
+    write_json(QUESTIONS_PATH, build())
 
 
 if __name__ == "__main__":

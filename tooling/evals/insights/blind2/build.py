@@ -2,10 +2,10 @@
 
 Twelve closed ISO weeks, 2026-W30 (20/07) to 2026-W41 (11/10), "today" 2026-10-14, a Wednesday of
 W42, which has no digest yet. Every count is written by hand in the tables below so each movement is
-designed (see README.md); the stats are derived as the digest's SQL derives them, with the first
-blind set's arithmetic (shares rounded half up, the same two-proportion test), and the text is the
-product's own template writer's. Four warm-up weeks (W26-W29) exist only so every "previous week"
-and "four weeks before" figure of W30 is real.
+designed (see README.md); the stats and the text are derived from them as for the first blind set
+(`tooling.evals.insights.designed`: the digest's SQL arithmetic, the product's template writer).
+Four warm-up weeks (W26-W29) exist only so every "previous week" and "four weeks before" figure of
+W30 is real.
 
 As in the first blind set, recurring criticisms take every tag of a CRÍTICA comment, so complaints
 about ads, prices and the catalogue (`feat_*` tags) are listed with the bugs.
@@ -13,40 +13,17 @@ about ads, prices and the catalogue (`feat_*` tags) are listed with the bugs.
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
-from shared.classifier import CATEGORIES
-from shared.digest.contract import (
-    CategoryStats,
-    OpenQuestion,
-    Sample,
-    TagSpike,
-    TagTheme,
-    WeekStats,
-    read_stats,
-)
-from shared.digest.writer import write_template
 from shared.timezone import IsoWeek
-from tooling.evals.insights.blind.build import (
-    ALPHA,
-    SPIKE_MIN_COUNT,
-    SPIKE_MIN_FACTOR,
-    TIMEZONE,
-    TOP_TAGS,
-    _half_up,
-    _p_value,
-    _share,
-)
+from tooling.evals.insights.designed import Scenario, build_digests, write_json
 
 HERE: Final = Path(__file__).parent
 DIGESTS_PATH: Final = HERE / "digests.json"
 TODAY: Final = "2026-10-14"
 FIRST: Final = IsoWeek(2026, 30)
 WEEKS: Final = 12
-WARMUP: Final = 4  # W26..W29: only for the previous-week and four-week figures
 
 # Comments per category (ELOGIO, CRÍTICA, SUGESTÃO, DÚVIDA, SPAM), W29..W41; W29 is warm-up.
 CATEGORY_COUNTS: Final[dict[str, tuple[int, int, int, int, int]]] = {
@@ -186,132 +163,31 @@ TOUR_QUESTIONS: Final = (
 )
 
 
+SCENARIO: Final = Scenario(
+    first=FIRST,
+    weeks=WEEKS,
+    categories=CATEGORY_COUNTS,
+    criticisms=CRITICISM_COUNTS,
+    suggestions=SUGGESTION_COUNTS,
+    examples=EXAMPLES,
+    early_questions=ALBUM_QUESTIONS,
+    late_questions=TOUR_QUESTIONS,
+    late_from=IsoWeek(2026, 36),
+    first_id=70000,
+)
+
+
 def all_weeks() -> list[IsoWeek]:
     """W26..W41: the warm-up weeks first, then the twelve covered weeks."""
-    return [FIRST.shifted(k - WARMUP) for k in range(WARMUP + WEEKS)]
-
-
-def _categories(week: str, previous: str) -> list[CategoryStats]:
-    now, before = CATEGORY_COUNTS[week], CATEGORY_COUNTS[previous]
-    t1, t0 = sum(now), sum(before)
-    out: list[CategoryStats] = []
-    for name, n1, n0 in zip(CATEGORIES, now, before, strict=True):
-        p1, p0 = _share(n1, t1), _share(n0, t0)
-        p = _p_value(n1, t1, n0, t0)
-        out.append(
-            {
-                "categoria": name,
-                "total": n1,
-                "percentual": p1,
-                "total_anterior": n0,
-                "percentual_anterior": p0,
-                "variacao_pontos": _half_up(Decimal(str(p1)) - Decimal(str(p0))),
-                "variacao_percentual": _half_up(Decimal((n1 - n0) * 100) / n0) if n0 else None,
-                "p_valor": p,
-                "significativa": p is not None and p < ALPHA,
-            }
-        )
-    return out
-
-
-def _samples(tag: str, index: int, next_id: list[int]) -> list[Sample]:
-    pool = EXAMPLES[tag]
-    chosen = [pool[(index + k) % len(pool)] for k in range(min(3, len(pool)))]
-    samples: list[Sample] = []
-    for text in chosen:
-        next_id[0] += 11
-        samples.append({"id": f"c-{next_id[0]}", "texto": text})
-    return samples
-
-
-def _themes(counts: dict[str, tuple[int, ...]], index: int, next_id: list[int]) -> list[TagTheme]:
-    """The top tags of week `index` (into all_weeks()), as the digest's SQL ranks them."""
-    present = [tag for tag in counts if counts[tag][index] > 0]
-    ranked = sorted(present, key=lambda tag: (-counts[tag][index], tag))[:TOP_TAGS]
-    return [
-        {
-            "tag": tag,
-            "total": counts[tag][index],
-            "total_anterior": counts[tag][index - 1],
-            "variacao": counts[tag][index] - counts[tag][index - 1],
-            "exemplos": _samples(tag, index, next_id),
-        }
-        for tag in ranked
-    ]
-
-
-def _spikes(index: int) -> list[TagSpike]:
-    counts = {**CRITICISM_COUNTS, **SUGGESTION_COUNTS}
-    found: list[tuple[float, str, TagSpike]] = []
-    for tag, series in counts.items():
-        n1, n4 = series[index], sum(series[index - 4 : index])
-        if n1 >= SPIKE_MIN_COUNT and n1 >= SPIKE_MIN_FACTOR * n4 / 4:
-            spike: TagSpike = {
-                "tag": tag,
-                "total": n1,
-                "media_4_semanas": _half_up(Decimal(n4) / 4, "0.01"),
-                "fator": _half_up(Decimal(n1) / (Decimal(n4) / 4)) if n4 else None,
-            }
-            found.append((-(n1 - n4 / 4), tag, spike))
-    return [spike for _, _, spike in sorted(found, key=lambda item: item[:2])][:TOP_TAGS]
-
-
-def _questions(index: int, next_id: list[int]) -> list[OpenQuestion]:
-    week = all_weeks()[index]
-    pool = TOUR_QUESTIONS if week >= IsoWeek(2026, 36) else ALBUM_QUESTIONS
-    out: list[OpenQuestion] = []
-    for k in range(3 if pool is TOUR_QUESTIONS else 2):
-        next_id[0] += 3
-        out.append(
-            {
-                "id": f"c-{next_id[0]}",
-                "texto": pool[(index + k) % len(pool)],
-                "confianca": round(0.96 - 0.05 * k - 0.01 * (index % 4), 2),
-            }
-        )
-    return out
+    return SCENARIO.all_weeks()
 
 
 def build() -> list[dict[str, Any]]:
-    weeks = all_weeks()
-    next_id = [70000]
-    digests: list[dict[str, Any]] = []
-    for index in range(WARMUP, WARMUP + WEEKS):
-        week, previous = weeks[index], weeks[index - 1]
-        label = str(week)
-        stats: WeekStats = {
-            "semana": label,
-            "inicio": week.monday.isoformat(),
-            "fim": week.sunday.isoformat(),
-            "semana_anterior": str(previous),
-            "timezone": TIMEZONE,
-            "total": sum(CATEGORY_COUNTS[label]),
-            "total_anterior": sum(CATEGORY_COUNTS[str(previous)]),
-            "categorias": _categories(label, str(previous)),
-            "criticas_recorrentes": _themes(CRITICISM_COUNTS, index, next_id),
-            "sugestoes_relevantes": _themes(SUGGESTION_COUNTS, index, next_id),
-            "tags_em_alta": _spikes(index),
-            "duvidas_abertas": _questions(index, next_id),
-            "revisao": {
-                "precisa_revisao": 9 + (index * 5) % 19,
-                "correcoes_humanas": 2 + (index * 3) % 7,
-            },
-        }
-        digests.append(
-            {
-                "semana": label,
-                "inicio": stats["inicio"],
-                "fim": stats["fim"],
-                "stats": read_stats(stats),
-                "texto": write_template(stats),
-            }
-        )
-    return digests
+    return build_digests(SCENARIO)
 
 
 def main() -> None:
-    text = json.dumps(build(), ensure_ascii=False, indent=1) + "\n"
-    DIGESTS_PATH.write_text(text, encoding="utf-8")
+    write_json(DIGESTS_PATH, build())
 
 
 if __name__ == "__main__":

@@ -15,11 +15,10 @@ number = the last 8 digests (W34-W41); "every week" and "since July" = all 12.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Final
 
-from tooling.evals.insights.blind.questions import CATEGORY_WORDS, Q, _check, answer, refuse
 from tooling.evals.insights.blind2.build import HERE, TODAY
+from tooling.evals.insights.designed import Q, answer, build_questions, refuse, write_json
 
 QUESTIONS_PATH: Final = HERE / "questions.json"
 DIGESTS_PATH: Final = HERE / "digests.json"
@@ -473,52 +472,22 @@ QUESTIONS: Final[list[Q]] = [
 ]  # fmt: skip
 
 
-def _expand(fact: Any) -> str | list[str]:
-    if isinstance(fact, tuple):
-        return [str(item) for item in fact]
-    text = str(fact)
-    if text.startswith("@"):
-        return list(CATEGORY_WORDS[text[1:]])
-    if text.startswith("#"):
-        return list(TAG_WORDS[text[1:]])
-    return text
-
-
 def build() -> dict[str, Any]:
-    digests = {
-        item["semana"]: item for item in json.loads(DIGESTS_PATH.read_text(encoding="utf-8"))
-    }
-    out = []
-    for number, question in enumerate(QUESTIONS, start=1):
-        answerable = question.refusal is None
-        if answerable:
-            _check(question, digests)
-        item: dict[str, Any] = {
-            "id": f"c{number:03d}",
-            "split": "heldout",
-            "lang": question.lang,
-            "kind": question.kind,
-            "pergunta": question.pergunta,
-            "answerable": answerable,
-            "facts": [_expand(f) for f in question.facts],
-            "weeks": sorted(question.weeks),
-        }
-        if not answerable:
-            item["refusal"] = question.refusal
-        out.append(item)
-    return {
-        "descricao": (
+    return build_questions(
+        QUESTIONS,
+        TAG_WORDS,
+        DIGESTS_PATH,
+        prefix="c",
+        today=TODAY,
+        descricao=(
             "Second blind held-out set over the designed weeks of build.py (see README.md); "
             "a fact given as a list is stated when any one of its wordings is."
         ),
-        "today": TODAY,
-        "questions": out,
-    }
+    )
 
 
 def main() -> None:
-    text = json.dumps(build(), ensure_ascii=False, indent=1) + "\n"
-    QUESTIONS_PATH.write_text(text, encoding="utf-8")
+    write_json(QUESTIONS_PATH, build())
 
 
 if __name__ == "__main__":
