@@ -256,6 +256,9 @@ def _expand(fact: Any, tag_words: Mapping[str, tuple[str, ...]]) -> str | list[s
 def check(question: Q, digests: Mapping[str, dict[str, Any]]) -> None:
     """Figures and listeners' words must be in the question's weeks (the scenario's own data):
     catches a mistyped figure, never tunes a question to an answer."""
+    for week in question.weeks:
+        if week not in digests:
+            raise ValueError(f"{question.pergunta!r}: no digest for {week}")
     seen = " ".join(
         json.dumps(digests[w]["stats"], ensure_ascii=False) + " " + digests[w]["texto"]
         for w in question.weeks
@@ -268,9 +271,6 @@ def check(question: Q, digests: Mapping[str, dict[str, Any]]) -> None:
             contains(seen, option, "pt") for option in options
         ):
             raise ValueError(f"{question.pergunta!r}: {fact!r} is not in {question.weeks}")
-    for week in question.weeks:
-        if week not in digests:
-            raise ValueError(f"{question.pergunta!r}: no digest for {week}")
 
 
 def build_questions(
