@@ -7,6 +7,7 @@ import { CommentBrowser, CorrectionDialog } from "./comments.js";
 import { loadLatestDigest } from "./digest.js";
 import { announce, byId, el, fillCategorySelect, formatNumber } from "./dom.js";
 import { setupQuestions } from "./insights.js";
+import { loadTagWords, tagOptions } from "./tags.js";
 
 const TABS = [
   { tab: "aba-visao", panel: "painel-visao", hash: "#visao" },
@@ -41,11 +42,21 @@ const reviewQueue = new CommentBrowser({
 });
 setupQuestions();
 
-charts.onData = (snapshot) => {
-  const tags = byId("tags-conhecidas");
-  tags.replaceChildren(
-    ...(snapshot.relatorios?.top_tags_48h ?? []).map((t) => el("option", { attrs: { value: t.tag } })),
+// The tag filter suggests every tag in the viewer's words (the id beside it, as the option's
+// label); a tag of the chart the taxonomy lacks is offered too. Typing words or an id both work.
+let chartTags = [];
+
+function fillTagSuggestions() {
+  byId("tags-conhecidas").replaceChildren(
+    ...tagOptions(chartTags).map(({ tag, name }) =>
+      el("option", { attrs: { value: name, label: tag, "data-tag": tag } }),
+    ),
   );
+}
+
+charts.onData = (snapshot) => {
+  chartTags = (snapshot.relatorios?.top_tags_48h ?? []).map((t) => t.tag);
+  fillTagSuggestions();
 };
 
 function showReviewCount(total) {
@@ -113,6 +124,7 @@ function showApp() {
   const fromHash = TABS.findIndex(({ hash }) => hash === window.location.hash);
   selectTab(fromHash >= 0 ? fromHash : 0);
   charts.start();
+  loadTagWords().then(() => fillTagSuggestions());
   loadLatestDigest();
   refreshReviewCount();
 }
