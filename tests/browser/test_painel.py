@@ -565,7 +565,24 @@ def test_tags_read_as_words_in_the_charts_the_filter_and_the_rows(
     expect(page.locator("#kpi-tag")).to_have_text(tag_name(top[0], "pt"))
     expect(page.locator("#kpi-tag")).to_have_attribute("title", top[0])
     page.locator("#card-tags summary").click()
+    # And hovering the first bar shows its words with the id under them
+    bar = page.evaluate(
+        """() => {
+            const chart = window.Chart.getChart(document.getElementById("grafico-tags"));
+            const { x, y } = chart.getDatasetMeta(0).data[0];
+            return { x: x / 2, y };
+        }"""
+    )
+    page.locator("#grafico-tags").hover(position=bar)
+    page.wait_for_function(
+        "() => window.Chart.getChart(document.getElementById('grafico-tags')).tooltip.opacity === 1"
+    )
+    tooltip = page.evaluate(
+        "() => window.Chart.getChart(document.getElementById('grafico-tags')).tooltip.title"
+    )
+    assert tooltip == [tag_name(top[0], "pt"), top[0]]
     page.locator("#card-tags").screenshot(path=str(screenshots_dir / "painel-tags.png"))
+    page.mouse.move(0, 0)
 
     # When the comment browser is opened
     _open_tab(page, "Comentários")
