@@ -607,6 +607,18 @@ def test_tags_read_as_words_in_the_charts_the_filter_and_the_rows(
     assert expected
     assert _row_ids(page, results) == expected
     _assert_chips_in_words(_chips(page, results), "pt")
+    # And the correction dialog names the model's tags in words, and the ids typed in its field
+    first = page.locator(f"{results} tbody tr").first
+    first.get_by_role("button", name=re.compile("Corrigir o comentário")).click()
+    dialog = page.get_by_role("dialog", name="Corrigir rótulo")
+    expect(dialog.locator("#correcao-modelo")).to_contain_text(tag_name(top[0], "pt"))
+    assert top[0] not in dialog.locator("#correcao-modelo").inner_text()
+    dialog.get_by_label("Tags (separadas por vírgula)").fill(f"{top[0]}, fix_volume")
+    expect(dialog.locator("#correcao-tags-nomes")).to_have_text(
+        f"Em palavras: {tag_name(top[0], 'pt')}, {tag_name('fix_volume', 'pt')}"
+    )
+    dialog.get_by_role("button", name="Cancelar").click()
+    expect(dialog).to_be_hidden()
     # And the English words and the id select the same comments
     for other in (tag_name(top[0], "en"), top[0]):
         _filter(page, Tag=other)
