@@ -582,7 +582,18 @@ def test_tags_read_as_words_in_the_charts_the_filter_and_the_rows(
     )
     assert tooltip == [tag_name(top[0], "pt"), top[0]]
     page.locator("#card-tags").screenshot(path=str(screenshots_dir / "painel-tags.png"))
-    page.mouse.move(0, 0)
+
+    # When that bar is clicked
+    page.locator("#grafico-tags").click(position=bar)
+    # Then the comment list opens on that tag: its words in the filter, the API's rows for its id
+    expect(page.locator("#painel-comentarios")).to_be_visible()
+    expect(page.get_by_label("Tag", exact=True)).to_have_value(tag_name(top[0], "pt"))
+    _settled(page, "#resultados-comentarios")
+    page.wait_for_function(
+        "(n) => document.querySelectorAll('#resultados-comentarios tbody tr').length === n",
+        arg=len(_api_ids(painel, tag=top[0], limit="50")),
+    )
+    assert _row_ids(page, "#resultados-comentarios") == _api_ids(painel, tag=top[0], limit="50")
 
     # When the comment browser is opened
     _open_tab(page, "Comentários")

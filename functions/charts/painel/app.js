@@ -2,12 +2,12 @@
 // queue, the latest digest and the question box. No data ever goes through innerHTML.
 
 import { ApiError, currentUser, isLoggedIn, listComments, login, logout, onSessionExpired } from "./api.js";
-import { ChartsPanel } from "./charts.js";
+import { ChartsPanel, TAG_CHOSEN } from "./charts.js";
 import { CommentBrowser, CorrectionDialog } from "./comments.js";
 import { loadLatestDigest } from "./digest.js";
 import { announce, byId, el, fillCategorySelect, formatNumber } from "./dom.js";
 import { setupQuestions } from "./insights.js";
-import { loadTagWords, tagOptions } from "./tags.js";
+import { loadTagWords, tagName, tagOptions } from "./tags.js";
 
 const TABS = [
   { tab: "aba-visao", panel: "painel-visao", hash: "#visao" },
@@ -58,6 +58,15 @@ charts.onData = (snapshot) => {
   chartTags = (snapshot.relatorios?.top_tags_48h ?? []).map((t) => t.tag);
   fillTagSuggestions();
 };
+
+// A bar of the tag chart lists that tag's comments: the filter shows its words, the list its id.
+byId("grafico-tags").addEventListener(TAG_CHOSEN, (event) => {
+  browser.setFilters({ tag: tagName(event.detail.tag) });
+  const listed = browser.loaded;
+  // The first visit to the list loads it with these filters; a later one searches again.
+  selectTab(TABS.findIndex(({ panel }) => panel === "painel-comentarios"));
+  if (listed) browser.search();
+});
 
 function showReviewCount(total) {
   byId("contagem-revisao").textContent = Number.isFinite(total) && total > 0 ? formatNumber(total) : "";

@@ -17,6 +17,8 @@ import {
 import { loadTagWords, tagName } from "./tags.js";
 
 const REFRESH_MS = 60_000;
+/** The event the tag chart's canvas sends when a bar is clicked: `detail.tag` is its id. */
+export const TAG_CHOSEN = "tag-escolhida";
 const FONT = '"Inter", system-ui, "Segoe UI", Roboto, "Helvetica Neue", "Liberation Sans", Arial, sans-serif';
 const GRID = "#eef0f4";
 const INK = "#475569";
@@ -143,6 +145,14 @@ function shape(relatorios) {
         },
         options: {
           indexAxis: "y",
+          // A bar opens the comments that carry its tag (app.js listens on the canvas).
+          onClick: (_event, elements, chart) => {
+            const tag = chart.data.datasets[0]?.tagIds?.[elements[0]?.index];
+            if (tag) chart.canvas.dispatchEvent(new CustomEvent(TAG_CHOSEN, { detail: { tag } }));
+          },
+          onHover: (_event, elements, chart) => {
+            chart.canvas.style.cursor = elements.length ? "pointer" : "default";
+          },
           scales: {
             x: { beginAtZero: true, grid: { color: GRID }, ticks: { precision: 0 } },
             y: { grid: { display: false } },

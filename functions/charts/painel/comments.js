@@ -128,6 +128,22 @@ export class CommentBrowser {
     this.exportButton.addEventListener("click", () => this.exportCsv());
   }
 
+  /** Every filter back to its default, then `values` (by control name); no search is made. */
+  setFilters(values) {
+    for (const control of this.form.elements) {
+      if (control instanceof HTMLSelectElement) {
+        const chosen = [...control.options].find((option) => option.defaultSelected) ?? control.options[0];
+        control.value = chosen?.value ?? "";
+      } else if (control instanceof HTMLInputElement && control.type !== "hidden") {
+        control.value = control.defaultValue;
+      }
+    }
+    for (const [name, value] of Object.entries(values)) {
+      const control = this.form.elements.namedItem(name);
+      if (control) control.value = value;
+    }
+  }
+
   /** Load page one of the form's current filter. */
   async search() {
     // A tag typed in words is resolved against the vocabulary, so it has to be there first.
