@@ -2,7 +2,8 @@
 
 Two functions-framework targets live here:
 - `refresh_charts`: the push subscription of topic charts-tick (CloudEvents); one tick a minute.
-- `handle_http`: GET /api/relatorio/semana (the latest snapshot) and the dashboard under /painel.
+- `handle_http`: GET /api/relatorio/semana (the latest snapshot), GET /api/tags (the tags in
+  words) and the dashboard under /painel.
 
 Each handler decodes the request, calls one library function and maps the outcome to a status.
 """
@@ -19,6 +20,7 @@ from werkzeug.wrappers import Request, Response
 from shared import auth
 from shared.bootstrap import get_app
 from shared.config import get_function_settings
+from shared.errors import InvalidInput
 from shared.http import json_response
 from shared.logs import configure_logging
 from shared.routing import HEALTH_ROUTE, Call, Route, Router
@@ -45,6 +47,14 @@ def weekly_report(call: Call) -> Response:
     return json_response(latest_weekly_report(call.app))
 
 
+def tag_words(call: Call) -> Response:
+    from shared.charts.tag_words import tag_words as vocabulary
+
+    if call.request.args:
+        raise InvalidInput(f"unknown query parameters: {', '.join(sorted(call.request.args))}")
+    return json_response(vocabulary())
+
+
 def painel_root(call: Call) -> Response:
     # Relative asset URLs in the page resolve under /painel/ only with the trailing slash.
     # werkzeug's redirect gives the small HTML body (and type) the document says /painel answers.
@@ -63,6 +73,7 @@ def painel(call: Call) -> Response:
 ROUTES = (
     HEALTH_ROUTE,
     Route("/api/relatorio/semana", "GET", auth.ANY_ROLE, weekly_report),
+    Route("/api/tags", "GET", auth.ANY_ROLE, tag_words),
     Route("/painel", "GET", None, painel_root),
     Route("/painel/{asset=**}", "GET", None, painel),
 )

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine, RowMapping
 from shared.comments.api import instant_text
 from shared.comments.listing import page_statement, position_of
 from shared.comments.types import CommentFilters, Ordem, Row
+from shared.digest.vocabulary import tag_name
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ EXPORT_COLUMNS: Final[tuple[str, ...]] = (
     "corrigido_por",
     "corrigido_em",
     "created_at",
+    # Added last, so a reader that takes the columns by position still finds the earlier ones.
+    "tags_nomes",
 )
 # What makes a spreadsheet read a cell as a formula (OWASP's list, plus the full-width forms some
 # spreadsheets also accept).
@@ -75,6 +78,8 @@ def _csv_row(row: Row) -> list[str]:
         row["corrected_by"] or "",
         instant_text(row["corrected_at"]) or "",
         instant_text(row["created_at"]) or "",
+        # The final tags in an analyst's words; the ids above stay what filters take.
+        _TAG_SEPARATOR.join(tag_name(tag) for tag in row["tags_final"]),
     ]
     return [neutralise_cell(cell) for cell in cells]
 

@@ -235,3 +235,14 @@ def tag_name(tag: str, language: str = "pt") -> str:
         subject = (subject or tag).replace("_", " ")
         return _SCOPE_WORDS_EN.get(scope, "{s}").format(s=subject)
     return tag_label(tag)
+
+
+# Where a tag's subject goes in scope_pattern(): a page names a tag outside the vocabulary itself.
+SUBJECT_SLOT: Final = "{s}"
+
+
+def scope_pattern(scope: str, language: str = "pt") -> str:
+    """How tag_name() names a tag of `scope` that the vocabulary lacks, SUBJECT_SLOT standing for
+    its subject ("fix" -> "problemas de {s}", "{s} problems"), so a client that holds only the
+    vocabulary's tags names an analyst's new tag exactly as the server would."""
+    return tag_name(f"{scope}_{SUBJECT_SLOT}", language)

@@ -243,17 +243,23 @@ def watch() -> Watch:
     return Watch()
 
 
-@pytest.fixture
-def context(chromium: Browser, painel: Painel) -> Iterator[BrowserContext]:
-    context = chromium.new_context(
+def open_context(browser: Browser, painel: Painel, *, locale: str = "pt-BR") -> BrowserContext:
+    """A fresh browser profile on the stack; `locale` is the viewer's language (navigator.language)."""
+    context = browser.new_context(
         base_url=painel.base_url,
-        locale="pt-BR",
+        locale=locale,
         timezone_id="America/Sao_Paulo",
         viewport={"width": 1366, "height": 900},
         reduced_motion="reduce",
         accept_downloads=True,
     )
     context.set_default_timeout(15_000)
+    return context
+
+
+@pytest.fixture
+def context(chromium: Browser, painel: Painel) -> Iterator[BrowserContext]:
+    context = open_context(chromium, painel)
     try:
         yield context
     finally:
@@ -285,15 +291,17 @@ def page(context: BrowserContext, watch: Watch) -> Iterator[Page]:
 def log_in(page: Page, painel: Painel) -> Callable[[], Page]:
     """Open /painel and log in as the stack's admin through the form."""
 
-    def run() -> Page:
-        page.goto("/painel")
-        page.get_by_label("Usuário").fill(painel.stack.admin_username)
-        page.get_by_label("Senha").fill(painel.stack.admin_password)
-        page.get_by_role("button", name="Entrar").click()
-        page.locator("#tela-app").wait_for(state="visible")
-        return page
+    return lambda: log_in_page(page, painel)
 
-    return run
+
+def log_in_page(page: Page, painel: Painel) -> Page:
+    """Open /painel in `page` and log in as the stack's admin through the form."""
+    page.goto("/painel")
+    page.get_by_label("Usuário").fill(painel.stack.admin_username)
+    page.get_by_label("Senha").fill(painel.stack.admin_password)
+    page.get_by_role("button", name="Entrar").click()
+    page.locator("#tela-app").wait_for(state="visible")
+    return page
 
 
 @pytest.fixture(scope="session")

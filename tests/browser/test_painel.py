@@ -11,8 +11,10 @@ from datetime import date
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
+from shared.classifier.tags import TAG_PATTERN
+from shared.digest.vocabulary import tag_name
 from tests.browser.conftest import (
     CATEGORIAS,
     CHART_NAMES,
@@ -20,6 +22,8 @@ from tests.browser.conftest import (
     Painel,
     Watch,
     charts_in_page,
+    log_in_page,
+    open_context,
     wait_for_charts,
 )
 
@@ -195,7 +199,7 @@ def test_five_charts_are_drawn_with_the_snapshot_data(
     for categoria in CATEGORIAS:
         assert evolution[categoria] == [day[categoria] for day in relatorios["evolucao_temporal"]]
     assert sum(map(sum, evolution.values())) > 0
-    assert charts["tags"]["labels"] == [t["tag"] for t in relatorios["top_tags_48h"]]
+    assert charts["tags"]["labels"] == [tag_name(t["tag"]) for t in relatorios["top_tags_48h"]]
     assert 0 < len(charts["tags"]["labels"]) <= 10
     confidence = charts["confianca"]["datasets"][0]["data"]
     assert all(value is None or 0 <= value <= 1 for value in confidence)
@@ -512,6 +516,167 @@ def test_correcting_a_label_changes_the_chart_after_a_refresh(
     assert shown == {c: after[c] for c in CATEGORIAS}
     assert shown[target] > before[target]
     assert shown[model] < before[model]
+
+
+# --- tags in words -------------------------------------------------------------------------------
+
+
+def _taxonomy_tags(painel: Painel) -> list[str]:
+    response = painel.get("/api/tags")
+    assert response.status_code == 200, response.text
+    return [item["tag"] for item in response.json()["tags"]]
+
+
+def _chips(page: Page, scope: str) -> list[dict[str, str]]:
+    """Each tag chip under `scope`: the text a person reads and the id it carries."""
+    chips: list[dict[str, str]] = page.locator(f"{scope} .tag").evaluate_all(
+        "(nodes) => nodes.map((n) => ({text: n.textContent, title: n.title, tag: n.dataset.tag}))"
+    )
+    return chips
+
+
+def _assert_chips_in_words(chips: list[dict[str, str]], language: str) -> None:
+    assert chips, "no tag chip to look at"
+    for chip in chips:
+        assert TAG_PATTERN.match(chip["tag"]), chip
+        assert chip["text"] == tag_name(chip["tag"], language), chip
+        assert not TAG_PATTERN.match(chip["text"]), chip
+        assert chip["title"] == chip["tag"], chip
+
+
+def test_tags_read_as_words_in_the_charts_the_filter_and_the_rows(
+    log_in: Callable[[], Page], painel: Painel, screenshots_dir: Any
+) -> None:
+    # Given the latest snapshot's top tags, and a PT-BR viewer
+    top = [t["tag"] for t in painel.snapshot()["relatorios"]["top_tags_48h"]]
+    assert top, "the seed produced no tag"
+    page = log_in()
+    wait_for_charts(page)
+
+    # Then the tag chart, its table and the "tag em alta" figure name each tag in words
+    labels = charts_in_page(page)["tags"]["labels"]
+    assert labels == [tag_name(tag, "pt") for tag in top]
+    assert not [label for label in labels if TAG_PATTERN.match(label)]
+    page.locator("#card-tags summary").click()
+    rows = page.locator("#dados-tags tbody tr").evaluate_all(
+        "(rows) => rows.map((r) => [...r.cells].map((c) => c.textContent))"
+    )
+    assert [row[:2] for row in rows] == [[tag_name(tag, "pt"), tag] for tag in top]
+    expect(page.locator("#kpi-tag")).to_have_text(tag_name(top[0], "pt"))
+    expect(page.locator("#kpi-tag")).to_have_attribute("title", top[0])
+    page.locator("#card-tags summary").click()
+    # And hovering the first bar shows its words with the id under them
+    bar = page.evaluate(
+        """() => {
+            const chart = window.Chart.getChart(document.getElementById("grafico-tags"));
+            const { x, y } = chart.getDatasetMeta(0).data[0];
+            return { x: x / 2, y };
+        }"""
+    )
+    page.locator("#grafico-tags").hover(position=bar)
+    page.wait_for_function(
+        "() => window.Chart.getChart(document.getElementById('grafico-tags')).tooltip.opacity === 1"
+    )
+    tooltip = page.evaluate(
+        "() => window.Chart.getChart(document.getElementById('grafico-tags')).tooltip.title"
+    )
+    assert tooltip == [tag_name(top[0], "pt"), top[0]]
+    page.locator("#card-tags").screenshot(path=str(screenshots_dir / "painel-tags.png"))
+
+    # When that bar is clicked
+    page.locator("#grafico-tags").click(position=bar)
+    # Then the comment list opens on that tag: its words in the filter, the API's rows for its id
+    expect(page.locator("#painel-comentarios")).to_be_visible()
+    expect(page.get_by_label("Tag", exact=True)).to_have_value(tag_name(top[0], "pt"))
+    _settled(page, "#resultados-comentarios")
+    page.wait_for_function(
+        "(n) => document.querySelectorAll('#resultados-comentarios tbody tr').length === n",
+        arg=len(_api_ids(painel, tag=top[0], limit="50")),
+    )
+    assert _row_ids(page, "#resultados-comentarios") == _api_ids(painel, tag=top[0], limit="50")
+
+    # When the comment browser is opened
+    _open_tab(page, "Comentários")
+    _settled(page, "#resultados-comentarios")
+    # Then the tag filter offers every taxonomy tag in words, alphabetically, the id beside it
+    options = page.locator("#tags-conhecidas option").evaluate_all(
+        "(nodes) => nodes.map((n) => ({value: n.value, tag: n.dataset.tag, label: n.label}))"
+    )
+    assert {o["tag"] for o in options} >= set(_taxonomy_tags(painel))
+    for option in options:
+        assert option["value"] == tag_name(option["tag"], "pt"), option
+        assert option["label"] == option["tag"], option
+        assert not TAG_PATTERN.match(option["value"]), option
+    in_order = "(values) => values.every((v, i) => i === 0 || values[i - 1].localeCompare(v, 'pt-BR') <= 0)"
+    assert page.evaluate(in_order, [o["value"] for o in options])
+
+    # When filtering by a tag typed in its words, in capitals
+    results = "#resultados-comentarios"
+    _filter(page, Tag=tag_name(top[0], "pt").upper())
+    # Then the list is the API's for that tag id, each row's chips in words with the id on hover
+    expected = _api_ids(painel, tag=top[0], limit="50")
+    assert expected
+    assert _row_ids(page, results) == expected
+    _assert_chips_in_words(_chips(page, results), "pt")
+    # And the correction dialog names the model's tags in words, and the ids typed in its field
+    first = page.locator(f"{results} tbody tr").first
+    first.get_by_role("button", name=re.compile("Corrigir o comentário")).click()
+    dialog = page.get_by_role("dialog", name="Corrigir rótulo")
+    expect(dialog.locator("#correcao-modelo")).to_contain_text(tag_name(top[0], "pt"))
+    assert top[0] not in dialog.locator("#correcao-modelo").inner_text()
+    dialog.get_by_label("Tags (separadas por vírgula)").fill(f"{top[0]}, fix_volume")
+    expect(dialog.locator("#correcao-tags-nomes")).to_have_text(
+        f"Em palavras: {tag_name(top[0], 'pt')}, {tag_name('fix_volume', 'pt')}"
+    )
+    dialog.get_by_role("button", name="Cancelar").click()
+    expect(dialog).to_be_hidden()
+    # And the English words and the id select the same comments
+    for other in (tag_name(top[0], "en"), top[0]):
+        _filter(page, Tag=other)
+        assert _row_ids(page, results) == expected, other
+
+    # When the typed words match no tag
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    _filter(page, Tag="palavra que tag nenhuma tem")
+    # Then the page says so, and the list was never asked for such a tag
+    expect(page.locator(f"{results} .form-error")).to_contain_text("Nenhuma tag se chama")
+    assert not [url for url in asked if "tag=" in url], asked
+
+    # When the review queue is shown
+    _open_tab(page, "Fila de revisão")
+    _settled(page, "#resultados-revisao")
+    # Then its rows' tags are words too
+    _assert_chips_in_words(_chips(page, "#resultados-revisao"), "pt")
+
+
+def test_an_english_viewer_reads_the_tags_in_english(chromium: Browser, painel: Painel) -> None:
+    # Given a viewer whose browser asks for English
+    context = open_context(chromium, painel, locale="en-US")
+    errors: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        top = [t["tag"] for t in painel.snapshot()["relatorios"]["top_tags_48h"]]
+        # When the dashboard opens
+        log_in_page(page, painel)
+        wait_for_charts(page)
+        # Then the tag chart and the filter's suggestions speak English
+        assert charts_in_page(page)["tags"]["labels"] == [tag_name(tag, "en") for tag in top]
+        _open_tab(page, "Comentários")
+        _settled(page, "#resultados-comentarios")
+        values = page.locator("#tags-conhecidas option").evaluate_all(
+            "(nodes) => nodes.map((n) => [n.dataset.tag, n.value])"
+        )
+        assert values
+        assert all(value == tag_name(tag, "en") for tag, value in values)
+        # And filtering by the English words lists that tag's comments, with English chips
+        _filter(page, Tag=tag_name(top[0], "en"))
+        assert _row_ids(page, "#resultados-comentarios") == _api_ids(painel, tag=top[0], limit="50")
+        _assert_chips_in_words(_chips(page, "#resultados-comentarios"), "en")
+    finally:
+        context.close()
+    assert errors == []
 
 
 # --- the weekly digest and the question box -------------------------------------------------------

@@ -2,11 +2,12 @@
 // queue, the latest digest and the question box. No data ever goes through innerHTML.
 
 import { ApiError, currentUser, isLoggedIn, listComments, login, logout, onSessionExpired } from "./api.js";
-import { ChartsPanel } from "./charts.js";
+import { ChartsPanel, TAG_CHOSEN } from "./charts.js";
 import { CommentBrowser, CorrectionDialog } from "./comments.js";
 import { loadLatestDigest } from "./digest.js";
 import { announce, byId, el, fillCategorySelect, formatNumber } from "./dom.js";
 import { setupQuestions } from "./insights.js";
+import { loadTagWords, tagName, tagOptions } from "./tags.js";
 
 const TABS = [
   { tab: "aba-visao", panel: "painel-visao", hash: "#visao" },
@@ -41,12 +42,31 @@ const reviewQueue = new CommentBrowser({
 });
 setupQuestions();
 
-charts.onData = (snapshot) => {
-  const tags = byId("tags-conhecidas");
-  tags.replaceChildren(
-    ...(snapshot.relatorios?.top_tags_48h ?? []).map((t) => el("option", { attrs: { value: t.tag } })),
+// The tag filter suggests every tag in the viewer's words (the id beside it, as the option's
+// label); a tag of the chart the taxonomy lacks is offered too. Typing words or an id both work.
+let chartTags = [];
+
+function fillTagSuggestions() {
+  byId("tags-conhecidas").replaceChildren(
+    ...tagOptions(chartTags).map(({ tag, name }) =>
+      el("option", { attrs: { value: name, label: tag, "data-tag": tag } }),
+    ),
   );
+}
+
+charts.onData = (snapshot) => {
+  chartTags = (snapshot.relatorios?.top_tags_48h ?? []).map((t) => t.tag);
+  fillTagSuggestions();
 };
+
+// A bar of the tag chart lists that tag's comments: the filter shows its words, the list its id.
+byId("grafico-tags").addEventListener(TAG_CHOSEN, (event) => {
+  browser.setFilters({ tag: tagName(event.detail.tag) });
+  const listed = browser.loaded;
+  // The first visit to the list loads it with these filters; a later one searches again.
+  selectTab(TABS.findIndex(({ panel }) => panel === "painel-comentarios"));
+  if (listed) browser.search();
+});
 
 function showReviewCount(total) {
   byId("contagem-revisao").textContent = Number.isFinite(total) && total > 0 ? formatNumber(total) : "";
@@ -113,6 +133,7 @@ function showApp() {
   const fromHash = TABS.findIndex(({ hash }) => hash === window.location.hash);
   selectTab(fromHash >= 0 ? fromHash : 0);
   charts.start();
+  loadTagWords().then(() => fillTagSuggestions());
   loadLatestDigest();
   refreshReviewCount();
 }

@@ -14,8 +14,11 @@ import {
   formatNumber,
   formatPercent,
 } from "./dom.js";
+import { loadTagWords, tagName } from "./tags.js";
 
 const REFRESH_MS = 60_000;
+/** The event the tag chart's canvas sends when a bar is clicked: `detail.tag` is its id. */
+export const TAG_CHOSEN = "tag-escolhida";
 const FONT = '"Inter", system-ui, "Segoe UI", Roboto, "Helvetica Neue", "Liberation Sans", Arial, sans-serif';
 const GRID = "#eef0f4";
 const INK = "#475569";
@@ -126,11 +129,13 @@ function shape(relatorios) {
       config: {
         type: "bar",
         data: {
-          labels: tags.map((t) => t.tag),
+          labels: tags.map((t) => tagName(t.tag)),
           datasets: [
             {
               label: "Menções",
               data: tags.map((t) => t.frequencia),
+              // The ids ride with the data so a refreshed chart's tooltips name its own tags.
+              tagIds: tags.map((t) => t.tag),
               backgroundColor: withAlpha("#4f46e5", 0.85),
               hoverBackgroundColor: "#4338ca",
               borderRadius: 4,
@@ -140,16 +145,32 @@ function shape(relatorios) {
         },
         options: {
           indexAxis: "y",
+          // A bar opens the comments that carry its tag (app.js listens on the canvas).
+          onClick: (_event, elements, chart) => {
+            const tag = chart.data.datasets[0]?.tagIds?.[elements[0]?.index];
+            if (tag) chart.canvas.dispatchEvent(new CustomEvent(TAG_CHOSEN, { detail: { tag } }));
+          },
+          onHover: (_event, elements, chart) => {
+            chart.canvas.style.cursor = elements.length ? "pointer" : "default";
+          },
           scales: {
             x: { beginAtZero: true, grid: { color: GRID }, ticks: { precision: 0 } },
             y: { grid: { display: false } },
           },
-          plugins: { legend: { display: false } },
+          plugins: {
+            legend: { display: false },
+            tooltip: {
+              callbacks: {
+                afterTitle: (items) => items[0]?.dataset.tagIds?.[items[0].dataIndex] ?? "",
+                label: (ctx) => ` ${formatNumber(ctx.parsed.x)} ${ctx.parsed.x === 1 ? "menção" : "menções"}`,
+              },
+            },
+          },
         },
       },
       table: dataTable(
-        ["Tag", "Menções"],
-        tags.map((t) => [t.tag, formatNumber(t.frequencia)]),
+        ["Tag", "Código", "Menções"],
+        tags.map((t) => [tagName(t.tag), t.tag, formatNumber(t.frequencia)]),
         "As 10 tags mais frequentes nas últimas 48 horas",
       ),
     },
@@ -276,7 +297,8 @@ export class ChartsPanel {
     byId("indicador-atualizacao").classList.add("pulse-on");
     this.loading = (async () => {
       try {
-        const snapshot = await getJson("/api/relatorio/semana");
+        // The words are asked for beside the snapshot, so the first paint already shows them.
+        const [snapshot] = await Promise.all([getJson("/api/relatorio/semana"), loadTagWords()]);
         this.render(snapshot);
         byId("aviso-graficos").hidden = true;
         if (manual) this.setInfo("");
@@ -335,7 +357,10 @@ export class ChartsPanel {
     )[0];
     byId("kpi-top").textContent = top ? `${top} · ${formatPercent(distribuicao[top])}` : "–";
     const tag = (relatorios.top_tags_48h ?? [])[0];
-    byId("kpi-tag").textContent = tag ? tag.tag : "–";
+    const kpiTag = byId("kpi-tag");
+    kpiTag.textContent = tag ? tagName(tag.tag) : "–";
+    if (tag) kpiTag.setAttribute("title", tag.tag);
+    else kpiTag.removeAttribute("title");
 
     const stale = byId("aviso-stale");
     stale.hidden = !snapshot.stale;

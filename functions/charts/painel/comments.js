@@ -13,8 +13,12 @@ import {
   formatNumber,
   tagChips,
 } from "./dom.js";
+import { UnknownTag, loadTagWords, resolveTag, tagName } from "./tags.js";
 
-/** The API query of a filter form: empty fields are left out, percentages become fractions. */
+/**
+ * The API query of a filter form: empty fields are left out, percentages become fractions, a tag
+ * typed in words becomes its id (throws UnknownTag when no single tag has those words).
+ */
 export function queryOf(form) {
   const query = {};
   for (const [name, raw] of new FormData(form).entries()) {
@@ -23,6 +27,8 @@ export function queryOf(form) {
     if (name === "confianca_min" || name === "confianca_max") {
       const percent = Number(value.replace(",", "."));
       query[name] = Number.isFinite(percent) ? String(percent / 100) : value;
+    } else if (name === "tag") {
+      query[name] = resolveTag(value);
     } else {
       query[name] = value;
     }
@@ -122,9 +128,34 @@ export class CommentBrowser {
     this.exportButton.addEventListener("click", () => this.exportCsv());
   }
 
+  /** Every filter back to its default, then `values` (by control name); no search is made. */
+  setFilters(values) {
+    for (const control of this.form.elements) {
+      if (control instanceof HTMLSelectElement) {
+        const chosen = [...control.options].find((option) => option.defaultSelected) ?? control.options[0];
+        control.value = chosen?.value ?? "";
+      } else if (control instanceof HTMLInputElement && control.type !== "hidden") {
+        control.value = control.defaultValue;
+      }
+    }
+    for (const [name, value] of Object.entries(values)) {
+      const control = this.form.elements.namedItem(name);
+      if (control) control.value = value;
+    }
+  }
+
   /** Load page one of the form's current filter. */
-  search() {
-    this.query = queryOf(this.form);
+  async search() {
+    // A tag typed in words is resolved against the vocabulary, so it has to be there first.
+    await loadTagWords();
+    try {
+      this.query = queryOf(this.form);
+    } catch (error) {
+      if (!(error instanceof UnknownTag)) throw error;
+      this.error.textContent = `Filtro inválido: ${error.message}`;
+      this.results.removeAttribute("aria-busy");
+      return;
+    }
     this.cursors = [null];
     return this.go(0);
   }
@@ -144,7 +175,10 @@ export class CommentBrowser {
     this.nextButton.disabled = true;
     try {
       const cursor = this.cursors[page];
-      const result = await listComments({ ...this.query, ...(cursor ? { cursor } : {}) });
+      const [result] = await Promise.all([
+        listComments({ ...this.query, ...(cursor ? { cursor } : {}) }),
+        loadTagWords(),
+      ]);
       if (serial !== this.requestSerial) return;
       this.loaded = true;
       this.page = page;
@@ -311,6 +345,22 @@ export class CorrectionDialog {
       event.preventDefault();
       this.save();
     });
+    this.tags.addEventListener("input", () => this.showTagWords());
+  }
+
+  typedTags() {
+    return this.tags.value
+      .split(/[\s,;]+/)
+      .map((tag) => tag.trim().toLowerCase())
+      .filter(Boolean);
+  }
+
+  /** The field takes ids (what the API stores); beside it, what they mean in words. */
+  showTagWords() {
+    const tags = this.typedTags();
+    byId("correcao-tags-nomes").textContent = tags.length
+      ? `Em palavras: ${tags.map((tag) => tagName(tag)).join(", ")}`
+      : "Sem tags.";
   }
 
   open(item, opener) {
@@ -320,9 +370,10 @@ export class CorrectionDialog {
     byId("correcao-texto").textContent = item.texto;
     byId("correcao-modelo").textContent =
       `Modelo: ${model.categoria} (${formatFraction(item.confianca)})` +
-      (model.tags.length ? ` · tags: ${model.tags.join(", ")}` : " · sem tags");
+      (model.tags.length ? ` · tags: ${model.tags.map((tag) => tagName(tag)).join(", ")}` : " · sem tags");
     this.select.value = item.categoria ?? model.categoria;
     this.tags.value = (item.tags_funcionalidades ?? model.tags).join(", ");
+    this.showTagWords();
     this.error.textContent = "";
     this.dialog.showModal();
     this.select.focus();
@@ -340,10 +391,7 @@ export class CorrectionDialog {
   }
 
   async save() {
-    const tags = this.tags.value
-      .split(/[\s,;]+/)
-      .map((tag) => tag.trim().toLowerCase())
-      .filter(Boolean);
+    const tags = this.typedTags();
     this.saveButton.disabled = true;
     this.error.textContent = "";
     try {

@@ -1,6 +1,8 @@
 // DOM helpers. Data only ever reaches the page through textContent and attributes set here:
 // never innerHTML, so a comment like <img src=x onerror=alert(1)> is shown as text.
 
+import { tagName } from "./tags.js";
+
 export const CATEGORIAS = ["ELOGIO", "CRÍTICA", "SUGESTÃO", "DÚVIDA", "SPAM"];
 
 export const CORES = {
@@ -94,9 +96,12 @@ export function categoryBadge(categoria) {
   return el("span", { class: `badge ${known ?? "cat-outra"}`, text: categoria ?? "–" });
 }
 
+/** Tags as chips in the viewer's words; the id, which filters and corrections take, on hover. */
 export function tagChips(tags) {
   const list = el("span", { class: "tags" });
-  for (const tag of tags ?? []) list.append(el("span", { class: "tag", text: tag }));
+  for (const tag of tags ?? []) {
+    list.append(el("span", { class: "tag", text: tagName(tag), attrs: { title: tag, "data-tag": tag } }));
+  }
   return list;
 }
 

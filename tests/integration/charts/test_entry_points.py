@@ -16,7 +16,9 @@ import sqlalchemy as sa
 from shared.bootstrap import App, set_app
 from shared.charts.painel import CONTENT_SECURITY_POLICY
 from shared.classifier import CATEGORIES
+from shared.classifier.tags import TAXONOMY_PATH
 from shared.config import Settings, load_settings
+from shared.digest.vocabulary import tag_name
 from shared.storage import InMemoryObjectStore
 from tests.integration.charts.conftest import snapshot_rows
 from tests.support.openapi_schema import assert_conforms
@@ -172,6 +174,51 @@ def test_weekly_report_needs_a_valid_token(http_client: Any, token_for: Callable
         "/api/relatorio/semana", headers={"Authorization": f"Bearer {token_for()}"}
     )
     assert wrong_method.status_code == 405
+
+
+def test_tags_in_words_for_every_role(http_client: Any, token_for: Callable[..., str]) -> None:
+    # Given the taxonomy the classifier tags with
+    taxonomy = set(json.loads(TAXONOMY_PATH.read_text(encoding="utf-8"))["tags"])
+    for role in ("analyst", "admin"):
+        # When a logged-in person asks for the tags in words
+        response = http_client.get(
+            "/api/tags", headers={"Authorization": f"Bearer {token_for('u', role)}"}
+        )
+        # Then every taxonomy tag comes with the vocabulary's Portuguese and English words
+        assert response.status_code == 200, response.get_data()
+        assert_conforms(response, "GET /api/tags")
+        body = response.get_json()
+        by_tag = {item["tag"]: item for item in body["tags"]}
+        assert set(by_tag) == taxonomy
+        assert [item["tag"] for item in body["tags"]] == sorted(taxonomy)
+        assert by_tag["fix_volume"] == {
+            "tag": "fix_volume",
+            "nome": tag_name("fix_volume", "pt"),
+            "name_en": tag_name("fix_volume", "en"),
+        }
+        assert (by_tag["fix_volume"]["nome"], by_tag["feat_aovivo"]["name_en"]) == (
+            "volume desigual",
+            "live versions",
+        )
+        # And a tag outside the taxonomy is named from its scope's pattern as the server names it
+        patterns = {item["escopo"]: item for item in body["escopos"]}
+        slot = body["assunto"]
+        assert patterns["fix"]["nome"].replace(slot, "ingresso") == tag_name("fix_ingresso", "pt")
+        assert patterns["ui"]["name_en"].replace(slot, "mapa") == tag_name("ui_mapa", "en")
+
+
+def test_tags_in_words_refuse_strangers_and_query_parameters(
+    http_client: Any, token_for: Callable[..., str]
+) -> None:
+    anonymous = http_client.get("/api/tags")
+    assert anonymous.status_code == 401
+    assert_conforms(anonymous, "GET /api/tags")
+    with_query = http_client.get(
+        "/api/tags?lang=en", headers={"Authorization": f"Bearer {token_for()}"}
+    )
+    assert with_query.status_code == 400
+    assert_conforms(with_query, "GET /api/tags")
+    assert "lang" in with_query.get_json()["error"]["message"]
 
 
 def test_dashboard_files_are_served_under_a_strict_policy(

@@ -120,6 +120,7 @@ def test_row_reads_back_with_quotes_and_newlines_intact():
         "corrigido_por": "ana",
         "corrigido_em": "2024-05-02T10:00:00+00:00",
         "created_at": "2024-05-01T09:00:00+00:00",
+        "tags_nomes": "letras das músicas;volume desigual",
     }
 
 
