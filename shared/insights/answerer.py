@@ -10,12 +10,14 @@ that the digests do not hold, except a clearly labelled sum of weekly totals.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Final
 
 from shared.digest.store import Digest
+from shared.digest.vocabulary import tag_name
 from shared.insights.digests import Passage, digest_passages, fmt, signed
 from shared.insights.periods import Period, parse_period
 from shared.insights.retrieval import Bm25Index, expand
@@ -112,6 +114,20 @@ class _Draft:
             return categoria
         return f"{categoria} ({CATEGORY_EN.get(categoria, categoria)})"
 
+    def subject(self, passage: Passage) -> str:
+        """What a passage is about, in words: a tag by its name in the answer's language, a
+        category as `cat` names it."""
+        if passage.kind == "categoria":
+            return self.cat(passage.key)
+        if passage.key:
+            return tag_name(passage.key, self.lang)
+        return ""
+
+    def count(self, value: Any, pt: tuple[str, str], en: tuple[str, str]) -> str:
+        """`value` and its noun, singular for exactly one ("1 comentário", "2 comentários")."""
+        one, many = pt if self.lang == "pt" else en
+        return f"{self.figure('total', value)} {one if value == 1 else many}"
+
     def cite(self, *passages: Passage) -> None:
         for passage in passages:
             if passage not in self.cited:
@@ -138,11 +154,24 @@ class _Fields(dict[str, object]):
         self.passage = passage
         if passage is not None:
             significant = passage.data.get("significativa")
+            total = passage.data.get("total")
+            points = passage.data.get("variacao_pontos")
             self.update(
                 semana=passage.semana,
                 key=passage.key,
+                name=draft.subject(passage),
                 cat=draft.cat(passage.key),
                 significance=draft.t(", significativa", ", significant") if significant else "",
+                n_comments=draft.count(
+                    total, ("comentário", "comentários"), ("comment", "comments")
+                ),
+                n_mentions=draft.count(total, ("menção", "menções"), ("mention", "mentions")),
+                pontos=format_number(
+                    abs(points) if isinstance(points, int | float) else points,
+                    draft.lang,
+                    grouped=False,
+                    unit="pp",
+                ),
             )
 
     def __missing__(self, name: str) -> str:
@@ -165,13 +194,21 @@ class Context:
 
     @classmethod
     def of(cls, digests: Sequence[Digest]) -> Context:
-        ordered = tuple(sorted(digests, key=lambda d: d.semana))[-MAX_DIGESTS:]
+        ordered = tuple(sorted(digests, key=lambda d: d.semana))
         passages = tuple(p for d in ordered for p in digest_passages(d))
         return cls(ordered, passages, Bm25Index(passages))
 
     @property
     def weeks(self) -> tuple[str, ...]:
         return tuple(d.semana for d in self.digests)
+
+    def dates(self, week: str) -> str:
+        """The week as people name it: ISO week and its Monday..Sunday, as its digest writes them."""
+        total = self.one(week, "total")
+        if total is None:
+            return week
+        found = re.search(r"\((\d\d/\d\d/\d{4} a \d\d/\d\d/\d{4})\)", total.text)
+        return f"{week} ({found[1]})" if found else week
 
     def find(self, week: str, kind: str, key: str = "") -> list[Passage]:
         return [
@@ -196,11 +233,26 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
     if understood.refusal is not None:
         return _refuse(draft, understood.refusal, context, understood)
     period = parse_period(question, today)
-    if period.future and not period.weeks:
+    if period.future and not any(w in context.weeks for w in period.weeks or ()):
         return _refuse(draft, "future", context, understood)
+    closed_note = ""
+    if period.current and period.weeks and not any(w in context.weeks for w in period.weeks):
+        # "Essa semana" while the week is still open: its digest is written once it closes, so
+        # the answer is about the last closed week, and says so.
+        latest = context.weeks[-1]
+        if all(w > latest for w in period.weeks):
+            closed_note = draft.t(
+                f"A semana atual ({_weeks_text(period.weeks)}) ainda não tem digest; "
+                f"esta resposta é sobre a última semana fechada, {latest}.",
+                f"This week ({_weeks_text(period.weeks)}) has no digest yet; this answer is "
+                f"about the last closed week, {latest}.",
+            )
+            period = replace(period, weeks=(latest,), current=False)
     weeks, missing = _scope(understood, period, context)
     if not weeks:
         return _refuse(draft, "period", context, understood, requested=period.weeks or ())
+    if closed_note:
+        draft.sentences.append(closed_note)
     assert understood.intent is not None
     compose = _COMPOSERS[understood.intent]
     supported = compose(draft, understood, weeks, context, question)
@@ -229,19 +281,30 @@ def _scope(
     if period.weeks:
         covered = tuple(w for w in period.weeks if w in available)
         missing = tuple(w for w in period.weeks if w not in available)
-        if len(covered) > MAX_DIGESTS:
-            covered = covered[-MAX_DIGESTS:]
+        if len(missing) > 3:
+            # A long period ("em 2026") names weeks before the first digest: the answer says
+            # which stored weeks it covers, not every week that has none.
+            missing = ()
         return covered, missing if covered else ()
-    wide = understood.intent in {"trend", "topic", "compare"} or period.recent
-    if understood.intent in {"complaints", "suggestions", "improvements"} and period.recent:
+    latest = available[-MAX_DIGESTS:]
+    u = understood
+    # "When", "the most", "compare" and "trend" questions look at every covered week.
+    if u.when or u.superlative or period.every or (u.peak and u.intent in {"topic", "spikes"}):
+        return available, ()
+    if u.intent in {"trend", "compare"}:
+        return available, ()
+    if u.intent == "topic":
+        return latest, ()  # what is said about a subject: the latest digests
+    if u.intent == "summary" and u.general:
+        return latest[-4:], ()  # "how are things": the latest month
+    wide = period.recent
+    if u.intent in {"complaints", "suggestions", "improvements"} and (period.recent or u.most):
         wide = True
-    if understood.when and understood.intent in {"movement", "category", "spikes", "total"}:
-        wide = True  # "when did criticism rise?": every week at hand
-    if understood.significant or understood.superlative:
+    if u.significant:
         wide = True
-    if understood.intent == "total" and understood.trend:
+    if u.intent == "total" and u.trend:
         wide = True
-    return (available if wide else available[-1:]), ()
+    return (latest if wide else latest[-1:]), ()
 
 
 # --- refusals -----------------------------------------------------------------------------------
@@ -324,8 +387,12 @@ _PHRASES: Final[dict[str, tuple[str, str]]] = {
     ),
     "volume": (", {variacao_percentual} em volume", ", {variacao_percentual} in volume"),
     "week_move": (
-        "{semana} ({variacao_pontos}, para {percentual}{significance})",
-        "{semana} ({variacao_pontos}, to {percentual}{significance})",
+        "{semana} ({pontos}, para {percentual}{significance})",
+        "{semana} ({pontos}, to {percentual}{significance})",
+    ),
+    "movement_abs": (
+        "{pontos} (de {percentual_anterior} para {percentual}; de {total_anterior} para {total} comentários{significance})",
+        "{pontos} (from {percentual_anterior} to {percentual}; from {total_anterior} to {total} comments{significance})",
     ),
     "none_significant": (
         "Nenhuma variação significativa (teste de duas proporções, p < 0,05) em {weeks}.",
@@ -353,12 +420,12 @@ _PHRASES: Final[dict[str, tuple[str, str]]] = {
         "{semana}: {comments} comments, biggest move {cat} {variacao_pontos} ({percentual})",
     ),
     "biggest_rise_in": (
-        "maior alta em {semana} ({variacao_pontos})",
-        "biggest rise in {semana} ({variacao_pontos})",
+        "maior alta em {semana} (subiu {pontos})",
+        "biggest rise in {semana} (up {pontos})",
     ),
     "biggest_drop_in": (
-        "maior queda em {semana} ({variacao_pontos})",
-        "biggest drop in {semana} ({variacao_pontos})",
+        "maior queda em {semana} (caiu {pontos})",
+        "biggest drop in {semana} (down {pontos})",
     ),
     "week_total": (
         "{semana}: {total} comentários (semana anterior {total_anterior})",
@@ -370,35 +437,38 @@ _PHRASES: Final[dict[str, tuple[str, str]]] = {
     ),
     "sum": ("Somando as {weeks} semanas: {sum}.", "Summed over the {weeks} weeks: {sum}."),
     "tag": (
-        "{key} ({total} comentários, {variacao} vs. semana anterior)",
-        "{key} ({total} comments, {variacao} vs. previous week)",
+        "{name} ({n_comments}, {variacao} vs. semana anterior)",
+        "{name} ({n_comments}, {variacao} vs. previous week)",
     ),
     "tag_weeks": (
-        "{key} em {found} de {weeks} semanas ({counts})",
-        "{key} in {found} of {weeks} weeks ({counts})",
+        "{name} em {found} de {weeks} semanas ({counts})",
+        "{name} in {found} of {weeks} weeks ({counts})",
     ),
     "spike": (
-        "{key} ({total} menções, média de {media_4_semanas} nas 4 semanas anteriores, fator {fator}x)",
-        "{key} ({total} mentions vs. a mean of {media_4_semanas} over the 4 previous weeks, factor {fator}x)",
+        "{name} ({n_mentions}, média de {media_4_semanas} nas 4 semanas anteriores, fator {fator}x)",
+        "{name} ({n_mentions} vs. a mean of {media_4_semanas} over the 4 previous weeks, factor {fator}x)",
     ),
     "review": (
         "Em {semana}, {precisa_revisao} comentários precisavam de revisão humana e houve {correcoes_humanas} correções humanas.",
         "In {semana}, {precisa_revisao} comments needed human review and there were {correcoes_humanas} human corrections.",
     ),
     "topic_theme": (
-        "{semana} ({total} comentários, {variacao})",
-        "{semana} ({total} comments, {variacao})",
+        "{semana} ({n_comments}, {variacao})",
+        "{semana} ({n_comments}, {variacao})",
     ),
     "topic_spike": (
-        "{semana} ({total} menções, fator {fator}x)",
-        "{semana} ({total} mentions, factor {fator}x)",
+        "{semana} ({n_mentions}, fator {fator}x)",
+        "{semana} ({n_mentions}, factor {fator}x)",
     ),
-    "top_criticism": ("; principal crítica {key} ({total})", "; top criticism {key} ({total})"),
+    "top_criticism": ("; principal crítica {name} ({total})", "; top criticism {name} ({total})"),
     "compare_week": (
         "{semana}: {total} comentários; {shares}{top}.",
         "{semana}: {total} comments; {shares}{top}.",
     ),
-    "summary_spike": ("em alta {key} (fator {fator}x)", "spiking {key} (factor {fator}x)"),
+    "summary_spike": (
+        "em alta {name} ({n_mentions}, fator {fator}x)",
+        "spiking {name} ({n_mentions}, factor {fator}x)",
+    ),
 }
 
 
@@ -481,6 +551,8 @@ def _compose_significant(
 
 def _compose_extreme(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context) -> bool:
     """ "Which week had the most criticism?": the week with the highest (lowest) share."""
+    if u.up != u.down:
+        return _compose_biggest_move(draft, u, weeks, ctx)
     pick, most = (
         (max, ("maior", "highest")) if u.superlative == "max" else (min, ("menor", "lowest"))
     )
@@ -493,6 +565,103 @@ def _compose_extreme(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx:
             "extreme_share", best, weeks=_weeks_text(weeks), most=draft.t(*most)
         )
         draft.say(sentence, best, *passages)
+    return bool(draft.sentences)
+
+
+def _compose_biggest_move(
+    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context
+) -> bool:
+    """ "Em que semana as críticas caíram mais?": the week of the biggest fall (rise), by share
+    unless the number of comments is asked; saying when share and count moved apart, and whether
+    the change is significant (the digest's two-proportion test)."""
+    for categoria in u.categories:
+        passages = [
+            p
+            for w in weeks
+            for p in ctx.find(w, "categoria", categoria)
+            if p.data.get("variacao_pontos") is not None
+        ]
+        if not passages:
+            continue
+
+        def count_change(p: Passage) -> Any:
+            return (p.data.get("total") or 0) - (p.data.get("total_anterior") or 0)
+
+        measure = count_change if u.by_count else _points
+        best = (max if u.up else min)(passages, key=measure)
+        if (measure(best) > 0) != bool(u.up) or measure(best) == 0:
+            verb = draft.t("subiu" if u.up else "caiu", "rose" if u.up else "fell")
+            draft.say(
+                draft.t(
+                    f"{draft.cat(categoria)} não {verb} em nenhuma semana de {_weeks_text(weeks)}.",
+                    f"{draft.cat(categoria)} never {verb} in {_weeks_text(weeks)}.",
+                ),
+                *passages,
+            )
+            return True
+        total = ctx.one(best.semana, "total")
+        when = ctx.dates(best.semana)
+        share_verb = _direction(draft, best)
+        count_up = count_change(best) > 0
+        count_verb = draft.t("subiu" if count_up else "caiu", "rose" if count_up else "fell")
+        if not count_change(best):
+            count_verb = draft.t("ficou igual", "held")
+        p_value = draft.figure("p_valor", best.data.get("p_valor"))
+        tested = (
+            draft.t(f"significativa (p = {p_value})", f"significant (p = {p_value})")
+            if best.data.get("significativa")
+            else draft.t(f"não significativa (p = {p_value})", f"not significant (p = {p_value})")
+        )
+        if u.by_count:
+            lead = draft.t(
+                f"Em número de comentários, a maior {'alta' if u.up else 'queda'} de "
+                f"{draft.cat(categoria)} foi em {when}: {count_verb} de {{total_anterior}} para "
+                f"{{n_comments}} ({{variacao_percentual}} em volume).",
+                f"By number of comments, the biggest {'rise' if u.up else 'fall'} in "
+                f"{draft.cat(categoria)} was in {when}: it {count_verb} from {{total_anterior}} "
+                f"to {{n_comments}} ({{variacao_percentual}} in volume).",
+            )
+        else:
+            lead = draft.t(
+                f"Em participação, a maior {'alta' if u.up else 'queda'} de {draft.cat(categoria)} "
+                f"foi em {when}: {share_verb} {{pontos}}, de {{percentual_anterior}} para "
+                f"{{percentual}}.",
+                f"By share, the biggest {'rise' if u.up else 'fall'} in {draft.cat(categoria)} was "
+                f"in {when}: it {share_verb} {{pontos}}, from {{percentual_anterior}} to "
+                f"{{percentual}}.",
+            )
+        sentences = [draft.fill(lead, best)]
+        opposite = (_points(best) > 0) != count_up and _points(best) and count_change(best)
+        if opposite and not u.by_count:
+            sentences.append(
+                draft.fill(
+                    draft.t(
+                        f"Em número, porém, {count_verb}: de {{total_anterior}} para "
+                        f"{{n_comments}} ({{variacao_percentual}}); a participação mede a fatia "
+                        f"do total, e o total também mudou.",
+                        f"In number, though, it {count_verb}: from {{total_anterior}} to "
+                        f"{{n_comments}} ({{variacao_percentual}}); the share is a slice of the "
+                        f"total, and the total changed too.",
+                    ),
+                    best,
+                )
+            )
+        elif opposite:
+            sentences.append(
+                draft.fill(
+                    draft.t(
+                        f"Em participação, porém, {share_verb} {{pontos}} (de "
+                        f"{{percentual_anterior}} para {{percentual}}).",
+                        f"By share, though, it {share_verb} {{pontos}} (from "
+                        f"{{percentual_anterior}} to {{percentual}}).",
+                    ),
+                    best,
+                )
+            )
+        sentences.append(
+            draft.t(f"A mudança de participação é {tested}.", f"The share change is {tested}.")
+        )
+        draft.say(" ".join(sentences), best, *([total] if total else []))
     return bool(draft.sentences)
 
 
@@ -542,7 +711,7 @@ def _compose_movement(
             continue
         if focus:
             moves = [
-                f"{draft.cat(p.key)} {_direction(draft, p)} {_movement_item(draft, p, name=False)}"
+                f"{draft.cat(p.key)} {_direction(draft, p)} {draft.phrase('movement_abs', p)}"
                 for p in passages
             ]
             sentence = (
@@ -659,7 +828,8 @@ def _say_list(
             break
     if not kept:
         return False
-    draft.say(head + "; ".join(kept) + ".", *used[: len(kept) * per_item])
+    cited = used if per_item == 0 else used[: len(kept) * per_item]
+    draft.say(head + "; ".join(kept) + ".", *cited)
     return True
 
 
@@ -700,7 +870,10 @@ def _example(draft: _Draft, passages: Sequence[Passage]) -> str | None:
             text = " ".join(str(e.get("texto", "")).split())
             if len(text.split()) > 18:
                 text = " ".join(text.split()[:18]) + "…"
-            return draft.t("Exemplo", "Example") + f' ({passage.key}): [{e.get("id")}] "{text}".'
+            return (
+                draft.t("Exemplo", "Example")
+                + f' ({draft.subject(passage)}): [{e.get("id")}] "{text}".'
+            )
     return None
 
 
@@ -710,8 +883,17 @@ def _rank(passages: Sequence[Passage], u: Understanding) -> list[Passage]:
         return _largest_first(passages, "variacao")
     if u.down and not u.up:
         return sorted(passages, key=lambda p: p.data.get("variacao") or 0)
+    if u.least and not u.most:
+        return sorted(passages, key=lambda p: p.data.get("total") or 0)
     return _largest_first(passages, "total")
 
+
+# Words that ask how often, not how much: "every week", "keeps coming back".
+_RECURRENCE: Final = re.compile(
+    r"\b(todas as semanas|toda semana|every (single )?week|each week|semana apos semana|"
+    r"week after week|recorren\w*|recurr\w*|keeps? (coming|showing)|"
+    r"volta sempre|sempre|consistent\w*|constante\w*|persist\w*)\b"
+)
 
 # The head of a list of recurring criticisms or relevant suggestions: the largest, or those that
 # moved most the way the question asks.
@@ -732,7 +914,14 @@ _TAG_LIST_TITLES: Final = {
 
 
 def _compose_tag_list(
-    draft: _Draft, u: Understanding, kind: str, weeks: Sequence[str], ctx: Context, *, limit: int
+    draft: _Draft,
+    u: Understanding,
+    kind: str,
+    weeks: Sequence[str],
+    ctx: Context,
+    q: str,
+    *,
+    limit: int,
 ) -> bool:
     direction = "" if u.up == u.down else "up" if u.up else "down"
     title = draft.t(*_TAG_LIST_TITLES[kind, direction])
@@ -754,30 +943,66 @@ def _compose_tag_list(
                 if example:
                     draft.say(example, ranked[0])
         return bool(draft.sentences)
-    # Several weeks: each tag once, with its weekly counts, the most persistent first.
+    # Several weeks: by volume (mentions over the weeks) unless recurrence is asked for; both
+    # when the two rankings disagree, each labelled.
     by_tag: dict[str, list[Passage]] = {}
     for week in weeks:
         for passage in ctx.find(week, kind):
             by_tag.setdefault(passage.key, []).append(passage)
     if not by_tag:
         return False
-    ranked_tags = sorted(
-        by_tag,
-        key=lambda t: (-len(by_tag[t]), -sum(p.data.get("total") or 0 for p in by_tag[t]), t),
-    )
-    items = []
-    used: list[list[Passage]] = []
-    for tag in ranked_tags[:4]:
-        found = by_tag[tag]
-        counts = ", ".join(draft.fill("{semana} {total}", p) for p in found)
-        items.append(
-            draft.phrase("tag_weeks", found[0], found=len(found), weeks=len(weeks), counts=counts)
-        )
-        used.append(found)
-    for count in range(len(items), 0, -1):
-        sentence = head(_weeks_text(weeks)) + "; ".join(items[:count]) + "."
-        if draft.say(sentence, *[p for group in used[:count] for p in group]):
-            break
+
+    def volume(tag: str) -> int:
+        return sum(p.data.get("total") or 0 for p in by_tag[tag])
+
+    by_volume = sorted(by_tag, key=lambda t: (-volume(t), -len(by_tag[t]), t))
+    if u.least and not u.most:
+        by_volume.reverse()
+    by_recurrence = sorted(by_tag, key=lambda t: (-len(by_tag[t]), -volume(t), t))
+    recurrence_first = bool(_RECURRENCE.search(fold(q)))
+    span = _weeks_text(weeks)
+    order = ("recurrence", "volume") if recurrence_first else ("volume", "recurrence")
+    for how in order:
+        if how == "volume":
+            if recurrence_first and by_volume[0] == by_recurrence[0]:
+                continue
+            items, used = [], []
+            for tag in by_volume[: max(1, min(limit, 3))]:
+                peaks = _largest_first(by_tag[tag], "total")[:3]
+                counts = ", ".join(draft.fill("{n_mentions} em {semana}", p) for p in peaks)
+                if draft.lang == "en":
+                    counts = ", ".join(draft.fill("{n_mentions} in {semana}", p) for p in peaks)
+                items.append(f"{draft.subject(peaks[0])} ({counts})")
+                used += peaks
+            lead = draft.t(
+                f"{title} em {span}, por volume de menções: ",
+                f"{title} in {span}, by mentions: ",
+            )
+            if u.least and not u.most:
+                lead = draft.t(f"Menos mencionadas em {span}: ", f"Least mentioned in {span}: ")
+            _say_list(draft, lead, items, used, per_item=0)
+        else:
+            if not recurrence_first and by_volume[0] == by_recurrence[0]:
+                continue
+            tag = by_recurrence[0]
+            found = by_tag[tag]
+            low = min(found, key=lambda p: p.data.get("total") or 0)
+            high = max(found, key=lambda p: p.data.get("total") or 0)
+            sentence = draft.t(
+                f"Por recorrência: {draft.subject(found[0])}, listada em {len(found)} de "
+                f"{len(weeks)} semanas ({span}), com "
+                + draft.fill("{total}", low)
+                + " a "
+                + draft.fill("{n_mentions}", high)
+                + " por semana.",
+                f"By recurrence: {draft.subject(found[0])}, listed in {len(found)} of "
+                f"{len(weeks)} weeks ({span}), with "
+                + draft.fill("{total}", low)
+                + " to "
+                + draft.fill("{n_mentions}", high)
+                + " a week.",
+            )
+            draft.say(sentence, *found)
     return bool(draft.sentences)
 
 
@@ -789,7 +1014,7 @@ def _compose_tag_lists(*kinds: str, limit: int = 0) -> Composer:
         draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
     ) -> bool:
         listed = [
-            _compose_tag_list(draft, u, kind, weeks, ctx, limit=limit or u.top or 3)
+            _compose_tag_list(draft, u, kind, weeks, ctx, q, limit=limit or u.top or 3)
             for kind in kinds
         ]
         return any(listed)
@@ -847,9 +1072,98 @@ def _compose_review(
     return bool(draft.sentences)
 
 
+def _compose_tag_when(
+    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, tag: str
+) -> bool:
+    """ "When did X peak / fall / start?": the one week that answers it, over every week at hand,
+    named with its dates and the figure."""
+    themes = [p for w in weeks for k in ("critica", "sugestao") for p in ctx.find(w, k, tag)]
+    spikes = [p for w in weeks for p in ctx.find(w, "alta", tag)]
+    if not themes and not spikes:
+        return False
+    name = tag_name(tag, draft.lang)
+
+    def change(p: Passage) -> Any:
+        return p.data.get("variacao") or 0
+
+    def dated(p: Passage) -> tuple[str, list[Passage]]:
+        total = ctx.one(p.semana, "total")
+        return ctx.dates(p.semana), [p, *([total] if total else [])]
+
+    if u.down and not u.up:
+        falls = [p for p in themes if change(p) < 0]
+        if not falls:
+            return draft.say(
+                draft.t(
+                    f"{name}: nenhuma queda registrada em {_weeks_text(weeks)}.",
+                    f"{name}: no fall recorded in {_weeks_text(weeks)}.",
+                ),
+                *themes,
+            )
+        best = min(falls, key=change)
+        when, cited = dated(best)
+        template = draft.t(
+            f"{name}: a maior queda foi em {when}, de {{total_anterior}} para {{n_mentions}}.",
+            f"{name}: the biggest fall was in {when}, from {{total_anterior}} to {{n_mentions}}.",
+        )
+        return draft.say(draft.fill(template, best), *cited)
+    if u.start and not u.peak:
+        best = min([*themes, *spikes], key=lambda p: p.semana)
+        when, cited = dated(best)
+        template = draft.t(
+            f"{name} aparece pela primeira vez nos digests em {when}: {{n_mentions}}.",
+            f"{name} first appears in the digests in {when}: {{n_mentions}}.",
+        )
+        return draft.say(draft.fill(template, best), *cited)
+    if u.up and not (u.peak or u.most or u.superlative):
+        rises = [p for p in themes if change(p) > 0]
+        if rises:
+            best = max(rises, key=change)
+            when, cited = dated(best)
+            template = draft.t(
+                f"{name}: a maior alta foi em {when}, de {{total_anterior}} para {{n_mentions}}.",
+                f"{name}: the biggest rise was in {when}, from {{total_anterior}} to "
+                f"{{n_mentions}}.",
+            )
+            return draft.say(draft.fill(template, best), *cited)
+    pool = themes or spikes
+    pick = min if u.least and not u.most else max
+    best = pick(pool, key=lambda p: p.data.get("total") or 0)
+    when, cited = dated(best)
+    template = draft.t(
+        f"{name}: o pico foi em {when}, com {{n_mentions}}",
+        f"{name}: the peak was in {when}, with {{n_mentions}}",
+    )
+    if pick is min:
+        template = draft.t(
+            f"{name}: o menor registro foi em {when}, com {{n_mentions}}",
+            f"{name}: the lowest figure was in {when}, with {{n_mentions}}",
+        )
+    sentence = draft.fill(template, best)
+    spike = next((p for p in spikes if p.semana == best.semana), None)
+    if spike is not None and pick is max:
+        sentence += draft.fill(
+            draft.t(
+                " (em alta: fator {fator}x sobre a média de {media_4_semanas} das 4 semanas "
+                "anteriores)",
+                " (spiking: factor {fator}x over a mean of {media_4_semanas} in the 4 weeks "
+                "before)",
+            ),
+            spike,
+        )
+        cited.append(spike)
+    draft.say(
+        sentence + draft.t(f", entre {_weeks_text(weeks)}.", f", across {_weeks_text(weeks)}."),
+        *cited,
+    )
+    return True
+
+
 def _compose_topic(
     draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
 ) -> bool:
+    if u.tags and (u.when or u.superlative or (u.peak and len(weeks) > 1)):
+        return any(_compose_tag_when(draft, u, weeks, ctx, tag) for tag in u.tags[:2])
     found_any = False
     for tag in u.tags[:2]:
         parts: list[str] = []
@@ -867,12 +1181,12 @@ def _compose_topic(
         if not parts:
             continue
         found_any = True
-        sentence = f"{tag}: " + "; ".join(parts) + "."
+        sentence = f"{tag_name(tag, draft.lang)}: " + "; ".join(parts) + "."
         if not draft.say(sentence, *used):
             # Too many weeks to list: keep the most recent ones that fit.
             recent = sorted(used, key=lambda p: p.semana)[-4:]
             counts = "; ".join(draft.fill("{semana} {total}", p) for p in recent)
-            draft.say(f"{tag}: {counts}.", *recent)
+            draft.say(f"{tag_name(tag, draft.lang)}: {counts}.", *recent)
         example = _example(draft, [p for p in reversed(used) if p.kind in ("critica", "sugestao")])
         if example and len(u.tags) == 1:
             source = next(p for p in reversed(used) if p.data.get("exemplos"))

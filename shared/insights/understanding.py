@@ -146,6 +146,27 @@ _WHICH: Final = _words(
     r"\b(quais|qual|which|what|que|top|principais|principal|main|maiores?|biggest|most)\b"
 )
 _CATEGORY_WORD: Final = _words(r"\b(categorias?|categor(y|ies))\b")
+# Questions about everything at once ("quais são as tendências recentes?", the question the
+# earlier system's clients send, "como estão as coisas", "what's going on lately"): a summary of
+# the latest digests, never an off-topic refusal.
+_GENERAL: Final = _words(
+    r"\b(tendencias recentes|tendencias (atuais|do momento|das ultimas semanas)|recent trends|"
+    r"latest trends|current trends|como (estao|andam|vao) as coisas|how are things|"
+    r"what s (going on|happening|new)|whats (going on|happening|new)|what is (going on|new)|"
+    r"what s been going on|o que (esta|ta) acontecendo|o que ha de novo|alguma novidade|"
+    r"quais as novidades|novidades|resum\w*|summar\w*|overview|visao geral|panorama|recap|"
+    r"o que rolou|what happened|o que aconteceu|como foi|how was|how did .* go|"
+    r"o que mudou|what changed|what moved|destaques|highlights|lately|ultimamente)\b"
+)
+# "the number of praise comments fell": the count, not the share, is asked about
+_BY_COUNT: Final = _words(
+    r"\b(numero|number|quantidade|count|contagem|volume|quantos|quantas|how many)\b"
+)
+_PEAK: Final = _words(
+    r"\b(pico|peak\w*|dispar\w*|spik\w*|explod\w*|bombou|mais alt[oa]s?|highest|record\w*|"
+    r"topo|auge|maximo|maxima)\b"
+)
+_START: Final = _words(r"\b(comec\w*|start\w*|began|begin\w*|surgi\w*|appear\w*|first)\b")
 
 # Metrics the digests never compute: asked for, they are refused rather than approximated.
 _METRICS: Final = _rx(
@@ -195,7 +216,8 @@ _TAG_LITERAL: Final = _rx(r"\b(feat|fix|perf|ui|doc|test|sec|api)_[a-z]+\b")
 _NOT_TAGS: Final = _rx(
     r"\b(volume (de|of) (comentarios|comments|feedbacks?|criticas|elogios|sugestoes|duvidas)|"
     r"comment volume|(qual|what)( e| is)? o? ?volume|volume total|total volume|show me|"
-    r"me mostr\w*|review\w*|revis\w*)\b"
+    r"me mostr\w*|review\w*|revis\w*|what s new|whats new|what is new|o que ha de novo|"
+    r"alguma novidade|novidades)\b"
 )
 
 
@@ -299,6 +321,12 @@ class Understanding:
     trend: bool = False
     top: int = 0  # "top 5 complaints": how many items to list
     superlative: str = ""  # "max" or "min": "which week had the most ..."
+    by_count: bool = False  # the number of comments asked about, not the share
+    peak: bool = False  # "when did X peak / spike"
+    start: bool = False  # "when did X start"
+    general: bool = False  # a question about everything: the latest digests summarised
+    most: bool = False  # "the most ...", "mais ..."
+    least: bool = False  # "the least ...", "menos ..."
     refusal: Refusal | None = None
     unknown_tag: str = ""
 
@@ -346,6 +374,7 @@ def understand(question: str) -> Understanding:
     category_word = bool(_CATEGORY_WORD.search(text))
     count = bool(_COUNT.search(text))
     trend = bool(_TREND.search(text))
+    general = bool(_GENERAL.search(text)) and not tags and not categories
 
     def result(intent: Intent) -> Understanding:
         return Understanding(
@@ -359,10 +388,25 @@ def understand(question: str) -> Understanding:
             trend=trend,
             top=_top(text),
             superlative=_superlative(text),
+            by_count=bool(_BY_COUNT.search(text)),
+            peak=bool(_PEAK.search(text)),
+            start=bool(_START.search(text)),
+            general=general,
+            most=bool(_MOST.search(text)),
+            least=bool(_LEAST.search(text)),
         )
 
     if _SIGNIFICANT.search(text) and not tags:
         return result("movement")
+    if (
+        general
+        and not moved
+        and not _SPIKES.search(text)
+        and not _COMPLAINTS.search(text)
+        and not _SUGGESTIONS.search(text)
+        and not _QUESTIONS.search(text)
+    ):
+        return result("summary")
     superlative = _superlative(text)
     if superlative and not tags and not categories and not moved:
         return result("total")
