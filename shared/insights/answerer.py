@@ -137,7 +137,8 @@ class _Draft:
         """Adds the sentence when it fits the word budget; False (and nothing cited) otherwise."""
         if _word_count(" ".join([*self.sentences, sentence])) > MAX_WORDS:
             return False
-        self.sentences.append(sentence)
+        # A sentence may open with a tag's name ("travamentos: ..."): sentences start capitalised.
+        self.sentences.append(sentence[:1].upper() + sentence[1:])
         self.cite(*passages)
         return True
 
@@ -542,6 +543,23 @@ def _compose_significant(
         if not u.categories or p.key in u.categories
     ]
     found = [p for p in checked if p.data.get("significativa")]
+    if not found and u.categories and len(checked) <= 2:
+        # A named category: its move and its test, so "no" comes with the figures behind it.
+        for passage in checked:
+            sentence = draft.fill(
+                draft.t(
+                    "Não: em {semana}, {cat} {direction} {pontos} (de {percentual_anterior} para "
+                    "{percentual}), variação não significativa (p = {p_valor}; teste de duas "
+                    "proporções, p < 0,05).",
+                    "No: in {semana}, {cat} {direction} {pontos} (from {percentual_anterior} to "
+                    "{percentual}), not a significant change (p = {p_valor}; two-proportion test, "
+                    "p < 0.05).",
+                ),
+                passage,
+                direction=_direction(draft, passage),
+            )
+            draft.say(sentence, passage)
+        return bool(draft.sentences)
     if not found:
         return draft.say(draft.phrase("none_significant", weeks=_weeks_text(weeks)), *checked)
     head = draft.phrase("significant_many" if len(found) > 1 else "significant_one")

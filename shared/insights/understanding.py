@@ -412,7 +412,12 @@ def understand(question: str) -> Understanding:
         return result("total")
     if _REVIEW.search(text) and not tags:
         return result("review")
-    if _SPIKES.search(text) and not category_word:
+    # "Quando os travamentos tiveram o pico?" asks when one subject peaked, not which tags spiked.
+    if (
+        _SPIKES.search(text)
+        and not category_word
+        and not (tags and (superlative or _WHEN.search(text)))
+    ):
         return result("spikes")
     if tags:
         return result("topic")
@@ -460,4 +465,4 @@ def understand(question: str) -> Understanding:
 
 def _asks_yes_no(text: str) -> bool:
     # "As críticas subiram?" / "Did complaints rise?": about the category, not a list of tags.
-    return not re.search(r"\b(quais|which|what|que|top|principais|main|biggest)\b", text)
+    return not re.search(r"\b(quais|qual|which|what|que|top|principais|main|biggest)\b", text)
