@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
+from functools import cache, partial
 from typing import Any, Final
 
 from shared.digest.store import Digest
@@ -61,6 +61,7 @@ def _quote(text: str, limit: int = 140) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+@cache
 def _named(tag: str) -> str:
     """A tag as a passage states it: its words in Portuguese and English, then the id, so an answer
     that names it in words cites the passage that says so."""

@@ -1,0 +1,86 @@
+"""Each kind of question people ask, answered from the fixed digests (2026-W40..W48)."""
+
+from __future__ import annotations
+
+from shared.insights import ask
+from tests.unit.insights.conftest import TODAY
+
+
+def answer(question, digests):
+    return ask(question, digests, today=TODAY)
+
+
+def test_the_recent_trends_question_is_a_summary_not_a_refusal(eval_digests):
+    # Given the question the earlier system's clients send
+    got = answer("Quais são as tendências recentes?", eval_digests)
+    # Then it is answered from the latest digests, every figure from them
+    assert got.suportada
+    assert "2026-W48" in got.semanas
+    assert "891" in got.resposta
+
+
+def test_when_a_tag_peaked_is_found_over_every_week_and_named_with_dates(eval_digests):
+    got = answer("When did song lyrics requests peak?", eval_digests)
+    assert got.semanas == ("2026-W41",)
+    assert "84" in got.resposta
+    assert "05/10/2026" in got.resposta
+    assert "song lyrics" in got.resposta.lower()
+    assert "feat_letra" not in got.resposta
+
+
+def test_the_biggest_fall_is_not_the_highest_week(eval_digests):
+    # Given CRÍTICA's highest share in W48 and its biggest fall in W46 (-4.4 points)
+    got = answer("Em que semana as críticas caíram mais?", eval_digests)
+    # Then the fall is named, as a fall in points, with its test
+    assert got.semanas == ("2026-W46",)
+    assert "caiu 4,4 p.p." in got.resposta
+    assert "-4,4" not in got.resposta
+    assert "não significativa" in got.resposta
+
+
+def test_a_fall_in_number_is_found_by_count(eval_digests):
+    got = answer("Em que semana o número de elogios caiu mais?", eval_digests)
+    assert got.semanas == ("2026-W42",)
+    assert "254" in got.resposta and "207" in got.resposta
+
+
+def test_the_most_over_weeks_is_by_volume_and_recurrence_is_labelled(eval_digests):
+    by_volume = answer("Quais as sugestões mais pedidas nas últimas semanas?", eval_digests)
+    assert "por volume" in by_volume.resposta
+    assert by_volume.resposta.index("letras das músicas") < by_volume.resposta.index("playlists")
+    by_recurrence = answer("Qual sugestão aparece todas as semanas?", eval_digests)
+    assert "Por recorrência" in by_recurrence.resposta
+    assert "9 de 9 semanas" in by_recurrence.resposta
+
+
+def test_a_year_no_digest_covers_is_refused(eval_digests):
+    got = answer("Como foram os elogios em 2025?", eval_digests)
+    assert not got.suportada
+    assert got.reason == "period"
+
+
+def test_this_week_without_a_digest_is_the_last_closed_week_and_says_so(eval_digests):
+    got = answer("Quantos comentários recebemos essa semana?", eval_digests)
+    assert got.suportada
+    assert got.semanas == ("2026-W48",)
+    assert "ainda não tem digest" in got.resposta
+    assert "891" in got.resposta
+
+
+def test_an_insignificant_change_comes_with_its_figures(eval_digests):
+    got = answer("Did criticism change significantly in week 45?", eval_digests)
+    assert got.resposta.startswith("No:")
+    assert "2.3 pp" in got.resposta
+    assert "0.318" in got.resposta
+
+
+def test_one_comment_is_singular(eval_digests):
+    # Given a digest whose top criticism has exactly one comment
+    first = eval_digests[-1]
+    stats = dict(first.stats)
+    theme = dict(stats["criticas_recorrentes"][0], total=1, total_anterior=0, variacao=1)
+    stats["criticas_recorrentes"] = [theme]
+    digests = [*eval_digests[:-1], type(first)(first.semana, first.inicio, first.fim, stats, "")]
+    got = answer("Quais foram as principais reclamações da semana passada?", digests)
+    assert "1 comentário," in got.resposta
+    assert "1 comentários" not in got.resposta
