@@ -41,7 +41,8 @@ def test_the_biggest_fall_is_not_the_highest_week(eval_digests):
 def test_a_fall_in_number_is_found_by_count(eval_digests):
     got = answer("Em que semana o número de elogios caiu mais?", eval_digests)
     assert got.semanas == ("2026-W42",)
-    assert "254" in got.resposta and "207" in got.resposta
+    assert "254" in got.resposta
+    assert "207" in got.resposta
 
 
 def test_the_most_over_weeks_is_by_volume_and_recurrence_is_labelled(eval_digests):
