@@ -10,6 +10,7 @@ that the digests do not hold, except a clearly labelled sum of weekly totals.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -196,7 +197,7 @@ class Context:
     @classmethod
     def of(cls, digests: Sequence[Digest]) -> Context:
         ordered = tuple(sorted(digests, key=lambda d: d.semana))
-        passages = tuple(p for d in ordered for p in digest_passages(d))
+        passages = tuple(p for d in ordered for p in _passages_of(d))
         return cls(ordered, passages, Bm25Index(passages))
 
     @property
@@ -221,6 +222,23 @@ class Context:
     def one(self, week: str, kind: str, key: str = "") -> Passage | None:
         found = self.find(week, kind, key)
         return found[0] if found else None
+
+
+# A digest's passages cost milliseconds (each prose sentence is checked against the listeners'
+# words) and a stored digest rarely changes: they are kept by the digest's content, so a question
+# over two years of digests costs what one over a few weeks did.
+_PASSAGE_CACHE: dict[tuple[str, str, str], tuple[Passage, ...]] = {}
+_PASSAGE_CACHE_SIZE: Final = 1024
+
+
+def _passages_of(digest: Digest) -> tuple[Passage, ...]:
+    key = (digest.semana, digest.texto, json.dumps(digest.stats, sort_keys=True, default=str))
+    found = _PASSAGE_CACHE.get(key)
+    if found is None:
+        if len(_PASSAGE_CACHE) >= _PASSAGE_CACHE_SIZE:
+            _PASSAGE_CACHE.clear()
+        found = _PASSAGE_CACHE[key] = tuple(digest_passages(digest))
+    return found
 
 
 # --- entry --------------------------------------------------------------------------------------
