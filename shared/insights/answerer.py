@@ -1261,6 +1261,8 @@ def _compose_compare(
 def _compose_summary(
     draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
 ) -> bool:
+    if len(weeks) > 2:
+        return _compose_period_summary(draft, weeks, ctx)
     for week in weeks[-2:]:
         total = ctx.one(week, "total")
         if total is None:
@@ -1292,6 +1294,62 @@ def _compose_summary(
             used.append(spike)
         if parts:
             draft.say(_sentence(parts), *used)
+    return bool(draft.sentences)
+
+
+def _compose_period_summary(draft: _Draft, weeks: Sequence[str], ctx: Context) -> bool:
+    """Several weeks at a glance ("quais são as tendências recentes?", "resuma o mês"): the latest
+    week's volume, the significant category moves, the spikes, the largest criticism and
+    suggestion of the period."""
+    last = weeks[-1]
+    total = ctx.one(last, "total")
+    if total is not None:
+        draft.say(
+            draft.t(f"De {weeks[0]} a {last}. Em ", f"From {weeks[0]} to {last}. In ")
+            + draft.phrase("week_total", total)
+            + ".",
+            # The summary reads every week of the period: each is a source.
+            *[p for w in weeks for p in ctx.find(w, "total")],
+        )
+    moves = [p for w in weeks for p in ctx.find(w, "categoria") if p.data.get("significativa")][-3:]
+    if moves:
+        items = [
+            draft.fill(
+                "{semana} {cat} {direction} {pontos} ({percentual})",
+                p,
+                direction=_direction(draft, p),
+            )
+            for p in moves
+        ]
+        head = draft.t("Mudanças significativas: ", "Significant changes: ")
+        _say_list(draft, head, items, moves, per_item=1)
+    spikes = _largest_first([p for w in weeks for p in ctx.find(w, "alta")], "fator")[:2]
+    if spikes:
+        items = [
+            draft.fill(
+                draft.t(
+                    "{name} em {semana} ({n_mentions}, fator {fator}x)",
+                    "{name} in {semana} ({n_mentions}, factor {fator}x)",
+                ),
+                p,
+            )
+            for p in spikes
+        ]
+        _say_list(draft, draft.t("Em alta: ", "Spiking: "), items, spikes, per_item=1)
+    parts, used = [], []
+    for kind, lead in (
+        ("critica", ("maior crítica ", "largest criticism ")),
+        ("sugestao", ("maior sugestão ", "largest suggestion ")),
+    ):
+        found = _largest_first([p for w in weeks for p in ctx.find(w, kind)], "total")[:1]
+        for top in found:
+            week_words = draft.t(" em {semana}", " in {semana}")
+            parts.append(
+                draft.t(*lead) + draft.fill("{name} ({n_comments}" + week_words + ")", top)
+            )
+            used.append(top)
+    if parts:
+        draft.say(_sentence(parts), *used)
     return bool(draft.sentences)
 
 
