@@ -80,6 +80,8 @@ class _Draft:
     lang: Language
     sentences: list[str] = field(default_factory=list)
     cited: list[Passage] = field(default_factory=list)
+    # The two periods a comparison names ("outubro com novembro"), each its ISO weeks.
+    groups: tuple[tuple[str, ...], ...] = ()
 
     def t(self, pt: str, en: str) -> str:
         return pt if self.lang == "pt" else en
@@ -204,13 +206,15 @@ class Context:
     def weeks(self) -> tuple[str, ...]:
         return tuple(d.semana for d in self.digests)
 
-    def dates(self, week: str) -> str:
+    def dates(self, week: str, lang: Language = "pt") -> str:
         """The week as people name it: ISO week and its Monday..Sunday, as its digest writes them."""
         total = self.one(week, "total")
         if total is None:
             return week
         found = re.search(r"\((\d\d/\d\d/\d{4} a \d\d/\d\d/\d{4})\)", total.text)
-        return f"{week} ({found[1]})" if found else week
+        if not found:
+            return week
+        return f"{week} ({found[1] if lang == 'pt' else found[1].replace(' a ', ' to ')})"
 
     def find(self, week: str, kind: str, key: str = "") -> list[Passage]:
         return [
@@ -268,6 +272,8 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
             )
             period = replace(period, weeks=(latest,), current=False)
     weeks, missing = _scope(understood, period, context)
+    if understood.intent == "compare":
+        draft.groups = _compared_periods(question, today, context)
     if not weeks:
         return _refuse(draft, "period", context, understood, requested=period.weeks or ())
     if closed_note:
@@ -636,7 +642,7 @@ def _compose_biggest_move(
             )
             return True
         total = ctx.one(best.semana, "total")
-        when = ctx.dates(best.semana)
+        when = ctx.dates(best.semana, draft.lang)
         share_verb = _direction(draft, best)
         count_up = count_change(best) > 0
         count_verb = draft.t("subiu" if count_up else "caiu", "rose" if count_up else "fell")
@@ -1124,7 +1130,7 @@ def _compose_tag_when(
 
     def dated(p: Passage) -> tuple[str, list[Passage]]:
         total = ctx.one(p.semana, "total")
-        return ctx.dates(p.semana), [p, *([total] if total else [])]
+        return ctx.dates(p.semana, draft.lang), [p, *([total] if total else [])]
 
     if u.down and not u.up:
         falls = [p for p in themes if change(p) < 0]
@@ -1238,9 +1244,78 @@ def _compose_topic(
     return True
 
 
+_COMPARED: Final = re.compile(r"\b(com|with|vs|versus|contra|against|e|and|ou|or|to)\b")
+
+
+def _compared_periods(question: str, today: date, ctx: Context) -> tuple[tuple[str, ...], ...]:
+    """The two periods a comparison names, when one of them spans several weeks: the question
+    split at a connector ("com", "with", "vs", ...) whose sides each name stored weeks."""
+    text = fold(question)
+    for match in _COMPARED.finditer(text):
+        first = parse_period(text[: match.start()], today).weeks or ()
+        second = parse_period(text[match.end() :], today).weeks or ()
+        first = tuple(w for w in first if w in ctx.weeks)
+        second = tuple(w for w in second if w in ctx.weeks)
+        if first and second and not set(first) & set(second) and len(first + second) > 2:
+            return (first, second)
+    return ()
+
+
+def _compose_periods(draft: _Draft, u: Understanding, ctx: Context) -> bool:
+    """Two periods side by side: weekly volume range, each category's share from the period's
+    first week to its last (the named ones, else every one), the largest criticism."""
+    for group in draft.groups:
+        totals = [p for w in group for p in ctx.find(w, "total")]
+        if not totals:
+            continue
+        low = min(totals, key=lambda p: p.data.get("total") or 0)
+        high = max(totals, key=lambda p: p.data.get("total") or 0)
+        parts = [
+            draft.t("de ", "")
+            + draft.fill("{total}", low)
+            + draft.t(" a ", " to ")
+            + draft.fill("{total}", high)
+            + draft.t(" comentários por semana", " comments a week")
+        ]
+        used = [low, high]
+        first, last = group[0], group[-1]
+        for categoria in u.categories or tuple(CATEGORY_EN)[:3]:
+            start, end = (
+                ctx.one(first, "categoria", categoria),
+                ctx.one(last, "categoria", categoria),
+            )
+            if start is None or end is None or start is end:
+                if start is not None:
+                    parts.append(draft.fill("{cat} {percentual}", start))
+                    used.append(start)
+                continue
+            parts.append(
+                draft.fill("{cat} ", start)
+                + draft.fill(draft.t("de {percentual}", "from {percentual}"), start)
+                + draft.fill(draft.t(" para {percentual}", " to {percentual}"), end)
+            )
+            used += [start, end]
+        top = _largest_first([p for w in group for p in ctx.find(w, "critica")], "total")[:1]
+        for passage in top:
+            parts.append(
+                draft.fill(
+                    draft.t(
+                        "maior crítica {name} ({n_comments} em {semana})",
+                        "largest criticism {name} ({n_comments} in {semana})",
+                    ),
+                    passage,
+                )
+            )
+            used.append(passage)
+        draft.say(f"{_weeks_text(group)}: " + "; ".join(parts) + ".", *used, *totals)
+    return bool(draft.sentences)
+
+
 def _compose_compare(
     draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
 ) -> bool:
+    if draft.groups:
+        return _compose_periods(draft, u, ctx)
     if len(weeks) < 2:
         return _compose_movement(draft, u, weeks, ctx, q)
     focus = u.categories

@@ -85,3 +85,20 @@ def test_one_comment_is_singular(eval_digests):
     got = answer("Quais foram as principais reclamações da semana passada?", digests)
     assert "1 comentário," in got.resposta
     assert "1 comentários" not in got.resposta
+
+
+def test_two_named_periods_are_compared_side_by_side(eval_digests):
+    # Given October (W40-W44) and November (W45-W48) stored
+    got = answer("Compare outubro com novembro", eval_digests)
+    # Then each month has its own figures, from its first week to its last
+    assert got.suportada
+    october, november = got.resposta.split("2026-W45–2026-W48")
+    assert "2026-W40–2026-W44" in october
+    assert "30,9%" in october
+    assert "44,7%" in november
+    assert set(got.semanas) == {f"2026-W{n}" for n in range(40, 49)}
+
+
+def test_english_answers_write_dates_in_english(eval_digests):
+    got = answer("When did song lyrics requests peak?", eval_digests)
+    assert "05/10/2026 to 11/10/2026" in got.resposta
