@@ -774,7 +774,13 @@ def _compose_movement(
         ):
             chosen = moved[:per_week_limit]
             if shown and chosen:
-                items = _join(draft, [_movement_item(draft, p) for p in chosen])
+                items = _join(
+                    draft,
+                    [
+                        draft.cat(p.key) + " " + draft.phrase("movement_abs", p) + _apart(draft, p)
+                        for p in chosen
+                    ],
+                )
                 parts.append(draft.t(many if len(chosen) > 1 else one, en) + items)
                 used += chosen
         if not parts:
@@ -812,8 +818,59 @@ def _compose_category(
             passage = ctx.one(week, "categoria", categoria)
             if passage is not None:
                 volume = _volume(draft, passage)
-                draft.say(draft.phrase("category_week", passage, volume=volume), passage)
+                sentence = draft.phrase("category_week", passage, volume=volume)
+                draft.say(sentence + " " + _share_note(draft, passage), passage)
     return bool(draft.sentences)
+
+
+def _apart(draft: _Draft, passage: Passage) -> str:
+    """ " (share down, count up)" when a category's share and count moved apart, else ""."""
+    points = _points(passage)
+    count = (passage.data.get("total") or 0) - (passage.data.get("total_anterior") or 0)
+    if not points or not count or (points > 0) == (count > 0):
+        return ""
+    if points > 0:
+        return draft.t(" (participação subiu, número caiu)", " (share up, count down)")
+    return draft.t(" (participação caiu, número subiu)", " (share down, count up)")
+
+
+def _share_note(draft: _Draft, passage: Passage) -> str:
+    """Whether a category's change is significant (the digest's test) and, when share and count
+    moved apart, which of the two the change in points means."""
+    p_value = draft.figure("p_valor", passage.data.get("p_valor"))
+    if passage.data.get("p_valor") is None:
+        note = ""
+    elif passage.data.get("significativa"):
+        note = draft.t(
+            f"Variação de participação significativa (p = {p_value}).",
+            f"The share change is significant (p = {p_value}).",
+        )
+    else:
+        note = draft.t(
+            f"Variação de participação não significativa (p = {p_value}).",
+            f"The share change is not significant (p = {p_value}).",
+        )
+    if _apart(draft, passage):
+        up = _points(passage) > 0
+        note = (
+            draft.fill(
+                draft.t(
+                    "A participação "
+                    + ("subiu" if up else "caiu")
+                    + " {pontos}, mas o número de comentários "
+                    + ("caiu" if up else "subiu")
+                    + ": o total da semana mudou mais. ",
+                    "The share "
+                    + ("rose" if up else "fell")
+                    + " {pontos}, but the number of comments "
+                    + ("fell" if up else "rose")
+                    + ": the week's total moved more. ",
+                ),
+                passage,
+            )
+            + note
+        )
+    return note
 
 
 def _compose_trend(
@@ -904,18 +961,23 @@ def _compose_total(
     return True
 
 
-def _example(draft: _Draft, passages: Sequence[Passage]) -> str | None:
+def _example(draft: _Draft, passages: Sequence[Passage], count: int = 1) -> str | None:
+    """Listeners' words for the first passage that has samples, each quoted with its id."""
     for passage in passages:
         exemplos = passage.data.get("exemplos") or []
         if exemplos:
-            e = exemplos[0]
-            text = " ".join(str(e.get("texto", "")).split())
-            if len(text.split()) > 18:
-                text = " ".join(text.split()[:18]) + "…"
-            return (
+            quoted = []
+            for e in exemplos[:count]:
+                text = " ".join(str(e.get("texto", "")).split())
+                if len(text.split()) > 18:
+                    text = " ".join(text.split()[:18]) + "…"
+                quoted.append(f'[{e.get("id")}] "{text}"')
+            label = (
                 draft.t("Exemplo", "Example")
-                + f' ({draft.subject(passage)}): [{e.get("id")}] "{text}".'
+                if len(quoted) == 1
+                else draft.t("Exemplos", "Examples")
             )
+            return label + f" ({draft.subject(passage)}): " + "; ".join(quoted) + "."
     return None
 
 
@@ -1229,10 +1291,13 @@ def _compose_topic(
             recent = sorted(used, key=lambda p: p.semana)[-4:]
             counts = "; ".join(draft.fill("{semana} {total}", p) for p in recent)
             draft.say(f"{tag_name(tag, draft.lang)}: {counts}.", *recent)
-        example = _example(draft, [p for p in reversed(used) if p.kind in ("critica", "sugestao")])
-        if example and len(u.tags) == 1:
-            source = next(p for p in reversed(used) if p.data.get("exemplos"))
-            draft.say(example, source)
+        themes = [p for p in reversed(used) if p.kind in ("critica", "sugestao")]
+        if len(u.tags) == 1 and themes:
+            source = next((p for p in themes if p.data.get("exemplos")), None)
+            for count in (2, 1):
+                example = _example(draft, themes, count)
+                if example and source is not None and draft.say(example, source):
+                    break
     if not found_any:
         return False
     # The prose sentences that name the subject, when they add to the figures.

@@ -102,3 +102,17 @@ def test_two_named_periods_are_compared_side_by_side(eval_digests):
 def test_english_answers_write_dates_in_english(eval_digests):
     got = answer("When did song lyrics requests peak?", eval_digests)
     assert "05/10/2026 to 11/10/2026" in got.resposta
+
+
+def test_a_category_whose_share_and_count_moved_apart_says_which_is_which(eval_digests):
+    # Given ELOGIO in W41: 246 -> 254 comments while its share fell 1.4 points (p = 0.436)
+    got = answer("Como foram os elogios na semana 41?", eval_digests)
+    # Then the answer says the share fell while the count rose, and that it is not significant
+    assert "A participação caiu 1,4 p.p., mas o número de comentários subiu" in got.resposta
+    assert "não significativa (p = 0,436)" in got.resposta
+
+
+def test_what_people_said_quotes_listeners(eval_digests):
+    got = answer("O que as pessoas disseram sobre travamentos?", eval_digests)
+    assert got.resposta.count('"') >= 4  # two quotations, each marked
+    assert "[c-" in got.resposta
