@@ -1294,8 +1294,8 @@ def _compose_topic(
         themes = [p for p in reversed(used) if p.kind in ("critica", "sugestao")]
         if len(u.tags) == 1 and themes:
             source = next((p for p in themes if p.data.get("exemplos")), None)
-            for count in (2, 1):
-                example = _example(draft, themes, count)
+            for quotes in (2, 1):
+                example = _example(draft, themes, quotes)
                 if example and source is not None and draft.say(example, source):
                     break
     if not found_any:
