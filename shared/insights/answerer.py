@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from datetime import date
 from typing import Any, Final
 
@@ -188,19 +189,27 @@ def _word_count(text: str) -> int:
     return len(text.split())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Context:
-    """The digests at hand (oldest first) and their passages."""
+    """The digests at hand (oldest first) and their passages, found by week and kind; the BM25
+    index is built only when a question needs it (two years of digests are many passages)."""
 
     digests: tuple[Digest, ...]
     passages: tuple[Passage, ...]
-    index: Bm25Index
+    by_week_kind: dict[tuple[str, str], list[Passage]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, digests: Sequence[Digest]) -> Context:
         ordered = tuple(sorted(digests, key=lambda d: d.semana))
         passages = tuple(p for d in ordered for p in _passages_of(d))
-        return cls(ordered, passages, Bm25Index(passages))
+        by_week_kind: dict[tuple[str, str], list[Passage]] = {}
+        for passage in passages:
+            by_week_kind.setdefault((passage.semana, passage.kind), []).append(passage)
+        return cls(ordered, passages, by_week_kind)
+
+    @cached_property
+    def index(self) -> Bm25Index:
+        return Bm25Index(self.passages)
 
     @property
     def weeks(self) -> tuple[str, ...]:
@@ -217,11 +226,8 @@ class Context:
         return f"{week} ({found[1] if lang == 'pt' else found[1].replace(' a ', ' to ')})"
 
     def find(self, week: str, kind: str, key: str = "") -> list[Passage]:
-        return [
-            p
-            for p in self.passages
-            if p.semana == week and p.kind == kind and (not key or p.key == key)
-        ]
+        found = self.by_week_kind.get((week, kind), [])
+        return [p for p in found if p.key == key] if key else list(found)
 
     def one(self, week: str, kind: str, key: str = "") -> Passage | None:
         found = self.find(week, kind, key)
