@@ -439,8 +439,8 @@ _PHRASES: Final[dict[str, tuple[str, str]]] = {
         "Significant changes (p < 0.05): ",
     ),
     "extreme_share": (
-        "Entre {weeks}, {cat} teve a {most} participação em {semana}: {percentual} ({total} comentários).",
-        "Across {weeks}, {cat} had its {most} share in {semana}: {percentual} ({total} comments).",
+        "Entre {weeks}, {cat} teve a {most} participação em {when}: {percentual} ({n_comments}).",
+        "Across {weeks}, {cat} had its {most} share in {when}: {percentual} ({n_comments}).",
     ),
     "category_week": (
         "Em {semana}, {cat} teve {total} comentários, {percentual} do total (semana anterior {total_anterior}, {percentual_anterior}; {variacao_pontos}{volume}).",
@@ -610,9 +610,13 @@ def _compose_extreme(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx:
             continue
         best = pick(passages, key=lambda p: p.data.get("percentual") or 0)
         sentence = draft.phrase(
-            "extreme_share", best, weeks=_weeks_text(weeks), most=draft.t(*most)
+            "extreme_share",
+            best,
+            weeks=_weeks_text(weeks),
+            most=draft.t(*most),
+            when=ctx.dates(best.semana, draft.lang),
         )
-        draft.say(sentence, best, *passages)
+        draft.say(sentence, best, *ctx.find(best.semana, "total"), *passages)
     return bool(draft.sentences)
 
 
