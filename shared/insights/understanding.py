@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from shared.classifier.tags import TAG_PATTERN, default_taxonomy
+from shared.digest.vocabulary import tag_name
 from shared.insights.periods import NUMBER_WORDS
 from shared.insights.text import STOP_WORDS, fold
 
@@ -332,9 +333,29 @@ class Understanding:
 
 
 def detect_tags(question: str) -> tuple[str, ...]:
-    """Tags the question names: literally (`fix_volume`) or through the taxonomy's expressions."""
-    taxonomy = default_taxonomy()
+    """Tags the question names: literally (`fix_volume`) or through the taxonomy's expressions.
+
+    A tag named by its full name ("letra sincronizada") is not also read as the broader tag its
+    words contain ("letra"): the other tags are looked for in what the full names leave."""
     folded = fold(question)
+    found = _tags_in(folded)
+    if len(found) < 2:
+        return tuple(sorted(found))
+    names = {tag: [fold(tag_name(tag, language)) for language in ("pt", "en")] for tag in found}
+    named = {
+        tag for tag in found if any(re.search(rf"\b{re.escape(n)}\b", folded) for n in names[tag])
+    }
+    if not named:
+        return tuple(sorted(found))
+    rest = folded
+    for tag in named:
+        for name in sorted(names[tag], key=len, reverse=True):
+            rest = re.sub(rf"\b{re.escape(name)}\b", " ", rest)
+    return tuple(sorted(named | (_tags_in(rest) & found)))
+
+
+def _tags_in(folded: str) -> set[str]:
+    taxonomy = default_taxonomy()
     found = {m[0] for m in _TAG_LITERAL.finditer(folded) if m[0] in taxonomy.tags}
     cleaned = _META_WORDS.sub(" ", _NOT_TAGS.sub(" ", folded))
     found.update(taxonomy.extract([cleaned])[0])
@@ -342,7 +363,7 @@ def detect_tags(question: str) -> tuple[str, ...]:
     for word in re.findall(r"[a-z]+", cleaned):
         if word in subjects and len(word) > 3 and word not in _AMBIGUOUS_SUBJECTS:
             found.add(subjects[word])
-    return tuple(sorted(found))
+    return found
 
 
 def understand(question: str) -> Understanding:

@@ -116,3 +116,13 @@ def test_what_people_said_quotes_listeners(eval_digests):
     got = answer("O que as pessoas disseram sobre travamentos?", eval_digests)
     assert got.resposta.count('"') >= 4  # two quotations, each marked
     assert "[c-" in got.resposta
+
+
+def test_a_tag_named_in_full_is_not_also_read_as_the_broader_tag():
+    from shared.insights.understanding import detect_tags
+
+    # "letra sincronizada" is synced lyrics, not also song lyrics; two named tags stay two
+    assert detect_tags("Quando os pedidos de letra sincronizada tiveram o pico?") == (
+        "feat_sincronia",
+    )
+    assert detect_tags("travamentos e anúncios") == ("feat_anuncio", "fix_travamento")
