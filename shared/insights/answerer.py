@@ -1096,7 +1096,8 @@ def _compose_tag_list(
                 lead = draft.t(f"Menos mencionadas em {span}: ", f"Least mentioned in {span}: ")
             _say_list(draft, lead, items, used, per_item=0)
         else:
-            if not recurrence_first and by_volume[0] == by_recurrence[0]:
+            least = u.least and not u.most
+            if not recurrence_first and (least or by_volume[0] == by_recurrence[0]):
                 continue
             tag = by_recurrence[0]
             found = by_tag[tag]
