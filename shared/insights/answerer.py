@@ -271,10 +271,10 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
         latest = context.weeks[-1]
         if all(w > latest for w in period.weeks):
             closed_note = draft.t(
-                f"A semana atual ({_weeks_text(period.weeks)}) ainda não tem digest; "
-                f"esta resposta é sobre a última semana fechada, {latest}.",
-                f"This week ({_weeks_text(period.weeks)}) has no digest yet; this answer is "
-                f"about the last closed week, {latest}.",
+                "A semana atual ainda não terminou e não tem digest; esta resposta é sobre a "
+                f"última semana fechada, {latest}.",
+                "This week has not ended and has no digest yet; this answer is about the last "
+                f"closed week, {latest}.",
             )
             period = replace(period, weeks=(latest,), current=False)
     weeks, missing = _scope(understood, period, context)
@@ -351,7 +351,9 @@ def _refuse(
     checked: Sequence[str] = (),
 ) -> Answer:
     first, last = (context.weeks[0], context.weeks[-1]) if context.weeks else ("", "")
-    what = ", ".join(understood.tags) or ", ".join(understood.categories)
+    what = ", ".join(tag_name(t, draft.lang) for t in understood.tags) or ", ".join(
+        understood.categories
+    )
     messages: dict[str, tuple[str, str]] = {
         "metric": (
             "Os digests semanais não medem isso: eles trazem só contagens e percentuais de "
@@ -1075,6 +1077,7 @@ def _compose_tag_list(
     by_recurrence = sorted(by_tag, key=lambda t: (-len(by_tag[t]), -volume(t), t))
     recurrence_first = bool(_RECURRENCE.search(fold(q)))
     span = _weeks_text(weeks)
+    period_totals = [p for w in weeks for p in ctx.find(w, "total")]
     order = ("recurrence", "volume") if recurrence_first else ("volume", "recurrence")
     for how in order:
         if how == "volume":
@@ -1094,7 +1097,8 @@ def _compose_tag_list(
             )
             if u.least and not u.most:
                 lead = draft.t(f"Menos mencionadas em {span}: ", f"Least mentioned in {span}: ")
-            _say_list(draft, lead, items, used, per_item=0)
+            # A ranking over a period read every week of it: each is a source.
+            _say_list(draft, lead, items, [*used, *period_totals], per_item=0)
         else:
             least = u.least and not u.most
             if not recurrence_first and (least or by_volume[0] == by_recurrence[0]):
@@ -1103,21 +1107,32 @@ def _compose_tag_list(
             found = by_tag[tag]
             low = min(found, key=lambda p: p.data.get("total") or 0)
             high = max(found, key=lambda p: p.data.get("total") or 0)
+            # How often is said in words and week names: a count of weeks is no digest's figure.
+            if len(found) == len(weeks):
+                often = draft.t(
+                    f"listada em todas as semanas ({span})", f"listed every week ({span})"
+                )
+            elif len(found) <= 6:
+                listed = ", ".join(p.semana for p in found)
+                often = draft.t(f"listada em {listed}", f"listed in {listed}")
+            else:
+                often = draft.t(
+                    f"listada em mais semanas que qualquer outra ({span})",
+                    f"listed in more weeks than any other ({span})",
+                )
             sentence = draft.t(
-                f"Por recorrência: {draft.subject(found[0])}, listada em {len(found)} de "
-                f"{len(weeks)} semanas ({span}), com "
+                f"Por recorrência: {draft.subject(found[0])}, {often}, com "
                 + draft.fill("{total}", low)
                 + " a "
                 + draft.fill("{n_mentions}", high)
                 + " por semana.",
-                f"By recurrence: {draft.subject(found[0])}, listed in {len(found)} of "
-                f"{len(weeks)} weeks ({span}), with "
+                f"By recurrence: {draft.subject(found[0])}, {often}, with "
                 + draft.fill("{total}", low)
                 + " to "
                 + draft.fill("{n_mentions}", high)
                 + " a week.",
             )
-            draft.say(sentence, *found)
+            draft.say(sentence, *found, *period_totals)
     return bool(draft.sentences)
 
 
@@ -1268,7 +1283,8 @@ def _compose_tag_when(
         )
         cited.append(spike)
     draft.say(
-        sentence + draft.t(f", entre {_weeks_text(weeks)}.", f", across {_weeks_text(weeks)}."),
+        # The weeks compared are said in words: their ids are not figures of the cited passage.
+        sentence + draft.t(", entre as semanas guardadas.", ", across the stored weeks."),
         *cited,
     )
     return True

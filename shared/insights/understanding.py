@@ -218,7 +218,7 @@ _NOT_TAGS: Final = _rx(
     r"\b(volume (de|of) (comentarios|comments|feedbacks?|criticas|elogios|sugestoes|duvidas)|"
     r"comment volume|(qual|what)( e| is)? o? ?volume|volume total|total volume|show me|"
     r"me mostr\w*|review\w*|revis\w*|what s new|whats new|what is new|o que ha de novo|"
-    r"alguma novidade|novidades)\b"
+    r"alguma novidade|novidades|show(s|ed|ing)? up|turn(s|ed)? up)\b"
 )
 
 
