@@ -153,8 +153,8 @@ _CATEGORY_WORD: Final = _words(r"\b(categorias?|categor(y|ies))\b")
 _GENERAL: Final = _words(
     r"\b(tendencias recentes|tendencias (atuais|do momento|das ultimas semanas)|recent trends|"
     r"latest trends|current trends|como (estao|andam|vao) as coisas|how are things|"
-    r"what s (going on|happening|new)|whats (going on|happening|new)|what is (going on|new)|"
-    r"what s been going on|o que (esta|ta) acontecendo|o que ha de novo|alguma novidade|"
+    r"what(?: ?'?s| is)(?: been)? (going on|happening|new)|"
+    r"o que (esta|ta) acontecendo|o que ha de novo|alguma novidade|"
     r"quais as novidades|novidades|resum\w*|summar\w*|overview|visao geral|panorama|recap|"
     r"o que rolou|what happened|o que aconteceu|como foi|how was|how did .* go|"
     r"o que mudou|what changed|what moved|destaques|highlights|lately|ultimamente)\b"
@@ -217,7 +217,7 @@ _TAG_LITERAL: Final = _rx(r"\b(feat|fix|perf|ui|doc|test|sec|api)_[a-z]+\b")
 _NOT_TAGS: Final = _rx(
     r"\b(volume (de|of) (comentarios|comments|feedbacks?|criticas|elogios|sugestoes|duvidas)|"
     r"comment volume|(qual|what)( e| is)? o? ?volume|volume total|total volume|show me|"
-    r"me mostr\w*|review\w*|revis\w*|what s new|whats new|what is new|o que ha de novo|"
+    r"me mostr\w*|review\w*|revis\w*|what(?: ?'?s| is) new|o que ha de novo|"
     r"alguma novidade|novidades|show(s|ed|ing)? up|turn(s|ed)? up)\b"
 )
 
@@ -395,7 +395,9 @@ def understand(question: str) -> Understanding:
     category_word = bool(_CATEGORY_WORD.search(text))
     count = bool(_COUNT.search(text))
     trend = bool(_TREND.search(text))
-    general = bool(_GENERAL.search(text)) and not tags and not categories
+    # A bare "Tendências?" or "News?" asks for the same overview.
+    bare = len(text.split()) <= 3 and re.search(r"\b(tendencias?|trends?|novidades|news)\b", text)
+    general = bool(_GENERAL.search(text) or bare) and not tags and not categories
 
     def result(intent: Intent) -> Understanding:
         return Understanding(

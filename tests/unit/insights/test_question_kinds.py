@@ -163,3 +163,10 @@ def test_every_number_of_the_new_kinds_is_in_a_cited_passage_over_two_years_of_d
         cited = {n for p in got.fontes for n in numbers_in_text(p.text)}
         assert set(numbers_in_text(got.resposta, got.language)) <= cited, (question, got.resposta)
         assert set(got.semanas) == {p.semana for p in got.fontes}
+
+
+def test_general_questions_in_either_language_are_summaries(eval_digests):
+    for question in ("What's going on lately?", "Como andam as coisas?", "Tendências?"):
+        got = answer(question, eval_digests)
+        assert got.suportada, question
+        assert got.semanas == ("2026-W45", "2026-W46", "2026-W47", "2026-W48"), question
