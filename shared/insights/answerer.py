@@ -736,6 +736,14 @@ def _yes_no(draft: _Draft, u: Understanding, q: str, passages: Sequence[Passage]
         return ""
     moved = _points(passages[0])
     agreed = moved > 0 if u.up else moved < 0
+    if _apart(draft, passages[0]):
+        # Share and count moved apart: the honest answer depends on which is meant.
+        return draft.t(
+            "Em participação, sim; em número, não. "
+            if agreed
+            else "Em participação, não; em número, sim. ",
+            "By share, yes; by count, no. " if agreed else "By share, no; by count, yes. ",
+        )
     return draft.t("Sim. " if agreed else "Não. ", "Yes. " if agreed else "No. ")
 
 
@@ -766,6 +774,7 @@ def _compose_movement(
         if focus:
             moves = [
                 f"{draft.cat(p.key)} {_direction(draft, p)} {draft.phrase('movement_abs', p)}"
+                + _apart(draft, p)
                 for p in passages
             ]
             sentence = (

@@ -170,3 +170,10 @@ def test_general_questions_in_either_language_are_summaries(eval_digests):
         got = answer(question, eval_digests)
         assert got.suportada, question
         assert got.semanas == ("2026-W45", "2026-W46", "2026-W47", "2026-W48"), question
+
+
+def test_a_yes_or_no_on_a_category_that_moved_both_ways_says_both(eval_digests):
+    # Given ELOGIO in W48: share 16.9% -> 16.6%, count 139 -> 148
+    got = answer("Os elogios subiram na semana 48?", eval_digests)
+    assert got.resposta.startswith("Em participação, não; em número, sim.")
+    assert "de 139 para 148 comentários" in got.resposta
