@@ -2,7 +2,8 @@
 
 One closed ISO week of PRODUCT_TIMEZONE against the week before: comments per category (count,
 share, change in points and percent, and a two-proportion z-test so noise is not reported as news),
-the recurring criticisms, the relevant suggestions, tags that spiked against the four weeks before,
+the recurring criticisms (every tag of a CRÍTICA comment, whatever its scope), the relevant
+suggestions, tags that spiked against the four weeks before,
 open questions, and the review counts. Comments are bucketed by `comments.created_at`; labels are
 the final ones (a human correction wins). The shape is `shared.digest.contract.WeekStats`.
 
@@ -38,7 +39,9 @@ OPEN_QUESTIONS: Final = 3
 SPIKE_MIN_COUNT: Final = 5
 SPIKE_MIN_FACTOR: Final = 2
 ALPHA: Final = 0.05
-CRITICISM_TAG_PATTERN: Final = r"^(fix|perf|ui)_"
+# Every tag of a CRÍTICA comment is a criticism: complaints about ads or price are tagged
+# feat_anuncio / feat_preco, and a listener counts them as complaints like any crash.
+CRITICISM_TAG_PATTERN: Final = r"."
 
 
 @dataclass(frozen=True)

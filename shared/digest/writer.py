@@ -279,9 +279,9 @@ def _quote(themes: Sequence[TagTheme]) -> str | None:
 
 _THEME_LEADS: Final[dict[str, tuple[str, ...]]] = {
     "criticisms": (
-        "Entre as críticas, o que mais se repetiu foi {x}.",
-        "As reclamações recorrentes giraram em torno de {x}.",
-        "Nas críticas, os temas que voltaram com mais força foram {x}.",
+        "Entre todas as críticas, o que mais se repetiu foi {x}.",
+        "Contando todas as reclamações, as recorrentes giraram em torno de {x}.",
+        "Em todas as críticas, os temas que voltaram com mais força foram {x}.",
     ),
     "suggestions": (
         "Nas sugestões, os pedidos mais frequentes foram {x}.",

@@ -10,12 +10,16 @@ that the digests do not hold, except a clearly labelled sum of weekly totals.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from typing import Any, Final
 
 from shared.digest.store import Digest
+from shared.digest.vocabulary import tag_name
 from shared.insights.digests import Passage, digest_passages, fmt, signed
 from shared.insights.periods import Period, parse_period
 from shared.insights.retrieval import Bm25Index, expand
@@ -77,6 +81,8 @@ class _Draft:
     lang: Language
     sentences: list[str] = field(default_factory=list)
     cited: list[Passage] = field(default_factory=list)
+    # The two periods a comparison names ("outubro com novembro"), each its ISO weeks.
+    groups: tuple[tuple[str, ...], ...] = ()
 
     def t(self, pt: str, en: str) -> str:
         return pt if self.lang == "pt" else en
@@ -112,6 +118,20 @@ class _Draft:
             return categoria
         return f"{categoria} ({CATEGORY_EN.get(categoria, categoria)})"
 
+    def subject(self, passage: Passage) -> str:
+        """What a passage is about, in words: a tag by its name in the answer's language, a
+        category as `cat` names it."""
+        if passage.kind == "categoria":
+            return self.cat(passage.key)
+        if passage.key:
+            return tag_name(passage.key, self.lang)
+        return ""
+
+    def count(self, value: Any, pt: tuple[str, str], en: tuple[str, str]) -> str:
+        """`value` and its noun, singular for exactly one ("1 comentário", "2 comentários")."""
+        one, many = pt if self.lang == "pt" else en
+        return f"{self.figure('total', value)} {one if value == 1 else many}"
+
     def cite(self, *passages: Passage) -> None:
         for passage in passages:
             if passage not in self.cited:
@@ -121,7 +141,8 @@ class _Draft:
         """Adds the sentence when it fits the word budget; False (and nothing cited) otherwise."""
         if _word_count(" ".join([*self.sentences, sentence])) > MAX_WORDS:
             return False
-        self.sentences.append(sentence)
+        # A sentence may open with a tag's name ("travamentos: ..."): sentences start capitalised.
+        self.sentences.append(sentence[:1].upper() + sentence[1:])
         self.cite(*passages)
         return True
 
@@ -138,11 +159,24 @@ class _Fields(dict[str, object]):
         self.passage = passage
         if passage is not None:
             significant = passage.data.get("significativa")
+            total = passage.data.get("total")
+            points = passage.data.get("variacao_pontos")
             self.update(
                 semana=passage.semana,
                 key=passage.key,
+                name=draft.subject(passage),
                 cat=draft.cat(passage.key),
                 significance=draft.t(", significativa", ", significant") if significant else "",
+                n_comments=draft.count(
+                    total, ("comentário", "comentários"), ("comment", "comments")
+                ),
+                n_mentions=draft.count(total, ("menção", "menções"), ("mention", "mentions")),
+                pontos=format_number(
+                    abs(points) if isinstance(points, int | float) else points,
+                    draft.lang,
+                    grouped=False,
+                    unit="pp",
+                ),
             )
 
     def __missing__(self, name: str) -> str:
@@ -155,34 +189,66 @@ def _word_count(text: str) -> int:
     return len(text.split())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Context:
-    """The digests at hand (oldest first) and their passages."""
+    """The digests at hand (oldest first) and their passages, found by week and kind; the BM25
+    index is built only when a question needs it (two years of digests are many passages)."""
 
     digests: tuple[Digest, ...]
     passages: tuple[Passage, ...]
-    index: Bm25Index
+    by_week_kind: dict[tuple[str, str], list[Passage]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, digests: Sequence[Digest]) -> Context:
-        ordered = tuple(sorted(digests, key=lambda d: d.semana))[-MAX_DIGESTS:]
-        passages = tuple(p for d in ordered for p in digest_passages(d))
-        return cls(ordered, passages, Bm25Index(passages))
+        ordered = tuple(sorted(digests, key=lambda d: d.semana))
+        passages = tuple(p for d in ordered for p in _passages_of(d))
+        by_week_kind: dict[tuple[str, str], list[Passage]] = {}
+        for passage in passages:
+            by_week_kind.setdefault((passage.semana, passage.kind), []).append(passage)
+        return cls(ordered, passages, by_week_kind)
+
+    @cached_property
+    def index(self) -> Bm25Index:
+        return Bm25Index(self.passages)
 
     @property
     def weeks(self) -> tuple[str, ...]:
         return tuple(d.semana for d in self.digests)
 
+    def dates(self, week: str, lang: Language = "pt") -> str:
+        """The week as people name it: ISO week and its Monday..Sunday, as its digest writes them."""
+        total = self.one(week, "total")
+        if total is None:
+            return week
+        found = re.search(r"\((\d\d/\d\d/\d{4} a \d\d/\d\d/\d{4})\)", total.text)
+        if not found:
+            return week
+        return f"{week} ({found[1] if lang == 'pt' else found[1].replace(' a ', ' to ')})"
+
     def find(self, week: str, kind: str, key: str = "") -> list[Passage]:
-        return [
-            p
-            for p in self.passages
-            if p.semana == week and p.kind == kind and (not key or p.key == key)
-        ]
+        found = self.by_week_kind.get((week, kind), [])
+        return [p for p in found if p.key == key] if key else list(found)
 
     def one(self, week: str, kind: str, key: str = "") -> Passage | None:
         found = self.find(week, kind, key)
         return found[0] if found else None
+
+
+# A digest's passages cost milliseconds (each prose sentence is checked against the listeners'
+# words) and a stored digest rarely changes: they are kept by the digest's content, so a question
+# over two years of digests costs what one over a few weeks did.
+_PASSAGE_CACHE: dict[tuple[str, str, str], tuple[Passage, ...]] = {}
+_PASSAGE_CACHE_SIZE: Final = 1024
+
+
+def _passages_of(digest: Digest) -> tuple[Passage, ...]:
+    key = (digest.semana, digest.texto, json.dumps(digest.stats, sort_keys=True, default=str))
+    found = _PASSAGE_CACHE.get(key)
+    if found is None:
+        if len(_PASSAGE_CACHE) >= _PASSAGE_CACHE_SIZE:
+            _PASSAGE_CACHE.clear()
+        found = _PASSAGE_CACHE[key] = tuple(digest_passages(digest))
+    return found
 
 
 # --- entry --------------------------------------------------------------------------------------
@@ -196,11 +262,28 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
     if understood.refusal is not None:
         return _refuse(draft, understood.refusal, context, understood)
     period = parse_period(question, today)
-    if period.future and not period.weeks:
+    if period.future and not any(w in context.weeks for w in period.weeks or ()):
         return _refuse(draft, "future", context, understood)
+    closed_note = ""
+    if period.current and period.weeks and not any(w in context.weeks for w in period.weeks):
+        # "Essa semana" while the week is still open: its digest is written once it closes, so
+        # the answer is about the last closed week, and says so.
+        latest = context.weeks[-1]
+        if all(w > latest for w in period.weeks):
+            closed_note = draft.t(
+                "A semana atual ainda não terminou e não tem digest; esta resposta é sobre a "
+                f"última semana fechada, {latest}.",
+                "This week has not ended and has no digest yet; this answer is about the last "
+                f"closed week, {latest}.",
+            )
+            period = replace(period, weeks=(latest,), current=False)
     weeks, missing = _scope(understood, period, context)
+    if understood.intent == "compare":
+        draft.groups = _compared_periods(question, today, context)
     if not weeks:
         return _refuse(draft, "period", context, understood, requested=period.weeks or ())
+    if closed_note:
+        draft.sentences.append(closed_note)
     assert understood.intent is not None
     compose = _COMPOSERS[understood.intent]
     supported = compose(draft, understood, weeks, context, question)
@@ -229,19 +312,30 @@ def _scope(
     if period.weeks:
         covered = tuple(w for w in period.weeks if w in available)
         missing = tuple(w for w in period.weeks if w not in available)
-        if len(covered) > MAX_DIGESTS:
-            covered = covered[-MAX_DIGESTS:]
+        if len(missing) > 3:
+            # A long period ("em 2026") names weeks before the first digest: the answer says
+            # which stored weeks it covers, not every week that has none.
+            missing = ()
         return covered, missing if covered else ()
-    wide = understood.intent in {"trend", "topic", "compare"} or period.recent
-    if understood.intent in {"complaints", "suggestions", "improvements"} and period.recent:
+    latest = available[-MAX_DIGESTS:]
+    u = understood
+    # "When", "the most", "compare" and "trend" questions look at every covered week.
+    if u.when or u.superlative or period.every or (u.peak and u.intent in {"topic", "spikes"}):
+        return available, ()
+    if u.intent in {"trend", "compare"}:
+        return available, ()
+    if u.intent == "topic":
+        return latest, ()  # what is said about a subject: the latest digests
+    if u.intent == "summary" and u.general:
+        return latest[-4:], ()  # "how are things": the latest month
+    wide = period.recent
+    if u.intent in {"complaints", "suggestions", "improvements"} and (period.recent or u.most):
         wide = True
-    if understood.when and understood.intent in {"movement", "category", "spikes", "total"}:
-        wide = True  # "when did criticism rise?": every week at hand
-    if understood.significant or understood.superlative:
+    if u.significant:
         wide = True
-    if understood.intent == "total" and understood.trend:
+    if u.intent == "total" and u.trend:
         wide = True
-    return (available if wide else available[-1:]), ()
+    return (latest if wide else latest[-1:]), ()
 
 
 # --- refusals -----------------------------------------------------------------------------------
@@ -257,7 +351,9 @@ def _refuse(
     checked: Sequence[str] = (),
 ) -> Answer:
     first, last = (context.weeks[0], context.weeks[-1]) if context.weeks else ("", "")
-    what = ", ".join(understood.tags) or ", ".join(understood.categories)
+    what = ", ".join(tag_name(t, draft.lang) for t in understood.tags) or ", ".join(
+        understood.categories
+    )
     messages: dict[str, tuple[str, str]] = {
         "metric": (
             "Os digests semanais não medem isso: eles trazem só contagens e percentuais de "
@@ -324,8 +420,12 @@ _PHRASES: Final[dict[str, tuple[str, str]]] = {
     ),
     "volume": (", {variacao_percentual} em volume", ", {variacao_percentual} in volume"),
     "week_move": (
-        "{semana} ({variacao_pontos}, para {percentual}{significance})",
-        "{semana} ({variacao_pontos}, to {percentual}{significance})",
+        "{semana} ({pontos}, para {percentual}{significance})",
+        "{semana} ({pontos}, to {percentual}{significance})",
+    ),
+    "movement_abs": (
+        "{pontos} (de {percentual_anterior} para {percentual}; de {total_anterior} para {total} comentários{significance})",
+        "{pontos} (from {percentual_anterior} to {percentual}; from {total_anterior} to {total} comments{significance})",
     ),
     "none_significant": (
         "Nenhuma variação significativa (teste de duas proporções, p < 0,05) em {weeks}.",
@@ -341,8 +441,8 @@ _PHRASES: Final[dict[str, tuple[str, str]]] = {
         "Significant changes (p < 0.05): ",
     ),
     "extreme_share": (
-        "Entre {weeks}, {cat} teve a {most} participação em {semana}: {percentual} ({total} comentários).",
-        "Across {weeks}, {cat} had its {most} share in {semana}: {percentual} ({total} comments).",
+        "Entre {weeks}, {cat} teve a {most} participação em {when}: {percentual} ({n_comments}).",
+        "Across {weeks}, {cat} had its {most} share in {when}: {percentual} ({n_comments}).",
     ),
     "category_week": (
         "Em {semana}, {cat} teve {total} comentários, {percentual} do total (semana anterior {total_anterior}, {percentual_anterior}; {variacao_pontos}{volume}).",
@@ -353,12 +453,12 @@ _PHRASES: Final[dict[str, tuple[str, str]]] = {
         "{semana}: {comments} comments, biggest move {cat} {variacao_pontos} ({percentual})",
     ),
     "biggest_rise_in": (
-        "maior alta em {semana} ({variacao_pontos})",
-        "biggest rise in {semana} ({variacao_pontos})",
+        "maior alta em {semana} (subiu {pontos})",
+        "biggest rise in {semana} (up {pontos})",
     ),
     "biggest_drop_in": (
-        "maior queda em {semana} ({variacao_pontos})",
-        "biggest drop in {semana} ({variacao_pontos})",
+        "maior queda em {semana} (caiu {pontos})",
+        "biggest drop in {semana} (down {pontos})",
     ),
     "week_total": (
         "{semana}: {total} comentários (semana anterior {total_anterior})",
@@ -370,35 +470,38 @@ _PHRASES: Final[dict[str, tuple[str, str]]] = {
     ),
     "sum": ("Somando as {weeks} semanas: {sum}.", "Summed over the {weeks} weeks: {sum}."),
     "tag": (
-        "{key} ({total} comentários, {variacao} vs. semana anterior)",
-        "{key} ({total} comments, {variacao} vs. previous week)",
+        "{name} ({n_comments}, {variacao} vs. semana anterior)",
+        "{name} ({n_comments}, {variacao} vs. previous week)",
     ),
     "tag_weeks": (
-        "{key} em {found} de {weeks} semanas ({counts})",
-        "{key} in {found} of {weeks} weeks ({counts})",
+        "{name} em {found} de {weeks} semanas ({counts})",
+        "{name} in {found} of {weeks} weeks ({counts})",
     ),
     "spike": (
-        "{key} ({total} menções, média de {media_4_semanas} nas 4 semanas anteriores, fator {fator}x)",
-        "{key} ({total} mentions vs. a mean of {media_4_semanas} over the 4 previous weeks, factor {fator}x)",
+        "{name} ({n_mentions}, média de {media_4_semanas} nas 4 semanas anteriores, fator {fator}x)",
+        "{name} ({n_mentions} vs. a mean of {media_4_semanas} over the 4 previous weeks, factor {fator}x)",
     ),
     "review": (
         "Em {semana}, {precisa_revisao} comentários precisavam de revisão humana e houve {correcoes_humanas} correções humanas.",
         "In {semana}, {precisa_revisao} comments needed human review and there were {correcoes_humanas} human corrections.",
     ),
     "topic_theme": (
-        "{semana} ({total} comentários, {variacao})",
-        "{semana} ({total} comments, {variacao})",
+        "{semana} ({n_comments}, {variacao})",
+        "{semana} ({n_comments}, {variacao})",
     ),
     "topic_spike": (
-        "{semana} ({total} menções, fator {fator}x)",
-        "{semana} ({total} mentions, factor {fator}x)",
+        "{semana} ({n_mentions}, fator {fator}x)",
+        "{semana} ({n_mentions}, factor {fator}x)",
     ),
-    "top_criticism": ("; principal crítica {key} ({total})", "; top criticism {key} ({total})"),
+    "top_criticism": ("; principal crítica {name} ({total})", "; top criticism {name} ({total})"),
     "compare_week": (
         "{semana}: {total} comentários; {shares}{top}.",
         "{semana}: {total} comments; {shares}{top}.",
     ),
-    "summary_spike": ("em alta {key} (fator {fator}x)", "spiking {key} (factor {fator}x)"),
+    "summary_spike": (
+        "em alta {name} ({n_mentions}, fator {fator}x)",
+        "spiking {name} ({n_mentions}, factor {fator}x)",
+    ),
 }
 
 
@@ -472,6 +575,23 @@ def _compose_significant(
         if not u.categories or p.key in u.categories
     ]
     found = [p for p in checked if p.data.get("significativa")]
+    if not found and u.categories and len(checked) <= 2:
+        # A named category: its move and its test, so "no" comes with the figures behind it.
+        for passage in checked:
+            sentence = draft.fill(
+                draft.t(
+                    "Não: em {semana}, {cat} {direction} {pontos} (de {percentual_anterior} para "
+                    "{percentual}), variação não significativa (p = {p_valor}; teste de duas "
+                    "proporções, p < 0,05).",
+                    "No: in {semana}, {cat} {direction} {pontos} (from {percentual_anterior} to "
+                    "{percentual}), not a significant change (p = {p_valor}; two-proportion test, "
+                    "p < 0.05).",
+                ),
+                passage,
+                direction=_direction(draft, passage),
+            )
+            draft.say(sentence, passage)
+        return bool(draft.sentences)
     if not found:
         return draft.say(draft.phrase("none_significant", weeks=_weeks_text(weeks)), *checked)
     head = draft.phrase("significant_many" if len(found) > 1 else "significant_one")
@@ -481,6 +601,8 @@ def _compose_significant(
 
 def _compose_extreme(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context) -> bool:
     """ "Which week had the most criticism?": the week with the highest (lowest) share."""
+    if u.up != u.down:
+        return _compose_biggest_move(draft, u, weeks, ctx)
     pick, most = (
         (max, ("maior", "highest")) if u.superlative == "max" else (min, ("menor", "lowest"))
     )
@@ -490,9 +612,110 @@ def _compose_extreme(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx:
             continue
         best = pick(passages, key=lambda p: p.data.get("percentual") or 0)
         sentence = draft.phrase(
-            "extreme_share", best, weeks=_weeks_text(weeks), most=draft.t(*most)
+            "extreme_share",
+            best,
+            weeks=_weeks_text(weeks),
+            most=draft.t(*most),
+            when=ctx.dates(best.semana, draft.lang),
         )
-        draft.say(sentence, best, *passages)
+        draft.say(sentence, best, *ctx.find(best.semana, "total"), *passages)
+    return bool(draft.sentences)
+
+
+def _compose_biggest_move(
+    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context
+) -> bool:
+    """ "Em que semana as críticas caíram mais?": the week of the biggest fall (rise), by share
+    unless the number of comments is asked; saying when share and count moved apart, and whether
+    the change is significant (the digest's two-proportion test)."""
+    for categoria in u.categories:
+        passages = [
+            p
+            for w in weeks
+            for p in ctx.find(w, "categoria", categoria)
+            if p.data.get("variacao_pontos") is not None
+        ]
+        if not passages:
+            continue
+
+        def count_change(p: Passage) -> Any:
+            return (p.data.get("total") or 0) - (p.data.get("total_anterior") or 0)
+
+        measure = count_change if u.by_count else _points
+        best = (max if u.up else min)(passages, key=measure)
+        if (measure(best) > 0) != bool(u.up) or measure(best) == 0:
+            verb = draft.t("subiu" if u.up else "caiu", "rose" if u.up else "fell")
+            draft.say(
+                draft.t(
+                    f"{draft.cat(categoria)} não {verb} em nenhuma semana de {_weeks_text(weeks)}.",
+                    f"{draft.cat(categoria)} never {verb} in {_weeks_text(weeks)}.",
+                ),
+                *passages,
+            )
+            return True
+        total = ctx.one(best.semana, "total")
+        when = ctx.dates(best.semana, draft.lang)
+        share_verb = _direction(draft, best)
+        count_up = count_change(best) > 0
+        count_verb = draft.t("subiu" if count_up else "caiu", "rose" if count_up else "fell")
+        if not count_change(best):
+            count_verb = draft.t("ficou igual", "held")
+        p_value = draft.figure("p_valor", best.data.get("p_valor"))
+        tested = (
+            draft.t(f"significativa (p = {p_value})", f"significant (p = {p_value})")
+            if best.data.get("significativa")
+            else draft.t(f"não significativa (p = {p_value})", f"not significant (p = {p_value})")
+        )
+        if u.by_count:
+            lead = draft.t(
+                f"Em número de comentários, a maior {'alta' if u.up else 'queda'} de "
+                f"{draft.cat(categoria)} foi em {when}: {count_verb} de {{total_anterior}} para "
+                f"{{n_comments}} ({{variacao_percentual}} em volume).",
+                f"By number of comments, the biggest {'rise' if u.up else 'fall'} in "
+                f"{draft.cat(categoria)} was in {when}: it {count_verb} from {{total_anterior}} "
+                f"to {{n_comments}} ({{variacao_percentual}} in volume).",
+            )
+        else:
+            lead = draft.t(
+                f"Em participação, a maior {'alta' if u.up else 'queda'} de {draft.cat(categoria)} "
+                f"foi em {when}: {share_verb} {{pontos}}, de {{percentual_anterior}} para "
+                f"{{percentual}}.",
+                f"By share, the biggest {'rise' if u.up else 'fall'} in {draft.cat(categoria)} was "
+                f"in {when}: it {share_verb} {{pontos}}, from {{percentual_anterior}} to "
+                f"{{percentual}}.",
+            )
+        sentences = [draft.fill(lead, best)]
+        opposite = (_points(best) > 0) != count_up and _points(best) and count_change(best)
+        if opposite and not u.by_count:
+            sentences.append(
+                draft.fill(
+                    draft.t(
+                        f"Em número, porém, {count_verb}: de {{total_anterior}} para "
+                        f"{{n_comments}} ({{variacao_percentual}}); a participação mede a fatia "
+                        f"do total, e o total também mudou.",
+                        f"In number, though, it {count_verb}: from {{total_anterior}} to "
+                        f"{{n_comments}} ({{variacao_percentual}}); the share is a slice of the "
+                        f"total, and the total changed too.",
+                    ),
+                    best,
+                )
+            )
+        elif opposite:
+            sentences.append(
+                draft.fill(
+                    draft.t(
+                        f"Em participação, porém, {share_verb} {{pontos}} (de "
+                        f"{{percentual_anterior}} para {{percentual}}).",
+                        f"By share, though, it {share_verb} {{pontos}} (from "
+                        f"{{percentual_anterior}} to {{percentual}}).",
+                    ),
+                    best,
+                )
+            )
+        sentences.append(
+            draft.t(f"A mudança de participação é {tested}.", f"The share change is {tested}.")
+        )
+        draft.say(" ".join(sentences), best, *([total] if total else []))
     return bool(draft.sentences)
 
 
@@ -513,6 +736,14 @@ def _yes_no(draft: _Draft, u: Understanding, q: str, passages: Sequence[Passage]
         return ""
     moved = _points(passages[0])
     agreed = moved > 0 if u.up else moved < 0
+    if _apart(draft, passages[0]):
+        # Share and count moved apart: the honest answer depends on which is meant.
+        return draft.t(
+            "Em participação, sim; em número, não. "
+            if agreed
+            else "Em participação, não; em número, sim. ",
+            "By share, yes; by count, no. " if agreed else "By share, no; by count, yes. ",
+        )
     return draft.t("Sim. " if agreed else "Não. ", "Yes. " if agreed else "No. ")
 
 
@@ -542,7 +773,8 @@ def _compose_movement(
             continue
         if focus:
             moves = [
-                f"{draft.cat(p.key)} {_direction(draft, p)} {_movement_item(draft, p, name=False)}"
+                f"{draft.cat(p.key)} {_direction(draft, p)} {draft.phrase('movement_abs', p)}"
+                + _apart(draft, p)
                 for p in passages
             ]
             sentence = (
@@ -563,7 +795,13 @@ def _compose_movement(
         ):
             chosen = moved[:per_week_limit]
             if shown and chosen:
-                items = _join(draft, [_movement_item(draft, p) for p in chosen])
+                items = _join(
+                    draft,
+                    [
+                        draft.cat(p.key) + " " + draft.phrase("movement_abs", p) + _apart(draft, p)
+                        for p in chosen
+                    ],
+                )
                 parts.append(draft.t(many if len(chosen) > 1 else one, en) + items)
                 used += chosen
         if not parts:
@@ -601,8 +839,59 @@ def _compose_category(
             passage = ctx.one(week, "categoria", categoria)
             if passage is not None:
                 volume = _volume(draft, passage)
-                draft.say(draft.phrase("category_week", passage, volume=volume), passage)
+                sentence = draft.phrase("category_week", passage, volume=volume)
+                draft.say(sentence + " " + _share_note(draft, passage), passage)
     return bool(draft.sentences)
+
+
+def _apart(draft: _Draft, passage: Passage) -> str:
+    """ " (share down, count up)" when a category's share and count moved apart, else ""."""
+    points = _points(passage)
+    count = (passage.data.get("total") or 0) - (passage.data.get("total_anterior") or 0)
+    if not points or not count or (points > 0) == (count > 0):
+        return ""
+    if points > 0:
+        return draft.t(" (participação subiu, número caiu)", " (share up, count down)")
+    return draft.t(" (participação caiu, número subiu)", " (share down, count up)")
+
+
+def _share_note(draft: _Draft, passage: Passage) -> str:
+    """Whether a category's change is significant (the digest's test) and, when share and count
+    moved apart, which of the two the change in points means."""
+    p_value = draft.figure("p_valor", passage.data.get("p_valor"))
+    if passage.data.get("p_valor") is None:
+        note = ""
+    elif passage.data.get("significativa"):
+        note = draft.t(
+            f"Variação de participação significativa (p = {p_value}).",
+            f"The share change is significant (p = {p_value}).",
+        )
+    else:
+        note = draft.t(
+            f"Variação de participação não significativa (p = {p_value}).",
+            f"The share change is not significant (p = {p_value}).",
+        )
+    if _apart(draft, passage):
+        up = _points(passage) > 0
+        note = (
+            draft.fill(
+                draft.t(
+                    "A participação "
+                    + ("subiu" if up else "caiu")
+                    + " {pontos}, mas o número de comentários "
+                    + ("caiu" if up else "subiu")
+                    + ": o total da semana mudou mais. ",
+                    "The share "
+                    + ("rose" if up else "fell")
+                    + " {pontos}, but the number of comments "
+                    + ("fell" if up else "rose")
+                    + ": the week's total moved more. ",
+                ),
+                passage,
+            )
+            + note
+        )
+    return note
 
 
 def _compose_trend(
@@ -659,7 +948,8 @@ def _say_list(
             break
     if not kept:
         return False
-    draft.say(head + "; ".join(kept) + ".", *used[: len(kept) * per_item])
+    cited = used if per_item == 0 else used[: len(kept) * per_item]
+    draft.say(head + "; ".join(kept) + ".", *cited)
     return True
 
 
@@ -692,15 +982,23 @@ def _compose_total(
     return True
 
 
-def _example(draft: _Draft, passages: Sequence[Passage]) -> str | None:
+def _example(draft: _Draft, passages: Sequence[Passage], count: int = 1) -> str | None:
+    """Listeners' words for the first passage that has samples, each quoted with its id."""
     for passage in passages:
         exemplos = passage.data.get("exemplos") or []
         if exemplos:
-            e = exemplos[0]
-            text = " ".join(str(e.get("texto", "")).split())
-            if len(text.split()) > 18:
-                text = " ".join(text.split()[:18]) + "…"
-            return draft.t("Exemplo", "Example") + f' ({passage.key}): [{e.get("id")}] "{text}".'
+            quoted = []
+            for e in exemplos[:count]:
+                text = " ".join(str(e.get("texto", "")).split())
+                if len(text.split()) > 18:
+                    text = " ".join(text.split()[:18]) + "…"
+                quoted.append(f'[{e.get("id")}] "{text}"')
+            label = (
+                draft.t("Exemplo", "Example")
+                if len(quoted) == 1
+                else draft.t("Exemplos", "Examples")
+            )
+            return label + f" ({draft.subject(passage)}): " + "; ".join(quoted) + "."
     return None
 
 
@@ -710,8 +1008,17 @@ def _rank(passages: Sequence[Passage], u: Understanding) -> list[Passage]:
         return _largest_first(passages, "variacao")
     if u.down and not u.up:
         return sorted(passages, key=lambda p: p.data.get("variacao") or 0)
+    if u.least and not u.most:
+        return sorted(passages, key=lambda p: p.data.get("total") or 0)
     return _largest_first(passages, "total")
 
+
+# Words that ask how often, not how much: "every week", "keeps coming back".
+_RECURRENCE: Final = re.compile(
+    r"\b(todas as semanas|toda semana|every (single )?week|each week|semana apos semana|"
+    r"week after week|recorren\w*|recurr\w*|keeps? (coming|showing)|"
+    r"volta sempre|sempre|consistent\w*|constante\w*|persist\w*)\b"
+)
 
 # The head of a list of recurring criticisms or relevant suggestions: the largest, or those that
 # moved most the way the question asks.
@@ -732,7 +1039,14 @@ _TAG_LIST_TITLES: Final = {
 
 
 def _compose_tag_list(
-    draft: _Draft, u: Understanding, kind: str, weeks: Sequence[str], ctx: Context, *, limit: int
+    draft: _Draft,
+    u: Understanding,
+    kind: str,
+    weeks: Sequence[str],
+    ctx: Context,
+    q: str,
+    *,
+    limit: int,
 ) -> bool:
     direction = "" if u.up == u.down else "up" if u.up else "down"
     title = draft.t(*_TAG_LIST_TITLES[kind, direction])
@@ -754,30 +1068,80 @@ def _compose_tag_list(
                 if example:
                     draft.say(example, ranked[0])
         return bool(draft.sentences)
-    # Several weeks: each tag once, with its weekly counts, the most persistent first.
+    # Several weeks: by volume (mentions over the weeks) unless recurrence is asked for; both
+    # when the two rankings disagree, each labelled.
     by_tag: dict[str, list[Passage]] = {}
     for week in weeks:
         for passage in ctx.find(week, kind):
             by_tag.setdefault(passage.key, []).append(passage)
     if not by_tag:
         return False
-    ranked_tags = sorted(
-        by_tag,
-        key=lambda t: (-len(by_tag[t]), -sum(p.data.get("total") or 0 for p in by_tag[t]), t),
-    )
-    items = []
-    used: list[list[Passage]] = []
-    for tag in ranked_tags[:4]:
-        found = by_tag[tag]
-        counts = ", ".join(draft.fill("{semana} {total}", p) for p in found)
-        items.append(
-            draft.phrase("tag_weeks", found[0], found=len(found), weeks=len(weeks), counts=counts)
-        )
-        used.append(found)
-    for count in range(len(items), 0, -1):
-        sentence = head(_weeks_text(weeks)) + "; ".join(items[:count]) + "."
-        if draft.say(sentence, *[p for group in used[:count] for p in group]):
-            break
+
+    def volume(tag: str) -> int:
+        return sum(p.data.get("total") or 0 for p in by_tag[tag])
+
+    by_volume = sorted(by_tag, key=lambda t: (-volume(t), -len(by_tag[t]), t))
+    if u.least and not u.most:
+        by_volume.reverse()
+    by_recurrence = sorted(by_tag, key=lambda t: (-len(by_tag[t]), -volume(t), t))
+    recurrence_first = bool(_RECURRENCE.search(fold(q)))
+    span = _weeks_text(weeks)
+    period_totals = [p for w in weeks for p in ctx.find(w, "total")]
+    order = ("recurrence", "volume") if recurrence_first else ("volume", "recurrence")
+    for how in order:
+        if how == "volume":
+            if recurrence_first and by_volume[0] == by_recurrence[0]:
+                continue
+            items, used = [], []
+            for tag in by_volume[: max(1, min(limit, 3))]:
+                peaks = _largest_first(by_tag[tag], "total")[:3]
+                counts = ", ".join(draft.fill("{n_mentions} em {semana}", p) for p in peaks)
+                if draft.lang == "en":
+                    counts = ", ".join(draft.fill("{n_mentions} in {semana}", p) for p in peaks)
+                items.append(f"{draft.subject(peaks[0])} ({counts})")
+                used += peaks
+            lead = draft.t(
+                f"{title} em {span}, por volume de menções: ",
+                f"{title} in {span}, by mentions: ",
+            )
+            if u.least and not u.most:
+                lead = draft.t(f"Menos mencionadas em {span}: ", f"Least mentioned in {span}: ")
+            # A ranking over a period read every week of it: each is a source.
+            _say_list(draft, lead, items, [*used, *period_totals], per_item=0)
+        else:
+            least = u.least and not u.most
+            if not recurrence_first and (least or by_volume[0] == by_recurrence[0]):
+                continue
+            tag = by_recurrence[0]
+            found = by_tag[tag]
+            low = min(found, key=lambda p: p.data.get("total") or 0)
+            high = max(found, key=lambda p: p.data.get("total") or 0)
+            # How often is said in words and week names: a count of weeks is no digest's figure.
+            if len(found) == len(weeks):
+                often = draft.t(
+                    f"listada em todas as semanas ({span})", f"listed every week ({span})"
+                )
+            elif len(found) <= 6:
+                listed = ", ".join(p.semana for p in found)
+                often = draft.t(f"listada em {listed}", f"listed in {listed}")
+            else:
+                often = draft.t(
+                    f"listada em mais semanas que qualquer outra ({span})",
+                    f"listed in more weeks than any other ({span})",
+                )
+            sentence = draft.t(
+                f"Por recorrência: {draft.subject(found[0])}, {often}, com "
+                + draft.fill("{total}", low)
+                + " a "
+                + draft.fill("{n_mentions}", high)
+                + " por semana.",
+                f"By recurrence: {draft.subject(found[0])}, {often}, with "
+                + draft.fill("{total}", low)
+                + " to "
+                + draft.fill("{n_mentions}", high)
+                + " a week.",
+            )
+            draft.say(sentence, *found, *period_totals)
     return bool(draft.sentences)
 
 
@@ -789,7 +1153,7 @@ def _compose_tag_lists(*kinds: str, limit: int = 0) -> Composer:
         draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
     ) -> bool:
         listed = [
-            _compose_tag_list(draft, u, kind, weeks, ctx, limit=limit or u.top or 3)
+            _compose_tag_list(draft, u, kind, weeks, ctx, q, limit=limit or u.top or 3)
             for kind in kinds
         ]
         return any(listed)
@@ -847,9 +1211,99 @@ def _compose_review(
     return bool(draft.sentences)
 
 
+def _compose_tag_when(
+    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, tag: str
+) -> bool:
+    """ "When did X peak / fall / start?": the one week that answers it, over every week at hand,
+    named with its dates and the figure."""
+    themes = [p for w in weeks for k in ("critica", "sugestao") for p in ctx.find(w, k, tag)]
+    spikes = [p for w in weeks for p in ctx.find(w, "alta", tag)]
+    if not themes and not spikes:
+        return False
+    name = tag_name(tag, draft.lang)
+
+    def change(p: Passage) -> Any:
+        return p.data.get("variacao") or 0
+
+    def dated(p: Passage) -> tuple[str, list[Passage]]:
+        total = ctx.one(p.semana, "total")
+        return ctx.dates(p.semana, draft.lang), [p, *([total] if total else [])]
+
+    if u.down and not u.up:
+        falls = [p for p in themes if change(p) < 0]
+        if not falls:
+            return draft.say(
+                draft.t(
+                    f"{name}: nenhuma queda registrada em {_weeks_text(weeks)}.",
+                    f"{name}: no fall recorded in {_weeks_text(weeks)}.",
+                ),
+                *themes,
+            )
+        best = min(falls, key=change)
+        when, cited = dated(best)
+        template = draft.t(
+            f"{name}: a maior queda foi em {when}, de {{total_anterior}} para {{n_mentions}}.",
+            f"{name}: the biggest fall was in {when}, from {{total_anterior}} to {{n_mentions}}.",
+        )
+        return draft.say(draft.fill(template, best), *cited)
+    if u.start and not u.peak:
+        best = min([*themes, *spikes], key=lambda p: p.semana)
+        when, cited = dated(best)
+        template = draft.t(
+            f"{name} aparece pela primeira vez nos digests em {when}: {{n_mentions}}.",
+            f"{name} first appears in the digests in {when}: {{n_mentions}}.",
+        )
+        return draft.say(draft.fill(template, best), *cited)
+    if u.up and not (u.peak or u.most or u.superlative):
+        rises = [p for p in themes if change(p) > 0]
+        if rises:
+            best = max(rises, key=change)
+            when, cited = dated(best)
+            template = draft.t(
+                f"{name}: a maior alta foi em {when}, de {{total_anterior}} para {{n_mentions}}.",
+                f"{name}: the biggest rise was in {when}, from {{total_anterior}} to "
+                f"{{n_mentions}}.",
+            )
+            return draft.say(draft.fill(template, best), *cited)
+    pool = themes or spikes
+    pick = min if u.least and not u.most else max
+    best = pick(pool, key=lambda p: p.data.get("total") or 0)
+    when, cited = dated(best)
+    template = draft.t(
+        f"{name}: o pico foi em {when}, com {{n_mentions}}",
+        f"{name}: the peak was in {when}, with {{n_mentions}}",
+    )
+    if pick is min:
+        template = draft.t(
+            f"{name}: o menor registro foi em {when}, com {{n_mentions}}",
+            f"{name}: the lowest figure was in {when}, with {{n_mentions}}",
+        )
+    sentence = draft.fill(template, best)
+    spike = next((p for p in spikes if p.semana == best.semana), None)
+    if spike is not None and pick is max:
+        sentence += draft.fill(
+            draft.t(
+                " (em alta: fator {fator}x sobre a média de {media_4_semanas} das 4 semanas "
+                "anteriores)",
+                " (spiking: factor {fator}x over a mean of {media_4_semanas} in the 4 weeks "
+                "before)",
+            ),
+            spike,
+        )
+        cited.append(spike)
+    draft.say(
+        # The weeks compared are said in words: their ids are not figures of the cited passage.
+        sentence + draft.t(", entre as semanas guardadas.", ", across the stored weeks."),
+        *cited,
+    )
+    return True
+
+
 def _compose_topic(
     draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
 ) -> bool:
+    if u.tags and (u.when or u.superlative or (u.peak and len(weeks) > 1)):
+        return any(_compose_tag_when(draft, u, weeks, ctx, tag) for tag in u.tags[:2])
     found_any = False
     for tag in u.tags[:2]:
         parts: list[str] = []
@@ -867,16 +1321,19 @@ def _compose_topic(
         if not parts:
             continue
         found_any = True
-        sentence = f"{tag}: " + "; ".join(parts) + "."
+        sentence = f"{tag_name(tag, draft.lang)}: " + "; ".join(parts) + "."
         if not draft.say(sentence, *used):
             # Too many weeks to list: keep the most recent ones that fit.
             recent = sorted(used, key=lambda p: p.semana)[-4:]
             counts = "; ".join(draft.fill("{semana} {total}", p) for p in recent)
-            draft.say(f"{tag}: {counts}.", *recent)
-        example = _example(draft, [p for p in reversed(used) if p.kind in ("critica", "sugestao")])
-        if example and len(u.tags) == 1:
-            source = next(p for p in reversed(used) if p.data.get("exemplos"))
-            draft.say(example, source)
+            draft.say(f"{tag_name(tag, draft.lang)}: {counts}.", *recent)
+        themes = [p for p in reversed(used) if p.kind in ("critica", "sugestao")]
+        if len(u.tags) == 1 and themes:
+            source = next((p for p in themes if p.data.get("exemplos")), None)
+            for quotes in (2, 1):
+                example = _example(draft, themes, quotes)
+                if example and source is not None and draft.say(example, source):
+                    break
     if not found_any:
         return False
     # The prose sentences that name the subject, when they add to the figures.
@@ -888,9 +1345,78 @@ def _compose_topic(
     return True
 
 
+_COMPARED: Final = re.compile(r"\b(com|with|vs|versus|contra|against|e|and|ou|or|to)\b")
+
+
+def _compared_periods(question: str, today: date, ctx: Context) -> tuple[tuple[str, ...], ...]:
+    """The two periods a comparison names, when one of them spans several weeks: the question
+    split at a connector ("com", "with", "vs", ...) whose sides each name stored weeks."""
+    text = fold(question)
+    for match in _COMPARED.finditer(text):
+        first = parse_period(text[: match.start()], today).weeks or ()
+        second = parse_period(text[match.end() :], today).weeks or ()
+        first = tuple(w for w in first if w in ctx.weeks)
+        second = tuple(w for w in second if w in ctx.weeks)
+        if first and second and not set(first) & set(second) and len(first + second) > 2:
+            return (first, second)
+    return ()
+
+
+def _compose_periods(draft: _Draft, u: Understanding, ctx: Context) -> bool:
+    """Two periods side by side: weekly volume range, each category's share from the period's
+    first week to its last (the named ones, else every one), the largest criticism."""
+    for group in draft.groups:
+        totals = [p for w in group for p in ctx.find(w, "total")]
+        if not totals:
+            continue
+        low = min(totals, key=lambda p: p.data.get("total") or 0)
+        high = max(totals, key=lambda p: p.data.get("total") or 0)
+        parts = [
+            draft.t("de ", "")
+            + draft.fill("{total}", low)
+            + draft.t(" a ", " to ")
+            + draft.fill("{total}", high)
+            + draft.t(" comentários por semana", " comments a week")
+        ]
+        used = [low, high]
+        first, last = group[0], group[-1]
+        for categoria in u.categories or tuple(CATEGORY_EN)[:3]:
+            start, end = (
+                ctx.one(first, "categoria", categoria),
+                ctx.one(last, "categoria", categoria),
+            )
+            if start is None or end is None or start is end:
+                if start is not None:
+                    parts.append(draft.fill("{cat} {percentual}", start))
+                    used.append(start)
+                continue
+            parts.append(
+                draft.fill("{cat} ", start)
+                + draft.fill(draft.t("de {percentual}", "from {percentual}"), start)
+                + draft.fill(draft.t(" para {percentual}", " to {percentual}"), end)
+            )
+            used += [start, end]
+        top = _largest_first([p for w in group for p in ctx.find(w, "critica")], "total")[:1]
+        for passage in top:
+            parts.append(
+                draft.fill(
+                    draft.t(
+                        "maior crítica {name} ({n_comments} em {semana})",
+                        "largest criticism {name} ({n_comments} in {semana})",
+                    ),
+                    passage,
+                )
+            )
+            used.append(passage)
+        draft.say(f"{_weeks_text(group)}: " + "; ".join(parts) + ".", *used, *totals)
+    return bool(draft.sentences)
+
+
 def _compose_compare(
     draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
 ) -> bool:
+    if draft.groups:
+        return _compose_periods(draft, u, ctx)
     if len(weeks) < 2:
         return _compose_movement(draft, u, weeks, ctx, q)
     focus = u.categories
@@ -911,6 +1437,8 @@ def _compose_compare(
 def _compose_summary(
     draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
 ) -> bool:
+    if len(weeks) > 2:
+        return _compose_period_summary(draft, weeks, ctx)
     for week in weeks[-2:]:
         total = ctx.one(week, "total")
         if total is None:
@@ -942,6 +1470,62 @@ def _compose_summary(
             used.append(spike)
         if parts:
             draft.say(_sentence(parts), *used)
+    return bool(draft.sentences)
+
+
+def _compose_period_summary(draft: _Draft, weeks: Sequence[str], ctx: Context) -> bool:
+    """Several weeks at a glance ("quais são as tendências recentes?", "resuma o mês"): the latest
+    week's volume, the significant category moves, the spikes, the largest criticism and
+    suggestion of the period."""
+    last = weeks[-1]
+    total = ctx.one(last, "total")
+    if total is not None:
+        draft.say(
+            draft.t(f"De {weeks[0]} a {last}. Em ", f"From {weeks[0]} to {last}. In ")
+            + draft.phrase("week_total", total)
+            + ".",
+            # The summary reads every week of the period: each is a source.
+            *[p for w in weeks for p in ctx.find(w, "total")],
+        )
+    moves = [p for w in weeks for p in ctx.find(w, "categoria") if p.data.get("significativa")][-3:]
+    if moves:
+        items = [
+            draft.fill(
+                "{semana} {cat} {direction} {pontos} ({percentual})",
+                p,
+                direction=_direction(draft, p),
+            )
+            for p in moves
+        ]
+        head = draft.t("Mudanças significativas: ", "Significant changes: ")
+        _say_list(draft, head, items, moves, per_item=1)
+    spikes = _largest_first([p for w in weeks for p in ctx.find(w, "alta")], "fator")[:2]
+    if spikes:
+        items = [
+            draft.fill(
+                draft.t(
+                    "{name} em {semana} ({n_mentions}, fator {fator}x)",
+                    "{name} in {semana} ({n_mentions}, factor {fator}x)",
+                ),
+                p,
+            )
+            for p in spikes
+        ]
+        _say_list(draft, draft.t("Em alta: ", "Spiking: "), items, spikes, per_item=1)
+    parts, used = [], []
+    for kind, lead in (
+        ("critica", ("maior crítica ", "largest criticism ")),
+        ("sugestao", ("maior sugestão ", "largest suggestion ")),
+    ):
+        found = _largest_first([p for w in weeks for p in ctx.find(w, kind)], "total")[:1]
+        for top in found:
+            week_words = draft.t(" em {semana}", " in {semana}")
+            parts.append(
+                draft.t(*lead) + draft.fill("{name} ({n_comments}" + week_words + ")", top)
+            )
+            used.append(top)
+    if parts:
+        draft.say(_sentence(parts), *used)
     return bool(draft.sentences)
 
 

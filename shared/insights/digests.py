@@ -15,10 +15,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
+from functools import cache, partial
 from typing import Any, Final
 
 from shared.digest.store import Digest
+from shared.digest.vocabulary import tag_name
 from shared.digest.writer import is_quotation, paragraphs, repeats_a_listener
 from shared.insights.text import terms
 from shared.numbers import format_number
@@ -58,6 +59,13 @@ signed: Final = partial(format_number, grouped=False, plus=True)
 def _quote(text: str, limit: int = 140) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@cache
+def _named(tag: str) -> str:
+    """A tag as a passage states it: its words in Portuguese and English, then the id, so an answer
+    that names it in words cites the passage that says so."""
+    return f"{tag_name(tag, 'pt')} / {tag_name(tag, 'en')} ({tag})"
 
 
 def _br_date(value: date) -> str:
@@ -136,7 +144,7 @@ def digest_passages(digest: Digest) -> list[Passage]:
             shown = "; ".join(f'[{e["id"]}] "{q}"' for e, q in zip(exemplos, quoted, strict=True))
             add(
                 kind,
-                f"{label} em {week}: {tag} com {fmt(theme['total'])} comentários "
+                f"{label} em {week}: {_named(tag)} com {fmt(theme['total'])} comentários "
                 f"(semana anterior {fmt(theme['total_anterior'])}, variação "
                 f"{signed(theme['variacao'])})." + (f" Exemplos: {shown}." if shown else ""),
                 key=tag,
@@ -147,7 +155,7 @@ def digest_passages(digest: Digest) -> list[Passage]:
     for spike in stats["tags_em_alta"]:
         add(
             "alta",
-            f"Tag em alta em {week}: {spike['tag']} com {fmt(spike['total'])} menções, contra "
+            f"Tag em alta em {week}: {_named(spike['tag'])} com {fmt(spike['total'])} menções, contra "
             f"média de {fmt(spike['media_4_semanas'])} nas 4 semanas anteriores (fator "
             f"{fmt(spike['fator'])}x).",
             key=spike["tag"],

@@ -88,7 +88,9 @@ class Period:
 
     weeks: tuple[str, ...] | None = None
     future: bool = False
-    recent: bool = False  # "nas últimas semanas", "recently": every week at hand
+    recent: bool = False  # "nas últimas semanas", "recently": the latest digests
+    current: bool = False  # "essa semana": the week of today, which has no digest until it ends
+    every: bool = False  # "todas as semanas", "every week": every covered week
 
     @property
     def named(self) -> bool:
@@ -129,9 +131,13 @@ _FUTURE: Final = re.compile(
 )
 _RECENT: Final = re.compile(
     r"\b(nas ultimas semanas|ultimas semanas|ultimamente|recentemente|recently|lately|"
-    r"recent weeks|last few weeks|past few weeks|past weeks|last weeks|these weeks|"
-    r"todas as semanas|every week|all weeks|each week|cada semana|semana a semana|"
-    r"week by week|week over week|over the weeks|ao longo das semanas|nas semanas)\b"
+    r"recent weeks|last few weeks|past few weeks|past weeks|last weeks|these weeks|nas semanas)\b"
+)
+_EVERY: Final = re.compile(
+    r"\b(todas as semanas|every (single )?week|all (the )?weeks|each week|cada semana|"
+    r"semana a semana|semana apos semana|week after week|week by week|week over week|"
+    r"over the weeks|ao longo das semanas|desde o inicio|since the (start|beginning)|"
+    r"de todos os tempos|all time|ever|toda semana)\b"
 )
 _LAST_N: Final = re.compile(
     rf"\b(?:(?:nas|as|das|ultimas|last|past|previous|latest|recent)\s+){{1,2}}{_NUM}\s+"
@@ -147,6 +153,9 @@ _THIS_WEEK: Final = re.compile(
     r"\b(esta semana|essa semana|nesta semana|semana atual|this week|current week)\b"
 )
 _ISO: Final = re.compile(r"\b(\d{4})\s*-?\s*w(\d{1,2})\b")
+# A year on its own ("em 2025", "in 2024"): every week of it, so a year no digest covers is refused
+# instead of being answered about the latest week.
+_YEAR: Final = re.compile(r"\b(?:em|in|de|of|do|during|durante|no ano|for)\s+(20\d\d)\b")
 _WEEK_LIST: Final = re.compile(
     r"\b(?:semanas?|weeks?|w|sem)\s*(\d{1,2})\b((?:\s*(?:,|e|and|a|ate|to|through|-|ou|or|vs|"
     r"versus|x|com|with|para|pra)\s*(?:a\s+|the\s+)?(?:semana\s*|week\s*|w\s*)?\d{1,2}\b)*)"
@@ -243,6 +252,9 @@ def parse_period(question: str, today: date) -> Period:
             add(in_month[-1])
         else:
             add(*in_month)
+    dated = _WEEK_LIST.sub(" ", _DMY.sub(" ", _YMD.sub(" ", _ISO.sub(" ", text))))
+    for match in _YEAR.finditer(_MONTH.sub(" ", _DAY_MONTH.sub(" ", _MONTH_DAY.sub(" ", dated)))):
+        add(*_year_weeks(int(match[1]), today))
     days: list[date] = []
     for match in _YMD.finditer(text):
         days.extend(d for d in [_safe_date(int(match[1]), int(match[2]), int(match[3]))] if d)
@@ -265,9 +277,25 @@ def parse_period(question: str, today: date) -> Period:
     else:
         add(*(IsoWeek.of_date(day) for day in days))
     future = bool(_FUTURE.search(text)) or any(week > current for week in weeks)
+    current_asked = bool(_THIS_WEEK.search(text))
     if weeks:
-        return Period(weeks=tuple(str(week) for week in sorted(set(weeks))), future=future)
-    return Period(future=future, recent=bool(_RECENT.search(text)))
+        return Period(
+            weeks=tuple(str(week) for week in sorted(set(weeks))),
+            future=future,
+            current=current_asked,
+        )
+    every = bool(_EVERY.search(text))
+    return Period(future=future, recent=bool(_RECENT.search(text)) and not every, every=every)
+
+
+def _year_weeks(year: int, today: date) -> tuple[IsoWeek, ...]:
+    """The ISO weeks of `year` (weeks whose Thursday falls in it); a future year's first week only,
+    which is enough to mark the question as about the future."""
+    first = month_weeks(year, 1)[0]
+    if first.monday > today:
+        return (first,)
+    last = IsoWeek.of_date(date(year, 12, 28))  # 28 December is always in the year's last week
+    return week_range(first, min(last, IsoWeek.of_date(today)))
 
 
 def _dated(day: int, month: int, year: str | None, today: date) -> date | None:

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from shared.llm import LlmClient
 
 MIN_DIGESTS: Final = 3
+# "When", "the most", "compare" and "trend" questions look at every covered week: the answerer
+# reads up to this many (two years of weekly digests), general questions the latest 8 of them.
+MAX_HISTORY: Final = 104
 
 
 class NotEnoughDigests(DomainError, code="not_enough_digests", status=409):
@@ -88,19 +91,19 @@ def ask(
     semanas: int | tuple[str, ...] | None = None,
     llm: LlmClient | None = None,
 ) -> Answer:
-    """The answer from `digests` (the stored ones, at least 3); `semanas` narrows them."""
+    """The answer from `digests` (the stored ones, at least 3); `semanas` narrows them (then at
+    most the last 8 of them are read, as before)."""
     if len(digests) < MIN_DIGESTS:
         raise NotEnoughDigests(
             f"insights need at least {MIN_DIGESTS} stored weekly digests; "
             f"{len(digests)} stored so far",
             details={"stored": len(digests), "required": MIN_DIGESTS},
         )
-    chosen = sorted(digests, key=lambda d: d.semana)
+    chosen = sorted(digests, key=lambda d: d.semana)[-MAX_HISTORY:]
     if isinstance(semanas, int):
         chosen = chosen[-semanas:]
     elif semanas is not None:
-        chosen = [d for d in chosen if d.semana in semanas]
-    chosen = chosen[-MAX_DIGESTS:]
+        chosen = [d for d in chosen if d.semana in semanas][-MAX_DIGESTS:]
     if not chosen:
         # Weeks asked for with no digest: the answerer says which weeks it does have.
         requested = semanas if isinstance(semanas, tuple) else ()
@@ -118,7 +121,7 @@ def answer_question(app: App, request: QuestionIn, *, now: datetime | None = Non
     """The use case behind `POST /api/insights/perguntar`."""
     settings = app.settings
     today = local_day(now or datetime.now(UTC), settings.product_zone)
-    stored: Sequence[Digest] = recent_digests(app.engine, MAX_DIGESTS)
+    stored: Sequence[Digest] = recent_digests(app.engine, MAX_HISTORY)
     if len(stored) >= MIN_DIGESTS and isinstance(request.semanas, tuple):
         stored = _merge(stored, digests_of_weeks(app.engine, request.semanas))
     llm = app.llm if settings.insights_answerer == "llm" else None

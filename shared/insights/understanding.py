@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from shared.classifier.tags import TAG_PATTERN, default_taxonomy
+from shared.digest.vocabulary import tag_name
 from shared.insights.periods import NUMBER_WORDS
 from shared.insights.text import STOP_WORDS, fold
 
@@ -146,6 +147,27 @@ _WHICH: Final = _words(
     r"\b(quais|qual|which|what|que|top|principais|principal|main|maiores?|biggest|most)\b"
 )
 _CATEGORY_WORD: Final = _words(r"\b(categorias?|categor(y|ies))\b")
+# Questions about everything at once ("quais são as tendências recentes?", the question the
+# earlier system's clients send, "como estão as coisas", "what's going on lately"): a summary of
+# the latest digests, never an off-topic refusal.
+_GENERAL: Final = _words(
+    r"\b(tendencias recentes|tendencias (atuais|do momento|das ultimas semanas)|recent trends|"
+    r"latest trends|current trends|como (estao|andam|vao) as coisas|how are things|"
+    r"what(?: ?'?s| is)(?: been)? (going on|happening|new)|"
+    r"o que (esta|ta) acontecendo|o que ha de novo|alguma novidade|"
+    r"quais as novidades|novidades|resum\w*|summar\w*|overview|visao geral|panorama|recap|"
+    r"o que rolou|what happened|o que aconteceu|como foi|how was|how did .* go|"
+    r"o que mudou|what changed|what moved|destaques|highlights|lately|ultimamente)\b"
+)
+# "the number of praise comments fell": the count, not the share, is asked about
+_BY_COUNT: Final = _words(
+    r"\b(numero|number|quantidade|count|contagem|volume|quantos|quantas|how many)\b"
+)
+_PEAK: Final = _words(
+    r"\b(pico|peak\w*|dispar\w*|spik\w*|explod\w*|bombou|mais alt[oa]s?|highest|record\w*|"
+    r"topo|auge|maximo|maxima)\b"
+)
+_START: Final = _words(r"\b(comec\w*|start\w*|began|begin\w*|surgi\w*|appear\w*|first)\b")
 
 # Metrics the digests never compute: asked for, they are refused rather than approximated.
 _METRICS: Final = _rx(
@@ -195,7 +217,8 @@ _TAG_LITERAL: Final = _rx(r"\b(feat|fix|perf|ui|doc|test|sec|api)_[a-z]+\b")
 _NOT_TAGS: Final = _rx(
     r"\b(volume (de|of) (comentarios|comments|feedbacks?|criticas|elogios|sugestoes|duvidas)|"
     r"comment volume|(qual|what)( e| is)? o? ?volume|volume total|total volume|show me|"
-    r"me mostr\w*|review\w*|revis\w*)\b"
+    r"me mostr\w*|review\w*|revis\w*|what(?: ?'?s| is) new|o que ha de novo|"
+    r"alguma novidade|novidades|show(s|ed|ing)? up|turn(s|ed)? up)\b"
 )
 
 
@@ -299,14 +322,40 @@ class Understanding:
     trend: bool = False
     top: int = 0  # "top 5 complaints": how many items to list
     superlative: str = ""  # "max" or "min": "which week had the most ..."
+    by_count: bool = False  # the number of comments asked about, not the share
+    peak: bool = False  # "when did X peak / spike"
+    start: bool = False  # "when did X start"
+    general: bool = False  # a question about everything: the latest digests summarised
+    most: bool = False  # "the most ...", "mais ..."
+    least: bool = False  # "the least ...", "menos ..."
     refusal: Refusal | None = None
     unknown_tag: str = ""
 
 
 def detect_tags(question: str) -> tuple[str, ...]:
-    """Tags the question names: literally (`fix_volume`) or through the taxonomy's expressions."""
-    taxonomy = default_taxonomy()
+    """Tags the question names: literally (`fix_volume`) or through the taxonomy's expressions.
+
+    A tag named by its full name ("letra sincronizada") is not also read as the broader tag its
+    words contain ("letra"): the other tags are looked for in what the full names leave."""
     folded = fold(question)
+    found = _tags_in(folded)
+    if len(found) < 2:
+        return tuple(sorted(found))
+    names = {tag: [fold(tag_name(tag, language)) for language in ("pt", "en")] for tag in found}
+    named = {
+        tag for tag in found if any(re.search(rf"\b{re.escape(n)}\b", folded) for n in names[tag])
+    }
+    if not named:
+        return tuple(sorted(found))
+    rest = folded
+    for tag in named:
+        for name in sorted(names[tag], key=len, reverse=True):
+            rest = re.sub(rf"\b{re.escape(name)}\b", " ", rest)
+    return tuple(sorted(named | (_tags_in(rest) & found)))
+
+
+def _tags_in(folded: str) -> set[str]:
+    taxonomy = default_taxonomy()
     found = {m[0] for m in _TAG_LITERAL.finditer(folded) if m[0] in taxonomy.tags}
     cleaned = _META_WORDS.sub(" ", _NOT_TAGS.sub(" ", folded))
     found.update(taxonomy.extract([cleaned])[0])
@@ -314,7 +363,7 @@ def detect_tags(question: str) -> tuple[str, ...]:
     for word in re.findall(r"[a-z]+", cleaned):
         if word in subjects and len(word) > 3 and word not in _AMBIGUOUS_SUBJECTS:
             found.add(subjects[word])
-    return tuple(sorted(found))
+    return found
 
 
 def understand(question: str) -> Understanding:
@@ -346,6 +395,9 @@ def understand(question: str) -> Understanding:
     category_word = bool(_CATEGORY_WORD.search(text))
     count = bool(_COUNT.search(text))
     trend = bool(_TREND.search(text))
+    # A bare "Tendências?" or "News?" asks for the same overview.
+    bare = len(text.split()) <= 3 and re.search(r"\b(tendencias?|trends?|novidades|news)\b", text)
+    general = bool(_GENERAL.search(text) or bare) and not tags and not categories
 
     def result(intent: Intent) -> Understanding:
         return Understanding(
@@ -359,16 +411,36 @@ def understand(question: str) -> Understanding:
             trend=trend,
             top=_top(text),
             superlative=_superlative(text),
+            by_count=bool(_BY_COUNT.search(text)),
+            peak=bool(_PEAK.search(text)),
+            start=bool(_START.search(text)),
+            general=general,
+            most=bool(_MOST.search(text)),
+            least=bool(_LEAST.search(text)),
         )
 
     if _SIGNIFICANT.search(text) and not tags:
         return result("movement")
+    if (
+        general
+        and not moved
+        and not _SPIKES.search(text)
+        and not _COMPLAINTS.search(text)
+        and not _SUGGESTIONS.search(text)
+        and not _QUESTIONS.search(text)
+    ):
+        return result("summary")
     superlative = _superlative(text)
     if superlative and not tags and not categories and not moved:
         return result("total")
     if _REVIEW.search(text) and not tags:
         return result("review")
-    if _SPIKES.search(text) and not category_word:
+    # "Quando os travamentos tiveram o pico?" asks when one subject peaked, not which tags spiked.
+    if (
+        _SPIKES.search(text)
+        and not category_word
+        and not (tags and (superlative or _WHEN.search(text)))
+    ):
         return result("spikes")
     if tags:
         return result("topic")
@@ -416,4 +488,4 @@ def understand(question: str) -> Understanding:
 
 def _asks_yes_no(text: str) -> bool:
     # "As críticas subiram?" / "Did complaints rise?": about the category, not a list of tags.
-    return not re.search(r"\b(quais|which|what|que|top|principais|main|biggest)\b", text)
+    return not re.search(r"\b(quais|qual|which|what|que|top|principais|main|biggest)\b", text)

@@ -31,7 +31,8 @@ def test_answers_from_the_stored_digests(analyst: Caller, store_digests, eval_di
     body = response.get_json()
     assert body["suportada"] is True
     assert body["semanas"] == ["2026-W45"]
-    assert "fix_audio" in body["resposta"]
+    assert "falhas de áudio" in body["resposta"]
+    assert "fix_audio" not in body["resposta"]
     assert "27" in body["resposta"]
     assert body["fontes"]
     assert all(f["semana"] == "2026-W45" and f["trecho"] for f in body["fontes"])
@@ -68,13 +69,27 @@ def test_reads_only_the_last_eight_digests(store_digests, eval_digest_rows, dige
     assert loaded[0].stats["total"] == eval_digest_rows[1]["stats"]["total"]
 
 
+def test_a_when_question_reads_every_stored_week(analyst: Caller, store_digests, eval_digest_rows):
+    # Given nine digests stored, app errors at their peak in the oldest (W40: 36 mentions)
+    store_digests(eval_digest_rows)
+    # When an analyst asks when they peaked
+    response = analyst.ask({"pergunta": "Quando os erros no app tiveram o pico?"})
+    # Then the week found is W40, outside the latest eight, named with its dates
+    assert_conforms(response, "POST /api/insights/perguntar")
+    body = response.get_json()
+    assert body["suportada"] is True
+    assert body["semanas"] == ["2026-W40"]
+    assert "36" in body["resposta"]
+    assert "28/09/2026" in body["resposta"]
+
+
 def test_semanas_restricts_the_weeks(analyst: Caller, store_digests, eval_digest_rows):
     store_digests(eval_digest_rows)
     body = analyst.ask(
         {"pergunta": "Quais foram as principais críticas?", "semanas": ["2026-W42"]}
     ).get_json()
     assert body["semanas"] == ["2026-W42"]
-    assert "ui_layout" in body["resposta"]
+    assert "layout (34 comentários" in body["resposta"]
     # A week outside the last eight but stored can still be asked for by name
     older = analyst.ask({"pergunta": "Resumo", "semanas": ["2026-W40"]}).get_json()
     assert older["suportada"] is True

@@ -99,7 +99,7 @@ def test_citing_a_passage_that_was_not_retrieved_falls_back(
     assert body["respondido_por"] == "offline"
     assert "not retrieved" in body["fallback_reason"]
     assert body["suportada"] is True
-    assert "perf_carregamento" in body["resposta"]
+    assert "demora no carregamento" in body["resposta"]
 
 
 def test_an_invented_number_falls_back(

@@ -252,3 +252,19 @@ def test_a_large_total_is_not_taken_for_a_phone_number() -> None:
     stats = busy_week()
     stats["total"] = 1234567
     assert check_text("Olá! Foram 1.234.567 comentários.\n\nFeedbacks por IA", stats) is None
+
+
+def test_ads_and_price_criticisms_are_named_in_words_as_criticisms() -> None:
+    # Given a week whose top criticisms are about ads and price (feature tags of CRÍTICA comments)
+    stats = busy_week()
+    stats["criticas_recorrentes"] = [
+        theme("feat_preco", 52, 9, "o reajuste do plano ficou caro demais"),
+        theme("feat_anuncio", 14, 12, "anúncio no meio da música toda hora"),
+    ]
+    # When the text is written
+    text = write_template(stats)
+    # Then it says the criticisms counted are all of them, and names ads and price in words
+    assert re.search(r"(todas as críticas|todas as reclamações)", text, re.IGNORECASE), text
+    assert "preço" in text
+    assert "feat_preco" not in text
+    assert check_text(text, stats) is None

@@ -129,13 +129,26 @@ def test_fewer_than_three_digests_is_a_domain_error(eval_digests):
     assert caught.value.status == 409
 
 
-def test_uses_only_the_last_eight_digests(eval_digests):
+def test_a_week_older_than_the_last_eight_is_answered(eval_digests):
+    # Given nine stored digests, W40 the oldest
     assert len(eval_digests) == 9
+    # When a question names W40
     got = answer("Resumo da semana 40", eval_digests)
-    assert not got.suportada
-    assert got.reason == "period"
-    assert "2026-W41" in got.resposta
-    assert "2026-W48" in got.resposta
+    # Then it is answered from W40's digest
+    assert got.suportada
+    assert got.semanas == ("2026-W40",)
+    assert "1025" in got.resposta
+
+
+def test_a_general_question_reads_only_the_latest_digests(eval_digests):
+    # Given nine stored digests
+    # When the question names no period
+    got = answer("Quais são as tendências recentes?", eval_digests)
+    # Then it is a summary of the latest weeks, W40 left out
+    assert got.suportada
+    assert got.semanas
+    assert "2026-W40" not in got.semanas
+    assert "2026-W48" in got.semanas
 
 
 def test_semanas_narrows_the_digests(eval_digests):
@@ -143,14 +156,18 @@ def test_semanas_narrows_the_digests(eval_digests):
     assert got.suportada
     listed = answer("Quais foram as principais reclamações?", eval_digests, semanas=("2026-W45",))
     assert listed.semanas == ("2026-W45",)
-    assert "fix_audio" in listed.resposta
+    assert "falhas de áudio" in listed.resposta
     missing = answer("O que subiu?", eval_digests, semanas=("2026-W20",))
     assert not missing.suportada
     assert "2026-W20" in missing.resposta
 
 
 def test_partly_covered_period_names_the_missing_weeks(eval_digests):
-    got = answer("How many comments did we receive in October?", eval_digests)
+    # Given digests from W41 on (W40, October's first week, not stored)
+    stored = [d for d in eval_digests if d.semana != "2026-W40"]
+    # When October is asked about
+    got = answer("How many comments did we receive in October?", stored)
+    # Then the answer covers W41-W44 and says W40 has no digest
     assert got.suportada
     assert "2026-W40" in got.resposta
     assert "2026-W40" not in got.semanas

@@ -48,7 +48,7 @@ def test_citing_a_passage_that_was_not_retrieved_falls_back(eval_digests):
     assert got.fallback_reason
     assert "not retrieved" in got.fallback_reason
     assert got.suportada
-    assert "fix_travamento" in got.resposta
+    assert "travamentos" in got.resposta
 
 
 def test_a_number_no_cited_passage_holds_falls_back(eval_digests):
