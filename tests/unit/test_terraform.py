@@ -296,11 +296,16 @@ def test_each_function_reads_only_the_secrets_of_its_settings_groups(tf, stack):
         "cursor-secret",
         "storage-hmac-secret",
     }
-    # The SendGrid key reaches the function that sends mail, and no other
+    # The SendGrid key reaches the functions that send mail (the digest and the alerts), and no
+    # other; the alert webhooks (secrets of their own) reach the alerts check only
     assert tf["locals"]["secret_env"]["sendgrid-api-key"] == "SENDGRID_API_KEY"
     assert "sendgrid_api_key" in group_fields("mail")
     assert group_secrets["mail"] == ["sendgrid-api-key"]
-    assert [f for f, names in secrets.items() if "sendgrid-api-key" in names] == ["digest-send"]
+    senders = {f for f, names in secrets.items() if "sendgrid-api-key" in names}
+    assert senders == {"digest-send", "alerts-run"}
+    assert tf["locals"]["secret_env"]["alerts-webhook-urls"] == "ALERTS_WEBHOOK_URLS"
+    assert "alerts_webhook_urls" in group_fields("alerts")
+    assert {f for f, names in secrets.items() if "alerts-webhook-urls" in names} == {"alerts-run"}
     verifiers = {f["name"] for f in stack["functions"] if "auth" in f.get("settings", [])}
     assert all("jwt-public-keys" in secrets[name] for name in verifiers)
 
