@@ -428,8 +428,8 @@ class AlertsSettings(CoreSettings):
     alerts_min_count: int = Field(default=20, ge=1)
     alerts_min_ratio: float = Field(default=2.0, ge=1.0, le=100.0)
     alerts_max_p_value: float = Field(default=0.001, gt=0.0, lt=1.0)
-    # No second alert of one rule (tag or category, window, direction) within this many minutes
-    # of the window end of the last one.
+    # No second alert of one rule (a tag or category and a direction, whichever window) within
+    # this many minutes of the window end of the last one.
     alerts_cooldown_minutes: int = Field(default=360, ge=0, le=7 * 24 * 60)
     # Comma separated. A URL on hooks.slack.com, or written `slack:https://...`, is sent the
     # Slack incoming-webhook shape (`text` and `blocks`); any other gets plain JSON.

@@ -245,7 +245,7 @@ alerts = sa.Table(
     "alerts",
     metadata,
     sa.Column("id", sa.BigInteger, sa.Identity(always=True), primary_key=True),
-    # "<escopo>:<chave>:<janela>:<direcao>": what the cool-down is kept per.
+    # "<escopo>:<chave>:<direcao>": what the cool-down is kept per, whichever window saw it.
     sa.Column("regra", sa.Text, nullable=False),
     sa.Column("escopo", sa.Text, nullable=False),
     sa.Column("chave", sa.Text, nullable=False),

@@ -78,8 +78,20 @@ class Finding:
 
     @property
     def rule(self) -> str:
+        """What the cool-down is kept per: a tag or category and a direction, whichever window
+        saw it, so a spike seen by the hour and the day is told once."""
         o = self.observation
-        return f"{o.scope}:{o.key}:{o.window.name}:{self.direction}"
+        return f"{o.scope}:{o.key}:{self.direction}"
+
+
+def findings(observations: Sequence[Observation], thresholds: Thresholds) -> list[Finding]:
+    """The significant changes, the shorter window's first: when the hour and the day of one
+    rule both show it, the hour (the sharper news) is the one stored."""
+    found = [f for o in observations if (f := judge(o, thresholds)) is not None]
+    return sorted(
+        found,
+        key=lambda f: (WINDOWS[f.observation.window.name], f.observation.scope, f.observation.key),
+    )
 
 
 def windows_ending(now: datetime) -> list[Window]:

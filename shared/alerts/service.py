@@ -49,10 +49,9 @@ def check_and_store(
     limits = thresholds(app.settings)
     with app.engine.begin() as conn:
         observations = check.observe(conn, windows)
-        findings = [f for o in observations if (f := check.judge(o, limits)) is not None]
         ids = store.store_findings(
             conn,
-            findings,
+            check.findings(observations, limits),
             cooldown=timedelta(minutes=app.settings.alerts_cooldown_minutes),
             channels=[channel.id for channel in configured],
         )
