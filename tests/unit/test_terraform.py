@@ -366,6 +366,7 @@ def test_cloud_run_reads_secrets_and_scaling_from_variables(tf):
         "admin-password": "ADMIN_PASSWORD",
         "storage-hmac-secret": "AWS_SECRET_ACCESS_KEY",
         "sendgrid-api-key": "SENDGRID_API_KEY",
+        "alerts-webhook-urls": "ALERTS_WEBHOOK_URLS",
     }
     # Secrets never travel as plain environment values
     plain_env = _text(tf["locals"]["common_env"]) + _text(tf["locals"]["function_env"])
@@ -377,6 +378,7 @@ def test_cloud_run_reads_secrets_and_scaling_from_variables(tf):
         "ADMIN_PASSWORD",
         "AWS_SECRET_ACCESS_KEY",
         "SENDGRID_API_KEY",
+        "ALERTS_WEBHOOK_URLS",
     ):
         assert name not in plain_env
     assert "vpc_access" in template
