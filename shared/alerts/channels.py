@@ -41,9 +41,9 @@ def webhook_channel(raw: str) -> Channel:
     url = raw[len(SLACK_PREFIX) :] if raw.lower().startswith(SLACK_PREFIX) else raw
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        # Only the host is named: the rest of a webhook URL is often its secret.
+        # The entry itself is not repeated: the rest of a webhook URL is often its secret.
         raise ValueError(
-            f"ALERTS_WEBHOOK_URLS: an entry is not an http(s) URL (host {parts.hostname!r})"
+            "ALERTS_WEBHOOK_URLS: an entry is not an http:// or https:// URL with a host"
         )
     slack = raw.lower().startswith(SLACK_PREFIX) or parts.hostname.lower() in SLACK_HOSTS
     digest = hashlib.sha256(url.encode()).hexdigest()[:12]

@@ -27,7 +27,7 @@ def subject_name(alert: StoredAlert) -> str:
 
 def p_text(p_value: float) -> str:
     if p_value < SMALLEST_P_SHOWN:
-        return f"p < {format_number(SMALLEST_P_SHOWN)}"
+        return f"p < {format_number(SMALLEST_P_SHOWN, places=4)}"
     return f"p = {format_number(p_value, places=4)}"
 
 
@@ -46,7 +46,7 @@ def text(alert: StoredAlert, zone: ZoneInfo) -> str:
     return (
         f"Alerta AluMusic: {title(alert)}: {format_number(alert.contagem)} comentários "
         f"de {_local(alert.inicio, zone)} a {_local(alert.fim, zone)} ({zone.key}), contra "
-        f"média de {format_number(float(alert.media_base), places=1)} nas mesmas horas das 4 "
+        f"média de {format_number(float(alert.media_base))} nas mesmas horas das 4 "
         f"semanas anteriores ({baseline}); teste de Poisson, {p_text(alert.p_valor)}."
     )
 

@@ -71,7 +71,7 @@ def test_a_crash_spike_sends_one_webhook_once(
     assert "Alta de" in body["text"]
     assert "na última hora" in body["text"]
     assert "200 comentários" in body["text"]
-    assert "média de 2,0" in body["text"]
+    assert "média de 2 nas mesmas horas" in body["text"]
     assert "(2, 2, 2, 2)" in body["text"]
     with clean_db.connect() as conn:
         stored = conn.execute(
