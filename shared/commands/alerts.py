@@ -8,22 +8,12 @@ from typing import Any
 
 from shared.alerts import render, service
 from shared.bootstrap import App
+from shared.commands import instant_option
 from shared.config import get_settings
-from shared.errors import InvalidInput
-
-
-def _instant(raw: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput(f"--at {raw!r} is not an ISO 8601 date-time") from None
-    if moment.tzinfo is None:
-        raise InvalidInput(f"--at {raw!r} needs an offset, e.g. 2026-11-30T14:00:00-03:00")
-    return moment.astimezone(UTC)
 
 
 def _run(args: argparse.Namespace) -> int:
-    now = _instant(args.at) if args.at is not None else datetime.now(UTC)
+    now = instant_option(args.at, "--at") if args.at is not None else datetime.now(UTC)
     with App(settings=get_settings()) as app:
         result = service.run(app, now)
         zone = app.settings.product_zone
