@@ -26,6 +26,7 @@ class RunResult:
     stored: list[store.StoredAlert]
     delivery: delivery.DeliveryReport
     check_ms: float
+    channels: list[Channel]
 
 
 def thresholds(settings: Settings) -> check.Thresholds:
@@ -67,7 +68,7 @@ def run(app: App, now: datetime) -> RunResult:
     windows, observed, stored = check_and_store(app, now, configured)
     check_ms = (time.perf_counter() - started) * 1000
     report = delivery.deliver_pending(app, configured, now)
-    return RunResult(windows, observed, stored, report, check_ms)
+    return RunResult(windows, observed, stored, report, check_ms, configured)
 
 
 def parse_limit(raw: str | None) -> int:

@@ -24,6 +24,8 @@ def _run(args: argparse.Namespace) -> int:
     for alert in result.stored:
         print(f"  #{alert.id} {render.text(alert, zone)}")
     report = result.delivery
+    if not result.channels:
+        print("no channel configured (ALERTS_WEBHOOK_URLS, ALERTS_EMAILS): nothing is sent")
     print(f"{len(report.sent)} delivery(ies) sent, {len(report.failed)} failed")
     for (alert_id, channel), reason in sorted(report.failed.items()):
         print(f"  #{alert_id} {channel}: {reason} (retried on the next run)")

@@ -108,6 +108,8 @@ def test_login_and_logout_with_the_keyboard_only(page: Page, painel: Painel) -> 
     expect(page.get_by_role("tab", name="Comentários")).to_be_focused()
     expect(page.locator("#painel-comentarios")).to_be_visible()
     page.keyboard.press("End")
+    expect(page.locator("#painel-alertas")).to_be_visible()
+    page.keyboard.press("ArrowLeft")
     expect(page.locator("#painel-revisao")).to_be_visible()
     # And "Sair" revokes the refresh token and ends the session: a reload shows the login again
     with page.expect_response("**/api/auth/logout") as logged_out:

@@ -150,3 +150,19 @@ def test_bad_input_is_a_clear_error(cli_env: MailSink, capsys: pytest.CaptureFix
     assert "--at 'yesterday' is not an ISO 8601 date-time" in capsys.readouterr().err
     assert main(["alerts", "run", "--at", "2026-12-01T10:00:00"]) == 2
     assert "needs an offset" in capsys.readouterr().err
+
+
+def test_without_channels_the_run_says_nothing_is_sent(
+    cli_env: MailSink,
+    clean_db: sa.Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.delenv("ALERTS_WEBHOOK_URLS")
+    get_settings.cache_clear()
+    seed_crash_spike(clean_db, datetime.now(UTC))
+    assert main(["alerts", "run"]) == 0
+    out = capsys.readouterr().out
+    assert "1 alert(s) stored" in out
+    assert "no channel configured" in out
+    assert cli_env.received_webhooks() == []
