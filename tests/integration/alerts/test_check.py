@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from pydantic import SecretStr
 
 from shared.alerts import service
 from shared.bootstrap import App
 from tests.integration.alerts.conftest import CRASH, comment_rows, seed_quiet_baseline, spread
 from tests.support.digest_data import insert_comments
+from tooling.devstack.mail_sink import MailSink
 
 pytestmark = pytest.mark.integration
 
@@ -150,3 +153,26 @@ def test_counts_come_from_the_rollups_not_the_comments(
 
     # Then the spike is still found, counted from the rollups
     assert [(r.chave, r.contagem) for r in stored(clean_db) if r.escopo == "tag"] == [(CRASH, 90)]
+
+
+def test_two_runs_at_once_store_and_send_each_alert_once(
+    make_app: Callable[..., App], clean_db: sa.Engine, mail_sink: MailSink
+) -> None:
+    # Given a spike and two webhooks
+    app = make_app(
+        alerts_webhook_urls=SecretStr(
+            f"slack:{mail_sink.webhook_url('slack')},{mail_sink.webhook_url('json')}"
+        )
+    )
+    seed_quiet_baseline(clean_db, HOUR_START, HOUR_END)
+    insert_comments(clean_db, comment_rows("now", spread(HOUR_START, HOUR_END, 90)))
+
+    # When two runs of the same tick go at once (a redelivery racing the first delivery)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda _: service.run(app, NOW), range(2)))
+
+    # Then each alert was stored once and sent once to each webhook
+    assert sum(len(r.stored) for r in results) == len(stored(clean_db)) == 2
+    hooks = mail_sink.received_webhooks()
+    assert sorted(h.name for h in hooks) == ["json", "json", "slack", "slack"]
+    assert sum(len(r.delivery.sent) for r in results) == 4
