@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 
 RETRY_HOURS: Final = 24
 MAX_ERROR_CHARS: Final = 500
-USER_AGENT: Final = "AluMusic-Alerts/1"
 
 
 class ChannelFailure(Exception):
@@ -84,7 +83,7 @@ def post_json(url: str, body: object, timeout_seconds: float) -> None:
     request = urllib.request.Request(  # noqa: S310
         url,
         data=json.dumps(body, ensure_ascii=False).encode(),
-        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT},
+        headers={"Content-Type": "application/json; charset=utf-8"},
         method="POST",
     )
     try:
