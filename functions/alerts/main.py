@@ -21,11 +21,11 @@ from shared import auth
 from shared.alerts import render, service, store
 from shared.bootstrap import get_app
 from shared.config import get_function_settings
-from shared.errors import InvalidInput
-from shared.http import json_response
+from shared.http import json_response, query_args
 from shared.logs import configure_logging
 from shared.routing import HEALTH_ROUTE, Call, Route, Router
 from shared.schedule import Tick, format_scheduled_time, tick_handler
+from shared.validation import parse_alerts_query
 
 HTTP_FUNCTION = "alerts-api"
 RUN_FUNCTION = "alerts-run"
@@ -41,10 +41,9 @@ log = logging.getLogger("alerts")
 
 
 def list_alerts(call: Call) -> Response:
-    unknown = sorted(set(call.request.args) - {"limite"})
-    if unknown:
-        raise InvalidInput(f"unknown query parameters: {', '.join(unknown)}")
-    limit = service.parse_limit(call.request.args.get("limite"))
+    limit = parse_alerts_query(
+        query_args(call.request), default=service.DEFAULT_LIST, high=service.MAX_LIST
+    )
     alerts, last_day = store.list_alerts(call.app.engine, limit=limit, now=datetime.now(UTC))
     return json_response(
         {"alertas": [render.as_json(alert) for alert in alerts], "ultimas_24h": last_day}

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Final
 
 from shared.alerts import check, delivery, store
 from shared.alerts.channels import Channel, parse_channels
-from shared.errors import InvalidInput
 
 if TYPE_CHECKING:
     from shared.bootstrap import App
@@ -69,11 +68,3 @@ def run(app: App, now: datetime) -> RunResult:
     check_ms = (time.perf_counter() - started) * 1000
     report = delivery.deliver_pending(app, configured, now)
     return RunResult(windows, observed, stored, report, check_ms, configured)
-
-
-def parse_limit(raw: str | None) -> int:
-    if raw is None:
-        return DEFAULT_LIST
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIST:
-        raise InvalidInput(f"limite must be a whole number from 1 to {MAX_LIST}")
-    return int(raw)

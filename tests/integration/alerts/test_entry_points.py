@@ -115,7 +115,17 @@ def test_analysts_list_alerts_newest_first_with_their_numbers(
     assert [a["id"] for a in one.get_json()["alertas"]] == ids[:1]
 
 
-@pytest.mark.parametrize("query", ["limite=0", "limite=501", "limite=x", "desde=2026-01-01"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "limite=0",
+        "limite=501",
+        "limite=x",
+        "limite=%C2%B2",
+        "limite=1&limite=2",
+        "desde=2026-01-01",
+    ],
+)
 def test_bad_queries_are_refused(
     http_client: Any, make_app: Callable[..., App], token_for: Callable[..., str], query: str
 ) -> None:
