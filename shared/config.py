@@ -2,7 +2,7 @@
 
 Settings come in groups, one pydantic-settings model per area (`database`, `pubsub`, `auth`,
 `issuer`, `ratelimits`, `limits`, `llm`, `classifier`, `storage`, `charts`, `digest`, `mail`,
-`insights`, `maintenance`, `devstack`); every group carries the core settings (`ENVIRONMENT`,
+`insights`, `maintenance`, `alerts`, `devstack`); every group carries the core settings (`ENVIRONMENT`,
 `LOG_LEVEL`). A function declares in infra/stack.json the groups it uses (`"settings":
 ["database", "pubsub", ...]`); what deploys it (Terraform, docker-compose.yml, the local stack)
 gives it only those groups' variables and secrets, plus `SETTINGS_GROUPS` naming them. At cold
@@ -413,6 +413,42 @@ class MaintenanceSettings(CoreSettings):
     maintenance_cost_delay_ms: float = Field(default=2.0, ge=0.0, le=100.0)
 
 
+# --- alerts ---
+
+
+class AlertsSettings(CoreSettings):
+    """The alerts check (shared/alerts): when a tag's or category's count in the last hour or day
+    is a spike or a drop against the same hours of the previous 4 weeks, and where it is sent.
+
+    A spike needs at least ALERTS_MIN_COUNT comments in the window, ALERTS_MIN_RATIO times the
+    baseline mean, and a one-sided Poisson test p below ALERTS_MAX_P_VALUE; a drop the same with
+    the baseline mean at least ALERTS_MIN_COUNT. The sender of alert e-mails is the digest's
+    (group `digest`), sent through the group `mail`."""
+
+    alerts_min_count: int = Field(default=20, ge=1)
+    alerts_min_ratio: float = Field(default=2.0, ge=1.0, le=100.0)
+    alerts_max_p_value: float = Field(default=0.001, gt=0.0, lt=1.0)
+    # No second alert of one rule (a tag or category and a direction, whichever window) within
+    # this many minutes of the window end of the last one.
+    alerts_cooldown_minutes: int = Field(default=360, ge=0, le=7 * 24 * 60)
+    # Comma separated. A URL on hooks.slack.com, or written `slack:https://...`, is sent the
+    # Slack incoming-webhook shape (`text` and `blocks`); any other gets plain JSON.
+    alerts_webhook_urls: SecretStr = SecretStr("")
+    # Comma separated addresses alerts are e-mailed to.
+    alerts_emails: str = ""
+    alerts_webhook_timeout_seconds: float = Field(default=5.0, gt=0, le=30)
+
+    @model_validator(mode="after")
+    def _check_alerts(self) -> AlertsSettings:
+        from shared.alerts.channels import parse_channels
+
+        try:
+            parse_channels(self.alerts_webhook_urls.get_secret_value(), self.alerts_emails)
+        except ValueError as error:
+            raise ValueError(str(error)) from None
+        return self
+
+
 # --- devstack ---
 
 
@@ -441,6 +477,7 @@ class Settings(
     MailSettings,
     InsightsSettings,
     MaintenanceSettings,
+    AlertsSettings,
     DevStackSettings,
 ):
     """Every group at once: what tools read, and the type library code reads settings through."""
@@ -462,6 +499,7 @@ SETTINGS_GROUPS: Final[dict[str, type[CoreSettings]]] = {
     "mail": MailSettings,
     "insights": InsightsSettings,
     "maintenance": MaintenanceSettings,
+    "alerts": AlertsSettings,
     "devstack": DevStackSettings,
 }
 

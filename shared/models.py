@@ -234,3 +234,49 @@ tag_rollups = sa.Table(
     sa.Column("comments", sa.BigInteger, nullable=False),
     sa.PrimaryKeyConstraint("bucket", "categoria", "tag", "slot", name="pk_tag_rollups"),
 )
+
+# Alerts (shared/alerts): one row per (rule, window) with the numbers it rests on, and one
+# delivery row per (alert, channel) so a failed channel is retried alone.
+ALERT_SCOPES: Final[tuple[str, ...]] = ("tag", "categoria")
+ALERT_WINDOWS: Final[tuple[str, ...]] = ("hora", "dia")
+ALERT_DIRECTIONS: Final[tuple[str, ...]] = ("alta", "queda")
+
+alerts = sa.Table(
+    "alerts",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(always=True), primary_key=True),
+    # "<escopo>:<chave>:<direcao>": what the cool-down is kept per, whichever window saw it.
+    sa.Column("regra", sa.Text, nullable=False),
+    sa.Column("escopo", sa.Text, nullable=False),
+    sa.Column("chave", sa.Text, nullable=False),
+    sa.Column("janela", sa.Text, nullable=False),
+    sa.Column("direcao", sa.Text, nullable=False),
+    sa.Column("inicio", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("fim", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("contagem", sa.BigInteger, nullable=False),
+    sa.Column("media_base", sa.Numeric, nullable=False),
+    sa.Column("contagens_base", postgresql.ARRAY(sa.BigInteger), nullable=False),
+    sa.Column("p_valor", sa.Float, nullable=False),
+    _timestamp("created_at"),
+    sa.UniqueConstraint("regra", "inicio", "fim", name="uq_alerts_regra_janela"),
+    sa.CheckConstraint(_in_list("escopo", ALERT_SCOPES), name="ck_alerts_escopo"),
+    sa.CheckConstraint(_in_list("janela", ALERT_WINDOWS), name="ck_alerts_janela"),
+    sa.CheckConstraint(_in_list("direcao", ALERT_DIRECTIONS), name="ck_alerts_direcao"),
+    sa.CheckConstraint("fim > inicio", name="ck_alerts_window"),
+)
+
+alert_deliveries = sa.Table(
+    "alert_deliveries",
+    metadata,
+    sa.Column(
+        "alert_id", sa.BigInteger, sa.ForeignKey("alerts.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("channel", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False, server_default="pending"),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+    _timestamp("created_at"),
+    sa.PrimaryKeyConstraint("alert_id", "channel", name="pk_alert_deliveries"),
+    sa.CheckConstraint(_in_list("status", DELIVERY_STATUSES), name="ck_alert_deliveries_status"),
+)

@@ -530,6 +530,14 @@ def parse_list_query(
     )
 
 
+def parse_alerts_query(args: Mapping[str, Sequence[str]], *, default: int, high: int) -> int:
+    """Query string of GET /api/alertas: how many alerts to show (`limite`)."""
+    values = _single_values(args, ("limite",))
+    if "limite" not in values:
+        return default
+    return query_integer(values["limite"], name="limite", low=1, high=high)
+
+
 def parse_conflicts_query(args: Mapping[str, Sequence[str]], *, max_page_size: int) -> int:
     """Query string of GET /api/comentarios/conflitos: how many conflicts to show (`limit`)."""
     values = _single_values(args, ("limit",))

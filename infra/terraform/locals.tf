@@ -63,6 +63,7 @@ locals {
     "admin-password"      = "ADMIN_PASSWORD"
     "storage-hmac-secret" = "AWS_SECRET_ACCESS_KEY"
     "sendgrid-api-key"    = "SENDGRID_API_KEY"
+    "alerts-webhook-urls" = "ALERTS_WEBHOOK_URLS"
   }
   # The bootstrap job migrates and creates the first admin: it reads no token key.
   bootstrap_secrets = toset(["database-url", "admin-password"])
@@ -79,6 +80,8 @@ locals {
     storage  = ["storage-hmac-secret"]
     # Only the function that sends mail (the digest's scheduled send) holds the SendGrid key.
     mail = ["sendgrid-api-key"]
+    # Webhook URLs carry their own secret (Slack's do): only the alerts check reads them.
+    alerts = ["alerts-webhook-urls"]
   }
   function_secrets = {
     for name, f in local.functions : name => toset(flatten([
@@ -123,6 +126,10 @@ locals {
     digest = {
       DIGEST_FROM_EMAIL      = var.digest_from_email
       DIGEST_UNSUBSCRIBE_URL = var.digest_unsubscribe_url != "" ? var.digest_unsubscribe_url : null
+    }
+    # Who alerts are e-mailed to (thresholds are settings too: set them in function_env).
+    alerts = {
+      ALERTS_EMAILS = var.alerts_emails != "" ? var.alerts_emails : null
     }
   }
 

@@ -39,6 +39,8 @@ locals {
     "storage-hmac-secret" = google_storage_hmac_key.storage.secret
     # Issued by SendGrid, not generated here: given once as a sensitive variable.
     "sendgrid-api-key" = var.sendgrid_api_key
+    # Secret Manager refuses an empty version: a lone comma lists no webhook.
+    "alerts-webhook-urls" = var.alerts_webhook_urls != "" ? var.alerts_webhook_urls : ","
   }
 }
 

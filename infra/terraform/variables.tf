@@ -267,6 +267,19 @@ variable "digest_from_email" {
   default     = "resumo@alumusic.com.br"
 }
 
+variable "alerts_webhook_urls" {
+  description = "ALERTS_WEBHOOK_URLS: comma-separated webhooks alerts are posted to (a hooks.slack.com URL, or one written slack:https://..., gets Slack's shape; others plain JSON); stored in Secret Manager and read only by alerts-run."
+  type        = string
+  sensitive   = true
+  default     = ""
+}
+
+variable "alerts_emails" {
+  description = "ALERTS_EMAILS: comma-separated addresses alerts are e-mailed to (through SendGrid, from digest_from_email)."
+  type        = string
+  default     = ""
+}
+
 variable "digest_unsubscribe_url" {
   description = "Where a digest reader asks to leave the list (List-Unsubscribe); empty means a mailto: to the sender."
   type        = string

@@ -7,27 +7,20 @@ replaced, unless --check): something wrote comments past the store, which a moni
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
 from typing import Any
 
+from shared.commands import instant_option
 from shared.config import load_settings
 from shared.db import create_db_engine
-from shared.errors import InvalidInput
 from shared.rollups import rebuild
 
 
-def _instant(raw: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput(f"--since {raw!r} is not an ISO 8601 date-time") from None
-    if moment.tzinfo is None:
-        raise InvalidInput(f"--since {raw!r} needs an offset, e.g. 2026-11-30T00:00:00-03:00")
-    return moment
-
-
 def _rebuild(args: argparse.Namespace) -> int:
-    since = _instant(args.since) if args.since is not None else None
+    since = (
+        instant_option(args.since, "--since", "2026-11-30T00:00:00-03:00")
+        if args.since is not None
+        else None
+    )
     engine = create_db_engine(load_settings(("database",)))
     try:
         outcome = rebuild(engine, since, fix=not args.check)

@@ -7,10 +7,11 @@ import io
 import json
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
 
 from shared.classifier.tags import TAG_PATTERN
@@ -26,6 +27,8 @@ from tests.browser.conftest import (
     open_context,
     wait_for_charts,
 )
+from tests.integration.alerts.conftest import comment_rows, spread
+from tests.support.digest_data import insert_comments
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -109,6 +112,8 @@ def test_login_and_logout_with_the_keyboard_only(page: Page, painel: Painel) -> 
     expect(page.get_by_role("tab", name="Comentários")).to_be_focused()
     expect(page.locator("#painel-comentarios")).to_be_visible()
     page.keyboard.press("End")
+    expect(page.locator("#painel-alertas")).to_be_visible()
+    page.keyboard.press("ArrowLeft")
     expect(page.locator("#painel-revisao")).to_be_visible()
     # And "Sair" revokes the refresh token and ends the session: a reload shows the login again
     with page.expect_response("**/api/auth/logout") as logged_out:
@@ -751,3 +756,39 @@ def test_latest_digest_is_shown_and_a_question_is_answered_from_the_digests(
     expect(page.locator("#erro-pergunta")).to_be_empty()
     page.locator("#card-resumo").screenshot(path=str(screenshots_dir / "painel-resumo.png"))
     page.locator("#card-pergunta").screenshot(path=str(screenshots_dir / "painel-pergunta.png"))
+
+
+# --- alerts -------------------------------------------------------------------------------------
+
+
+def test_a_crash_spike_shows_under_alertas_and_the_badge_counts_the_last_day(
+    log_in: Callable[[], Page], painel: Painel, screenshots_dir: Any
+) -> None:
+    # Given 200 crash comments in the last hour (stored with their rollups) and one alerts run
+    engine = sa.create_engine(painel.stack.database_url, poolclass=sa.NullPool)
+    try:
+        now = datetime.now(UTC)
+        times = spread(now - timedelta(minutes=45), now - timedelta(minutes=15), 200)
+        insert_comments(engine, comment_rows("painel-alerta", times))
+    finally:
+        engine.dispose()
+    painel.alumusic("alerts", "run")
+    listing = painel.get("/api/alertas").json()
+    crash = next(
+        a for a in listing["alertas"] if a["chave"] == "fix_travamento" and a["direcao"] == "alta"
+    )
+    # When the dashboard opens
+    page = log_in()
+    # Then the tab's badge counts the alerts of the last 24 hours, as the API does
+    expect(page.locator("#contagem-alertas")).to_have_text(str(listing["ultimas_24h"]))
+    # And the Alertas tab lists the spike: the tag in words, its count and baseline
+    _open_tab(page, "Alertas")
+    _settled(page, "#resultados-alertas")
+    assert _row_ids(page, "#resultados-alertas") == [str(a["id"]) for a in listing["alertas"]]
+    row = page.locator(f'#resultados-alertas tbody tr[data-id="{crash["id"]}"]')
+    expect(row).to_contain_text("travamentos")
+    expect(row).to_contain_text("Alta")
+    expect(row.locator("td").nth(4)).to_have_text("200")
+    baseline = " · ".join(str(n) for n in crash["contagens_base"])
+    expect(row.locator("td").nth(6)).to_have_text(baseline)
+    page.locator("#painel-alertas").screenshot(path=str(screenshots_dir / "painel-alertas.png"))

@@ -135,6 +135,10 @@ BAD_REQUESTS: list[tuple[str, str, str, dict[str, Any], int]] = [
     ("GET", "/api/digests/2026-W47'%20OR%20'1'='1", "SQL in a week", {}, 400),
     ("GET", "/api/digests/%3Cscript%3E", "HTML in a week", {}, 400),
     ("GET", "/api/digests?semana=%3Cscript%3E", "unknown filter", {}, 400),
+    ("GET", "/api/alertas?limite=0", "out of range", {}, 400),
+    ("GET", "/api/alertas?limite=" + "9" * 5000, "huge integer", {}, 400),
+    ("GET", "/api/alertas?limite=1'%20OR%20'1'='1", "SQL in a filter", {}, 400),
+    ("GET", "/api/alertas?tag=%3Cscript%3E", "unknown filter", {}, 400),
     ("POST", "/api/auth/login", "malformed JSON", {"data": b'{"username": '}, 400),
     ("POST", "/api/auth/login", "body over the route's limit", {"data": LOGIN_FLOOD}, 413),
     (

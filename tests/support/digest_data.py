@@ -165,6 +165,11 @@ def seed_week(
                     "corrected_at": created + timedelta(days=1) if corrected else None,
                 }
             )
+    return insert_comments(engine, rows)
+
+
+def insert_comments(engine: sa.Engine, rows: list[dict[str, Any]]) -> int:
+    """Store comment rows (the columns of `comments` seed_week fills) with their rollups."""
     # One statement with one JSON parameter: executemany would send the rows one by one.
     with engine.begin() as conn:
         conn.execute(_INSERT_JSON, {"rows": json.dumps(rows, default=_iso)})

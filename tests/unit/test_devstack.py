@@ -188,15 +188,23 @@ def test_only_the_functions_that_mail_are_sent_to_the_mail_sink(tmp_path: Path) 
     envs = {f.name: stack.function_env(f, base) for f in config.spec.functions}
     # Then the functions declaring the mail group send to the sink, the others know no mail at all
     mailing = {f.name for f in config.spec.functions if "mail" in f.settings}
-    assert mailing == {"digest-send"}
+    assert mailing == {"digest-send", "alerts-run"}
     for name, env in envs.items():
         if name in mailing:
             assert env["SENDGRID_API_HOST"] == "http://127.0.0.1:18025"
         else:
             assert "SENDGRID_API_HOST" not in env, name
             assert "SENDGRID_API_KEY" not in env, name
-    # And the banner shows where the mail is read
-    assert "http://127.0.0.1:18025/mails" in stack.banner({"functions": {}})
+    # And the alerts post their webhooks to the sink (one Slack-shaped, one plain JSON), a
+    # variable only the alerts check is given
+    assert envs["alerts-run"]["ALERTS_WEBHOOK_URLS"] == (
+        "slack:http://127.0.0.1:18025/webhooks/slack,http://127.0.0.1:18025/webhooks/json"
+    )
+    assert [n for n, env in envs.items() if "ALERTS_WEBHOOK_URLS" in env] == ["alerts-run"]
+    # And the banner shows where the mail and the webhooks are read
+    banner = stack.banner({"functions": {}})
+    assert "http://127.0.0.1:18025/mails" in banner
+    assert "http://127.0.0.1:18025/webhooks" in banner
 
 
 def test_scheduled_job_functions_run_one_process_and_the_others_their_signature_default(
@@ -210,11 +218,17 @@ def test_scheduled_job_functions_run_one_process_and_the_others_their_signature_
     # When each function's environment is made
     workers = {f.name: stack.function_env(f, base)["WORKERS"] for f in config.spec.functions}
     # Then the functions the scheduled jobs push to run one process
-    assert config.spec.scheduled_functions() == {"charts-refresh", "digest-send", "maintenance-run"}
+    assert config.spec.scheduled_functions() == {
+        "charts-refresh",
+        "digest-send",
+        "maintenance-run",
+        "alerts-run",
+    }
     assert {name for name, n in workers.items() if n == "1"} == {
         "charts-refresh",
         "digest-send",
         "maintenance-run",
+        "alerts-run",
     }
     # and the consumer keeps two, for the emulator's two pushes at a time
     assert workers["classify-consumer"] == "2"

@@ -296,11 +296,16 @@ def test_each_function_reads_only_the_secrets_of_its_settings_groups(tf, stack):
         "cursor-secret",
         "storage-hmac-secret",
     }
-    # The SendGrid key reaches the function that sends mail, and no other
+    # The SendGrid key reaches the functions that send mail (the digest and the alerts), and no
+    # other; the alert webhooks (secrets of their own) reach the alerts check only
     assert tf["locals"]["secret_env"]["sendgrid-api-key"] == "SENDGRID_API_KEY"
     assert "sendgrid_api_key" in group_fields("mail")
     assert group_secrets["mail"] == ["sendgrid-api-key"]
-    assert [f for f, names in secrets.items() if "sendgrid-api-key" in names] == ["digest-send"]
+    senders = {f for f, names in secrets.items() if "sendgrid-api-key" in names}
+    assert senders == {"digest-send", "alerts-run"}
+    assert tf["locals"]["secret_env"]["alerts-webhook-urls"] == "ALERTS_WEBHOOK_URLS"
+    assert "alerts_webhook_urls" in group_fields("alerts")
+    assert {f for f, names in secrets.items() if "alerts-webhook-urls" in names} == {"alerts-run"}
     verifiers = {f["name"] for f in stack["functions"] if "auth" in f.get("settings", [])}
     assert all("jwt-public-keys" in secrets[name] for name in verifiers)
 
@@ -361,6 +366,7 @@ def test_cloud_run_reads_secrets_and_scaling_from_variables(tf):
         "admin-password": "ADMIN_PASSWORD",
         "storage-hmac-secret": "AWS_SECRET_ACCESS_KEY",
         "sendgrid-api-key": "SENDGRID_API_KEY",
+        "alerts-webhook-urls": "ALERTS_WEBHOOK_URLS",
     }
     # Secrets never travel as plain environment values
     plain_env = _text(tf["locals"]["common_env"]) + _text(tf["locals"]["function_env"])
@@ -372,6 +378,7 @@ def test_cloud_run_reads_secrets_and_scaling_from_variables(tf):
         "ADMIN_PASSWORD",
         "AWS_SECRET_ACCESS_KEY",
         "SENDGRID_API_KEY",
+        "ALERTS_WEBHOOK_URLS",
     ):
         assert name not in plain_env
     assert "vpc_access" in template

@@ -1,4 +1,4 @@
-"""`alumusic bench pipeline|classifier|listing|coldstart|charts|faults`: measured figures, one
+"""`alumusic bench pipeline|classifier|listing|coldstart|charts|alerts|faults`: measured figures, one
 JSON line each."""
 
 from __future__ import annotations
@@ -80,6 +80,14 @@ def register(subparsers: Any) -> None:
     )
     add_charts_arguments(charts)
     charts.set_defaults(handler=_runner("charts"))
+
+    from tooling.benchmarks.alerts import add_arguments as add_alerts_arguments
+
+    alerts = kinds.add_parser(
+        "alerts", help="one alerts check over 1,000,000 stored comments: time and memory"
+    )
+    add_alerts_arguments(alerts)
+    alerts.set_defaults(handler=_runner("alerts"))
 
     from tooling.benchmarks.faults import add_arguments as add_faults_arguments
 

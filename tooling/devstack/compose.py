@@ -95,6 +95,13 @@ def _group_environment(stack: StackSpec) -> dict[str, dict[str, str]]:
         # The mail sink below, in the same namespace; received mail at http://localhost:8025/mails
         "mail": {"SENDGRID_API_HOST": f"http://{LOOPBACK}:{DEFAULT_MAIL_SINK_PORT}"},
         "insights": {"INSIGHTS_ANSWERER": "${INSIGHTS_ANSWERER:-offline}"},
+        # Alerts post to the mail sink's webhook view: http://localhost:8025/webhooks
+        "alerts": {
+            "ALERTS_WEBHOOK_URLS": (
+                f"slack:http://{LOOPBACK}:{DEFAULT_MAIL_SINK_PORT}/webhooks/slack,"
+                f"http://{LOOPBACK}:{DEFAULT_MAIL_SINK_PORT}/webhooks/json"
+            )
+        },
         "maintenance": {
             "MAINTENANCE_MIN_CHANGED_ROWS": "${MAINTENANCE_MIN_CHANGED_ROWS:-1000}",
             "MAINTENANCE_CHANGED_FRACTION": "${MAINTENANCE_CHANGED_FRACTION:-0.05}",

@@ -9,6 +9,14 @@ when `SENDGRID_API_HOST` is its URL. Tests and `make dev` use it:
 - `POST /api/failures` `{"email": ..., "times": 2, "status": 503}`: the next `times` sends to
   `email` are refused with `status` (a provider outage for one recipient).
 
+It also receives webhook POSTs (the alerts' channels, `ALERTS_WEBHOOK_URLS` in `make dev`):
+
+- `POST /webhooks/<name>`: any JSON body, kept as received (200);
+- `GET /webhooks`: the received webhooks as an HTML page, newest first; `GET /api/webhooks` the
+  same as JSON; `DELETE /api/webhooks` forgets them;
+- `POST /api/webhook-failures` `{"name": ..., "times": 1, "status": 503}`: the next `times` POSTs
+  to `/webhooks/<name>` are refused with `status`.
+
     python -m tooling.devstack.mail_sink --port 8025
 """
 
@@ -27,6 +35,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 SEND_PATH = "/v3/mail/send"
+WEBHOOK_PREFIX = "/webhooks/"
+
+
+@dataclass(frozen=True)
+class ReceivedWebhook:
+    number: int
+    received_at: str
+    name: str
+    content_type: str
+    body: Any
 
 
 @dataclass(frozen=True)
@@ -54,12 +72,15 @@ class MailSink:
     host: str = "127.0.0.1"
     port: int = 0
     mails: list[ReceivedMail] = field(default_factory=list)
+    webhooks: list[ReceivedWebhook] = field(default_factory=list)
     requests: int = 0
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._failures: dict[str, _Failure] = {}
+        self._webhook_failures: dict[str, _Failure] = {}
         self._numbers = itertools.count(1)
+        self._webhook_numbers = itertools.count(1)
         self._server = ThreadingHTTPServer((self.host, self.port), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(
@@ -83,6 +104,60 @@ class MailSink:
     def clear(self) -> None:
         with self._lock:
             self.mails.clear()
+
+    def webhook_url(self, name: str) -> str:
+        """The URL of webhook `name` on this sink."""
+        return f"{self.url}{WEBHOOK_PREFIX}{name}"
+
+    def fail_next_webhook(self, name: str, times: int = 1, status: int = 503) -> None:
+        with self._lock:
+            self._webhook_failures[name] = _Failure(times, status)
+
+    def received_webhooks(self, name: str | None = None) -> list[ReceivedWebhook]:
+        with self._lock:
+            return [w for w in self.webhooks if name is None or w.name == name]
+
+    def clear_webhooks(self) -> None:
+        with self._lock:
+            self.webhooks.clear()
+
+    def _accept_webhook(self, name: str, content_type: str, raw: bytes) -> int:
+        try:
+            body: Any = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return 400
+        with self._lock:
+            failure = self._webhook_failures.get(name)
+            if failure is not None and failure.times > 0:
+                failure.times -= 1
+                return failure.status
+            self.webhooks.append(
+                ReceivedWebhook(
+                    number=next(self._webhook_numbers),
+                    received_at=datetime.now(UTC).isoformat(),
+                    name=name,
+                    content_type=content_type,
+                    body=body,
+                )
+            )
+        return 200
+
+    def _webhooks_page(self) -> str:
+        with self._lock:
+            hooks = list(reversed(self.webhooks))
+        rows = "".join(
+            "<li style='margin-bottom:12px'>"
+            f"<strong>{escape(w.name)}</strong> <small>{escape(w.received_at)}</small>"
+            f"<pre style='white-space:pre-wrap;background:#f7f7f7;padding:8px'>"
+            f"{escape(json.dumps(w.body, ensure_ascii=False, indent=2))}</pre></li>"
+            for w in hooks
+        )
+        empty = "<p>Nenhum webhook recebido ainda.</p>" if not hooks else ""
+        return (
+            "<!DOCTYPE html><html lang='pt-BR'><head><meta charset='utf-8'>"
+            "<title>Webhooks recebidos</title></head><body style='font-family:sans-serif'>"
+            f"<h1>Webhooks recebidos ({len(hooks)})</h1>{empty}<ol reversed>{rows}</ol></body></html>"
+        )
 
     def start(self) -> MailSink:
         self._thread.start()
@@ -195,7 +270,24 @@ class MailSink:
                     return None
 
             def do_POST(self) -> None:
-                if self.path == SEND_PATH:
+                if self.path.startswith(WEBHOOK_PREFIX) and len(self.path) > len(WEBHOOK_PREFIX):
+                    length = int(self.headers.get("Content-Length") or 0)
+                    status = sink._accept_webhook(
+                        self.path.removeprefix(WEBHOOK_PREFIX),
+                        self.headers.get("Content-Type", ""),
+                        self.rfile.read(length),
+                    )
+                    self._send(status, {"ok": status == 200})
+                elif self.path == "/api/webhook-failures":
+                    plan = self._json_body()
+                    if not isinstance(plan, dict) or "name" not in plan:
+                        self._send(400, {"error": "expected {name, times, status}"})
+                        return
+                    sink.fail_next_webhook(
+                        str(plan["name"]), int(plan.get("times", 1)), int(plan.get("status", 503))
+                    )
+                    self._send(204, "")
+                elif self.path == SEND_PATH:
                     with sink._lock:
                         sink.requests += 1
                     auth = self.headers.get("Authorization", "")
@@ -220,6 +312,9 @@ class MailSink:
                 if self.path == "/api/mails":
                     sink.clear()
                     self._send(204, "")
+                elif self.path == "/api/webhooks":
+                    sink.clear_webhooks()
+                    self._send(204, "")
                 else:
                     self._send(404, {"error": "not found"})
 
@@ -228,6 +323,10 @@ class MailSink:
                     self._send(200, {"status": "ok", "mails": len(sink.mails)})
                 elif self.path == "/api/mails":
                     self._send(200, [asdict(m) for m in sink.received()])
+                elif self.path == "/api/webhooks":
+                    self._send(200, [asdict(w) for w in sink.received_webhooks()])
+                elif self.path.rstrip("/") == "/webhooks":
+                    self._send(200, sink._webhooks_page(), "text/html; charset=utf-8")
                 elif self.path.rstrip("/") == "/mails":
                     self._send(200, sink._page(), "text/html; charset=utf-8")
                 elif self.path.startswith("/mails/"):

@@ -317,6 +317,10 @@ class LocalStack:
                 "TRUSTED_PROXY_HOPS": "1",
                 # Only functions declaring the `mail` settings group are given it (and a key).
                 "SENDGRID_API_HOST": config.mail_sink_url,
+                # Alerts post to the sink too, one Slack-shaped and one plain JSON webhook;
+                # received at <mail sink>/webhooks.
+                "ALERTS_WEBHOOK_URLS": config.env.get("ALERTS_WEBHOOK_URLS")
+                or f"slack:{config.mail_sink_url}/webhooks/slack,{config.mail_sink_url}/webhooks/json",
                 "GATEWAY_PORT": str(config.gateway_port),
                 "PYTHONUNBUFFERED": "1",
             }
@@ -614,6 +618,7 @@ class LocalStack:
             f"  Pub/Sub     {config.pubsub_emulator_host} (emulator, project {config.spec.project_id})\n"
             f"  S3          {config.s3_endpoint_url} (moto)\n"
             f"  mail        {config.mail_sink_url}/mails (what the digest sent; no real mail)\n"
+            f"  webhooks    {config.mail_sink_url}/webhooks (what the alerts posted)\n"
             f"  functions\n{functions}\n"
             f"  scheduler   {jobs or 'no jobs'} (alumusic schedule list)\n"
             f"  logs        {config.state_dir / 'logs'}\n"

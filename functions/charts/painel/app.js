@@ -1,6 +1,7 @@
 // The private dashboard: login, tabs, and wiring of the charts, the comment browser, the review
 // queue, the latest digest and the question box. No data ever goes through innerHTML.
 
+import { loadAlerts } from "./alerts.js";
 import { ApiError, currentUser, isLoggedIn, listComments, login, logout, onSessionExpired } from "./api.js";
 import { ChartsPanel, TAG_CHOSEN } from "./charts.js";
 import { CommentBrowser, CorrectionDialog } from "./comments.js";
@@ -13,6 +14,7 @@ const TABS = [
   { tab: "aba-visao", panel: "painel-visao", hash: "#visao" },
   { tab: "aba-comentarios", panel: "painel-comentarios", hash: "#comentarios" },
   { tab: "aba-revisao", panel: "painel-revisao", hash: "#revisao" },
+  { tab: "aba-alertas", panel: "painel-alertas", hash: "#alertas" },
 ];
 
 for (const select of document.querySelectorAll("select[data-categorias]")) {
@@ -96,6 +98,7 @@ function selectTab(index, { focus = false } = {}) {
   history.replaceState(null, "", TABS[index].hash);
   if (TABS[index].panel === "painel-comentarios") browser.ensureLoaded();
   if (TABS[index].panel === "painel-revisao") reviewQueue.ensureLoaded();
+  if (TABS[index].panel === "painel-alertas") loadAlerts();
 }
 
 TABS.forEach(({ tab }, index) => {
@@ -136,7 +139,11 @@ function showApp() {
   loadTagWords().then(() => fillTagSuggestions());
   loadLatestDigest();
   refreshReviewCount();
+  // The badge counts the last 24 hours' alerts; the list loads with it.
+  loadAlerts();
 }
+
+byId("atualizar-alertas").addEventListener("click", () => loadAlerts());
 
 byId("form-login").addEventListener("submit", async (event) => {
   event.preventDefault();
