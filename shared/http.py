@@ -9,6 +9,7 @@ authenticated.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import re
@@ -35,6 +36,7 @@ _REQUEST_ID_RE: Final = re.compile(r"[A-Za-z0-9._:-]{8,128}")
 READ_CHUNK_BYTES: Final = 64 * 1024
 _REQUEST_ID_ENVIRON_KEY: Final = "alumusic.request_id"
 _RECEIVED_AT_ENVIRON_KEY: Final = "alumusic.received_at"
+_CLIENT_ENVIRON_KEY: Final = "alumusic.client"
 
 SECURITY_HEADERS: Final[Mapping[str, str]] = {
     "X-Content-Type-Options": "nosniff",
@@ -130,13 +132,35 @@ def client_ip(request: Request, trusted_hops: int = 0) -> str:
     X-Forwarded-For is the client's own claim. Behind `trusted_hops` proxies that each append the
     address they saw (API Gateway: 1), it is the entry that many hops from the right; earlier
     entries are whatever the client claimed. A header with fewer entries than that did not come
-    through the proxies, so the connection's address is used."""
-    if trusted_hops > 0:
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= trusted_hops:
-            return hops[-trusted_hops][:64]
-    return (request.remote_addr or "unknown")[:64]
+    through the proxies, and an entry that is no IP address was not written by one: the
+    connection's address is used for both, so no client-chosen text becomes a throttling key."""
+    connection = (request.remote_addr or "unknown")[:64]
+    if trusted_hops <= 0:
+        return connection
+    # Every X-Forwarded-For line the server received, in order: a proxy appends to the last one.
+    lines = request.headers.getlist("X-Forwarded-For")
+    hops = [hop.strip() for line in lines for hop in line.split(",") if hop.strip()]
+    if len(hops) < trusted_hops:
+        return connection
+    chosen = hops[-trusted_hops]
+    try:
+        return str(ipaddress.ip_address(chosen))
+    except ValueError:
+        return connection
+
+
+def remember_client(request: Request, trusted_hops: int) -> str:
+    """The caller's address (`client_ip`), kept on the request for its access log line."""
+    address = client_ip(request, trusted_hops)
+    request.environ[_CLIENT_ENVIRON_KEY] = address
+    return address
+
+
+def logged_client(request: Request) -> str:
+    """The address the access log names: the one the route resolved behind the trusted proxies,
+    else (a request refused before routing) the connection's."""
+    remembered = request.environ.get(_CLIENT_ENVIRON_KEY)
+    return remembered if isinstance(remembered, str) else client_ip(request, 0)
 
 
 def _body_too_large(max_bytes: int) -> PayloadTooLarge:
@@ -244,6 +268,7 @@ def serve(request: Request, handler: Callable[[Request], Response], *, function:
                 "method": request.method,
                 "path": request.path,
                 "status": response.status_code,
+                "client": logged_client(request),
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2),
             },
         )

@@ -63,6 +63,7 @@ from shared.http import (
     json_response,
     read_body,
     refuse_announced_body,
+    remember_client,
     require_principal,
     serve,
 )
@@ -204,6 +205,8 @@ class Router:
             ) from None
         route = self._by_endpoint[str(endpoint)]
         app = self._app()
+        # Functions without the auth settings group sit behind no configured proxy.
+        remember_client(request, int(getattr(app.settings, "trusted_proxy_hops", 0)))
         body_limit = None
         if route.max_body is not None:
             body_limit = _body_limit(route.max_body, app.settings)
