@@ -177,8 +177,12 @@ def refuse_announced_body(request: Request, max_bytes: int) -> None:
         raise _body_too_large(max_bytes)
 
 
-def read_body(request: Request, max_bytes: int) -> bytes:
-    """The raw body, refused with 413 when larger than `max_bytes` (announced or actual)."""
+def read_body(
+    request: Request, max_bytes: int, watch: Callable[[bytes], None] | None = None
+) -> bytes:
+    """The raw body, refused with 413 when larger than `max_bytes` (announced or actual).
+    `watch` sees each chunk as it arrives and may refuse the body by raising, before the rest
+    of it is read."""
     refuse_announced_body(request, max_bytes)
     chunks: list[bytes] = []
     received = 0
@@ -191,6 +195,8 @@ def read_body(request: Request, max_bytes: int) -> bytes:
         received += len(chunk)
         if received > max_bytes:
             raise _body_too_large(max_bytes)
+        if watch is not None:
+            watch(chunk)
     return b"".join(chunks)
 
 

@@ -33,6 +33,23 @@ def test_body_within_the_limit_is_read_whole():
     assert read_body(request(b"x" * 1000), 1000) == b"x" * 1000
 
 
+def test_a_watch_refuses_the_body_before_the_rest_is_read():
+    # Given a body of 20 chunks and a watch that refuses at the second chunk
+    seen: list[int] = []
+
+    def watch(chunk: bytes) -> None:
+        seen.append(len(chunk))
+        if len(seen) == 2:
+            raise PayloadTooLarge("enough")
+
+    body = b"x" * (20 * 64 * 1024)
+    # When the body is read under the watch
+    with pytest.raises(PayloadTooLarge):
+        read_body(request(body), len(body), watch)
+    # Then reading stopped at the chunk the watch refused
+    assert len(seen) == 2
+
+
 def test_announced_oversize_body_is_refused_before_reading():
     # Given a Content-Length over the limit and a stream that must not be touched
     environ = EnvironBuilder(method="POST", data=b"x" * 10).get_environ()
