@@ -50,6 +50,31 @@ def test_a_watch_refuses_the_body_before_the_rest_is_read():
     assert len(seen) == 2
 
 
+def test_a_body_the_handler_left_unread_is_read_away_in_large_pieces():
+    # Given a 5 MB body whose handler refuses it without reading, on a stream that records reads
+    reads: list[int] = []
+
+    class Recording(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:
+            reads.append(-1 if size is None else size)
+            return super().read(size)
+
+    body = b"x" * 5_000_000
+    environ = EnvironBuilder(method="POST", data=body).get_environ()
+    stream = Recording(body)
+    environ["wsgi.input"] = stream
+
+    def refuse(_: Request) -> Response:
+        raise PayloadTooLarge("too large")
+
+    # When it is served
+    response = serve(Request(environ), refuse, function="t")
+    # Then the answer stands, the body was read to its end, in a handful of large reads
+    assert response.status_code == 413
+    assert stream.tell() == len(body)
+    assert len(reads) <= 10
+
+
 def test_announced_oversize_body_is_refused_before_reading():
     # Given a Content-Length over the limit and a stream that must not be touched
     environ = EnvironBuilder(method="POST", data=b"x" * 10).get_environ()
