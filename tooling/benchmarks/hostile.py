@@ -130,6 +130,24 @@ class AttackTally:
         }
 
 
+def send(session: requests.Session, base_url: str, item: Attack, tally: AttackTally) -> None:
+    """One hostile request, tallied."""
+    started = time.perf_counter()
+    status: int | None
+    try:
+        response = session.request(
+            item.method,
+            base_url + item.path,
+            data=item.body,
+            headers=dict(item.headers),
+            timeout=60,
+        )
+        status = response.status_code
+    except requests.ConnectionError:
+        status = None
+    tally.add(item.kind, status, time.perf_counter() - started, len(item.body))
+
+
 def attack(
     base_url: str,
     token: str,
@@ -137,31 +155,14 @@ def attack(
     start: int,
     stop: threading.Event,
     tally: AttackTally,
-    *,
-    once: bool = False,
 ) -> None:
-    """Send the plan's requests in turn, without pause, until `stop` (`once`: the first alone)."""
+    """Send the plan's requests in turn, without pause, until `stop`."""
     with requests.Session() as session:
         session.headers["Authorization"] = f"Bearer {token}"
         for item in itertools.islice(itertools.cycle(plan), start, None):
-            if stop.is_set() and not once:
+            if stop.is_set():
                 return
-            started = time.perf_counter()
-            status: int | None
-            try:
-                response = session.request(
-                    item.method,
-                    base_url + item.path,
-                    data=item.body,
-                    headers=dict(item.headers),
-                    timeout=60,
-                )
-                status = response.status_code
-            except requests.ConnectionError:
-                status = None
-            tally.add(item.kind, status, time.perf_counter() - started, len(item.body))
-            if once:
-                return
+            send(session, base_url, item, tally)
 
 
 def quiet_client(
@@ -212,12 +213,10 @@ def run(args: argparse.Namespace) -> int:
     plan = attacks()
     # Each hostile request once before anything is measured: what a process loads on first use
     # (modules, pools) is not what the attack makes it keep.
-    warmup = threading.Event()
-    warmup.set()
-    for index in range(len(plan)):
-        attack(
-            target.gateway_url, token, plan[index : index + 1], 0, warmup, AttackTally(), once=True
-        )
+    with requests.Session() as session:
+        session.headers["Authorization"] = f"Bearer {token}"
+        for item in plan:
+            send(session, target.gateway_url, item, AttackTally())
 
     # Alone
     alone, under_attack = Latencies(), Latencies()
