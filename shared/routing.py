@@ -63,6 +63,7 @@ from shared.http import (
     json_response,
     read_body,
     refuse_announced_body,
+    remember_client,
     require_principal,
     serve,
 )
@@ -103,11 +104,12 @@ class Call:
             raise RuntimeError("username of a public route's caller: declare roles on the route")
         return self.principal.username
 
-    def body(self) -> bytes:
-        """The raw body, read up to the route's limit (413 past it)."""
+    def body(self, watch: Callable[[bytes], None] | None = None) -> bytes:
+        """The raw body, read up to the route's limit (413 past it); `watch` sees each chunk
+        as it arrives and may refuse the body before the rest is read."""
         if self.max_body_bytes is None:
             raise RuntimeError("body of a route that takes none: declare max_body on the route")
-        return read_body(self.request, self.max_body_bytes)
+        return read_body(self.request, self.max_body_bytes, watch)
 
 
 Handler = Callable[[Call], Response]
@@ -204,6 +206,8 @@ class Router:
             ) from None
         route = self._by_endpoint[str(endpoint)]
         app = self._app()
+        # Functions without the auth settings group sit behind no configured proxy.
+        remember_client(request, int(getattr(app.settings, "trusted_proxy_hops", 0)))
         body_limit = None
         if route.max_body is not None:
             body_limit = _body_limit(route.max_body, app.settings)

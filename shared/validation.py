@@ -271,6 +271,36 @@ def comments_from_items(
     return comments
 
 
+# Where a line holds a JSON value: a printable ASCII character (every JSON value starts with one),
+# and the rest of its line, so each such line is one match and the scan is linear.
+_NDJSON_VALUE_LINE: Final = re.compile(rb"[!-~][^\n]*")
+
+
+class NdjsonItemCounter:
+    """Counts NDJSON items in a body's chunks as they arrive and refuses (413) at the first one
+    past `max_items`, so a flood of small lines is refused after reading about `max_items` lines,
+    not the whole body. A line counts when it holds a printable ASCII character: every item does,
+    and a line the decoder would skip never does, so this never refuses a body the decoder takes."""
+
+    def __init__(self, max_items: int) -> None:
+        self.max_items = max_items
+        self.items = 0
+        self._line_counted = False  # the line the previous chunk ended inside was counted
+
+    def __call__(self, chunk: bytes) -> None:
+        first_newline = chunk.find(b"\n")
+        for match in _NDJSON_VALUE_LINE.finditer(chunk):
+            continuing = self._line_counted and (first_newline < 0 or match.start() < first_newline)
+            if not continuing:
+                self.items += 1
+                if self.items > self.max_items:
+                    raise _too_many_comments(self.max_items)
+        last_newline = chunk.rfind(b"\n")
+        tail = chunk[last_newline + 1 :]
+        in_same_line = last_newline < 0 and self._line_counted
+        self._line_counted = in_same_line or _NDJSON_VALUE_LINE.search(tail) is not None
+
+
 def _ndjson_items(text: str, *, max_items: int) -> tuple[list[Any], list[str]]:
     """The items of NDJSON, one a line, refused at the first item past `max_items`. A line ends
     at `\\n` only: U+2028, U+0085 and the like are text inside a comment, as JSON says, and blank

@@ -34,6 +34,7 @@ from shared.logs import configure_logging, log_context
 from shared.routing import HEALTH_ROUTE, Call, Route, Router
 from shared.validation import (
     NDJSON_CONTENT_TYPES,
+    NdjsonItemCounter,
     ParsedComments,
     parse_comments,
     parse_conflicts_query,
@@ -111,8 +112,10 @@ def ingest(call: Call) -> Response:
 
 def _comments_in(call: Call, *, max_items: int, allow_ndjson: bool) -> ParsedComments:
     request, settings = call.request, call.app.settings
+    # NDJSON is counted while it arrives: a flood of lines is refused before it is all read.
+    ndjson = allow_ndjson and request.mimetype in NDJSON_CONTENT_TYPES
     return parse_comments(
-        call.body(),
+        call.body(NdjsonItemCounter(max_items) if ndjson else None),
         request.content_type,
         max_items=max_items,
         max_text_chars=settings.max_text_chars,

@@ -6,22 +6,33 @@ content type, header or body the document does not give for the operation, or sc
 input that is not refused.
 
 By hand: each bad-input class of DESIGN section 9, for every operation that takes input, gets its
-clear 4xx JSON error and changes nothing; SQL and HTML in texts and filters are only text.
+clear 4xx JSON error and changes nothing; SQL and HTML in texts and filters are only text. Each
+row of the hostile table gets its stated answer through the gateway and, where it is refused,
+leaves every table as it was: a 16 MB login array and 15 MB of NDJSON `{}` lines are 413 within
+2 s, a 5,000-digit user name, 16,000 `[` and a 5,000-digit `limit` are 400, NDJSON texts with
+U+2028 / U+0085 are accepted whole, the CSV export neutralises formulas, a replayed refresh token
+is 401 and revokes its family, and a token logged out is refused.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+import sqlalchemy as sa
 
+from shared.comments.csv_export import neutralise_cell
 from tests.e2e.conftest import RunningStack, start_stack
 from tooling.devstack.openapi import load_operations
 from tooling.devstack.postgres import PostgresServer
+from tooling.devstack.waiting import wait_until
 from tooling.fuzzing.runner import run_fuzz
 
 
@@ -222,6 +233,192 @@ def test_a_confidence_bound_too_small_for_a_real_filters_instead_of_failing(api:
     for path in ("/api/comentarios", "/api/comentarios/export"):
         response = api("GET", path, params={"confianca_min": "5e-324", "confianca_max": "1e-300"})
         assert response.status_code == 200, response.text
+
+
+# --- the hostile table, one row each ---
+
+SIXTEEN_MB_LOGIN = b"[" + b"{}," * 5_333_332 + b"{}]"  # 16,000,000 bytes
+REFUSED_QUICKLY_SECONDS = 2.0
+# Tables a refused request must leave as they were. Not compared: chart_snapshots (the scheduler
+# writes one every minute) and rate_limit_windows (a request is charged to its user's quota
+# before its body is read, so a flood of bad bodies still spends it).
+UNCHANGED_TABLES = (
+    "comments",
+    "comment_id_conflicts",
+    "category_rollups",
+    "tag_rollups",
+    "login_attempts",
+    "refresh_tokens",
+    "users",
+    "weekly_digests",
+    "digest_recipients",
+    "digest_deliveries",
+)
+JSON_BODY = {"Content-Type": "application/json"}
+NDJSON_BODY = {"Content-Type": "application/x-ndjson"}
+# (name, method, path, body, headers, status, refused within REFUSED_QUICKLY_SECONDS)
+HOSTILE_ROWS: list[tuple[str, str, str, bytes | None, dict[str, str], int, bool]] = [
+    ("16 MB login array", "POST", "/api/auth/login", SIXTEEN_MB_LOGIN, JSON_BODY, 413, True),
+    (
+        "5,000-digit username",
+        "POST",
+        "/api/auth/login",
+        b'{"username": ' + HUGE_NUMBER + b', "password": "x"}',
+        JSON_BODY,
+        400,
+        False,
+    ),
+    ("16,000 [ to insights", "POST", "/api/insights/perguntar", DEEP, JSON_BODY, 400, False),
+    ("5,000-digit limit", "GET", "/api/comentarios?limit=" + "9" * 5000, None, {}, 400, False),
+    ("15 MB of {} lines", "POST", "/api/comentarios/ingest", EMPTY_OBJECTS, NDJSON_BODY, 413, True),
+]
+
+
+@pytest.fixture(scope="module")
+def database(stack: RunningStack) -> Iterator[sa.Engine]:
+    engine = sa.create_engine(stack.database_url, poolclass=sa.NullPool)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _tables(engine: sa.Engine) -> dict[str, str]:
+    """Each compared table's rows, as one digest per table."""
+    with engine.connect() as conn:
+        return {
+            table: str(
+                conn.execute(
+                    sa.text(
+                        f"SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' "
+                        f"ORDER BY t::text)), '') FROM {table} t"
+                    )
+                ).scalar_one()
+            )
+            for table in UNCHANGED_TABLES
+        }
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "path", "body", "headers", "status", "quick"),
+    HOSTILE_ROWS,
+    ids=[row[0] for row in HOSTILE_ROWS],
+)
+def test_each_hostile_probe_gets_its_answer_and_changes_no_table(
+    api: Api,
+    database: sa.Engine,
+    name: str,
+    method: str,
+    path: str,
+    body: bytes | None,
+    headers: dict[str, str],
+    status: int,
+    quick: bool,
+) -> None:
+    # Given every table's rows before the probe
+    before = _tables(database)
+    # When the probe goes through the gateway
+    started = time.perf_counter()
+    response = api(method, path, data=body, headers=headers)
+    elapsed = time.perf_counter() - started
+    # Then it gets the stated status with a JSON error
+    assert response.status_code == status, f"{name}: {response.status_code} {response.text[:300]}"
+    assert {"code", "message"} <= set(response.json()["error"])
+    # And a body refused by its size is refused without being worked through
+    if quick:
+        assert elapsed < REFUSED_QUICKLY_SECONDS, f"{name} took {elapsed:.2f} s"
+    # And no table changed
+    assert _tables(database) == before, name
+
+
+def test_ndjson_texts_with_line_separators_are_stored_whole(api: Api) -> None:
+    # Given two NDJSON items whose texts hold U+2028 and U+0085 written raw
+    texts = {"sep-store-1": "trava\u2028sempre", "sep-store-2": "a\u0085b no refrão"}
+    body = "".join(f'{{"id": "{i}", "texto": "{t}"}}\n' for i, t in texts.items()).encode()
+    # When they are ingested through the gateway
+    response = api("POST", "/api/comentarios/ingest", data=body, headers=NDJSON_BODY)
+    # Then both are accepted, and stored with the separators inside their texts
+    assert response.status_code == 202, response.text
+    assert response.json()["accepted"] == 2
+
+    def stored() -> bool:
+        found = [api("GET", f"/api/comentarios/{i}") for i in texts]
+        return all(r.status_code == 200 for r in found)
+
+    assert wait_until(stored, timeout=60, interval=0.5)
+    for comment_id, text in texts.items():
+        assert api("GET", f"/api/comentarios/{comment_id}").json()["texto"] == text
+
+
+FORMULAS = {
+    "csv-f-1": '=HYPERLINK("http://exemplo.invalid","clique")',
+    "csv-f-2": "+55 11 99999-0000 liga pra mim",
+    "csv-f-3": "-1+2 gostei",
+    "csv-f-4": "@SUM(1+1)",
+    "csv-f-5": "boa música; =cmd|' /C calc'!A0",
+}
+
+
+def test_csv_export_neutralises_formulas(api: Api) -> None:
+    # Given comments whose texts a spreadsheet would run as formulas
+    stored = api(
+        "POST", "/api/comentarios", json=[{"id": i, "texto": t} for i, t in FORMULAS.items()]
+    )
+    assert stored.status_code in (200, 201), stored.text
+    # When the comments are exported as CSV through the gateway
+    exported = api("GET", "/api/comentarios/export")
+    assert exported.status_code == 200, exported.text
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(exported.text.lstrip("\ufeff")))}
+    # Then each such cell is written so a spreadsheet shows it as text
+    for comment_id, text in FORMULAS.items():
+        cell = rows[comment_id]["texto"]
+        assert cell == neutralise_cell(text), comment_id
+        assert cell != text, comment_id
+
+
+def _login(stack: RunningStack) -> dict[str, Any]:
+    response = requests.post(
+        stack.gateway_url + "/api/auth/login",
+        json={"username": stack.admin_username, "password": stack.admin_password},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    tokens: dict[str, Any] = response.json()
+    return tokens
+
+
+def _refresh(stack: RunningStack, token: str) -> requests.Response:
+    return requests.post(
+        stack.gateway_url + "/api/auth/refresh", json={"refresh": token}, timeout=30
+    )
+
+
+def test_a_replayed_refresh_token_is_refused_and_revokes_its_family(stack: RunningStack) -> None:
+    # Given a login whose refresh token was used once (the answer carries the next one)
+    first = _login(stack)["refresh"]
+    rotated = _refresh(stack, first)
+    assert rotated.status_code == 200, rotated.text
+    following = rotated.json()["refresh"]
+    # When the spent token is replayed
+    replay = _refresh(stack, first)
+    # Then it is 401, and the token rotated from it is revoked with it
+    assert replay.status_code == 401, replay.text
+    assert _refresh(stack, following).status_code == 401
+    # And another login's tokens still work
+    assert _refresh(stack, _login(stack)["refresh"]).status_code == 200
+
+
+def test_a_logged_out_refresh_token_is_refused(stack: RunningStack) -> None:
+    # Given a login
+    token = _login(stack)["refresh"]
+    # When it logs out through the gateway
+    logout = requests.post(
+        stack.gateway_url + "/api/auth/logout", json={"refresh": token}, timeout=30
+    )
+    # Then logout is 204 and the token no longer refreshes
+    assert logout.status_code == 204, logout.text
+    refused = _refresh(stack, token)
+    assert refused.status_code == 401, refused.text
 
 
 # --- by machine (last: its login fuzzing leaves this address rate limited for a while) ---

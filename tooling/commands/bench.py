@@ -1,4 +1,4 @@
-"""`alumusic bench pipeline|classifier|listing|coldstart|charts|alerts|faults`: measured figures, one
+"""`alumusic bench pipeline|classifier|listing|coldstart|charts|alerts|faults|hostile`: measured figures, one
 JSON line each."""
 
 from __future__ import annotations
@@ -96,3 +96,12 @@ def register(subparsers: Any) -> None:
     )
     add_faults_arguments(faults)
     faults.set_defaults(handler=_runner("faults"))
+
+    from tooling.benchmarks.hostile import add_arguments as add_hostile_arguments
+
+    hostile = kinds.add_parser(
+        "hostile",
+        help="a normal client's p99 and each function's memory while the worst bodies arrive",
+    )
+    add_hostile_arguments(hostile)
+    hostile.set_defaults(handler=_runner("hostile"))

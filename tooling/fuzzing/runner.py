@@ -5,7 +5,7 @@ The document is infra/terraform/openapi.yaml.tftpl rendered as the local gateway
 them), the document carries the exact JSON Schema beside the prose in `x-json-schema`; the
 rendering used here puts it in place so generated bodies and checked responses follow it.
 
-Two passes, each over every operation of the document:
+Two schemathesis passes, each over every operation of the document:
 - `admin`: with the stack admin's access token, so requests reach the handlers;
 - `anonymous`: with whatever Authorization value schemathesis generates (none valid), so every
   protected operation must answer its documented 401. Its requests stop at the token check, so
@@ -13,6 +13,10 @@ Two passes, each over every operation of the document:
 
 The checks are schemathesis's own, minus the ones that do not apply (EXCLUDED_CHECKS says why).
 A finding is anything schemathesis reports as a failure or an error.
+
+Then the hostile pass (tooling.fuzzing.hostile): the bodies and values an attacker sends on
+purpose, which generation from the schemas does not reach, to every operation; a finding is an
+answer that is a 5xx, undocumented, or not a refusal where one is due.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from typing import Any, Final
 
 from tooling.devstack.openapi import default_openapi_template, parse_openapi_template
 from tooling.devstack.stack import repo_root
+from tooling.fuzzing.hostile import HostileResult, run_hostile
 
 HOOKS_MODULE: Final = "tooling.fuzzing.hooks"
 EXACT_SCHEMA_KEY: Final = "x-json-schema"
@@ -112,6 +117,7 @@ class PassResult:
 @dataclass
 class FuzzResult:
     passes: list[PassResult] = field(default_factory=list)
+    hostile: HostileResult | None = None
 
     @property
     def generated(self) -> int:
@@ -119,11 +125,13 @@ class FuzzResult:
 
     @property
     def findings(self) -> int:
-        return sum(p.findings for p in self.passes)
+        hostile = self.hostile.findings if self.hostile is not None else 0
+        return sum(p.findings for p in self.passes) + hostile
 
     @property
     def ok(self) -> bool:
-        return bool(self.passes) and all(p.ok for p in self.passes)
+        hostile_ok = self.hostile is None or self.hostile.ok
+        return bool(self.passes) and all(p.ok for p in self.passes) and hostile_ok
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -145,6 +153,7 @@ class FuzzResult:
                 }
                 for p in self.passes
             },
+            **({"hostile": self.hostile.summary()} if self.hostile is not None else {}),
         }
 
     def describe_findings(self, tail_chars: int = 20_000) -> str:
@@ -154,6 +163,9 @@ class FuzzResult:
             if not p.ok:
                 text = p.output_path.read_text(encoding="utf-8", errors="replace")
                 parts.append(f"--- pass {p.name} (exit {p.exit_code}) ---\n{text[-tail_chars:]}")
+        if self.hostile is not None and not self.hostile.ok:
+            lines = [f.describe() for f in self.hostile.findings_list] or ["no probe was sent"]
+            parts.append("--- pass hostile ---\n" + "\n".join(lines))
         return "\n".join(parts)
 
 
@@ -276,12 +288,17 @@ def run_fuzz(
     passes: Sequence[str] = tuple(PASS_PHASES),
     timeout: float | None = None,
     on_pass: Callable[[PassResult], None] | None = None,
+    hostile: bool = True,
 ) -> FuzzResult:
-    """Both passes over every operation of the document; see the module docstring."""
+    """The hostile pass, then both schemathesis passes over every operation of the document;
+    see the module docstring."""
     work_dir.mkdir(parents=True, exist_ok=True)
     document = work_dir / "openapi.json"
-    document.write_text(json.dumps(render_openapi(), ensure_ascii=False, indent=1), "utf-8")
+    rendered = render_openapi()
+    document.write_text(json.dumps(rendered, ensure_ascii=False, indent=1), "utf-8")
     result = FuzzResult()
+    if hostile:
+        result.hostile = run_hostile(gateway_url, rendered, token=token)
     for name in passes:
         outcome = run_pass(
             name,

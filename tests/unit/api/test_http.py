@@ -16,6 +16,7 @@ from shared.http import (
     UnsupportedMediaType,
     client_ip,
     read_body,
+    remember_client,
     request_id_of,
     require_media_type,
     serve,
@@ -30,6 +31,48 @@ def request(data: bytes = b"", headers: dict[str, str] | None = None, **kwargs) 
 
 def test_body_within_the_limit_is_read_whole():
     assert read_body(request(b"x" * 1000), 1000) == b"x" * 1000
+
+
+def test_a_watch_refuses_the_body_before_the_rest_is_read():
+    # Given a body of 20 chunks and a watch that refuses at the second chunk
+    seen: list[int] = []
+
+    def watch(chunk: bytes) -> None:
+        seen.append(len(chunk))
+        if len(seen) == 2:
+            raise PayloadTooLarge("enough")
+
+    body = b"x" * (20 * 64 * 1024)
+    # When the body is read under the watch
+    with pytest.raises(PayloadTooLarge):
+        read_body(request(body), len(body), watch)
+    # Then reading stopped at the chunk the watch refused
+    assert len(seen) == 2
+
+
+def test_a_body_the_handler_left_unread_is_read_away_in_large_pieces():
+    # Given a 5 MB body whose handler refuses it without reading, on a stream that records reads
+    reads: list[int] = []
+
+    class Recording(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:
+            reads.append(-1 if size is None else size)
+            return super().read(size)
+
+    body = b"x" * 5_000_000
+    environ = EnvironBuilder(method="POST", data=body).get_environ()
+    stream = Recording(body)
+    environ["wsgi.input"] = stream
+
+    def refuse(_: Request) -> Response:
+        raise PayloadTooLarge("too large")
+
+    # When it is served
+    response = serve(Request(environ), refuse, function="t")
+    # Then the answer stands, the body was read to its end, in a handful of large reads
+    assert response.status_code == 413
+    assert stream.tell() == len(body)
+    assert len(reads) <= 10
 
 
 def test_announced_oversize_body_is_refused_before_reading():
@@ -116,6 +159,80 @@ def test_client_ip_with_fewer_entries_than_trusted_hops_is_the_connection_addres
     assert client_ip(request(environ_base={"REMOTE_ADDR": "192.0.2.7"}), trusted_hops=1) == (
         "192.0.2.7"
     )
+
+
+@pytest.mark.parametrize(
+    ("chain", "why"),
+    [
+        ("6.6.6.6", "the client's own claim only: the gateway's entry comes after it"),
+        ("6.6.6.6, 7.7.7.7, 8.8.8.8", "many forged entries before the gateway's"),
+        ("203.0.113.9, 6.6.6.6", "the real address forged first, then another"),
+        ("6.6.6.6,,, ", "empty entries padding the chain"),
+    ],
+)
+def test_client_ip_behind_one_proxy_never_takes_an_entry_the_client_wrote(chain, why):
+    # Given a client that forges X-Forwarded-For, and the gateway appending what it saw
+    gateway_saw = "198.51.100.23"
+    spoofed = forwarded(f"{chain}, {gateway_saw}", remote="10.0.0.2")
+    # When the address is resolved behind one trusted proxy
+    # Then it is the gateway's entry, whatever the client wrote
+    assert client_ip(spoofed, trusted_hops=1) == gateway_saw, why
+
+
+@pytest.mark.parametrize(
+    "entry",
+    ["unknown", "<script>", "1.2.3.4:80", "999.1.1.1", "x" * 500, "' OR 1=1 --", "::1%eth0/64"],
+)
+def test_client_ip_that_is_no_address_falls_back_to_the_connection(entry):
+    # Given a trusted position holding text no proxy writes (the chain did not come through one)
+    # Then the connection's address is used: a client cannot choose its throttling key
+    assert client_ip(forwarded(f"6.6.6.6, {entry}"), trusted_hops=1) == "192.0.2.7"
+
+
+def test_client_ip_is_written_the_one_way_whatever_its_spelling():
+    # Given the same IPv6 address spelled two ways by the proxy
+    # Then both resolve to one key, so a spelling cannot dodge the per-address limit
+    long_form = client_ip(forwarded("2001:0db8:0000:0000:0000:0000:0000:0001"), trusted_hops=1)
+    assert long_form == client_ip(forwarded("2001:db8::1"), trusted_hops=1) == "2001:db8::1"
+
+
+def test_client_ip_with_zero_hops_ignores_every_forwarding_header():
+    # Given every header a client could use to claim another address
+    headers = {
+        "X-Forwarded-For": "6.6.6.6",
+        "X-Real-Ip": "6.6.6.7",
+        "Forwarded": "for=6.6.6.8",
+        "True-Client-Ip": "6.6.6.9",
+    }
+    spoofed = request(headers=headers, environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    # Then only the connection's address counts
+    assert client_ip(spoofed, trusted_hops=0) == "192.0.2.7"
+
+
+def test_access_log_names_the_client_resolved_behind_the_proxy(caplog):
+    # Given a request through one trusted proxy with a forged first entry
+    spoofed = forwarded("6.6.6.6, 198.51.100.23", remote="10.0.0.2")
+
+    def handler(req: Request) -> Response:
+        remember_client(req, 1)
+        return Response("ok")
+
+    # When it is served
+    with caplog.at_level("INFO", logger="shared.http"):
+        serve(spoofed, handler, function="t")
+    # Then its access line names the proxy's entry, never the forged one
+    [line] = [r for r in caplog.records if r.getMessage() == "request"]
+    assert line.client == "198.51.100.23"
+
+
+def test_access_log_of_a_request_refused_before_routing_names_the_connection(caplog):
+    def handler(_: Request) -> Response:
+        raise InvalidInput("refused")
+
+    with caplog.at_level("INFO", logger="shared.http"):
+        serve(forwarded("6.6.6.6"), handler, function="t")
+    [line] = [r for r in caplog.records if r.getMessage() == "request"]
+    assert line.client == "192.0.2.7"
 
 
 def test_domain_error_becomes_its_json_and_status_with_security_headers():

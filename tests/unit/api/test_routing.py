@@ -196,6 +196,8 @@ def test_a_path_with_a_line_break_reaches_the_router_as_deployed(tmp_path: Path)
     source.write_text(
         textwrap.dedent(
             """
+            from types import SimpleNamespace
+
             import functions_framework
             from shared.http import json_response
             from shared.routing import Route, Router
@@ -204,7 +206,8 @@ def test_a_path_with_a_line_break_reaches_the_router_as_deployed(tmp_path: Path)
                 return json_response({"id": call.params["id"]})
 
             router = Router(
-                (Route("/api/itens/{id}", "GET", None, show),), function="t", app=lambda: None
+                (Route("/api/itens/{id}", "GET", None, show),), function="t",
+                app=lambda: SimpleNamespace(settings=SimpleNamespace()),
             )
 
             @functions_framework.http

@@ -11,6 +11,7 @@ import pytest
 from shared.comments.types import CommentIn
 from shared.errors import InvalidInput, PayloadTooLarge
 from shared.validation import (
+    NdjsonItemCounter,
     ParsedComments,
     parse_comment_time,
     parse_comments,
@@ -505,3 +506,47 @@ def test_needs_review_true_spellings(value):
 @pytest.mark.parametrize("value", ["0", "false", "no", "não"])
 def test_needs_review_false_spellings(value):
     assert query(needs_review=value).filters.needs_review is False
+
+
+# --- NDJSON counted while it arrives ---
+
+
+def _count_in_chunks(body: bytes, size: int, max_items: int = 1000) -> int:
+    counter = NdjsonItemCounter(max_items)
+    for start in range(0, len(body), size):
+        counter(body[start : start + size])
+    return counter.items
+
+
+NDJSON_BODIES = [
+    b'{"id": "a", "texto": "x"}\n{"id": "b", "texto": "y"}\n',
+    b'\n\n  {"id": "a", "texto": "x"}\r\n\t\n{"id": "b", "texto": "y"}',
+    '{"id": "a", "texto": "trava\u2028sempre"}\n\u2028\n{"id": "b", "texto": "a\u0085b"}\n'.encode(),
+    b"   \n" * 50 + b"{}\n" * 7,
+]
+
+
+@pytest.mark.parametrize("body", NDJSON_BODIES)
+def test_ndjson_counted_in_chunks_of_any_size_matches_the_decoder(body):
+    # Given an NDJSON body the decoder reads as N items (blank and whitespace lines skipped)
+    expected = len(parse_comments_or_items(body))
+    # When it arrives in chunks of every size, split anywhere in a line
+    # Then the running count is N each time
+    for size in range(1, len(body) + 1):
+        assert _count_in_chunks(body, size) == expected, size
+
+
+def parse_comments_or_items(body: bytes) -> list[object]:
+    from shared.validation import _ndjson_items
+
+    return _ndjson_items(body.decode(), max_items=1000)[0]
+
+
+def test_an_ndjson_flood_is_refused_at_the_first_item_past_the_limit():
+    # Given a counter for 3 items
+    counter = NdjsonItemCounter(3)
+    # When the lines of a flood arrive
+    counter(b"{}\n{}\n{}\n")
+    # Then the fourth is refused with 413, whatever follows
+    with pytest.raises(PayloadTooLarge, match="more than 3 comments"):
+        counter(b"{}\n" + b"{}\n" * 1000)
