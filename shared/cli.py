@@ -25,6 +25,7 @@ RUNTIME_COMMANDS: Mapping[str, tuple[str, ...]] = {
     "comments": ("shared.commands.comments",),
     "digest": ("shared.commands.digest",),
     "rollups": ("shared.commands.rollups",),
+    "themes": ("shared.commands.themes",),
 }
 TOOLING_COMMANDS_MODULE = "tooling.commands"
 # The product's own packages: a missing module among them is a bug, never a missing install.

@@ -30,6 +30,8 @@ from typing import Final
 from shared.classifier.text import EMAIL_WORD, URL_WORD, normalize_batch
 
 COSINE_THRESHOLD: Final = 0.2
+# Two groups are one theme when their centroids are this much closer than a comment must be.
+MERGE_MARGIN: Final = 0.1
 MIN_THEME_SIZE: Final = 5
 NAME_WORDS: Final = 3
 SAMPLE_SIZE: Final = 5
@@ -274,13 +276,14 @@ def group_comments(
         if not vector:
             continue
         centroids.add(centroids.best(vector, threshold), unit, vector)
+    clusters = _merge_similar(centroids.clusters, threshold + MERGE_MARGIN)
     surface = _surface_forms([c.texto for c in comments]) if comments else {}
-    big = [c for c in centroids.clusters if c.size >= min_size]
+    big = [c for c in clusters if c.size >= min_size]
     themes = [_theme(cluster, units, surface) for cluster in big]
     themes.sort(key=lambda t: (-len(t.member_ids), t.name))
     assignment = {
         comment_id: number
-        for number, cluster in enumerate(centroids.clusters)
+        for number, cluster in enumerate(clusters)
         for unit in cluster.units
         for comment_id in unit.ids
     }
@@ -288,9 +291,33 @@ def group_comments(
         themes=tuple(themes),
         comments=len(comments),
         units=len(units),
-        groups=len(centroids.clusters),
+        groups=len(clusters),
         assignment=assignment,
     )
+
+
+def _merge_similar(clusters: Sequence[_Cluster], threshold: float) -> list[_Cluster]:
+    """Groups whose centroids are alike joined, smaller into larger: the single pass depends on
+    the order units arrive in, and a theme's first comments may have opened two groups."""
+    ordered = sorted(clusters, key=lambda c: (-c.size, c.units[0].key))
+    kept = Centroids()
+    for cluster in ordered:
+        norm = math.sqrt(cluster.norm_sq) or 1.0
+        vector = {word: value / norm for word, value in cluster.total.items()}
+        target = kept.best(vector, threshold)
+        if target is None:
+            target = len(kept.clusters)
+            kept.clusters.append(_Cluster())
+        merged = kept.clusters[target]
+        for word in cluster.total:
+            if word not in merged.total:
+                kept._index[word].append(target)
+        for word, value in cluster.total.items():
+            before = merged.total.get(word, 0.0)
+            merged.total[word] = before + value
+            merged.norm_sq += (before + value) ** 2 - before * before
+        merged.units.extend(cluster.units)
+    return kept.clusters
 
 
 def _phrases(words: Sequence[str]) -> set[str]:

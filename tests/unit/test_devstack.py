@@ -34,6 +34,7 @@ def test_the_repository_stack_description_is_consistent() -> None:
         "charts-refresh",
         "digest-send",
         "maintenance-run",
+        "themes-run",
     }
     for push in pushes:
         assert spec.push_endpoint(push) == (
@@ -210,11 +211,17 @@ def test_scheduled_job_functions_run_one_process_and_the_others_their_signature_
     # When each function's environment is made
     workers = {f.name: stack.function_env(f, base)["WORKERS"] for f in config.spec.functions}
     # Then the functions the scheduled jobs push to run one process
-    assert config.spec.scheduled_functions() == {"charts-refresh", "digest-send", "maintenance-run"}
+    assert config.spec.scheduled_functions() == {
+        "charts-refresh",
+        "digest-send",
+        "maintenance-run",
+        "themes-run",
+    }
     assert {name for name, n in workers.items() if n == "1"} == {
         "charts-refresh",
         "digest-send",
         "maintenance-run",
+        "themes-run",
     }
     # and the consumer keeps two, for the emulator's two pushes at a time
     assert workers["classify-consumer"] == "2"
