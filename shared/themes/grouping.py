@@ -153,7 +153,11 @@ def build_units(comments: Sequence[Comment]) -> list[_Unit]:
     """Near-duplicates collapsed: same key, or a key and the same with one word added."""
     by_key: dict[str, _Unit] = {}
     tokens_of: dict[str, list[str]] = {}
-    for comment, words in zip(comments, normalise_texts([c.texto for c in comments]), strict=True):
+    for comment, all_words in zip(
+        comments, normalise_texts([c.texto for c in comments]), strict=True
+    ):
+        # Who is mentioned and which link is given do not make another comment.
+        words = [word for word in all_words if word not in _PLACEHOLDERS]
         key = " ".join(words)
         unit = by_key.get(key)
         if unit is None:
