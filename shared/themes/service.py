@@ -29,6 +29,7 @@ from shared.classifier.tags import (
     TaxonomyError,
     default_taxonomy,
 )
+from shared.digest.contract import NewTheme
 from shared.digest.samples import mask_pii
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.themes import grouping
@@ -545,12 +546,12 @@ def promote_theme(
     return {**item, "comentarios_marcados": count}
 
 
-def largest_new_theme(conn: Connection, week: IsoWeek) -> dict[str, Any] | None:
+def largest_new_theme(conn: Connection, week: IsoWeek) -> NewTheme | None:
     """The week's largest theme still new, with its size (for the weekly digest)."""
     row = conn.execute(
         sa.text(
             """
-            SELECT t.nome, count(*) AS tamanho FROM themes AS t
+            SELECT t.nome, t.palavras, count(*) AS tamanho FROM themes AS t
             JOIN theme_members AS m ON m.theme_id = t.id AND NOT m.anterior
             WHERE t.periodo = 'semana' AND t.chave = :key AND t.status = 'novo'
             GROUP BY t.id ORDER BY tamanho DESC, t.nome LIMIT 1
@@ -560,4 +561,4 @@ def largest_new_theme(conn: Connection, week: IsoWeek) -> dict[str, Any] | None:
     ).first()
     if row is None:
         return None
-    return {"nome": row.nome, "tamanho": int(row.tamanho)}
+    return {"nome": row.nome, "palavras": list(row.palavras), "tamanho": int(row.tamanho)}

@@ -228,3 +228,29 @@ def test_the_weekly_list_and_the_scheduled_tick(
     # the week holds the day before too (same week): 150 + 30
     assert 160 <= week[0]["tamanho"] <= 195
     assert len([t for t in week if set(t["palavras"]) & RUMOUR_WORDS]) == 1
+
+
+def test_the_weekly_digest_stats_name_the_largest_new_theme(
+    cli_env: None, rumour: list[str], clean_db: sa.Engine
+) -> None:
+    from shared.digest.stats import compute_stats
+    from shared.timezone import IsoWeek
+
+    # Given the week's themes found
+    assert main(["themes", "run", "--period", "semana", "--week", "2026-W49"]) == 0
+    # When the week's digest stats are computed
+    stats = compute_stats(clean_db, IsoWeek(2026, 49), "America/Sao_Paulo")
+    # Then they carry the largest new theme with its members counted by SQL
+    theme = stats["tema_novo"]
+    with clean_db.connect() as conn:
+        size = conn.execute(
+            sa.text(
+                "SELECT count(*) FROM theme_members m JOIN themes t ON t.id = m.theme_id "
+                "WHERE t.periodo = 'semana' AND t.nome = :nome AND NOT m.anterior"
+            ),
+            {"nome": theme["nome"]},
+        ).scalar_one()
+    assert theme["tamanho"] == size
+    assert 160 <= size <= 195
+    # and a week without themes has no such key
+    assert "tema_novo" not in compute_stats(clean_db, IsoWeek(2026, 48), "America/Sao_Paulo")
