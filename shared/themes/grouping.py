@@ -29,11 +29,12 @@ from typing import Final
 
 from shared.classifier.text import EMAIL_WORD, URL_WORD, normalize_batch
 
-COSINE_THRESHOLD: Final = 0.2
+COSINE_THRESHOLD: Final = 0.15
 # Two groups are one theme when their centroids are this much closer than a comment must be.
-MERGE_MARGIN: Final = 0.1
+MERGE_MARGIN: Final = 0.05
 MIN_THEME_SIZE: Final = 5
 NAME_WORDS: Final = 3
+NAME_MIN_SHARE: Final = 0.2
 SAMPLE_SIZE: Final = 5
 # A word added to a key of at least this many words keeps it a near-duplicate: below that one word
 # changes what a comment says ("caro" -> "caro nada").
@@ -350,9 +351,9 @@ def _theme(cluster: _Cluster, units: Sequence[_Unit], surface: Mapping[str, str]
         # A phrase of two words counts when nearly every comment with its first word has both.
         return inside[phrase] / size * rarity * (1.1 if " " in phrase else 1.0)
 
-    ranked = sorted(
-        (p for p in inside if inside[p] * 4 >= size or inside[p] >= 2), key=lambda p: (-score(p), p)
-    )
+    # A name word must be common in the group: a rare word of one comment says nothing of it.
+    common = max(2, math.ceil(size * NAME_MIN_SHARE))
+    ranked = sorted((p for p in inside if inside[p] >= common), key=lambda p: (-score(p), p))
     chosen: list[str] = []
     used: set[str] = set()
     for phrase in ranked:
