@@ -7,6 +7,7 @@ import { CommentBrowser, CorrectionDialog } from "./comments.js";
 import { loadLatestDigest } from "./digest.js";
 import { announce, byId, el, fillCategorySelect, formatNumber } from "./dom.js";
 import { setupQuestions } from "./insights.js";
+import { loadThemes, setupThemes } from "./themes.js";
 
 const TABS = [
   { tab: "aba-visao", panel: "painel-visao", hash: "#visao" },
@@ -40,6 +41,7 @@ const reviewQueue = new CommentBrowser({
   onTotal: showReviewCount,
 });
 setupQuestions();
+setupThemes();
 
 charts.onData = (snapshot) => {
   const tags = byId("tags-conhecidas");
@@ -114,6 +116,7 @@ function showApp() {
   selectTab(fromHash >= 0 ? fromHash : 0);
   charts.start();
   loadLatestDigest();
+  loadThemes();
   refreshReviewCount();
 }
 
