@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Final
 
-from shared.classifier.text import EMAIL_WORD, URL_WORD, normalize_batch
+import numpy as np
+
+from shared.classifier.text import EMAIL_WORD, URL_WORD, decode_batch, encode_batch
 
 COSINE_THRESHOLD: Final = 0.15
 # Two groups are one theme when their centroids are this much closer than a comment must be.
@@ -45,7 +47,6 @@ _PROBE_WORDS: Final = 4
 MENTION_WORD: Final = "xmencaox"
 _PLACEHOLDERS: Final = frozenset({URL_WORD, EMAIL_WORD, MENTION_WORD})
 _MENTION: Final = re.compile(r"(?<![\w.])@\w{1,64}")
-_DOUBLED: Final = re.compile(r"(.)\1+")
 
 # Written as text (accents and all) and normalised like comments on first use.
 _STOPWORDS_TEXT: Final = """
@@ -81,6 +82,8 @@ class _Unit:
     key: str
     words: tuple[str, ...]  # content words, doubled letters made single, in text order
     ids: list[str] = field(default_factory=list)
+    # (single-letter form, as written) of each word of the first comment seen, for names
+    spelled: tuple[tuple[str, str], ...] = ()
 
     @property
     def weight(self) -> int:
@@ -116,26 +119,28 @@ class Grouping:
     assignment: Mapping[str, int] = field(repr=False, default_factory=dict)
 
 
-def normalise_texts(texts: Sequence[str]) -> list[list[str]]:
-    """Each text as its words: normalised, @mentions masked, doubled letters made single,
-    letters and digits only."""
+def _normalised(texts: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Each text normalised twice: doubled letters made single ("ingreso"), and as written
+    ("ingresso"); the same words in the same places."""
+    if not texts:
+        return [], []
     masked = [_MENTION.sub(f" {MENTION_WORD} ", text) if "@" in text else text for text in texts]
-    result = []
-    for normal in normalize_batch(masked):
-        words = [_DOUBLED.sub(r"\1", word) for word in normal.split(" ") if word.isalnum()]
-        result.append(words)
-    return result
+    codes = encode_batch(masked)
+    plain = decode_batch(codes)
+    letters = (codes >= ord("a")) & (codes <= ord("z"))
+    keep = np.ones(codes.shape[0], dtype=np.bool_)
+    keep[1:] = ~((codes[1:] == codes[:-1]) & letters[1:])
+    return decode_batch(codes[keep]), plain
 
 
-def _surface_forms(texts: Sequence[str]) -> dict[str, str]:
-    # The commonest spelling (accents and case removed, doubled letters kept) of each single-letter
-    # form, so names read "ingresso", not "ingreso".
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for normal in normalize_batch(texts):
-        for word in normal.split(" "):
-            if word.isalnum():
-                counts[_DOUBLED.sub(r"\1", word)][word] += 1
-    return {word: spelled.most_common(1)[0][0] for word, spelled in counts.items()}
+def _words(normal: str) -> list[str]:
+    return [word for word in normal.split(" ") if word.isalnum() and word not in _PLACEHOLDERS]
+
+
+def normalise_texts(texts: Sequence[str]) -> list[list[str]]:
+    """Each text as its words: normalised, links, addresses and @mentions masked and left out,
+    doubled letters made single, letters and digits only."""
+    return [_words(normal) for normal in _normalised(texts)[0]]
 
 
 @cache
@@ -154,16 +159,20 @@ def build_units(comments: Sequence[Comment]) -> list[_Unit]:
     """Near-duplicates collapsed: same key, or a key and the same with one word added."""
     by_key: dict[str, _Unit] = {}
     tokens_of: dict[str, list[str]] = {}
-    for comment, all_words in zip(
-        comments, normalise_texts([c.texto for c in comments]), strict=True
-    ):
-        # Who is mentioned and which link is given do not make another comment.
-        words = [word for word in all_words if word not in _PLACEHOLDERS]
-        key = " ".join(words)
-        unit = by_key.get(key)
+    by_normal: dict[str, _Unit] = {}
+    single, plain = _normalised([c.texto for c in comments])
+    for comment, normal, written in zip(comments, single, plain, strict=True):
+        unit = by_normal.get(normal)
         if unit is None:
-            unit = by_key[key] = _Unit(key, tuple(w for w in words if _is_content(w)))
-            tokens_of[key] = words
+            # Who is mentioned and which link is given do not make another comment.
+            words = _words(normal)
+            key = " ".join(words)
+            unit = by_key.get(key)
+            if unit is None:
+                unit = by_key[key] = _Unit(key, tuple(w for w in words if _is_content(w)))
+                unit.spelled = tuple(zip(words, _words(written), strict=True))
+                tokens_of[key] = words
+            by_normal[normal] = unit
         unit.ids.append(comment.id)
     # Union-find over keys: the longer key with one word removed equals the shorter key.
     parent = {key: key for key in by_key}
@@ -189,7 +198,7 @@ def build_units(comments: Sequence[Comment]) -> list[_Unit]:
         root = find(key)
         unit = by_key[key]
         if root not in merged:
-            merged[root] = _Unit(root, by_key[root].words)
+            merged[root] = _Unit(root, by_key[root].words, spelled=by_key[root].spelled)
         target = merged[root]
         target.ids.extend(unit.ids)
         if len(set(unit.words) - set(target.words)) > 0:
@@ -282,9 +291,10 @@ def group_comments(
             continue
         centroids.add(centroids.best(vector, threshold), unit, vector)
     clusters = _merge_similar(centroids.clusters, threshold + MERGE_MARGIN)
-    surface = _surface_forms([c.texto for c in comments]) if comments else {}
     big = [c for c in clusters if c.size >= min_size]
-    themes = [_theme(cluster, units, surface) for cluster in big]
+    everywhere = _phrase_counts(units)
+    total = sum(unit.weight for unit in units)
+    themes = [_theme(cluster, everywhere, total) for cluster in big]
     themes.sort(key=lambda t: (-len(t.member_ids), t.name))
     assignment = {
         comment_id: number
@@ -331,23 +341,35 @@ def _phrases(words: Sequence[str]) -> set[str]:
     return found
 
 
-def _theme(cluster: _Cluster, units: Sequence[_Unit], surface: Mapping[str, str]) -> Theme:
-    size = cluster.size
-    inside: Counter[str] = Counter()
-    for unit in cluster.units:
-        for phrase in _phrases(unit.words):
-            inside[phrase] += unit.weight
-    members = {id(unit) for unit in cluster.units}
-    outside_total = sum(u.weight for u in units if id(u) not in members)
-    outside: Counter[str] = Counter()
+def _surface_forms(units: Sequence[_Unit]) -> dict[str, str]:
+    # The commonest spelling (accents and case removed, doubled letters kept) of each single-letter
+    # form, so names read "ingresso", not "ingreso".
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
     for unit in units:
-        if id(unit) in members:
-            continue
-        for phrase in _phrases(unit.words) & inside.keys():
-            outside[phrase] += unit.weight
+        for single, written in unit.spelled:
+            counts[single][written] += unit.weight
+    return {word: spelled.most_common(1)[0][0] for word, spelled in counts.items()}
+
+
+def _phrase_counts(units: Sequence[_Unit]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for unit in units:
+        for phrase in _phrases(unit.words):
+            counts[phrase] += unit.weight
+    return counts
+
+
+def _theme(cluster: _Cluster, everywhere: Counter[str], total: int) -> Theme:
+    surface = _surface_forms(cluster.units)
+    size = cluster.size
+    inside = _phrase_counts(cluster.units)
+    outside_total = total - size
+
+    def outside(phrase: str) -> int:
+        return everywhere[phrase] - inside[phrase]
 
     def score(phrase: str) -> float:
-        rarity = math.log((1 + outside_total) / (1 + outside[phrase])) + 1.0
+        rarity = math.log((1 + outside_total) / (1 + outside(phrase))) + 1.0
         # A phrase of two words counts when nearly every comment with its first word has both.
         return inside[phrase] / size * rarity * (1.1 if " " in phrase else 1.0)
 
