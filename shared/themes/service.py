@@ -34,7 +34,7 @@ from shared.digest.samples import mask_pii
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.themes import grouping
 from shared.themes.periods import Period, PeriodKind, period_kind, periods_for_tick
-from shared.themes.tagging import analyst_taxonomy
+from shared.themes.tagging import analyst_taxonomy, patterns_for
 from shared.timezone import IsoWeek
 
 if TYPE_CHECKING:
@@ -444,9 +444,11 @@ def parse_promotion(body: object) -> Promotion:
         )
     description = body.get("descricao")
     if description is not None and (
-        not isinstance(description, str) or not 0 < len(description.strip()) <= 200
+        not isinstance(description, str)
+        or not 0 < len(description.strip()) <= 200
+        or "\x00" in description
     ):
-        raise InvalidInput("descricao must be a text of 1 to 200 characters")
+        raise InvalidInput("descricao must be a text of 1 to 200 characters, without NUL")
     return Promotion(tag=tag, descricao=description.strip() if description else None)
 
 
@@ -507,7 +509,7 @@ def promote_theme(
                 raise InvalidInput(
                     f"subject {subject!r} is already {other.tag}: same subject, same tag"
                 )
-        patterns = [word for word in row["palavras"] if word != "?"]
+        patterns = patterns_for([word for word in row["palavras"] if word != "?"])
         description = promotion.descricao or f"tema: {row['nome']}"
         try:
             analyst_taxonomy(

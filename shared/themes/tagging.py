@@ -27,6 +27,26 @@ log = logging.getLogger(__name__)
 REFRESH_SECONDS: Final = 30.0
 
 
+# Words a theme's two-word phrase may have had between its words: phrases are made of content words
+# with stopwords removed ("camisa do time" -> "camisa time").
+_LINKS: Final = ("de", "do", "da", "dos", "das", "no", "na", "nos", "nas", "o", "a", "e", "com")
+_LINKS_EN: Final = ("of", "the", "and", "in")
+
+
+def patterns_for(words: Sequence[str]) -> list[str]:
+    """A theme's distinctive words as taxonomy expressions: a word as itself, a two-word phrase
+    with one optional linking word between ("camisa time" also matches "camisa do time")."""
+    patterns = []
+    for word in words:
+        parts = word.split()
+        if len(parts) == 2:
+            links = "|".join((*_LINKS, *_LINKS_EN))
+            patterns.append(f"{parts[0]} [{links}] {parts[1]}")
+        elif parts:
+            patterns.append(" ".join(parts))
+    return patterns
+
+
 def analyst_taxonomy(tags: Sequence[tuple[str, str, Sequence[str]]]) -> Taxonomy | None:
     """The matcher of (tag, description, patterns) rows; None when there are none.
     Raises TaxonomyError when the patterns do not compile alike the taxonomy's rules demand."""
