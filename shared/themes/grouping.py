@@ -341,6 +341,26 @@ def _phrases(words: Sequence[str]) -> set[str]:
     return found
 
 
+def _samples(units: Sequence[_Unit]) -> list[str]:
+    """The first comment of the largest units, preferring units that open with other words, so
+    the samples show the theme's range rather than five phrasings of one sentence."""
+    ordered = sorted(units, key=lambda u: (-u.weight, u.key))
+    chosen: list[_Unit] = []
+    openings: set[tuple[str, ...]] = set()
+    for unit in ordered:
+        if len(chosen) == SAMPLE_SIZE:
+            break
+        if unit.words[:2] not in openings:
+            chosen.append(unit)
+            openings.add(unit.words[:2])
+    for unit in ordered:
+        if len(chosen) == SAMPLE_SIZE:
+            break
+        if unit not in chosen:
+            chosen.append(unit)
+    return [unit.ids[0] for unit in chosen]
+
+
 def _surface_forms(units: Sequence[_Unit]) -> dict[str, str]:
     # The commonest spelling (accents and case removed, doubled letters kept) of each single-letter
     # form, so names read "ingresso", not "ingreso".
@@ -387,8 +407,7 @@ def _theme(cluster: _Cluster, everywhere: Counter[str], total: int) -> Theme:
         if len(used) >= NAME_WORDS:
             break
     words = tuple(" ".join(surface.get(p, p) for p in phrase.split(" ")) for phrase in chosen)
-    ordered_units = sorted(cluster.units, key=lambda u: (-u.weight, u.key))
-    samples = [unit.ids[0] for unit in ordered_units[:SAMPLE_SIZE]]
+    samples = _samples(cluster.units)
     members_ids = tuple(sorted(i for unit in cluster.units for i in unit.ids))
     centroid = dict(cluster.total)
     return Theme(
