@@ -289,7 +289,11 @@ def parse_list_query(args: Mapping[str, Sequence[str]]) -> ListQuery:
     if status not in STATUSES:
         raise InvalidInput(f"status {status!r} is not one of: {', '.join(STATUSES)}")
     raw_limit = one.get("limit", str(LIST_LIMIT_DEFAULT))
-    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= LIST_LIMIT_MAX:
+    # Length first: int() of thousands of digits is refused by Python itself.
+    if (
+        not (raw_limit.isdigit() and len(raw_limit) <= 3)
+        or not 1 <= int(raw_limit) <= LIST_LIMIT_MAX
+    ):
         raise InvalidInput(f"limit {raw_limit!r} must be an integer from 1 to {LIST_LIMIT_MAX}")
     return ListQuery(kind=kind, week=week, status=status, limit=int(raw_limit))
 

@@ -254,3 +254,9 @@ def test_the_weekly_digest_stats_name_the_largest_new_theme(
     assert 160 <= size <= 195
     # and a week without themes has no such key
     assert "tema_novo" not in compute_stats(clean_db, IsoWeek(2026, 48), "America/Sao_Paulo")
+
+
+def test_a_huge_limit_is_a_400(client: Any, analyst_headers: dict[str, str]) -> None:
+    response = client.get("/api/temas?limit=" + "9" * 5000, headers=analyst_headers)
+    assert_conforms(response, "GET /api/temas")
+    assert response.status_code == 400
