@@ -260,3 +260,19 @@ def test_a_huge_limit_is_a_400(client: Any, analyst_headers: dict[str, str]) -> 
     response = client.get("/api/temas?limit=" + "9" * 5000, headers=analyst_headers)
     assert_conforms(response, "GET /api/temas")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["themes", "run", "--date", "2026-13-01"],
+        ["themes", "run", "--period", "dia", "--week", "2026-W49"],
+        ["themes", "run", "--period", "semana", "--week", "2026-W99"],
+    ],
+)
+def test_a_bad_period_on_the_command_line_is_exit_2_and_changes_nothing(
+    cli_env: None, rumour: list[str], clean_db: sa.Engine, args: list[str]
+) -> None:
+    before = snapshot(clean_db)
+    assert main(args) == 2
+    assert snapshot(clean_db) == before

@@ -89,3 +89,16 @@ def test_the_previous_period_is_matched_to_the_themes() -> None:
 def test_a_label_is_kept_only_with_a_distinctive_word(answer: object, kept: bool) -> None:
     result = checked_label(answer, ("boato", "separação", "banda"))
     assert (result is not None) == kept
+
+
+def test_a_model_label_is_used_only_when_it_holds_a_word_and_never_fails_the_run() -> None:
+    from shared.themes.service import Labeller
+
+    theme = group_comments(comments(rumour_comments(20))).themes[0]
+    assert Labeller(lambda _theme: "Boato da separação")(theme) == "Boato da separação"
+    assert Labeller(lambda _theme: "Notícias tristes")(theme) is None
+
+    def failing(_theme: object) -> str:
+        raise TimeoutError("model down")
+
+    assert Labeller(failing)(theme) is None
