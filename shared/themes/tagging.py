@@ -17,7 +17,6 @@ from typing import Final
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from shared.classifier import Classification, Classifier
 from shared.classifier.tags import Taxonomy, parse_taxonomy, tags_for
@@ -88,7 +87,7 @@ class AnalystTags:
                     self._taxonomy = analyst_taxonomy(
                         [(row.tag, row.descricao, list(row.padroes)) for row in rows]
                     )
-                except (SQLAlchemyError, ValueError):
+                except Exception:  # a tagger failure must never fail a classification
                     log.warning("analyst tags not reloaded; the last ones stay", exc_info=True)
                 self._loaded_at = now
         return self._taxonomy

@@ -52,3 +52,20 @@ def test_the_classifier_adds_analyst_tags_but_never_to_spam() -> None:
     ]
     spam = WithAnalystTags(FixedClassifier("SPAM"), FakeTags()).classify_batch(texts)
     assert spam[0].tags_funcionalidades == ()
+
+
+def test_a_failing_read_leaves_classification_untouched_and_is_retried_later() -> None:
+    calls: list[int] = []
+    now = [0.0]
+
+    def engine() -> object:
+        calls.append(1)
+        raise ConnectionError("database down")
+
+    tags = AnalystTags(engine, clock=lambda: now[0])  # type: ignore[arg-type]
+    assert tags.extract(["boato"]) == [()]
+    assert tags.extract(["boato"]) == [()]
+    assert len(calls) == 1  # not read again within the refresh interval
+    now[0] += 31.0
+    assert tags.extract(["boato"]) == [()]
+    assert len(calls) == 2
