@@ -111,7 +111,17 @@ class App:
 
     @property
     def classifier(self) -> Classifier:
-        return self._part("classifier", self.classifier_factory)  # type: ignore[no-any-return]
+        return self._part("classifier", self._classifier_with_analyst_tags)  # type: ignore[no-any-return]
+
+    def _classifier_with_analyst_tags(self, settings: Settings) -> Classifier:
+        # The product's classifier also applies the tags analysts promoted from themes (stored
+        # in the database); a classifier a test hands in is used as it is.
+        classifier = self.classifier_factory(settings)
+        if self.classifier_factory is not _default_classifier:
+            return classifier
+        from shared.themes.tagging import AnalystTags, WithAnalystTags
+
+        return WithAnalystTags(classifier, AnalystTags(lambda: self.engine))
 
     @property
     def mailer(self) -> Mailer:

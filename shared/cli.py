@@ -26,6 +26,7 @@ RUNTIME_COMMANDS: Mapping[str, tuple[str, ...]] = {
     "digest": ("shared.commands.digest",),
     "rollups": ("shared.commands.rollups",),
     "alerts": ("shared.commands.alerts",),
+    "themes": ("shared.commands.themes",),
 }
 TOOLING_COMMANDS_MODULE = "tooling.commands"
 # The product's own packages: a missing module among them is a bug, never a missing install.

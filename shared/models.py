@@ -280,3 +280,57 @@ alert_deliveries = sa.Table(
     sa.PrimaryKeyConstraint("alert_id", "channel", name="pk_alert_deliveries"),
     sa.CheckConstraint(_in_list("status", DELIVERY_STATUSES), name="ck_alert_deliveries_status"),
 )
+
+# New themes (shared/themes): groups of comments no tag covers, per period (a local day or ISO
+# week), with their members; `anterior` members are the previous period's comments that would
+# have joined the theme, for its growth.
+THEME_PERIODS: Final[tuple[str, ...]] = ("dia", "semana")
+THEME_STATUSES: Final[tuple[str, ...]] = ("novo", "promovido", "dispensado")
+
+themes = sa.Table(
+    "themes",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("periodo", sa.Text, nullable=False),
+    sa.Column("chave", sa.Text, nullable=False),
+    sa.Column("inicio", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("fim", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("assinatura", sa.Text, nullable=False),
+    sa.Column("nome", sa.Text, nullable=False),
+    sa.Column("palavras", postgresql.ARRAY(sa.Text), nullable=False),
+    sa.Column("rotulo", sa.Text, nullable=True),
+    sa.Column("status", sa.Text, nullable=False, server_default="novo"),
+    sa.Column("tag", sa.Text, nullable=True),
+    sa.Column("decided_by", sa.Text, nullable=True),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+    _timestamp("created_at"),
+    sa.CheckConstraint(_in_list("periodo", THEME_PERIODS), name="ck_themes_periodo"),
+    sa.CheckConstraint(_in_list("status", THEME_STATUSES), name="ck_themes_status"),
+    sa.UniqueConstraint("periodo", "chave", "assinatura", name="uq_themes_period_signature"),
+)
+
+theme_members = sa.Table(
+    "theme_members",
+    metadata,
+    sa.Column(
+        "theme_id", sa.BigInteger, sa.ForeignKey("themes.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("comment_id", sa.Text, nullable=False),
+    sa.Column("anterior", sa.Boolean, nullable=False),
+    sa.Column("amostra", sa.Boolean, nullable=False),
+    sa.PrimaryKeyConstraint("theme_id", "comment_id", name="pk_theme_members"),
+)
+
+# Tags analysts made from themes: applied by the tagger beside the taxonomy's.
+analyst_tags = sa.Table(
+    "analyst_tags",
+    metadata,
+    sa.Column("tag", sa.Text, primary_key=True),
+    sa.Column("descricao", sa.Text, nullable=False),
+    sa.Column("padroes", postgresql.ARRAY(sa.Text), nullable=False),
+    sa.Column(
+        "theme_id", sa.BigInteger, sa.ForeignKey("themes.id", ondelete="SET NULL"), nullable=True
+    ),
+    sa.Column("created_by", sa.Text, nullable=False),
+    _timestamp("created_at"),
+)

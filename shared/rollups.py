@@ -93,6 +93,16 @@ rollup_tags AS (
     ON CONFLICT (bucket, categoria, tag, slot) DO UPDATE SET comments = r.comments + excluded.comments
     RETURNING 1
 )"""
+# The `changed` CTE of a statement that rewrote comments (a correction, a tag added): each one's
+# contribution before (CTE `old`, CONTRIBUTION's columns, taken out) and after (CTE `updated`,
+# the rewritten rows, put in).
+MOVED: Final = f"""
+changed AS (
+    SELECT created_at, categoria, tags, confianca, awaiting_review, corrected, -1 AS weight
+    FROM old
+    UNION ALL
+    SELECT {CONTRIBUTION}, 1 FROM updated
+)"""
 WRITTEN: Final = (
     "(SELECT count(*) FROM rollup_categories) AS category_rollups_written, "
     "(SELECT count(*) FROM rollup_tags) AS tag_rollups_written"

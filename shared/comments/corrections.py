@@ -47,12 +47,7 @@ updated AS (
     FROM old WHERE c.id = old.id
     RETURNING c.*
 ),
-changed AS (
-    SELECT created_at, categoria, tags, confianca, awaiting_review, corrected, -1 AS weight
-    FROM old
-    UNION ALL
-    SELECT {rollups.CONTRIBUTION}, 1 FROM updated
-),
+{rollups.MOVED},
 {rollups.ADD_CHANGED}
 SELECT updated.*, {rollups.WRITTEN} FROM updated
 """

@@ -81,6 +81,14 @@ class Review(TypedDict):
     correcoes_humanas: int
 
 
+class NewTheme(TypedDict):
+    """The week's largest new theme (shared/themes): comments no tag covers, named by their words."""
+
+    nome: str
+    palavras: list[str]
+    tamanho: int
+
+
 class WeekStats(TypedDict):
     """The stats of one closed ISO week of the product's zone."""
 
@@ -98,6 +106,9 @@ class WeekStats(TypedDict):
     tags_em_alta: list[TagSpike]
     duvidas_abertas: list[OpenQuestion]
     revisao: Review
+    # Present only when the week's themes were found and one is still new; readers of digests
+    # stored before it find no key.
+    tema_novo: NotRequired[NewTheme]
 
 
 class UnreadableStats(ValueError):

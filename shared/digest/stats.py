@@ -30,6 +30,7 @@ from shared import rollups
 from shared.classifier import CATEGORIES
 from shared.digest.contract import CategoryStats, OpenQuestion, TagSpike, TagTheme, WeekStats
 from shared.digest.samples import pick_samples
+from shared.themes.service import largest_new_theme
 from shared.timezone import IsoWeek, zone_named
 
 TOP_TAGS: Final = 5
@@ -288,7 +289,8 @@ def _compute(conn: Connection, week: IsoWeek, timezone: str, sql: _Statements) -
     ]
     review = conn.execute(sql.review, window).mappings().one()
     previous = week.shifted(-1)
-    return {
+    new_theme = largest_new_theme(conn, week)
+    stats: WeekStats = {
         "semana": str(week),
         "inicio": week.monday.isoformat(),
         "fim": week.sunday.isoformat(),
@@ -306,6 +308,9 @@ def _compute(conn: Connection, week: IsoWeek, timezone: str, sql: _Statements) -
             "correcoes_humanas": int(review["correcoes_humanas"]),
         },
     }
+    if new_theme is not None:
+        stats["tema_novo"] = new_theme
+    return stats
 
 
 def _tag_theme(

@@ -337,6 +337,19 @@ def _improvements(stats: WeekStats, variety: _Variety) -> str | None:
     return lead.format(x=_join(actions))
 
 
+def _new_theme(stats: WeekStats) -> str | None:
+    # The theme's words are the product's naming of a group, not a listener's sentence: they are
+    # listed, never spliced into the prose as if the product said them.
+    theme = stats.get("tema_novo")
+    if theme is None:
+        return None
+    words = ", ".join(f"“{word}”" for word in theme["palavras"])
+    return (
+        f"Entre os comentários que nenhuma tag cobre, o maior tema novo reúne "
+        f"{_plural(theme['tamanho'], 'comentário', 'comentários')} (palavras: {words})."
+    )
+
+
 def _review(stats: WeekStats) -> str | None:
     review = stats["revisao"]
     pending, corrected = review["precisa_revisao"], review["correcoes_humanas"]
@@ -424,6 +437,7 @@ def write_template(stats: WeekStats) -> str:
                     p
                     for p in (
                         _spikes(stats, mentioned) if with_extras else None,
+                        _new_theme(stats) if with_extras else None,
                         _improvements(stats, variety),
                     )
                     if p

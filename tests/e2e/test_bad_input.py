@@ -164,6 +164,17 @@ BAD_REQUESTS: list[tuple[str, str, str, dict[str, Any], int]] = [
     ("GET", "/api/comentarios?limit=" + "9" * 5000, "huge integer", {}, 400),
     ("POST", "/api/comentarios/ingest", "items past the limit", {"data": EMPTY_OBJECTS}, 413),
     ("POST", "/api/auth/login", "wrong types", {"json": {"username": 1, "password": []}}, 400),
+    ("GET", "/api/temas?periodo=mes", "unknown period", {}, 400),
+    ("GET", "/api/temas?semana=2026-W99", "bad date", {}, 400),
+    ("GET", "/api/temas?status=%3Cscript%3E", "HTML in a filter", {}, 400),
+    ("GET", "/api/temas?limit=" + "9" * 5000, "huge integer", {}, 400),
+    ("POST", "/api/temas/1/promover", "malformed JSON", {"data": b'{"tag": '}, 400),
+    ("POST", "/api/temas/1/promover", "wrong type", {"json": {"tag": 12}}, 400),
+    ("POST", "/api/temas/1/promover", "missing tag", {"json": {}}, 400),
+    ("POST", "/api/temas/1/promover", "malformed tag", {"json": {"tag": "Feat_X"}}, 400),
+    ("POST", "/api/temas/1/promover", "NUL character", {"json": {"tag": "feat_a\u0000"}}, 400),
+    ("POST", "/api/temas/1/promover", "oversized body", {"data": OVERSIZED_BODY}, 413),
+    ("POST", "/api/temas/1'%20OR%20'1'='1/dispensar", "SQL in an id", {}, 400),
 ]
 
 

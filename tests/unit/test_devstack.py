@@ -34,6 +34,7 @@ def test_the_repository_stack_description_is_consistent() -> None:
         "charts-refresh",
         "digest-send",
         "maintenance-run",
+        "themes-run",
     }
     for push in pushes:
         assert spec.push_endpoint(push) == (
@@ -223,12 +224,14 @@ def test_scheduled_job_functions_run_one_process_and_the_others_their_signature_
         "digest-send",
         "maintenance-run",
         "alerts-run",
+        "themes-run",
     }
     assert {name for name, n in workers.items() if n == "1"} == {
         "charts-refresh",
         "digest-send",
         "maintenance-run",
         "alerts-run",
+        "themes-run",
     }
     # and the consumer keeps two, for the emulator's two pushes at a time
     assert workers["classify-consumer"] == "2"

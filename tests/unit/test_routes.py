@@ -212,3 +212,17 @@ def test_rate_limited_routes_name_a_setting_of_their_function_and_document_429()
         # And the document tells clients about the 429 and its Retry-After
         responses = document["paths"][route.path][route.method.lower()]["responses"]
         assert "429" in responses, f"{route.method} {route.path} does not document 429"
+
+
+def test_a_function_whose_routes_take_a_body_reads_the_limits_group() -> None:
+    # Given each HTTP function of infra/stack.json and the settings groups it declares
+    stack = json.loads(STACK_FILE.read_text(encoding="utf-8"))
+    groups = {f["name"]: set(f["settings"]) for f in stack["functions"]}
+    # Then a route with a body limit (capped by MAX_BODY_BYTES, group limits) has that group
+    missing = [
+        f"{name}: {route.method} {route.path}"
+        for name, router in route_tables().items()
+        for route in router.routes
+        if route.max_body is not None and "limits" not in groups[name]
+    ]
+    assert missing == []

@@ -11,7 +11,11 @@ from collections.abc import Mapping
 COMMANDS: Mapping[str, tuple[str, ...]] = {
     "train": ("tooling.commands.classifier",),
     # After the classifier's module: it adds the `insights` target to its `eval` command.
-    "eval": ("tooling.commands.classifier", "tooling.commands.insights"),
+    "eval": (
+        "tooling.commands.classifier",
+        "tooling.commands.insights",
+        "tooling.commands.themes_eval",
+    ),
     "classify": ("tooling.commands.classifier",),
     "bench": ("tooling.commands.bench",),
     "charts": ("tooling.commands.charts",),

@@ -1,4 +1,4 @@
-"""`alumusic bench pipeline|classifier|listing|coldstart|charts|alerts|faults|hostile`: measured figures, one
+"""`alumusic bench pipeline|classifier|listing|coldstart|charts|alerts|faults|hostile|themes`: measured figures, one
 JSON line each."""
 
 from __future__ import annotations
@@ -105,3 +105,11 @@ def register(subparsers: Any) -> None:
     )
     add_hostile_arguments(hostile)
     hostile.set_defaults(handler=_runner("hostile"))
+
+    from tooling.benchmarks.themes import add_arguments as add_themes_arguments
+
+    themes = kinds.add_parser(
+        "themes", help="the weekly themes run: a week of 250,000 within 1,000,000 stored"
+    )
+    add_themes_arguments(themes)
+    themes.set_defaults(handler=_runner("themes"))

@@ -9,6 +9,7 @@ import { loadLatestDigest } from "./digest.js";
 import { announce, byId, el, fillCategorySelect, formatNumber } from "./dom.js";
 import { setupQuestions } from "./insights.js";
 import { loadTagWords, tagName, tagOptions } from "./tags.js";
+import { loadThemes, setupThemes } from "./themes.js";
 
 const TABS = [
   { tab: "aba-visao", panel: "painel-visao", hash: "#visao" },
@@ -43,6 +44,7 @@ const reviewQueue = new CommentBrowser({
   onTotal: showReviewCount,
 });
 setupQuestions();
+setupThemes();
 
 // The tag filter suggests every tag in the viewer's words (the id beside it, as the option's
 // label); a tag of the chart the taxonomy lacks is offered too. Typing words or an id both work.
@@ -138,6 +140,7 @@ function showApp() {
   charts.start();
   loadTagWords().then(() => fillTagSuggestions());
   loadLatestDigest();
+  loadThemes();
   refreshReviewCount();
   // The badge counts the last 24 hours' alerts; the list loads with it.
   loadAlerts();

@@ -69,3 +69,12 @@ def test_a_text_may_state_the_figures_and_date_parts_but_not_ids_or_listener_wor
     assert Decimal(str(question["confianca"])) in figures
     # the version is the contract's; comment ids and texts are listeners'
     assert not {Decimal(987654), Decimal(424242), Decimal(31337)} & figures
+
+
+def test_stats_with_the_largest_new_theme_read_and_without_it_too() -> None:
+    stats = stored_stats()
+    stats["tema_novo"] = {"nome": "boato · banda", "palavras": ["boato", "banda"], "tamanho": 12}
+    assert read_stats(stats)["tema_novo"]["tamanho"] == 12
+    stats["tema_novo"] = {"nome": "boato", "tamanho": "12"}
+    with pytest.raises(UnreadableStats):
+        read_stats(stats)

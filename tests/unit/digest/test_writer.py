@@ -268,3 +268,22 @@ def test_ads_and_price_criticisms_are_named_in_words_as_criticisms() -> None:
     assert "preço" in text
     assert "feat_preco" not in text
     assert check_text(text, stats) is None
+
+
+def test_the_largest_new_theme_is_named_with_its_size() -> None:
+    # Given a week whose largest new theme has 150 comments
+    stats = busy_week()
+    stats["tema_novo"] = {
+        "nome": "boato · banda · separacao",
+        "palavras": ["boato", "banda", "separacao"],
+        "tamanho": 150,
+    }
+    text = write_template(stats)
+    # Then the text names it by its words, with its SQL size, and still holds every rule
+    assert "o maior tema novo reúne 150 comentários" in text, text
+    assert "“boato”" in text
+    assert word_count(text) <= MAX_WORDS
+    assert check_text(text, stats) is None
+    assert all(n in stated_figures(stats) for n in numbers_in_text(text))
+    # and a week without one says nothing about it
+    assert "tema novo reúne" not in write_template(busy_week())
