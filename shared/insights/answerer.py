@@ -381,6 +381,14 @@ def _refuse(
             f"The digests hold no data about {understood.unknown_tag}: only comment counts per "
             f"category and per feature tag, no artists, songs or people.",
         ),
+        "person": (
+            "Os digests semanais guardam só comentários de ouvintes somados por semana, categoria "
+            "e tag (contagens, críticas recorrentes, sugestões, dúvidas); não guardam o que um "
+            "usuário escreveu, quem comentou mais, nem a opinião de uma pessoa ou cargo.",
+            "The weekly digests only hold listeners' comments summed by week, category and tag "
+            "(counts, recurring criticisms, suggestions, questions); they do not hold what one "
+            "user wrote, who commented most, or the view of a named person or role.",
+        ),
         "unknown_tag": (
             f"A tag {understood.unknown_tag} não existe na taxonomia, e os digests não a cobrem.",
             f"The tag {understood.unknown_tag} is not in the taxonomy, and the digests do not "

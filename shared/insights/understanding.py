@@ -33,7 +33,7 @@ Intent = Literal[
     "topic",
     "summary",
 ]
-Refusal = Literal["metric", "future", "off_topic", "unknown_tag", "entity"]
+Refusal = Literal["metric", "future", "off_topic", "unknown_tag", "entity", "person"]
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -182,12 +182,29 @@ _METRICS: Final = _rx(
     r"hora do dia|horario\w*|time of day|per hour|por hora|hourly|por dia|per day|daily|diari\w*|"
     r"confianca media|mean confidence|average confidence|precision|precisao|recall|f1|acuracia|"
     r"accuracy|latencia|latency|custos?|costs?|orcamento|budget|funcionarios|employees|"
-    r"concorrentes?|competitors?|market share|participacao de mercado|salario\w*|salar(y|ies))\b"
+    r"concorrentes?|competitors?|market share|participacao de mercado|salario\w*|salar(y|ies)|"
+    r"vendemos|vendeu|venderam|vendid[oa]s|bilheteria|box office|sold(?! out)|"
+    r"convers(ao|oes|ions?)|conversion rate|"
+    r"tempo (medio |total )?(de escuta|ouvindo|escutando)|(average |total )?listening (time|hours)|"
+    r"horas (ouvidas|de escuta|escutadas)|hours (listened|streamed|played)|app store|play store|"
+    r"(novas|new) (assinaturas|subscriptions)|subscription cancellations?)\b"
+)
+# Arithmetic ("quanto é 48/6", "what is 12 times 7"): no digest is a calculator.
+_ARITHMETIC: Final = _rx(
+    r"\d+(?:[.,]\d+)?\s*(?:[-+*/x\u00d7\u00f7]|times|vezes|plus|minus|mais|menos|dividido por|"
+    r"divided by|multiplicado por|multiplied by|elevado a|to the power of)\s*\d+"
+)
+_ARITHMETIC_ASK: Final = _rx(
+    r"\b(quanto (e|da|fica|sao)|what(?: ?'?s| is)|how much is|calcul\w*|compute|resultado de|"
+    r"result of|solve|resolva)\b"
 )
 # Counts of things other than comments, and breakdowns the digests never make (platform, device).
 _OTHER_COUNTS: Final = _rx(
-    r"\b((quant[oa]s|how many|numero de|number of|total de) (downloads|instalac\w*|installs?|plays|"
-    r"streams|visitas|visits|acessos|sess(oes|ions)|assinantes|subscribers|seguidores|followers)|"
+    r"\b((quant[oa]s|how many|numero de|number of|total de) (novos |novas |new )?(downloads|"
+    r"instalac\w*|installs?|plays|streams|visitas|visits|acessos|sess(oes|ions)|assinantes|"
+    r"subscribers|seguidores|followers|assinaturas|subscriptions|cancelamentos|cancellations|"
+    r"ingressos|tickets|vendas|sales|conversoes|conversions|usuarios novos|new users|cadastros|"
+    r"sign ?ups)|"
     r"(ios|android|iphone|ipad|windows|macos|mac|web|desktop) (users|usuarios)|"
     r"(usuarios|users|comentarios|comments) (do|de|of|on|from|no|na) (ios|android|iphone|ipad|windows|"
     r"macos|web|desktop)|(from|by|per|por) (platform|plataforma|device|dispositivo|aparelho|"
@@ -198,6 +215,45 @@ _OFF_TOPIC: Final = _rx(
     r"(^(quem|who)\b|\b(clima|weather|bitcoin|stock price|temperatura|piada|joke|poema|poem|"
     r"receita de bolo|recipe|futebol|football|soccer|jogo de|the game|capital d[aeo]s?|capital of|"
     r"presidente|president)\b)"
+)
+# One listener's data: the digests aggregate comments by week, category and tag, never by author.
+_AUDIENCE: Final = (
+    r"(usuari[oa]s?|users?|ouvintes?|listeners?|clientes?|customers?|pessoas?|people|"
+    r"assinantes?|subscribers?|fas|fans?|membros?|members?)"
+)
+_ONE_LISTENER: Final = _rx(
+    r"(@[a-z0-9_.]+|\b(usuari[oa]|user|ouvinte|listener|cliente|customer|conta|account|autor|author)"
+    r"\s+(?:id\s+)?(#?\d+|(?!(?:feat|fix|perf|ui|doc|test|sec|api)_)[a-z]+_[a-z0-9_]+)\b|"
+    rf"\b(quais|que|which|what)\s+{_AUDIENCE}\s+(\w+\s+){{0,3}}(the\s+)?(mais|menos|most|least|more)\b|"
+    r"\b(quais|which)\s+(usuari[oa]s?|users?|ouvintes?|listeners?|clientes?|customers?)\s+"
+    r"(escrev\w*|wrote|postaram|posted|coment\w*|reclam\w*|complain\w*|elogi\w*|prais\w*)|"
+    r"\b(comentarios|comments|posts?|mensagens|messages)\s+(do|da|de|of|from|by)\s+"
+    r"(usuari[oa]|user|ouvinte|listener|cliente|customer)\b|"
+    r"\b(quem|who)\b.*\b(coment\w*|comment\w*|reclam\w*|complain\w*|elogi\w*|prais\w*|escrev\w*|"
+    r"wrote|writes?|post\w*|sugeri\w*|suggest\w*|pergunt\w*|asked|critic\w*))"
+)
+# A person's or a role's view: the digests hold listeners' comments only, never a named view.
+_ROLE: Final = (
+    r"(ceo|cto|cfo|coo|cmo|cpo|vp|diretor\w*|director|gerente|manager|pm|lead|head of \w+|chefe|"
+    r"boss|presidente|president|fundador\w*|founders?|dono|owner|socio\w*|vocalista|guitarrista|"
+    r"baterista|baixista|produtor\w*|producer|marketing|vendas|sales|investidor\w*|investors?|"
+    r"board|conselho|diretoria|time de produto|equipe de \w+|product team|team)"
+)
+_OPINION: Final = (
+    r"(acha|acham|achou|acharam|pensa|pensou|pensam|opina\w*|opini(ao|oes|on|ons)|"
+    r"thinks?|thought|feels?|felt|views?|visao|take|avalia|avaliou|disse|said|says|diz)"
+)
+_ROLE_VIEW: Final = _rx(rf"\b{_ROLE}\b.*\b{_OPINION}\b|\b{_OPINION}\b.*\b{_ROLE}\b")
+_NOT_A_PERSON: Final = (
+    r"(usuari[oa]s?|users?|ouvintes?|listeners?|clientes?|customers?|pessoas|people|galera|"
+    r"publico|audience|fas|fans|comentarios|comments|digests?|dados|data|relatorio|report|"
+    r"eles|elas|they|voce|you|we|i|eu|a gente|todos|everyone|everybody|the app|o app)"
+)
+_PERSON_VIEW: Final = _rx(
+    rf"\b(o que|que|what)\s+(o|a|does|did|do)\s+(the\s+|our\s+|nosso\s+|nossa\s+)?"
+    rf"(?!{_NOT_A_PERSON}\b)[a-z]+(\s+[a-z]+)?\s+{_OPINION}\b|"
+    rf"\bopini(ao|on)\s+(do|da|de|of)\s+(the\s+|our\s+)?(?!{_NOT_A_PERSON}\b)[a-z]+|"
+    r"\b[a-z]+'s\s+(opinion|view|take)\b"
 )
 _MUSIC_ENTITIES: Final = _rx(
     r"\b(artistas?|artists?|cantor\w*|singers?|bandas?|bands?|musica mais|song (with|that) the most|"
@@ -377,12 +433,16 @@ def understand(question: str) -> Understanding:
     categories = tuple(c for c, rx in CATEGORY_PATTERNS.items() if rx.search(text))
     if _FUTURE.search(text):
         return Understanding(None, categories, tags, refusal="future")
+    if _ONE_LISTENER.search(text) or _ROLE_VIEW.search(text) or _PERSON_VIEW.search(text):
+        return Understanding(None, categories, tags, refusal="person")
     if (
         _METRICS.search(text)
         or _OTHER_COUNTS.search(text)
         or (_MUSIC_ENTITIES.search(text) and not tags)
     ):
         return Understanding(None, categories, tags, refusal="metric")
+    if _ARITHMETIC.search(text) and _ARITHMETIC_ASK.search(text):
+        return Understanding(None, categories, tags, refusal="off_topic")
     if _OFF_TOPIC.search(text) and not tags and not categories:
         return Understanding(None, categories, tags, refusal="off_topic")
     names = _names(question)
