@@ -26,6 +26,7 @@ from shared.insights.retrieval import Bm25Index, expand
 from shared.insights.text import detect_language, fold, stem, words
 from shared.insights.understanding import Understanding, understand
 from shared.numbers import Language, format_number
+from shared.timezone import IsoWeek
 
 MAX_WORDS: Final = 150
 MAX_DIGESTS: Final = 8
@@ -279,6 +280,9 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
             period = replace(period, weeks=(latest,), current=False)
     weeks, missing = _scope(understood, period, context)
     if understood.intent == "compare":
+        uncovered = _uncovered_side(question, today, context)
+        if uncovered:
+            return _refuse(draft, "period", context, understood, requested=uncovered)
         draft.groups = _compared_periods(question, today, context)
     if not weeks:
         return _refuse(draft, "period", context, understood, requested=period.weeks or ())
@@ -290,12 +294,25 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
     if not supported or not draft.sentences:
         return _refuse(draft, "absent", context, understood, checked=weeks)
     if missing:
-        listed = ", ".join(missing)
+        # A long period ("segundo semestre", "em 2026") is answered for its covered weeks, and
+        # the weeks without a digest are named as runs.
+        listed = ", ".join(_runs(missing))
         note = draft.t(f"Sem digest para {listed}.", f"No digest for {listed}.")
         if _word_count(draft.text() + " " + note) <= MAX_WORDS:
             draft.sentences.append(note)
     used = tuple(sorted({p.semana for p in draft.cited}))
     return Answer(draft.text(), used, tuple(draft.cited), True, lang)
+
+
+def _runs(weeks: Sequence[str]) -> list[str]:
+    """Weeks as runs of consecutive ISO weeks: "2026-W27–2026-W39", or a lone week."""
+    runs: list[list[IsoWeek]] = []
+    for week in sorted(IsoWeek.parse(w) for w in weeks):
+        if runs and runs[-1][-1].shifted(1) == week:
+            runs[-1].append(week)
+        else:
+            runs.append([week])
+    return [str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs]
 
 
 def refuse_period(question: str, context: Context, requested: Sequence[str]) -> Answer:
@@ -312,10 +329,6 @@ def _scope(
     if period.weeks:
         covered = tuple(w for w in period.weeks if w in available)
         missing = tuple(w for w in period.weeks if w not in available)
-        if len(missing) > 3:
-            # A long period ("em 2026") names weeks before the first digest: the answer says
-            # which stored weeks it covers, not every week that has none.
-            missing = ()
         return covered, missing if covered else ()
     latest = available[-MAX_DIGESTS:]
     u = understood
@@ -1370,6 +1383,22 @@ def _compared_periods(question: str, today: date, ctx: Context) -> tuple[tuple[s
     return ()
 
 
+def _uncovered_side(question: str, today: date, ctx: Context) -> tuple[str, ...]:
+    """The weeks of a compared side no digest covers ("setembro" in "compare setembro e
+    outubro" when the digests start in October): a comparison with one side missing is no
+    comparison."""
+    text = fold(question)
+    for match in _COMPARED.finditer(text):
+        first = parse_period(text[: match.start()], today).weeks or ()
+        second = parse_period(text[match.end() :], today).weeks or ()
+        if not first or not second or set(first) & set(second):
+            continue
+        for side in (first, second):
+            if not any(w in ctx.weeks for w in side):
+                return side
+    return ()
+
+
 def _compose_periods(draft: _Draft, u: Understanding, ctx: Context) -> bool:
     """Two periods side by side: weekly volume range, each category's share from the period's
     first week to its last (the named ones, else every one), the largest criticism."""
@@ -1433,13 +1462,46 @@ def _compose_compare(
         if total is None:
             continue
         cats = [p for p in ctx.find(week, "categoria") if not focus or p.key in focus]
-        share = "{cat} {percentual}" if focus else "{key} {percentual}"
+        share = "{cat} {n_comments} ({percentual})" if focus else "{key} {percentual}"
         shares = ", ".join(draft.fill(share, p) for p in cats)
         top = _largest_first(ctx.find(week, "critica"), "total")[:1]
         extra = draft.phrase("top_criticism", top[0]) if top else ""
         sentence = draft.phrase("compare_week", total, shares=shares, top=extra)
         draft.say(sentence, total, *cats, *top)
+    if u.either and len(weeks) == 2:
+        _say_which_more(draft, u, weeks, ctx)
     return bool(draft.sentences)
+
+
+def _say_which_more(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context) -> None:
+    """ "Semana 45 ou 46?": which of the two weeks had more, by the figures already quoted."""
+    for key in u.categories[:1] or ("",):
+        first, second = (
+            ctx.one(w, "categoria", key) if key else ctx.one(w, "total") for w in weeks
+        )
+        if first is None or second is None:
+            return
+        a, b = first.data.get("total") or 0, second.data.get("total") or 0
+        what = (
+            draft.t(f"comentários de {key}", f"{key} comments")
+            if key
+            else draft.t("comentários", "comments")
+        )
+        if a == b:
+            draft.say(
+                draft.t(
+                    f"Mesmo número de {what} nas duas semanas.",
+                    f"Same number of {what} in both weeks.",
+                )
+            )
+            return
+        more, less = (first, second) if a > b else (second, first)
+        draft.say(
+            draft.fill(draft.t(f"Mais {what} em {{semana}}", f"More {what} in {{semana}}"), more)
+            + draft.fill(draft.t(" que em {semana}.", " than in {semana}."), less),
+            more,
+            less,
+        )
 
 
 def _compose_summary(

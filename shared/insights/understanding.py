@@ -79,7 +79,7 @@ _MOVEMENT_ANY: Final = _words(
     r"maior(es)? (variac\w*|mudanc\w*)|significativ\w*|significant\w*|shift\w*)\b"
 )
 _TREND: Final = _words(
-    r"\b(evolu\w*|tendencia\w*|trend\w*|ao longo|over the (last |past )?(few )?weeks|across( the)? "
+    r"\b(evolu\w*|evolv\w*|tendencia\w*|trend\w*|ao longo|over the (last |past )?(few )?weeks|across( the)? "
     r"weeks|over time|week (by|over|to) week|semana (a|apos) semana|historico|history|trajet\w*|"
     r"mudou|mudaram|mudanca\w*|chang\w*|progress\w*|each week|cada semana|por semana|per week|"
     r"every week|toda semana|todas as semanas|em que semana\w*|which weeks?|what weeks?|"
@@ -157,7 +157,13 @@ _GENERAL: Final = _words(
     r"o que (esta|ta) acontecendo|o que ha de novo|alguma novidade|"
     r"quais as novidades|novidades|resum\w*|summar\w*|overview|visao geral|panorama|recap|"
     r"o que rolou|what happened|o que aconteceu|como foi|how was|how did .* go|"
-    r"o que mudou|what changed|what moved|destaques|highlights|lately|ultimamente)\b"
+    r"o que mudou|what changed|what moved|destaques|highlights|lately|ultimamente|"
+    # Casual registers: "e aí, como tão as coisas?", "como tá indo?", "how's it going".
+    r"e ai|eai|como (tao|ta|esta|estao|vao|vai|andam|anda)( as coisas| os comentarios| o feedback|"
+    r" o app| a gente)?|como (ta|esta|vai|tem) (indo|sendo)|tudo (bem|certo|ok|tranquilo)|"
+    r"how(?: ?'?s| is| are) (it|things|everything|we|the comments|feedback) (going|doing|looking)|"
+    r"how(?: ?'?s| is) \w+ (going|looking)|how are we doing|what(?: ?'?s| is) up|any news|"
+    r"quais sao as boas|o que temos|what do we have)\b"
 )
 # "the number of praise comments fell": the count, not the share, is asked about
 _BY_COUNT: Final = _words(
@@ -356,6 +362,11 @@ def _superlative(text: str) -> str:
     return "max" if _MOST.search(text) else ""
 
 
+# "mais comentários na semana 45 ou na 46?": two named weeks, side by side.
+_EITHER_WEEK: Final = _rx(
+    r"\b(semanas?|weeks?|w)\s*\d{1,2}\b.{0,40}?\b(ou|or|vs|versus|x|e|and|que|than|com|with)\s+"
+    r"(na |no |a |the |in |da )?(semana |week |w)?\d{1,2}\b"
+)
 _TAG_WORDS: Final = _words(
     r"\b(tags?|assuntos?|temas?|topics?|subjects?|funcionalidades?|features?|recursos?)\b"
 )
@@ -382,6 +393,7 @@ class Understanding:
     peak: bool = False  # "when did X peak / spike"
     start: bool = False  # "when did X start"
     general: bool = False  # a question about everything: the latest digests summarised
+    either: bool = False  # two named weeks compared ("semana 45 ou 46?")
     most: bool = False  # "the most ...", "mais ..."
     least: bool = False  # "the least ...", "menos ..."
     refusal: Refusal | None = None
@@ -458,6 +470,7 @@ def understand(question: str) -> Understanding:
     # A bare "Tendências?" or "News?" asks for the same overview.
     bare = len(text.split()) <= 3 and re.search(r"\b(tendencias?|trends?|novidades|news)\b", text)
     general = bool(_GENERAL.search(text) or bare) and not tags and not categories
+    either = bool(_EITHER_WEEK.search(text)) and not moved
 
     def result(intent: Intent) -> Understanding:
         return Understanding(
@@ -475,6 +488,7 @@ def understand(question: str) -> Understanding:
             peak=bool(_PEAK.search(text)),
             start=bool(_START.search(text)),
             general=general,
+            either=either,
             most=bool(_MOST.search(text)),
             least=bool(_LEAST.search(text)),
         )
@@ -504,6 +518,8 @@ def understand(question: str) -> Understanding:
         return result("spikes")
     if tags:
         return result("topic")
+    if either:
+        return result("compare")
     if _COMPARE.search(text) and not moved:
         return result("compare")
     if _QUESTIONS.search(text) and not count and not moved:
