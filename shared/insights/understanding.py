@@ -236,7 +236,7 @@ _ONE_LISTENER: Final = _rx(
     r"\b(comentarios|comments|posts?|mensagens|messages)\s+(do|da|de|of|from|by)\s+"
     r"(usuari[oa]|user|ouvinte|listener|cliente|customer)\b|"
     r"\b(quem|who)\b.*\b(coment\w*|comment\w*|reclam\w*|complain\w*|elogi\w*|prais\w*|escrev\w*|"
-    r"wrote|writes?|post\w*|sugeri\w*|suggest\w*|pergunt\w*|asked|critic\w*))"
+    r"wrote|writes?|post\w*|sugeri\w*|suggest\w*|pergunt\w*|asked|critic\w*|ped\w*|request\w*))"
 )
 # A person's or a role's view: the digests hold listeners' comments only, never a named view.
 _ROLE: Final = (
