@@ -230,7 +230,8 @@ _AUDIENCE: Final = (
 _ONE_LISTENER: Final = _rx(
     r"(@[a-z0-9_.]+|\b(usuari[oa]|user|ouvinte|listener|cliente|customer|conta|account|autor|author)"
     r"\s+(?:id\s+)?(#?\d+|(?!(?:feat|fix|perf|ui|doc|test|sec|api)_)[a-z]+_[a-z0-9_]+)\b|"
-    rf"\b(quais|que|which|what)\s+{_AUDIENCE}\s+(\w+\s+){{0,3}}(the\s+)?(mais|menos|most|least|more)\b|"
+    rf"(\b(quais|which)|(?<!o )\bque)\s+{_AUDIENCE}\s+(\w+\s+){{0,3}}(the\s+)?"
+    r"(mais|menos|most|least|more)\b|"
     r"\b(quais|which)\s+(usuari[oa]s?|users?|ouvintes?|listeners?|clientes?|customers?)\s+"
     r"(escrev\w*|wrote|postaram|posted|coment\w*|reclam\w*|complain\w*|elogi\w*|prais\w*)|"
     r"\b(comentarios|comments|posts?|mensagens|messages)\s+(do|da|de|of|from|by)\s+"
@@ -249,15 +250,26 @@ _OPINION: Final = (
     r"(acha|acham|achou|acharam|pensa|pensou|pensam|opina\w*|opini(ao|oes|on|ons)|"
     r"thinks?|thought|feels?|felt|views?|visao|take|avalia|avaliou|disse|said|says|diz)"
 )
-_ROLE_VIEW: Final = _rx(rf"\b{_ROLE}\b.*\b{_OPINION}\b|\b{_OPINION}\b.*\b{_ROLE}\b")
+_ARTICLE: Final = r"(the\s+|our\s+|nosso\s+|nossa\s+|nossos\s+|nossas\s+)?([a-z]+\s+)?"
+# The role is the one whose view is asked ("o que o CEO acha", "what does the marketing lead
+# think", "a opinião do vocalista"), not a subject listeners comment on.
+_ROLE_VIEW: Final = _rx(
+    rf"\b(o que|que|what|how|como)\s+(o|a|os|as|does|did|do|is|are|was)\s+{_ARTICLE}{_ROLE}\b"
+    rf".*\b({_OPINION}|say|fala|falou|falaram|comentou|comenta)\b|"
+    rf"\b(opini(ao|on|oes|ons)|visao|ponto de vista|view|take)\s+(do|da|de|dos|das|of)\s+"
+    rf"{_ARTICLE}{_ROLE}\b|"
+    rf"\b{_ROLE}('s)?\s+(opinion|view|take|acha|achou|pensa|pensou|thinks|thought|disse|said|"
+    r"says|feels|felt)\b"
+)
 _NOT_A_PERSON: Final = (
     r"(usuari[oa]s?|users?|ouvintes?|listeners?|clientes?|customers?|pessoas|people|galera|"
     r"publico|audience|fas|fans|comentarios|comments|digests?|dados|data|relatorio|report|"
-    r"eles|elas|they|voce|you|we|i|eu|a gente|todos|everyone|everybody|the app|o app)"
+    r"eles|elas|they|voce|you|we|i|eu|gente|todos|everyone|everybody|app|aplicativo|pessoal|povo|"
+    r"mundo|folks|most|many|some|muitos|alguns|todo|each|every)"
 )
 _PERSON_VIEW: Final = _rx(
     rf"\b(o que|que|what)\s+(o|a|does|did|do)\s+(the\s+|our\s+|nosso\s+|nossa\s+)?"
-    rf"(?!{_NOT_A_PERSON}\b)[a-z]+(\s+[a-z]+)?\s+{_OPINION}\b|"
+    rf"(?!{_NOT_A_PERSON}\b)[a-z]+(\s+(?!{_NOT_A_PERSON}\b)[a-z]+)?\s+{_OPINION}\b|"
     rf"\bopini(ao|on)\s+(do|da|de|of)\s+(the\s+|our\s+)?(?!{_NOT_A_PERSON}\b)[a-z]+|"
     r"\b[a-z]+'s\s+(opinion|view|take)\b"
 )
@@ -364,7 +376,7 @@ def _superlative(text: str) -> str:
 
 # "mais comentários na semana 45 ou na 46?": two named weeks, side by side.
 _EITHER_WEEK: Final = _rx(
-    r"\b(semanas?|weeks?|w)\s*\d{1,2}\b.{0,40}?\b(ou|or|vs|versus|x|e|and|que|than|com|with)\s+"
+    r"\b(semanas?|weeks?|w)\s*\d{1,2}\b.{0,40}?\b(ou|or|vs|versus|x|que|than)\s+"
     r"(na |no |a |the |in |da )?(semana |week |w)?\d{1,2}\b"
 )
 _TAG_WORDS: Final = _words(
