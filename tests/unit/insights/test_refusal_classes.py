@@ -30,6 +30,8 @@ def answer(question: str, digests: list[Digest]) -> Answer:
         "A opinião do vocalista sobre o app",
         "O que o João achou das letras sincronizadas?",
         "How does our CTO feel about the crashes?",
+        "What did the CEO say about complaints?",
+        "Qual a visão do diretor sobre os travamentos?",
     ],
 )
 def test_one_listener_or_a_named_person_is_refused_saying_what_digests_hold(
@@ -190,8 +192,22 @@ def test_may_as_a_verb_is_not_a_month() -> None:
         "O que a galera achou do layout novo?",
         "Qual a opinião dos ouvintes sobre o layout?",
         "What is the opinion of users about crashes?",
+        "What do most users think about crashes?",
+        "O que o pessoal acha do layout?",
+        "What do people complain about the most?",
+        "O que os usuários mais pedem?",
+        "Quais as principais críticas das semanas 45 e 46?",
     ],
 )
 def test_what_listeners_think_is_still_answered(question: str, eval_digests: list[Digest]) -> None:
     got = answer(question, eval_digests)
     assert got.suportada
+
+
+def test_a_list_of_two_weeks_complaints_is_not_turned_into_a_comparison(
+    eval_digests: list[Digest],
+) -> None:
+    got = answer("Quais as principais críticas das semanas 45 e 46?", eval_digests)
+    assert got.semanas == ("2026-W45", "2026-W46")
+    assert "Principais críticas recorrentes" in got.resposta
+    assert "Mais comentários" not in got.resposta
