@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -1369,16 +1369,23 @@ def _compose_topic(
 _COMPARED: Final = re.compile(r"\b(com|with|vs|versus|contra|against|e|and|ou|or|to)\b")
 
 
-def _compared_periods(question: str, today: date, ctx: Context) -> tuple[tuple[str, ...], ...]:
-    """The two periods a comparison names, when one of them spans several weeks: the question
-    split at a connector ("com", "with", "vs", ...) whose sides each name stored weeks."""
+def _sides(question: str, today: date) -> Iterator[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Each split of the question at a connector ("com", "with", "vs", ...) whose two sides name
+    periods that do not overlap, as those periods' weeks."""
     text = fold(question)
     for match in _COMPARED.finditer(text):
         first = parse_period(text[: match.start()], today).weeks or ()
         second = parse_period(text[match.end() :], today).weeks or ()
-        first = tuple(w for w in first if w in ctx.weeks)
-        second = tuple(w for w in second if w in ctx.weeks)
-        if first and second and not set(first) & set(second) and len(first + second) > 2:
+        if first and second and not set(first) & set(second):
+            yield first, second
+
+
+def _compared_periods(question: str, today: date, ctx: Context) -> tuple[tuple[str, ...], ...]:
+    """The two periods a comparison names, when one of them spans several weeks: the question
+    split at a connector whose sides each name stored weeks."""
+    for sides in _sides(question, today):
+        first, second = (tuple(w for w in side if w in ctx.weeks) for side in sides)
+        if first and second and len(first + second) > 2:
             return (first, second)
     return ()
 
@@ -1387,13 +1394,8 @@ def _uncovered_side(question: str, today: date, ctx: Context) -> tuple[str, ...]
     """The weeks of a compared side no digest covers ("setembro" in "compare setembro e
     outubro" when the digests start in October): a comparison with one side missing is no
     comparison."""
-    text = fold(question)
-    for match in _COMPARED.finditer(text):
-        first = parse_period(text[: match.start()], today).weeks or ()
-        second = parse_period(text[match.end() :], today).weeks or ()
-        if not first or not second or set(first) & set(second):
-            continue
-        for side in (first, second):
+    for sides in _sides(question, today):
+        for side in sides:
             if not any(w in ctx.weeks for w in side):
                 return side
     return ()
