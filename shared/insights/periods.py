@@ -197,6 +197,15 @@ _WEEK_LIST: Final = re.compile(
 _SINCE_WEEK: Final = re.compile(
     r"\b(?:desde|since|from|a partir)\s+(?:a\s+|da\s+)?(?:semana|week|w)\s*(\d{1,2})\b"
 )
+_LAST_YEAR: Final = re.compile(r"\b(ano passado|last year|previous year|ano anterior)\b")
+_THIS_YEAR: Final = re.compile(
+    r"\b(este ano|esse ano|neste ano|this year|ano atual|current year)\b"
+)
+# "mais dúvidas na 45 ou na 46?": two bare week numbers, one or the other (not "in 2 or 3 weeks").
+_BARE_PAIR: Final = re.compile(
+    r"\b(?:na|no|in)\s+(\d{1,2})\s+(?:ou|or|vs|versus|x)\s+(?:na\s+|no\s+|in\s+)?(\d{1,2})\b"
+    r"(?!\s*(?:semanas|weeks|dias|days|meses|months|%|comentarios|comments))"
+)
 _LAST_MONTH: Final = re.compile(r"\b(mes passado|last month|previous month|mes anterior)\b")
 _PAST_MONTH: Final = re.compile(
     r"\b(ultimo mes|past month|ultimos 30 dias|last 30 days|past 30 days)\b"
@@ -302,6 +311,13 @@ def parse_period(question: str, today: date) -> Period:
             add(in_month[-1])
         else:
             add(*in_month)
+    if _LAST_YEAR.search(text):
+        add(*_year_weeks(today.year - 1, today))
+    if _THIS_YEAR.search(text):
+        add(*_year_weeks(today.year, today))
+    if not weeks:
+        for match in _BARE_PAIR.finditer(text):
+            add(*(_week_numbered(int(n), None, today) for n in (match[1], match[2])))
     for match in _PART_OF_YEAR.finditer(text):
         add(*_part_of_year(match, today))
     dated = _WEEK_LIST.sub(" ", _DMY.sub(" ", _YMD.sub(" ", _ISO.sub(" ", text))))

@@ -163,7 +163,9 @@ _GENERAL: Final = _words(
     r" o app| a gente)?|como (ta|esta|vai|tem) (indo|sendo)|tudo (bem|certo|ok|tranquilo)|"
     r"how(?: ?'?s| is| are) (it|things|everything|we|the comments|feedback) (going|doing|looking)|"
     r"how(?: ?'?s| is) \w+ (going|looking)|how are we doing|what(?: ?'?s| is) up|any news|"
-    r"quais sao as boas|o que temos|what do we have)\b"
+    r"quais sao as boas|qual (e )?a boa|o que temos|what do we have|rundown|como estamos|"
+    r"what(?: ?'?s| is) the latest|any updates?|quick update|status update|^status(?=\W*$)|"
+    r"^(an? |quick |some )?updates?(?=\W*$)|me atualiza|bota eu a par|fill me in|catch me up)\b"
 )
 # "the number of praise comments fell": the count, not the share, is asked about
 _BY_COUNT: Final = _words(
@@ -193,10 +195,15 @@ _METRICS: Final = _rx(
     r"convers(ao|oes|ions?)|conversion rate|"
     r"tempo (medio |total )?(de escuta|ouvindo|escutando)|(average |total )?listening (time|hours)|"
     r"horas (ouvidas|de escuta|escutadas)|hours (listened|streamed|played)|app store|play store|"
-    r"(novas|new) (assinaturas|subscriptions)|subscription cancellations?)\b"
+    r"(novas|new) (assinaturas|subscriptions)|subscription cancellations?|sell|selling|"
+    r"cancel\w*\s+(a\s+|the\s+|their\s+|sua\s+|suas\s+)?(assinaturas?|subscriptions?|planos?|"
+    r"plans?)|(quanto tempo|how long|how much time)\b.{0,40}\b(ouv\w*|escut\w*|listen\w*|"
+    r"usando|using|no app|in the app)|streamed|(how many|quant[oa]s) (hours|horas|minutos|minutes)|"
+    r"(how many|quant[oa]s) (songs|musicas|faixas|tracks|albuns|albums|plays|reproducoes))\b"
 )
 # Arithmetic ("quanto é 48/6", "what is 12 times 7"): no digest is a calculator.
 _ARITHMETIC: Final = _rx(
+    r"\d+(?:[.,]\d+)?\s*%\s*(?:of|de|do|da)\s*\d+|raiz quadrada|square root|"
     r"\d+(?:[.,]\d+)?\s*(?:[-+*/x\u00d7\u00f7]|times|vezes|plus|minus|mais|menos|dividido por|"
     r"divided by|multiplicado por|multiplied by|elevado a|to the power of)\s*\d+"
 )
@@ -229,9 +236,13 @@ _AUDIENCE: Final = (
 )
 _ONE_LISTENER: Final = _rx(
     r"(@[a-z0-9_.]+|\b(usuari[oa]|user|ouvinte|listener|cliente|customer|conta|account|autor|author)"
-    r"\s+(?:id\s+)?(#?\d+|(?!(?:feat|fix|perf|ui|doc|test|sec|api)_)[a-z]+_[a-z0-9_]+)\b|"
-    rf"(\b(quais|which)|(?<!o )\bque)\s+{_AUDIENCE}\s+(\w+\s+){{0,3}}(the\s+)?"
+    r"\s+(?:id\s+)?(#?\d+|(?!(?:feat|fix|perf|ui|doc|test|sec|api)_)[a-z]+_[a-z0-9_]+|"
+    r"[a-z]+\d+[a-z0-9]*)\b|"
+    rf"(\b(quais|qual|which)|(?<!o )\bque)\s+{_AUDIENCE}\s+(\w+\s+){{0,3}}(the\s+)?"
     r"(mais|menos|most|least|more)\b|"
+    rf"\b(top\s+\d+|os\s+\d+|the\s+\d+)\s+(\w+\s+)?{_AUDIENCE}\b|"
+    rf"\b{_AUDIENCE}\s+(que|who)\s+(\w+\s+){{0,3}}(the\s+)?(mais|most)\b|"
+    rf"\b(quem|who)\b.*\b(usuari[oa]s?|users?|ouvintes?|listeners?|clientes?|customers?)\b|"
     r"\b(quais|which)\s+(usuari[oa]s?|users?|ouvintes?|listeners?|clientes?|customers?)\s+"
     r"(escrev\w*|wrote|postaram|posted|coment\w*|reclam\w*|complain\w*|elogi\w*|prais\w*)|"
     r"\b(comentarios|comments|posts?|mensagens|messages)\s+(do|da|de|of|from|by)\s+"
@@ -269,7 +280,8 @@ _NOT_A_PERSON: Final = (
 )
 _PERSON_VIEW: Final = _rx(
     rf"\b(o que|que|what)\s+(o|a|does|did|do)\s+(the\s+|our\s+|nosso\s+|nossa\s+)?"
-    rf"(?!{_NOT_A_PERSON}\b)[a-z]+(\s+(?!{_NOT_A_PERSON}\b)[a-z]+)?\s+{_OPINION}\b|"
+    rf"(?!{_NOT_A_PERSON}\b)[a-z]+(\s+(?!{_NOT_A_PERSON}\b)[a-z]+)?\s+({_OPINION}|escreveu|"
+    r"escreve|wrote|write|writes|postou|posted|post|comentou|commented|comment|falou)\b|"
     rf"\bopini(ao|on)\s+(do|da|de|of)\s+(the\s+|our\s+)?(?!{_NOT_A_PERSON}\b)[a-z]+|"
     r"\b[a-z]+'s\s+(opinion|view|take)\b"
 )
@@ -376,6 +388,7 @@ def _superlative(text: str) -> str:
 
 # "mais comentários na semana 45 ou na 46?": two named weeks, side by side.
 _EITHER_WEEK: Final = _rx(
+    r"\b(na|no|in)\s+\d{1,2}\s+(ou|or|vs|versus|x)\s+(na |no |in )?\d{1,2}\b(?!\s*(semanas|weeks|%))|"
     r"\b(semanas?|weeks?|w)\s*\d{1,2}\b.{0,40}?\b(ou|or|vs|versus|x|que|than)\s+"
     r"(na |no |a |the |in |da )?(semana |week |w)?\d{1,2}\b"
 )
