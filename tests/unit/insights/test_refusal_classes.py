@@ -25,6 +25,11 @@ def answer(question: str, digests: list[Digest]) -> Answer:
         "Quem mais reclamou?",
         "Mostre os comentários do usuário joao_silva",
         "Quem são os ouvintes que mais pedem letras?",
+        "Me mostra o que o usuário maria123 postou",
+        "Qual ouvinte mais reclamou de travamentos?",
+        "Top 10 usuários que mais comentaram",
+        "O que o Pedro escreveu sobre o layout?",
+        "What does Sarah think of the lyrics feature?",
         "O que o CEO acha?",
         "What does the marketing lead think?",
         "A opinião do vocalista sobre o app",
@@ -57,6 +62,10 @@ def test_one_listener_or_a_named_person_is_refused_saying_what_digests_hold(
         "What was the average listening time in week 46?",
         "What is our app store rating?",
         "Qual a taxa de conversão da semana 46?",
+        "Quantas pessoas cancelaram a assinatura em novembro?",
+        "Quanto tempo as pessoas passam ouvindo música no app?",
+        "How many songs were played?",
+        "How many premium subscriptions did we sell in October?",
     ],
 )
 def test_metrics_the_digests_never_compute_are_refused(
@@ -67,7 +76,9 @@ def test_metrics_the_digests_never_compute_are_refused(
     assert got.reason == "metric"
 
 
-@pytest.mark.parametrize("question", ["Quanto é 48/6?", "What is 12 times 7?", "Quanto dá 2 + 2?"])
+@pytest.mark.parametrize(
+    "question", ["Quanto é 48/6?", "What is 12 times 7?", "Quanto dá 2 + 2?", "What is 15% of 200?"]
+)
 def test_arithmetic_is_not_answered_with_a_week(question: str, eval_digests: list[Digest]) -> None:
     got = answer(question, eval_digests)
     assert not got.suportada
@@ -83,6 +94,7 @@ def test_arithmetic_is_not_answered_with_a_week(question: str, eval_digests: lis
         "What were the complaints in the first half of the year?",
         "Compare setembro e outubro",
         "Mais comentários na semana 35 ou na 36?",
+        "Quais foram as críticas no ano passado?",
     ],
 )
 def test_a_period_or_a_compared_side_without_digest_is_refused(
@@ -116,6 +128,9 @@ def test_a_partly_covered_period_is_answered_for_its_covered_weeks_saying_so(
         "me dá um resumo",
         "what's up with the comments?",
         "Tudo certo com os comentários?",
+        "Quick update?",
+        "Como estamos?",
+        "Status?",
     ],
 )
 def test_casual_questions_get_the_summary_of_the_latest_digests(
@@ -211,3 +226,14 @@ def test_a_list_of_two_weeks_complaints_is_not_turned_into_a_comparison(
     assert got.semanas == ("2026-W45", "2026-W46")
     assert "Principais críticas recorrentes" in got.resposta
     assert "Mais comentários" not in got.resposta
+
+
+def test_two_bare_week_numbers_are_the_weeks_compared(eval_digests: list[Digest]) -> None:
+    got = answer("Houve mais dúvidas na 45 ou na 46?", eval_digests)
+    assert got.semanas == ("2026-W45", "2026-W46")
+    assert "DÚVIDA 126 comentários (14,2%)" in got.resposta
+    assert "Mais comentários de DÚVIDA em 2026-W46 que em 2026-W45." in got.resposta
+
+
+def test_a_count_of_weeks_is_not_two_week_numbers() -> None:
+    assert parse_period("In 2 or 3 weeks, what changed?", TODAY).weeks is None
