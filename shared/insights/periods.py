@@ -201,10 +201,16 @@ _LAST_YEAR: Final = re.compile(r"\b(ano passado|last year|previous year|ano ante
 _THIS_YEAR: Final = re.compile(
     r"\b(este ano|esse ano|neste ano|this year|ano atual|current year)\b"
 )
-# "mais dúvidas na 45 ou na 46?": two bare week numbers, one or the other (not "in 2 or 3 weeks").
+# What a number counts when it is not a week ("2 ou 3 comentários", "in 2 or 3 weeks").
+NOT_WEEK_NUMBER: Final = (
+    r"(?!\s*(?:semanas|weeks|dias|days|meses|months|anos|years|%|comentarios|comments|vezes|times|"
+    r"mencoes|mentions|pessoas|people|usuarios|users|horas|hours|minutos|minutes)\b)"
+)
+# "mais dúvidas na 45 ou na 46?", "qual semana teve mais críticas, a 44 ou a 45?": two bare week
+# numbers, one or the other.
 _BARE_PAIR: Final = re.compile(
-    r"\b(?:na|no|in)\s+(\d{1,2})\s+(?:ou|or|vs|versus|x)\s+(?:na\s+|no\s+|in\s+)?(\d{1,2})\b"
-    r"(?!\s*(?:semanas|weeks|dias|days|meses|months|%|comentarios|comments))"
+    r"(?:\b(?:na|no|in)|\b(?:semana|week)\b[^0-9]{0,40}?)\s+(\d{1,2})\s+(?:ou|or|vs|versus|x)\s+"
+    r"(?:na\s+|no\s+|in\s+|a\s+|the\s+)?(\d{1,2})\b" + NOT_WEEK_NUMBER
 )
 _LAST_MONTH: Final = re.compile(r"\b(mes passado|last month|previous month|mes anterior)\b")
 _PAST_MONTH: Final = re.compile(

@@ -15,7 +15,7 @@ from typing import Final, Literal
 
 from shared.classifier.tags import TAG_PATTERN, default_taxonomy
 from shared.digest.vocabulary import tag_name
-from shared.insights.periods import NUMBER_WORDS
+from shared.insights.periods import NOT_WEEK_NUMBER, NUMBER_WORDS
 from shared.insights.text import STOP_WORDS, fold
 
 Intent = Literal[
@@ -242,12 +242,13 @@ _ONE_LISTENER: Final = _rx(
     r"(mais|menos|most|least|more)\b|"
     rf"\b(top\s+\d+|os\s+\d+|the\s+\d+)\s+(\w+\s+)?{_AUDIENCE}\b|"
     rf"\b{_AUDIENCE}\s+(que|who)\s+(\w+\s+){{0,3}}(the\s+)?(mais|most)\b|"
-    rf"\b(quem|who)\b.*\b(usuari[oa]s?|users?|ouvintes?|listeners?|clientes?|customers?)\b|"
+    rf"(^|[,;:.?!]\s*)(quem|who)\b.*\b(usuari[oa]s?|users?|ouvintes?|listeners?|clientes?|"
+    r"customers?)\b|"
     r"\b(quais|which)\s+(usuari[oa]s?|users?|ouvintes?|listeners?|clientes?|customers?)\s+"
     r"(escrev\w*|wrote|postaram|posted|coment\w*|reclam\w*|complain\w*|elogi\w*|prais\w*)|"
     r"\b(comentarios|comments|posts?|mensagens|messages)\s+(do|da|de|of|from|by)\s+"
     r"(usuari[oa]|user|ouvinte|listener|cliente|customer)\b|"
-    r"\b(quem|who)\b.*\b(coment\w*|comment\w*|reclam\w*|complain\w*|elogi\w*|prais\w*|escrev\w*|"
+    r"(^|[,;:.?!]\s*)(quem|who)\b.*\b(coment\w*|comment\w*|reclam\w*|complain\w*|elogi\w*|prais\w*|escrev\w*|"
     r"wrote|writes?|post\w*|sugeri\w*|suggest\w*|pergunt\w*|asked|critic\w*|ped\w*|request\w*))"
 )
 # A person's or a role's view: the digests hold listeners' comments only, never a named view.
@@ -276,7 +277,9 @@ _NOT_A_PERSON: Final = (
     r"(usuari[oa]s?|users?|ouvintes?|listeners?|clientes?|customers?|pessoas|people|galera|"
     r"publico|audience|fas|fans|comentarios|comments|digests?|dados|data|relatorio|report|"
     r"eles|elas|they|voce|you|we|i|eu|gente|todos|everyone|everybody|app|aplicativo|pessoal|povo|"
-    r"mundo|folks|most|many|some|muitos|alguns|todo|each|every)"
+    r"mundo|folks|most|many|some|muitos|alguns|todo|each|every|maioria|majority|comunidade|"
+    r"community|base|critica|criticas|criticism|elogio|praise|sugestao|duvida|spam|semana|week|"
+    r"categoria|category|tag|tendencia|trend|tabela|chart|grafico|numero|number)"
 )
 _PERSON_VIEW: Final = _rx(
     rf"\b(o que|que|what)\s+(o|a|does|did|do)\s+(the\s+|our\s+|nosso\s+|nossa\s+)?"
@@ -388,9 +391,10 @@ def _superlative(text: str) -> str:
 
 # "mais comentários na semana 45 ou na 46?": two named weeks, side by side.
 _EITHER_WEEK: Final = _rx(
-    r"\b(na|no|in)\s+\d{1,2}\s+(ou|or|vs|versus|x)\s+(na |no |in )?\d{1,2}\b(?!\s*(semanas|weeks|%))|"
+    r"(\b(semana|week)\b[^0-9]{0,40}?|\b(na|no|in)\s+)\b\d{1,2}\s+(ou|or|vs|versus|x)\s+"
+    r"(na |no |in |a |the )?\d{1,2}\b" + NOT_WEEK_NUMBER + "|"
     r"\b(semanas?|weeks?|w)\s*\d{1,2}\b.{0,40}?\b(ou|or|vs|versus|x|que|than)\s+"
-    r"(na |no |a |the |in |da )?(semana |week |w)?\d{1,2}\b"
+    r"(na |no |a |the |in |da )?(semana |week |w)?\d{1,2}\b" + NOT_WEEK_NUMBER
 )
 _TAG_WORDS: Final = _words(
     r"\b(tags?|assuntos?|temas?|topics?|subjects?|funcionalidades?|features?|recursos?)\b"

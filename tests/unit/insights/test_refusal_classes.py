@@ -237,3 +237,22 @@ def test_two_bare_week_numbers_are_the_weeks_compared(eval_digests: list[Digest]
 
 def test_a_count_of_weeks_is_not_two_week_numbers() -> None:
     assert parse_period("In 2 or 3 weeks, what changed?", TODAY).weeks is None
+
+
+@pytest.mark.parametrize(
+    ("question", "weeks"),
+    [
+        ("Which week had more praise: 43 or 45?", ("2026-W43", "2026-W45")),
+        ("Qual semana teve mais críticas, a 44 ou a 45?", ("2026-W44", "2026-W45")),
+    ],
+)
+def test_a_week_question_with_two_numbers_compares_those_weeks(
+    question: str, weeks: tuple[str, str], eval_digests: list[Digest]
+) -> None:
+    assert answer(question, eval_digests).semanas == weeks
+
+
+def test_a_relative_who_is_not_a_question_about_one_listener(eval_digests: list[Digest]) -> None:
+    got = answer("What do users who mention crashes say?", eval_digests)
+    assert got.suportada
+    assert "crashes and freezes" in got.resposta.lower()
