@@ -1371,12 +1371,14 @@ _COMPARED: Final = re.compile(r"\b(com|with|vs|versus|contra|against|e|and|ou|or
 
 def _sides(question: str, today: date) -> Iterator[tuple[tuple[str, ...], tuple[str, ...]]]:
     """Each split of the question at a connector ("com", "with", "vs", ...) whose two sides name
-    periods that do not overlap, as those periods' weeks."""
+    periods that do not overlap, as those periods' weeks; both within the whole question's period
+    (in "week 10 and 11 of 2025" the year belongs to both sides)."""
     text = fold(question)
+    whole = set(parse_period(text, today).weeks or ())
     for match in _COMPARED.finditer(text):
         first = parse_period(text[: match.start()], today).weeks or ()
         second = parse_period(text[match.end() :], today).weeks or ()
-        if first and second and not set(first) & set(second):
+        if first and second and not set(first) & set(second) and set(first + second) <= whole:
             yield first, second
 
 

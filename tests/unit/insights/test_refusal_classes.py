@@ -3,13 +3,17 @@ questions and two named weeks are answered. Digests: the fixed set, 2026-W40..W4
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from shared.digest.store import Digest
 from shared.insights import ask
 from shared.insights.answerer import Answer
 from shared.insights.periods import parse_period
+from shared.numbers import numbers_in_text
 from tests.unit.insights.conftest import TODAY
+from tooling.evals.insights.generate import build
 
 
 def answer(question: str, digests: list[Digest]) -> Answer:
@@ -256,3 +260,36 @@ def test_a_relative_who_is_not_a_question_about_one_listener(eval_digests: list[
     got = answer("What do users who mention crashes say?", eval_digests)
     assert got.suportada
     assert "crashes and freezes" in got.resposta.lower()
+
+
+@pytest.fixture(scope="module")
+def two_years() -> list[Digest]:
+    """100 weekly digests of another seed, 2025-W02..2026-W49."""
+    return [Digest.from_json(item) for item in build(11, date(2025, 1, 6), 100)]
+
+
+def test_a_year_named_once_belongs_to_both_compared_weeks(two_years: list[Digest]) -> None:
+    got = ask("Compare week 10 and 11 of 2025", two_years, today=date(2026, 12, 9))
+    assert got.semanas == ("2025-W10", "2025-W11")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "e aí, como tão as coisas?",
+        "how's October going so far?",
+        "Mais comentários na semana 45 ou na 46?",
+        "As críticas foram maiores na semana 42 ou na 47?",
+        "Houve mais dúvidas na 45 ou na 46?",
+        "Resumo do terceiro trimestre de 2025",
+    ],
+)
+def test_new_kinds_state_only_numbers_of_cited_passages(
+    question: str, two_years: list[Digest]
+) -> None:
+    got = ask(question, two_years, today=date(2026, 12, 9))
+    assert got.suportada
+    assert len(got.resposta.split()) <= 150
+    cited = {n for p in got.fontes for n in numbers_in_text(p.text)}
+    assert set(numbers_in_text(got.resposta, got.language)) <= cited
+    assert set(got.semanas) == {p.semana for p in got.fontes}
