@@ -212,6 +212,12 @@ _BARE_PAIR: Final = re.compile(
     r"(?:\b(?:na|no|in)|\b(?:semana|week)\b[^0-9]{0,40}?)\s+(\d{1,2})\s+(?:ou|or|vs|versus|x)\s+"
     r"(?:na\s+|no\s+|in\s+|a\s+|the\s+)?(\d{1,2})\b" + NOT_WEEK_NUMBER
 )
+# "a semana 47 teve mais críticas do que a 48?": a named week and another one.
+_WEEK_AND_OTHER: Final = re.compile(
+    r"\b(?:semana|week)\s*\d{1,2}\b[^0-9]{0,40}?\b(?:ou|or|vs|versus|x|que|than)\s+"
+    r"(?:na\s+|no\s+|in\s+|a\s+|the\s+|da\s+|do\s+)?(?:semana\s*|week\s*)?(\d{1,2})\b"
+    + NOT_WEEK_NUMBER
+)
 _LAST_MONTH: Final = re.compile(r"\b(mes passado|last month|previous month|mes anterior)\b")
 _PAST_MONTH: Final = re.compile(
     r"\b(ultimo mes|past month|ultimos 30 dias|last 30 days|past 30 days)\b"
@@ -321,6 +327,8 @@ def parse_period(question: str, today: date) -> Period:
         add(*_year_weeks(today.year - 1, today))
     if _THIS_YEAR.search(text):
         add(*_year_weeks(today.year, today))
+    for match in _WEEK_AND_OTHER.finditer(text_wo_since):
+        add(_week_numbered(int(match[1]), None, today))
     if not weeks:
         for match in _BARE_PAIR.finditer(text):
             add(*(_week_numbered(int(n), None, today) for n in (match[1], match[2])))

@@ -165,7 +165,9 @@ _GENERAL: Final = _words(
     r"how(?: ?'?s| is) \w+ (going|looking)|how are we doing|what(?: ?'?s| is) up|any news|"
     r"quais sao as boas|qual (e )?a boa|o que temos|what do we have|rundown|como estamos|"
     r"what(?: ?'?s| is) the latest|any updates?|quick update|status update|^status(?=\W*$)|"
-    r"^(an? |quick |some )?updates?(?=\W*$)|me atualiza|bota eu a par|fill me in|catch me up)\b"
+    r"^(an? |quick |some )?updates?(?=\W*$)|^(oi|ola|hello|hi|hey|bom dia|boa tarde|boa noite|"
+    r"good morning|good afternoon)(?=\W*$)|anything new|something new|o que tem de novo|"
+    r"(o que|que que) (ta|esta) rolando|tl\W?dr|me atualiza|bota eu a par|fill me in|catch me up)\b"
 )
 # "the number of praise comments fell": the count, not the share, is asked about
 _BY_COUNT: Final = _words(
@@ -177,6 +179,7 @@ _PEAK: Final = _words(
 )
 _START: Final = _words(r"\b(comec\w*|start\w*|began|begin\w*|surgi\w*|appear\w*|first)\b")
 
+_PEOPLE: Final = r"(pessoas|usuarios|ouvintes|clientes|people|users|listeners|customers)"
 # Metrics the digests never compute: asked for, they are refused rather than approximated.
 _METRICS: Final = _rx(
     r"\b(receita\w*|revenue\w*|faturamento|faturou|lucro\w*|profits?|vendas|sales|dinheiro|money|"
@@ -199,7 +202,14 @@ _METRICS: Final = _rx(
     r"cancel\w*\s+(a\s+|the\s+|their\s+|sua\s+|suas\s+)?(assinaturas?|subscriptions?|planos?|"
     r"plans?)|(quanto tempo|how long|how much time)\b.{0,40}\b(ouv\w*|escut\w*|listen\w*|"
     r"usando|using|no app|in the app)|streamed|(how many|quant[oa]s) (hours|horas|minutos|minutes)|"
-    r"(how many|quant[oa]s) (songs|musicas|faixas|tracks|albuns|albums|plays|reproducoes))\b"
+    r"(how many|quant[oa]s) (songs|musicas|faixas|tracks|albuns|albums|plays|reproducoes)|"
+    r"(app|aplicativo) (was |foi )?(downloaded|baixado)|desinstal\w*|uninstall\w*|"
+    r"upgrades? (to|para) (premium|pago|paid)|converted|"
+    r"arpu|ltv|lifetime value|cac|ticket medio|crash rate|crash free|taxa de (travamento|crash)|"
+    r"tempo medio de carregamento|average load(ing)? time|"
+    rf"(how many|quant[oa]s) {_PEOPLE} (ouviram|escutaram|listened|streamed|played|baixaram|"
+    r"downloaded|assinaram|subscribed|cancelaram|cancell?ed|compraram|bought|pagaram|paid|"
+    r"instalaram|installed|usaram|used|abriram|opened))\b"
 )
 # Arithmetic ("quanto é 48/6", "what is 12 times 7"): no digest is a calculator.
 _ARITHMETIC: Final = _rx(
@@ -242,6 +252,9 @@ _ONE_LISTENER: Final = _rx(
     r"(mais|menos|most|least|more)\b|"
     rf"\b(top\s+\d+|os\s+\d+|the\s+\d+)\s+(\w+\s+)?{_AUDIENCE}\b|"
     rf"\b{_AUDIENCE}\s+(que|who)\s+(\w+\s+){{0,3}}(the\s+)?(mais|most)\b|"
+    r"\b(most|mais|least|menos) (active|ativos|engaged|engajados|frequent\w*|frequentes|vocal|"
+    rf"loyal|fieis)\s+(\w+\s+)?{_AUDIENCE}\b|\b{_AUDIENCE}\s+(mais|menos) (ativos|engajados|"
+    r"frequentes|fieis)\b|"
     rf"(^|[,;:.?!]\s*)(quem|who)\b.*\b(usuari[oa]s?|users?|ouvintes?|listeners?|clientes?|"
     r"customers?)\b|"
     r"\b(quais|which)\s+(usuari[oa]s?|users?|ouvintes?|listeners?|clientes?|customers?)\s+"
@@ -267,7 +280,8 @@ _ARTICLE: Final = r"(the\s+|our\s+|nosso\s+|nossa\s+|nossos\s+|nossas\s+)?([a-z]
 # think", "a opinião do vocalista"), not a subject listeners comment on.
 _ROLE_VIEW: Final = _rx(
     rf"\b(o que|que|what|how|como)\s+(o|a|os|as|does|did|do|is|are|was)\s+{_ARTICLE}{_ROLE}\b"
-    rf".*\b({_OPINION}|say|fala|falou|falaram|comentou|comenta)\b|"
+    rf".*\b({_OPINION}|say|fala|falou|falaram|comentou|comenta|see|sees|saw|ve|viu|enxerga|"
+    r"rate|rates|rated)\b|"
     rf"\b(opini(ao|on|oes|ons)|visao|ponto de vista|view|take)\s+(do|da|de|dos|das|of)\s+"
     rf"{_ARTICLE}{_ROLE}\b|"
     rf"\b{_ROLE}('s)?\s+(opinion|view|take|acha|achou|pensa|pensou|thinks|thought|disse|said|"
@@ -287,6 +301,12 @@ _PERSON_VIEW: Final = _rx(
     r"escreve|wrote|write|writes|postou|posted|post|comentou|commented|comment|falou)\b|"
     rf"\bopini(ao|on)\s+(do|da|de|of)\s+(the\s+|our\s+)?(?!{_NOT_A_PERSON}\b)[a-z]+|"
     r"\b[a-z]+'s\s+(opinion|view|take)\b"
+)
+# "os comentários da Maria": a capitalised name after words that attribute comments to someone.
+_BY_NAME: Final = (
+    r"\b(comentarios|comments|posts?|mensagens|messages|reviews?|feedbacks?|reclamac\w*|"
+    r"complaints?|sugest\w*|suggestions?|critica\w*|opini\w*|visao|view)\s+(do|da|de|of|from|by)\s+"
+    r"(o\s+|a\s+)?{name}\b"
 )
 _MUSIC_ENTITIES: Final = _rx(
     r"\b(artistas?|artists?|cantor\w*|singers?|bandas?|bands?|musica mais|song (with|that) the most|"
@@ -487,6 +507,8 @@ def understand(question: str) -> Understanding:
     if _OFF_TOPIC.search(text) and not tags and not categories:
         return Understanding(None, categories, tags, refusal="off_topic")
     names = _names(question)
+    if any(re.search(_BY_NAME.format(name=re.escape(fold(name))), text) for name in names):
+        return Understanding(None, categories, tags, refusal="person")
     if names and not tags:
         return Understanding(None, categories, tags, refusal="entity", unknown_tag=" ".join(names))
     up = bool(_MOVEMENT_UP.search(text))
