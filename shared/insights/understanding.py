@@ -293,7 +293,9 @@ _NOT_A_PERSON: Final = (
     r"eles|elas|they|voce|you|we|i|eu|gente|todos|everyone|everybody|app|aplicativo|pessoal|povo|"
     r"mundo|folks|most|many|some|muitos|alguns|todo|each|every|maioria|majority|comunidade|"
     r"community|base|critica|criticas|criticism|elogio|praise|sugestao|duvida|spam|semana|week|"
-    r"categoria|category|tag|tendencia|trend|tabela|chart|grafico|numero|number)"
+    r"categoria|category|tag|tendencia|trend|tabela|chart|grafico|numero|number|top|main|"
+    r"principais|complaints|reclamacoes|suggestions|sugestoes|questions|duvidas|elogios|tags|"
+    r"reviews|results|resultados|graph|dashboard|painel)"
 )
 _PERSON_VIEW: Final = _rx(
     rf"\b(o que|que|what)\s+(o|a|does|did|do)\s+(the\s+|our\s+|nosso\s+|nossa\s+)?"

@@ -229,6 +229,9 @@ def test_may_as_a_verb_is_not_a_month() -> None:
         "Quais as principais críticas das semanas 45 e 46?",
         "O que dizem do tempo de carregamento?",
         "What do people say about the free trial?",
+        "What do the top complaints say?",
+        "O que o relatório diz sobre travamentos?",
+        "What does the latest digest say?",
     ],
 )
 def test_what_listeners_think_is_still_answered(question: str, eval_digests: list[Digest]) -> None:
