@@ -280,7 +280,8 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
             period = replace(period, weeks=(latest,), current=False)
     weeks, missing = _scope(understood, period, context)
     if understood.intent == "compare":
-        uncovered = _uncovered_side(question, today, context)
+        # "Semana 39 ou 40?" with no digest for 39: one side of the comparison is missing.
+        uncovered = missing if understood.either else _uncovered_side(question, today, context)
         if uncovered:
             return _refuse(draft, "period", context, understood, requested=uncovered)
         draft.groups = _compared_periods(question, today, context)

@@ -107,6 +107,7 @@ def test_arithmetic_is_not_answered_with_a_week(question: str, eval_digests: lis
         "Compare setembro e outubro",
         "Mais comentários na semana 35 ou na 36?",
         "Quais foram as críticas no ano passado?",
+        "Mais comentários na semana 39 ou na 40?",
     ],
 )
 def test_a_period_or_a_compared_side_without_digest_is_refused(
