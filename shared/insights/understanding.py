@@ -15,7 +15,7 @@ from typing import Final, Literal
 
 from shared.classifier.tags import TAG_PATTERN, default_taxonomy
 from shared.digest.vocabulary import tag_name
-from shared.insights.periods import NOT_WEEK_NUMBER, NUMBER_WORDS
+from shared.insights.periods import MONTHS, NOT_WEEK_NUMBER, NUMBER_WORDS
 from shared.insights.text import STOP_WORDS, fold
 
 Intent = Literal[
@@ -147,6 +147,7 @@ _WHICH: Final = _words(
     r"\b(quais|qual|which|what|que|top|principais|principal|main|maiores?|biggest|most)\b"
 )
 _CATEGORY_WORD: Final = _words(r"\b(categorias?|categor(y|ies))\b")
+_MONTH_NAMES: Final = "|".join(m for m in MONTHS if len(m) > 3)
 # Questions about everything at once ("quais são as tendências recentes?", the question the
 # earlier system's clients send, "como estão as coisas", "what's going on lately"): a summary of
 # the latest digests, never an off-topic refusal.
@@ -159,10 +160,14 @@ _GENERAL: Final = _words(
     r"o que rolou|what happened|o que aconteceu|como foi|how was|how did .* go|"
     r"o que mudou|what changed|what moved|destaques|highlights|lately|ultimamente|"
     # Casual registers: "e aí, como tão as coisas?", "como tá indo?", "how's it going".
-    r"e ai|eai|como (tao|ta|esta|estao|vao|vai|andam|anda)( as coisas| os comentarios| o feedback|"
-    r" o app| a gente)?|como (ta|esta|vai|tem) (indo|sendo)|tudo (bem|certo|ok|tranquilo)|"
+    r"e ai|eai|como (tao|ta|esta|estao|vao|vai|andam|anda)((?= *\W*$)| as coisas| os comentarios|"
+    r" o feedback| o app| a gente| a semana| tudo| o mes| (o mes de )?(" + _MONTH_NAMES + r"))|"
+    r"como (ta|esta|vai|tem) (indo|sendo)|tudo (bem|certo|ok|tranquilo)|"
     r"how(?: ?'?s| is| are) (it|things|everything|we|the comments|feedback) (going|doing|looking)|"
-    r"how(?: ?'?s| is) \w+ (going|looking)|how are we doing|what(?: ?'?s| is) up|any news|"
+    r"how(?: ?'?s| is) (the week|the month|this month|this week|"
+    + _MONTH_NAMES
+    + r") (going|looking)|"
+    r"how are we doing|what(?: ?'?s| is) up|any news|"
     r"quais sao as boas|qual (e )?a boa|o que temos|what do we have|rundown|como estamos|"
     r"what(?: ?'?s| is) the latest|any updates?|quick update|status update|^status(?=\W*$)|"
     r"^(an? |quick |some )?updates?(?=\W*$)|^(oi|ola|hello|hi|hey|bom dia|boa tarde|boa noite|"

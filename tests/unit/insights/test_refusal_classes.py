@@ -311,3 +311,19 @@ def test_new_kinds_state_only_numbers_of_cited_passages(
     cited = {n for p in got.fontes for n in numbers_in_text(p.text)}
     assert set(numbers_in_text(got.resposta, got.language)) <= cited
     assert set(got.semanas) == {p.semana for p in got.fontes}
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Como anda a revisão humana?", "revisão humana"),
+        ("How's review going?", "human review"),
+        ("Como está o volume de comentários?", "2026-W48: 891"),
+    ],
+)
+def test_a_casual_how_about_one_subject_answers_that_subject(
+    question: str, kind: str, eval_digests: list[Digest]
+) -> None:
+    got = answer(question, eval_digests)
+    assert got.semanas == ("2026-W48",)
+    assert kind in got.resposta
