@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -26,6 +26,7 @@ from shared.insights.retrieval import Bm25Index, expand
 from shared.insights.text import detect_language, fold, stem, words
 from shared.insights.understanding import Understanding, understand
 from shared.numbers import Language, format_number
+from shared.timezone import IsoWeek
 
 MAX_WORDS: Final = 150
 MAX_DIGESTS: Final = 8
@@ -279,6 +280,10 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
             period = replace(period, weeks=(latest,), current=False)
     weeks, missing = _scope(understood, period, context)
     if understood.intent == "compare":
+        # "Semana 39 ou 40?" with no digest for 39: one side of the comparison is missing.
+        uncovered = missing if understood.either else _uncovered_side(question, today, context)
+        if uncovered:
+            return _refuse(draft, "period", context, understood, requested=uncovered)
         draft.groups = _compared_periods(question, today, context)
     if not weeks:
         return _refuse(draft, "period", context, understood, requested=period.weeks or ())
@@ -290,12 +295,25 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
     if not supported or not draft.sentences:
         return _refuse(draft, "absent", context, understood, checked=weeks)
     if missing:
-        listed = ", ".join(missing)
+        # A long period ("segundo semestre", "em 2026") is answered for its covered weeks, and
+        # the weeks without a digest are named as runs.
+        listed = ", ".join(_runs(missing))
         note = draft.t(f"Sem digest para {listed}.", f"No digest for {listed}.")
         if _word_count(draft.text() + " " + note) <= MAX_WORDS:
             draft.sentences.append(note)
     used = tuple(sorted({p.semana for p in draft.cited}))
     return Answer(draft.text(), used, tuple(draft.cited), True, lang)
+
+
+def _runs(weeks: Sequence[str]) -> list[str]:
+    """Weeks as runs of consecutive ISO weeks: "2026-W27–2026-W39", or a lone week."""
+    runs: list[list[IsoWeek]] = []
+    for week in sorted(IsoWeek.parse(w) for w in weeks):
+        if runs and runs[-1][-1].shifted(1) == week:
+            runs[-1].append(week)
+        else:
+            runs.append([week])
+    return [str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs]
 
 
 def refuse_period(question: str, context: Context, requested: Sequence[str]) -> Answer:
@@ -312,10 +330,6 @@ def _scope(
     if period.weeks:
         covered = tuple(w for w in period.weeks if w in available)
         missing = tuple(w for w in period.weeks if w not in available)
-        if len(missing) > 3:
-            # A long period ("em 2026") names weeks before the first digest: the answer says
-            # which stored weeks it covers, not every week that has none.
-            missing = ()
         return covered, missing if covered else ()
     latest = available[-MAX_DIGESTS:]
     u = understood
@@ -380,6 +394,14 @@ def _refuse(
             f"comentários por categoria e por tag de funcionalidade, sem artistas, músicas ou pessoas.",
             f"The digests hold no data about {understood.unknown_tag}: only comment counts per "
             f"category and per feature tag, no artists, songs or people.",
+        ),
+        "person": (
+            "Os digests semanais guardam só comentários de ouvintes somados por semana, categoria "
+            "e tag (contagens, críticas recorrentes, sugestões, dúvidas); não guardam o que um "
+            "usuário escreveu, quem comentou mais, nem a opinião de uma pessoa ou cargo.",
+            "The weekly digests only hold listeners' comments summed by week, category and tag "
+            "(counts, recurring criticisms, suggestions, questions); they do not hold what one "
+            "user wrote, who commented most, or the view of a named person or role.",
         ),
         "unknown_tag": (
             f"A tag {understood.unknown_tag} não existe na taxonomia, e os digests não a cobrem.",
@@ -1348,17 +1370,37 @@ def _compose_topic(
 _COMPARED: Final = re.compile(r"\b(com|with|vs|versus|contra|against|e|and|ou|or|to)\b")
 
 
-def _compared_periods(question: str, today: date, ctx: Context) -> tuple[tuple[str, ...], ...]:
-    """The two periods a comparison names, when one of them spans several weeks: the question
-    split at a connector ("com", "with", "vs", ...) whose sides each name stored weeks."""
+def _sides(question: str, today: date) -> Iterator[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Each split of the question at a connector ("com", "with", "vs", ...) whose two sides name
+    periods that do not overlap, as those periods' weeks; both within the whole question's period
+    (in "week 10 and 11 of 2025" the year belongs to both sides)."""
     text = fold(question)
+    whole = set(parse_period(text, today).weeks or ())
     for match in _COMPARED.finditer(text):
         first = parse_period(text[: match.start()], today).weeks or ()
         second = parse_period(text[match.end() :], today).weeks or ()
-        first = tuple(w for w in first if w in ctx.weeks)
-        second = tuple(w for w in second if w in ctx.weeks)
-        if first and second and not set(first) & set(second) and len(first + second) > 2:
+        if first and second and not set(first) & set(second) and set(first + second) <= whole:
+            yield first, second
+
+
+def _compared_periods(question: str, today: date, ctx: Context) -> tuple[tuple[str, ...], ...]:
+    """The two periods a comparison names, when one of them spans several weeks: the question
+    split at a connector whose sides each name stored weeks."""
+    for sides in _sides(question, today):
+        first, second = (tuple(w for w in side if w in ctx.weeks) for side in sides)
+        if first and second and len(first + second) > 2:
             return (first, second)
+    return ()
+
+
+def _uncovered_side(question: str, today: date, ctx: Context) -> tuple[str, ...]:
+    """The weeks of a compared side no digest covers ("setembro" in "compare setembro e
+    outubro" when the digests start in October): a comparison with one side missing is no
+    comparison."""
+    for sides in _sides(question, today):
+        for side in sides:
+            if not any(w in ctx.weeks for w in side):
+                return side
     return ()
 
 
@@ -1425,13 +1467,46 @@ def _compose_compare(
         if total is None:
             continue
         cats = [p for p in ctx.find(week, "categoria") if not focus or p.key in focus]
-        share = "{cat} {percentual}" if focus else "{key} {percentual}"
+        share = "{cat} {n_comments} ({percentual})" if focus else "{key} {percentual}"
         shares = ", ".join(draft.fill(share, p) for p in cats)
         top = _largest_first(ctx.find(week, "critica"), "total")[:1]
         extra = draft.phrase("top_criticism", top[0]) if top else ""
         sentence = draft.phrase("compare_week", total, shares=shares, top=extra)
         draft.say(sentence, total, *cats, *top)
+    if u.either and len(weeks) == 2:
+        _say_which_more(draft, u, weeks, ctx)
     return bool(draft.sentences)
+
+
+def _say_which_more(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context) -> None:
+    """ "Semana 45 ou 46?": which of the two weeks had more, by the figures already quoted."""
+    for key in u.categories[:1] or ("",):
+        first, second = (
+            ctx.one(w, "categoria", key) if key else ctx.one(w, "total") for w in weeks
+        )
+        if first is None or second is None:
+            return
+        a, b = first.data.get("total") or 0, second.data.get("total") or 0
+        what = (
+            draft.t(f"comentários de {key}", f"{key} comments")
+            if key
+            else draft.t("comentários", "comments")
+        )
+        if a == b:
+            draft.say(
+                draft.t(
+                    f"Mesmo número de {what} nas duas semanas.",
+                    f"Same number of {what} in both weeks.",
+                )
+            )
+            return
+        more, less = (first, second) if a > b else (second, first)
+        draft.say(
+            draft.fill(draft.t(f"Mais {what} em {{semana}}", f"More {what} in {{semana}}"), more)
+            + draft.fill(draft.t(" que em {semana}.", " than in {semana}."), less),
+            more,
+            less,
+        )
 
 
 def _compose_summary(

@@ -41,7 +41,39 @@ MONTHS: Final[dict[str, int]] = {
     for name in names.split()
 }
 # Short month names are ambiguous words ("mar", "set", "out", "may"): only full names stand alone.
-_FULL_MONTHS: Final = "|".join(sorted((m for m in MONTHS if len(m) > 4), key=len, reverse=True))
+# "May" stands alone only next to another month ("compare May with June").
+_AMBIGUOUS_MONTHS: Final = frozenset(
+    {
+        "mar",
+        "set",
+        "out",
+        "may",
+        "jan",
+        "feb",
+        "fev",
+        "apr",
+        "abr",
+        "mai",
+        "jun",
+        "jul",
+        "aug",
+        "ago",
+        "sep",
+        "oct",
+        "nov",
+        "dec",
+        "dez",
+    }
+)
+_FULL_MONTHS: Final = (
+    "|".join(sorted((m for m in MONTHS if m not in _AMBIGUOUS_MONTHS), key=len, reverse=True))
+    + rf"|may(?=\s+(?:and|with|vs|versus|to|or|x)\s+(?:{'|'.join(m for m in MONTHS if len(m) > 3)})\b)"
+    + (
+        "|(?:"
+        + "|".join(f"(?<={w} )" for w in ("and", "with", "vs", "versus", "to", "or", "compare"))
+        + ")may\\b"
+    )
+)
 _ANY_MONTH: Final = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 NUMBER_WORDS: Final[dict[str, int]] = {
@@ -158,11 +190,33 @@ _ISO: Final = re.compile(r"\b(\d{4})\s*-?\s*w(\d{1,2})\b")
 _YEAR: Final = re.compile(r"\b(?:em|in|de|of|do|during|durante|no ano|for)\s+(20\d\d)\b")
 _WEEK_LIST: Final = re.compile(
     r"\b(?:semanas?|weeks?|w|sem)\s*(\d{1,2})\b((?:\s*(?:,|e|and|a|ate|to|through|-|ou|or|vs|"
-    r"versus|x|com|with|para|pra)\s*(?:a\s+|the\s+)?(?:semana\s*|week\s*|w\s*)?\d{1,2}\b)*)"
+    r"versus|x|com|with|para|pra|que|than)\s*(?:a\s+|the\s+|na\s+|no\s+|in\s+|da\s+)?"
+    r"(?:semana\s*|week\s*|w\s*)?\d{1,2}\b)*)"
     r"(?:\s*(?:de|of)\s*(\d{4}))?"
 )
 _SINCE_WEEK: Final = re.compile(
     r"\b(?:desde|since|from|a partir)\s+(?:a\s+|da\s+)?(?:semana|week|w)\s*(\d{1,2})\b"
+)
+_LAST_YEAR: Final = re.compile(r"\b(ano passado|last year|previous year|ano anterior)\b")
+_THIS_YEAR: Final = re.compile(
+    r"\b(este ano|esse ano|neste ano|this year|ano atual|current year)\b"
+)
+# What a number counts when it is not a week ("2 ou 3 comentários", "in 2 or 3 weeks").
+NOT_WEEK_NUMBER: Final = (
+    r"(?!\s*(?:semanas|weeks|dias|days|meses|months|anos|years|%|comentarios|comments|vezes|times|"
+    r"mencoes|mentions|pessoas|people|usuarios|users|horas|hours|minutos|minutes)\b)"
+)
+# "mais dúvidas na 45 ou na 46?", "qual semana teve mais críticas, a 44 ou a 45?": two bare week
+# numbers, one or the other.
+_BARE_PAIR: Final = re.compile(
+    r"(?:\b(?:na|no|in)|\b(?:semana|week)\b[^0-9]{0,40}?)\s+(\d{1,2})\s+(?:ou|or|vs|versus|x)\s+"
+    r"(?:na\s+|no\s+|in\s+|a\s+|the\s+)?(\d{1,2})\b" + NOT_WEEK_NUMBER
+)
+# "a semana 47 teve mais críticas do que a 48?": a named week and another one.
+_WEEK_AND_OTHER: Final = re.compile(
+    r"\b(?:semana|week)\s*\d{1,2}\b[^0-9]{0,40}?\b(?:ou|or|vs|versus|x|que|than)\s+"
+    r"(?:na\s+|no\s+|in\s+|a\s+|the\s+|da\s+|do\s+)?(?:semana\s*|week\s*)?(\d{1,2})\b"
+    + NOT_WEEK_NUMBER
 )
 _LAST_MONTH: Final = re.compile(r"\b(mes passado|last month|previous month|mes anterior)\b")
 _PAST_MONTH: Final = re.compile(
@@ -175,6 +229,23 @@ _MONTH: Final = re.compile(
     rf"\b(?:(primeira|first|ultima|last|segunda|second|terceira|third)\s+(?:semana|week)\s+"
     rf"(?:de|do|of|em|in)\s+)?({_FULL_MONTHS}|(?:(?<=em )|(?<=in )|(?<=de ))(?:{_ANY_MONTH}))\b"
     rf"(?:\s*(?:de|of|,)?\s*(\d{{4}}))?"
+)
+_ORDINALS: Final[dict[str, int]] = {
+    word: number
+    for number, words in (
+        (1, "primeiro 1o first 1st"),
+        (2, "segundo 2o second 2nd"),
+        (3, "terceiro 3o third 3rd"),
+        (4, "quarto 4o fourth 4th"),
+    )
+    for word in words.split()
+}
+_ORDINAL: Final = "|".join(_ORDINALS)
+# "primeiro semestre", "second half of 2026", "terceiro trimestre", "Q3": their months' weeks.
+_PART_OF_YEAR: Final = re.compile(
+    rf"\b(?:({_ORDINAL})\s+(semestre|half|trimestre|quarter)|(h)([12])|(q)([1-4]))\b"
+    rf"(?!\s+(?:of|de|do)\s+(?:{_ANY_MONTH})\b)"
+    r"(?:\s+(?:of\s+the\s+year|do\s+ano))?(?:\s*(?:de|of|do|,)?\s*(\d{4}))?"
 )
 _DMY: Final = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b")
 _YMD: Final = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -252,7 +323,19 @@ def parse_period(question: str, today: date) -> Period:
             add(in_month[-1])
         else:
             add(*in_month)
+    if _LAST_YEAR.search(text):
+        add(*_year_weeks(today.year - 1, today))
+    if _THIS_YEAR.search(text):
+        add(*_year_weeks(today.year, today))
+    for match in _WEEK_AND_OTHER.finditer(text_wo_since):
+        add(_week_numbered(int(match[1]), None, today))
+    if not weeks:
+        for match in _BARE_PAIR.finditer(text):
+            add(*(_week_numbered(int(n), None, today) for n in (match[1], match[2])))
+    for match in _PART_OF_YEAR.finditer(text):
+        add(*_part_of_year(match, today))
     dated = _WEEK_LIST.sub(" ", _DMY.sub(" ", _YMD.sub(" ", _ISO.sub(" ", text))))
+    dated = _PART_OF_YEAR.sub(" ", dated)
     for match in _YEAR.finditer(_MONTH.sub(" ", _DAY_MONTH.sub(" ", _MONTH_DAY.sub(" ", dated)))):
         add(*_year_weeks(int(match[1]), today))
     days: list[date] = []
@@ -286,6 +369,22 @@ def parse_period(question: str, today: date) -> Period:
         )
     every = bool(_EVERY.search(text))
     return Period(future=future, recent=bool(_RECENT.search(text)) and not every, every=every)
+
+
+def _part_of_year(match: re.Match[str], today: date) -> tuple[IsoWeek, ...]:
+    """The weeks of a half or a quarter; without a year, its most recent occurrence that has
+    started (as a month without a year)."""
+    if match[1]:
+        number, months = _ORDINALS[match[1]], 6 if match[2] in {"semestre", "half"} else 3
+    elif match[3]:
+        number, months = int(match[4]), 6
+    else:
+        number, months = int(match[6]), 3
+    if number * months > 12:
+        return ()
+    first = (number - 1) * months + 1
+    year = int(match[7]) if match[7] else _year_for_month(first, today)
+    return tuple(w for m in range(first, first + months) for w in month_weeks(year, m))
 
 
 def _year_weeks(year: int, today: date) -> tuple[IsoWeek, ...]:

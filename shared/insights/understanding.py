@@ -15,7 +15,7 @@ from typing import Final, Literal
 
 from shared.classifier.tags import TAG_PATTERN, default_taxonomy
 from shared.digest.vocabulary import tag_name
-from shared.insights.periods import NUMBER_WORDS
+from shared.insights.periods import MONTHS, NOT_WEEK_NUMBER, NUMBER_WORDS
 from shared.insights.text import STOP_WORDS, fold
 
 Intent = Literal[
@@ -33,7 +33,7 @@ Intent = Literal[
     "topic",
     "summary",
 ]
-Refusal = Literal["metric", "future", "off_topic", "unknown_tag", "entity"]
+Refusal = Literal["metric", "future", "off_topic", "unknown_tag", "entity", "person"]
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -79,7 +79,7 @@ _MOVEMENT_ANY: Final = _words(
     r"maior(es)? (variac\w*|mudanc\w*)|significativ\w*|significant\w*|shift\w*)\b"
 )
 _TREND: Final = _words(
-    r"\b(evolu\w*|tendencia\w*|trend\w*|ao longo|over the (last |past )?(few )?weeks|across( the)? "
+    r"\b(evolu\w*|evolv\w*|tendencia\w*|trend\w*|ao longo|over the (last |past )?(few )?weeks|across( the)? "
     r"weeks|over time|week (by|over|to) week|semana (a|apos) semana|historico|history|trajet\w*|"
     r"mudou|mudaram|mudanca\w*|chang\w*|progress\w*|each week|cada semana|por semana|per week|"
     r"every week|toda semana|todas as semanas|em que semana\w*|which weeks?|what weeks?|"
@@ -147,6 +147,7 @@ _WHICH: Final = _words(
     r"\b(quais|qual|which|what|que|top|principais|principal|main|maiores?|biggest|most)\b"
 )
 _CATEGORY_WORD: Final = _words(r"\b(categorias?|categor(y|ies))\b")
+_MONTH_NAMES: Final = "|".join(m for m in MONTHS if len(m) > 3)
 # Questions about everything at once ("quais são as tendências recentes?", the question the
 # earlier system's clients send, "como estão as coisas", "what's going on lately"): a summary of
 # the latest digests, never an off-topic refusal.
@@ -157,7 +158,21 @@ _GENERAL: Final = _words(
     r"o que (esta|ta) acontecendo|o que ha de novo|alguma novidade|"
     r"quais as novidades|novidades|resum\w*|summar\w*|overview|visao geral|panorama|recap|"
     r"o que rolou|what happened|o que aconteceu|como foi|how was|how did .* go|"
-    r"o que mudou|what changed|what moved|destaques|highlights|lately|ultimamente)\b"
+    r"o que mudou|what changed|what moved|destaques|highlights|lately|ultimamente|"
+    # Casual registers: "e aí, como tão as coisas?", "como tá indo?", "how's it going".
+    r"e ai|eai|como (tao|ta|esta|estao|vao|vai|andam|anda)((?= *\W*$)| as coisas| os comentarios|"
+    r" o feedback| o app| a gente| a semana| tudo| o mes| (o mes de )?(" + _MONTH_NAMES + r"))|"
+    r"como (ta|esta|vai|tem) (indo|sendo)|tudo (bem|certo|ok|tranquilo)|"
+    r"how(?: ?'?s| is| are) (it|things|everything|we|the comments|feedback) (going|doing|looking)|"
+    r"how(?: ?'?s| is) (the week|the month|this month|this week|"
+    + _MONTH_NAMES
+    + r") (going|looking)|"
+    r"how are we doing|what(?: ?'?s| is) up|any news|"
+    r"quais sao as boas|qual (e )?a boa|o que temos|what do we have|rundown|como estamos|"
+    r"what(?: ?'?s| is) the latest|any updates?|quick update|status update|^status(?=\W*$)|"
+    r"^(an? |quick |some )?updates?(?=\W*$)|^(oi|ola|hello|hi|hey|bom dia|boa tarde|boa noite|"
+    r"good morning|good afternoon)(?=\W*$)|anything new|something new|o que tem de novo|"
+    r"(o que|que que) (ta|esta) rolando|tl\W?dr|me atualiza|bota eu a par|fill me in|catch me up)\b"
 )
 # "the number of praise comments fell": the count, not the share, is asked about
 _BY_COUNT: Final = _words(
@@ -169,6 +184,7 @@ _PEAK: Final = _words(
 )
 _START: Final = _words(r"\b(comec\w*|start\w*|began|begin\w*|surgi\w*|appear\w*|first)\b")
 
+_PEOPLE: Final = r"(pessoas|usuarios|ouvintes|clientes|people|users|listeners|customers)"
 # Metrics the digests never compute: asked for, they are refused rather than approximated.
 _METRICS: Final = _rx(
     r"\b(receita\w*|revenue\w*|faturamento|faturou|lucro\w*|profits?|vendas|sales|dinheiro|money|"
@@ -182,12 +198,41 @@ _METRICS: Final = _rx(
     r"hora do dia|horario\w*|time of day|per hour|por hora|hourly|por dia|per day|daily|diari\w*|"
     r"confianca media|mean confidence|average confidence|precision|precisao|recall|f1|acuracia|"
     r"accuracy|latencia|latency|custos?|costs?|orcamento|budget|funcionarios|employees|"
-    r"concorrentes?|competitors?|market share|participacao de mercado|salario\w*|salar(y|ies))\b"
+    r"concorrentes?|competitors?|market share|participacao de mercado|salario\w*|salar(y|ies)|"
+    r"vendemos|vendeu|venderam|vendid[oa]s|bilheteria|box office|sold(?! out)|"
+    r"convers(ao|oes|ions?)|conversion rate|"
+    r"tempo (medio |total )?(de escuta|ouvindo|escutando)|(average |total )?listening (time|hours)|"
+    r"horas (ouvidas|de escuta|escutadas)|hours (listened|streamed|played)|app store|play store|"
+    r"(novas|new) (assinaturas|subscriptions)|subscription cancellations?|sell|selling|"
+    r"cancel\w*\s+(a\s+|the\s+|their\s+|sua\s+|suas\s+)?(assinaturas?|subscriptions?|planos?|"
+    r"plans?)|(quanto tempo|how long|how much time)\b.{0,40}\b(ouv\w*|escut\w*|listen\w*|"
+    r"usando|using|no app|in the app)|streamed|(how many|quant[oa]s) (hours|horas|minutos|minutes)|"
+    r"(how many|quant[oa]s) (songs|musicas|faixas|tracks|albuns|albums|plays|reproducoes)|"
+    r"(app|aplicativo) (was |foi )?(downloaded|baixado)|desinstal\w*|uninstall\w*|"
+    r"upgrades? (to|para) (premium|pago|paid)|converted|"
+    r"arpu|ltv|lifetime value|cac|ticket medio|crash rate|crash free|taxa de (travamento|crash)|"
+    r"tempo medio de carregamento|average load(ing)? time|"
+    rf"(how many|quant[oa]s) {_PEOPLE} (ouviram|escutaram|listened|streamed|played|baixaram|"
+    r"downloaded|assinaram|subscribed|cancelaram|cancell?ed|compraram|bought|pagaram|paid|"
+    r"instalaram|installed|usaram|used|abriram|opened))\b"
+)
+# Arithmetic ("quanto é 48/6", "what is 12 times 7"): no digest is a calculator.
+_ARITHMETIC: Final = _rx(
+    r"\d+(?:[.,]\d+)?\s*%\s*(?:of|de|do|da)\s*\d+|raiz quadrada|square root|"
+    r"\d+(?:[.,]\d+)?\s*(?:[-+*/x\u00d7\u00f7]|times|vezes|plus|minus|mais|menos|dividido por|"
+    r"divided by|multiplicado por|multiplied by|elevado a|to the power of)\s*\d+"
+)
+_ARITHMETIC_ASK: Final = _rx(
+    r"\b(quanto (e|da|fica|sao)|what(?: ?'?s| is)|how much is|calcul\w*|compute|resultado de|"
+    r"result of|solve|resolva)\b"
 )
 # Counts of things other than comments, and breakdowns the digests never make (platform, device).
 _OTHER_COUNTS: Final = _rx(
-    r"\b((quant[oa]s|how many|numero de|number of|total de) (downloads|instalac\w*|installs?|plays|"
-    r"streams|visitas|visits|acessos|sess(oes|ions)|assinantes|subscribers|seguidores|followers)|"
+    r"\b((quant[oa]s|how many|numero de|number of|total de) (novos |novas |new )?(downloads|"
+    r"instalac\w*|installs?|plays|streams|visitas|visits|acessos|sess(oes|ions)|assinantes|"
+    r"subscribers|seguidores|followers|assinaturas|subscriptions|cancelamentos|cancellations|"
+    r"ingressos|tickets|vendas|sales|conversoes|conversions|usuarios novos|new users|cadastros|"
+    r"sign ?ups)|"
     r"(ios|android|iphone|ipad|windows|macos|mac|web|desktop) (users|usuarios)|"
     r"(usuarios|users|comentarios|comments) (do|de|of|on|from|no|na) (ios|android|iphone|ipad|windows|"
     r"macos|web|desktop)|(from|by|per|por) (platform|plataforma|device|dispositivo|aparelho|"
@@ -198,6 +243,77 @@ _OFF_TOPIC: Final = _rx(
     r"(^(quem|who)\b|\b(clima|weather|bitcoin|stock price|temperatura|piada|joke|poema|poem|"
     r"receita de bolo|recipe|futebol|football|soccer|jogo de|the game|capital d[aeo]s?|capital of|"
     r"presidente|president)\b)"
+)
+# One listener's data: the digests aggregate comments by week, category and tag, never by author.
+_AUDIENCE: Final = (
+    r"(usuari[oa]s?|users?|ouvintes?|listeners?|clientes?|customers?|pessoas?|people|"
+    r"assinantes?|subscribers?|fas|fans?|membros?|members?)"
+)
+_ONE_LISTENER: Final = _rx(
+    r"(@[a-z0-9_.]+|\b(usuari[oa]|user|ouvinte|listener|cliente|customer|conta|account|autor|author)"
+    r"\s+(?:id\s+)?(#?\d+|(?!(?:feat|fix|perf|ui|doc|test|sec|api)_)[a-z]+_[a-z0-9_]+|"
+    r"[a-z]+\d+[a-z0-9]*)\b|"
+    rf"(\b(quais|qual|which)|(?<!o )\bque)\s+{_AUDIENCE}\s+(\w+\s+){{0,3}}(the\s+)?"
+    r"(mais|menos|most|least|more)\b|"
+    rf"\b(top\s+\d+|os\s+\d+|the\s+\d+)\s+(\w+\s+)?{_AUDIENCE}\b|"
+    rf"\b{_AUDIENCE}\s+(que|who)\s+(\w+\s+){{0,3}}(the\s+)?(mais|most)\b|"
+    r"\b(most|mais|least|menos) (active|ativos|engaged|engajados|frequent\w*|frequentes|vocal|"
+    rf"loyal|fieis)\s+(\w+\s+)?{_AUDIENCE}\b|\b{_AUDIENCE}\s+(mais|menos) (ativos|engajados|"
+    r"frequentes|fieis)\b|"
+    rf"(^|[,;:.?!]\s*)(quem|who)\b.*\b(usuari[oa]s?|users?|ouvintes?|listeners?|clientes?|"
+    r"customers?)\b|"
+    r"\b(quais|which)\s+(usuari[oa]s?|users?|ouvintes?|listeners?|clientes?|customers?)\s+"
+    r"(escrev\w*|wrote|postaram|posted|coment\w*|reclam\w*|complain\w*|elogi\w*|prais\w*)|"
+    r"\b(comentarios|comments|posts?|mensagens|messages)\s+(do|da|de|of|from|by)\s+"
+    r"(usuari[oa]|user|ouvinte|listener|cliente|customer)\b|"
+    r"(^|[,;:.?!]\s*)(quem|who)\b.*\b(coment\w*|comment\w*|reclam\w*|complain\w*|elogi\w*|prais\w*|escrev\w*|"
+    r"wrote|writes?|post\w*|sugeri\w*|suggest\w*|pergunt\w*|asked|critic\w*|ped\w*|request\w*))"
+)
+# A person's or a role's view: the digests hold listeners' comments only, never a named view.
+_ROLE: Final = (
+    r"(ceo|cto|cfo|coo|cmo|cpo|vp|diretor\w*|director|gerente|manager|pm|lead|head of \w+|chefe|"
+    r"boss|presidente|president|fundador\w*|founders?|dono|owner|socio\w*|vocalista|guitarrista|"
+    r"baterista|baixista|produtor\w*|producer|marketing|vendas|sales|investidor\w*|investors?|"
+    r"board|conselho|diretoria|time de produto|equipe de \w+|product team|team)"
+)
+_OPINION: Final = (
+    r"(acha|acham|achou|acharam|pensa|pensou|pensam|opina\w*|opini(ao|oes|on|ons)|"
+    r"thinks?|thought|feels?|felt|views?|visao|take|avalia|avaliou|disse|said|says|diz)"
+)
+_ARTICLE: Final = r"(the\s+|our\s+|nosso\s+|nossa\s+|nossos\s+|nossas\s+)?([a-z]+\s+)?"
+# The role is the one whose view is asked ("o que o CEO acha", "what does the marketing lead
+# think", "a opinião do vocalista"), not a subject listeners comment on.
+_ROLE_VIEW: Final = _rx(
+    rf"\b(o que|que|what|how|como)\s+(o|a|os|as|does|did|do|is|are|was)\s+{_ARTICLE}{_ROLE}\b"
+    rf".*\b({_OPINION}|say|fala|falou|falaram|comentou|comenta|see|sees|saw|ve|viu|enxerga|"
+    r"rate|rates|rated)\b|"
+    rf"\b(opini(ao|on|oes|ons)|visao|ponto de vista|view|take)\s+(do|da|de|dos|das|of)\s+"
+    rf"{_ARTICLE}{_ROLE}\b|"
+    rf"\b{_ROLE}('s)?\s+(opinion|view|take|acha|achou|pensa|pensou|thinks|thought|disse|said|"
+    r"says|feels|felt)\b"
+)
+_NOT_A_PERSON: Final = (
+    r"(usuari[oa]s?|users?|ouvintes?|listeners?|clientes?|customers?|pessoas|people|galera|"
+    r"publico|audience|fas|fans|comentarios|comments|digests?|dados|data|relatorio|report|"
+    r"eles|elas|they|voce|you|we|i|eu|gente|todos|everyone|everybody|app|aplicativo|pessoal|povo|"
+    r"mundo|folks|most|many|some|muitos|alguns|todo|each|every|maioria|majority|comunidade|"
+    r"community|base|critica|criticas|criticism|elogio|praise|sugestao|duvida|spam|semana|week|"
+    r"categoria|category|tag|tendencia|trend|tabela|chart|grafico|numero|number|top|main|"
+    r"principais|complaints|reclamacoes|suggestions|sugestoes|questions|duvidas|elogios|tags|"
+    r"reviews|results|resultados|graph|dashboard|painel)"
+)
+_PERSON_VIEW: Final = _rx(
+    rf"\b(o que|que|what)\s+(o|a|does|did|do)\s+(the\s+|our\s+|nosso\s+|nossa\s+)?"
+    rf"(?!{_NOT_A_PERSON}\b)[a-z]+(\s+(?!{_NOT_A_PERSON}\b)[a-z]+)?\s+({_OPINION}|escreveu|"
+    r"escreve|wrote|write|writes|postou|posted|post|comentou|commented|comment|falou)\b|"
+    rf"\bopini(ao|on)\s+(do|da|de|of)\s+(the\s+|our\s+)?(?!{_NOT_A_PERSON}\b)[a-z]+|"
+    r"\b[a-z]+'s\s+(opinion|view|take)\b"
+)
+# "os comentários da Maria": a capitalised name after words that attribute comments to someone.
+_BY_NAME: Final = (
+    r"\b(comentarios|comments|posts?|mensagens|messages|reviews?|feedbacks?|reclamac\w*|"
+    r"complaints?|sugest\w*|suggestions?|critica\w*|opini\w*|visao|view)\s+(do|da|de|of|from|by)\s+"
+    r"(o\s+|a\s+)?{name}\b"
 )
 _MUSIC_ENTITIES: Final = _rx(
     r"\b(artistas?|artists?|cantor\w*|singers?|bandas?|bands?|musica mais|song (with|that) the most|"
@@ -300,6 +416,13 @@ def _superlative(text: str) -> str:
     return "max" if _MOST.search(text) else ""
 
 
+# "mais comentários na semana 45 ou na 46?": two named weeks, side by side.
+_EITHER_WEEK: Final = _rx(
+    r"(\b(semana|week)\b[^0-9]{0,40}?|\b(na|no|in)\s+)\b\d{1,2}\s+(ou|or|vs|versus|x)\s+"
+    r"(na |no |in |a |the )?\d{1,2}\b" + NOT_WEEK_NUMBER + "|"
+    r"\b(semanas?|weeks?|w)\s*\d{1,2}\b.{0,40}?\b(ou|or|vs|versus|x|que|than)\s+"
+    r"(na |no |a |the |in |da )?(semana |week |w)?\d{1,2}\b" + NOT_WEEK_NUMBER
+)
 _TAG_WORDS: Final = _words(
     r"\b(tags?|assuntos?|temas?|topics?|subjects?|funcionalidades?|features?|recursos?)\b"
 )
@@ -326,6 +449,7 @@ class Understanding:
     peak: bool = False  # "when did X peak / spike"
     start: bool = False  # "when did X start"
     general: bool = False  # a question about everything: the latest digests summarised
+    either: bool = False  # two named weeks compared ("semana 45 ou 46?")
     most: bool = False  # "the most ...", "mais ..."
     least: bool = False  # "the least ...", "menos ..."
     refusal: Refusal | None = None
@@ -377,15 +501,21 @@ def understand(question: str) -> Understanding:
     categories = tuple(c for c, rx in CATEGORY_PATTERNS.items() if rx.search(text))
     if _FUTURE.search(text):
         return Understanding(None, categories, tags, refusal="future")
+    if _ONE_LISTENER.search(text) or _ROLE_VIEW.search(text) or _PERSON_VIEW.search(text):
+        return Understanding(None, categories, tags, refusal="person")
     if (
         _METRICS.search(text)
         or _OTHER_COUNTS.search(text)
         or (_MUSIC_ENTITIES.search(text) and not tags)
     ):
         return Understanding(None, categories, tags, refusal="metric")
+    if _ARITHMETIC.search(text) and _ARITHMETIC_ASK.search(text):
+        return Understanding(None, categories, tags, refusal="off_topic")
     if _OFF_TOPIC.search(text) and not tags and not categories:
         return Understanding(None, categories, tags, refusal="off_topic")
     names = _names(question)
+    if any(re.search(_BY_NAME.format(name=re.escape(fold(name))), text) for name in names):
+        return Understanding(None, categories, tags, refusal="person")
     if names and not tags:
         return Understanding(None, categories, tags, refusal="entity", unknown_tag=" ".join(names))
     up = bool(_MOVEMENT_UP.search(text))
@@ -398,6 +528,7 @@ def understand(question: str) -> Understanding:
     # A bare "Tendências?" or "News?" asks for the same overview.
     bare = len(text.split()) <= 3 and re.search(r"\b(tendencias?|trends?|novidades|news)\b", text)
     general = bool(_GENERAL.search(text) or bare) and not tags and not categories
+    either = bool(_EITHER_WEEK.search(text)) and not moved
 
     def result(intent: Intent) -> Understanding:
         return Understanding(
@@ -415,6 +546,7 @@ def understand(question: str) -> Understanding:
             peak=bool(_PEAK.search(text)),
             start=bool(_START.search(text)),
             general=general,
+            either=either,
             most=bool(_MOST.search(text)),
             least=bool(_LEAST.search(text)),
         )
@@ -444,6 +576,8 @@ def understand(question: str) -> Understanding:
         return result("spikes")
     if tags:
         return result("topic")
+    if either:
+        return result("compare")
     if _COMPARE.search(text) and not moved:
         return result("compare")
     if _QUESTIONS.search(text) and not count and not moved:
