@@ -1,5 +1,5 @@
-"""`alumusic bench pipeline|classifier|listing|coldstart|charts|alerts|faults|hostile|themes`: measured figures, one
-JSON line each."""
+"""`alumusic bench pipeline|store|classifier|listing|coldstart|charts|alerts|faults|hostile|themes`:
+measured figures, one JSON line each."""
 
 from __future__ import annotations
 
@@ -39,6 +39,15 @@ def register(subparsers: Any) -> None:
         "--concurrency", type=int, default=4, help="ingest requests in flight at once"
     )
     pipeline.set_defaults(handler=_runner("pipeline"))
+
+    from tooling.benchmarks.store import add_arguments as add_store_arguments
+
+    store = kinds.add_parser(
+        "store",
+        help="CPU per 500 comments of storing (insert and rollups), ingest and message decoding",
+    )
+    add_store_arguments(store)
+    store.set_defaults(handler=_runner("store"))
 
     classifier = kinds.add_parser(
         "classifier", help="in-process classifier throughput and cold-start time"

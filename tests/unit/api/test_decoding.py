@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from shared.decoding import (
     MAX_DEPTH,
     MAX_INTEGER_DIGITS,
+    array_items,
     decode_json,
     decode_json_object,
+    loads,
     query_integer,
 )
 from shared.errors import InvalidInput
@@ -98,3 +102,51 @@ def test_a_whole_number_query_parameter_out_of_range_is_refused_and_not_echoed_w
 def test_a_whole_number_query_parameter_in_range_is_read_with_its_leading_zeros():
     assert query_integer("0" * 5000 + "7", name="limit", low=1, high=1000) == 7
     assert query_integer(" 1000 ", name="limit", low=1, high=1000) == 1000
+
+
+# Most bodies skip the node-by-node check: what lets them skip it must not let a refused value by.
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting():
+    # Given texts full of brackets in an array of many comments (more brackets than MAX_DEPTH)
+    texto = "[{" * (MAX_DEPTH * 2)
+    body = json.dumps([{"id": str(i), "texto": texto} for i in range(50)]).encode()
+    # Then it decodes: only real nesting counts
+    assert decode_json(body)[49] == {"id": "49", "texto": texto}
+
+
+def test_one_deep_item_among_many_shallow_ones_is_refused_where_it_starts():
+    # Given 40 shallow comments and one nested one level past the limit, as a whole document
+    body = b"[" + b'{"id": "a"}, ' * 40 + b'{"x": ' + nested(MAX_DEPTH - 1) + b"}]"
+    # Then the deep one is refused, named by its item and field
+    assert refusal(body) == (
+        f"item 40: field 'x{'[0]' * (MAX_DEPTH - 2)}' is nested deeper than {MAX_DEPTH} levels"
+    )
+
+
+def test_an_array_decoded_item_by_item_refuses_a_number_by_item_and_field():
+    # Given an array whose second item holds a number past float's range, after a plain item
+    items = array_items('[{"id": "a", "texto": "ok"}, {"id": "b", "n": 1e999}]')
+    assert items is not None
+    # Then the first item comes out and the second is refused by name
+    assert next(items) == {"id": "a", "texto": "ok"}
+    with pytest.raises(InvalidInput, match=r"^item 1: field 'n' is a number too large"):
+        next(items)
+
+
+def test_a_refusal_does_not_leak_into_the_next_document():
+    # Given a refused document, then a plain one, then a refused one again
+    assert refusal(b'{"n": NaN}') == "field 'n' is not a number: NaN is not a JSON number"
+    assert decode_json(b'{"n": 1.5}') == {"n": 1.5}
+    # Then each is judged on its own
+    assert refusal(b'{"m": 1e999}') == "field 'm' is a number too large to represent"
+
+
+def test_text_not_decoded_from_bytes_is_still_checked_for_raw_surrogates():
+    # Given text a caller built itself, with a lone surrogate no UTF-8 body could carry
+    with pytest.raises(InvalidInput, match="field 'a' contains an unpaired UTF-16 surrogate"):
+        loads('{"a": "x\ud800"}', what="body")
+
+
+def test_an_escaped_surrogate_pair_is_one_character_and_decodes():
+    assert decode_json(b'{"a": "\\ud83c\\udfb5 \\u00e9"}') == {"a": "\U0001f3b5 \u00e9"}
