@@ -37,7 +37,7 @@ CATEGORY_COUNTS: Final[dict[str, tuple[int, int, int, int, int]]] = {
     "2025-W49": (430, 320, 300, 125, 55),  # one-week burst of year-in-review requests
     "2025-W50": (410, 345, 180, 128, 52),  # new prices announced: CRÍTICA rises for weeks
     "2025-W51": (380, 368, 170, 130, 50),
-    "2025-W52": (300, 330, 120, 95, 40),  # Christmas: the quietest week; CRÍTICA count down, share up
+    "2025-W52": (300, 330, 120, 95, 40),  # Christmas: the fewest; CRÍTICA count down, share up
     "2026-W01": (440, 340, 175, 125, 50),  # New Year: praise count up, CRÍTICA share down
     "2026-W02": (470, 300, 172, 140, 48),
     "2026-W03": (500, 275, 170, 150, 50),
