@@ -32,6 +32,8 @@ from typing import Any, Final
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from shared.models import comment_archives
+
 BUCKET: Final = timedelta(minutes=15)
 SLOTS: Final = 8
 _ORIGIN: Final = datetime(1970, 1, 1, tzinfo=UTC)
@@ -197,13 +199,17 @@ def rebuild(engine: Engine, since: datetime | None = None, *, fix: bool = True) 
 
     Writers wait until it commits, so no comment stored meanwhile is missed or counted twice;
     readers go on. A stored row of zeros and a missing row are the same."""
-    first = floor_bucket(since) if since is not None else None
-    scope = {"since": first}
     with engine.begin() as conn:
         # Writers take ROW EXCLUSIVE, which this mode excludes (so does another rebuild).
         conn.execute(
             sa.text("LOCK TABLE category_rollups, tag_rollups IN SHARE ROW EXCLUSIVE MODE")
         )
+        # Days archived by retention are no longer in `comments`: their rollups are the record.
+        archived = conn.execute(sa.select(sa.func.max(comment_archives.c.ends_at))).scalar_one()
+        if archived is not None and (since is None or since < archived):
+            since = archived
+        first = floor_bucket(since) if since is not None else None
+        scope = {"since": first}
         checks = []
         for table in _KEYS:
             conn.execute(

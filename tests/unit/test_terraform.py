@@ -384,11 +384,13 @@ def test_cloud_run_reads_secrets_and_scaling_from_variables(tf):
     assert "google_sql_user" in {rtype for rtype, _ in tf["resource"]}
 
 
-def test_charts_functions_reach_the_bucket_through_the_s3_api(tf, stack):
-    # Given the functions that declare the storage settings group
+def test_bucket_functions_reach_the_bucket_through_the_s3_api(tf, stack):
+    # Given the functions that declare the storage settings group (the charts, and the
+    # maintenance that archives expired comments)
     users = {f["name"] for f in stack["functions"] if "storage" in f.get("settings", [])}
-    assert users == {"charts-api", "charts-refresh"}
+    assert users == {"charts-api", "charts-refresh", "maintenance-run"}
     assert _function_secrets(tf, stack)["charts-refresh"] >= {"storage-hmac-secret"}
+    assert _function_secrets(tf, stack)["maintenance-run"] >= {"storage-hmac-secret"}
     # Then they get Cloud Storage's XML endpoint, the bucket and the HMAC access id in plain env
     storage_env = tf["locals"]["group_env"]["storage"]
     assert storage_env["AWS_ENDPOINT_URL"] == "https://storage.googleapis.com"
