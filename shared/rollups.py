@@ -151,6 +151,70 @@ def tag_source(window: str) -> str:
     UNION ALL {_tag_totals(_edge_rows(window))}"""
 
 
+# --- where a tag's newest comments are ----------------------------------------------------------
+
+# How far back from its newest bucket the lookup sums a tag's counts: it bounds the index rows
+# read (about 75 per bucket at 10,000,000 comments) and the time range a windowed page reads.
+TAG_WINDOW_LOOKBACK: Final = timedelta(days=2)
+# A window holding fewer comments than this is not worth it: walking the time index and skipping
+# the comments without the tag is cheap then, while intersecting with the tag's index entry (long
+# for a common tag) is not.
+TAG_WINDOW_MIN_COMMENTS: Final = 20_000
+
+_TAG_WINDOW_SQL: Final = sa.text(
+    """
+    WITH anchor AS (
+        SELECT coalesce(CAST(:upper AS timestamptz), (SELECT max(bucket) FROM tag_rollups)) AS at
+    ),
+    counted AS (
+        SELECT bucket, sum(sum(comments)) OVER (ORDER BY bucket DESC) AS running
+        FROM tag_rollups, anchor
+        WHERE tag = :tag
+          AND (CAST(:categoria AS text) IS NULL OR categoria = :categoria)
+          AND bucket <= anchor.at AND bucket > anchor.at - CAST(:lookback AS interval)
+        GROUP BY bucket
+    ),
+    reached AS (
+        SELECT bucket FROM counted WHERE running >= :wanted ORDER BY bucket DESC LIMIT 1
+    )
+    SELECT reached.bucket FROM reached, anchor
+    WHERE (
+        SELECT coalesce(sum(comments), 0) FROM category_rollups AS c
+        WHERE c.bucket >= reached.bucket AND c.bucket <= anchor.at
+          AND (CAST(:categoria AS text) IS NULL OR c.categoria = :categoria)
+    ) >= :min_comments
+    """
+)
+
+
+def tag_window_start(
+    conn: Connection,
+    tag: str,
+    *,
+    categoria: str | None,
+    before: datetime | None,
+    wanted: int,
+) -> datetime | None:
+    """The latest bucket start from which the rollups count at least `wanted` comments with
+    `tag` (and final `categoria`) up to `before` (None: the newest bucket), looking back at most
+    TAG_WINDOW_LOOKBACK; None when they count fewer, or when the window holds fewer than
+    TAG_WINDOW_MIN_COMMENTS comments in all (a common tag). Counts may be stale (rows written past the product) or
+    larger than the rows (a tag listed twice on a comment): callers check that the window really
+    held what they needed."""
+    found = conn.execute(
+        _TAG_WINDOW_SQL,
+        {
+            "tag": tag,
+            "categoria": categoria,
+            "upper": floor_bucket(before) if before is not None else None,
+            "lookback": TAG_WINDOW_LOOKBACK,
+            "min_comments": TAG_WINDOW_MIN_COMMENTS,
+            "wanted": wanted,
+        },
+    ).scalar_one_or_none()
+    return found if isinstance(found, datetime) else None
+
+
 # --- rebuilding ----------------------------------------------------------------------------------
 
 SHOWN_DIFFERENCES: Final = 20
