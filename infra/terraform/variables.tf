@@ -158,9 +158,9 @@ variable "db_version" {
 }
 
 variable "db_tier" {
-  description = "Cloud SQL machine tier. Keep max_connections above the sum over functions of max_instances x workers x (DB_POOL_SIZE + DB_MAX_OVERFLOW)."
+  description = "Cloud SQL machine tier; null derives it from comments_per_day (infra/README.md, Sizing). Keep max_connections above the sum over functions of max_instances x workers x (DB_POOL_SIZE + DB_MAX_OVERFLOW)."
   type        = string
-  default     = "db-custom-2-7680"
+  default     = null
 }
 
 variable "db_availability_type" {
@@ -175,9 +175,31 @@ variable "db_availability_type" {
 }
 
 variable "db_disk_size_gb" {
-  description = "Initial Cloud SQL disk size in GB (it grows automatically)."
+  description = "Initial Cloud SQL disk size in GB (it grows automatically); null derives it from comments_per_day and comments_kept_days (infra/README.md, Sizing)."
   type        = number
-  default     = 20
+  default     = null
+}
+
+variable "comments_per_day" {
+  description = "Comments expected a day, averaged over a month; sizes the database's disk and tier when db_disk_size_gb / db_tier are null (infra/README.md, Sizing)."
+  type        = number
+  default     = 27400
+
+  validation {
+    condition     = var.comments_per_day > 0
+    error_message = "comments_per_day must be positive."
+  }
+}
+
+variable "comments_kept_days" {
+  description = "Days of comments the database holds: COMMENTS_RETENTION_DAYS when it is set, else the days planned ahead before the disk grows by itself."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = var.comments_kept_days >= 1
+    error_message = "comments_kept_days must be at least 1."
+  }
 }
 
 variable "db_max_connections" {

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import importlib
 import json
+import math
 import re
 import shlex
 import shutil
@@ -668,3 +669,51 @@ def test_scheduler_tf_explains_the_publish_time_fallback():
     text = (TERRAFORM_DIR / "scheduler.tf").read_text(encoding="utf-8")
     assert "does not put the scheduled time" in text
     assert "publish time floored to the minute" in text
+
+
+def _evaluate(expression: str, values: dict[str, Any]) -> Any:
+    """A Terraform arithmetic expression (`${max(20, ceil(local.a * var.b))}`) evaluated with
+    `values` for its `local.` and `var.` names: the functions it uses mean the same in Python."""
+    body = expression.removeprefix("${").removesuffix("}")
+    body = re.sub(r"\b(?:local|var)\.(\w+)", lambda m: repr(values[m.group(1)]), body)
+    return eval(body, {"__builtins__": {}}, {"max": max, "ceil": math.ceil})  # noqa: S307
+
+
+def _derived_tier(tf: dict[str, Any], comments_per_day: int) -> str:
+    expression = tf["locals"]["db_derived_tier"]
+    for limit, tier in re.findall(r"<= (\d+) \? \"([\w-]+)\"", expression):
+        if comments_per_day <= int(limit):
+            return str(tier)
+    return str(re.findall(r": \"([\w-]+)\"\)?\}?$", expression)[0])
+
+
+def test_the_database_is_sized_from_the_volume_as_the_infra_readme_derives_it(tf):
+    # Given the sizing locals and the infra README's table of volumes
+    locals_ = tf["locals"]
+    instance = _resource(tf, "google_sql_database_instance", "main")["settings"][0]
+    assert instance["tier"] == "${local.db_tier}"
+    assert instance["disk_size"] == "${local.db_disk_size_gb}"
+    assert tf["variable"]["db_tier"]["default"] is None
+    assert tf["variable"]["db_disk_size_gb"]["default"] is None
+    readme = (ROOT / "infra" / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(
+        r"^\| ([\d,]+) \| (\d+) days \| ([\d,]+) \| ([\d.]+) GB \| (\d+) GB \| `([\w-]+)` \|$",
+        readme,
+        flags=re.MULTILINE,
+    )
+    assert len(rows) >= 4
+    for per_day, kept, stored, gigabytes, disk, tier in rows:
+        values = {
+            **{k: v for k, v in locals_.items() if isinstance(v, int | float)},
+            "comments_per_day": int(per_day.replace(",", "")),
+            "comments_kept_days": int(kept),
+        }
+        values["db_stored_comments"] = _evaluate(locals_["db_stored_comments"], values)
+        # When Terraform's own expressions are evaluated for that volume
+        # Then they give the README's rows, comments' bytes, disk and tier
+        assert values["db_stored_comments"] == int(stored.replace(",", ""))
+        assert round(values["db_stored_comments"] * values["db_bytes_per_comment"] / 1e9, 2) == (
+            float(gigabytes)
+        )
+        assert _evaluate(locals_["db_derived_disk_gb"], values) == int(disk)
+        assert _derived_tier(tf, values["comments_per_day"]) == tier

@@ -1,4 +1,4 @@
-"""`alumusic bench pipeline|classifier|listing|coldstart|charts|faults`: measured figures, one
+"""`alumusic bench pipeline|classifier|listing|coldstart|charts|digest|faults`: measured figures, one
 JSON line each."""
 
 from __future__ import annotations
@@ -80,6 +80,14 @@ def register(subparsers: Any) -> None:
     )
     add_charts_arguments(charts)
     charts.set_defaults(handler=_runner("charts"))
+
+    from tooling.benchmarks.digest import add_arguments as add_digest_arguments
+
+    digest = kinds.add_parser(
+        "digest", help="a week's digest (`digest run --no-send`) over 1,000,000 stored comments"
+    )
+    add_digest_arguments(digest)
+    digest.set_defaults(handler=_runner("digest"))
 
     from tooling.benchmarks.faults import add_arguments as add_faults_arguments
 
