@@ -10,19 +10,13 @@ locals {
   db_disk_headroom = 1.3
 
   db_stored_comments = var.comments_per_day * var.comments_kept_days
-  db_derived_disk_gb = max(20, ceil(local.db_disk_headroom * (
-    local.db_stored_comments * local.db_bytes_per_comment / 1e9
-    + local.db_rollup_gb_per_year * max(1, var.comments_kept_days / 365)
-  )))
+  db_comment_gb      = local.db_stored_comments * local.db_bytes_per_comment / 1000000000
+  db_rollup_gb       = local.db_rollup_gb_per_year * max(1, var.comments_kept_days / 365)
+  db_derived_disk_gb = max(20, ceil(local.db_disk_headroom * (local.db_comment_gb + local.db_rollup_gb)))
 
   # 2 vCPU / 7.5 GB holds the local stack's measured setup (shared_buffers 2 GB) up to about
   # 50,000 comments a day; each step doubles memory for the recent pages lists and digests read.
-  db_derived_tier = (
-    var.comments_per_day <= 50000 ? "db-custom-2-7680" :
-    var.comments_per_day <= 200000 ? "db-custom-4-15360" :
-    var.comments_per_day <= 1000000 ? "db-custom-8-30720" :
-    "db-custom-16-61440"
-  )
+  db_derived_tier = var.comments_per_day <= 50000 ? "db-custom-2-7680" : var.comments_per_day <= 200000 ? "db-custom-4-15360" : var.comments_per_day <= 1000000 ? "db-custom-8-30720" : "db-custom-16-61440"
 
   db_disk_size_gb = coalesce(var.db_disk_size_gb, local.db_derived_disk_gb)
   db_tier         = coalesce(var.db_tier, local.db_derived_tier)

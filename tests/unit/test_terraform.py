@@ -708,12 +708,11 @@ def test_the_database_is_sized_from_the_volume_as_the_infra_readme_derives_it(tf
             "comments_per_day": int(per_day.replace(",", "")),
             "comments_kept_days": int(kept),
         }
-        values["db_stored_comments"] = _evaluate(locals_["db_stored_comments"], values)
-        # When Terraform's own expressions are evaluated for that volume
-        # Then they give the README's rows, comments' bytes, disk and tier
+        # When Terraform's own expressions are evaluated for that volume, in order
+        for name in ("db_stored_comments", "db_comment_gb", "db_rollup_gb"):
+            values[name] = _evaluate(locals_[name], values)
+        # Then they give the README's rows, comments' gigabytes, disk and tier
         assert values["db_stored_comments"] == int(stored.replace(",", ""))
-        assert round(values["db_stored_comments"] * values["db_bytes_per_comment"] / 1e9, 2) == (
-            float(gigabytes)
-        )
+        assert round(values["db_comment_gb"], 2) == float(gigabytes)
         assert _evaluate(locals_["db_derived_disk_gb"], values) == int(disk)
         assert _derived_tier(tf, values["comments_per_day"]) == tier
