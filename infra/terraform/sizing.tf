@@ -9,9 +9,10 @@ locals {
   # VACUUM's dead rows between runs, index bloat, WAL and temporary files.
   db_disk_headroom = 1.3
 
-  db_stored_comments = var.comments_per_day * var.comments_kept_days
+  db_kept_days       = coalesce(var.comments_kept_days, var.comments_retention_days, 365)
+  db_stored_comments = var.comments_per_day * local.db_kept_days
   db_comment_gb      = local.db_stored_comments * local.db_bytes_per_comment / 1000000000
-  db_rollup_gb       = local.db_rollup_gb_per_year * max(1, var.comments_kept_days / 365)
+  db_rollup_gb       = local.db_rollup_gb_per_year * max(1, local.db_kept_days / 365)
   db_derived_disk_gb = max(20, ceil(local.db_disk_headroom * (local.db_comment_gb + local.db_rollup_gb)))
 
   # 2 vCPU / 7.5 GB holds the local stack's measured setup (shared_buffers 2 GB) up to about

@@ -192,13 +192,24 @@ variable "comments_per_day" {
 }
 
 variable "comments_kept_days" {
-  description = "Days of comments the database holds: COMMENTS_RETENTION_DAYS when it is set, else the days planned ahead before the disk grows by itself."
+  description = "Days of comments the database is sized to hold; null: comments_retention_days when set, else 365 (the days planned ahead before the disk grows by itself)."
   type        = number
-  default     = 365
+  default     = null
 
   validation {
-    condition     = var.comments_kept_days >= 1
+    condition     = var.comments_kept_days == null || try(var.comments_kept_days >= 1, false)
     error_message = "comments_kept_days must be at least 1."
+  }
+}
+
+variable "comments_retention_days" {
+  description = "COMMENTS_RETENTION_DAYS of the maintenance function: comments older than this are archived to the bucket (archive/comments/) and deleted; null keeps them forever."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.comments_retention_days == null || try(var.comments_retention_days >= 1, false)
+    error_message = "comments_retention_days must be at least 1."
   }
 }
 

@@ -392,6 +392,9 @@ def test_bucket_functions_reach_the_bucket_through_the_s3_api(tf, stack):
     assert users == {"charts-api", "charts-refresh", "maintenance-run"}
     assert _function_secrets(tf, stack)["charts-refresh"] >= {"storage-hmac-secret"}
     assert _function_secrets(tf, stack)["maintenance-run"] >= {"storage-hmac-secret"}
+    # And the maintenance, which archives there, gets the retention its group declares
+    retention = tf["locals"]["group_env"]["maintenance"]["COMMENTS_RETENTION_DAYS"]
+    assert "var.comments_retention_days" in retention
     # Then they get Cloud Storage's XML endpoint, the bucket and the HMAC access id in plain env
     storage_env = tf["locals"]["group_env"]["storage"]
     assert storage_env["AWS_ENDPOINT_URL"] == "https://storage.googleapis.com"
@@ -676,7 +679,12 @@ def _evaluate(expression: str, values: dict[str, Any]) -> Any:
     `values` for its `local.` and `var.` names: the functions it uses mean the same in Python."""
     body = expression.removeprefix("${").removesuffix("}")
     body = re.sub(r"\b(?:local|var)\.(\w+)", lambda m: repr(values[m.group(1)]), body)
-    return eval(body, {"__builtins__": {}}, {"max": max, "ceil": math.ceil})  # noqa: S307
+    functions = {
+        "max": max,
+        "ceil": math.ceil,
+        "coalesce": lambda *args: next(a for a in args if a is not None),
+    }
+    return eval(body, {"__builtins__": {}}, functions)  # noqa: S307
 
 
 def _derived_tier(tf: dict[str, Any], comments_per_day: int) -> str:
@@ -707,7 +715,9 @@ def test_the_database_is_sized_from_the_volume_as_the_infra_readme_derives_it(tf
             **{k: v for k, v in locals_.items() if isinstance(v, int | float)},
             "comments_per_day": int(per_day.replace(",", "")),
             "comments_kept_days": int(kept),
+            "comments_retention_days": None,
         }
+        values["db_kept_days"] = _evaluate(locals_["db_kept_days"], values)
         # When Terraform's own expressions are evaluated for that volume, in order
         for name in ("db_stored_comments", "db_comment_gb", "db_rollup_gb"):
             values[name] = _evaluate(locals_[name], values)
