@@ -449,6 +449,20 @@ def test_a_single_page_is_its_own_exact_count_and_later_pages_carry_the_first_to
     assert whole.headers["X-Total-Count"] == str(len(whole.get_json())) == "15"
 
 
+@pytest.fixture
+def windows(monkeypatch) -> list[object]:
+    """Each window start the listing got from the rollups, in order."""
+    seen: list[object] = []
+    found = listing.tag_window_start
+
+    def spy(*args, **kwargs):
+        seen.append(found(*args, **kwargs))
+        return seen[-1]
+
+    monkeypatch.setattr(listing, "tag_window_start", spy)
+    return seen
+
+
 def tag_rows() -> list[dict]:
     """60 comments an hour apart, every third one with `doc_raro` (alternating categories)."""
     newest = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -467,7 +481,7 @@ def tag_rows() -> list[dict]:
     "params", [{"tag": "doc_raro"}, {"tag": "doc_raro", "categoria": "ELOGIO"}]
 )
 def test_a_tag_page_read_from_the_rollups_window_is_the_same_page(
-    analyst, seed, clean_db, monkeypatch, params
+    analyst, seed, clean_db, monkeypatch, windows, params
 ):
     # Given comments with a tag over 60 hours, counted in the rollups (a window is worth reading
     # from 10 comments on here)
@@ -475,14 +489,6 @@ def test_a_tag_page_read_from_the_rollups_window_is_the_same_page(
     rows = tag_rows()
     seed(rows)
     rollups.rebuild(clean_db)
-    windows: list[object] = []
-    found = listing.tag_window_start
-
-    def spy(*args, **kwargs):
-        windows.append(found(*args, **kwargs))
-        return windows[-1]
-
-    monkeypatch.setattr(listing, "tag_window_start", spy)
     # When the tag's pages are walked newest first, 4 at a time
     ids, _totals = walk(analyst, limit=4, **params)
     # Then they are the matching comments in order, and the first pages read a bounded window
@@ -497,7 +503,7 @@ def test_a_tag_page_read_from_the_rollups_window_is_the_same_page(
 
 
 def test_a_tag_window_the_rollups_overstate_falls_back_to_the_whole_table(
-    analyst, seed, clean_db, monkeypatch
+    analyst, seed, clean_db, monkeypatch, windows
 ):
     # Given rollups claiming 1,000 recent `doc_raro` comments that the table does not hold
     monkeypatch.setattr(rollups, "TAG_WINDOW_MIN_COMMENTS", 10)
@@ -518,14 +524,6 @@ def test_a_tag_window_the_rollups_overstate_falls_back_to_the_whole_table(
                 "VALUES ('2026-11-30T12:00:00Z', 'ELOGIO', 'doc_raro', 0, 1000)"
             )
         )
-    windows: list[object] = []
-    found = listing.tag_window_start
-
-    def spy(*args, **kwargs):
-        windows.append(found(*args, **kwargs))
-        return windows[-1]
-
-    monkeypatch.setattr(listing, "tag_window_start", spy)
     # When the tag's first page is read
     response = analyst.get("/api/comentarios?tag=doc_raro&limit=5")
     # Then the window was tried, and the page holds the five newest matching comments all the same
