@@ -84,7 +84,7 @@ def expiry_cutoff(now: datetime, retention_days: int, zone: tzinfo) -> datetime:
 
 
 def archive_line(row: sa.RowMapping) -> bytes:
-    """One comment as a JSON line: every column, instants in UTC ISO 8601."""
+    """One comment as a JSON line: every column, instants in UTC ISO 8601, ASCII only."""
     document: dict[str, Any] = {}
     for column, value in row.items():
         if isinstance(value, datetime):
@@ -93,7 +93,8 @@ def archive_line(row: sa.RowMapping) -> bytes:
             document[column] = list(value)
         else:
             document[column] = value
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    # ASCII only: no reader can take a line separator inside a text (U+2028) for a line's end.
+    return json.dumps(document, ensure_ascii=True, separators=(",", ":")).encode() + b"\n"
 
 
 def expire_comments(
