@@ -411,6 +411,9 @@ class MaintenanceSettings(CoreSettings):
     maintenance_changed_fraction: float = Field(default=0.05, ge=0.0, le=1.0)
     # VACUUM/ANALYZE pause per cost limit of work, as autovacuum does (0: run flat out).
     maintenance_cost_delay_ms: float = Field(default=2.0, ge=0.0, le=100.0)
+    # Comments older than this many days are archived to the bucket and deleted (whole days of
+    # PRODUCT_TIMEZONE); unset keeps them forever.
+    comments_retention_days: int | None = Field(default=None, ge=1)
 
 
 # --- alerts ---

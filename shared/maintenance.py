@@ -20,7 +20,8 @@ costs several times its usual latency until someone runs `VACUUM ANALYZE`. The s
 - says so, as a warning, when the server runs with `autovacuum = off`.
 
 Each run also deletes the rows of expired refresh tokens (see `shared.auth`), before the
-statistics are read, so the vacuum that follows can reclaim them.
+statistics are read, so the vacuum that follows can reclaim them; `run_tick` first moves the
+comments older than `COMMENTS_RETENTION_DAYS` to the bucket (`shared/retention.py`).
 """
 
 from __future__ import annotations
@@ -30,13 +31,18 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from shared import models
 from shared.db import CONNECT_ARGS
+from shared.retention import RetentionOutcome, expire_comments
+from shared.storage import StorageUnavailable
+
+if TYPE_CHECKING:
+    from shared.bootstrap import App
 
 log = logging.getLogger(__name__)
 
@@ -256,3 +262,43 @@ def _maintain(
         },
     )
     return done
+
+
+@dataclass(frozen=True, slots=True)
+class TickOutcome:
+    retention: RetentionOutcome
+    tables: MaintenanceOutcome
+
+
+def run_tick(app: App, scheduled_time: datetime) -> TickOutcome:
+    """One tick of the table-maintenance job: expired comments archived and deleted, then the
+    tables that changed enough vacuumed or analysed.
+
+    A bucket that fails the archive leaves every comment in place; the tables are still
+    maintained, then the failure is raised so the tick is delivered again."""
+    settings = app.settings
+    failure: StorageUnavailable | None = None
+    try:
+        retention = expire_comments(
+            app.engine,
+            app.storage,
+            retention_days=settings.comments_retention_days,
+            now=scheduled_time,
+            zone=settings.product_zone,
+        )
+    except StorageUnavailable as error:
+        log.error("comments not archived: the bucket failed", extra={"error": str(error)})
+        failure = error
+        retention = RetentionOutcome(cutoff=None)
+    tables = maintain_tables(
+        app.engine,
+        scheduled_time,
+        Thresholds(
+            min_rows=settings.maintenance_min_changed_rows,
+            fraction=settings.maintenance_changed_fraction,
+        ),
+        cost_delay_ms=settings.maintenance_cost_delay_ms,
+    )
+    if failure is not None:
+        raise failure
+    return TickOutcome(retention=retention, tables=tables)

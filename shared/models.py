@@ -334,3 +334,18 @@ analyst_tags = sa.Table(
     sa.Column("created_by", sa.Text, nullable=False),
     _timestamp("created_at"),
 )
+
+# One row per day of comments moved to the bucket by retention (shared/retention.py): where its
+# archive object is and how many rows went there. Before the latest day's end the comments table
+# is no longer complete, so a rollup rebuild leaves those buckets alone.
+comment_archives = sa.Table(
+    "comment_archives",
+    metadata,
+    sa.Column("day", sa.Date, primary_key=True),
+    # The day's end (PRODUCT_TIMEZONE's midnight after it), the instant rebuilds start from.
+    sa.Column("ends_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("rows", sa.BigInteger, nullable=False),
+    sa.Column("object_key", sa.Text, nullable=False),
+    _timestamp("archived_at"),
+    sa.CheckConstraint("rows >= 0", name="ck_comment_archives_rows"),
+)

@@ -32,6 +32,8 @@ from typing import Any, Final
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from shared.models import comment_archives
+
 BUCKET: Final = timedelta(minutes=15)
 SLOTS: Final = 8
 _ORIGIN: Final = datetime(1970, 1, 1, tzinfo=UTC)
@@ -159,6 +161,70 @@ def tag_source(window: str) -> str:
     UNION ALL {_tag_totals(_edge_rows(window))}"""
 
 
+# --- where a tag's newest comments are ----------------------------------------------------------
+
+# How far back from its newest bucket the lookup sums a tag's counts: it bounds the index rows
+# read (about 75 per bucket at 10,000,000 comments) and the time range a windowed page reads.
+TAG_WINDOW_LOOKBACK: Final = timedelta(days=2)
+# A window holding fewer comments than this is not worth it: walking the time index and skipping
+# the comments without the tag is cheap then, while intersecting with the tag's index entry (long
+# for a common tag) is not.
+TAG_WINDOW_MIN_COMMENTS: Final = 20_000
+
+_TAG_WINDOW_SQL: Final = sa.text(
+    """
+    WITH anchor AS (
+        SELECT coalesce(CAST(:upper AS timestamptz), (SELECT max(bucket) FROM tag_rollups)) AS at
+    ),
+    counted AS (
+        SELECT bucket, sum(sum(comments)) OVER (ORDER BY bucket DESC) AS running
+        FROM tag_rollups, anchor
+        WHERE tag = :tag
+          AND (CAST(:categoria AS text) IS NULL OR categoria = :categoria)
+          AND bucket <= anchor.at AND bucket > anchor.at - CAST(:lookback AS interval)
+        GROUP BY bucket
+    ),
+    reached AS (
+        SELECT bucket FROM counted WHERE running >= :wanted ORDER BY bucket DESC LIMIT 1
+    )
+    SELECT reached.bucket FROM reached, anchor
+    WHERE (
+        SELECT coalesce(sum(comments), 0) FROM category_rollups AS c
+        WHERE c.bucket >= reached.bucket AND c.bucket <= anchor.at
+          AND (CAST(:categoria AS text) IS NULL OR c.categoria = :categoria)
+    ) >= :min_comments
+    """
+)
+
+
+def tag_window_start(
+    conn: Connection,
+    tag: str,
+    *,
+    categoria: str | None,
+    before: datetime | None,
+    wanted: int,
+) -> datetime | None:
+    """The latest bucket start from which the rollups count at least `wanted` comments with
+    `tag` (and final `categoria`) up to `before` (None: the newest bucket), looking back at most
+    TAG_WINDOW_LOOKBACK; None when they count fewer, or when the window holds fewer than
+    TAG_WINDOW_MIN_COMMENTS comments in all (a common tag). Counts may be stale (rows written past the product) or
+    larger than the rows (a tag listed twice on a comment): callers check that the window really
+    held what they needed."""
+    found = conn.execute(
+        _TAG_WINDOW_SQL,
+        {
+            "tag": tag,
+            "categoria": categoria,
+            "upper": floor_bucket(before) if before is not None else None,
+            "lookback": TAG_WINDOW_LOOKBACK,
+            "min_comments": TAG_WINDOW_MIN_COMMENTS,
+            "wanted": wanted,
+        },
+    ).scalar_one_or_none()
+    return found if isinstance(found, datetime) else None
+
+
 # --- rebuilding ----------------------------------------------------------------------------------
 
 SHOWN_DIFFERENCES: Final = 20
@@ -207,13 +273,17 @@ def rebuild(engine: Engine, since: datetime | None = None, *, fix: bool = True) 
 
     Writers wait until it commits, so no comment stored meanwhile is missed or counted twice;
     readers go on. A stored row of zeros and a missing row are the same."""
-    first = floor_bucket(since) if since is not None else None
-    scope = {"since": first}
     with engine.begin() as conn:
         # Writers take ROW EXCLUSIVE, which this mode excludes (so does another rebuild).
         conn.execute(
             sa.text("LOCK TABLE category_rollups, tag_rollups IN SHARE ROW EXCLUSIVE MODE")
         )
+        # Days archived by retention are no longer in `comments`: their rollups are the record.
+        archived = conn.execute(sa.select(sa.func.max(comment_archives.c.ends_at))).scalar_one()
+        if archived is not None and (since is None or since < archived):
+            since = archived
+        first = floor_bucket(since) if since is not None else None
+        scope = {"since": first}
         checks = []
         for table in _KEYS:
             conn.execute(

@@ -16,7 +16,7 @@ import functions_framework
 from shared.bootstrap import get_app
 from shared.config import get_function_settings
 from shared.logs import configure_logging
-from shared.maintenance import Thresholds, maintain_tables
+from shared.maintenance import run_tick
 from shared.schedule import Tick, format_scheduled_time, tick_handler
 
 FUNCTION = "maintenance-run"
@@ -31,19 +31,10 @@ log = logging.getLogger("maintenance")
 @functions_framework.cloud_event
 @tick_handler(JOB, function=FUNCTION)
 def run_maintenance(tick: Tick) -> None:
-    """Delete expired refresh tokens, then vacuum or analyse the product's tables that changed
-    enough, for one tick."""
-    app = get_app()
-    settings = app.settings
-    outcome = maintain_tables(
-        app.engine,
-        tick.scheduled_time,
-        Thresholds(
-            min_rows=settings.maintenance_min_changed_rows,
-            fraction=settings.maintenance_changed_fraction,
-        ),
-        cost_delay_ms=settings.maintenance_cost_delay_ms,
-    )
+    """Archive and delete expired comments, delete expired refresh tokens, then vacuum or
+    analyse the product's tables that changed enough, for one tick."""
+    done = run_tick(get_app(), tick.scheduled_time)
+    outcome = done.tables
     log.info(
         "tick handled",
         extra={
@@ -53,6 +44,8 @@ def run_maintenance(tick: Tick) -> None:
             "tables_checked": outcome.tables_checked,
             "busy": outcome.busy,
             "refresh_tokens_deleted": outcome.refresh_tokens_deleted,
+            "comments_archived": done.retention.rows,
+            "days_archived": [day.day.isoformat() for day in done.retention.days],
             "maintained": [f"{a.action} {a.table}" for a in outcome.actions],
             "duration_ms": round(sum(a.duration_ms for a in outcome.actions), 1),
         },

@@ -9,10 +9,10 @@ resource "google_sql_database_instance" "main" {
   deletion_protection = var.deletion_protection
 
   settings {
-    tier              = var.db_tier
+    tier              = local.db_tier
     availability_type = var.db_availability_type
     disk_type         = "PD_SSD"
-    disk_size         = var.db_disk_size_gb
+    disk_size         = local.db_disk_size_gb
     disk_autoresize   = true
     user_labels       = local.labels
 

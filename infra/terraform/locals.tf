@@ -122,6 +122,10 @@ locals {
       AWS_REGION        = "auto"
       AWS_ACCESS_KEY_ID = google_storage_hmac_key.storage.access_id
     }
+    # How long comments stay in the database before the maintenance archives them.
+    maintenance = {
+      COMMENTS_RETENTION_DAYS = var.comments_retention_days != null ? tostring(var.comments_retention_days) : null
+    }
     # What the digest's mail needs besides its key (a secret): sender and unsubscribe address.
     digest = {
       DIGEST_FROM_EMAIL      = var.digest_from_email

@@ -158,9 +158,9 @@ variable "db_version" {
 }
 
 variable "db_tier" {
-  description = "Cloud SQL machine tier. Keep max_connections above the sum over functions of max_instances x workers x (DB_POOL_SIZE + DB_MAX_OVERFLOW)."
+  description = "Cloud SQL machine tier; null derives it from comments_per_day (infra/README.md, Sizing). Keep max_connections above the sum over functions of max_instances x workers x (DB_POOL_SIZE + DB_MAX_OVERFLOW)."
   type        = string
-  default     = "db-custom-2-7680"
+  default     = null
 }
 
 variable "db_availability_type" {
@@ -175,9 +175,42 @@ variable "db_availability_type" {
 }
 
 variable "db_disk_size_gb" {
-  description = "Initial Cloud SQL disk size in GB (it grows automatically)."
+  description = "Initial Cloud SQL disk size in GB (it grows automatically); null derives it from comments_per_day and comments_kept_days (infra/README.md, Sizing)."
   type        = number
-  default     = 20
+  default     = null
+}
+
+variable "comments_per_day" {
+  description = "Comments expected a day, averaged over a month; sizes the database's disk and tier when db_disk_size_gb / db_tier are null (infra/README.md, Sizing)."
+  type        = number
+  default     = 27400
+
+  validation {
+    condition     = var.comments_per_day > 0
+    error_message = "comments_per_day must be positive."
+  }
+}
+
+variable "comments_kept_days" {
+  description = "Days of comments the database is sized to hold; null: comments_retention_days when set, else 365 (the days planned ahead before the disk grows by itself)."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.comments_kept_days == null || try(var.comments_kept_days >= 1, false)
+    error_message = "comments_kept_days must be at least 1."
+  }
+}
+
+variable "comments_retention_days" {
+  description = "COMMENTS_RETENTION_DAYS of the maintenance function: comments older than this are archived to the bucket (archive/comments/) and deleted; null keeps them forever."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.comments_retention_days == null || try(var.comments_retention_days >= 1, false)
+    error_message = "comments_retention_days must be at least 1."
+  }
 }
 
 variable "db_max_connections" {

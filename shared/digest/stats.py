@@ -36,6 +36,7 @@ from shared.timezone import IsoWeek, zone_named
 TOP_TAGS: Final = 5
 SAMPLES_PER_THEME: Final = 3
 CANDIDATES_PER_THEME: Final = 25
+STATS_WORK_MEM: Final = "64MB"
 OPEN_QUESTIONS: Final = 3
 SPIKE_MIN_COUNT: Final = 5
 SPIKE_MIN_FACTOR: Final = 2
@@ -238,6 +239,10 @@ def compute_stats(
     with engine.connect() as conn:
         conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
+            # Ranking a week's comments per theme for the sample comments sorts about 110,000
+            # rows at 10,000,000 comments: with the default 4MB that sort spilled to disk and
+            # the query took 1.15-1.3 s, in memory 0.69-0.71 s. Once a week, this transaction only.
+            conn.execute(sa.text(f"SET LOCAL work_mem = '{STATS_WORK_MEM}'"))
             return _compute(conn, week, timezone, _Statements.of(counts))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import importlib
 import json
+import math
 import re
 import shlex
 import shutil
@@ -391,11 +392,16 @@ def test_cloud_run_reads_secrets_and_scaling_from_variables(tf):
     assert "google_sql_user" in {rtype for rtype, _ in tf["resource"]}
 
 
-def test_charts_functions_reach_the_bucket_through_the_s3_api(tf, stack):
-    # Given the functions that declare the storage settings group
+def test_bucket_functions_reach_the_bucket_through_the_s3_api(tf, stack):
+    # Given the functions that declare the storage settings group (the charts, and the
+    # maintenance that archives expired comments)
     users = {f["name"] for f in stack["functions"] if "storage" in f.get("settings", [])}
-    assert users == {"charts-api", "charts-refresh"}
+    assert users == {"charts-api", "charts-refresh", "maintenance-run"}
     assert _function_secrets(tf, stack)["charts-refresh"] >= {"storage-hmac-secret"}
+    assert _function_secrets(tf, stack)["maintenance-run"] >= {"storage-hmac-secret"}
+    # And the maintenance, which archives there, gets the retention its group declares
+    retention = tf["locals"]["group_env"]["maintenance"]["COMMENTS_RETENTION_DAYS"]
+    assert "var.comments_retention_days" in retention
     # Then they get Cloud Storage's XML endpoint, the bucket and the HMAC access id in plain env
     storage_env = tf["locals"]["group_env"]["storage"]
     assert storage_env["AWS_ENDPOINT_URL"] == "https://storage.googleapis.com"
@@ -673,3 +679,57 @@ def test_scheduler_tf_explains_the_publish_time_fallback():
     text = (TERRAFORM_DIR / "scheduler.tf").read_text(encoding="utf-8")
     assert "does not put the scheduled time" in text
     assert "publish time floored to the minute" in text
+
+
+def _evaluate(expression: str, values: dict[str, Any]) -> Any:
+    """A Terraform arithmetic expression (`${max(20, ceil(local.a * var.b))}`) evaluated with
+    `values` for its `local.` and `var.` names: the functions it uses mean the same in Python."""
+    body = expression.removeprefix("${").removesuffix("}")
+    body = re.sub(r"\b(?:local|var)\.(\w+)", lambda m: repr(values[m.group(1)]), body)
+    functions = {
+        "max": max,
+        "ceil": math.ceil,
+        "coalesce": lambda *args: next(a for a in args if a is not None),
+    }
+    return eval(body, {"__builtins__": {}}, functions)  # noqa: S307
+
+
+def _derived_tier(tf: dict[str, Any], comments_per_day: int) -> str:
+    expression = tf["locals"]["db_derived_tier"]
+    for limit, tier in re.findall(r"<= (\d+) \? \"([\w-]+)\"", expression):
+        if comments_per_day <= int(limit):
+            return str(tier)
+    return str(re.findall(r": \"([\w-]+)\"\)?\}?$", expression)[0])
+
+
+def test_the_database_is_sized_from_the_volume_as_the_infra_readme_derives_it(tf):
+    # Given the sizing locals and the infra README's table of volumes
+    locals_ = tf["locals"]
+    instance = _resource(tf, "google_sql_database_instance", "main")["settings"][0]
+    assert instance["tier"] == "${local.db_tier}"
+    assert instance["disk_size"] == "${local.db_disk_size_gb}"
+    assert tf["variable"]["db_tier"]["default"] is None
+    assert tf["variable"]["db_disk_size_gb"]["default"] is None
+    readme = (ROOT / "infra" / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(
+        r"^\| ([\d,]+) \| (\d+) days \| ([\d,]+) \| ([\d.]+) GB \| (\d+) GB \| `([\w-]+)` \|$",
+        readme,
+        flags=re.MULTILINE,
+    )
+    assert len(rows) >= 4
+    for per_day, kept, stored, gigabytes, disk, tier in rows:
+        values = {
+            **{k: v for k, v in locals_.items() if isinstance(v, int | float)},
+            "comments_per_day": int(per_day.replace(",", "")),
+            "comments_kept_days": int(kept),
+            "comments_retention_days": None,
+        }
+        values["db_kept_days"] = _evaluate(locals_["db_kept_days"], values)
+        # When Terraform's own expressions are evaluated for that volume, in order
+        for name in ("db_stored_comments", "db_comment_gb", "db_rollup_gb"):
+            values[name] = _evaluate(locals_[name], values)
+        # Then they give the README's rows, comments' gigabytes, disk and tier
+        assert values["db_stored_comments"] == int(stored.replace(",", ""))
+        assert round(values["db_comment_gb"], 2) == float(gigabytes)
+        assert _evaluate(locals_["db_derived_disk_gb"], values) == int(disk)
+        assert _derived_tier(tf, values["comments_per_day"]) == tier

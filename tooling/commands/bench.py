@@ -1,5 +1,5 @@
-"""`alumusic bench pipeline|store|classifier|listing|coldstart|charts|alerts|faults|hostile|themes`:
-measured figures, one JSON line each."""
+"""`alumusic bench pipeline|store|classifier|listing|coldstart|charts|digest|alerts|faults|hostile|
+themes`: measured figures, one JSON line each."""
 
 from __future__ import annotations
 
@@ -97,6 +97,14 @@ def register(subparsers: Any) -> None:
     )
     add_alerts_arguments(alerts)
     alerts.set_defaults(handler=_runner("alerts"))
+
+    from tooling.benchmarks.digest import add_arguments as add_digest_arguments
+
+    digest = kinds.add_parser(
+        "digest", help="a week's digest (`digest run --no-send`) over 1,000,000 stored comments"
+    )
+    add_digest_arguments(digest)
+    digest.set_defaults(handler=_runner("digest"))
 
     from tooling.benchmarks.faults import add_arguments as add_faults_arguments
 

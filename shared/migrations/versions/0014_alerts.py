@@ -2,7 +2,7 @@
 window) with the numbers it rests on, and its delivery per channel.
 
 Revision ID: 0014
-Revises: 0012 (the revision that lands beside this one as 0013 is chained in when both merge)
+Revises: 0013
 Create Date: 2026-12-06
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0014"
-down_revision: str | None = "0012"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

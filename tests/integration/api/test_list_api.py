@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 import shared.comments.listing as listing
+import shared.rollups as rollups
 from shared.comments.types import CommentFilters
 from tests.support.openapi_schema import assert_conforms
 
@@ -446,3 +447,104 @@ def test_a_single_page_is_its_own_exact_count_and_later_pages_carry_the_first_to
     # ...and a new walk that fits in one page counts what it shows
     whole = analyst.get("/api/comentarios?limit=100")
     assert whole.headers["X-Total-Count"] == str(len(whole.get_json())) == "15"
+
+
+@pytest.fixture
+def windows(monkeypatch) -> list[object]:
+    """Each window start the listing got from the rollups, in order."""
+    seen: list[object] = []
+    found = listing.tag_window_start
+
+    def spy(*args, **kwargs):
+        seen.append(found(*args, **kwargs))
+        return seen[-1]
+
+    monkeypatch.setattr(listing, "tag_window_start", spy)
+    return seen
+
+
+def tag_rows() -> list[dict]:
+    """60 comments an hour apart, every third one with `doc_raro` (alternating categories)."""
+    newest = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    return [
+        {
+            "id": f"t{i:03d}",
+            "categoria": ["ELOGIO", "CRÍTICA"][i % 2],
+            "tags": ["doc_raro"] if i % 3 == 0 else ["feat_letra"],
+            "created_at": newest - timedelta(hours=i),
+        }
+        for i in range(60)
+    ]
+
+
+@pytest.mark.parametrize(
+    "params", [{"tag": "doc_raro"}, {"tag": "doc_raro", "categoria": "ELOGIO"}]
+)
+def test_a_tag_page_read_from_the_rollups_window_is_the_same_page(
+    analyst, seed, clean_db, monkeypatch, windows, params
+):
+    # Given comments with a tag over 60 hours, counted in the rollups (a window is worth reading
+    # from 10 comments on here)
+    monkeypatch.setattr(rollups, "TAG_WINDOW_MIN_COMMENTS", 10)
+    rows = tag_rows()
+    seed(rows)
+    rollups.rebuild(clean_db)
+    # When the tag's pages are walked newest first, 4 at a time
+    ids, _totals = walk(analyst, limit=4, **params)
+    # Then they are the matching comments in order, and the first pages read a bounded window
+    matching = [
+        r
+        for r in rows
+        if "doc_raro" in r["tags"] and r["categoria"] == params.get("categoria", r["categoria"])
+    ]
+    assert ids == expected_order(matching, "recentes")
+    assert windows[0] is not None
+    assert windows[0] > rows[-1]["created_at"]
+
+
+def test_a_tag_window_the_rollups_overstate_falls_back_to_the_whole_table(
+    analyst, seed, clean_db, monkeypatch, windows
+):
+    # Given rollups claiming 1,000 recent `doc_raro` comments that the table does not hold
+    monkeypatch.setattr(rollups, "TAG_WINDOW_MIN_COMMENTS", 10)
+    rows = tag_rows()
+    seed(rows)
+    with clean_db.begin() as conn:
+        conn.execute(sa.text("TRUNCATE tag_rollups, category_rollups"))
+        conn.execute(
+            sa.text(
+                "INSERT INTO category_rollups (bucket, categoria, slot, comments, confianca_sum, "
+                "awaiting_review, corrected) "
+                "VALUES ('2026-11-30T12:00:00Z', 'ELOGIO', 0, 1000, 900, 0, 0)"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO tag_rollups (bucket, categoria, tag, slot, comments) "
+                "VALUES ('2026-11-30T12:00:00Z', 'ELOGIO', 'doc_raro', 0, 1000)"
+            )
+        )
+    # When the tag's first page is read
+    response = analyst.get("/api/comentarios?tag=doc_raro&limit=5")
+    # Then the window was tried, and the page holds the five newest matching comments all the same
+    assert windows == [datetime(2026, 11, 30, 12, 0, tzinfo=UTC)]
+    assert response.status_code == 200
+    newest = expected_order([r for r in rows if "doc_raro" in r["tags"]], "recentes")[:5]
+    assert [item["id"] for item in response.get_json()] == newest
+
+
+def test_a_common_tag_reads_no_window(analyst, seed, clean_db, monkeypatch):
+    # Given a tag on two comments in three, counted in the rollups
+    monkeypatch.setattr(rollups, "TAG_WINDOW_MIN_COMMENTS", 10)
+    rows = tag_rows()
+    seed(rows)
+    rollups.rebuild(clean_db)
+    # When its first page of 4 is read
+    with clean_db.connect() as conn:
+        window = rollups.tag_window_start(conn, "feat_letra", categoria=None, before=None, wanted=5)
+    response = analyst.get("/api/comentarios?tag=feat_letra&limit=4")
+    # Then no window is chosen (its 5 matches lie within fewer than 10 comments), and the page
+    # is the newest four
+    assert window is None
+    newest = expected_order([r for r in rows if "feat_letra" in r["tags"]], "recentes")[:4]
+    assert [item["id"] for item in response.get_json()] == newest
