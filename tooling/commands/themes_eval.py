@@ -1,4 +1,5 @@
-"""`alumusic eval themes`: the themes grouping's figures on the labelled set.
+"""`alumusic eval themes [--data FILE.csv]`: the themes grouping's figures on a labelled set
+(default: the product's own, `tooling/evals/themes/themes.csv`).
 
 Adds `themes` to the targets of `eval` (after the insights module has made `eval` take a target),
 so every other form of `eval` keeps working unchanged.
@@ -8,13 +9,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 
 def _eval_themes(args: argparse.Namespace) -> int:
-    from tooling.evals.themes import as_dict, evaluate
+    from pathlib import Path
 
-    report = evaluate(threshold=args.threshold) if args.threshold else evaluate()
+    from tooling.evals.themes import CSV_PATH, as_dict, evaluate
+
+    path = Path(args.data) if args.data else CSV_PATH
+    try:
+        report = evaluate(path, threshold=args.threshold) if args.threshold else evaluate(path)
+    except (OSError, ValueError, KeyError) as error:
+        print(f"alumusic eval themes: {error}", file=sys.stderr)
+        return 2
     print(
         f"themes: {report.comments} comments over {report.subjects} subjects and noise "
         f"(cosine threshold {report.threshold})\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import pytest
 
@@ -37,3 +38,24 @@ def test_the_command_prints_the_figures(capsys: pytest.CaptureFixture[str]) -> N
     assert "near-duplicates split 0 of" in out
     assert "purity" in out
     assert main(["eval", "themes", "--min-purity", "0.999"]) == 1
+
+
+def test_the_command_scores_the_set_it_is_given(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Given the independent set, written without reading the grouping, and its expected words
+    independent = CSV_PATH.parent / "independent.csv"
+
+    # When it is scored with --data
+    main(["eval", "themes", "--data", str(independent)])
+
+    # Then the figures are that set's (309 comments over 9 subjects), not the product's own set's
+    out = capsys.readouterr().out
+    assert "309 comments over 9 subjects" in out
+
+    # And a set whose expected words are missing is a clear error (exit 2), not another set's score
+    lonely = tmp_path / "lonely.csv"
+    lonely.write_text("id,texto,tema,variante_de\na,um texto,x,\n", encoding="utf-8")
+    assert main(["eval", "themes", "--data", str(lonely)]) == 2
+    assert "lonely.json" in capsys.readouterr().err
+    assert main(["eval", "themes", "--data", str(tmp_path / "absent.csv")]) == 2

@@ -49,12 +49,28 @@ def _words(name: str) -> set[str]:
     return set(name.replace("·", " ").split())
 
 
+def expected_words_path(path: Path) -> Path:
+    """Where a labelled set's expected name words are: `base.json` for the product's own set, the
+    file of the same name ending in `.json` for any other (`independent.csv` -> `independent.json`)."""
+    return BASE_PATH if path.resolve() == CSV_PATH.resolve() else path.with_suffix(".json")
+
+
 def evaluate(
     path: Path = CSV_PATH, *, threshold: float = COSINE_THRESHOLD, min_size: int = MIN_THEME_SIZE
 ) -> ThemesReport:
+    """Raises OSError when the set or its expected words cannot be read, ValueError when they do
+    not fit together (a column missing, a subject without expected words)."""
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    expected = json.loads(BASE_PATH.read_text(encoding="utf-8"))["temas"]
+    expected = json.loads(expected_words_path(path).read_text(encoding="utf-8"))["temas"]
+    columns = {"id", "texto", "tema", "variante_de"}
+    if not rows or not columns <= set(rows[0]):
+        raise ValueError(f"{path}: a labelled set needs the columns {sorted(columns)}")
+    unnamed = sorted({row["tema"] for row in rows} - set(expected) - {NOISE})
+    if unnamed:
+        raise ValueError(
+            f"{expected_words_path(path)} has no expected words for {', '.join(unnamed)}"
+        )
     label = {row["id"]: row["tema"] for row in rows}
     started = time.perf_counter()
     grouping = group_comments(
