@@ -19,7 +19,8 @@ function growthText(theme) {
     return theme.anterior ? "" : "novo neste período";
   }
   const percent = Math.round(theme.crescimento * 100);
-  return `${percent >= 0 ? "+" : ""}${formatNumber(percent)}% contra o período anterior (${formatNumber(theme.anterior)})`;
+  // The count before comes first: "+5.300%" alone reads as a lot of comments when it was 1 -> 54.
+  return `${formatNumber(theme.anterior)} no período anterior (${percent >= 0 ? "+" : ""}${formatNumber(percent)}%)`;
 }
 
 function themeItem(theme, reload) {
