@@ -26,9 +26,13 @@ Api = Callable[..., requests.Response]
 
 
 def test_a_published_tick_becomes_the_served_snapshot(stack: RunningStack, api: Api) -> None:
-    # Given a comment stored before this minute's tick (written as the consumer writes it: the
+    # Given a comment stored a minute before a tick (written as the consumer writes it: the
     # classifier is not under test here)
-    scheduled = datetime.now(UTC).replace(second=0, microsecond=0)
+    # The stack's own scheduler stores a snapshot at every whole minute, and a tick already stored is
+    # not refreshed again; so this tick takes a time of its own (whole seconds, not a whole minute)
+    # early enough in the minute to stay the newest snapshot until the test has read it.
+    assert wait_until(lambda: 1 <= datetime.now(UTC).second < 40, timeout=30, interval=0.2)
+    scheduled = datetime.now(UTC).replace(microsecond=0)
     category = "SUGESTÃO"
     engine = sa.create_engine(stack.database_url, poolclass=sa.NullPool)
     try:
@@ -52,7 +56,7 @@ def test_a_published_tick_becomes_the_served_snapshot(stack: RunningStack, api: 
     finally:
         engine.dispose()
 
-    # When the scheduler's tick for this minute is published to charts-tick
+    # When a tick for that time is published to charts-tick, as the scheduler publishes its own
     data, attributes = encode_tick(Tick("charts-refresh", scheduled, {}))
     publisher = PubSubPublisher(
         Settings(
