@@ -30,6 +30,7 @@ from typing import Final
 import numpy as np
 
 from shared.classifier.text import EMAIL_WORD, URL_WORD, decode_batch, encode_batch
+from shared.insights.text import fold
 
 COSINE_THRESHOLD: Final = 0.15
 # Two groups are one theme when their centroids are this much closer than a comment must be.
@@ -47,6 +48,7 @@ _PROBE_WORDS: Final = 4
 MENTION_WORD: Final = "xmencaox"
 _PLACEHOLDERS: Final = frozenset({URL_WORD, EMAIL_WORD, MENTION_WORD})
 _MENTION: Final = re.compile(r"(?<![\w.])@\w{1,64}")
+_WRITTEN_WORD: Final = re.compile(r"[^\W_]+")
 
 # Written as text (accents and all) and normalised like comments on first use.
 _STOPWORDS_TEXT: Final = """
@@ -155,6 +157,12 @@ def _is_content(word: str) -> bool:
     return len(word) >= 3 and word not in stopwords() and word not in _PLACEHOLDERS
 
 
+def _accented_words(text: str) -> dict[str, str]:
+    # Normalised words lose their accents; a name is read by people, so each word is shown as the
+    # listener wrote it, lowercased ("separação", not "separacao").
+    return {fold(word): word for word in _WRITTEN_WORD.findall(text.lower())}
+
+
 def build_units(comments: Sequence[Comment]) -> list[_Unit]:
     """Near-duplicates collapsed: same key, or a key and the same with one word added."""
     by_key: dict[str, _Unit] = {}
@@ -170,7 +178,11 @@ def build_units(comments: Sequence[Comment]) -> list[_Unit]:
             unit = by_key.get(key)
             if unit is None:
                 unit = by_key[key] = _Unit(key, tuple(w for w in words if _is_content(w)))
-                unit.spelled = tuple(zip(words, _words(written), strict=True))
+                accented = _accented_words(comment.texto)
+                unit.spelled = tuple(
+                    (word, accented.get(spelled, spelled))
+                    for word, spelled in zip(words, _words(written), strict=True)
+                )
                 tokens_of[key] = words
             by_normal[normal] = unit
         unit.ids.append(comment.id)
@@ -362,8 +374,8 @@ def _samples(units: Sequence[_Unit]) -> list[str]:
 
 
 def _surface_forms(units: Sequence[_Unit]) -> dict[str, str]:
-    # The commonest spelling (accents and case removed, doubled letters kept) of each single-letter
-    # form, so names read "ingresso", not "ingreso".
+    # The commonest spelling (lowercased, accents and doubled letters as written) of each
+    # single-letter form, so names read "ingresso", not "ingreso", and "coração", not "coracao".
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for unit in units:
         for single, written in unit.spelled:

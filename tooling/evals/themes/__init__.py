@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from shared.insights.text import fold
 from shared.themes.grouping import COSINE_THRESHOLD, MIN_THEME_SIZE, Comment, group_comments
 
 HERE: Final = Path(__file__).parent
@@ -46,7 +47,9 @@ class ThemesReport:
 
 
 def _words(name: str) -> set[str]:
-    return set(name.replace("·", " ").split())
+    # Names show words as listeners wrote them ("plágio"); expected words match with or without
+    # their accents.
+    return set(fold(name.replace("·", " ")).split())
 
 
 def expected_words_path(path: Path) -> Path:
@@ -93,7 +96,7 @@ def evaluate(
     named = sum(
         1
         for subject, (_, name) in largest.items()
-        if _words(name) & set(expected[subject]["palavras"])
+        if _words(name) & _words(" ".join(expected[subject]["palavras"]))
     )
     variants = [row for row in rows if row["variante_de"]]
     splits = sum(
