@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import insert
 from shared import keys
 from shared.auth import issue_token
 from shared.bootstrap import App, set_app
-from shared.config import Settings
+from shared.config import Settings, get_settings
 from shared.db import upgrade
 from shared.models import metadata, users
 from shared.users import User, create_user, hash_password
@@ -85,6 +85,16 @@ def app(settings: Settings) -> Iterator[App]:
     finally:
         set_app(None)
         application.close()
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Iterator[None]:
+    """The CLI reads its settings from the environment as any process does: DATABASE_URL is the
+    test database's, and the settings cache is cleared around the test."""
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -12,21 +11,12 @@ from shared.classifier import Classification
 from shared.cli import main
 from shared.comments.store import store_classified
 from shared.comments.types import CommentIn
-from shared.config import Settings, get_settings
 from shared.rollups import rebuild
 
 pytestmark = pytest.mark.integration
 
 EARLY = datetime(2026, 11, 2, 10, 7, tzinfo=UTC)
 LATE = datetime(2026, 11, 20, 16, 52, tzinfo=UTC)
-
-
-@pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Iterator[None]:
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 @pytest.fixture

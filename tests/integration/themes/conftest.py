@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ from shared.bootstrap import App
 from shared.classifier import Classification
 from shared.comments.store import store_classified
 from shared.comments.types import CommentIn
-from shared.config import Settings, get_settings
+from shared.config import Settings
 
 MAIN = str(Path(__file__).resolve().parents[3] / "functions" / "themes" / "main.py")
 
@@ -40,14 +40,6 @@ def client(http_app: Any, app: App, clean_db: sa.Engine) -> Any:
 @pytest.fixture
 def analyst_headers(token_for: Callable[..., str]) -> dict[str, str]:
     return {"Authorization": f"Bearer {token_for('ana', 'analyst')}"}
-
-
-@pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Iterator[None]:
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 Seeder = Callable[[Sequence[str], datetime], list[str]]
