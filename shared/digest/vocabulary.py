@@ -232,8 +232,7 @@ def tag_name(tag: str, language: str = "pt") -> str:
         if tag in TAG_WORDS_EN:
             return TAG_WORDS_EN[tag]
         scope, _, subject = tag.partition("_")
-        subject = (subject or tag).replace("_", " ")
-        return _SCOPE_WORDS_EN.get(scope, "{s}").format(s=subject)
+        return _SCOPE_WORDS_EN.get(scope, "{s}").format(s=subject or tag)
     return tag_label(tag)
 
 
