@@ -93,18 +93,40 @@ def bench_database_url(settings: Settings) -> str:
     return url.render_as_string(hide_password=False)
 
 
-def ensure_database(database_url: str) -> None:
-    url = make_url(database_url)
-    admin = sa.create_engine(
-        url.set(database="postgres"), poolclass=sa.NullPool, isolation_level="AUTOCOMMIT"
+def admin_engine(database_url: str) -> sa.Engine:
+    """An engine on the server's `postgres` database that runs outside transactions, as CREATE and
+    DROP DATABASE demand."""
+    return sa.create_engine(
+        make_url(database_url).set(database="postgres"),
+        poolclass=sa.NullPool,
+        isolation_level="AUTOCOMMIT",
     )
+
+
+def ensure_database(database_url: str, *, fresh: bool = False) -> None:
+    """Create the URL's database when it is missing (`fresh`: drop it first)."""
+    name = make_url(database_url).database
+    admin = admin_engine(database_url)
     try:
         with admin.connect() as conn:
+            if fresh:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             exists = conn.execute(
-                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": url.database}
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
             ).first()
             if not exists:
-                conn.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+
+
+def drop_database(database_url: str) -> None:
+    admin = admin_engine(database_url)
+    try:
+        with admin.connect() as conn:
+            conn.execute(
+                sa.text(f'DROP DATABASE IF EXISTS "{make_url(database_url).database}" WITH (FORCE)')
+            )
     finally:
         admin.dispose()
 

@@ -40,6 +40,7 @@ from shared import keys
 from shared.config import Settings, get_settings
 from shared.rollups import rebuild
 from tooling.benchmarks.bulkload import indexes_dropped
+from tooling.benchmarks.charts import ensure_database
 from tooling.progress import progress_bar
 
 BENCH_DATABASE = "alumusic_bench_listing"
@@ -244,22 +245,6 @@ SCENARIOS: tuple[Scenario, ...] = (
 def bench_database_url(settings: Settings, name: str = BENCH_DATABASE) -> str:
     url = make_url(settings.database_url).set(database=name)
     return url.render_as_string(hide_password=False)
-
-
-def _ensure_database(database_url: str) -> None:
-    url = make_url(database_url)
-    admin = sa.create_engine(
-        url.set(database="postgres"), poolclass=sa.NullPool, isolation_level="AUTOCOMMIT"
-    )
-    try:
-        with admin.connect() as conn:
-            exists = conn.execute(
-                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": url.database}
-            ).first()
-            if not exists:
-                conn.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
-    finally:
-        admin.dispose()
 
 
 def _load(engine: sa.Engine, first: int, last: int, *, prefix: str, span: str, desc: str) -> None:
@@ -484,7 +469,7 @@ def run(args: argparse.Namespace) -> int:
     database_url = args.database_url or bench_database_url(
         base, BULK_DATABASE if bulk_rows else BENCH_DATABASE
     )
-    _ensure_database(database_url)
+    ensure_database(database_url)
     upgrade(database_url)
     # Tokens signed with a throwaway key pair: the benchmark never needs the configured one. The
     # caller's state is read once per minute, like an instance under steady traffic.

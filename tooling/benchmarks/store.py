@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from shared.config import get_settings
+from tooling.benchmarks.charts import admin_engine, drop_database, ensure_database
 
 BENCH_DATABASE = "alumusic_bench_store"
 BATCH = 500
@@ -42,26 +43,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help=f"database to recreate and fill (default: {BENCH_DATABASE} on the configured server)",
     )
-
-
-def _admin(database_url: str) -> sa.Engine:
-    return sa.create_engine(
-        make_url(database_url).set(database="postgres"),
-        poolclass=sa.NullPool,
-        isolation_level="AUTOCOMMIT",
-    )
-
-
-def _recreate(database_url: str, *, create: bool = True) -> None:
-    name = make_url(database_url).database
-    admin = _admin(database_url)
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            if create:
-                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    finally:
-        admin.dispose()
 
 
 def _process_cpu(pid: int) -> float | None:
@@ -115,7 +96,7 @@ def measure_store(database_url: str, batches: int, writers: int) -> dict[str, An
     done = threading.Event()
 
     def sample() -> None:
-        admin = _admin(database_url)
+        admin = admin_engine(database_url)
         try:
             with admin.connect() as conn:
                 while not done.is_set():
@@ -230,7 +211,7 @@ def run(args: argparse.Namespace) -> int:
     database_url = args.database_url or make_url(get_settings().database_url).set(
         database=BENCH_DATABASE
     ).render_as_string(hide_password=False)
-    _recreate(database_url)
+    ensure_database(database_url, fresh=True)
     try:
         upgrade(database_url)
         result: dict[str, Any] = {
@@ -240,7 +221,7 @@ def run(args: argparse.Namespace) -> int:
         }
         result.update(measure_store(database_url, args.batches, args.writers))
     finally:
-        _recreate(database_url, create=False)
+        drop_database(database_url)
     result.update(measure_decoding())
     print(json.dumps(result), flush=True)
     return 0
