@@ -17,7 +17,7 @@ from shared.config import Settings
 from shared.events import PubSubPublisher
 from shared.schedule import Tick, encode_tick
 from tests.e2e.conftest import RunningStack
-from tests.integration.alerts.conftest import comment_rows, spread
+from tests.support.alerts_data import comment_rows, spread
 from tests.support.digest_data import insert_comments
 from tooling.devstack.waiting import wait_until
 

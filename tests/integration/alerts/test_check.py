@@ -12,7 +12,7 @@ from pydantic import SecretStr
 
 from shared.alerts import service
 from shared.bootstrap import App
-from tests.integration.alerts.conftest import CRASH, comment_rows, seed_quiet_baseline, spread
+from tests.support.alerts_data import CRASH, comment_rows, seed_quiet_baseline, spread
 from tests.support.digest_data import insert_comments
 from tooling.devstack.mail_sink import MailSink
 

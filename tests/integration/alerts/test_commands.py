@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from shared.cli import main
 from shared.config import Settings, get_settings
-from tests.integration.alerts.conftest import CRASH, comment_rows, spread
+from tests.support.alerts_data import CRASH, comment_rows, spread
 from tests.support.digest_data import insert_comments
 from tooling.devstack.mail_sink import MailSink
 

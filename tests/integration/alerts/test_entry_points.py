@@ -15,7 +15,7 @@ from pydantic import SecretStr
 
 from shared.bootstrap import App
 from shared.schedule import Tick, encode_tick
-from tests.integration.alerts.conftest import comment_rows, seed_quiet_baseline, spread
+from tests.support.alerts_data import comment_rows, seed_quiet_baseline, spread
 from tests.support.digest_data import insert_comments
 from tests.support.openapi_schema import assert_conforms
 from tooling.devstack.mail_sink import MailSink
