@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 import requests
 import sqlalchemy as sa
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
 
 from tests.e2e.conftest import RunningStack, start_stack
 from tooling.demo import demo_comments
@@ -314,6 +314,17 @@ def screenshots_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         path.mkdir(parents=True, exist_ok=True)
         return path
     return tmp_path_factory.mktemp("painel-screenshots")
+
+
+def shoot_card(card: Locator, path: Path) -> None:
+    """A screenshot of one card of the page, whole: taken scrolled into view, where the sticky top
+    bar would cover the card's head, so the bar stays in place meanwhile (set through the CSSOM,
+    which the page's Content-Security-Policy allows, unlike an injected style sheet)."""
+    card.page.evaluate("document.querySelector('.topbar').style.position = 'static'")
+    try:
+        card.screenshot(path=str(path))
+    finally:
+        card.page.evaluate("document.querySelector('.topbar').style.position = ''")
 
 
 @pytest.fixture(scope="session")

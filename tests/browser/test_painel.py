@@ -25,9 +25,10 @@ from tests.browser.conftest import (
     charts_in_page,
     log_in_page,
     open_context,
+    shoot_card,
     wait_for_charts,
 )
-from tests.integration.alerts.conftest import comment_rows, spread
+from tests.support.alerts_data import comment_rows, spread
 from tests.support.digest_data import insert_comments
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -586,7 +587,7 @@ def test_tags_read_as_words_in_the_charts_the_filter_and_the_rows(
         "() => window.Chart.getChart(document.getElementById('grafico-tags')).tooltip.title"
     )
     assert tooltip == [tag_name(top[0], "pt"), top[0]]
-    page.locator("#card-tags").screenshot(path=str(screenshots_dir / "painel-tags.png"))
+    shoot_card(page.locator("#card-tags"), screenshots_dir / "painel-tags.png")
 
     # When that bar is clicked
     page.locator("#grafico-tags").click(position=bar)
@@ -754,8 +755,22 @@ def test_latest_digest_is_shown_and_a_question_is_answered_from_the_digests(
         [fonte["trecho"] for fonte in answer["fontes"]]
     )
     expect(page.locator("#erro-pergunta")).to_be_empty()
-    page.locator("#card-resumo").screenshot(path=str(screenshots_dir / "painel-resumo.png"))
-    page.locator("#card-pergunta").screenshot(path=str(screenshots_dir / "painel-pergunta.png"))
+    shoot_card(page.locator("#card-resumo"), screenshots_dir / "painel-resumo.png")
+
+    # When a question about the criticisms of the last weeks is asked
+    page.get_by_label("Sua pergunta").fill(
+        "Quais foram as principais críticas nas últimas semanas?"
+    )
+    with page.expect_response("**/api/insights/perguntar") as asked:
+        page.get_by_role("button", name="Perguntar").click()
+    assert asked.value.status == 200, asked.value.text()
+    answer = asked.value.json()
+    # Then it names the criticisms in words, never by their tag ids, and the page shows it
+    assert answer["suportada"] is True, answer
+    assert "críticas" in answer["resposta"].lower()
+    assert not re.search(r"\b(?:fix|feat|perf|ui|doc|test|sec|api)_[a-z]+", answer["resposta"])
+    expect(page.locator("#resposta-texto")).to_have_text(answer["resposta"])
+    shoot_card(page.locator("#card-pergunta"), screenshots_dir / "painel-pergunta.png")
 
 
 # --- alerts -------------------------------------------------------------------------------------
@@ -791,4 +806,4 @@ def test_a_crash_spike_shows_under_alertas_and_the_badge_counts_the_last_day(
     expect(row.locator("td").nth(4)).to_have_text("200")
     baseline = " · ".join(str(n) for n in crash["contagens_base"])
     expect(row.locator("td").nth(6)).to_have_text(baseline)
-    page.locator("#painel-alertas").screenshot(path=str(screenshots_dir / "painel-alertas.png"))
+    shoot_card(page.locator("#painel-alertas"), screenshots_dir / "painel-alertas.png")

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from shared.timezone import local_day, zone_named
-from tests.browser.conftest import Painel
+from tests.browser.conftest import Painel, shoot_card
 from tests.support.themes_data import rumour_comments
 
 pytestmark = pytest.mark.browser
@@ -80,7 +80,7 @@ def test_themes_are_listed_promoted_and_dismissed(
     expect(item.locator(".theme-name")).to_have_text(rumour["nome"])
     expect(item.locator(".chip")).to_have_text(f"{rumour['tamanho']} comentários")
     expect(item.locator("blockquote")).to_have_text([s["texto"] for s in rumour["amostras_texto"]])
-    card.screenshot(path=str(screenshots_dir / "painel-temas.png"))
+    shoot_card(card, screenshots_dir / "painel-temas.png")
     # When the rumour is promoted to a tag from the page
     item.get_by_label(f"Tag para o tema {rumour['nome']}").fill("feat_boato")
     with page.expect_response(f"**/api/temas/{rumour['id']}/promover") as promoted:
