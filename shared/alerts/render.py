@@ -19,10 +19,11 @@ SMALLEST_P_SHOWN: Final = 0.0001
 
 
 def subject_name(alert: StoredAlert) -> str:
-    """What moved, in words: `"travamentos" (tag fix_travamento)` or `a categoria CRÍTICA`."""
+    """What moved, after "Alta"/"Queda": `de "travamentos" (tag fix_travamento)` or
+    `da categoria CRÍTICA` (Portuguese contracts "de a" to "da")."""
     if alert.escopo == "tag":
-        return f'"{tag_name(alert.chave)}" (tag {alert.chave})'
-    return f"a categoria {alert.chave}"
+        return f'de "{tag_name(alert.chave)}" (tag {alert.chave})'
+    return f"da categoria {alert.chave}"
 
 
 def p_text(p_value: float) -> str:
@@ -36,9 +37,7 @@ def _local(instant: datetime, zone: ZoneInfo) -> str:
 
 
 def title(alert: StoredAlert) -> str:
-    return (
-        f"{_DIRECTION_WORDS[alert.direcao]} de {subject_name(alert)} {_WINDOW_WORDS[alert.janela]}"
-    )
+    return f"{_DIRECTION_WORDS[alert.direcao]} {subject_name(alert)} {_WINDOW_WORDS[alert.janela]}"
 
 
 def text(alert: StoredAlert, zone: ZoneInfo) -> str:

@@ -79,7 +79,9 @@ def test_the_text_names_the_tag_in_words_with_its_numbers() -> None:
     assert "1.200 comentários de 30/11 10:00 a 30/11 11:00 (America/Sao_Paulo)" in text
     assert "média de 2,25 nas mesmas horas das 4 semanas anteriores (2, 3, 1, 3)" in text
     assert text.endswith("teste de Poisson, p < 0,0001.")
-    assert "a categoria CRÍTICA" in render.text(alert("categoria", "CRÍTICA"), ZONE)
+    assert render.text(alert("categoria", "CRÍTICA"), ZONE).startswith(
+        "Alerta AluMusic: Alta da categoria CRÍTICA na última hora"
+    )
 
 
 def test_slack_gets_text_and_blocks_and_the_plain_json_every_number() -> None:
