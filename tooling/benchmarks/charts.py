@@ -35,7 +35,7 @@ from tooling.benchmarks.bulkload import indexes_dropped
 from tooling.progress import progress_bar
 
 BENCH_DATABASE = "alumusic_bench_charts"
-BAR_MS = 300.0
+BAR_MS = 100.0
 DAYS_SPREAD = 30
 LOAD_BATCH_ROWS = 200_000
 # Bumped whenever the generated data changes, so a kept database is refilled.
