@@ -1,7 +1,7 @@
 """Designed evaluation sets: weeks whose every count is written by hand, and questions checked
-against them. The blind sets (`blind/`, `blind2/`, `blind3/`) each hold only their tables and
-questions; the arithmetic that turns a table into digests, and the questions into a questions file,
-is here so every set derives its figures the same way.
+against them. The blind sets (`blind/`, `blind2/`, `blind3/`, `blind4/`) each hold only their tables
+and questions; the arithmetic that turns a table into digests, and the questions into a questions
+file, is here so every set derives its figures the same way.
 
 Stats are derived as the digest's SQL derives them (`shared.digest.stats`): shares rounded half up
 to one decimal, the two-proportion test with the same erfc approximation, the top 5 tags per list
