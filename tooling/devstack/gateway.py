@@ -14,8 +14,8 @@ Request bodies are judged by the operation's declared limit (`x-max-body-bytes`,
 MAX_BODY_BYTES), as API Gateway and Cloud Run refuse oversized bodies in front of the functions:
 a larger `Content-Length` is a JSON 413 before a byte of the body is read or forwarded, and a
 chunked body is read only up to the limit. A body on an operation that takes none is neither read
-nor forwarded. A body left unread is not drained: the server closes that connection after the
-answer. Bodies over STREAM_BODY_BYTES are streamed to the function as they arrive, so a function
+nor forwarded. A body left unread is not read away: the server drains at most 64 KiB of it and
+then closes the connection after the answer. Bodies over STREAM_BODY_BYTES are streamed to the function as they arrive, so a function
 that refuses one early (an NDJSON flood past its item limit) stops the gateway reading it too.
 """
 
@@ -535,7 +535,7 @@ class Gateway:
     def _too_large(
         start_response: StartResponse, limit: int, length: int | None
     ) -> Iterable[bytes]:
-        """413, the body unread: the server closes the connection rather than drain it."""
+        """413, the body unread (the server closes the connection rather than drain much)."""
         size = f"of {length} bytes " if length is not None else ""
         status, headers, body = _error(
             413,
