@@ -5,6 +5,7 @@ Upstream functions are tiny WSGI apps served on loopback threads; no service is 
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from werkzeug.serving import make_server
 from werkzeug.test import Client
 from werkzeug.wrappers import Request, Response
 
-from tooling.devstack.gateway import Gateway, HealthChecks
+from tooling.devstack.gateway import STREAM_BODY_BYTES, Gateway, HealthChecks
 from tooling.devstack.openapi import Operation
 from tooling.devstack.services import free_port
 from tooling.devstack.stack import parse_stack
@@ -31,6 +32,14 @@ def _upstream(name: str) -> Any:
                     yield f"row-{i}\n".encode()
 
             return Response(chunks(), mimetype="text/csv")
+        if request.path.endswith("/refuse"):
+            # Refuses the body after its first piece, as the ingest does past its item limit.
+            request.stream.read(64 * 1024)
+            return Response(
+                json.dumps({"error": {"code": "payload_too_large", "message": "items"}}),
+                status=413,
+                mimetype="application/json",
+            )
         if request.path.endswith("/busy"):
             status = 429 if request.method == "POST" else 503
             return Response(
@@ -45,7 +54,9 @@ def _upstream(name: str) -> Any:
             "method": request.method,
             "authorization": request.headers.get("Authorization"),
             "forwarded_for": request.headers.get("X-Forwarded-For"),
-            "body": request.get_data(as_text=True),
+            "body": request.get_data(as_text=True)[:100],
+            "body_bytes": request.content_length or 0,
+            "body_read": len(request.get_data()),
         }
         return Response(
             json.dumps(payload),
@@ -109,8 +120,11 @@ OPERATIONS = [
     Operation("GET", "/api/comentarios/busy", "api"),
     Operation("POST", "/api/comentarios/busy", "api"),
     Operation("GET", "/api/comentarios/export", "charts"),
-    Operation("GET", "/api/relatorio/semana", "charts"),
+    Operation("GET", "/api/relatorio/semana", "charts", takes_body=False),
     Operation("POST", "/api/insights/perguntar", "down"),
+    Operation("POST", "/api/auth/login", "api", max_body_bytes=100),
+    Operation("POST", "/api/comentarios/refuse", "api"),
+    Operation("POST", "/api/comentarios/large", "api"),
 ]
 
 
@@ -213,6 +227,106 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(client: Client) -> N
     response = client.post("/api/comentarios", data=b"x" * 1001)
     assert response.status_code == 413
     assert response.json["error"]["code"] == "payload_too_large"  # type: ignore[index]
+
+
+class _CountingInput(io.BytesIO):
+    """A request body that records how much of it was read."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.taken = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        chunk = super().read(size)
+        self.taken += len(chunk)
+        return chunk
+
+    def readinto(self, buffer: Any) -> int:
+        count = super().readinto(buffer)
+        self.taken += count
+        return count
+
+
+def _post(client: Client, path: str, body: _CountingInput, length: int | None) -> Any:
+    """POST `body` as its input stream, announcing `length` (None: chunked, no length)."""
+    overrides: dict[str, Any] = {"wsgi.input": body}
+    if length is None:
+        overrides["wsgi.input_terminated"] = True
+        headers = {"Transfer-Encoding": "chunked"}
+    else:
+        overrides["CONTENT_LENGTH"] = str(length)
+        headers = {}
+    return client.post(path, headers=headers, environ_overrides=overrides)
+
+
+def test_a_body_over_its_operations_declared_limit_is_refused_unread(client: Client) -> None:
+    # Given the login, which declares 100 bytes, and a 16 MB body announced as such
+    body = _CountingInput(b"[" * 16_000_000)
+    # When it is posted through the gateway
+    response = _post(client, "/api/auth/login", body, 16_000_000)
+    # Then it is a JSON 413 naming the operation's limit, and not a byte was read
+    assert response.status_code == 413
+    assert "100-byte limit" in response.json["error"]["message"]  # type: ignore[index]
+    assert body.taken == 0
+
+
+def test_a_chunked_body_past_the_limit_is_refused_having_read_just_past_it(
+    client: Client,
+) -> None:
+    # Given a body sent without a length, far larger than the login's 100 bytes
+    body = _CountingInput(b"x" * 1_000_000)
+    # When it is posted through the gateway
+    response = _post(client, "/api/auth/login", body, None)
+    # Then it is a JSON 413, read no further than one byte past the limit
+    assert response.status_code == 413
+    assert body.taken == 101
+    # And a chunked body within the limit reaches the function whole
+    small = _post(client, "/api/auth/login", _CountingInput(b'{"u": 1}'), None)
+    assert small.json["body"] == '{"u": 1}'  # type: ignore[index]
+
+
+def test_a_body_sent_to_an_operation_that_takes_none_is_neither_read_nor_forwarded(
+    client: Client,
+) -> None:
+    # Given a GET of the weekly report carrying a 5 MB body
+    body = _CountingInput(b"x" * 5_000_000)
+    overrides = {"wsgi.input": body, "CONTENT_LENGTH": "5000000"}
+    # When it goes through the gateway
+    response = client.get("/api/relatorio/semana", environ_overrides=overrides)
+    # Then the function answers as to any GET, having been sent no body, and none was read
+    assert response.status_code == 200
+    assert response.json["body_bytes"] == 0  # type: ignore[index]
+    assert body.taken == 0
+
+
+@pytest.fixture
+def roomy_client(upstreams: dict[str, int]) -> Client:
+    """A gateway whose body limit (128 MiB) leaves large bodies to the functions."""
+    return Client(Gateway(_spec(upstreams), OPERATIONS, max_body_bytes=128 * 1024 * 1024))
+
+
+def test_a_large_body_is_streamed_to_the_function_whole(roomy_client: Client) -> None:
+    # Given a body larger than what the gateway forwards in one piece
+    data = bytes(range(256)) * (3 * STREAM_BODY_BYTES // 256 + 7)
+    # When it is posted through the gateway
+    response = _post(roomy_client, "/api/comentarios/large", _CountingInput(data), len(data))
+    # Then the function received all of it
+    assert response.status_code == 201
+    assert response.json["body_read"] == len(data)  # type: ignore[index]
+
+
+def test_a_large_body_the_function_refuses_early_is_not_read_to_its_end(
+    roomy_client: Client,
+) -> None:
+    # Given a 64 MB body to an operation whose function refuses it after its first 64 KiB
+    data = b"{}\n" * (64 * 1024 * 1024 // 3)
+    body = _CountingInput(data)
+    # When it is posted through the gateway
+    response = _post(roomy_client, "/api/comentarios/refuse", body, len(data))
+    # Then the function's 413 is the answer, and the gateway stopped reading long before the end
+    assert response.status_code == 413
+    assert response.json["error"]["message"] == "items"  # type: ignore[index]
+    assert body.taken < len(data) // 4
 
 
 class _Checks(HealthChecks):

@@ -137,6 +137,32 @@ def test_a_route_missing_from_the_document_or_a_document_without_a_server_is_rep
     )
 
 
+def test_each_operations_body_limit_is_its_routes(tables, operations):
+    # Given every gateway route and the operation documenting it
+    documented = {(o.method, o.path): o for o in operations}
+    for router in tables.values():
+        for route in gateway_routes(router):
+            operation = documented[(route.method, route.path)]
+            where = f"{route.method} {route.path}"
+            # Then a route taking no body is an operation without a body parameter
+            assert operation.takes_body == (route.max_body is not None), where
+            # And a limit in bytes is the operation's x-max-body-bytes; a setting's (the
+            # batches' MAX_BODY_BYTES) is the default the document leaves unnamed
+            if isinstance(route.max_body, int):
+                assert operation.max_body_bytes == route.max_body, where
+            else:
+                assert route.max_body in (None, "max_body_bytes"), where
+                assert operation.max_body_bytes is None, where
+
+
+def test_a_body_limit_on_an_operation_without_a_body_is_refused():
+    text = OPENAPI_TEMPLATE.read_text(encoding="utf-8")
+    document = parse_openapi_template(text)
+    document["paths"]["/api/tags"]["get"]["x-max-body-bytes"] = 100
+    with pytest.raises(ValueError, match="x-max-body-bytes"):
+        read_operations(document)
+
+
 def test_the_document_names_a_backend_for_every_operation():
     # A backend given any other way cannot be routed locally, so it is refused
     text = OPENAPI_TEMPLATE.read_text(encoding="utf-8")

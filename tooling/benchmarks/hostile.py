@@ -3,7 +3,9 @@
 Against a stack started by `make dev` (or `alumusic dev up`), through its gateway. A quiet client
 makes normal calls in turn (a page of the comment list, the weekly report, a dashboard file, the
 digest list), one every `--pause` seconds: first alone for `--quiet-seconds`, then for `--seconds`
-while `--attackers` threads send the worst bodies without pause, each in turn:
+while `--attackers` threads send the worst bodies, each in turn, `--rate` requests a second in all
+(a fixed rate: a server that refuses faster is not sent more; a thread late for its turn sends at
+once, so at most `--attackers` requests are in flight):
 
 - `login_16mb`: a 16 MB JSON array to POST /api/auth/login (its limit is 16 KB);
 - `refresh_16mb`: the same to POST /api/auth/refresh (4 KB);
@@ -13,7 +15,8 @@ while `--attackers` threads send the worst bodies without pause, each in turn:
 - `ndjson_flood`: 15 MB of `{}` lines (1,250 times the item limit) to POST /api/comentarios/ingest.
 
 Attackers hold a valid token (the worst case: their requests pass the token check and reach the
-decoders). Each function's memory is the resident set of its process tree (and the gateway's),
+decoders). Their bodies are built once; sending one is a single `sendall` of those bytes, and the
+attackers' own CPU (reported as `attacker_cpu_seconds`) is part of the machine's load. Each function's memory is the resident set of its process tree (and the gateway's),
 read from /proc with the process ids the stack keeps in its state file: when the attack starts,
 every second during it (the peak) and when it ends.
 
@@ -35,7 +38,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -50,6 +53,10 @@ from tooling.progress import progress_bar
 BAR_P99_RATIO: Final = 2.0
 BAR_GROWTH_MB: Final = 50.0
 SIXTEEN_MB: Final = 16_000_000
+# What 4 attackers sending without pause reached against the stack before its gateway refused
+# bodies by each operation's limit (about 1,170 requests a minute): the same attack, kept fixed
+# so that refusing faster is measured as less work, not as more requests.
+DEFAULT_RATE: Final = 20.0
 NORMAL_CALLS: Final[tuple[tuple[str, str], ...]] = (
     ("list", "/api/comentarios?limit=20"),
     ("report", "/api/relatorio/semana"),
@@ -148,21 +155,39 @@ def send(session: requests.Session, base_url: str, item: Attack, tally: AttackTa
     tally.add(item.kind, status, time.perf_counter() - started, len(item.body))
 
 
+@dataclass
+class Schedule:
+    """The attack's turns at a fixed rate, shared by the attacker threads: turn n is due at
+    start + n / rate and sends the plan's request n (in turn)."""
+
+    rate: float
+    start: float = field(default_factory=time.monotonic)
+    turns: Iterator[int] = field(default_factory=itertools.count)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def next_turn(self) -> tuple[int, float]:
+        """(turn number, seconds until it is due; 0 or less: now)."""
+        with self.lock:
+            turn = next(self.turns)
+        return turn, self.start + turn / self.rate - time.monotonic()
+
+
 def attack(
     base_url: str,
     token: str,
     plan: list[Attack],
-    start: int,
+    schedule: Schedule,
     stop: threading.Event,
     tally: AttackTally,
 ) -> None:
-    """Send the plan's requests in turn, without pause, until `stop`."""
+    """Send the plan's requests in turn, each when its turn is due, until `stop`."""
     with requests.Session() as session:
         session.headers["Authorization"] = f"Bearer {token}"
-        for item in itertools.islice(itertools.cycle(plan), start, None):
-            if stop.is_set():
+        while not stop.is_set():
+            turn, wait = schedule.next_turn()
+            if wait > 0 and stop.wait(wait):
                 return
-            send(session, base_url, item, tally)
+            send(session, base_url, plan[turn % len(plan)], tally)
 
 
 def quiet_client(
@@ -199,9 +224,16 @@ def _timed_phase(seconds: float, desc: str, each_second: Callable[[], None]) -> 
 
 def run(args: argparse.Namespace) -> int:
     seconds, quiet_seconds = float(args.seconds), float(args.quiet_seconds)
-    if seconds <= 0 or quiet_seconds <= 0 or args.attackers < 1 or args.pause <= 0:
+    if (
+        seconds <= 0
+        or quiet_seconds <= 0
+        or args.attackers < 1
+        or args.pause <= 0
+        or args.rate <= 0
+    ):
         print(
-            "alumusic: error: --seconds, --quiet-seconds, --attackers and --pause must be positive",
+            "alumusic: error: --seconds, --quiet-seconds, --attackers, --rate and --pause must be"
+            " positive",
             file=sys.stderr,
         )
         return 2
@@ -242,13 +274,14 @@ def run(args: argparse.Namespace) -> int:
 
     stop = threading.Event()
     tally = AttackTally()
+    schedule = Schedule(float(args.rate))
     threads = [
         threading.Thread(
             target=attack,
-            args=(target.gateway_url, token, plan, index, stop, tally),
+            args=(target.gateway_url, token, plan, schedule, stop, tally),
             daemon=True,
         )
-        for index in range(args.attackers)
+        for _ in range(args.attackers)
     ]
     threads.append(
         threading.Thread(
@@ -257,12 +290,15 @@ def run(args: argparse.Namespace) -> int:
             daemon=True,
         )
     )
+    cpu_before = time.process_time()
     for thread in threads:
         thread.start()
     _timed_phase(seconds, "under attack", sample_memory)
     stop.set()
     for thread in threads:
         thread.join(timeout=120)
+    # This process's CPU while attacking: the attackers, the quiet client and the sampling.
+    attacker_cpu = time.process_time() - cpu_before
     sample_memory()
     after = memory_mb(pids, watched)
     load_end = os.getloadavg()[0]
@@ -294,11 +330,14 @@ def run(args: argparse.Namespace) -> int:
         "seconds": seconds,
         "quiet_seconds": quiet_seconds,
         "attackers": args.attackers,
+        "rate": float(args.rate),
         **quiet,
         **attacked,
         "p99_ratio": ratio,
         "attack": tally.summary(),
         "attack_requests": sum(tally.requests.values()),
+        "attack_rate_achieved": round(sum(tally.requests.values()) / seconds, 1),
+        "attacker_cpu_seconds": round(attacker_cpu, 1),
         "attack_megabytes_sent": round(tally.sent_bytes / 1e6),
         "server_errors": server_errors,
         "memory": memory,
@@ -329,6 +368,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--attackers", type=int, default=4, help="threads sending hostile requests (default 4)"
+    )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=DEFAULT_RATE,
+        help=f"hostile requests a second, all attackers together (default {DEFAULT_RATE:g})",
     )
     parser.add_argument(
         "--pause", type=float, default=0.05, help="seconds between the normal client's calls"

@@ -9,25 +9,37 @@ Bodies are streamed back as they come (a CSV export is not buffered), headers pa
 (Authorization, X-Total-Count, ...), an undocumented path is a JSON 404, a documented path with an
 undocumented method a JSON 405 (with `Allow`) and an unreachable function a JSON 502. `GET /healthz` is 200 only when PostgreSQL, the Pub/Sub emulator (topics and
 subscriptions in place), the S3 emulator (buckets in place) and every function answer.
+
+Request bodies are judged by the operation's declared limit (`x-max-body-bytes`, else
+MAX_BODY_BYTES), as API Gateway and Cloud Run refuse oversized bodies in front of the functions:
+a larger `Content-Length` is a JSON 413 before a byte of the body is read or forwarded, and a
+chunked body is read only up to the limit. A body on an operation that takes none is neither read
+nor forwarded. A body left unread is not read away: the server drains at most 64 KiB of it and
+then closes the connection after the answer. Bodies over STREAM_BODY_BYTES are streamed to the function as they arrive, so a function
+that refuses one early (an NDJSON flood past its item limit) stops the gateway reading it too.
 """
 
 from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import contextlib
 import json
 import logging
 import re
+import socket
 import sys
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from http.client import HTTPException
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import urllib3
+from urllib3.connection import HTTPConnection
 from urllib3.exceptions import (
     HTTPError,
     MaxRetryError,
@@ -35,6 +47,7 @@ from urllib3.exceptions import (
     ProtocolError,
     ReadTimeoutError,
 )
+from urllib3.util.wait import wait_for_read
 from werkzeug.wsgi import get_input_stream
 
 from tooling.devstack.openapi import Operation, load_operations
@@ -62,6 +75,10 @@ HOP_BY_HOP = frozenset(
     }
 )
 STREAM_CHUNK_BYTES = 64 * 1024
+# Request bodies up to this size are read whole and forwarded with retries; larger ones are
+# streamed to the function, STREAM_PIECE_BYTES at a time.
+STREAM_BODY_BYTES = 1024 * 1024
+STREAM_PIECE_BYTES = 256 * 1024
 CHECK_TIMEOUT_SECONDS = 2.0
 
 
@@ -239,16 +256,58 @@ class HealthChecks:
 
 
 class _StreamedBody:
-    """The upstream body as a WSGI iterable; closing it returns the connection to the pool."""
+    """The upstream body as a WSGI iterable; closing it returns the connection to the pool, or
+    closes the request's own connection."""
 
-    def __init__(self, response: urllib3.BaseHTTPResponse) -> None:
+    def __init__(
+        self,
+        response: urllib3.BaseHTTPResponse,
+        connection: HTTPConnection | None = None,
+    ) -> None:
         self.response = response
+        self.connection = connection
 
     def __iter__(self) -> Iterator[bytes]:
         yield from self.response.stream(STREAM_CHUNK_BYTES, decode_content=False)
 
     def close(self) -> None:
         self.response.release_conn()
+        if self.connection is not None:
+            self.connection.close()
+
+
+class _TooLarge(Exception):
+    """A body without Content-Length (chunked) went past the operation's limit."""
+
+
+def _read_at_most(stream: Any, limit: int) -> bytes:
+    """The whole body of a request that announces no length, refused past `limit` bytes
+    (read in pieces, never more than limit + 1 bytes)."""
+    chunks: list[bytes] = []
+    received = 0
+    while received <= limit:
+        chunk = stream.read(min(STREAM_BODY_BYTES, limit + 1 - received))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        received += len(chunk)
+    raise _TooLarge
+
+
+def _pieces(stream: Any, length: int, connection: HTTPConnection) -> Iterator[bytes]:
+    """`length` bytes of the request body in pieces, until the function answers: one that
+    refuses a body early (an NDJSON flood past its item limit) is not sent the rest of it, and
+    the rest is not read from the client."""
+    left = length
+    while left > 0:
+        sock = connection.sock
+        if sock is not None and wait_for_read(sock, timeout=0):
+            return
+        chunk = stream.read(min(STREAM_PIECE_BYTES, left))
+        if not chunk:
+            return
+        left -= len(chunk)
+        yield chunk
 
 
 class Gateway:
@@ -271,9 +330,10 @@ class Gateway:
         # Literal segments before path parameters, as API Gateway matches: GET /x/export goes to
         # the operation of that path, not to the one of /x/{id}.
         self.operations = [
-            (operation.pattern, operation.method, spec.function(operation.function))
+            (operation.pattern, operation.method, spec.function(operation.function), operation)
             for operation in sorted(operations, key=lambda o: o.specificity)
         ]
+        self.connect_timeout, self.read_timeout = connect_timeout, read_timeout
         self.timeout = urllib3.Timeout(connect=connect_timeout, read=read_timeout)
         # A pooled connection the function closed while idle fails on reuse; one retry covers
         # it. Replaying a request is harmless: every write of the API is idempotent by id.
@@ -292,30 +352,45 @@ class Gateway:
 
     def route(self, method: str, path: str) -> FunctionSpec | list[str]:
         """The function serving (method, path), else the methods documented for the path
-        (empty when the path is not documented at all).
+        (empty when the path is not documented at all)."""
+        matched = self.operation(method, path)
+        return matched[0] if isinstance(matched, tuple) else matched
+
+    def operation(self, method: str, path: str) -> tuple[FunctionSpec, Operation] | list[str]:
+        """The function and documented operation serving (method, path), else the methods
+        documented for the path (empty when the path is not documented at all).
 
         Only the most specific template matching the path counts, as for routing: the methods
         of /x/export are its own, not those of /x/{id} as well."""
         allowed: list[str] = []
         matched: re.Pattern[str] | None = None
-        for pattern, documented_method, function in self.operations:
+        for pattern, documented_method, function, operation in self.operations:
             if matched is not None and pattern.pattern != matched.pattern:
                 continue
             if pattern.match(path):
                 if documented_method == method:
-                    return function
+                    return function, operation
                 matched = pattern
                 allowed.append(documented_method)
         return sorted(set(allowed))
+
+    def body_limit(self, operation: Operation) -> int | None:
+        """The largest body `operation` takes (None: no limit at all; 0: it takes none)."""
+        if not operation.takes_body:
+            return 0
+        limits = [
+            limit for limit in (operation.max_body_bytes, self.max_body_bytes) if limit is not None
+        ]
+        return min(limits) if limits else None
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "") or "/"
         method = environ.get("REQUEST_METHOD", "GET")
         if path == "/healthz" and method in ("GET", "HEAD"):
             return self._healthz(start_response, head=method == "HEAD")
-        routed = self.route(method, path)
-        if isinstance(routed, FunctionSpec):
-            return self._proxy(routed, environ, start_response)
+        routed = self.operation(method, path)
+        if isinstance(routed, tuple):
+            return self._proxy(*routed, environ, start_response)
         if routed:
             status, headers, body = _error(
                 405, "method_not_allowed", f"{method} is not allowed on {path}"
@@ -358,32 +433,36 @@ class Gateway:
         return headers
 
     def _proxy(
-        self, function: FunctionSpec, environ: WSGIEnvironment, start_response: StartResponse
+        self,
+        function: FunctionSpec,
+        operation: Operation,
+        environ: WSGIEnvironment,
+        start_response: StartResponse,
     ) -> Iterable[bytes]:
         declared = environ.get("CONTENT_LENGTH") or ""
-        too_large = (
-            self.max_body_bytes is not None
-            and declared.isdigit()
-            and int(declared) > self.max_body_bytes
-        )
-        if too_large:
-            status, headers, body = _error(
-                413,
-                "payload_too_large",
-                f"request body of {declared} bytes exceeds the {self.max_body_bytes}-byte limit",
-            )
-            start_response(status, headers)
-            return [body]
-        payload = get_input_stream(environ).read() if declared != "0" else b""
-        target = environ.get("RAW_URI") or environ.get("REQUEST_URI") or ""
-        if not target.startswith("/"):
-            target = _path_and_query(environ)
-        url = function.base_url + target
+        length = int(declared) if declared.isdigit() else None
+        limit = self.body_limit(operation)
+        payload: bytes | None = None
+        if limit == 0:
+            # The operation takes no body (a GET): whatever was sent stays unread and unsent.
+            pass
+        elif length is not None and limit is not None and length > limit:
+            return self._too_large(start_response, limit, length)
+        elif length is not None and length > STREAM_BODY_BYTES:
+            return self._proxy_streamed(function, environ, length, start_response)
+        elif length is not None:
+            payload = get_input_stream(environ).read(length) if length else None
+        else:
+            try:
+                payload = _read_at_most(get_input_stream(environ), limit or sys.maxsize) or None
+            except _TooLarge:
+                assert limit is not None
+                return self._too_large(start_response, limit, None)
         try:
             upstream = self.http.urlopen(
                 environ.get("REQUEST_METHOD", "GET"),
-                url,
-                body=payload or None,
+                function.base_url + _target(environ),
+                body=payload,
                 headers=self._request_headers(environ, function),
                 preload_content=False,
                 decode_content=False,
@@ -395,18 +474,81 @@ class Gateway:
             return self._upstream_failed(function, error.reason, start_response)
         except (NewConnectionError, ProtocolError, ReadTimeoutError, HTTPError) as error:
             return self._upstream_failed(function, error, start_response)
+        return self._answer(upstream, start_response)
+
+    def _proxy_streamed(
+        self,
+        function: FunctionSpec,
+        environ: WSGIEnvironment,
+        length: int,
+        start_response: StartResponse,
+    ) -> Iterable[bytes]:
+        """A large body streamed to the function on a connection of its own: a pooled one the
+        function closed while idle would fail after part of the body was taken, and a streamed
+        body cannot be sent twice."""
+        headers = self._request_headers(environ, function)
+        headers["Content-Length"] = str(length)
+        connection = HTTPConnection(function.host, function.port, timeout=self.connect_timeout)
+        try:
+            connection.connect()
+            connection.timeout = self.read_timeout
+            assert connection.sock is not None
+            # A small send buffer keeps the bytes in flight few, so a function that refuses
+            # the body early has been sent little of it (loopback buffers grow to megabytes).
+            connection.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, STREAM_PIECE_BYTES)
+            # The function may answer and close before taking the whole body: its answer is
+            # then waiting to be read.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                connection.request(
+                    environ.get("REQUEST_METHOD", "GET"),
+                    _target(environ),
+                    body=_pieces(get_input_stream(environ), length, connection),
+                    headers=headers,
+                    chunked=False,
+                    preload_content=False,
+                    decode_content=False,
+                )
+            upstream = connection.getresponse()
+        except (TimeoutError, ReadTimeoutError) as error:
+            connection.close()
+            return self._upstream_failed(function, error, start_response)
+        except (OSError, HTTPError, HTTPException) as error:
+            connection.close()
+            return self._upstream_failed(function, error, start_response)
+        return self._answer(upstream, start_response, connection)
+
+    @staticmethod
+    def _answer(
+        upstream: urllib3.BaseHTTPResponse,
+        start_response: StartResponse,
+        connection: HTTPConnection | None = None,
+    ) -> Iterable[bytes]:
         headers = [
             (name, value)
             for name, value in upstream.headers.items()
             if name.lower() not in HOP_BY_HOP
         ]
         start_response(f"{upstream.status} {upstream.reason or ''}".strip(), headers)
-        return _StreamedBody(upstream)
+        return _StreamedBody(upstream, connection)
+
+    @staticmethod
+    def _too_large(
+        start_response: StartResponse, limit: int, length: int | None
+    ) -> Iterable[bytes]:
+        """413, the body unread (the server closes the connection rather than drain much)."""
+        size = f"of {length} bytes " if length is not None else ""
+        status, headers, body = _error(
+            413,
+            "payload_too_large",
+            f"request body {size}exceeds the {limit}-byte limit",
+        )
+        start_response(status, headers)
+        return [body]
 
     def _upstream_failed(
         self, function: FunctionSpec, error: object, start_response: StartResponse
     ) -> Iterable[bytes]:
-        if isinstance(error, ReadTimeoutError):
+        if isinstance(error, ReadTimeoutError | TimeoutError):
             status, headers, body = _error(
                 504, "gateway_timeout", f"{function.name} did not answer in time"
             )
@@ -419,6 +561,12 @@ class Gateway:
             )
         start_response(status, headers)
         return [body]
+
+
+def _target(environ: WSGIEnvironment) -> str:
+    """The request target to send on: the path and query as the client wrote them."""
+    target = environ.get("RAW_URI") or environ.get("REQUEST_URI") or ""
+    return target if target.startswith("/") else _path_and_query(environ)
 
 
 def _path_and_query(environ: WSGIEnvironment) -> str:

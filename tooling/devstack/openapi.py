@@ -9,6 +9,10 @@ locally cannot 404 behind API Gateway.
 The file is a Terraform template; reading it here substitutes the template's expressions
 (`${backends["name"]}` becomes a marker holding the name, any other `${...}` a placeholder)
 before parsing the YAML.
+
+Each operation also says what body it takes: none without a body parameter, else at most its
+`x-max-body-bytes` (the `max_body` of the function's route), or MAX_BODY_BYTES when it names no
+limit of its own. The local gateway refuses a larger body before reading it.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from tooling.devstack.stack import default_stack_file
 
 OPENAPI_METHODS: Final = ("get", "post", "put", "patch", "delete")
 BACKEND_MARKER: Final = "backend:"
+MAX_BODY_EXTENSION: Final = "x-max-body-bytes"
 _BACKEND_EXPRESSION: Final = re.compile(r'\$\{\s*backends\["([^"]+)"\]\s*\}')
 _OTHER_EXPRESSION: Final = re.compile(r"(?<!\$)\$\{[^}]*\}")
 _PARAMETER: Final = re.compile(r"\{[^/{}]+\}")
@@ -37,11 +42,14 @@ def default_openapi_template() -> Path:
 
 @dataclass(frozen=True, slots=True)
 class Operation:
-    """One documented operation: its method (upper case), path template and serving function."""
+    """One documented operation: its method (upper case), path template and serving function,
+    whether it takes a body and the largest one it names (None: MAX_BODY_BYTES)."""
 
     method: str
     path: str
     function: str
+    takes_body: bool = True
+    max_body_bytes: int | None = None
 
     @property
     def specificity(self) -> tuple[int, ...]:
@@ -82,8 +90,35 @@ def operations(document: dict[str, Any]) -> list[Operation]:
                 raise ValueError(
                     f'{method.upper()} {path}: x-google-backend.address must be ${{backends["<function>"]}}'
                 )
-            found.append(Operation(method.upper(), path, address[len(BACKEND_MARKER) :]))
+            parameters = [_parameter(document, p) for p in operation.get("parameters", [])]
+            takes_body = any(p.get("in") in ("body", "formData") for p in parameters)
+            limit = operation.get(MAX_BODY_EXTENSION)
+            if limit is not None and (not isinstance(limit, int) or limit < 1 or not takes_body):
+                raise ValueError(
+                    f"{method.upper()} {path}: {MAX_BODY_EXTENSION} must be a positive integer"
+                    " on an operation with a body"
+                )
+            found.append(
+                Operation(
+                    method.upper(),
+                    path,
+                    address[len(BACKEND_MARKER) :],
+                    takes_body=takes_body,
+                    max_body_bytes=limit,
+                )
+            )
     return found
+
+
+def _parameter(document: dict[str, Any], parameter: Any) -> dict[str, Any]:
+    """A parameter of an operation, its `$ref` (`#/parameters/<name>`) resolved."""
+    if not isinstance(parameter, dict):
+        return {}
+    reference = parameter.get("$ref")
+    if isinstance(reference, str) and reference.startswith("#/parameters/"):
+        found = document.get("parameters", {}).get(reference.removeprefix("#/parameters/"))
+        return found if isinstance(found, dict) else {}
+    return parameter
 
 
 def load_operations(path: Path | None = None) -> list[Operation]:

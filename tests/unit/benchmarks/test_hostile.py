@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tooling.benchmarks.hostile import AttackTally, attacks
+import time
+
+from tooling.benchmarks.hostile import AttackTally, Schedule, attacks
 
 
 def test_the_attack_sends_each_hostile_body_the_design_names() -> None:
@@ -40,3 +42,18 @@ def test_the_tally_counts_statuses_cut_offs_and_server_errors_per_kind() -> None
     }
     assert tally.server_errors == 1
     assert tally.sent_bytes == 36
+
+
+def test_the_attack_schedule_spaces_turns_at_the_fixed_rate() -> None:
+    # Given a schedule of 20 turns a second that started a second ago
+    schedule = Schedule(20.0, start=time.monotonic() - 1.0)
+    # When three turns are taken
+    turns = [schedule.next_turn() for _ in range(3)]
+    # Then they are numbered in order, the first ones overdue and each due 1/20 s after the last
+    assert [n for n, _ in turns] == [0, 1, 2]
+    assert turns[0][1] <= -0.99
+    assert abs((turns[2][1] - turns[1][1]) - 0.05) < 0.01
+    # And the turn a second later is still ahead, none is skipped or doubled
+    later = [schedule.next_turn() for _ in range(20)]
+    assert [n for n, _ in later] == list(range(3, 23))
+    assert later[-1][1] > 0
