@@ -23,7 +23,7 @@ from shared.digest.vocabulary import tag_name
 from shared.insights.digests import Passage, digest_passages, fmt, signed
 from shared.insights.periods import Period, parse_period
 from shared.insights.retrieval import Bm25Index, expand
-from shared.insights.text import detect_language, fold, stem, words
+from shared.insights.text import detect_language, expand_shorthand, fold, stem, words
 from shared.insights.understanding import Understanding, understand
 from shared.numbers import Language, format_number
 from shared.timezone import IsoWeek
@@ -84,6 +84,20 @@ class _Draft:
     cited: list[Passage] = field(default_factory=list)
     # The two periods a comparison names ("outubro com novembro"), each its ISO weeks.
     groups: tuple[tuple[str, ...], ...] = ()
+    # Whether the question named its weeks ("das últimas 6", "em dezembro"): a "which week"
+    # answer then cites every week it ranked; over all stored weeks, only the week it names.
+    period_named: bool = False
+
+    def ranked(self, *passages: Passage) -> tuple[Passage, ...]:
+        """The passages a ranking compared, when the question named the weeks ranked."""
+        return passages if self.period_named else ()
+
+    def span(self, weeks: Sequence[str]) -> str:
+        """The weeks a ranking compared, as the answer names them: the period asked for, or "the
+        stored weeks" (their ids would be figures no cited passage holds)."""
+        if self.period_named:
+            return _weeks_text(weeks)
+        return self.t("as semanas guardadas", "the stored weeks")
 
     def t(self, pt: str, en: str) -> str:
         return pt if self.lang == "pt" else en
@@ -257,6 +271,7 @@ def _passages_of(digest: Digest) -> tuple[Passage, ...]:
 
 def answer_offline(question: str, context: Context, today: date) -> Answer:
     """The grounded answer to `question` from the digests of `context`."""
+    question = expand_shorthand(question)
     lang = detect_language(question)
     draft = _Draft(lang)
     understood = understand(question)
@@ -279,6 +294,7 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
             )
             period = replace(period, weeks=(latest,), current=False)
     weeks, missing = _scope(understood, period, context)
+    draft.period_named = bool(period.weeks)
     if understood.intent == "compare":
         # "Semana 39 ou 40?" with no digest for 39: one side of the comparison is missing.
         uncovered = missing if understood.either else _uncovered_side(question, today, context)
@@ -338,6 +354,8 @@ def _scope(
         return available, ()
     if u.intent in {"trend", "compare"}:
         return available, ()
+    if u.intent in {"complaints", "suggestions", "improvements"} and u.most and not period.recent:
+        return available, ()  # "the most mentioned complaint": over every stored week
     if u.intent == "topic":
         return latest, ()  # what is said about a subject: the latest digests
     if u.intent == "summary" and u.general:
@@ -450,8 +468,8 @@ _PHRASES: Final[dict[str, tuple[str, str]]] = {
         "{pontos} (from {percentual_anterior} to {percentual}; from {total_anterior} to {total} comments{significance})",
     ),
     "none_significant": (
-        "Nenhuma variação significativa (teste de duas proporções, p < 0,05) em {weeks}.",
-        "No significant change (two-proportion test, p < 0.05) in {weeks}.",
+        "Sem mudança significativa em nenhuma categoria (teste de duas proporções, p < 0,05) em {weeks}.",
+        "No significant change in any category (two-proportion test, p < 0.05) in {weeks}.",
     ),
     "significant_move": (
         "{semana} {cat} {variacao_pontos} (para {percentual}, p = {p_valor})",
@@ -465,6 +483,10 @@ _PHRASES: Final[dict[str, tuple[str, str]]] = {
     "extreme_share": (
         "Entre {weeks}, {cat} teve a {most} participação em {when}: {percentual} ({n_comments}).",
         "Across {weeks}, {cat} had its {most} share in {when}: {percentual} ({n_comments}).",
+    ),
+    "extreme_count": (
+        "Entre {weeks}, {cat} teve o {most} número de comentários em {when}: {n_comments} ({percentual} do total).",
+        "Across {weeks}, {cat} had its {most} number of comments in {when}: {n_comments} ({percentual} of the total).",
     ),
     "category_week": (
         "Em {semana}, {cat} teve {total} comentários, {percentual} do total (semana anterior {total_anterior}, {percentual_anterior}; {variacao_pontos}{volume}).",
@@ -515,7 +537,8 @@ _PHRASES: Final[dict[str, tuple[str, str]]] = {
         "{semana} ({n_mentions}, fator {fator}x)",
         "{semana} ({n_mentions}, factor {fator}x)",
     ),
-    "top_criticism": ("; principal crítica {name} ({total})", "; top criticism {name} ({total})"),
+    "top_critica": ("; principal crítica {name} ({total})", "; top criticism {name} ({total})"),
+    "top_sugestao": ("; principal sugestão {name} ({total})", "; top suggestion {name} ({total})"),
     "compare_week": (
         "{semana}: {total} comentários; {shares}{top}.",
         "{semana}: {total} comments; {shares}{top}.",
@@ -597,6 +620,8 @@ def _compose_significant(
         if not u.categories or p.key in u.categories
     ]
     found = [p for p in checked if p.data.get("significativa")]
+    if u.up != u.down and any((_points(p) > 0) == u.up for p in found):
+        found = [p for p in found if (_points(p) > 0) == u.up]
     if not found and u.categories and len(checked) <= 2:
         # A named category: its move and its test, so "no" comes with the figures behind it.
         for passage in checked:
@@ -606,8 +631,8 @@ def _compose_significant(
                     "{percentual}), variação não significativa (p = {p_valor}; teste de duas "
                     "proporções, p < 0,05).",
                     "No: in {semana}, {cat} {direction} {pontos} (from {percentual_anterior} to "
-                    "{percentual}), not a significant change (p = {p_valor}; two-proportion test, "
-                    "p < 0.05).",
+                    "{percentual}); the change is not significant (p = {p_valor}; two-proportion "
+                    "test, p < 0.05).",
                 ),
                 passage,
                 direction=_direction(draft, passage),
@@ -632,15 +657,16 @@ def _compose_extreme(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx:
         passages = [p for w in weeks for p in ctx.find(w, "categoria", categoria)]
         if not passages:
             continue
-        best = pick(passages, key=lambda p: p.data.get("percentual") or 0)
+        figure = "total" if u.by_count else "percentual"
+        best = pick(passages, key=lambda p: p.data.get(figure) or 0)
         sentence = draft.phrase(
-            "extreme_share",
+            "extreme_count" if u.by_count else "extreme_share",
             best,
-            weeks=_weeks_text(weeks),
+            weeks=draft.span(weeks),
             most=draft.t(*most),
             when=ctx.dates(best.semana, draft.lang),
         )
-        draft.say(sentence, best, *ctx.find(best.semana, "total"), *passages)
+        draft.say(sentence, best, *ctx.find(best.semana, "total"), *draft.ranked(*passages))
     return bool(draft.sentences)
 
 
@@ -855,7 +881,12 @@ def _compose_category(
         return bool(draft.sentences)
     focus = u.categories
     if len(weeks) > 1 and len(focus) <= 2:
-        return _compose_trend(draft, u, weeks, ctx, q)
+        _compose_trend(draft, u, weeks, ctx, q)
+        kinds = [_CATEGORY_LIST[c] for c in focus if c in _CATEGORY_LIST]
+        if len(focus) == 1 and kinds:
+            # "Como foram as críticas no mês?": the category's course and what drove it.
+            _compose_tag_list(draft, u, kinds[0], weeks, ctx, q, limit=2)
+        return bool(draft.sentences)
     for week in weeks:
         for categoria in focus:
             passage = ctx.one(week, "categoria", categoria)
@@ -864,6 +895,9 @@ def _compose_category(
                 sentence = draft.phrase("category_week", passage, volume=volume)
                 draft.say(sentence + " " + _share_note(draft, passage), passage)
     return bool(draft.sentences)
+
+
+_CATEGORY_LIST: Final = {"CRÍTICA": "critica", "SUGESTÃO": "sugestao"}
 
 
 def _apart(draft: _Draft, passage: Passage) -> str:
@@ -988,10 +1022,8 @@ def _compose_total(
             (max, ("mais", "most")) if u.superlative == "max" else (min, ("menos", "fewest"))
         )
         best = pick(used, key=lambda p: p.data.get("total") or 0)
-        sentence = draft.phrase(
-            "extreme_total", best, weeks=_weeks_text(weeks), most=draft.t(*most)
-        )
-        draft.say(sentence, best, *used)
+        sentence = draft.phrase("extreme_total", best, weeks=draft.span(weeks), most=draft.t(*most))
+        draft.say(sentence, best, *draft.ranked(*used))
         return True
     if len(items) == 1:
         draft.say(_sentence(items), *used)
@@ -1039,8 +1071,26 @@ def _rank(passages: Sequence[Passage], u: Understanding) -> list[Passage]:
 _RECURRENCE: Final = re.compile(
     r"\b(todas as semanas|toda semana|every (single )?week|each week|semana apos semana|"
     r"week after week|recorren\w*|recurr\w*|keeps? (coming|showing)|"
-    r"volta sempre|sempre|consistent\w*|constante\w*|persist\w*)\b"
+    r"volta sempre|sempre|consistent\w*|constante\w*|persist\w*|never (went|goes|go) away|"
+    r"nunca (saiu|sumiu|some|sai|desapareceu)|always there|(did not|didn t|never) (go away|leave))\b"
 )
+# "a maior crítica numa única semana", "biggest single-week suggestion": the largest count any
+# one week recorded, not the sum over the weeks.
+_SINGLE_WEEK: Final = re.compile(
+    r"\b((numa|num|em uma|em um|uma|de uma) (unica|so|mesma) semana|single[- ]week|"
+    r"in (a|one) (single )?week|in any (one |single )?week|one[- ]week|pico semanal|"
+    r"weekly (peak|record|high)|em uma semana so)\b"
+)
+_SINGLE_TITLES: Final = {
+    "critica": (
+        "A crítica recorrente com mais menções numa única semana",
+        "The recurring criticism with the most mentions in a single week",
+    ),
+    "sugestao": (
+        "A sugestão com mais menções numa única semana",
+        "The suggestion with the most mentions in a single week",
+    ),
+}
 
 # The head of a list of recurring criticisms or relevant suggestions: the largest, or those that
 # moved most the way the question asks.
@@ -1102,6 +1152,25 @@ def _compose_tag_list(
     def volume(tag: str) -> int:
         return sum(p.data.get("total") or 0 for p in by_tag[tag])
 
+    single = bool(_SINGLE_WEEK.search(fold(q)))
+    if single:
+        best = max(
+            (p for found in by_tag.values() for p in found),
+            key=lambda p: (p.data.get("total") or 0, p.semana),
+        )
+        lead = draft.t(*_SINGLE_TITLES[kind])
+        draft.say(
+            draft.t(
+                f"{lead} foi {draft.subject(best)}: "
+                + draft.fill("{n_mentions}", best)
+                + f" em {ctx.dates(best.semana, 'pt')} (entre {draft.span(weeks)}).",
+                f"{lead} was {draft.subject(best)}: "
+                + draft.fill("{n_mentions}", best)
+                + f" in {ctx.dates(best.semana, 'en')} (across {draft.span(weeks)}).",
+            ),
+            best,
+            *draft.ranked(*(p for w in weeks for p in ctx.find(w, "total"))),
+        )
     by_volume = sorted(by_tag, key=lambda t: (-volume(t), -len(by_tag[t]), t))
     if u.least and not u.most:
         by_volume.reverse()
@@ -1111,6 +1180,10 @@ def _compose_tag_list(
     period_totals = [p for w in weeks for p in ctx.find(w, "total")]
     order = ("recurrence", "volume") if recurrence_first else ("volume", "recurrence")
     for how in order:
+        if single and not recurrence_first:
+            break
+        if how == "volume" and single:
+            continue
         if how == "volume":
             if recurrence_first and by_volume[0] == by_recurrence[0]:
                 continue
@@ -1268,13 +1341,22 @@ def _compose_tag_when(
             f"{name}: the biggest fall was in {when}, from {{total_anterior}} to {{n_mentions}}.",
         )
         return draft.say(draft.fill(template, best), *cited)
-    if u.start and not u.peak:
-        best = min([*themes, *spikes], key=lambda p: p.semana)
+    if u.start:
+        # "When did X start spiking?": its first spiking week; "when did X start?": its first
+        # listing of any kind.
+        surging = u.peak and bool(spikes)
+        best = min(spikes if surging else [*themes, *spikes], key=lambda p: p.semana)
         when, cited = dated(best)
         template = draft.t(
             f"{name} aparece pela primeira vez nos digests em {when}: {{n_mentions}}.",
             f"{name} first appears in the digests in {when}: {{n_mentions}}.",
         )
+        if surging:
+            template = draft.t(
+                f"{name} entrou em alta pela primeira vez em {when}: {{n_mentions}} (fator "
+                f"{{fator}}x).",
+                f"{name} first spiked in {when}: {{n_mentions}} (factor {{fator}}x).",
+            )
         return draft.say(draft.fill(template, best), *cited)
     if u.up and not (u.peak or u.most or u.superlative):
         rises = [p for p in themes if change(p) > 0]
@@ -1326,6 +1408,17 @@ def _compose_topic(
 ) -> bool:
     if u.tags and (u.when or u.superlative or (u.peak and len(weeks) > 1)):
         return any(_compose_tag_when(draft, u, weeks, ctx, tag) for tag in u.tags[:2])
+
+    def listed_in(weeks: Sequence[str]) -> list[str]:
+        kinds = ("critica", "sugestao", "alta")
+        return [t for t in u.tags[:2] if any(ctx.find(w, k, t) for w in weeks for k in kinds)]
+
+    if not listed_in(weeks) and not draft.period_named:
+        # No period asked and the subject is absent from the latest digests: every stored week.
+        weeks = ctx.weeks
+    # Listeners' words when one subject is found ("tradução das letras" names two tags, and
+    # the digests may list only one of them).
+    quoted_one = len(listed_in(weeks)) == 1
     found_any = False
     for tag in u.tags[:2]:
         parts: list[str] = []
@@ -1350,7 +1443,7 @@ def _compose_topic(
             counts = "; ".join(draft.fill("{semana} {total}", p) for p in recent)
             draft.say(f"{tag_name(tag, draft.lang)}: {counts}.", *recent)
         themes = [p for p in reversed(used) if p.kind in ("critica", "sugestao")]
-        if len(u.tags) == 1 and themes:
+        if quoted_one and themes:
             source = next((p for p in themes if p.data.get("exemplos")), None)
             for quotes in (2, 1):
                 example = _example(draft, themes, quotes)
@@ -1438,18 +1531,22 @@ def _compose_periods(draft: _Draft, u: Understanding, ctx: Context) -> bool:
                 + draft.fill(draft.t(" para {percentual}", " to {percentual}"), end)
             )
             used += [start, end]
-        top = _largest_first([p for w in group for p in ctx.find(w, "critica")], "total")[:1]
-        for passage in top:
-            parts.append(
-                draft.fill(
-                    draft.t(
-                        "maior crítica {name} ({n_comments} em {semana})",
-                        "largest criticism {name} ({n_comments} in {semana})",
-                    ),
-                    passage,
+        for kind, lead in (
+            ("critica", ("maior crítica", "largest criticism")),
+            ("sugestao", ("maior sugestão", "largest suggestion")),
+        ):
+            top = _largest_first([p for w in group for p in ctx.find(w, kind)], "total")[:1]
+            for passage in top:
+                parts.append(
+                    draft.fill(
+                        draft.t(
+                            f"{lead[0]} {{name}} ({{n_comments}} em {{semana}})",
+                            f"{lead[1]} {{name}} ({{n_comments}} in {{semana}})",
+                        ),
+                        passage,
+                    )
                 )
-            )
-            used.append(passage)
+                used.append(passage)
         draft.say(f"{_weeks_text(group)}: " + "; ".join(parts) + ".", *used, *totals)
     return bool(draft.sentences)
 
@@ -1469,8 +1566,9 @@ def _compose_compare(
         cats = [p for p in ctx.find(week, "categoria") if not focus or p.key in focus]
         share = "{cat} {n_comments} ({percentual})" if focus else "{key} {percentual}"
         shares = ", ".join(draft.fill(share, p) for p in cats)
-        top = _largest_first(ctx.find(week, "critica"), "total")[:1]
-        extra = draft.phrase("top_criticism", top[0]) if top else ""
+        kind = "sugestao" if focus == ("SUGESTÃO",) else "critica"
+        top = _largest_first(ctx.find(week, kind), "total")[:1]
+        extra = draft.phrase(f"top_{kind}", top[0]) if top else ""
         sentence = draft.phrase("compare_week", total, shares=shares, top=extra)
         draft.say(sentence, total, *cats, *top)
     if u.either and len(weeks) == 2:
@@ -1532,6 +1630,15 @@ def _compose_summary(
                 used.append(down)
             if parts:
                 draft.say(_sentence(parts), *used)
+            if not any(p.data.get("significativa") for p in cats):
+                # "O que mudou?": that nothing moved beyond chance is part of the answer.
+                draft.say(
+                    draft.t(
+                        "Sem mudança significativa em nenhuma categoria (teste de duas proporções).",
+                        "No significant change in any category (two-proportion test).",
+                    ),
+                    *cats,
+                )
         parts, used = [], []
         for kind, lead in (
             ("critica", ("principal crítica ", "top criticism ")),

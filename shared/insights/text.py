@@ -115,3 +115,51 @@ def detect_language(text: str) -> Language:
     pt = sum(1 for word in folded if word in _PT_MARKERS) + 2 * min(accents, 3)
     en = sum(1 for word in folded if word in _EN_MARKERS)
     return "en" if en > pt else "pt"
+
+
+# Chat shorthand of both languages ("qnd", "oq", "vc", "wk"): written out before a question is read,
+# so every rule sees the full word. Whole words only, and none that is also a word of its own.
+_SHORTHAND: Final[dict[str, str]] = {
+    "qnd": "quando",
+    "qdo": "quando",
+    "qndo": "quando",
+    "oq": "o que",
+    "q": "que",
+    "vc": "você",
+    "vcs": "vocês",
+    "pq": "por que",
+    "tb": "também",
+    "tbm": "também",
+    "qts": "quantos",
+    "qtos": "quantos",
+    "qtas": "quantas",
+    "qnts": "quantos",
+    "qnt": "quanto",
+    "qto": "quanto",
+    "msm": "mesmo",
+    "td": "tudo",
+    "tds": "todos",
+    "mt": "muito",
+    "mto": "muito",
+    "mtos": "muitos",
+    "coment": "comentário",
+    "coments": "comentários",
+    "sug": "sugestão",
+    "wk": "week",
+    "wks": "weeks",
+    "abt": "about",
+    "u": "you",
+    "ur": "your",
+    "cmts": "comments",
+    "msgs": "messages",
+}
+_SHORTHAND_WORD: Final = re.compile(
+    r"(?<![\w/.-])(" + "|".join(sorted(_SHORTHAND, key=len, reverse=True)) + r")(?![\w/.-])",
+    re.IGNORECASE,
+)
+
+
+def expand_shorthand(question: str) -> str:
+    """`question` with chat shorthand written out ("qnd os elogios subiram" -> "quando os
+    elogios subiram"); everything else, case included, as it was."""
+    return _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m[1].lower()], question)

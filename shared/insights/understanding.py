@@ -67,7 +67,7 @@ CATEGORY_PATTERNS: Final[dict[str, re.Pattern[str]]] = {
 _MOVEMENT_UP: Final = _words(
     r"\b(subi\w*|sobe|subindo|aument\w*|cresce\w*|cresci\w*|rose|rise[sn]?|rising|grew|grow\w*|"
     r"increas\w*|gain\w*|climb\w*|jump\w*|went up|go up|gone up|up the most|ganhou|ganharam|"
-    r"avanc\w*|piorou|piorar|worse\w*)\b"
+    r"avanc\w*|piorou|piorar|worse\w*|salt(o|os|ou|aram)|pul(o|ou|aram))\b"
 )
 _MOVEMENT_DOWN: Final = _words(
     r"\b(caiu|cairam|cair|caindo|cai|queda\w*|diminu\w*|reduz\w*|reduc\w*|baix\w*|fell|fall\w*|"
@@ -75,7 +75,7 @@ _MOVEMENT_DOWN: Final = _words(
     r"lost|lose|melhorou|improved)\b"
 )
 _MOVEMENT_ANY: Final = _words(
-    r"\b(mov\w*|varia\w*|oscil\w*|up or down|subiu ou caiu|biggest (change|shift|swing)|"
+    r"\b(mov(?!imentad)\w*|varia\w*|oscil\w*|up or down|subiu ou caiu|biggest (change|shift|swing)|"
     r"maior(es)? (variac\w*|mudanc\w*)|significativ\w*|significant\w*|shift\w*)\b"
 )
 _TREND: Final = _words(
@@ -86,7 +86,9 @@ _TREND: Final = _words(
     r"quando|when)\b"
 )
 _COMPARE: Final = _words(
-    r"\b(compar\w*|versus|vs|diferen\w*|differ\w*|em relacao a|relative to|against|contra)\b"
+    r"\b(compar\w*|versus|vs|diferen\w*|differ\w*|em relacao a|relative to|against|contra|"
+    r"(mais|menos) (fraca|forte|movimentad\w*|calm\w*|tranquil\w*|agitad\w*|cheia) (que|do que)|"
+    r"(busier|quieter|slower|calmer|weaker|stronger|lighter|heavier) than)\b"
 )
 _COUNT: Final = _words(
     r"(\b(quant[oa]s?|how many|how much|numero de|number of|count\w*|contagem|percent\w*|"
@@ -115,16 +117,18 @@ _IMPROVE: Final = _words(
 )
 _SPIKES: Final = _words(
     r"\b(em alta|trending|spik\w*|dispar\w*|explod\w*|picos?|surg\w*|hot|bombando|bombou|fator|"
+    r"blow(s|n)? up|blew up|took off|shot up|skyrocket\w*|soar\w*|"
     r"factor|fora do normal|unusual\w*|anomal\w*|acima da media|above (the )?(average|usual))\b"
 )
 _QUESTIONS: Final = _words(
     r"\b(duvidas? abertas?|open questions?|unanswered|perguntando|perguntam|perguntaram|"
+    r"sem resposta|without (an )?answers?|asking(?! for)|(que|what|which) (duvidas|perguntas)|"
     r"asking about|asked about|ask about|what (do|did) (people|users|listeners) ask|"
     r"quais (as )?(duvidas|perguntas)|which questions|what questions|duvidas? (dos|de) "
     r"(usuarios|ouvintes)|questions? (from|by) (users|listeners))\b"
 )
 _REVIEW: Final = _words(
-    r"\b(revis\w*|review\w*|correc\w*|corrig\w*|correct\w*|humanas?|humanos?|human|manual\w*|"
+    r"\b(revis\w*|(?<!year in )review\w*|correc\w*|corrig\w*|correct\w*|humanas?|humanos?|human|manual\w*|"
     r"baixa confianca|low confidence)\b"
 )
 _SAY: Final = _words(
@@ -172,7 +176,10 @@ _GENERAL: Final = _words(
     r"what(?: ?'?s| is) the latest|any updates?|quick update|status update|^status(?=\W*$)|"
     r"^(an? |quick |some )?updates?(?=\W*$)|^(oi|ola|hello|hi|hey|bom dia|boa tarde|boa noite|"
     r"good morning|good afternoon)(?=\W*$)|anything new|something new|o que tem de novo|"
-    r"(o que|que que) (ta|esta) rolando|tl\W?dr|me atualiza|bota eu a par|fill me in|catch me up)\b"
+    r"(o que|que que) (ta|esta) rolando|tl\W?dr|me atualiza|bota eu a par|fill me in|catch me up|"
+    r"big picture|snapshot|wrap[- ]?up|sum (it )?up|balanco|quadro geral|"
+    r"how did (the week|the month|it|things|everything|" + _MONTH_NAMES + r") (go|look)|"
+    r"como (foi|ficou) (a semana|o mes|" + _MONTH_NAMES + r")|what(?: ?'?s| is| was) the story)\b"
 )
 # "the number of praise comments fell": the count, not the share, is asked about
 _BY_COUNT: Final = _words(
@@ -180,7 +187,13 @@ _BY_COUNT: Final = _words(
 )
 _PEAK: Final = _words(
     r"\b(pico|peak\w*|dispar\w*|spik\w*|explod\w*|bombou|mais alt[oa]s?|highest|record\w*|"
+    r"blow(s|n)? up|blew up|took off|shot up|skyrocket\w*|soar\w*|surg\w*|"
     r"topo|auge|maximo|maxima)\b"
+)
+# A sudden rise, as opposed to a level ("o ponto mais alto", "its highest share").
+_SURGE: Final = _words(
+    r"\b(dispar\w*|surg(e|es|ed|ing)|explod\w*|blow(s|n)? up|blew up|took off|shot up|"
+    r"skyrocket\w*|soar\w*|spik\w*|bombou|bombando)\b"
 )
 _START: Final = _words(r"\b(comec\w*|start\w*|began|begin\w*|surgi\w*|appear\w*|first)\b")
 
@@ -210,7 +223,11 @@ _METRICS: Final = _rx(
     r"(how many|quant[oa]s) (songs|musicas|faixas|tracks|albuns|albums|plays|reproducoes)|"
     r"(app|aplicativo) (was |foi )?(downloaded|baixado)|desinstal\w*|uninstall\w*|"
     r"upgrades? (to|para) (premium|pago|paid)|converted|"
-    r"arpu|ltv|lifetime value|cac|ticket medio|crash rate|crash free|taxa de (travamento|crash)|"
+    r"(ouvintes|usuarios|pessoas|listeners|users|people|commenters|contas|accounts) "
+    r"(unic[oa]s|distint[oa]s|diferentes)|(unique|distinct|different|individual) (listeners|"
+    r"users|people|commenters|visitors|accounts|authors)|(how many|quant[oa]s) (people|users|"
+    r"listeners|pessoas|usuarios|ouvintes) (commented|comentaram|wrote|escreveram|posted|"
+    r"postaram|reclamaram|complained)|arpu|ltv|lifetime value|cac|ticket medio|crash rate|crash free|taxa de (travamento|crash)|"
     r"tempo medio de carregamento|average load(ing)? time|"
     rf"(how many|quant[oa]s) {_PEOPLE} (ouviram|escutaram|listened|streamed|played|baixaram|"
     r"downloaded|assinaram|subscribed|cancelaram|cancell?ed|compraram|bought|pagaram|paid|"
@@ -243,6 +260,14 @@ _OFF_TOPIC: Final = _rx(
     r"(^(quem|who)\b|\b(clima|weather|bitcoin|stock price|temperatura|piada|joke|poema|poem|"
     r"receita de bolo|recipe|futebol|football|soccer|jogo de|the game|capital d[aeo]s?|capital of|"
     r"presidente|president)\b)"
+)
+# Instructions ("como faço pra trocar a senha", "how do I reset my password"): a task to do, not a
+# question about what listeners said.
+_HOW_TO: Final = _rx(
+    r"^\W*(como (eu )?(faco|faz|posso|consigo|devo|mudo|troco|configuro|ativo|desativo|instalo|"
+    r"cancelo|baixo)|how (do|can|should) (i|we|you)|how to|where (do|can) i|onde (eu )?(encontro|"
+    r"acho|vejo))\b(?!.{0,60}\b(comentarios|comments|digests?|ouvintes|listeners|usuarios|users|"
+    r"pessoas|people|criticas|reclamacoes|complaints|sugestoes|suggestions|elogios|praise)\b)"
 )
 # One listener's data: the digests aggregate comments by week, category and tag, never by author.
 _AUDIENCE: Final = (
@@ -290,7 +315,10 @@ _ROLE_VIEW: Final = _rx(
     rf"\b(opini(ao|on|oes|ons)|visao|ponto de vista|view|take)\s+(do|da|de|dos|das|of)\s+"
     rf"{_ARTICLE}{_ROLE}\b|"
     rf"\b{_ROLE}('s)?\s+(opinion|view|take|acha|achou|pensa|pensou|thinks|thought|disse|said|"
-    r"says|feels|felt)\b"
+    r"says|feels|felt)\b|"
+    rf"\b(did|does|do|will|would|o|a)\s+(the\s+|our\s+|nosso\s+|nossa\s+)?([a-z]+('s)?\s+)?"
+    rf"({_ROLE})\s+(like[sd]?|love[sd]?|hate[sd]?|"
+    r"enjoy\w*|approve\w*|gost\w*|curt\w*|aprov\w*|odi\w*|want\w*|quer\w*)\b"
 )
 _NOT_A_PERSON: Final = (
     r"(usuari[oa]s?|users?|ouvintes?|listeners?|clientes?|customers?|pessoas|people|galera|"
@@ -328,12 +356,32 @@ _FUTURE: Final = _rx(
     r"going to|gonna|likely to|chance de|probabilidade de|future|futuro|next (week|month|quarter|"
     r"year)|proxim[ao]s? (semana|mes|trimestre|ano)|semana que vem|mes que vem|amanha|tomorrow)\b"
 )
+# Other music services and stores: the digests hold this product's listeners' comments only, so a
+# question about another service's prices or reviews is not about them, whatever tag it names.
+_OTHER_SERVICES: Final = _rx(
+    r"\b(spotify|deezer|tidal|soundcloud|sound cloud|apple music|itunes|youtube( music)?|"
+    r"yt music|amazon music|pandora|napster|qobuz|audiomack|bandcamp|anghami|boomplay|resso|"
+    r"last\.?fm|shazam|tiktok|tik tok|instagram|facebook|twitter|netflix|twitch|"
+    r"(the |o |a |os |as )?(competitor|concorrente|rival)(s|es)?('s)?( app)?)\b"
+)
+# Contact and identity details of whoever wrote: never in a digest, and never to be handed out.
+_PERSONAL_DATA: Final = _rx(
+    r"\b(e-?mails?|endereco\w*|(e-?mail|home|postal|ip) address\w*|address(es)? of|"
+    r"phone numbers?|(numero de |numeros de )(telefone|celular|whatsapp)|"
+    r"(telefones?|celular|whatsapp) (de quem|dos usuarios|das pessoas|dos ouvintes|d[oa] (cara|moca|"
+    r"usuari[oa]|ouvinte|cliente|pessoa))|cpf|"
+    r"contact (details|info\w*)|dados de contato|contatos? (d[oae]s? )?"
+    r"(usuari|ouvinte|cliente|pessoa|quem)\w*|personal (details|info\w*)|"
+    r"(nomes?|names?|identidade|identity|perfis|profiles?|handles?|usernames?|logins?) "
+    r"(de quem|dos usuarios|das pessoas|dos ouvintes|of (the )?(users?|people|listeners?|"
+    r"person|guy|girl|customers?)|of who(m)?|of whoever))\b"
+)
 _TAG_LITERAL: Final = _rx(r"\b(feat|fix|perf|ui|doc|test|sec|api)_[a-z]+\b")
 # Phrases whose words the taxonomy would read as a tag ("volume de comentários" is not fix_volume).
 _NOT_TAGS: Final = _rx(
     r"\b(volume (de|of) (comentarios|comments|feedbacks?|criticas|elogios|sugestoes|duvidas)|"
     r"comment volume|(qual|what)( e| is)? o? ?volume|volume total|total volume|show me|"
-    r"me mostr\w*|review\w*|revis\w*|what(?: ?'?s| is) new|o que ha de novo|"
+    r"me mostr\w*|(?<!year in )review\w*|revis\w*|what(?: ?'?s| is) new|o que ha de novo|"
     r"alguma novidade|novidades|show(s|ed|ing)? up|turn(s|ed)? up)\b"
 )
 
@@ -385,7 +433,15 @@ _KNOWN_NAMES: Final = frozenset(
     september october november december segunda monday sunday domingo sabado saturday
     what which how when who whom where why did does do is are was were the and or in of on for
     qual quais quando como onde quanto quantos quantas o a os as de do da e em no na
+    natal christmas xmas ano novo new year years reveillon eve
     """.split()  # noqa: SIM905 - a word list reads best as text
+) | frozenset(MONTHS)
+# A named person's view: "Did Pedro like the new layout?", "a Ana gostou do modo carro?".
+_NAME_VIEW: Final = (
+    r"\b{name}('s)?\s+(\w+\s+)?(like[sd]?|love[sd]?|hate[sd]?|enjoy(s|ed)?|think|thinks|"
+    r"thought|feel|feels|felt|say|says|said|wrote|writes|gost(ou|a|aria)|curt(iu|e)|ach(ou|a)|"
+    r"odi(ou|a)|amou|ama|pens(ou|a)|disse|diz|escreveu|reclamou|complained|pediu|asked|"
+    r"opinion|opiniao|view|take)\b"
 )
 _NAME: Final = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-ZÀ-Ý][a-zà-ÿ]{2,})\b")
 
@@ -406,9 +462,26 @@ def _names(question: str) -> list[str]:
     return found
 
 
+# A week called busy or quiet is a week ranked by its number of comments.
+_BUSY: Final = _words(
+    r"\b(busiest|heaviest|most active|(mais|bem) (movimentad\w*|agitad\w*|cheia|forte)|"
+    r"movimentad\w*|agitad\w*)\b"
+)
+_QUIET: Final = _words(
+    r"\b(quietest|calmest|slowest|lightest|weakest|least active|(mais|bem) (calm\w*|tranquil\w*|"
+    r"fraca|parad\w*|vazia)|calmest|tranquil\w*)\b"
+)
+_WEEK_WORD: Final = _rx(r"\b(semanas?|weeks?)\b")
+
+
 def _superlative(text: str) -> str:
+    if _WEEK_WORD.search(text) and not _COMPARE.search(text):
+        if _QUIET.search(text):
+            return "min"
+        if _BUSY.search(text):
+            return "max"
     if not _WHEN.search(text) and not re.search(
-        r"\b(qual|que|which|what) (foi )?(a |the )?semana\b", text
+        r"\b(qual|que|which|what) (foi |was |were |is )?(a |the |our |nossa )?semana\b", text
     ):
         return ""
     if _LEAST.search(text):
@@ -509,17 +582,45 @@ def understand(question: str) -> Understanding:
         or (_MUSIC_ENTITIES.search(text) and not tags)
     ):
         return Understanding(None, categories, tags, refusal="metric")
+    if _HOW_TO.search(text):
+        return Understanding(None, categories, tags, refusal="off_topic")
     if _ARITHMETIC.search(text) and _ARITHMETIC_ASK.search(text):
         return Understanding(None, categories, tags, refusal="off_topic")
     if _OFF_TOPIC.search(text) and not tags and not categories:
         return Understanding(None, categories, tags, refusal="off_topic")
-    names = _names(question)
-    if any(re.search(_BY_NAME.format(name=re.escape(fold(name))), text) for name in names):
+    if _PERSONAL_DATA.search(text):
         return Understanding(None, categories, tags, refusal="person")
+    service = _OTHER_SERVICES.search(text)
+    if service and not _in_expressions(service[0], tags):
+        name = question[service.start() : service.end()].strip()
+        return Understanding(None, categories, tags, refusal="entity", unknown_tag=name)
+    names = _names(question)
+    if any(
+        re.search(pattern.format(name=re.escape(fold(name))), text)
+        for name in names
+        for pattern in (_BY_NAME, _NAME_VIEW)
+    ):
+        return Understanding(None, categories, tags, refusal="person")
+    # "Tidal's prices", "the Acme app": a name that owns the subject is another product's.
+    owned = [n for n in names if re.search(rf"\b{re.escape(fold(n))}('s| app\b)", text)]
+    if owned:
+        return Understanding(None, categories, tags, refusal="entity", unknown_tag=owned[0])
     if names and not tags:
         return Understanding(None, categories, tags, refusal="entity", unknown_tag=" ".join(names))
     up = bool(_MOVEMENT_UP.search(text))
     down = bool(_MOVEMENT_DOWN.search(text))
+    superlative = _superlative(text)
+    # "Quando as sugestões dispararam?": a category spiking is its share's biggest rise.
+    category_spike = bool(
+        categories
+        and not tags
+        and not down
+        and (_WHEN.search(text) or superlative)
+        and _SURGE.search(text)
+        and not re.search(r"\b(share|participac\w*|fatia|percent\w*|porcent\w*)\b", text)
+    )
+    if category_spike:
+        up, superlative = True, "max"
     moved = up or down or bool(_MOVEMENT_ANY.search(text))
     which = bool(_WHICH.search(text))
     category_word = bool(_CATEGORY_WORD.search(text))
@@ -541,7 +642,7 @@ def understand(question: str) -> Understanding:
             significant=bool(_SIGNIFICANT.search(text)),
             trend=trend,
             top=_top(text),
-            superlative=_superlative(text),
+            superlative=superlative,
             by_count=bool(_BY_COUNT.search(text)),
             peak=bool(_PEAK.search(text)),
             start=bool(_START.search(text)),
@@ -556,13 +657,13 @@ def understand(question: str) -> Understanding:
     if (
         general
         and not moved
+        and not (_TOTAL.search(text) and _TREND.search(text))
         and not _SPIKES.search(text)
         and not _COMPLAINTS.search(text)
         and not _SUGGESTIONS.search(text)
         and not _QUESTIONS.search(text)
     ):
         return result("summary")
-    superlative = _superlative(text)
     if superlative and not tags and not categories and not moved:
         return result("total")
     if _REVIEW.search(text) and not tags:
@@ -571,6 +672,7 @@ def understand(question: str) -> Understanding:
     if (
         _SPIKES.search(text)
         and not category_word
+        and not category_spike
         and not (tags and (superlative or _WHEN.search(text)))
     ):
         return result("spikes")
@@ -582,6 +684,8 @@ def understand(question: str) -> Understanding:
         return result("compare")
     if _QUESTIONS.search(text) and not count and not moved:
         return result("questions")
+    if categories and not _asks_which(text) and _HOW_DID.search(text) and not moved:
+        return result("category")
     if _IMPROVE.search(text) and not count:
         return result("improvements")
     complaints = bool(_COMPLAINTS.search(text))
@@ -618,6 +722,30 @@ def understand(question: str) -> Understanding:
     if _SUMMARY.search(text) or _DOMAIN.search(text):
         return result("summary")
     return Understanding(None, categories, tags, refusal="off_topic")
+
+
+def _in_expressions(word: str, tags: tuple[str, ...]) -> bool:
+    """Whether `word` is part of how the taxonomy writes one of `tags` ("live no YouTube")."""
+    specs = {spec.tag: spec for spec in default_taxonomy().specs}
+    return any(
+        word in fold(expression)
+        for tag in tags
+        if tag in specs
+        for expression in specs[tag].pt + specs[tag].en
+    )
+
+
+_HOW_DID: Final = _rx(
+    r"\b(como (foi|foram|esta|estao|estavam|estava|andam|anda|andaram|ficou|ficaram|se sairam|"
+    r"se saiu|vai|vao|evolu\w*)|how (did|do|does|are|were|is|was|have)\b.{0,40}\b(do|doing|done|go|"
+    r"going|gone|look|looking|fare|faring|perform\w*|trend\w*|evolv\w*)|how (are|were|is|was) "
+    r"(the )?(criticism|complaints|praise|suggestions|questions|spam|compliments|requests)\b)"
+)
+
+
+def _asks_which(text: str) -> bool:
+    """Whether the question asks for a list ("quais", "which", "top 3"), not a course."""
+    return bool(re.search(r"\b(quais|qual|which|what|top|principais|main|biggest|maiores)\b", text))
 
 
 def _asks_yes_no(text: str) -> bool:
