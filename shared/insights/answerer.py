@@ -354,7 +354,8 @@ def _scope(
         return available, ()
     if u.intent in {"trend", "compare"}:
         return available, ()
-    if u.intent in {"complaints", "suggestions", "improvements"} and u.most and not period.recent:
+    lists = {"complaints", "suggestions", "improvements"}
+    if u.intent in lists and (u.most or u.single) and not period.recent:
         return available, ()  # "the most mentioned complaint": over every stored week
     if u.intent == "topic":
         return latest, ()  # what is said about a subject: the latest digests
@@ -1022,6 +1023,9 @@ def _compose_total(
             (max, ("mais", "most")) if u.superlative == "max" else (min, ("menos", "fewest"))
         )
         best = pick(used, key=lambda p: p.data.get("total") or 0)
+        if draft.period_named and len(used) <= 3:
+            # A few weeks named: each one's figure, then which had more (or fewer).
+            draft.say(_sentence(items), *used)
         sentence = draft.phrase("extreme_total", best, weeks=draft.span(weeks), most=draft.t(*most))
         draft.say(sentence, best, *draft.ranked(*used))
         return True
@@ -1073,13 +1077,6 @@ _RECURRENCE: Final = re.compile(
     r"week after week|recorren\w*|recurr\w*|keeps? (coming|showing)|"
     r"volta sempre|sempre|consistent\w*|constante\w*|persist\w*|never (went|goes|go) away|"
     r"nunca (saiu|sumiu|some|sai|desapareceu)|always there|(did not|didn t|never) (go away|leave))\b"
-)
-# "a maior crítica numa única semana", "biggest single-week suggestion": the largest count any
-# one week recorded, not the sum over the weeks.
-_SINGLE_WEEK: Final = re.compile(
-    r"\b((numa|num|em uma|em um|uma|de uma) (unica|so|mesma) semana|single[- ]week|"
-    r"in (a|one) (single )?week|in any (one |single )?week|one[- ]week|pico semanal|"
-    r"weekly (peak|record|high)|em uma semana so)\b"
 )
 _SINGLE_TITLES: Final = {
     "critica": (
@@ -1152,7 +1149,7 @@ def _compose_tag_list(
     def volume(tag: str) -> int:
         return sum(p.data.get("total") or 0 for p in by_tag[tag])
 
-    single = bool(_SINGLE_WEEK.search(fold(q)))
+    single = u.single
     if single:
         best = max(
             (p for found in by_tag.values() for p in found),
@@ -1571,7 +1568,7 @@ def _compose_compare(
         extra = draft.phrase(f"top_{kind}", top[0]) if top else ""
         sentence = draft.phrase("compare_week", total, shares=shares, top=extra)
         draft.say(sentence, total, *cats, *top)
-    if u.either and len(weeks) == 2:
+    if len(weeks) == 2:
         _say_which_more(draft, u, weeks, ctx)
     return bool(draft.sentences)
 

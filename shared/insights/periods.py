@@ -184,6 +184,11 @@ _LAST_WEEK: Final = re.compile(
     r"\b(semana passada|ultima semana|semana anterior|last week|previous week|past week|"
     r"latest week|most recent week|ultimo digest|latest digest|last digest|semana mais recente)\b"
 )
+# "a semana anterior", "the week before": next to a named week, the one before it; alone, last week.
+_WEEK_BEFORE: Final = re.compile(
+    r"\b(semana anterior|semana antes|previous week|the week before|week prior|prior week|"
+    r"semana de antes|week before that)\b"
+)
 _TWO_AGO: Final = re.compile(r"\b(semana retrasada|week before last|penultima semana)\b")
 _THIS_WEEK: Final = re.compile(
     r"\b(esta semana|essa semana|nesta semana|semana atual|this week|current week)\b"
@@ -387,7 +392,13 @@ def parse_period(question: str, today: date) -> Period:
             add(*(current.shifted(-i) for i in range(count, 0, -1)))
     for match in _N_AGO.finditer(text):
         add(current.shifted(-_number(match[1])))
-    if _LAST_WEEK.search(text) and not _LAST_N.search(text) and not _OF_LAST_N.search(text):
+    before = bool(_WEEK_BEFORE.search(text)) and not re.search(
+        r"\b(week before last|semana anterior a passada)\b", text
+    )
+    last_week = (
+        _LAST_WEEK.search(_WEEK_BEFORE.sub(" ", text)) if before else _LAST_WEEK.search(text)
+    )
+    if last_week and not _LAST_N.search(text) and not _OF_LAST_N.search(text):
         add(current.shifted(-1))
     if _TWO_AGO.search(text):
         add(current.shifted(-2))
@@ -458,6 +469,9 @@ def parse_period(question: str, today: date) -> Period:
         add(*week_range(IsoWeek.of_date(min(days)), IsoWeek.of_date(max(days))))
     else:
         add(*(IsoWeek.of_date(day) for day in days))
+    if before:
+        # Relative to the earliest week named, or to the current one when none is.
+        add((min(weeks) if weeks else current).shifted(-1))
     future = bool(_FUTURE.search(text)) or any(week > current for week in weeks)
     current_asked = bool(_THIS_WEEK.search(text))
     if weeks:

@@ -123,7 +123,7 @@ _SPIKES: Final = _words(
 _QUESTIONS: Final = _words(
     r"\b(duvidas? abertas?|open questions?|unanswered|perguntando|perguntam|perguntaram|"
     r"sem resposta|without (an )?answers?|asking(?! for)|(que|what|which) (duvidas|perguntas)|"
-    r"asking about|asked about|ask about|what (do|did) (people|users|listeners) ask|"
+    r"asking about|asked about|ask about|what (do|did) (people|users|listeners) ask(?! for)|"
     r"quais (as )?(duvidas|perguntas)|which questions|what questions|duvidas? (dos|de) "
     r"(usuarios|ouvintes)|questions? (from|by) (users|listeners))\b"
 )
@@ -190,6 +190,13 @@ _PEAK: Final = _words(
     r"blow(s|n)? up|blew up|took off|shot up|skyrocket\w*|soar\w*|surg\w*|"
     r"topo|auge|maximo|maxima)\b"
 )
+# "a maior crítica numa única semana", "biggest single-week suggestion": the largest count any
+# one week recorded, not the sum over the weeks.
+SINGLE_WEEK: Final = _rx(
+    r"\b((numa|num|em uma|em um|uma|de uma) (unica|so|mesma) semana|(numa|em uma|uma) semana so|"
+    r"single[- ]week|in (a|one) (single )?week|in any (one |single )?week|one[- ]week|"
+    r"pico semanal|weekly (peak|record|high))\b"
+)
 # A sudden rise, as opposed to a level ("o ponto mais alto", "its highest share").
 _SURGE: Final = _words(
     r"\b(dispar\w*|surg(e|es|ed|ing)|explod\w*|blow(s|n)? up|blew up|took off|shot up|"
@@ -227,7 +234,11 @@ _METRICS: Final = _rx(
     r"(unic[oa]s|distint[oa]s|diferentes)|(unique|distinct|different|individual) (listeners|"
     r"users|people|commenters|visitors|accounts|authors)|(how many|quant[oa]s) (people|users|"
     r"listeners|pessoas|usuarios|ouvintes) (commented|comentaram|wrote|escreveram|posted|"
-    r"postaram|reclamaram|complained)|arpu|ltv|lifetime value|cac|ticket medio|crash rate|crash free|taxa de (travamento|crash)|"
+    r"postaram|reclamaram|complained)|"
+    r"quanto custa|how much (is|does|do|are|will) (the |a |our )?(\w+ )?(plan|subscription|"
+    r"premium|membership|app)|(what(?: ?'?s| is| was| are)|tell me|qual (e |era |foi )?) ?(the |o )?"
+    r"(preco|valor|price|cost)s? (d[oa]s? |of (the |a |our )?)(\w+ )?(plano|assinatura|mensalidade|"
+    r"premium|plan|subscription|membership)|arpu|ltv|lifetime value|cac|ticket medio|crash rate|crash free|taxa de (travamento|crash)|"
     r"tempo medio de carregamento|average load(ing)? time|"
     rf"(how many|quant[oa]s) {_PEOPLE} (ouviram|escutaram|listened|streamed|played|baixaram|"
     r"downloaded|assinaram|subscribed|cancelaram|cancell?ed|compraram|bought|pagaram|paid|"
@@ -439,9 +450,10 @@ _KNOWN_NAMES: Final = frozenset(
 # A named person's view: "Did Pedro like the new layout?", "a Ana gostou do modo carro?".
 _NAME_VIEW: Final = (
     r"\b{name}('s)?\s+(\w+\s+)?(like[sd]?|love[sd]?|hate[sd]?|enjoy(s|ed)?|think|thinks|"
-    r"thought|feel|feels|felt|say|says|said|wrote|writes|gost(ou|a|aria)|curt(iu|e)|ach(ou|a)|"
-    r"odi(ou|a)|amou|ama|pens(ou|a)|disse|diz|escreveu|reclamou|complained|pediu|asked|"
-    r"opinion|opiniao|view|take)\b"
+    r"thought|feel|feels|felt|say|says|said|wrote|writes|write|gost(ou|a|aria)|curt(iu|e)|"
+    r"ach(ou|a)|odi(ou|a)|amou|ama|pens(ou|a)|disse|diz|escreveu|escreve|reclam\w*|complain\w*|"
+    r"pediu|pede|ask(s|ed)?|request\w*|suggest\w*|sugeriu|mention\w*|mencionou|coment(ou|a)|"
+    r"comment(s|ed)?|post(s|ed)?|postou|opinion|opiniao|view|take)\b"
 )
 _NAME: Final = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-ZÀ-Ý][a-zà-ÿ]{2,})\b")
 
@@ -456,7 +468,7 @@ def _names(question: str) -> list[str]:
         word = fold(match[1])
         if match.start() == 0 or word in _KNOWN_NAMES or word in STOP_WORDS:
             continue
-        if any(rx.search(word) for rx in _PRODUCT_WORDS):
+        if any(rx.search(word) for rx in _PRODUCT_WORDS) or _tags_in(word):
             continue
         found.append(match[1])
     return found
@@ -524,6 +536,7 @@ class Understanding:
     general: bool = False  # a question about everything: the latest digests summarised
     either: bool = False  # two named weeks compared ("semana 45 ou 46?")
     most: bool = False  # "the most ...", "mais ..."
+    single: bool = False  # "the biggest in a single week": one week's count, not a sum
     least: bool = False  # "the least ...", "menos ..."
     refusal: Refusal | None = None
     unknown_tag: str = ""
@@ -650,6 +663,7 @@ def understand(question: str) -> Understanding:
             either=either,
             most=bool(_MOST.search(text)),
             least=bool(_LEAST.search(text)),
+            single=bool(SINGLE_WEEK.search(text)),
         )
 
     if _SIGNIFICANT.search(text) and not tags:
@@ -668,6 +682,10 @@ def understand(question: str) -> Understanding:
         return result("total")
     if _REVIEW.search(text) and not tags:
         return result("review")
+    if SINGLE_WEEK.search(text) and not tags:
+        complaints, suggestions = bool(_COMPLAINTS.search(text)), bool(_SUGGESTIONS.search(text))
+        if complaints != suggestions:
+            return result("complaints" if complaints else "suggestions")
     # "Quando os travamentos tiveram o pico?" asks when one subject peaked, not which tags spiked.
     if (
         _SPIKES.search(text)
