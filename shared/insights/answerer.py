@@ -1076,7 +1076,8 @@ _RECURRENCE: Final = re.compile(
     r"\b(todas as semanas|toda semana|every (single )?week|each week|semana apos semana|"
     r"week after week|recorren\w*|recurr\w*|keeps? (coming|showing)|"
     r"volta sempre|sempre|consistent\w*|constante\w*|persist\w*|never (went|goes|go) away|"
-    r"nunca (saiu|sumiu|some|sai|desapareceu)|always there|(did not|didn t|never) (go away|leave))\b"
+    r"nunca (saiu|sumiu|some|sai|desapareceu)|always there|(did not|didn t|never) (go away|leave)|"
+    r"lasted|longest|durou mais|mais duradour\w*|mais tempo)\b"
 )
 _SINGLE_TITLES: Final = {
     "critica": (

@@ -282,7 +282,7 @@ _ORDINAL_WEEK: Final[dict[str, int]] = {
 _NTH: Final = "|".join(_ORDINAL_WEEK)
 _WEEK_OF_MONTH: Final = re.compile(
     rf"\b(?:(?:a|as|the|na|nas|in)\s+)?(?:(?:semanas?|weeks?)\s+(\d)|({_NTH})"
-    rf"(?:\s*(?:,|e|and|&)\s*({_NTH}))?\s+(?:semanas?|weeks?))\s+(?:de|do|of|em|in)\s+"
+    rf"(?:\s*(?:,|e|and|&)\s*(?:a\s+|the\s+)?({_NTH}))?\s+(?:semanas?|weeks?))\s+(?:de|do|of|em|in)\s+"
     rf"({_ANY_MONTH})\b(?:\s*(?:de|of|,)?\s*(\d{{4}}))?"
 )
 # Holidays a week is named after: "a semana do Natal", "New Year's week".

@@ -72,7 +72,8 @@ _MOVEMENT_UP: Final = _words(
 _MOVEMENT_DOWN: Final = _words(
     r"\b(caiu|cairam|cair|caindo|cai|queda\w*|diminu\w*|reduz\w*|reduc\w*|baix\w*|fell|fall\w*|"
     r"decreas\w*|declin\w*|drop\w*|shr[iau]nk\w*|went down|go down|gone down|perdeu|perderam|"
-    r"lost|lose|melhorou|improved)\b"
+    r"lost|lose|melhorou|improved|fad(e|ed|es|ing)|died down|cool(ed)? (off|down)|esfri\w*|"
+    r"desaceler\w*|slow(ed)? down)\b"
 )
 _MOVEMENT_ANY: Final = _words(
     r"\b(mov(?!imentad)\w*|varia\w*|oscil\w*|up or down|subiu ou caiu|biggest (change|shift|swing)|"
@@ -177,7 +178,10 @@ _GENERAL: Final = _words(
     r"^(an? |quick |some )?updates?(?=\W*$)|^(oi|ola|hello|hi|hey|bom dia|boa tarde|boa noite|"
     r"good morning|good afternoon)(?=\W*$)|anything new|something new|o que tem de novo|"
     r"(o que|que que) (ta|esta) rolando|tl\W?dr|me atualiza|bota eu a par|fill me in|catch me up|"
-    r"big picture|snapshot|wrap[- ]?up|sum (it )?up|balanco|quadro geral|"
+    r"big picture|snapshot|wrap[- ]?up|sum (it )?up|balanco|quadro geral|headlines?|"
+    r"(stood|stands?|standing) out|chamou (a )?atencao|chamaram (a )?atencao|(de )?mais importante|"
+    r"talking points|key (things|points|takeaways)|main (things|points)|worry|worried|preocup\w*|"
+    r"pontos? principa\w*|o que (teve|houve|rolou) de (novo|importante|relevante)|"
     r"how did (the week|the month|it|things|everything|" + _MONTH_NAMES + r") (go|look)|"
     r"como (foi|ficou) (a semana|o mes|" + _MONTH_NAMES + r")|what(?: ?'?s| is| was) the story)\b"
 )
@@ -194,7 +198,7 @@ _PEAK: Final = _words(
 # one week recorded, not the sum over the weeks.
 SINGLE_WEEK: Final = _rx(
     r"\b((numa|num|em uma|em um|uma|de uma) (unica|so|mesma) semana|(numa|em uma|uma) semana so|"
-    r"single[- ]week|in (a|one) (single )?week|in any (one |single )?week|one[- ]week|"
+    r"(?<!every )single[- ]week|in (a|one) (single )?week|in any (one |single )?week|one[- ]week|"
     r"pico semanal|weekly (peak|record|high))\b"
 )
 # A sudden rise, as opposed to a level ("o ponto mais alto", "its highest share").
@@ -413,7 +417,9 @@ _WHEN: Final = _rx(
     r"\b(quando|when|em que semanas?|em quais semanas|which weeks?|what weeks?|in which weeks?)\b"
 )
 _SIGNIFICANT: Final = _words(r"\b(significativ\w*|significant\w*|estatistic\w*|statistic\w*)\b")
-_MOST: Final = _words(r"\b(mais|most|maior|highest|biggest|largest|pico|peak|record)\b")
+_MOST: Final = _words(
+    r"\b(mais|most|maior|highest|biggest|largest|pico|peak|record|longest|mais duradour\w*)\b"
+)
 _LEAST: Final = _words(r"\b(menos|least|menor|lowest|fewest|smallest)\b")
 
 
@@ -493,7 +499,8 @@ def _superlative(text: str) -> str:
         if _BUSY.search(text):
             return "max"
     if not _WHEN.search(text) and not re.search(
-        r"\b(qual|que|which|what) (foi |was |were |is )?(a |the |our |nossa )?semana\b", text
+        r"\b(qual|que|which|what) (foi |was |were |is )?(a |the |our |nossa )?(\w+ )?(semana|week)\b",
+        text,
     ):
         return ""
     if _LEAST.search(text):
