@@ -469,6 +469,12 @@ def parse_period(question: str, today: date) -> Period:
         add(*week_range(IsoWeek.of_date(min(days)), IsoWeek.of_date(max(days))))
     else:
         add(*(IsoWeek.of_date(day) for day in days))
+    if (
+        weeks
+        and not before
+        and re.search(r"\b(a anterior|the previous one|the one before)\b", text)
+    ):
+        before = True  # "a semana 47 teve mais que a anterior?"
     if before:
         # Relative to the earliest week named, or to the current one when none is.
         add((min(weeks) if weeks else current).shifted(-1))

@@ -182,7 +182,7 @@ _GENERAL: Final = _words(
     r"(stood|stands?|standing) out|chamou (a )?atencao|chamaram (a )?atencao|(de )?mais importante|"
     r"talking points|key (things|points|takeaways)|main (things|points)|worry|worried|preocup\w*|"
     r"pontos? principa\w*|o que (teve|houve|rolou) de (novo|importante|relevante)|"
-    r"how did (the week|the month|it|things|everything|" + _MONTH_NAMES + r") (go|look)|"
+    r"how (did|does|do|is|was|are|were) .{0,40}\b(go|going|look|looking|went)\b|"
     r"como (foi|ficou) (a semana|o mes|" + _MONTH_NAMES + r")|what(?: ?'?s| is| was) the story)\b"
 )
 # "the number of praise comments fell": the count, not the share, is asked about
@@ -204,6 +204,7 @@ SINGLE_WEEK: Final = _rx(
 # A sudden rise, as opposed to a level ("o ponto mais alto", "its highest share").
 _SURGE: Final = _words(
     r"\b(dispar\w*|surg(e|es|ed|ing)|explod\w*|blow(s|n)? up|blew up|took off|shot up|"
+    r"shoot(s|ing)? up|through the roof|estour\w*|bombaram|"
     r"skyrocket\w*|soar\w*|spik\w*|bombou|bombando)\b"
 )
 _START: Final = _words(r"\b(comec\w*|start\w*|began|begin\w*|surgi\w*|appear\w*|first)\b")

@@ -1,0 +1,191 @@
+"""Question kinds beyond the first wordings: busy and quiet weeks, a category that surged, the
+largest single-week item, weeks named by month, holiday or "the week before", open questions
+asked casually, a category's course, and the refusals that go with them. Over the fixed digests
+(2026-W40..W48, today 2026-11-30)."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.insights import ask
+from shared.insights.text import expand_shorthand
+from tests.unit.insights.conftest import TODAY
+
+
+def answer(question, digests):
+    return ask(question, digests, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("question", "week", "figure"),
+    [
+        ("which week was the calmest?", "2026-W46", "804"),
+        ("qual foi a semana mais fraca de comentários?", "2026-W46", "804"),
+        ("what was our heaviest week?", "2026-W41", "1125"),
+        ("qual foi a semana mais movimentada?", "2026-W41", "1125"),
+    ],
+)
+def test_a_busy_or_quiet_week_is_ranked_by_comments_and_cites_that_week(
+    eval_digests, question, week, figure
+):
+    # Given a week called busy or quiet, with no period named
+    got = answer(question, eval_digests)
+    # Then it is the week with the most (fewest) comments over every stored week, the one cited
+    assert got.suportada
+    assert got.semanas == (week,)
+    assert figure in got.resposta
+
+
+def test_a_ranking_over_named_weeks_cites_every_week_it_compared(eval_digests):
+    got = answer("which week of the last 4 had the most comments?", eval_digests)
+    assert got.semanas == ("2026-W45", "2026-W46", "2026-W47", "2026-W48")
+    assert "2026-W48" in got.resposta
+    assert "891" in got.resposta
+
+
+@pytest.mark.parametrize(
+    "question", ["when did suggestions shoot up?", "em que semana as sugestões dispararam?"]
+)
+def test_a_category_that_surged_is_its_biggest_share_rise(eval_digests, question):
+    got = answer(question, eval_digests)
+    assert got.semanas == ("2026-W42",)
+    assert got.resposta.count("4.5") + got.resposta.count("4,5") == 1
+    assert "24.7" in got.resposta or "24,7" in got.resposta
+
+
+def test_a_level_word_is_the_highest_share_not_the_biggest_rise(eval_digests):
+    # "o ponto mais alto" is a level: the week of the highest share, not of the biggest jump
+    got = answer("quando as sugestões chegaram no ponto mais alto?", eval_digests)
+    assert got.suportada
+    assert "maior participação" in got.resposta
+
+
+@pytest.mark.parametrize(
+    ("question", "week", "words", "count"),
+    [
+        ("what's the largest complaint any one week had?", "2026-W40", "app errors", "36"),
+        ("qual sugestão mais apareceu numa semana só?", "2026-W41", "letras das músicas", "84"),
+    ],
+)
+def test_the_largest_single_week_item_is_one_weeks_count(
+    eval_digests, question, week, words, count
+):
+    got = answer(question, eval_digests)
+    assert got.semanas == (week,)
+    assert words in got.resposta
+    assert f"{count} men" in got.resposta
+
+
+def test_every_single_week_asks_for_recurrence_not_a_single_week(eval_digests):
+    got = answer("what suggestion shows up every single week?", eval_digests)
+    assert "By recurrence" in got.resposta
+    assert "in a single week" not in got.resposta
+
+
+def test_shorthand_is_read_as_the_words_it_stands_for(eval_digests):
+    assert expand_shorthand("qnd oq vc viu?") == "quando o que você viu?"
+    assert expand_shorthand("feat_q and 2026-W03") == "feat_q and 2026-W03"
+    got = answer("qnd as críticas subiram mais?", eval_digests)
+    assert got.semanas == ("2026-W48",)
+    assert "5,7 p.p." in got.resposta
+
+
+@pytest.mark.parametrize(
+    ("question", "weeks"),
+    [
+        ("compare the second and third weeks of November", ("2026-W46", "2026-W47")),
+        ("compara a primeira e a última semana de novembro", ("2026-W45", "2026-W48")),
+        ("a semana 47 foi mais movimentada que a anterior?", ("2026-W46", "2026-W47")),
+    ],
+)
+def test_weeks_named_within_a_month_or_before_another_are_compared(eval_digests, question, weeks):
+    got = answer(question, eval_digests)
+    assert got.semanas == weeks
+    # Two weeks side by side end saying which had more
+    assert "Mais comentários em" in got.resposta or "More comments in" in got.resposta
+
+
+def test_a_half_of_a_month_is_its_weeks(eval_digests):
+    got = answer("how did the first half of November look?", eval_digests)
+    assert got.suportada
+    assert got.semanas == ("2026-W45", "2026-W46")
+
+
+@pytest.mark.parametrize(
+    ("question", "week", "quoted"),
+    [
+        ("what did people keep asking in week 46?", "2026-W46", "c-3824"),
+        ("quais dúvidas ficaram sem resposta na semana 44?", "2026-W44", "c-2907"),
+    ],
+)
+def test_open_questions_asked_casually_quote_the_open_questions(
+    eval_digests, question, week, quoted
+):
+    got = answer(question, eval_digests)
+    assert got.semanas == (week,)
+    assert quoted in got.resposta
+
+
+def test_asking_for_something_is_a_suggestion_not_an_open_question(eval_digests):
+    got = answer("what do listeners ask for the most?", eval_digests)
+    assert "suggestions" in got.resposta.lower()
+    assert "Open questions" not in got.resposta
+
+
+def test_how_a_category_did_over_a_month_is_its_course_and_its_largest_items(eval_digests):
+    got = answer("how did criticism do in November?", eval_digests)
+    assert got.semanas == ("2026-W45", "2026-W46", "2026-W47", "2026-W48")
+    assert "by week" in got.resposta
+    assert "44.7%" in got.resposta
+    assert "recurring criticisms" in got.resposta
+
+
+def test_a_week_where_nothing_moved_beyond_chance_says_so(eval_digests):
+    got = answer("what changed in the categories in week 47?", eval_digests)
+    assert got.semanas == ("2026-W47",)
+    assert "No significant change in any category" in got.resposta
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("what do folks think of Deezer's lyrics?", "entity"),
+        ("as pessoas comparam a gente com o Spotify?", "entity"),
+        ("me manda o whatsapp de quem pediu letra", "person"),
+        ("give me the e-mail addresses of people who wanted playlists", "person"),
+        ("did Carla like the playlists?", "person"),
+        ("does the head of marketing like the new lyrics view?", "person"),
+        ("quantos usuários diferentes comentaram em outubro?", "metric"),
+        ("quanto custa a assinatura família?", "metric"),
+        ("what's the price of the student plan?", "metric"),
+        ("how do I export my playlists?", "off_topic"),
+        ("como estavam os elogios em meados de 2025?", "period"),
+    ],
+)
+def test_questions_the_digests_cannot_answer_are_refused(eval_digests, question, reason):
+    got = answer(question, eval_digests)
+    assert not got.suportada
+    assert got.reason == reason
+    assert got.fontes == ()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what are listeners saying about the Lyrics screen?",
+        "did people complain about crashes on the family plan?",
+        "o que a galera achou das letras?",
+    ],
+)
+def test_near_misses_of_the_refusals_are_answered(eval_digests, question):
+    got = answer(question, eval_digests)
+    assert got.suportada, got.resposta
+
+
+def test_what_people_said_about_a_price_is_about_the_price_tag_not_a_price(eval_digests):
+    # Given digests that never list the price tag
+    got = answer("what did people say about the price of the plan?", eval_digests)
+    # Then the subject is looked for, and found absent, rather than refused as a plan's price
+    assert not got.suportada
+    assert got.reason == "absent"
+    assert "price" in got.resposta
