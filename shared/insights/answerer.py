@@ -360,7 +360,8 @@ def _scope(
     if u.intent == "topic":
         return latest, ()  # what is said about a subject: the latest digests
     if u.intent == "summary" and u.general:
-        return latest[-4:], ()  # "how are things": the latest month
+        # "Como estão as coisas?": the latest digest; "lately", "nas últimas semanas": a month.
+        return (latest[-4:] if period.recent else latest[-1:]), ()
     wide = period.recent
     if u.intent in {"complaints", "suggestions", "improvements"} and (period.recent or u.most):
         wide = True
@@ -886,7 +887,7 @@ def _compose_category(
         kinds = [_CATEGORY_LIST[c] for c in focus if c in _CATEGORY_LIST]
         if len(focus) == 1 and kinds:
             # "Como foram as críticas no mês?": the category's course and what drove it.
-            _compose_tag_list(draft, u, kinds[0], weeks, ctx, q, limit=2)
+            _compose_tag_list(draft, u, kinds[0], weeks, ctx, q, limit=3)
         return bool(draft.sentences)
     for week in weeks:
         for categoria in focus:

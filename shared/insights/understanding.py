@@ -217,7 +217,9 @@ _METRICS: Final = _rx(
     r"assinantes|subscribers?|usuarios ativos|active users|dau|mau|installs?|instalac\w*|"
     r"nota media|notas?|avaliac\w*|ratings?|rated|estrelas|stars|nps|net promoter|sentiment\w*|"
     r"sentimento\w*|humor|mood|fatur\w*|satisfacao|satisfaction|satisfeitos|satisfied|felicidade|"
-    r"happiness|ontem|anteontem|yesterday|hoje|today|tonight|churn|cancelamentos?|cancellations?|retenc\w*|retention|"
+    r"happiness|(are|is|were|was) (the )?(people|users|listeners|customers|fans|they|everyone) "
+    r"(happy|happier|content|pleased)|(estao|estavam|anda|andam|ficaram) (mais )?(felizes|"
+    r"contentes)|ontem|anteontem|yesterday|hoje|today|tonight|churn|cancelamentos?|cancellations?|retenc\w*|retention|"
     r"tempo de escuta|listening time|minutos|minutes|idade|faixa etaria|age|ages|genero dos|"
     r"gender|regi(ao|oes)|regions?|pais(es)?|country|countries|cidades?|city|cities|estados|"
     r"hora do dia|horario\w*|time of day|per hour|por hora|hourly|por dia|per day|daily|diari\w*|"
@@ -268,7 +270,10 @@ _OTHER_COUNTS: Final = _rx(
     r"sign ?ups)|"
     r"(ios|android|iphone|ipad|windows|macos|mac|web|desktop) (users|usuarios)|"
     r"(usuarios|users|comentarios|comments) (do|de|of|on|from|no|na) (ios|android|iphone|ipad|windows|"
-    r"macos|web|desktop)|(from|by|per|por) (platform|plataforma|device|dispositivo|aparelho|"
+    r"macos|web|desktop)|(usuarios|users|listeners|ouvintes|pessoas|people|clientes|customers)\s+"
+    r"(\w+\s+){0,2}(on|no|na|using|usando|with|com|use|usam)\s+(ios|android|iphone|ipad|windows|"
+    r"macos|mac|web|desktop)\b|"
+    r"(from|by|per|por) (platform|plataforma|device|dispositivo|aparelho|"
     r"sistema operacional|operating system))\b"
 )
 # Subjects no digest is about, whatever else the question says.
