@@ -402,6 +402,8 @@ _TAG_LITERAL: Final = _rx(r"\b(feat|fix|perf|ui|doc|test|sec|api)_[a-z]+\b")
 _NOT_TAGS: Final = _rx(
     r"\b(volume (de|of) (comentarios|comments|feedbacks?|criticas|elogios|sugestoes|duvidas)|"
     r"comment volume|(qual|what)( e| is)? o? ?volume|volume total|total volume|show me|"
+    r"(o |the )?volume (caiu|subiu|cresceu|aumentou|diminuiu|went|go|goes|rose|fell|dropped|grew|"
+    r"increased|decreased|mudou|changed)|(comment|overall|total|weekly) volume|"
     r"me mostr\w*|(?<!year in )review\w*|revis\w*|what(?: ?'?s| is) new|o que ha de novo|"
     r"alguma novidade|novidades|show(s|ed|ing)? up|turn(s|ed)? up)\b"
 )
@@ -719,6 +721,9 @@ def understand(question: str) -> Understanding:
         return result("category")
     if _IMPROVE.search(text) and not count:
         return result("improvements")
+    if len(categories) >= 2 and re.search(r"\b(ou|or|vs|versus|than|que|do que)\b", text):
+        # "Mais elogios ou críticas?": the categories side by side, not their tags.
+        return result("category")
     complaints = bool(_COMPLAINTS.search(text))
     suggestions = bool(_SUGGESTIONS.search(text))
     lists_tags = (complaints or suggestions) and not category_word and not count
@@ -734,6 +739,8 @@ def understand(question: str) -> Understanding:
         return result("complaints" if complaints else "suggestions")
     if _TAG_WORDS.search(text) and which and not categories and not count:
         return result("improvements")
+    if moved and not categories and not category_word and _VOLUME.search(text):
+        return result("total")  # "o volume caiu?": the week's number of comments
     if categories or category_word:
         if _COMPARE.search(text):
             return result("compare")
@@ -766,6 +773,10 @@ def _in_expressions(word: str, tags: tuple[str, ...]) -> bool:
     )
 
 
+_VOLUME: Final = _rx(
+    r"\b(volume|(numero|quantidade|total|number|amount) (de|of) (comentarios|comments|feedbacks?)|"
+    r"(comentarios|comments) (recebidos|received))\b"
+)
 _HOW_DID: Final = _rx(
     r"\b(como (foi|foram|esta|estao|estavam|estava|andam|anda|andaram|ficou|ficaram|se sairam|"
     r"se saiu|vai|vao|evolu\w*)|how (did|do|does|are|were|is|was|have)\b.{0,40}\b(do|doing|done|go|"

@@ -189,3 +189,24 @@ def test_what_people_said_about_a_price_is_about_the_price_tag_not_a_price(eval_
     assert not got.suportada
     assert got.reason == "absent"
     assert "price" in got.resposta
+
+
+@pytest.mark.parametrize(
+    "question", ["o volume caiu na semana passada?", "did the comment volume go up last week?"]
+)
+def test_the_volume_moving_is_the_weeks_number_of_comments_not_the_audio_volume_tag(
+    eval_digests, question
+):
+    got = answer(question, eval_digests)
+    assert got.semanas == ("2026-W48",)
+    assert "891" in got.resposta
+    assert "821" in got.resposta
+    assert "volume desigual" not in got.resposta
+    assert "uneven volume" not in got.resposta.lower()
+
+
+def test_two_categories_one_or_the_other_are_shown_side_by_side(eval_digests):
+    got = answer("were there more complaints or praise last week?", eval_digests)
+    assert got.semanas == ("2026-W48",)
+    assert "148 comments" in got.resposta  # ELOGIO
+    assert "398 comments" in got.resposta  # CRÍTICA
