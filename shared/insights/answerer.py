@@ -1449,7 +1449,7 @@ def _compose_topic(
                 if example and source is not None and draft.say(example, source):
                     break
     if not found_any:
-        return False
+        return _say_last_listed(draft, u, weeks, ctx)
     # The prose sentences that name the subject, when they add to the figures.
     subject_terms = {stem(t.split("_", 1)[1]) for t in u.tags} | set(u.tags)
     for passage in ctx.index.search(expand(q, u.tags), weeks=weeks, kinds=["texto"], limit=2):
@@ -1457,6 +1457,33 @@ def _compose_topic(
             draft.cite(passage.passage)
             break
     return True
+
+
+def _say_last_listed(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context) -> bool:
+    """A subject the weeks asked about do not list, listed before them ("after week 45"): that
+    it is absent from them, and its last listing, is the answer."""
+    if not draft.period_named or not u.tags:
+        return False
+    tag = u.tags[0]
+    earlier = [
+        p
+        for w in ctx.weeks
+        if w < weeks[0]
+        for k in ("critica", "sugestao", "alta")
+        for p in ctx.find(w, k, tag)
+    ]
+    totals = [p for w in weeks for p in ctx.find(w, "total")]
+    if not earlier or not totals:
+        return False
+    last = max(earlier, key=lambda p: (p.semana, p.kind != "alta"))
+    name = tag_name(tag, draft.lang)
+    sentence = draft.t(
+        f"{name} não aparece entre as críticas recorrentes, sugestões relevantes ou tags em alta "
+        f"de {_weeks_text(weeks)}; foi listada pela última vez em {{semana}}, com {{n_mentions}}.",
+        f"{name} is not among the recurring criticisms, relevant suggestions or spiking tags of "
+        f"{_weeks_text(weeks)}; it was last listed in {{semana}}, with {{n_mentions}}.",
+    )
+    return draft.say(draft.fill(sentence, last), last, *totals)
 
 
 _COMPARED: Final = re.compile(r"\b(com|with|vs|versus|contra|against|e|and|ou|or|to)\b")

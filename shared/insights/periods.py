@@ -207,6 +207,10 @@ _SINCE_WEEK: Final = re.compile(
     r"\b(?:(?:desde|since|a partir)\s+(?:a\s+|da\s+|de\s+)?(?:semana|week|w)\s*(\d{1,2})\b|"
     r"from\s+(?:semana|week|w)\s*(\d{1,2})\s+(?:on|onwards?|forward|until now|to date)\b)"
 )
+# "after week 45", "depois da semana 45": the weeks that followed it.
+_AFTER_WEEK: Final = re.compile(
+    r"\b(?:after|depois d[ao]|apos a?)\s+(?:a\s+)?(?:semana|week|w)\s*(\d{1,2})\b"
+)
 _LAST_YEAR: Final = re.compile(r"\b(ano passado|last year|previous year|ano anterior)\b")
 _THIS_YEAR: Final = re.compile(
     r"\b(este ano|esse ano|neste ano|this year|ano atual|current year)\b"
@@ -370,7 +374,11 @@ def parse_period(question: str, today: date) -> Period:
         first = _week_numbered(int(match[1] or match[2]), None, today)
         if first:
             add(*week_range(first, current.shifted(-1)))
-    text_wo_since = _SINCE_WEEK.sub(" ", text_wo_iso)
+    for match in _AFTER_WEEK.finditer(text_wo_iso):
+        first = _week_numbered(int(match[1]), None, today)
+        if first and first.shifted(1) < current:
+            add(*week_range(first.shifted(1), current.shifted(-1)))
+    text_wo_since = _SINCE_WEEK.sub(" ", _AFTER_WEEK.sub(" ", text_wo_iso))
     for match in _WEEK_LIST.finditer(text_wo_since):
         year = int(match[3]) if match[3] else None
         numbers = [int(match[1]), *(int(n) for n in re.findall(r"\d{1,2}", match[2] or ""))]

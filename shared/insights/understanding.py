@@ -124,6 +124,8 @@ _SPIKES: Final = _words(
 _QUESTIONS: Final = _words(
     r"\b(duvidas? abertas?|open questions?|unanswered|perguntando|perguntam|perguntaram|"
     r"sem resposta|without (an )?answers?|asking(?! for)|(que|what|which) (duvidas|perguntas)|"
+    r"(common|frequent|top|main|usual|recurring) questions|(duvidas|perguntas) (mais )?"
+    r"(comuns|frequentes|recorrentes)|"
     r"asking about|asked about|ask about|what (do|did) (people|users|listeners) ask(?! for)|"
     r"quais (as )?(duvidas|perguntas)|which questions|what questions|duvidas? (dos|de) "
     r"(usuarios|ouvintes)|questions? (from|by) (users|listeners))\b"
@@ -239,9 +241,7 @@ _METRICS: Final = _rx(
     r"upgrades? (to|para) (premium|pago|paid)|converted|"
     r"(ouvintes|usuarios|pessoas|listeners|users|people|commenters|contas|accounts) "
     r"(unic[oa]s|distint[oa]s|diferentes)|(unique|distinct|different|individual) (listeners|"
-    r"users|people|commenters|visitors|accounts|authors)|(how many|quant[oa]s) (people|users|"
-    r"listeners|pessoas|usuarios|ouvintes) (commented|comentaram|wrote|escreveram|posted|"
-    r"postaram|reclamaram|complained)|"
+    r"users|people|commenters|visitors|accounts|authors)|"
     r"quanto custa|how much (is|does|do|are|will) (the |a |our )?(\w+ )?(plan|subscription|"
     r"premium|membership|app)|(what(?: ?'?s| is| was| are)|tell me|qual (e |era |foi )?) ?(the |o )?"
     r"(preco|valor|price|cost)s? (d[oa]s? |of (the |a |our )?)(\w+ )?(plano|assinatura|mensalidade|"
@@ -418,7 +418,7 @@ _AMBIGUOUS_SUBJECTS: Final = frozenset(
 )
 # Question words the taxonomy would read as a tag: meta uses of "histórico", "temas", "dados"...
 _META_WORDS: Final = _rx(
-    r"\b(historico|history|temas?|topics?|novidades|news|dados|data|ajuda|help|"
+    r"\b(historico|history|temas?(?!\s+(escuro|claro|visual|do app))|topics?|novidades|news|dados|data|ajuda|help|"
     r"what changed|o que mudou|participac\w*|participat\w*|share|percent\w*|porcent\w*)\b"
 )
 _WHEN: Final = _rx(
@@ -579,6 +579,19 @@ def detect_tags(question: str) -> tuple[str, ...]:
     return tuple(sorted(named | (_tags_in(rest) & found)))
 
 
+# How questions name a few subjects whose words the taxonomy leaves out as too common ("carro"):
+# read in a question, never in a comment.
+_QUESTION_ALIASES: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
+    (
+        _rx(
+            r"\b((app|aplicativo|versao|modo) (do|no|pro|para o|de) carro|no carro|car (app|mode)|"
+            r"in the car|while driving|dirigindo)\b"
+        ),
+        "feat_carro",
+    ),
+)
+
+
 def _tags_in(folded: str) -> set[str]:
     taxonomy = default_taxonomy()
     found = {m[0] for m in _TAG_LITERAL.finditer(folded) if m[0] in taxonomy.tags}
@@ -588,6 +601,11 @@ def _tags_in(folded: str) -> set[str]:
     for word in re.findall(r"[a-z]+", cleaned):
         if word in subjects and len(word) > 3 and word not in _AMBIGUOUS_SUBJECTS:
             found.add(subjects[word])
+    found.update(
+        tag
+        for pattern, tag in _QUESTION_ALIASES
+        if tag in taxonomy.tags and pattern.search(cleaned)
+    )
     return found
 
 

@@ -210,3 +210,32 @@ def test_two_categories_one_or_the_other_are_shown_side_by_side(eval_digests):
     assert got.semanas == ("2026-W48",)
     assert "148 comments" in got.resposta  # ELOGIO
     assert "398 comments" in got.resposta  # CRÍTICA
+
+
+def test_a_subject_absent_from_the_weeks_asked_names_its_last_listing(eval_digests):
+    # Given the visual theme listed in W42 and W46 only
+    got = answer("o que falaram do tema escuro depois da semana 46?", eval_digests)
+    # Then the weeks after W46 are said not to list it, and its last listing is given
+    assert got.suportada
+    assert "2026-W47, 2026-W48" in got.resposta
+    assert "última vez em 2026-W46" in got.resposta
+    assert "6 menções" in got.resposta
+
+
+def test_a_subject_no_stored_week_lists_is_still_absent(eval_digests):
+    got = answer("any complaints about the car app?", eval_digests)
+    assert not got.suportada
+    assert got.reason == "absent"
+
+
+def test_the_most_common_questions_are_the_open_questions(eval_digests):
+    got = answer("what are the most common questions?", eval_digests)
+    assert got.semanas == ("2026-W48",)
+    assert "Open questions" in got.resposta
+    assert "c-4852" in got.resposta
+
+
+def test_how_many_people_complained_is_answered_with_the_comments_counted(eval_digests):
+    got = answer("how many people complained about crashes in week 46?", eval_digests)
+    assert got.semanas == ("2026-W46",)
+    assert "18 comments" in got.resposta
