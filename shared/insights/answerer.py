@@ -21,7 +21,7 @@ from typing import Any, Final
 from shared.digest.store import Digest
 from shared.digest.vocabulary import tag_name
 from shared.insights.digests import Passage, digest_passages, fmt, signed
-from shared.insights.periods import Period, parse_period
+from shared.insights.periods import MONTHS, Period, parse_period
 from shared.insights.retrieval import Bm25Index, expand
 from shared.insights.text import detect_language, expand_shorthand, fold, stem, words
 from shared.insights.understanding import Understanding, understand
@@ -275,9 +275,14 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
     lang = detect_language(question)
     draft = _Draft(lang)
     understood = understand(question)
+    period = parse_period(question, today)
+    if understood.refusal == "off_topic" and period.weeks and _only_periods(question):
+        # "outubro x novembro", "e a semana 45?": nothing but periods, so the periods are asked
+        # about: side by side when the question joins two, else summarised.
+        two = next(_sides(question, today), None) is not None
+        understood = replace(understood, intent="compare" if two else "summary", refusal=None)
     if understood.refusal is not None:
         return _refuse(draft, understood.refusal, context, understood)
-    period = parse_period(question, today)
     if period.future and not any(w in context.weeks for w in period.weeks or ()):
         return _refuse(draft, "future", context, understood)
     closed_note = ""
@@ -319,6 +324,21 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
             draft.sentences.append(note)
     used = tuple(sorted({p.semana for p in draft.cited}))
     return Answer(draft.text(), used, tuple(draft.cited), True, lang)
+
+
+# Words a question made only of periods may hold besides them.
+_PERIOD_ONLY: Final = re.compile(
+    r"\b(e|and|ou|or|x|vs|versus|com|with|contra|against|a|o|as|os|the|em|in|na|no|de|do|da|of|"
+    r"semanas?|weeks?|w|mes|month|passad[ao]|last|anterior|previous|retrasada|before|ultim[ao]s?|"
+    r"past|esta|essa|this|que|tal|how|about|what|sobre|compar\w*|sem|y|\d+|"
+    + "|".join(sorted(MONTHS, key=len, reverse=True))
+    + r")\b"
+)
+
+
+def _only_periods(question: str) -> bool:
+    """Whether `question` says nothing but periods and the words joining them."""
+    return not re.sub(r"[\W_]+", "", _PERIOD_ONLY.sub(" ", fold(question)))
 
 
 def _runs(weeks: Sequence[str]) -> list[str]:
@@ -1486,7 +1506,7 @@ def _say_last_listed(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx:
     return draft.say(draft.fill(sentence, last), last, *totals)
 
 
-_COMPARED: Final = re.compile(r"\b(com|with|vs|versus|contra|against|e|and|ou|or|to)\b")
+_COMPARED: Final = re.compile(r"\b(com|with|vs|versus|contra|against|e|and|ou|or|to|x)\b")
 
 
 def _sides(question: str, today: date) -> Iterator[tuple[tuple[str, ...], tuple[str, ...]]]:

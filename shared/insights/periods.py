@@ -189,7 +189,9 @@ _WEEK_BEFORE: Final = re.compile(
     r"\b(semana anterior|semana antes|previous week|the week before|week prior|prior week|"
     r"semana de antes|week before that)\b"
 )
-_TWO_AGO: Final = re.compile(r"\b(semana retrasada|week before last|penultima semana)\b")
+_TWO_AGO: Final = re.compile(
+    r"\b(semana retrasada|retrasada|week before last|penultima semana|two weeks ago)\b"
+)
 _THIS_WEEK: Final = re.compile(
     r"\b(esta semana|essa semana|nesta semana|semana atual|this week|current week)\b"
 )

@@ -117,7 +117,7 @@ _IMPROVE: Final = _words(
     r"focus on|focar|action items?|acoes)\b"
 )
 _SPIKES: Final = _words(
-    r"\b(em alta|trending|spik\w*|dispar\w*|explod\w*|picos?|surg\w*|hot|bombando|bombou|fator|"
+    r"\b(em alta|trending(?! (up|down|upward|downward|higher|lower))|spik\w*|dispar\w*|explod\w*|picos?|surg\w*|hot|bombando|bombou|fator|"
     r"blow(s|n)? up|blew up|took off|shot up|skyrocket\w*|soar\w*|"
     r"factor|fora do normal|unusual\w*|anomal\w*|acima da media|above (the )?(average|usual))\b"
 )

@@ -239,3 +239,19 @@ def test_how_many_people_complained_is_answered_with_the_comments_counted(eval_d
     got = answer("how many people complained about crashes in week 46?", eval_digests)
     assert got.semanas == ("2026-W46",)
     assert "18 comments" in got.resposta
+
+
+def test_a_question_made_only_of_periods_asks_about_them(eval_digests):
+    both = answer("outubro x novembro", eval_digests)
+    assert both.suportada
+    assert both.semanas[0] == "2026-W40"
+    assert both.semanas[-1] == "2026-W48"
+    one = answer("e a semana 45?", eval_digests)
+    assert one.semanas == ("2026-W45",)
+    assert "887" in one.resposta
+
+
+def test_trending_down_is_a_direction_not_a_spike(eval_digests):
+    got = answer("is praise trending down?", eval_digests)
+    assert "Spiking" not in got.resposta
+    assert "ELOGIO" in got.resposta
