@@ -242,6 +242,9 @@ _METRICS: Final = _rx(
     r"(ouvintes|usuarios|pessoas|listeners|users|people|commenters|contas|accounts) "
     r"(unic[oa]s|distint[oa]s|diferentes)|(unique|distinct|different|individual) (listeners|"
     r"users|people|commenters|visitors|accounts|authors)|"
+    r"(how many|quant[oa]s) (\w+ )?(users|usuarios|subscribers|assinantes|members|membros|"
+    r"accounts|contas|listeners|ouvintes)\s*(do we have|we have|temos|tem o app|are there|"
+    r"existem|ha no app|does the app have|$)|"
     r"quanto custa|how much (is|does|do|are|will) (the |a |our )?(\w+ )?(plan|subscription|"
     r"premium|membership|app)|(what(?: ?'?s| is| was| are)|tell me|qual (e |era |foi )?) ?(the |o )?"
     r"(preco|valor|price|cost)s? (d[oa]s? |of (the |a |our )?)(\w+ )?(plano|assinatura|mensalidade|"
@@ -281,6 +284,13 @@ _OFF_TOPIC: Final = _rx(
     r"(^(quem|who)\b|\b(clima|weather|bitcoin|stock price|temperatura|piada|joke|poema|poem|"
     r"receita de bolo|recipe|futebol|football|soccer|jogo de|the game|capital d[aeo]s?|capital of|"
     r"presidente|president)\b)"
+)
+# A text to write or translate ("write a reply to...", "escreva um e-mail"): not a question about the
+# comments, unless it asks for a summary or a list of them.
+_TASK: Final = _rx(
+    r"^\W*(please |por favor )?(write|escreva|escreve|draft|redija|rascunhe|translate|traduza|"
+    r"traduz|compose|generate|gere|crie um|create an?)\b(?!.{0,60}\b(resumo|summary|resume|"
+    r"overview|panorama|lista|list|report|relatorio|recap)\b)"
 )
 # Instructions ("como faço pra trocar a senha", "how do I reset my password"): a task to do, not a
 # question about what listeners said.
@@ -383,7 +393,9 @@ _OTHER_SERVICES: Final = _rx(
     r"\b(spotify|deezer|tidal|soundcloud|sound cloud|apple music|itunes|youtube( music)?|"
     r"yt music|amazon music|pandora|napster|qobuz|audiomack|bandcamp|anghami|boomplay|resso|"
     r"last\.?fm|shazam|tiktok|tik tok|instagram|facebook|twitter|netflix|twitch|"
-    r"(the |o |a |os |as )?(competitor|concorrente|rival)(s|es)?('s)?( app)?)\b"
+    r"(the |o |a |os |as )?(competitor|concorrente|rival)(s|es)?('s)?( app)?|competition|"
+    r"concorrencia|other (apps|services|platforms|streaming \w+)|outr[oa]s (apps|aplicativos|"
+    r"servicos|plataformas|streamings?))\b"
 )
 # Contact and identity details of whoever wrote: never in a digest, and never to be handed out.
 _PERSONAL_DATA: Final = _rx(
@@ -628,7 +640,7 @@ def understand(question: str) -> Understanding:
         or (_MUSIC_ENTITIES.search(text) and not tags)
     ):
         return Understanding(None, categories, tags, refusal="metric")
-    if _HOW_TO.search(text):
+    if _HOW_TO.search(text) or _TASK.search(text):
         return Understanding(None, categories, tags, refusal="off_topic")
     if _ARITHMETIC.search(text) and _ARITHMETIC_ASK.search(text):
         return Understanding(None, categories, tags, refusal="off_topic")

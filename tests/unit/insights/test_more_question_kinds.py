@@ -255,3 +255,23 @@ def test_trending_down_is_a_direction_not_a_spike(eval_digests):
     got = answer("is praise trending down?", eval_digests)
     assert "Spiking" not in got.resposta
     assert "ELOGIO" in got.resposta
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("how do other apps compare?", "entity"),
+        ("how many premium users do we have?", "metric"),
+        ("write a reply to the people complaining about crashes", "off_topic"),
+    ],
+)
+def test_other_apps_user_counts_and_writing_tasks_are_refused(eval_digests, question, reason):
+    got = answer(question, eval_digests)
+    assert not got.suportada
+    assert got.reason == reason
+
+
+def test_a_summary_asked_as_a_writing_task_is_still_a_summary(eval_digests):
+    got = answer("write me a summary of last week", eval_digests)
+    assert got.semanas == ("2026-W48",)
+    assert "891" in got.resposta
