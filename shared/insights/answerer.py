@@ -23,7 +23,7 @@ from shared.digest.vocabulary import tag_name
 from shared.insights.digests import Passage, digest_passages, fmt, signed
 from shared.insights.periods import MONTHS, Period, parse_period
 from shared.insights.retrieval import Bm25Index, expand
-from shared.insights.text import detect_language, expand_shorthand, fold, stem, words
+from shared.insights.text import detect_language, fold, normalise_question, stem, words
 from shared.insights.understanding import Understanding, understand
 from shared.numbers import Language, format_number
 from shared.timezone import IsoWeek
@@ -271,7 +271,7 @@ def _passages_of(digest: Digest) -> tuple[Passage, ...]:
 
 def answer_offline(question: str, context: Context, today: date) -> Answer:
     """The grounded answer to `question` from the digests of `context`."""
-    question = expand_shorthand(question)
+    question = normalise_question(question)
     lang = detect_language(question)
     draft = _Draft(lang)
     understood = understand(question)

@@ -163,3 +163,70 @@ def expand_shorthand(question: str) -> str:
     """`question` with chat shorthand written out ("qnd os elogios subiram" -> "quando os
     elogios subiram"); everything else, case included, as it was."""
     return _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m[1].lower()], question)
+
+
+def normalise_question(question: str) -> str:
+    """`question` as the rules read it: shorthand written out, one-letter typos of key words
+    corrected."""
+    return correct_typos(expand_shorthand(question))
+
+
+# The words questions hinge on (periods, categories, the question's verb), to which a word one typo
+# away is read as meant ("novembo", "sugestoes", "complants", "semana passda"). Only words of six
+# letters or more are corrected, and only to a word of this list.
+_KEY_WORDS: Final = frozenset(
+    """
+    janeiro fevereiro marco abril junho julho agosto setembro outubro novembro dezembro
+    january february march april august september october november december
+    semana semanas passada passado ultimas ultima comentarios comentario criticas critica
+    reclamacoes reclamacao sugestoes sugestao elogios duvidas perguntas aumentaram diminuiram
+    subiram cairam quantos quantas principais compare comparar tendencias tendencia
+    comments comment complaints complaint suggestions suggestion questions criticism praise
+    previous compared trends weekly increase decrease mentions mencoes recorrente recurring
+    spiking significant significativa significativo
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+# Real words one typo away from a key word, never corrected.
+_NOT_TYPOS: Final = frozenset(
+    """
+    critical critico ultimo ultimos passados passadas comentou comentei comentam question
+    mention mentioned semanal semanais suggest suggests complain praised increased decreased
+    compara comparado questao duvida pergunta trended
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+_BY_LENGTH: Final[dict[int, tuple[str, ...]]] = {
+    n: tuple(w for w in _KEY_WORDS if abs(len(w) - n) <= 1) for n in range(6, 16)
+}
+
+
+def _one_typo_apart(a: str, b: str) -> bool:
+    """Whether `a` becomes `b` by one insertion, deletion, substitution or swap of neighbours."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        i = diff[0]
+        return len(diff) == 2 and diff[1] == i + 1 and a[i] == b[i + 1] and a[i + 1] == b[i]
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1 :]
+
+
+def correct_typos(question: str) -> str:
+    """`question` with each word one typo away from a key word (and not itself a key word or
+    another known word) replaced by it; other words, and their case, as they were."""
+
+    def fix(match: re.Match[str]) -> str:
+        word = match[0]
+        folded = fold(word)
+        known = folded in _KEY_WORDS or folded in _NOT_TYPOS or folded in STOP_WORDS
+        if len(folded) < 6 or known or not folded.isalpha():
+            return word
+        near = [k for k in _BY_LENGTH.get(len(folded), ()) if _one_typo_apart(folded, k)]
+        return near[0] if len(near) == 1 else word
+
+    return re.sub(r"[^\W\d_]+", fix, question)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from shared.insights import ask
-from shared.insights.text import expand_shorthand
+from shared.insights.text import correct_typos, expand_shorthand
 from tests.unit.insights.conftest import TODAY
 
 
@@ -275,3 +275,12 @@ def test_a_summary_asked_as_a_writing_task_is_still_a_summary(eval_digests):
     got = answer("write me a summary of last week", eval_digests)
     assert got.semanas == ("2026-W48",)
     assert "891" in got.resposta
+
+
+def test_a_key_word_one_typo_away_is_read_as_meant(eval_digests):
+    assert correct_typos("quantos comentarios em novembo?") == "quantos comentarios em novembro?"
+    assert correct_typos("complants semana passda") == "complaints semana passada"
+    # Real words near a key word, and words near two of them, stay as written
+    assert correct_typos("critical bugs, semanal") == "critical bugs, semanal"
+    got = answer("quantos comentários em novembo?", eval_digests)
+    assert got.semanas == ("2026-W45", "2026-W46", "2026-W47", "2026-W48")
