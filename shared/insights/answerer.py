@@ -1461,6 +1461,18 @@ def _compose_topic(
             recent = sorted(used, key=lambda p: p.semana)[-4:]
             counts = "; ".join(draft.fill("{semana} {total}", p) for p in recent)
             draft.say(f"{tag_name(tag, draft.lang)}: {counts}.", *recent)
+        unlisted = [w for w in weeks if not any(p.semana == w for p in used)]
+        if draft.period_named and unlisted and len(u.tags) == 1:
+            # A period asked about is answered for every week of it: where the subject is not
+            # among the week's lists, that is said (the week's totals name it).
+            totals = [p for w in unlisted for p in ctx.find(w, "total")]
+            draft.say(
+                draft.t(
+                    f"Não listada em {_weeks_text(unlisted)}.",
+                    f"Not listed in {_weeks_text(unlisted)}.",
+                ),
+                *totals,
+            )
         themes = [p for p in reversed(used) if p.kind in ("critica", "sugestao")]
         if quoted_one and themes:
             source = next((p for p in themes if p.data.get("exemplos")), None)

@@ -284,3 +284,11 @@ def test_a_key_word_one_typo_away_is_read_as_meant(eval_digests):
     assert correct_typos("critical bugs, semanal") == "critical bugs, semanal"
     got = answer("quantos comentários em novembo?", eval_digests)
     assert got.semanas == ("2026-W45", "2026-W46", "2026-W47", "2026-W48")
+
+
+def test_a_subject_over_a_named_period_names_the_weeks_that_do_not_list_it(eval_digests):
+    # Given audio glitches listed in W45-W47 and not in W48
+    got = answer("how did the audio glitches go in November?", eval_digests)
+    assert got.semanas == ("2026-W45", "2026-W46", "2026-W47", "2026-W48")
+    assert "Not listed in 2026-W48." in got.resposta
+    assert "27 comments" in got.resposta
