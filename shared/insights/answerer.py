@@ -378,7 +378,8 @@ def _scope(
     if u.intent in lists and (u.most or u.single) and not period.recent:
         return available, ()  # "the most mentioned complaint": over every stored week
     if u.intent == "topic":
-        return latest, ()  # what is said about a subject: the latest digests
+        # What is said about a subject: every week that lists it ("lately": the latest 8).
+        return (latest if period.recent else available), ()
     if u.intent == "summary" and u.general:
         # "Como estão as coisas?": the latest digest; "lately", "nas últimas semanas": a month.
         return (latest[-4:] if period.recent else latest[-1:]), ()
