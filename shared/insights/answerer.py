@@ -1326,8 +1326,55 @@ def _compose_review(
     return bool(draft.sentences)
 
 
+# "Did X keep growing after its peak?": the peak, then every stored week after it.
+_AFTER_PEAK: Final = re.compile(
+    r"\b(after (the |its |their )?peak|depois do pico|apos o pico|since (the |its |their )?peak|"
+    r"desde o pico|keep (growing|rising|going up|climbing)|kept (growing|rising|going up)|"
+    r"continu\w* (crescendo|subindo|aumentando|a crescer|a subir))\b"
+)
+
+
+def _say_after_peak(draft: _Draft, tag: str, peak: Passage, ctx: Context) -> bool:
+    """The peak week of `tag`, then each stored week after it: its count, or that it is not
+    listed there."""
+    name = tag_name(tag, draft.lang)
+    name = name[:1].upper() + name[1:]
+    when = ctx.dates(peak.semana, draft.lang)
+    later = [w for w in ctx.weeks if w > peak.semana]
+    head = draft.fill(
+        draft.t(
+            f"{name}: o pico foi em {when}, com {{n_mentions}}",
+            f"{name}: the peak was in {when}, with {{n_mentions}}",
+        ),
+        peak,
+    )
+    if not later:
+        return draft.say(
+            head + draft.t(", a semana mais recente.", ", the latest week."),
+            peak,
+        )
+    found = [
+        p for w in later for p in (ctx.find(w, "critica", tag) or ctx.find(w, "sugestao", tag))[:1]
+    ]
+    unlisted = [w for w in later if not any(p.semana == w for p in found)]
+    parts = [draft.fill("{semana} ({n_mentions})", p) for p in found]
+    rest = []
+    if parts:
+        rest.append(draft.t("depois: ", "after it: ") + ", ".join(parts))
+    if unlisted:
+        rest.append(draft.t("não listada em ", "not listed in ") + _weeks_text(unlisted))
+    verdict = draft.t("Não continuou subindo. ", "It did not keep growing. ")
+    totals = [p for w in unlisted for p in ctx.find(w, "total")]
+    return draft.say(verdict + head + "; " + "; ".join(rest) + ".", peak, *found, *totals)
+
+
 def _compose_tag_when(
-    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, tag: str
+    draft: _Draft,
+    u: Understanding,
+    weeks: Sequence[str],
+    ctx: Context,
+    tag: str,
+    question: str = "",
 ) -> bool:
     """ "When did X peak / fall / start?": the one week that answers it, over every week at hand,
     named with its dates and the figure."""
@@ -1390,6 +1437,8 @@ def _compose_tag_when(
             )
             return draft.say(draft.fill(template, best), *cited)
     pool = themes or spikes
+    if _AFTER_PEAK.search(fold(question)) and pool:
+        return _say_after_peak(draft, tag, max(pool, key=lambda p: p.data.get("total") or 0), ctx)
     pick = min if u.least and not u.most else max
     best = pick(pool, key=lambda p: p.data.get("total") or 0)
     when, cited = dated(best)
@@ -1427,7 +1476,7 @@ def _compose_topic(
     draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
 ) -> bool:
     if u.tags and (u.when or u.superlative or (u.peak and len(weeks) > 1)):
-        return any(_compose_tag_when(draft, u, weeks, ctx, tag) for tag in u.tags[:2])
+        return any(_compose_tag_when(draft, u, weeks, ctx, tag, q) for tag in u.tags[:2])
 
     def listed_in(weeks: Sequence[str]) -> list[str]:
         kinds = ("critica", "sugestao", "alta")

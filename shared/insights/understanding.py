@@ -736,7 +736,7 @@ def understand(question: str) -> Understanding:
         _SPIKES.search(text)
         and not category_word
         and not category_spike
-        and not (tags and (superlative or _WHEN.search(text)))
+        and not (tags and (superlative or _WHEN.search(text) or _PEAK.search(text)))
     ):
         return result("spikes")
     if tags:

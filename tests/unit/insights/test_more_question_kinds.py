@@ -292,3 +292,19 @@ def test_a_subject_over_a_named_period_names_the_weeks_that_do_not_list_it(eval_
     assert got.semanas == ("2026-W45", "2026-W46", "2026-W47", "2026-W48")
     assert "Not listed in 2026-W48." in got.resposta
     assert "27 comments" in got.resposta
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "did song lyrics requests keep growing after their peak?",
+        "os pedidos de letras continuaram subindo depois do pico?",
+    ],
+)
+def test_after_a_peak_every_later_week_is_named(eval_digests, question):
+    # Given song lyrics peaking in W41 with 84 mentions, then 39 in W42
+    got = answer(question, eval_digests)
+    assert got.semanas[0] == "2026-W41"
+    assert got.semanas[-1] == "2026-W48"
+    assert "84" in got.resposta
+    assert "2026-W42 (39 men" in got.resposta
