@@ -330,7 +330,11 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
 _PERIOD_ONLY: Final = re.compile(
     r"\b(e|and|ou|or|x|vs|versus|com|with|contra|against|a|o|as|os|the|em|in|na|no|de|do|da|of|"
     r"semanas?|weeks?|w|mes|month|passad[ao]|last|anterior|previous|retrasada|before|ultim[ao]s?|"
-    r"past|esta|essa|this|que|tal|how|about|what|sobre|compar\w*|sem|y|\d+|"
+    r"past|esta|essa|this|que|tal|how|about|what|sobre|compar\w*|sem|y|\d+|inicio|comeco|fim|"
+    r"final|start|end|beginning|early|late|half|metade|quinzena|primeira|segunda|first|second|"
+    r"ano|year|so far|ate agora|now|agora|festas|holidays|natal|christmas|reveillon|new|novo|"
+    r"were|was|is|did|go|went|foi|foram|como|and|then|we|get|got|have|had|tivemos|temos|teve|"
+    r"tem|rolou|happened|aconteceu|ha|houve|there|o que|que|esta|ta|"
     + "|".join(sorted(MONTHS, key=len, reverse=True))
     + r")\b"
 )

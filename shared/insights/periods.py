@@ -297,6 +297,22 @@ _HOLIDAYS: Final[tuple[tuple[re.Pattern[str], int, int], ...]] = (
     (re.compile(r"\b(ano novo|new year'?s?(?! eve)|reveillon|virada do ano)\b"), 1, 1),
     (re.compile(r"\b(new year'?s eve|vespera de ano novo)\b"), 12, 31),
 )
+# "the holidays", "as festas de fim de ano": the weeks of Christmas and of New Year's Day.
+_YEAR_END: Final = re.compile(
+    r"\b(festas( de fim de ano)?|fim de ano|final do ano|virada do ano|holidays|holiday season|"
+    r"year[- ]end|end of the year|turn of the year)\b"
+)
+# "a primeira semana do ano", "the last week of 2025": a year's first or last ISO week.
+_YEAR_EDGE: Final = re.compile(
+    r"\b(primeira|first|ultima|last)\s+(?:semana\s+|week\s+)?(?:of|de|do|da)\s+"
+    r"(?:the\s+)?(?:(?:ano|year)(?:\s+(?:de\s+)?(\d{4}))?|(\d{4}))\b"
+)
+# "desde o começo do ano", "since the start of the year", "this year so far": from the year's
+# first week.
+_YEAR_START: Final = re.compile(
+    r"\b(?:desde|since|from)\s+(?:o\s+|the\s+)?(?:inicio|comeco|start|beginning)\s+"
+    r"(?:do|of the|of)\s+(?:ano|year)\b"
+)
 # "meio de 2025", "meados do ano", "mid-2025", "the middle of the year": June and July.
 _MID_YEAR: Final = re.compile(
     r"\b(?:(?:no\s+|em\s+)?(?:meio|meados|metade)\s+(?:de|do)\s+(?:ano\s+(?:de\s+)?)?(\d{4}|ano)|"
@@ -357,6 +373,21 @@ def parse_period(question: str, today: date) -> Period:
         }
         add(*(in_month[:middle] if early_half else in_month[middle:]))
     text = _HALF_MONTH.sub(" ", text)
+    if _YEAR_END.search(text):
+        for end_month, end_day in ((12, 25), (1, 1)):
+            holiday = _dated(end_day, end_month, None, today)
+            add(IsoWeek.of_date(holiday) if holiday else None)
+        text = _YEAR_END.sub(" ", text)
+    for match in _YEAR_EDGE.finditer(text):
+        named = match[2] or match[3]
+        edge_year = int(named) if named else today.year
+        first_week = match[1] in {"primeira", "first"}
+        edge = date(edge_year, 1, 4) if first_week else date(edge_year, 12, 28)
+        add(IsoWeek.of_date(edge))
+    text = _YEAR_EDGE.sub(" ", text)
+    if _YEAR_START.search(text):
+        add(*week_range(IsoWeek.of_date(date(today.year, 1, 4)), current.shifted(-1)))
+        text = _YEAR_START.sub(" ", text)
     for pattern, holiday_month, holiday_day in _HOLIDAYS:
         if pattern.search(text):
             holiday = _dated(holiday_day, holiday_month, None, today)

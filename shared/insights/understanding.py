@@ -184,7 +184,8 @@ _GENERAL: Final = _words(
     r"(stood|stands?|standing) out|chamou (a )?atencao|chamaram (a )?atencao|(de )?mais importante|"
     r"talking points|key (things|points|takeaways)|main (things|points)|worry|worried|preocup\w*|"
     r"pontos? principa\w*|o que (teve|houve|rolou) de (novo|importante|relevante)|"
-    r"how (did|does|do|is|was|are|were) .{0,40}\b(go|going|look|looking|went)\b|"
+    r"how (did|does|do|is|was|are|were) .{0,40}\b(go|going|look|looking|went|end|ended|start|"
+    r"started|begin|began)\b|como (terminou|acabou|comecou|fechou) |"
     r"como (foi|ficou) (a semana|o mes|" + _MONTH_NAMES + r")|what(?: ?'?s| is| was) the story)\b"
 )
 # "the number of praise comments fell": the count, not the share, is asked about

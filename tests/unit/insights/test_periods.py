@@ -126,3 +126,19 @@ def test_the_middle_of_a_year_is_june_and_july(question):
     got = parse_period(question, NEW_YEAR_TODAY).weeks or ()
     assert got[0] == str(month_weeks(2025, 6)[0])
     assert got[-1] == str(month_weeks(2025, 7)[-1])
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("how were the holidays?", ("2025-W52", "2026-W01")),
+        ("as festas de fim de ano", ("2025-W52", "2026-W01")),
+        ("a primeira semana do ano", ("2026-W01",)),
+        ("the last week of 2025", ("2025-W52",)),
+        ("since the start of the year", ("2026-W01", "2026-W02", "2026-W03")),
+        ("desde o começo do ano", ("2026-W01", "2026-W02", "2026-W03")),
+        ("after week 51", ("2025-W52", "2026-W01", "2026-W02", "2026-W03")),
+    ],
+)
+def test_the_turn_of_a_year_named_in_words(question, expected):
+    assert parse_period(question, NEW_YEAR_TODAY).weeks == expected
