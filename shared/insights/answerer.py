@@ -374,7 +374,13 @@ def _scope(
     latest = available[-MAX_DIGESTS:]
     u = understood
     # "When", "the most", "compare" and "trend" questions look at every covered week.
-    if u.when or u.superlative or period.every or (u.peak and u.intent in {"topic", "spikes"}):
+    if (
+        u.when
+        or u.superlative
+        or u.apart
+        or period.every
+        or (u.peak and u.intent in {"topic", "spikes"})
+    ):
         return available, ()
     if u.intent in {"trend", "compare"}:
         return available, ()
@@ -829,10 +835,51 @@ def _direction(draft: _Draft, passage: Passage) -> str:
     return draft.t("caiu", "fell") if moved < 0 else draft.t("ficou estável", "held steady")
 
 
+def _compose_apart(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context) -> bool:
+    """The weeks in which a category's share and its number of comments moved in opposite
+    directions (the week's total moved more), each with both moves."""
+    for categoria in u.categories[:2]:
+        passages = [p for w in weeks for p in ctx.find(w, "categoria", categoria)]
+        found = [p for p in passages if _apart(draft, p)]
+        if u.share_up or u.share_down:
+            found = [p for p in found if (_points(p) > 0) == u.share_up]
+        if not found:
+            draft.say(
+                draft.t(
+                    f"Em {_weeks_text(weeks)}, participação e número de {draft.cat(categoria)} "
+                    "nunca andaram em direções opostas.",
+                    f"In {_weeks_text(weeks)}, the share and the number of {draft.cat(categoria)} "
+                    "comments never moved in opposite directions.",
+                ),
+                *passages,
+            )
+            continue
+        items = [
+            draft.fill(
+                draft.t(
+                    "{semana} (participação {variacao_pontos}, de {percentual_anterior} para "
+                    "{percentual}; número de {total_anterior} para {total})",
+                    "{semana} (share {variacao_pontos}, from {percentual_anterior} to "
+                    "{percentual}; count from {total_anterior} to {total})",
+                ),
+                p,
+            )
+            for p in found
+        ]
+        head = draft.t(
+            f"{draft.cat(categoria)}: participação e número em direções opostas em ",
+            f"{draft.cat(categoria)}: share and count moved in opposite directions in ",
+        )
+        _say_list(draft, head, items, found, per_item=1)
+    return bool(draft.sentences)
+
+
 def _compose_movement(
     draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
 ) -> bool:
     focus = u.categories
+    if u.apart and focus and len(weeks) > 1:
+        return _compose_apart(draft, u, weeks, ctx)
     if u.significant:
         return _compose_significant(draft, u, weeks, ctx)
     if u.superlative and len(weeks) > 1:

@@ -565,6 +565,9 @@ class Understanding:
     either: bool = False  # two named weeks compared ("semana 45 ou 46?")
     most: bool = False  # "the most ...", "mais ..."
     single: bool = False  # "the biggest in a single week": one week's count, not a sum
+    apart: bool = False  # share and count moving in opposite directions
+    share_up: bool = False  # ... the share up and the count down ("a fatia subiu, o número caiu")
+    share_down: bool = False  # ... the share down and the count up
     least: bool = False  # "the least ...", "menos ..."
     refusal: Refusal | None = None
     unknown_tag: str = ""
@@ -669,6 +672,9 @@ def understand(question: str) -> Understanding:
     up = bool(_MOVEMENT_UP.search(text))
     down = bool(_MOVEMENT_DOWN.search(text))
     superlative = _superlative(text)
+    # "Em que semana o número de críticas caiu mas a participação subiu?": the two measures apart.
+    apart_share = apart_direction(text)
+    apart = bool(categories and apart_share)
     # "Quando as sugestões dispararam?": a category spiking is its share's biggest rise.
     category_spike = bool(
         categories
@@ -710,6 +716,9 @@ def understand(question: str) -> Understanding:
             most=bool(_MOST.search(text)),
             least=bool(_LEAST.search(text)),
             single=bool(SINGLE_WEEK.search(text)),
+            apart=apart,
+            share_up=apart_share == "share_up",
+            share_down=apart_share == "share_down",
         )
 
     if _SIGNIFICANT.search(text) and not tags:
@@ -791,6 +800,49 @@ def understand(question: str) -> Understanding:
     if _SUMMARY.search(text) or _DOMAIN.search(text):
         return result("summary")
     return Understanding(None, categories, tags, refusal="off_topic")
+
+
+_UP_WORD: Final = _rx(
+    r"\b(up|sub\w*|rose|rise|rising|increas\w*|grew|grow\w*|aument\w*|cresc\w*|higher|maior)\b"
+)
+_DOWN_WORD: Final = _rx(
+    r"\b(down|caiu|cai|cair|caindo|fell|fall\w*|decreas\w*|drop\w*|diminu\w*|lower|menor)\b"
+)
+_SHARE_WORD: Final = _rx(r"\b(share|participac\w*|fatia|percent\w*|porcent\w*|proporc\w*)\b")
+_APART_WORD: Final = _rx(r"\b(apart|opposite|opost\w*|diverg\w*|contrar\w*)\b")
+_COUNT_WORD: Final = _rx(r"\b(count|number|numero|quantidade|volume|comments|comentarios)\b")
+
+
+def apart_direction(text: str) -> str:
+    """For a question about a share and a count moving apart: "share_up", "share_down", or
+    "apart" when it names no direction for each; "" when it is not such a question."""
+    share, count = _SHARE_WORD.search(text), _COUNT_WORD.search(text)
+    moves = [(m.start(), "up") for m in _UP_WORD.finditer(text)]
+    moves += [(m.start(), "down") for m in _DOWN_WORD.finditer(text)]
+    if share and count and _APART_WORD.search(text):
+        return "apart"
+    if not (share and count and {d for _, d in moves} == {"up", "down"}):
+        return ""
+
+    def direction(word: re.Match[str]) -> str:
+        # The verb after the measure ("o número subiu", "share rose") when it is close, else the
+        # nearest one ("went up in count").
+        before = text[max(0, word.start() - 16) : word.start()]
+        in_measure = re.search(r"(\w+) (in|em|de) (the |its |a |o |their )?$", before)
+        if in_measure:  # "up in count", "down in share"
+            if _UP_WORD.fullmatch(in_measure[1]):
+                return "up"
+            if _DOWN_WORD.fullmatch(in_measure[1]):
+                return "down"
+        after = [(at - word.end(), d) for at, d in moves if 0 <= at - word.end() <= 25]
+        if after:
+            return min(after)[1]
+        return min((abs(at - word.start()), d) for at, d in moves)[1]
+
+    share_dir, count_dir = direction(share), direction(count)
+    if share_dir == count_dir:
+        return "apart"
+    return "share_up" if share_dir == "up" else "share_down"
 
 
 def _in_expressions(word: str, tags: tuple[str, ...]) -> bool:

@@ -308,3 +308,24 @@ def test_after_a_peak_every_later_week_is_named(eval_digests, question):
     assert got.semanas[-1] == "2026-W48"
     assert "84" in got.resposta
     assert "2026-W42 (39 men" in got.resposta
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "em que semana a participação dos elogios caiu mas o número subiu?",
+        "when did praise share and count move apart?",
+    ],
+)
+def test_weeks_where_share_and_count_moved_apart_are_found(eval_digests, question):
+    # Given ELOGIO's share down and count up in W41 (246 -> 254) and W48 (139 -> 148)
+    got = answer(question, eval_digests)
+    assert got.semanas == ("2026-W41", "2026-W48")
+    assert "254" in got.resposta
+    assert "148" in got.resposta
+
+
+def test_share_and_count_apart_the_other_way_round_is_found_nowhere(eval_digests):
+    got = answer("in which week did the praise count fall while its share rose?", eval_digests)
+    assert got.suportada
+    assert "never moved in opposite directions" in got.resposta
