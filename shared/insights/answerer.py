@@ -1181,6 +1181,52 @@ _TAG_LIST_TITLES: Final = {
 }
 
 
+# "Alguma reclamação nova?", "any new suggestions?": items listed in a week and in none of the
+# four stored weeks before it.
+_ITEM_WORDS: Final = (
+    r"(reclamac\w*|criticas?|complaints?|criticisms?|sugest\w*|suggestions?|pedidos|requests?|"
+    r"problemas?|problems?|issues?|temas?|topics?|tags?|assuntos?)"
+)
+_NEW_ITEMS: Final = re.compile(
+    rf"\b({_ITEM_WORDS} (nova|novas|novo|novos)|(new|novas?|novos?) {_ITEM_WORDS}|"
+    r"pela primeira vez|for the first time|weren t there|nao apareciam|nao existiam|"
+    r"surgiram|(newly|just) appeared|emerg\w*)\b"
+)
+_NEW_TITLES: Final = {
+    "critica": ("Críticas novas", "New criticisms"),
+    "sugestao": ("Sugestões novas", "New suggestions"),
+}
+
+
+def _say_new_items(draft: _Draft, kind: str, week: str, ctx: Context) -> bool:
+    """Which items of `week` none of the four stored weeks before it lists, each with its count;
+    or that none is new. The earlier weeks are named in words: their ids are no figure of a cited
+    passage."""
+    before = [w for w in ctx.weeks if w < week][-4:]
+    listed = ctx.find(week, kind)
+    if not listed or not before:
+        return False
+    seen = {p.key for w in before for p in ctx.find(w, kind)}
+    new = [p for p in _largest_first(listed, "total") if p.key not in seen]
+    title = draft.t(*_NEW_TITLES[kind])
+    if not new:
+        return draft.say(
+            draft.t(
+                f"{title}: nenhuma; todas as listadas já apareciam nas semanas anteriores.",
+                f"{title}: none; every one listed already appeared in the weeks before.",
+            ),
+            *listed,
+        )
+    names = _join(draft, [draft.subject(p) for p in new])
+    return draft.say(
+        draft.t(
+            f"{title} (fora das listas das quatro semanas anteriores): {names}.",
+            f"{title} (in none of the four weeks before): {names}.",
+        ),
+        *new,
+    )
+
+
 def _compose_tag_list(
     draft: _Draft,
     u: Understanding,
@@ -1191,6 +1237,10 @@ def _compose_tag_list(
     *,
     limit: int,
 ) -> bool:
+    if _NEW_ITEMS.search(fold(q)):
+        # The week's list, then which of its items are new.
+        week_list = _compose_tag_list(draft, u, kind, weeks[-1:], ctx, "", limit=limit)
+        return _say_new_items(draft, kind, weeks[-1], ctx) or week_list
     direction = "" if u.up == u.down else "up" if u.up else "down"
     title = draft.t(*_TAG_LIST_TITLES[kind, direction])
 

@@ -108,7 +108,7 @@ _COMPLAINTS: Final = _words(
 )
 _SUGGESTIONS: Final = _words(
     r"\b(sugest\w*|suggest\w*|sugere\w*|sugeri\w*|pedid\w*|pedem|pediram|pede|pedindo|request\w*|"
-    r"asking for|ask for|asked for|want\w*|querem|queriam|gostariam|wish\w*|desej\w*|ideia\w*|"
+    r"asking for|ask for|asked for|want\w*|querem|queriam|quer|quero|gostariam|wish\w*|desej\w*|ideia\w*|"
     r"ideas?|propo\w*|feature requests?|new features?|novas? (funcionalidades?|funcoes|recursos?))\b"
 )
 _IMPROVE: Final = _words(

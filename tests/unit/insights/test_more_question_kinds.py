@@ -329,3 +329,16 @@ def test_share_and_count_apart_the_other_way_round_is_found_nowhere(eval_digests
     got = answer("in which week did the praise count fall while its share rose?", eval_digests)
     assert got.suportada
     assert "never moved in opposite directions" in got.resposta
+
+
+def test_new_complaints_are_the_weeks_list_and_those_absent_from_the_weeks_before(eval_digests):
+    # Given the layout listed in W48 and in none of W44-W47
+    got = answer("any new complaints last week?", eval_digests)
+    assert got.semanas == ("2026-W48",)
+    assert "crashes and freezes (20 comments" in got.resposta
+    assert "New criticisms (in none of the four weeks before): layout." in got.resposta
+
+
+def test_new_in_a_subjects_name_is_not_a_question_about_new_items(eval_digests):
+    got = answer("quais as principais críticas ao novo app?", eval_digests)
+    assert "novas" not in got.resposta
