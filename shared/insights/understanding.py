@@ -180,7 +180,8 @@ _GENERAL: Final = _words(
     r"^(an? |quick |some )?updates?(?=\W*$)|^(oi|ola|hello|hi|hey|bom dia|boa tarde|boa noite|"
     r"good morning|good afternoon)(?=\W*$)|anything new|something new|o que tem de novo|"
     r"(o que|que que) (ta|esta) rolando|tl\W?dr|me atualiza|bota eu a par|fill me in|catch me up|"
-    r"big picture|snapshot|wrap[- ]?up|sum (it )?up|balanco|quadro geral|headlines?|"
+    r"big picture|snapshot|wrap[- ]?up|(qual|como) (e |esta |ta )?o clima|vibe|"
+    r"sum (it )?up|balanco|quadro geral|headlines?|"
     r"(stood|stands?|standing) out|chamou (a )?atencao|chamaram (a )?atencao|(de )?mais importante|"
     r"talking points|key (things|points|takeaways)|main (things|points)|worry|worried|preocup\w*|"
     r"pontos? principa\w*|o que (teve|houve|rolou) de (novo|importante|relevante)|"
@@ -282,7 +283,8 @@ _OTHER_COUNTS: Final = _rx(
 )
 # Subjects no digest is about, whatever else the question says.
 _OFF_TOPIC: Final = _rx(
-    r"(^(quem|who)\b|\b(clima|weather|bitcoin|stock price|temperatura|piada|joke|poema|poem|"
+    r"(^(quem|who)\b|\b(clima(?! (nos|dos|entre|do|no|da|na|geral|dos) ?(comentarios|feedbacks?|"
+    r"ouvintes|usuarios|app|pessoal|galera|geral)?)|weather|bitcoin|stock price|temperatura|piada|joke|poema|poem|"
     r"receita de bolo|recipe|futebol|football|soccer|jogo de|the game|capital d[aeo]s?|capital of|"
     r"presidente|president)\b)"
 )
