@@ -56,7 +56,8 @@ _PT_MARKERS: Final = frozenset(
     sugestoes duvidas elogios subiu caiu cresceu aumentou diminuiu pessoas falam dizem sobre
     mais principais pedem entre foi foram tem teve houve compare compara comparar resumo
     usuarios ouvintes novembro dezembro janeiro fevereiro marco abril maio junho julho agosto
-    setembro outubro pra pro voce nao sim isso essa esse ate desde retrasada
+    setembro outubro pra pro voce nao sim isso essa esse ate desde retrasada travamentos
+    travamento letras anuncios preco bateria pagamento carregamento exemplos
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
 _EN_MARKERS: Final = frozenset(
@@ -65,7 +66,8 @@ _EN_MARKERS: Final = frozenset(
     comments complaints criticism suggestions questions praise rose fell grew dropped people
     say about most main top between compare summary users listeners november december january
     february march april may june july august september october of in on for and with since
-    ago this that tell me give show any requests issues
+    ago this that tell me give show any requests issues crashes crash lyrics ads prices price
+    payment payments battery loading bugs quotes examples trending weekly
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
 

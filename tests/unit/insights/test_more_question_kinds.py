@@ -342,3 +342,8 @@ def test_new_complaints_are_the_weeks_list_and_those_absent_from_the_weeks_befor
 def test_new_in_a_subjects_name_is_not_a_question_about_new_items(eval_digests):
     got = answer("quais as principais críticas ao novo app?", eval_digests)
     assert "novas" not in got.resposta
+
+
+def test_a_one_word_english_subject_is_answered_in_english(eval_digests):
+    assert answer("crashes?", eval_digests).language == "en"
+    assert answer("travamentos?", eval_digests).language == "pt"
