@@ -1290,6 +1290,8 @@ def _compose_tag_list(
                 + f" in {ctx.dates(best.semana, 'en')} (across {draft.span(weeks)}).",
             ),
             best,
+            # The week's dates are its total passage's.
+            *ctx.find(best.semana, "total"),
             *draft.ranked(*(p for w in weeks for p in ctx.find(w, "total"))),
         )
     by_volume = sorted(by_tag, key=lambda t: (-volume(t), -len(by_tag[t]), t))
@@ -1449,10 +1451,11 @@ def _say_after_peak(draft: _Draft, tag: str, peak: Passage, ctx: Context) -> boo
         ),
         peak,
     )
+    dated = [peak, *ctx.find(peak.semana, "total")]  # the dates are the total passage's
     if not later:
         return draft.say(
             head + draft.t(", a semana mais recente.", ", the latest week."),
-            peak,
+            *dated,
         )
     found = [
         p for w in later for p in (ctx.find(w, "critica", tag) or ctx.find(w, "sugestao", tag))[:1]
@@ -1466,7 +1469,7 @@ def _say_after_peak(draft: _Draft, tag: str, peak: Passage, ctx: Context) -> boo
         rest.append(draft.t("não listada em ", "not listed in ") + _weeks_text(unlisted))
     verdict = draft.t("Não continuou subindo. ", "It did not keep growing. ")
     totals = [p for w in unlisted for p in ctx.find(w, "total")]
-    return draft.say(verdict + head + "; " + "; ".join(rest) + ".", peak, *found, *totals)
+    return draft.say(verdict + head + "; " + "; ".join(rest) + ".", *dated, *found, *totals)
 
 
 def _compose_tag_when(

@@ -5,9 +5,15 @@ asked casually, a category's course, and the refusals that go with them. Over th
 
 from __future__ import annotations
 
+import re
+from datetime import date, timedelta
+
 import pytest
 
+from shared.digest.store import Digest
 from shared.insights import ask
+from shared.numbers import numbers_in_text
+from tooling.evals.insights.generate import build
 from shared.insights.text import correct_typos, expand_shorthand
 from tests.unit.insights.conftest import TODAY
 
@@ -347,3 +353,50 @@ def test_new_in_a_subjects_name_is_not_a_question_about_new_items(eval_digests):
 def test_a_one_word_english_subject_is_answered_in_english(eval_digests):
     assert answer("crashes?", eval_digests).language == "en"
     assert answer("travamentos?", eval_digests).language == "pt"
+
+
+NEW_KINDS = [
+    "which week was the quietest?",
+    "qual foi a semana mais movimentada?",
+    "qual foi a maior crítica numa única semana?",
+    "biggest single-week suggestion?",
+    "when did suggestions shoot up?",
+    "em que semana a participação dos elogios caiu mas o número subiu?",
+    "alguma reclamação nova?",
+    "did song lyrics requests keep growing after their peak?",
+    "how did criticism do last month?",
+    "compare the first and second weeks of the last month",
+    "what stood out last week?",
+    "what were people asking last week?",
+    "qnd as críticas deram o maior salto?",
+    "o volume caiu na semana passada?",
+    "were there more complaints or praise last week?",
+    "as festas de fim de ano",
+    "how did crashes go over the last 3 weeks?",
+    "o que falaram do tema escuro na semana passada?",
+    "did crashes keep growing after their peak?",
+    "when did criticism share and count move apart?",
+    "what do people say about the volume?",
+]
+
+
+@pytest.mark.parametrize(
+    ("seed", "first_monday", "weeks"),
+    [(5, date(2025, 11, 3), 10), (42, date(2026, 2, 2), 6)],
+)
+def test_the_new_kinds_state_only_figures_of_the_passages_they_cite(seed, first_monday, weeks):
+    # Given digests of other seeds and lengths, one of them across a year end
+    digests = [Digest.from_json(item) for item in build(seed, first_monday, weeks)]
+    today = first_monday + timedelta(weeks=weeks)
+    for question in NEW_KINDS:
+        got = ask(question, digests, today=today)
+        assert len(got.resposta.split()) <= 150, question
+        if not got.suportada:
+            assert got.fontes == (), question
+            continue
+        cited = {n for p in got.fontes for n in numbers_in_text(p.text)}
+        text = re.sub(r"(Sem digest para|No digest for) [^.]*\.", "", got.resposta)
+        stated = set(numbers_in_text(text, got.language))
+        # Then every number stated is in a cited passage, and the weeks named are those cited
+        assert stated <= cited, (question, stated - cited, got.resposta)
+        assert set(got.semanas) == {p.semana for p in got.fontes}, question
