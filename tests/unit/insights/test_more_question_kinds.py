@@ -12,10 +12,10 @@ import pytest
 
 from shared.digest.store import Digest
 from shared.insights import ask
-from shared.numbers import numbers_in_text
-from tooling.evals.insights.generate import build
 from shared.insights.text import correct_typos, expand_shorthand
+from shared.numbers import numbers_in_text
 from tests.unit.insights.conftest import TODAY
+from tooling.evals.insights.generate import build
 
 
 def answer(question, digests):
