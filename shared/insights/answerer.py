@@ -1497,11 +1497,24 @@ def _compose_tag_when(
 
     if u.down and not u.up:
         falls = [p for p in themes if change(p) < 0]
+        last = max(themes or spikes, key=lambda p: p.semana)
+        later = [w for w in weeks if w > last.semana]
+        if not falls and later:
+            # Its fall is leaving the lists: the last week that lists it, and the weeks after.
+            totals = [p for w in later for p in ctx.find(w, "total")]
+            when, cited = dated(last)
+            template = draft.t(
+                f"{name}: listada pela última vez em {when}, com {{n_mentions}}; não listada em "
+                f"{_weeks_text(later)}.",
+                f"{name}: last listed in {when}, with {{n_mentions}}; not listed in "
+                f"{_weeks_text(later)}.",
+            )
+            return draft.say(draft.fill(template, last), *cited, *totals)
         if not falls:
             return draft.say(
                 draft.t(
-                    f"{name}: nenhuma queda registrada em {_weeks_text(weeks)}.",
-                    f"{name}: no fall recorded in {_weeks_text(weeks)}.",
+                    f"{name}: nenhuma queda registrada entre as semanas guardadas.",
+                    f"{name}: no fall recorded across the stored weeks.",
                 ),
                 *themes,
             )

@@ -377,6 +377,7 @@ NEW_KINDS = [
     "did crashes keep growing after their peak?",
     "when did criticism share and count move apart?",
     "what do people say about the volume?",
+    "when did the dark mode complaints fade?",
 ]
 
 
@@ -400,3 +401,11 @@ def test_the_new_kinds_state_only_figures_of_the_passages_they_cite(seed, first_
         # Then every number stated is in a cited passage, and the weeks named are those cited
         assert stated <= cited, (question, stated - cited, got.resposta)
         assert set(got.semanas) == {p.semana for p in got.fontes}, question
+
+
+def test_a_subject_that_faded_out_of_the_lists_names_its_last_listing(eval_digests):
+    # Given the visual theme listed last in W46 (6 mentions), never falling while listed
+    got = answer("when did the dark mode complaints fade?", eval_digests)
+    assert got.semanas == ("2026-W46", "2026-W47", "2026-W48")
+    assert "last listed in 2026-W46" in got.resposta
+    assert "not listed in 2026-W47, 2026-W48" in got.resposta
