@@ -385,7 +385,7 @@ def _scope(
     if u.intent in {"trend", "compare"}:
         return available, ()
     lists = {"complaints", "suggestions", "improvements"}
-    if u.intent in lists and (u.most or u.single) and not period.recent:
+    if u.intent in lists and (u.most or u.least or u.single) and not period.recent:
         return available, ()  # "the most mentioned complaint": over every stored week
     if u.intent == "topic":
         # What is said about a subject: every week that lists it ("lately": the latest 8).

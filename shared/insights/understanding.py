@@ -191,7 +191,8 @@ _GENERAL: Final = _words(
 )
 # "the number of praise comments fell": the count, not the share, is asked about
 _BY_COUNT: Final = _words(
-    r"\b(numero|number|quantidade|count|contagem|volume|quantos|quantas|how many)\b"
+    r"\b(numero|number|numbers|quantidade|count|contagem|volume|quantos|quantas|how many|"
+    r"absolut\w*|em numeros)\b"
 )
 _PEAK: Final = _words(
     r"\b(pico|peak\w*|dispar\w*|spik\w*|explod\w*|bombou|mais alt[oa]s?|highest|record\w*|"
@@ -437,11 +438,19 @@ _META_WORDS: Final = _rx(
     r"what changed|o que mudou|participac\w*|participat\w*|share|percent\w*|porcent\w*)\b"
 )
 _WHEN: Final = _rx(
-    r"\b(quando|when|em que semanas?|em quais semanas|which weeks?|what weeks?|in which weeks?)\b"
+    r"\b(quando|when|em que semanas?|em quais semanas|which weeks?|what weeks?|in which weeks?|"
+    r"(qual|que) (foi a |e a )?semana|em qual semana)\b"
+)
+# "the biggest weekly drop in praise", "a maior queda semanal": the week of the largest move.
+_BIGGEST_MOVE: Final = _rx(
+    r"\b(biggest|largest|sharpest|steepest|strongest|worst|best|maior|pior|melhor)\s+"
+    r"(weekly |semanal |single[- ]week )?(drop|fall|decline|rise|jump|increase|decrease|gain|"
+    r"queda|alta|aumento|salto|subida|crescimento|reducao|variacao|week|semana)\b"
 )
 _SIGNIFICANT: Final = _words(r"\b(significativ\w*|significant\w*|estatistic\w*|statistic\w*)\b")
 _MOST: Final = _words(
-    r"\b(mais|most|maior|highest|biggest|largest|pico|peak|record|longest|mais duradour\w*)\b"
+    r"\b(mais|most|maior|highest|biggest|largest|pico|peak|record|longest|mais duradour\w*|"
+    r"sharpest|steepest|strongest)\b"
 )
 _LEAST: Final = _words(r"\b(menos|least|menor|lowest|fewest|smallest)\b")
 
@@ -688,6 +697,12 @@ def understand(question: str) -> Understanding:
     )
     if category_spike:
         up, superlative = True, "max"
+    elif (
+        categories and not tags and not superlative and (up or down) and _BIGGEST_MOVE.search(text)
+    ):
+        superlative = "max"  # "a maior queda semanal das críticas"
+    elif categories and not tags and not superlative and _PEAK.search(text):
+        superlative = "max"  # "qual foi o pico dos elogios?": its highest level
     moved = up or down or bool(_MOVEMENT_ANY.search(text))
     which = bool(_WHICH.search(text))
     category_word = bool(_CATEGORY_WORD.search(text))
@@ -749,6 +764,7 @@ def understand(question: str) -> Understanding:
         and not category_word
         and not category_spike
         and not (tags and (superlative or _WHEN.search(text) or _PEAK.search(text)))
+        and not (categories and not tags and _PEAK.search(text))
     ):
         return result("spikes")
     if tags:

@@ -409,3 +409,25 @@ def test_a_subject_that_faded_out_of_the_lists_names_its_last_listing(eval_diges
     assert got.semanas == ("2026-W46", "2026-W47", "2026-W48")
     assert "last listed in 2026-W46" in got.resposta
     assert "not listed in 2026-W47, 2026-W48" in got.resposta
+
+
+@pytest.mark.parametrize(
+    ("question", "week", "figure"),
+    [
+        ("biggest weekly drop in praise?", "2026-W45", "2.9 pp"),
+        ("maior queda semanal das críticas?", "2026-W46", "4,4 p.p."),
+        ("when was the sharpest rise in criticism?", "2026-W48", "5.7 pp"),
+        ("which week did complaints jump the most in absolute numbers?", "2026-W48", "398"),
+        ("qual foi o pico dos elogios?", "2026-W40", "24%"),
+    ],
+)
+def test_the_largest_move_or_level_of_a_category_is_one_week(eval_digests, question, week, figure):
+    got = answer(question, eval_digests)
+    assert got.semanas == (week,)
+    assert figure in got.resposta
+
+
+def test_the_least_mentioned_complaint_is_over_every_stored_week(eval_digests):
+    got = answer("which complaint was mentioned the least?", eval_digests)
+    assert got.semanas[0] == "2026-W40"
+    assert got.resposta.startswith("Least mentioned in 2026-W40–2026-W48")
