@@ -267,9 +267,17 @@ _ARITHMETIC_ASK: Final = _rx(
     r"\b(quanto (e|da|fica|sao)|what(?: ?'?s| is)|how much is|calcul\w*|compute|resultado de|"
     r"result of|solve|resolva)\b"
 )
-# Counts of things other than comments, and breakdowns the digests never make (platform, device).
+# Counts of things other than comments, and breakdowns the digests never make (platform, device,
+# language), and what they never keep about a comment (its likes, length, moderation) or the raw
+# comments themselves.
 _OTHER_COUNTS: Final = _rx(
-    r"\b((quant[oa]s|how many|numero de|number of|total de) (novos |novas |new )?(downloads|"
+    r"\b((comentarios|comments|feedbacks?|reviews?)\s+(\w+\s+)?(em|in) (ingles|english|espanhol|"
+    r"spanish|portugues|portuguese|frances|french|alemao|german)|(por|by|per) (idioma|lingua|"
+    r"language)|language breakdown|(longest|shortest|mais long[oa]|mais curt[oa]) (comment|"
+    r"comentario)|(comment|comentario)s? (length|tamanho|comprimento)|(tamanho|comprimento|"
+    r"length) medi[oa]|average (comment )?length|likes|curtidas|mais curtid\w*|most liked|"
+    r"upvot\w*|deleted|removed|moderad\w*|moderated|apagad\w*|excluid\w*|removid\w*|banid\w*|"
+    r"banned|censur\w*|(quant[oa]s|how many|numero de|number of|total de) (novos |novas |new )?(downloads|"
     r"instalac\w*|installs?|plays|streams|visitas|visits|acessos|sess(oes|ions)|assinantes|"
     r"subscribers|seguidores|followers|assinaturas|subscriptions|cancelamentos|cancellations|"
     r"ingressos|tickets|vendas|sales|conversoes|conversions|usuarios novos|new users|cadastros|"
@@ -281,6 +289,12 @@ _OTHER_COUNTS: Final = _rx(
     r"macos|mac|web|desktop)\b|"
     r"(from|by|per|por) (platform|plataforma|device|dispositivo|aparelho|"
     r"sistema operacional|operating system))\b"
+)
+# Every comment itself ("show me all comments from last week"): the digests keep counts and a few
+# quoted examples, never the whole set.
+_ALL_COMMENTS: Final = _rx(
+    r"\b(all|every|todos os|todas as) (the |of the )?(comments|comentarios|feedbacks|reviews|"
+    r"mensagens|messages)\b"
 )
 # Subjects no digest is about, whatever else the question says.
 _OFF_TOPIC: Final = _rx(
@@ -654,6 +668,8 @@ def understand(question: str) -> Understanding:
         or _OTHER_COUNTS.search(text)
         or (_MUSIC_ENTITIES.search(text) and not tags)
     ):
+        return Understanding(None, categories, tags, refusal="metric")
+    if _ALL_COMMENTS.search(text) and not tags and not (_COUNT.search(text) or _TOTAL.search(text)):
         return Understanding(None, categories, tags, refusal="metric")
     if _HOW_TO.search(text) or _TASK.search(text):
         return Understanding(None, categories, tags, refusal="off_topic")

@@ -431,3 +431,25 @@ def test_the_least_mentioned_complaint_is_over_every_stored_week(eval_digests):
     got = answer("which complaint was mentioned the least?", eval_digests)
     assert got.semanas[0] == "2026-W40"
     assert got.resposta.startswith("Least mentioned in 2026-W40–2026-W48")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "quantos comentários foram em inglês?",
+        "which comment got the most likes?",
+        "what's the average comment length?",
+        "how many comments were deleted?",
+        "show me all comments from last week",
+    ],
+)
+def test_what_the_digests_never_keep_about_comments_is_refused(eval_digests, question):
+    got = answer(question, eval_digests)
+    assert not got.suportada
+    assert got.reason == "metric"
+
+
+def test_all_the_weeks_comments_counted_is_still_a_total(eval_digests):
+    got = answer("how many comments did we get in all the weeks?", eval_digests)
+    assert got.suportada
+    assert "Summed over the 9 weeks" in got.resposta
