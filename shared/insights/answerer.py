@@ -1605,6 +1605,8 @@ def _compose_topic(
     # Listeners' words when one subject is found ("tradução das letras" names two tags, and
     # the digests may list only one of them).
     quoted_one = len(listed_in(weeks)) == 1
+    if len(listed_in(weeks)) == 2 and _WHICH_OF_TWO.search(fold(q)):
+        _say_which_of_two(draft, u.tags[:2], weeks, ctx)
     found_any = False
     for tag in u.tags[:2]:
         parts: list[str] = []
@@ -1656,6 +1658,41 @@ def _compose_topic(
             draft.cite(passage.passage)
             break
     return True
+
+
+# "Preço ou catálogo, qual teve mais?", "compare crashes and battery": two subjects weighed.
+_WHICH_OF_TWO: Final = re.compile(
+    r"\b(ou|or|vs|versus|x|compar\w*|which|qual|quais|mais|more|worse|pior|maior|bigger)\b"
+)
+
+
+def _say_which_of_two(
+    draft: _Draft, tags: Sequence[str], weeks: Sequence[str], ctx: Context
+) -> None:
+    """The two subjects' mentions summed over the weeks that list them (a labelled sum, the one
+    kind of figure composed), and which had more."""
+    sums: list[tuple[str, int, list[Passage]]] = []
+    for tag in tags:
+        found = [p for w in weeks for k in ("critica", "sugestao") for p in ctx.find(w, k, tag)]
+        sums.append((tag, sum(int(p.data.get("total") or 0) for p in found), found))
+    (a, a_sum, a_found), (b, b_sum, b_found) = sums
+    if not a_found or not b_found:
+        return
+    more = tag_name(a if a_sum > b_sum else b, draft.lang)
+    verdict = (
+        draft.t("empate", "a tie")
+        if a_sum == b_sum
+        else draft.t(f"mais para {more}", f"more for {more}")
+    )
+    a_name, b_name = tag_name(a, draft.lang), tag_name(b, draft.lang)
+    draft.say(
+        draft.t(
+            f"Somando as semanas listadas: {a_name} {a_sum} menções, {b_name} {b_sum}; {verdict}.",
+            f"Summed over the weeks listed: {a_name} {a_sum} mentions, {b_name} {b_sum}; {verdict}.",
+        ),
+        *a_found,
+        *b_found,
+    )
 
 
 def _say_last_listed(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context) -> bool:

@@ -453,3 +453,9 @@ def test_all_the_weeks_comments_counted_is_still_a_total(eval_digests):
     got = answer("how many comments did we get in all the weeks?", eval_digests)
     assert got.suportada
     assert "Summed over the 9 weeks" in got.resposta
+
+
+def test_two_subjects_weighed_are_summed_over_the_weeks_that_list_them(eval_digests):
+    got = answer("which is worse, crashes or slow loading?", eval_digests)
+    assert got.resposta.startswith("Summed over the weeks listed: ")
+    assert "more for " in got.resposta
