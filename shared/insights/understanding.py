@@ -276,8 +276,10 @@ _OTHER_COUNTS: Final = _rx(
     r"language)|language breakdown|(longest|shortest|mais long[oa]|mais curt[oa]) (comment|"
     r"comentario)|(comment|comentario)s? (length|tamanho|comprimento)|(tamanho|comprimento|"
     r"length) medi[oa]|average (comment )?length|likes|curtidas|mais curtid\w*|most liked|"
-    r"upvot\w*|deleted|removed|moderad\w*|moderated|apagad\w*|excluid\w*|removid\w*|banid\w*|"
-    r"banned|censur\w*|(quant[oa]s|how many|numero de|number of|total de) (novos |novas |new )?(downloads|"
+    r"upvot\w*|(comments?|comentarios?|posts?|mensagens|messages|reviews?|feedbacks?|spam)\s+"
+    r"(\w+\s+){0,2}(deleted|removed|moderad\w*|moderated|apagad\w*|excluid\w*|removid\w*|"
+    r"banid\w*|banned|censur\w*)|(deleted|removed|moderated|apagad[oa]s|excluid[oa]s|removid[oa]s|"
+    r"moderad[oa]s) (comments|comentarios|posts|mensagens|messages)|(quant[oa]s|how many|numero de|number of|total de) (novos |novas |new )?(downloads|"
     r"instalac\w*|installs?|plays|streams|visitas|visits|acessos|sess(oes|ions)|assinantes|"
     r"subscribers|seguidores|followers|assinaturas|subscriptions|cancelamentos|cancellations|"
     r"ingressos|tickets|vendas|sales|conversoes|conversions|usuarios novos|new users|cadastros|"
@@ -630,6 +632,14 @@ _QUESTION_ALIASES: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
         ),
         "feat_carro",
     ),
+    (
+        _rx(
+            r"\b((removed|missing|deleted|unavailable|greyed out|pulled) (albums?|songs?|tracks?|"
+            r"music)|(albuns|musicas|faixas|discos) (removid[oa]s|sumid[oa]s|apagad[oa]s|"
+            r"indisponiveis)|(albums?|songs?|tracks?) (removed|missing|pulled|taken down|gone))\b"
+        ),
+        "feat_catalogo",
+    ),
 )
 
 
@@ -669,7 +679,11 @@ def understand(question: str) -> Understanding:
         or (_MUSIC_ENTITIES.search(text) and not tags)
     ):
         return Understanding(None, categories, tags, refusal="metric")
-    if _ALL_COMMENTS.search(text) and not tags and not (_COUNT.search(text) or _TOTAL.search(text)):
+    if (
+        _ALL_COMMENTS.search(text)
+        and not tags
+        and not (_COUNT.search(text) or _TOTAL.search(text) or _SUMMARY.search(text))
+    ):
         return Understanding(None, categories, tags, refusal="metric")
     if _HOW_TO.search(text) or _TASK.search(text):
         return Understanding(None, categories, tags, refusal="off_topic")

@@ -459,3 +459,17 @@ def test_two_subjects_weighed_are_summed_over_the_weeks_that_list_them(eval_dige
     got = answer("which is worse, crashes or slow loading?", eval_digests)
     assert got.resposta.startswith("Summed over the weeks listed: ")
     assert "more for " in got.resposta
+
+
+def test_removed_songs_are_a_subject_and_removed_comments_a_refusal(eval_digests):
+    # "Removed" albums are the catalogue subject; removed comments are moderation, never kept
+    subject = answer("what do people say about the removed albums?", eval_digests)
+    assert subject.reason != "metric"
+    moderation = answer("how many comments were removed last week?", eval_digests)
+    assert not moderation.suportada
+    assert moderation.reason == "metric"
+
+
+def test_a_summary_of_all_the_comments_is_a_summary(eval_digests):
+    got = answer("summarize all the comments from last week", eval_digests)
+    assert got.semanas == ("2026-W48",)
