@@ -694,7 +694,11 @@ def understand(question: str) -> Understanding:
     if _PERSONAL_DATA.search(text):
         return Understanding(None, categories, tags, refusal="person")
     service = _OTHER_SERVICES.search(text)
-    if service and not _in_expressions(service[0], tags):
+    # "integration with other apps" names a subject of its own; Tidal or Spotify never do.
+    generic = service is not None and bool(
+        re.match(r"(other|outr|compet|concorr|the |o |a |os |as |rival)", service[0])
+    )
+    if service and not _in_expressions(service[0], tags) and not (generic and tags):
         name = question[service.start() : service.end()].strip()
         return Understanding(None, categories, tags, refusal="entity", unknown_tag=name)
     names = _names(question)
