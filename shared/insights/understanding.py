@@ -419,7 +419,11 @@ _OTHER_SERVICES: Final = _rx(
 )
 # Contact and identity details of whoever wrote: never in a digest, and never to be handed out.
 _PERSONAL_DATA: Final = _rx(
-    r"\b(e-?mails?|endereco\w*|(e-?mail|home|postal|ip) address\w*|address(es)? of|"
+    r"\b(e-?mails? (de quem|do|da|dos|das|of|from)\s+(quem|who\w*|the (user|person|guy|people|"
+    r"listener|customer)s?|usuari[oa]s?|ouvintes?|pessoas?|clientes?|cara|moca|fas|fans)|"
+    r"(their|seus|suas|dele|dela|deles|delas) e-?mails?|me (passa|manda|da) o e-?mail|"
+    r"(give me|send me|get me|list) (the |their )?e-?mails?|"
+    r"endereco\w*|(e-?mail|home|postal|ip) address\w*|address(es)? of|"
     r"phone numbers?|(numero de |numeros de )(telefone|celular|whatsapp)|"
     r"(telefones?|celular|whatsapp) (de quem|dos usuarios|das pessoas|dos ouvintes|d[oa] (cara|moca|"
     r"usuari[oa]|ouvinte|cliente|pessoa))|cpf|"

@@ -473,3 +473,10 @@ def test_removed_songs_are_a_subject_and_removed_comments_a_refusal(eval_digests
 def test_a_summary_of_all_the_comments_is_a_summary(eval_digests):
     got = answer("summarize all the comments from last week", eval_digests)
     assert got.semanas == ("2026-W48",)
+
+
+def test_emails_as_a_subject_are_not_contact_details(eval_digests):
+    # Complaints about the e-mails sent are a subject; someone's e-mail address is not given
+    assert answer("do people complain about our marketing emails?", eval_digests).suportada
+    contact = answer("qual o e-mail do usuário que reclamou?", eval_digests)
+    assert contact.reason == "person"
