@@ -21,9 +21,9 @@ from typing import Any, Final
 from shared.digest.store import Digest
 from shared.digest.vocabulary import tag_name
 from shared.insights.digests import Passage, digest_passages, fmt, signed
-from shared.insights.periods import Period, parse_period
+from shared.insights.periods import MONTHS, Period, parse_period
 from shared.insights.retrieval import Bm25Index, expand
-from shared.insights.text import detect_language, fold, stem, words
+from shared.insights.text import detect_language, fold, normalise_question, stem, words
 from shared.insights.understanding import Understanding, understand
 from shared.numbers import Language, format_number
 from shared.timezone import IsoWeek
@@ -84,6 +84,20 @@ class _Draft:
     cited: list[Passage] = field(default_factory=list)
     # The two periods a comparison names ("outubro com novembro"), each its ISO weeks.
     groups: tuple[tuple[str, ...], ...] = ()
+    # Whether the question named its weeks ("das últimas 6", "em dezembro"): a "which week"
+    # answer then cites every week it ranked; over all stored weeks, only the week it names.
+    period_named: bool = False
+
+    def ranked(self, *passages: Passage) -> tuple[Passage, ...]:
+        """The passages a ranking compared, when the question named the weeks ranked."""
+        return passages if self.period_named else ()
+
+    def span(self, weeks: Sequence[str]) -> str:
+        """The weeks a ranking compared, as the answer names them: the period asked for, or "the
+        stored weeks" (their ids would be figures no cited passage holds)."""
+        if self.period_named:
+            return _weeks_text(weeks)
+        return self.t("as semanas guardadas", "the stored weeks")
 
     def t(self, pt: str, en: str) -> str:
         return pt if self.lang == "pt" else en
@@ -257,12 +271,18 @@ def _passages_of(digest: Digest) -> tuple[Passage, ...]:
 
 def answer_offline(question: str, context: Context, today: date) -> Answer:
     """The grounded answer to `question` from the digests of `context`."""
+    question = normalise_question(question)
     lang = detect_language(question)
     draft = _Draft(lang)
     understood = understand(question)
+    period = parse_period(question, today)
+    if understood.refusal == "off_topic" and period.weeks and _only_periods(question):
+        # "outubro x novembro", "e a semana 45?": nothing but periods, so the periods are asked
+        # about: side by side when the question joins two, else summarised.
+        two = next(_sides(question, today), None) is not None
+        understood = replace(understood, intent="compare" if two else "summary", refusal=None)
     if understood.refusal is not None:
         return _refuse(draft, understood.refusal, context, understood)
-    period = parse_period(question, today)
     if period.future and not any(w in context.weeks for w in period.weeks or ()):
         return _refuse(draft, "future", context, understood)
     closed_note = ""
@@ -279,6 +299,7 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
             )
             period = replace(period, weeks=(latest,), current=False)
     weeks, missing = _scope(understood, period, context)
+    draft.period_named = bool(period.weeks)
     if understood.intent == "compare":
         # "Semana 39 ou 40?" with no digest for 39: one side of the comparison is missing.
         uncovered = missing if understood.either else _uncovered_side(question, today, context)
@@ -303,6 +324,25 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
             draft.sentences.append(note)
     used = tuple(sorted({p.semana for p in draft.cited}))
     return Answer(draft.text(), used, tuple(draft.cited), True, lang)
+
+
+# Words a question made only of periods may hold besides them.
+_PERIOD_ONLY: Final = re.compile(
+    r"\b(e|and|ou|or|x|vs|versus|com|with|contra|against|a|o|as|os|the|em|in|na|no|de|do|da|of|"
+    r"semanas?|weeks?|w|mes|month|passad[ao]|last|anterior|previous|retrasada|before|ultim[ao]s?|"
+    r"past|esta|essa|this|que|tal|how|about|what|sobre|compar\w*|sem|y|\d+|inicio|comeco|fim|"
+    r"final|start|end|beginning|early|late|half|metade|quinzena|primeira|segunda|first|second|"
+    r"ano|year|so far|ate agora|now|agora|festas|holidays|natal|christmas|reveillon|new|novo|"
+    r"were|was|is|did|go|went|foi|foram|como|and|then|we|get|got|have|had|tivemos|temos|teve|"
+    r"tem|rolou|happened|aconteceu|ha|houve|there|o que|que|esta|ta|"
+    + "|".join(sorted(MONTHS, key=len, reverse=True))
+    + r")\b"
+)
+
+
+def _only_periods(question: str) -> bool:
+    """Whether `question` says nothing but periods and the words joining them."""
+    return not re.sub(r"[\W_]+", "", _PERIOD_ONLY.sub(" ", fold(question)))
 
 
 def _runs(weeks: Sequence[str]) -> list[str]:
@@ -334,14 +374,25 @@ def _scope(
     latest = available[-MAX_DIGESTS:]
     u = understood
     # "When", "the most", "compare" and "trend" questions look at every covered week.
-    if u.when or u.superlative or period.every or (u.peak and u.intent in {"topic", "spikes"}):
+    if (
+        u.when
+        or u.superlative
+        or u.apart
+        or period.every
+        or (u.peak and u.intent in {"topic", "spikes"})
+    ):
         return available, ()
     if u.intent in {"trend", "compare"}:
         return available, ()
+    lists = {"complaints", "suggestions", "improvements"}
+    if u.intent in lists and (u.most or u.least or u.single) and not period.recent:
+        return available, ()  # "the most mentioned complaint": over every stored week
     if u.intent == "topic":
-        return latest, ()  # what is said about a subject: the latest digests
+        # What is said about a subject: every week that lists it ("lately": the latest 8).
+        return (latest if period.recent else available), ()
     if u.intent == "summary" and u.general:
-        return latest[-4:], ()  # "how are things": the latest month
+        # "Como estão as coisas?": the latest digest; "lately", "nas últimas semanas": a month.
+        return (latest[-4:] if period.recent else latest[-1:]), ()
     wide = period.recent
     if u.intent in {"complaints", "suggestions", "improvements"} and (period.recent or u.most):
         wide = True
@@ -450,8 +501,8 @@ _PHRASES: Final[dict[str, tuple[str, str]]] = {
         "{pontos} (from {percentual_anterior} to {percentual}; from {total_anterior} to {total} comments{significance})",
     ),
     "none_significant": (
-        "Nenhuma variação significativa (teste de duas proporções, p < 0,05) em {weeks}.",
-        "No significant change (two-proportion test, p < 0.05) in {weeks}.",
+        "Sem mudança significativa em nenhuma categoria (teste de duas proporções, p < 0,05) em {weeks}.",
+        "No significant change in any category (two-proportion test, p < 0.05) in {weeks}.",
     ),
     "significant_move": (
         "{semana} {cat} {variacao_pontos} (para {percentual}, p = {p_valor})",
@@ -465,6 +516,10 @@ _PHRASES: Final[dict[str, tuple[str, str]]] = {
     "extreme_share": (
         "Entre {weeks}, {cat} teve a {most} participação em {when}: {percentual} ({n_comments}).",
         "Across {weeks}, {cat} had its {most} share in {when}: {percentual} ({n_comments}).",
+    ),
+    "extreme_count": (
+        "Entre {weeks}, {cat} teve o {most} número de comentários em {when}: {n_comments} ({percentual} do total).",
+        "Across {weeks}, {cat} had its {most} number of comments in {when}: {n_comments} ({percentual} of the total).",
     ),
     "category_week": (
         "Em {semana}, {cat} teve {total} comentários, {percentual} do total (semana anterior {total_anterior}, {percentual_anterior}; {variacao_pontos}{volume}).",
@@ -515,7 +570,8 @@ _PHRASES: Final[dict[str, tuple[str, str]]] = {
         "{semana} ({n_mentions}, fator {fator}x)",
         "{semana} ({n_mentions}, factor {fator}x)",
     ),
-    "top_criticism": ("; principal crítica {name} ({total})", "; top criticism {name} ({total})"),
+    "top_critica": ("; principal crítica {name} ({total})", "; top criticism {name} ({total})"),
+    "top_sugestao": ("; principal sugestão {name} ({total})", "; top suggestion {name} ({total})"),
     "compare_week": (
         "{semana}: {total} comentários; {shares}{top}.",
         "{semana}: {total} comments; {shares}{top}.",
@@ -597,6 +653,8 @@ def _compose_significant(
         if not u.categories or p.key in u.categories
     ]
     found = [p for p in checked if p.data.get("significativa")]
+    if u.up != u.down and any((_points(p) > 0) == u.up for p in found):
+        found = [p for p in found if (_points(p) > 0) == u.up]
     if not found and u.categories and len(checked) <= 2:
         # A named category: its move and its test, so "no" comes with the figures behind it.
         for passage in checked:
@@ -606,8 +664,8 @@ def _compose_significant(
                     "{percentual}), variação não significativa (p = {p_valor}; teste de duas "
                     "proporções, p < 0,05).",
                     "No: in {semana}, {cat} {direction} {pontos} (from {percentual_anterior} to "
-                    "{percentual}), not a significant change (p = {p_valor}; two-proportion test, "
-                    "p < 0.05).",
+                    "{percentual}); the change is not significant (p = {p_valor}; two-proportion "
+                    "test, p < 0.05).",
                 ),
                 passage,
                 direction=_direction(draft, passage),
@@ -632,15 +690,16 @@ def _compose_extreme(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx:
         passages = [p for w in weeks for p in ctx.find(w, "categoria", categoria)]
         if not passages:
             continue
-        best = pick(passages, key=lambda p: p.data.get("percentual") or 0)
+        figure = "total" if u.by_count else "percentual"
+        best = pick(passages, key=lambda p: p.data.get(figure) or 0)
         sentence = draft.phrase(
-            "extreme_share",
+            "extreme_count" if u.by_count else "extreme_share",
             best,
-            weeks=_weeks_text(weeks),
+            weeks=draft.span(weeks),
             most=draft.t(*most),
             when=ctx.dates(best.semana, draft.lang),
         )
-        draft.say(sentence, best, *ctx.find(best.semana, "total"), *passages)
+        draft.say(sentence, best, *ctx.find(best.semana, "total"), *draft.ranked(*passages))
     return bool(draft.sentences)
 
 
@@ -776,10 +835,51 @@ def _direction(draft: _Draft, passage: Passage) -> str:
     return draft.t("caiu", "fell") if moved < 0 else draft.t("ficou estável", "held steady")
 
 
+def _compose_apart(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context) -> bool:
+    """The weeks in which a category's share and its number of comments moved in opposite
+    directions (the week's total moved more), each with both moves."""
+    for categoria in u.categories[:2]:
+        passages = [p for w in weeks for p in ctx.find(w, "categoria", categoria)]
+        found = [p for p in passages if _apart(draft, p)]
+        if u.share_up or u.share_down:
+            found = [p for p in found if (_points(p) > 0) == u.share_up]
+        if not found:
+            draft.say(
+                draft.t(
+                    f"Em {_weeks_text(weeks)}, participação e número de {draft.cat(categoria)} "
+                    "nunca andaram em direções opostas.",
+                    f"In {_weeks_text(weeks)}, the share and the number of {draft.cat(categoria)} "
+                    "comments never moved in opposite directions.",
+                ),
+                *passages,
+            )
+            continue
+        items = [
+            draft.fill(
+                draft.t(
+                    "{semana} (participação {variacao_pontos}, de {percentual_anterior} para "
+                    "{percentual}; número de {total_anterior} para {total})",
+                    "{semana} (share {variacao_pontos}, from {percentual_anterior} to "
+                    "{percentual}; count from {total_anterior} to {total})",
+                ),
+                p,
+            )
+            for p in found
+        ]
+        head = draft.t(
+            f"{draft.cat(categoria)}: participação e número em direções opostas em ",
+            f"{draft.cat(categoria)}: share and count moved in opposite directions in ",
+        )
+        _say_list(draft, head, items, found, per_item=1)
+    return bool(draft.sentences)
+
+
 def _compose_movement(
     draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
 ) -> bool:
     focus = u.categories
+    if u.apart and focus and len(weeks) > 1:
+        return _compose_apart(draft, u, weeks, ctx)
     if u.significant:
         return _compose_significant(draft, u, weeks, ctx)
     if u.superlative and len(weeks) > 1:
@@ -855,7 +955,12 @@ def _compose_category(
         return bool(draft.sentences)
     focus = u.categories
     if len(weeks) > 1 and len(focus) <= 2:
-        return _compose_trend(draft, u, weeks, ctx, q)
+        _compose_trend(draft, u, weeks, ctx, q)
+        kinds = [_CATEGORY_LIST[c] for c in focus if c in _CATEGORY_LIST]
+        if len(focus) == 1 and kinds:
+            # "Como foram as críticas no mês?": the category's course and what drove it.
+            _compose_tag_list(draft, u, kinds[0], weeks, ctx, q, limit=3)
+        return bool(draft.sentences)
     for week in weeks:
         for categoria in focus:
             passage = ctx.one(week, "categoria", categoria)
@@ -864,6 +969,9 @@ def _compose_category(
                 sentence = draft.phrase("category_week", passage, volume=volume)
                 draft.say(sentence + " " + _share_note(draft, passage), passage)
     return bool(draft.sentences)
+
+
+_CATEGORY_LIST: Final = {"CRÍTICA": "critica", "SUGESTÃO": "sugestao"}
 
 
 def _apart(draft: _Draft, passage: Passage) -> str:
@@ -988,10 +1096,11 @@ def _compose_total(
             (max, ("mais", "most")) if u.superlative == "max" else (min, ("menos", "fewest"))
         )
         best = pick(used, key=lambda p: p.data.get("total") or 0)
-        sentence = draft.phrase(
-            "extreme_total", best, weeks=_weeks_text(weeks), most=draft.t(*most)
-        )
-        draft.say(sentence, best, *used)
+        if draft.period_named and len(used) <= 3:
+            # A few weeks named: each one's figure, then which had more (or fewer).
+            draft.say(_sentence(items), *used)
+        sentence = draft.phrase("extreme_total", best, weeks=draft.span(weeks), most=draft.t(*most))
+        draft.say(sentence, best, *draft.ranked(*used))
         return True
     if len(items) == 1:
         draft.say(_sentence(items), *used)
@@ -1039,8 +1148,20 @@ def _rank(passages: Sequence[Passage], u: Understanding) -> list[Passage]:
 _RECURRENCE: Final = re.compile(
     r"\b(todas as semanas|toda semana|every (single )?week|each week|semana apos semana|"
     r"week after week|recorren\w*|recurr\w*|keeps? (coming|showing)|"
-    r"volta sempre|sempre|consistent\w*|constante\w*|persist\w*)\b"
+    r"volta sempre|sempre|consistent\w*|constante\w*|persist\w*|never (went|goes|go) away|"
+    r"nunca (saiu|sumiu|some|sai|desapareceu)|always there|(did not|didn t|never) (go away|leave)|"
+    r"lasted|longest|durou mais|mais duradour\w*|mais tempo)\b"
 )
+_SINGLE_TITLES: Final = {
+    "critica": (
+        "A crítica recorrente com mais menções numa única semana",
+        "The recurring criticism with the most mentions in a single week",
+    ),
+    "sugestao": (
+        "A sugestão com mais menções numa única semana",
+        "The suggestion with the most mentions in a single week",
+    ),
+}
 
 # The head of a list of recurring criticisms or relevant suggestions: the largest, or those that
 # moved most the way the question asks.
@@ -1060,6 +1181,52 @@ _TAG_LIST_TITLES: Final = {
 }
 
 
+# "Alguma reclamação nova?", "any new suggestions?": items listed in a week and in none of the
+# four stored weeks before it.
+_ITEM_WORDS: Final = (
+    r"(reclamac\w*|criticas?|complaints?|criticisms?|sugest\w*|suggestions?|pedidos|requests?|"
+    r"problemas?|problems?|issues?|temas?|topics?|tags?|assuntos?)"
+)
+_NEW_ITEMS: Final = re.compile(
+    rf"\b({_ITEM_WORDS} (nova|novas|novo|novos)|(new|novas?|novos?) {_ITEM_WORDS}|"
+    r"pela primeira vez|for the first time|weren t there|nao apareciam|nao existiam|"
+    r"surgiram|(newly|just) appeared|emerg\w*)\b"
+)
+_NEW_TITLES: Final = {
+    "critica": ("Críticas novas", "New criticisms"),
+    "sugestao": ("Sugestões novas", "New suggestions"),
+}
+
+
+def _say_new_items(draft: _Draft, kind: str, week: str, ctx: Context) -> bool:
+    """Which items of `week` none of the four stored weeks before it lists, each with its count;
+    or that none is new. The earlier weeks are named in words: their ids are no figure of a cited
+    passage."""
+    before = [w for w in ctx.weeks if w < week][-4:]
+    listed = ctx.find(week, kind)
+    if not listed or not before:
+        return False
+    seen = {p.key for w in before for p in ctx.find(w, kind)}
+    new = [p for p in _largest_first(listed, "total") if p.key not in seen]
+    title = draft.t(*_NEW_TITLES[kind])
+    if not new:
+        return draft.say(
+            draft.t(
+                f"{title}: nenhuma; todas as listadas já apareciam nas semanas anteriores.",
+                f"{title}: none; every one listed already appeared in the weeks before.",
+            ),
+            *listed,
+        )
+    names = _join(draft, [draft.subject(p) for p in new])
+    return draft.say(
+        draft.t(
+            f"{title} (fora das listas das quatro semanas anteriores): {names}.",
+            f"{title} (in none of the four weeks before): {names}.",
+        ),
+        *new,
+    )
+
+
 def _compose_tag_list(
     draft: _Draft,
     u: Understanding,
@@ -1070,6 +1237,10 @@ def _compose_tag_list(
     *,
     limit: int,
 ) -> bool:
+    if _NEW_ITEMS.search(fold(q)):
+        # The week's list, then which of its items are new.
+        week_list = _compose_tag_list(draft, u, kind, weeks[-1:], ctx, "", limit=limit)
+        return _say_new_items(draft, kind, weeks[-1], ctx) or week_list
     direction = "" if u.up == u.down else "up" if u.up else "down"
     title = draft.t(*_TAG_LIST_TITLES[kind, direction])
 
@@ -1102,6 +1273,27 @@ def _compose_tag_list(
     def volume(tag: str) -> int:
         return sum(p.data.get("total") or 0 for p in by_tag[tag])
 
+    single = u.single
+    if single:
+        best = max(
+            (p for found in by_tag.values() for p in found),
+            key=lambda p: (p.data.get("total") or 0, p.semana),
+        )
+        lead = draft.t(*_SINGLE_TITLES[kind])
+        draft.say(
+            draft.t(
+                f"{lead} foi {draft.subject(best)}: "
+                + draft.fill("{n_mentions}", best)
+                + f" em {ctx.dates(best.semana, 'pt')} (entre {draft.span(weeks)}).",
+                f"{lead} was {draft.subject(best)}: "
+                + draft.fill("{n_mentions}", best)
+                + f" in {ctx.dates(best.semana, 'en')} (across {draft.span(weeks)}).",
+            ),
+            best,
+            # The week's dates are its total passage's.
+            *ctx.find(best.semana, "total"),
+            *draft.ranked(*(p for w in weeks for p in ctx.find(w, "total"))),
+        )
     by_volume = sorted(by_tag, key=lambda t: (-volume(t), -len(by_tag[t]), t))
     if u.least and not u.most:
         by_volume.reverse()
@@ -1111,6 +1303,10 @@ def _compose_tag_list(
     period_totals = [p for w in weeks for p in ctx.find(w, "total")]
     order = ("recurrence", "volume") if recurrence_first else ("volume", "recurrence")
     for how in order:
+        if single and not recurrence_first:
+            break
+        if how == "volume" and single:
+            continue
         if how == "volume":
             if recurrence_first and by_volume[0] == by_recurrence[0]:
                 continue
@@ -1233,8 +1429,56 @@ def _compose_review(
     return bool(draft.sentences)
 
 
+# "Did X keep growing after its peak?": the peak, then every stored week after it.
+_AFTER_PEAK: Final = re.compile(
+    r"\b(after (the |its |their )?peak|depois do pico|apos o pico|since (the |its |their )?peak|"
+    r"desde o pico|keep (growing|rising|going up|climbing)|kept (growing|rising|going up)|"
+    r"continu\w* (crescendo|subindo|aumentando|a crescer|a subir))\b"
+)
+
+
+def _say_after_peak(draft: _Draft, tag: str, peak: Passage, ctx: Context) -> bool:
+    """The peak week of `tag`, then each stored week after it: its count, or that it is not
+    listed there."""
+    name = tag_name(tag, draft.lang)
+    name = name[:1].upper() + name[1:]
+    when = ctx.dates(peak.semana, draft.lang)
+    later = [w for w in ctx.weeks if w > peak.semana]
+    head = draft.fill(
+        draft.t(
+            f"{name}: o pico foi em {when}, com {{n_mentions}}",
+            f"{name}: the peak was in {when}, with {{n_mentions}}",
+        ),
+        peak,
+    )
+    dated = [peak, *ctx.find(peak.semana, "total")]  # the dates are the total passage's
+    if not later:
+        return draft.say(
+            head + draft.t(", a semana mais recente.", ", the latest week."),
+            *dated,
+        )
+    found = [
+        p for w in later for p in (ctx.find(w, "critica", tag) or ctx.find(w, "sugestao", tag))[:1]
+    ]
+    unlisted = [w for w in later if not any(p.semana == w for p in found)]
+    parts = [draft.fill("{semana} ({n_mentions})", p) for p in found]
+    rest = []
+    if parts:
+        rest.append(draft.t("depois: ", "after it: ") + ", ".join(parts))
+    if unlisted:
+        rest.append(draft.t("não listada em ", "not listed in ") + _weeks_text(unlisted))
+    verdict = draft.t("Não continuou subindo. ", "It did not keep growing. ")
+    totals = [p for w in unlisted for p in ctx.find(w, "total")]
+    return draft.say(verdict + head + "; " + "; ".join(rest) + ".", *dated, *found, *totals)
+
+
 def _compose_tag_when(
-    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, tag: str
+    draft: _Draft,
+    u: Understanding,
+    weeks: Sequence[str],
+    ctx: Context,
+    tag: str,
+    question: str = "",
 ) -> bool:
     """ "When did X peak / fall / start?": the one week that answers it, over every week at hand,
     named with its dates and the figure."""
@@ -1253,11 +1497,24 @@ def _compose_tag_when(
 
     if u.down and not u.up:
         falls = [p for p in themes if change(p) < 0]
+        last = max(themes or spikes, key=lambda p: p.semana)
+        later = [w for w in weeks if w > last.semana]
+        if not falls and later:
+            # Its fall is leaving the lists: the last week that lists it, and the weeks after.
+            totals = [p for w in later for p in ctx.find(w, "total")]
+            when, cited = dated(last)
+            template = draft.t(
+                f"{name}: listada pela última vez em {when}, com {{n_mentions}}; não listada em "
+                f"{_weeks_text(later)}.",
+                f"{name}: last listed in {when}, with {{n_mentions}}; not listed in "
+                f"{_weeks_text(later)}.",
+            )
+            return draft.say(draft.fill(template, last), *cited, *totals)
         if not falls:
             return draft.say(
                 draft.t(
-                    f"{name}: nenhuma queda registrada em {_weeks_text(weeks)}.",
-                    f"{name}: no fall recorded in {_weeks_text(weeks)}.",
+                    f"{name}: nenhuma queda registrada entre as semanas guardadas.",
+                    f"{name}: no fall recorded across the stored weeks.",
                 ),
                 *themes,
             )
@@ -1268,13 +1525,22 @@ def _compose_tag_when(
             f"{name}: the biggest fall was in {when}, from {{total_anterior}} to {{n_mentions}}.",
         )
         return draft.say(draft.fill(template, best), *cited)
-    if u.start and not u.peak:
-        best = min([*themes, *spikes], key=lambda p: p.semana)
+    if u.start:
+        # "When did X start spiking?": its first spiking week; "when did X start?": its first
+        # listing of any kind.
+        surging = u.peak and bool(spikes)
+        best = min(spikes if surging else [*themes, *spikes], key=lambda p: p.semana)
         when, cited = dated(best)
         template = draft.t(
             f"{name} aparece pela primeira vez nos digests em {when}: {{n_mentions}}.",
             f"{name} first appears in the digests in {when}: {{n_mentions}}.",
         )
+        if surging:
+            template = draft.t(
+                f"{name} entrou em alta pela primeira vez em {when}: {{n_mentions}} (fator "
+                f"{{fator}}x).",
+                f"{name} first spiked in {when}: {{n_mentions}} (factor {{fator}}x).",
+            )
         return draft.say(draft.fill(template, best), *cited)
     if u.up and not (u.peak or u.most or u.superlative):
         rises = [p for p in themes if change(p) > 0]
@@ -1288,6 +1554,8 @@ def _compose_tag_when(
             )
             return draft.say(draft.fill(template, best), *cited)
     pool = themes or spikes
+    if _AFTER_PEAK.search(fold(question)) and pool:
+        return _say_after_peak(draft, tag, max(pool, key=lambda p: p.data.get("total") or 0), ctx)
     pick = min if u.least and not u.most else max
     best = pick(pool, key=lambda p: p.data.get("total") or 0)
     when, cited = dated(best)
@@ -1325,7 +1593,20 @@ def _compose_topic(
     draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
 ) -> bool:
     if u.tags and (u.when or u.superlative or (u.peak and len(weeks) > 1)):
-        return any(_compose_tag_when(draft, u, weeks, ctx, tag) for tag in u.tags[:2])
+        return any(_compose_tag_when(draft, u, weeks, ctx, tag, q) for tag in u.tags[:2])
+
+    def listed_in(weeks: Sequence[str]) -> list[str]:
+        kinds = ("critica", "sugestao", "alta")
+        return [t for t in u.tags[:2] if any(ctx.find(w, k, t) for w in weeks for k in kinds)]
+
+    if not listed_in(weeks) and not draft.period_named:
+        # No period asked and the subject is absent from the latest digests: every stored week.
+        weeks = ctx.weeks
+    # Listeners' words when one subject is found ("tradução das letras" names two tags, and
+    # the digests may list only one of them).
+    quoted_one = len(listed_in(weeks)) == 1
+    if len(listed_in(weeks)) == 2 and _WHICH_OF_TWO.search(fold(q)):
+        _say_which_of_two(draft, u.tags[:2], weeks, ctx)
     found_any = False
     for tag in u.tags[:2]:
         parts: list[str] = []
@@ -1349,15 +1630,27 @@ def _compose_topic(
             recent = sorted(used, key=lambda p: p.semana)[-4:]
             counts = "; ".join(draft.fill("{semana} {total}", p) for p in recent)
             draft.say(f"{tag_name(tag, draft.lang)}: {counts}.", *recent)
+        unlisted = [w for w in weeks if not any(p.semana == w for p in used)]
+        if draft.period_named and unlisted and len(u.tags) == 1:
+            # A period asked about is answered for every week of it: where the subject is not
+            # among the week's lists, that is said (the week's totals name it).
+            totals = [p for w in unlisted for p in ctx.find(w, "total")]
+            draft.say(
+                draft.t(
+                    f"Não listada em {_weeks_text(unlisted)}.",
+                    f"Not listed in {_weeks_text(unlisted)}.",
+                ),
+                *totals,
+            )
         themes = [p for p in reversed(used) if p.kind in ("critica", "sugestao")]
-        if len(u.tags) == 1 and themes:
+        if quoted_one and themes:
             source = next((p for p in themes if p.data.get("exemplos")), None)
             for quotes in (2, 1):
                 example = _example(draft, themes, quotes)
                 if example and source is not None and draft.say(example, source):
                     break
     if not found_any:
-        return False
+        return _say_last_listed(draft, u, weeks, ctx)
     # The prose sentences that name the subject, when they add to the figures.
     subject_terms = {stem(t.split("_", 1)[1]) for t in u.tags} | set(u.tags)
     for passage in ctx.index.search(expand(q, u.tags), weeks=weeks, kinds=["texto"], limit=2):
@@ -1367,7 +1660,69 @@ def _compose_topic(
     return True
 
 
-_COMPARED: Final = re.compile(r"\b(com|with|vs|versus|contra|against|e|and|ou|or|to)\b")
+# "Preço ou catálogo, qual teve mais?", "compare crashes and battery": two subjects weighed.
+_WHICH_OF_TWO: Final = re.compile(
+    r"\b(ou|or|vs|versus|x|compar\w*|which|qual|quais|mais|more|worse|pior|maior|bigger)\b"
+)
+
+
+def _say_which_of_two(
+    draft: _Draft, tags: Sequence[str], weeks: Sequence[str], ctx: Context
+) -> None:
+    """The two subjects' mentions summed over the weeks that list them (a labelled sum, the one
+    kind of figure composed), and which had more."""
+    sums: list[tuple[str, int, list[Passage]]] = []
+    for tag in tags:
+        found = [p for w in weeks for k in ("critica", "sugestao") for p in ctx.find(w, k, tag)]
+        sums.append((tag, sum(int(p.data.get("total") or 0) for p in found), found))
+    (a, a_sum, a_found), (b, b_sum, b_found) = sums
+    if not a_found or not b_found:
+        return
+    more = tag_name(a if a_sum > b_sum else b, draft.lang)
+    verdict = (
+        draft.t("empate", "a tie")
+        if a_sum == b_sum
+        else draft.t(f"mais para {more}", f"more for {more}")
+    )
+    a_name, b_name = tag_name(a, draft.lang), tag_name(b, draft.lang)
+    draft.say(
+        draft.t(
+            f"Somando as semanas listadas: {a_name} {a_sum} menções, {b_name} {b_sum}; {verdict}.",
+            f"Summed over the weeks listed: {a_name} {a_sum} mentions, {b_name} {b_sum}; {verdict}.",
+        ),
+        *a_found,
+        *b_found,
+    )
+
+
+def _say_last_listed(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context) -> bool:
+    """A subject the weeks asked about do not list, listed before them ("after week 45"): that
+    it is absent from them, and its last listing, is the answer."""
+    if not draft.period_named or not u.tags:
+        return False
+    tag = u.tags[0]
+    earlier = [
+        p
+        for w in ctx.weeks
+        if w < weeks[0]
+        for k in ("critica", "sugestao", "alta")
+        for p in ctx.find(w, k, tag)
+    ]
+    totals = [p for w in weeks for p in ctx.find(w, "total")]
+    if not earlier or not totals:
+        return False
+    last = max(earlier, key=lambda p: (p.semana, p.kind != "alta"))
+    name = tag_name(tag, draft.lang)
+    sentence = draft.t(
+        f"{name} não aparece entre as críticas recorrentes, sugestões relevantes ou tags em alta "
+        f"de {_weeks_text(weeks)}; foi listada pela última vez em {{semana}}, com {{n_mentions}}.",
+        f"{name} is not among the recurring criticisms, relevant suggestions or spiking tags of "
+        f"{_weeks_text(weeks)}; it was last listed in {{semana}}, with {{n_mentions}}.",
+    )
+    return draft.say(draft.fill(sentence, last), last, *totals)
+
+
+_COMPARED: Final = re.compile(r"\b(com|with|vs|versus|contra|against|e|and|ou|or|to|x)\b")
 
 
 def _sides(question: str, today: date) -> Iterator[tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -1438,18 +1793,22 @@ def _compose_periods(draft: _Draft, u: Understanding, ctx: Context) -> bool:
                 + draft.fill(draft.t(" para {percentual}", " to {percentual}"), end)
             )
             used += [start, end]
-        top = _largest_first([p for w in group for p in ctx.find(w, "critica")], "total")[:1]
-        for passage in top:
-            parts.append(
-                draft.fill(
-                    draft.t(
-                        "maior crítica {name} ({n_comments} em {semana})",
-                        "largest criticism {name} ({n_comments} in {semana})",
-                    ),
-                    passage,
+        for kind, lead in (
+            ("critica", ("maior crítica", "largest criticism")),
+            ("sugestao", ("maior sugestão", "largest suggestion")),
+        ):
+            top = _largest_first([p for w in group for p in ctx.find(w, kind)], "total")[:1]
+            for passage in top:
+                parts.append(
+                    draft.fill(
+                        draft.t(
+                            f"{lead[0]} {{name}} ({{n_comments}} em {{semana}})",
+                            f"{lead[1]} {{name}} ({{n_comments}} in {{semana}})",
+                        ),
+                        passage,
+                    )
                 )
-            )
-            used.append(passage)
+                used.append(passage)
         draft.say(f"{_weeks_text(group)}: " + "; ".join(parts) + ".", *used, *totals)
     return bool(draft.sentences)
 
@@ -1469,11 +1828,12 @@ def _compose_compare(
         cats = [p for p in ctx.find(week, "categoria") if not focus or p.key in focus]
         share = "{cat} {n_comments} ({percentual})" if focus else "{key} {percentual}"
         shares = ", ".join(draft.fill(share, p) for p in cats)
-        top = _largest_first(ctx.find(week, "critica"), "total")[:1]
-        extra = draft.phrase("top_criticism", top[0]) if top else ""
+        kind = "sugestao" if focus == ("SUGESTÃO",) else "critica"
+        top = _largest_first(ctx.find(week, kind), "total")[:1]
+        extra = draft.phrase(f"top_{kind}", top[0]) if top else ""
         sentence = draft.phrase("compare_week", total, shares=shares, top=extra)
         draft.say(sentence, total, *cats, *top)
-    if u.either and len(weeks) == 2:
+    if len(weeks) == 2:
         _say_which_more(draft, u, weeks, ctx)
     return bool(draft.sentences)
 
@@ -1532,6 +1892,15 @@ def _compose_summary(
                 used.append(down)
             if parts:
                 draft.say(_sentence(parts), *used)
+            if not any(p.data.get("significativa") for p in cats):
+                # "O que mudou?": that nothing moved beyond chance is part of the answer.
+                draft.say(
+                    draft.t(
+                        "Sem mudança significativa em nenhuma categoria (teste de duas proporções).",
+                        "No significant change in any category (two-proportion test).",
+                    ),
+                    *cats,
+                )
         parts, used = [], []
         for kind, lead in (
             ("critica", ("principal crítica ", "top criticism ")),

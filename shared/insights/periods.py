@@ -175,12 +175,23 @@ _LAST_N: Final = re.compile(
     rf"\b(?:(?:nas|as|das|ultimas|last|past|previous|latest|recent)\s+){{1,2}}{_NUM}\s+"
     rf"(?:ultimas\s+)?(?:semanas|weeks|semana|week)\b"
 )
+_OF_LAST_N: Final = re.compile(
+    rf"\b(?:semanas?|weeks?)\s+(?:of|das|dos|nas|in|entre|among)\s+(?:the\s+|as\s+)?"
+    rf"(?:ultimas|last|past|previous|latest|recent)\s+{_NUM}\b"
+)
 _N_AGO: Final = re.compile(rf"\b(?:ha\s+)?{_NUM}\s+(?:semanas|weeks)\s+(?:atras|ago)\b")
 _LAST_WEEK: Final = re.compile(
     r"\b(semana passada|ultima semana|semana anterior|last week|previous week|past week|"
     r"latest week|most recent week|ultimo digest|latest digest|last digest|semana mais recente)\b"
 )
-_TWO_AGO: Final = re.compile(r"\b(semana retrasada|week before last|penultima semana)\b")
+# "a semana anterior", "the week before": next to a named week, the one before it; alone, last week.
+_WEEK_BEFORE: Final = re.compile(
+    r"\b(semana anterior|semana antes|previous week|the week before|week prior|prior week|"
+    r"semana de antes|week before that)\b"
+)
+_TWO_AGO: Final = re.compile(
+    r"\b(semana retrasada|retrasada|week before last|penultima semana|two weeks ago)\b"
+)
 _THIS_WEEK: Final = re.compile(
     r"\b(esta semana|essa semana|nesta semana|semana atual|this week|current week)\b"
 )
@@ -195,7 +206,12 @@ _WEEK_LIST: Final = re.compile(
     r"(?:\s*(?:de|of)\s*(\d{4}))?"
 )
 _SINCE_WEEK: Final = re.compile(
-    r"\b(?:desde|since|from|a partir)\s+(?:a\s+|da\s+)?(?:semana|week|w)\s*(\d{1,2})\b"
+    r"\b(?:(?:desde|since|a partir)\s+(?:a\s+|da\s+|de\s+)?(?:semana|week|w)\s*(\d{1,2})\b|"
+    r"from\s+(?:semana|week|w)\s*(\d{1,2})\s+(?:on|onwards?|forward|until now|to date)\b)"
+)
+# "after week 45", "depois da semana 45": the weeks that followed it.
+_AFTER_WEEK: Final = re.compile(
+    r"\b(?:after|depois d[ao]|apos a?)\s+(?:a\s+)?(?:semana|week|w)\s*(\d{1,2})\b"
 )
 _LAST_YEAR: Final = re.compile(r"\b(ano passado|last year|previous year|ano anterior)\b")
 _THIS_YEAR: Final = re.compile(
@@ -250,10 +266,70 @@ _PART_OF_YEAR: Final = re.compile(
 _DMY: Final = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b")
 _YMD: Final = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _DAY_MONTH: Final = re.compile(
-    rf"\b(\d{{1,2}})\s+(?:de\s+)?({_ANY_MONTH})\b(?:\s+(?:de\s+)?(\d{{4}}))?"
+    rf"\b(\d{{1,2}})(?:o|st|nd|rd|th)?\s+(?:de\s+|of\s+)?({_ANY_MONTH})\b(?:\s+(?:de\s+)?(\d{{4}}))?"
 )
 _MONTH_DAY: Final = re.compile(
     rf"\b({_ANY_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?"
+)
+# "a semana 2 de janeiro", "week 3 of December", "the first and second weeks of January": weeks
+# counted within a month (its weeks as `month_weeks` gives them), not ISO week numbers.
+_ORDINAL_WEEK: Final[dict[str, int]] = {
+    word: number
+    for number, words in (
+        (1, "primeira first 1a 1st"),
+        (2, "segunda second 2a 2nd"),
+        (3, "terceira third 3a 3rd"),
+        (4, "quarta fourth 4a 4th"),
+        (5, "quinta fifth 5a 5th"),
+        (-1, "ultima last"),
+    )
+    for word in words.split()
+}
+_NTH: Final = "|".join(_ORDINAL_WEEK)
+_WEEK_OF_MONTH: Final = re.compile(
+    rf"\b(?:(?:a|as|the|na|nas|in)\s+)?(?:(?:semanas?|weeks?)\s+(\d)|({_NTH})"
+    rf"(?:\s*(?:,|e|and|&)\s*(?:a\s+|the\s+)?({_NTH}))?\s+(?:semanas?|weeks?))\s+(?:de|do|of|em|in)\s+"
+    rf"({_ANY_MONTH})\b(?:\s*(?:de|of|,)?\s*(\d{{4}}))?"
+)
+# Holidays a week is named after: "a semana do Natal", "New Year's week".
+_HOLIDAYS: Final[tuple[tuple[re.Pattern[str], int, int], ...]] = (
+    (re.compile(r"\b(natal|christmas|xmas)\b"), 12, 25),
+    (re.compile(r"\b(ano novo|new year'?s?(?! eve)|reveillon|virada do ano)\b"), 1, 1),
+    (re.compile(r"\b(new year'?s eve|vespera de ano novo)\b"), 12, 31),
+)
+# "the holidays", "as festas de fim de ano": the weeks of Christmas and of New Year's Day.
+_YEAR_END: Final = re.compile(
+    r"\b(festas( de fim de ano)?|fim de ano|final do ano|virada do ano|holidays|holiday season|"
+    r"year[- ]end|end of the year|turn of the year)\b"
+)
+# "a primeira semana do ano", "the last week of 2025": a year's first or last ISO week.
+_YEAR_EDGE: Final = re.compile(
+    r"\b(primeira|first|ultima|last)\s+(?:semana\s+|week\s+)?(?:of|de|do|da)\s+"
+    r"(?:the\s+)?(?:(?:ano|year)(?:\s+(?:de\s+)?(\d{4}))?|(\d{4}))\b"
+)
+# "desde o começo do ano", "since the start of the year", "this year so far": from the year's
+# first week.
+_YEAR_START: Final = re.compile(
+    r"\b(?:desde|since|from)\s+(?:o\s+|the\s+)?(?:inicio|comeco|start|beginning)\s+"
+    r"(?:do|of the|of)\s+(?:ano|year)\b"
+)
+# "meio de 2025", "meados do ano", "mid-2025", "the middle of the year": June and July.
+_MID_YEAR: Final = re.compile(
+    r"\b(?:(?:no\s+|em\s+)?(?:meio|meados|metade)\s+(?:de|do)\s+(?:ano\s+(?:de\s+)?)?(\d{4}|ano)|"
+    r"mid-?\s*(\d{4}|year)|(?:the\s+)?middle\s+of\s+(?:the\s+year\s+)?(\d{4}|the\s+year))\b"
+)
+# "since July", "desde setembro", "a partir de novembro": the month's first week to the last one.
+_SINCE_MONTH: Final = re.compile(
+    rf"\b(?:desde|since|from|a partir de|starting in|beginning of)\s+(?:o\s+inicio\s+de\s+)?"
+    rf"(?:the\s+start\s+of\s+)?({_ANY_MONTH})\b(?:\s*(?:de|of|,)?\s*(\d{{4}}))?"
+    rf"(?!\s*(?:a|ate|to|through|until|-)\s)"
+)
+# "second half of November", "primeira quinzena de setembro": the month's weeks split in two (the
+# first half takes the middle week of an odd count).
+_HALF_MONTH: Final = re.compile(
+    rf"\b(?:(primeira|first|1a|1st|segunda|second|2a|2nd|latter|last)\s+(?:half|metade|quinzena)|"
+    rf"(inicio|comeco|start|beginning|early|final|fim|end|late))\s+(?:de\s+|do\s+|of\s+)?"
+    rf"({_ANY_MONTH})\b(?:\s*(?:de|of|,)?\s*(\d{{4}}))?"
 )
 _RANGE_WORD: Final = re.compile(r"\b(a|ate|to|through|para|pra)\b|-")
 _RANGE_CONNECTORS: Final = frozenset({"a", "ate", "to", "through", "-", "para", "pra"})
@@ -268,14 +344,74 @@ def parse_period(question: str, today: date) -> Period:
     def add(*found: IsoWeek | None) -> None:
         weeks.extend(week for week in found if week)
 
+    for match in _WEEK_OF_MONTH.finditer(text):
+        month = MONTHS[match[4]]
+        of_year = int(match[5]) if match[5] else _year_for_month(month, today)
+        in_month = month_weeks(of_year, month)
+        for token in (match[1], match[2], match[3]):
+            if token:
+                index = int(token) if token.isdigit() else _ORDINAL_WEEK[token]
+                if index == -1 or 1 <= index <= len(in_month):
+                    add(in_month[index - 1 if index > 0 else -1])
+    text = _WEEK_OF_MONTH.sub(" ", text)
+    for match in _HALF_MONTH.finditer(text):
+        month = MONTHS[match[3]]
+        of_year = int(match[4]) if match[4] else _year_for_month(month, today)
+        in_month = month_weeks(of_year, month)
+        middle = (len(in_month) + 1) // 2
+        which = match[1] or match[2]
+        early_half = which in {
+            "primeira",
+            "first",
+            "1a",
+            "1st",
+            "inicio",
+            "comeco",
+            "start",
+            "beginning",
+            "early",
+        }
+        add(*(in_month[:middle] if early_half else in_month[middle:]))
+    text = _HALF_MONTH.sub(" ", text)
+    if _YEAR_END.search(text):
+        for end_month, end_day in ((12, 25), (1, 1)):
+            holiday = _dated(end_day, end_month, None, today)
+            add(IsoWeek.of_date(holiday) if holiday else None)
+        text = _YEAR_END.sub(" ", text)
+    for match in _YEAR_EDGE.finditer(text):
+        named = match[2] or match[3]
+        edge_year = int(named) if named else today.year
+        first_week = match[1] in {"primeira", "first"}
+        edge = date(edge_year, 1, 4) if first_week else date(edge_year, 12, 28)
+        add(IsoWeek.of_date(edge))
+    text = _YEAR_EDGE.sub(" ", text)
+    if _YEAR_START.search(text):
+        add(*week_range(IsoWeek.of_date(date(today.year, 1, 4)), current.shifted(-1)))
+        text = _YEAR_START.sub(" ", text)
+    for pattern, holiday_month, holiday_day in _HOLIDAYS:
+        if pattern.search(text):
+            holiday = _dated(holiday_day, holiday_month, None, today)
+            add(IsoWeek.of_date(holiday) if holiday else None)
+    for pattern, _month, _day in _HOLIDAYS:
+        text = pattern.sub(" ", text)
+    for match in _MID_YEAR.finditer(text):
+        named = match[1] or match[2] or match[3] or ""
+        of_year = int(named) if named.isdigit() else _year_for_month(6, today)
+        add(*month_weeks(of_year, 6), *month_weeks(of_year, 7))
+    text = _MID_YEAR.sub(" ", text)
+
     for match in _ISO.finditer(text):
         add(_week_numbered(int(match[2]), int(match[1]), today))
     text_wo_iso = _ISO.sub(" ", text)
     for match in _SINCE_WEEK.finditer(text_wo_iso):
-        first = _week_numbered(int(match[1]), None, today)
+        first = _week_numbered(int(match[1] or match[2]), None, today)
         if first:
             add(*week_range(first, current.shifted(-1)))
-    text_wo_since = _SINCE_WEEK.sub(" ", text_wo_iso)
+    for match in _AFTER_WEEK.finditer(text_wo_iso):
+        first = _week_numbered(int(match[1]), None, today)
+        if first and first.shifted(1) < current:
+            add(*week_range(first.shifted(1), current.shifted(-1)))
+    text_wo_since = _SINCE_WEEK.sub(" ", _AFTER_WEEK.sub(" ", text_wo_iso))
     for match in _WEEK_LIST.finditer(text_wo_since):
         year = int(match[3]) if match[3] else None
         numbers = [int(match[1]), *(int(n) for n in re.findall(r"\d{1,2}", match[2] or ""))]
@@ -291,9 +427,19 @@ def parse_period(question: str, today: date) -> Period:
         count = _number(match[1])
         if 1 <= count <= 52:
             add(*(current.shifted(-i) for i in range(count, 0, -1)))
+    for match in _OF_LAST_N.finditer(text):
+        count = _number(match[1])
+        if 1 <= count <= 52 and not _LAST_N.search(text):
+            add(*(current.shifted(-i) for i in range(count, 0, -1)))
     for match in _N_AGO.finditer(text):
         add(current.shifted(-_number(match[1])))
-    if _LAST_WEEK.search(text) and not _LAST_N.search(text):
+    before = bool(_WEEK_BEFORE.search(text)) and not re.search(
+        r"\b(week before last|semana anterior a passada)\b", text
+    )
+    last_week = (
+        _LAST_WEEK.search(_WEEK_BEFORE.sub(" ", text)) if before else _LAST_WEEK.search(text)
+    )
+    if last_week and not _LAST_N.search(text) and not _OF_LAST_N.search(text):
         add(current.shifted(-1))
     if _TWO_AGO.search(text):
         add(current.shifted(-2))
@@ -308,6 +454,11 @@ def parse_period(question: str, today: date) -> Period:
     if _THIS_MONTH.search(text):
         add(*month_weeks(today.year, today.month))
     consumed = _DAY_MONTH.sub(" ", _MONTH_DAY.sub(" ", text))
+    for match in _SINCE_MONTH.finditer(consumed):
+        month = MONTHS[match[1]]
+        of_year = int(match[2]) if match[2] else _year_for_month(month, today)
+        add(*week_range(month_weeks(of_year, month)[0], current.shifted(-1)))
+    consumed = _SINCE_MONTH.sub(" ", consumed)
     for match in _MONTH.finditer(consumed):
         month = MONTHS[match[2]]
         year = int(match[3]) if match[3] else _year_for_month(month, today)
@@ -359,6 +510,15 @@ def parse_period(question: str, today: date) -> Period:
         add(*week_range(IsoWeek.of_date(min(days)), IsoWeek.of_date(max(days))))
     else:
         add(*(IsoWeek.of_date(day) for day in days))
+    if (
+        weeks
+        and not before
+        and re.search(r"\b(a anterior|the previous one|the one before)\b", text)
+    ):
+        before = True  # "a semana 47 teve mais que a anterior?"
+    if before:
+        # Relative to the earliest week named, or to the current one when none is.
+        add((min(weeks) if weeks else current).shifted(-1))
     future = bool(_FUTURE.search(text)) or any(week > current for week in weeks)
     current_asked = bool(_THIS_WEEK.search(text))
     if weeks:

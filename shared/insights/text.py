@@ -56,7 +56,8 @@ _PT_MARKERS: Final = frozenset(
     sugestoes duvidas elogios subiu caiu cresceu aumentou diminuiu pessoas falam dizem sobre
     mais principais pedem entre foi foram tem teve houve compare compara comparar resumo
     usuarios ouvintes novembro dezembro janeiro fevereiro marco abril maio junho julho agosto
-    setembro outubro pra pro voce nao sim isso essa esse ate desde retrasada
+    setembro outubro pra pro voce nao sim isso essa esse ate desde retrasada travamentos
+    travamento letras anuncios preco bateria pagamento carregamento exemplos
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
 _EN_MARKERS: Final = frozenset(
@@ -65,7 +66,8 @@ _EN_MARKERS: Final = frozenset(
     comments complaints criticism suggestions questions praise rose fell grew dropped people
     say about most main top between compare summary users listeners november december january
     february march april may june july august september october of in on for and with since
-    ago this that tell me give show any requests issues
+    ago this that tell me give show any requests issues crashes crash lyrics ads prices price
+    payment payments battery loading bugs quotes examples trending weekly
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
 
@@ -115,3 +117,118 @@ def detect_language(text: str) -> Language:
     pt = sum(1 for word in folded if word in _PT_MARKERS) + 2 * min(accents, 3)
     en = sum(1 for word in folded if word in _EN_MARKERS)
     return "en" if en > pt else "pt"
+
+
+# Chat shorthand of both languages ("qnd", "oq", "vc", "wk"): written out before a question is read,
+# so every rule sees the full word. Whole words only, and none that is also a word of its own.
+_SHORTHAND: Final[dict[str, str]] = {
+    "qnd": "quando",
+    "qdo": "quando",
+    "qndo": "quando",
+    "oq": "o que",
+    "q": "que",
+    "vc": "você",
+    "vcs": "vocês",
+    "pq": "por que",
+    "tb": "também",
+    "tbm": "também",
+    "qts": "quantos",
+    "qtos": "quantos",
+    "qtas": "quantas",
+    "qnts": "quantos",
+    "qnt": "quanto",
+    "qto": "quanto",
+    "msm": "mesmo",
+    "td": "tudo",
+    "tds": "todos",
+    "mt": "muito",
+    "mto": "muito",
+    "mtos": "muitos",
+    "coment": "comentário",
+    "coments": "comentários",
+    "sug": "sugestão",
+    "wk": "week",
+    "wks": "weeks",
+    "abt": "about",
+    "u": "you",
+    "ur": "your",
+    "cmts": "comments",
+    "msgs": "messages",
+}
+_SHORTHAND_WORD: Final = re.compile(
+    r"(?<![\w/.-])(" + "|".join(sorted(_SHORTHAND, key=len, reverse=True)) + r")(?![\w/.-])",
+    re.IGNORECASE,
+)
+
+
+def expand_shorthand(question: str) -> str:
+    """`question` with chat shorthand written out ("qnd os elogios subiram" -> "quando os
+    elogios subiram"); everything else, case included, as it was."""
+    return _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m[1].lower()], question)
+
+
+def normalise_question(question: str) -> str:
+    """`question` as the rules read it: shorthand written out, one-letter typos of key words
+    corrected."""
+    return correct_typos(expand_shorthand(question))
+
+
+# The words questions hinge on (periods, categories, the question's verb), to which a word one typo
+# away is read as meant ("novembo", "sugestoes", "complants", "semana passda"). Only words of six
+# letters or more are corrected, and only to a word of this list.
+_KEY_WORDS: Final = frozenset(
+    """
+    janeiro fevereiro marco abril junho julho agosto setembro outubro novembro dezembro
+    january february march april august september october november december
+    semana semanas passada passado ultimas ultima comentarios comentario criticas critica
+    reclamacoes reclamacao sugestoes sugestao elogios duvidas perguntas aumentaram diminuiram
+    subiram cairam quantos quantas principais compare comparar tendencias tendencia
+    comments comment complaints complaint suggestions suggestion questions criticism praise
+    previous compared trends weekly increase decrease mentions mencoes recorrente recurring
+    spiking significant significativa significativo
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+# Real words one typo away from a key word, never corrected.
+_NOT_TYPOS: Final = frozenset(
+    """
+    critical critico ultimo ultimos passados passadas comentou comentei comentam question
+    mention mentioned semanal semanais suggest suggests complain praised increased decreased
+    compara comparado questao duvida pergunta trended
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+_BY_LENGTH: Final[dict[int, tuple[str, ...]]] = {
+    n: tuple(w for w in _KEY_WORDS if abs(len(w) - n) <= 1) for n in range(6, 16)
+}
+
+
+def _one_typo_apart(a: str, b: str) -> bool:
+    """Whether `a` becomes `b` by one insertion, deletion, substitution or swap of neighbours."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        i = diff[0]
+        return len(diff) == 2 and diff[1] == i + 1 and a[i] == b[i + 1] and a[i + 1] == b[i]
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1 :]
+
+
+def correct_typos(question: str) -> str:
+    """`question` with each word one typo away from a key word (and not itself a key word or
+    another known word) replaced by it; other words, and their case, as they were."""
+
+    def fix(match: re.Match[str]) -> str:
+        word = match[0]
+        folded = fold(word)
+        known = folded in _KEY_WORDS or folded in _NOT_TYPOS or folded in STOP_WORDS
+        if len(folded) < 6 or known or not folded.isalpha():
+            return word
+        near = [k for k in _BY_LENGTH.get(len(folded), ()) if _one_typo_apart(folded, k)]
+        return near[0] if len(near) == 1 else word
+
+    return re.sub(r"[^\W\d_]+", fix, question)

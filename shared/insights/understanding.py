@@ -67,15 +67,16 @@ CATEGORY_PATTERNS: Final[dict[str, re.Pattern[str]]] = {
 _MOVEMENT_UP: Final = _words(
     r"\b(subi\w*|sobe|subindo|aument\w*|cresce\w*|cresci\w*|rose|rise[sn]?|rising|grew|grow\w*|"
     r"increas\w*|gain\w*|climb\w*|jump\w*|went up|go up|gone up|up the most|ganhou|ganharam|"
-    r"avanc\w*|piorou|piorar|worse\w*)\b"
+    r"avanc\w*|piorou|piorar|worse\w*|salt(o|os|ou|aram)|pul(o|ou|aram))\b"
 )
 _MOVEMENT_DOWN: Final = _words(
     r"\b(caiu|cairam|cair|caindo|cai|queda\w*|diminu\w*|reduz\w*|reduc\w*|baix\w*|fell|fall\w*|"
     r"decreas\w*|declin\w*|drop\w*|shr[iau]nk\w*|went down|go down|gone down|perdeu|perderam|"
-    r"lost|lose|melhorou|improved)\b"
+    r"lost|lose|melhorou|improved|fad(e|ed|es|ing)|died down|cool(ed)? (off|down)|esfri\w*|"
+    r"desaceler\w*|slow(ed)? down)\b"
 )
 _MOVEMENT_ANY: Final = _words(
-    r"\b(mov\w*|varia\w*|oscil\w*|up or down|subiu ou caiu|biggest (change|shift|swing)|"
+    r"\b(mov(?!imentad)\w*|varia\w*|oscil\w*|up or down|subiu ou caiu|biggest (change|shift|swing)|"
     r"maior(es)? (variac\w*|mudanc\w*)|significativ\w*|significant\w*|shift\w*)\b"
 )
 _TREND: Final = _words(
@@ -86,7 +87,9 @@ _TREND: Final = _words(
     r"quando|when)\b"
 )
 _COMPARE: Final = _words(
-    r"\b(compar\w*|versus|vs|diferen\w*|differ\w*|em relacao a|relative to|against|contra)\b"
+    r"\b(compar\w*|versus|vs|diferen\w*|differ\w*|em relacao a|relative to|against|contra|"
+    r"(mais|menos) (fraca|forte|movimentad\w*|calm\w*|tranquil\w*|agitad\w*|cheia) (que|do que)|"
+    r"(busier|quieter|slower|calmer|weaker|stronger|lighter|heavier) than)\b"
 )
 _COUNT: Final = _words(
     r"(\b(quant[oa]s?|how many|how much|numero de|number of|count\w*|contagem|percent\w*|"
@@ -105,7 +108,7 @@ _COMPLAINTS: Final = _words(
 )
 _SUGGESTIONS: Final = _words(
     r"\b(sugest\w*|suggest\w*|sugere\w*|sugeri\w*|pedid\w*|pedem|pediram|pede|pedindo|request\w*|"
-    r"asking for|ask for|asked for|want\w*|querem|queriam|gostariam|wish\w*|desej\w*|ideia\w*|"
+    r"asking for|ask for|asked for|want\w*|querem|queriam|quer|quero|gostariam|wish\w*|desej\w*|ideia\w*|"
     r"ideas?|propo\w*|feature requests?|new features?|novas? (funcionalidades?|funcoes|recursos?))\b"
 )
 _IMPROVE: Final = _words(
@@ -114,17 +117,21 @@ _IMPROVE: Final = _words(
     r"focus on|focar|action items?|acoes)\b"
 )
 _SPIKES: Final = _words(
-    r"\b(em alta|trending|spik\w*|dispar\w*|explod\w*|picos?|surg\w*|hot|bombando|bombou|fator|"
+    r"\b(em alta|trending(?! (up|down|upward|downward|higher|lower))|spik\w*|dispar\w*|explod\w*|picos?|surg\w*|hot|bombando|bombou|fator|"
+    r"blow(s|n)? up|blew up|took off|shot up|skyrocket\w*|soar\w*|"
     r"factor|fora do normal|unusual\w*|anomal\w*|acima da media|above (the )?(average|usual))\b"
 )
 _QUESTIONS: Final = _words(
     r"\b(duvidas? abertas?|open questions?|unanswered|perguntando|perguntam|perguntaram|"
-    r"asking about|asked about|ask about|what (do|did) (people|users|listeners) ask|"
+    r"sem resposta|without (an )?answers?|asking(?! for)|(que|what|which) (duvidas|perguntas)|"
+    r"(common|frequent|top|main|usual|recurring) questions|(duvidas|perguntas) (mais )?"
+    r"(comuns|frequentes|recorrentes)|"
+    r"asking about|asked about|ask about|what (do|did) (people|users|listeners) ask(?! for)|"
     r"quais (as )?(duvidas|perguntas)|which questions|what questions|duvidas? (dos|de) "
     r"(usuarios|ouvintes)|questions? (from|by) (users|listeners))\b"
 )
 _REVIEW: Final = _words(
-    r"\b(revis\w*|review\w*|correc\w*|corrig\w*|correct\w*|humanas?|humanos?|human|manual\w*|"
+    r"\b(revis\w*|(?<!year in )review\w*|correc\w*|corrig\w*|correct\w*|humanas?|humanos?|human|manual\w*|"
     r"baixa confianca|low confidence)\b"
 )
 _SAY: Final = _words(
@@ -172,15 +179,38 @@ _GENERAL: Final = _words(
     r"what(?: ?'?s| is) the latest|any updates?|quick update|status update|^status(?=\W*$)|"
     r"^(an? |quick |some )?updates?(?=\W*$)|^(oi|ola|hello|hi|hey|bom dia|boa tarde|boa noite|"
     r"good morning|good afternoon)(?=\W*$)|anything new|something new|o que tem de novo|"
-    r"(o que|que que) (ta|esta) rolando|tl\W?dr|me atualiza|bota eu a par|fill me in|catch me up)\b"
+    r"(o que|que que) (ta|esta) rolando|tl\W?dr|me atualiza|bota eu a par|fill me in|catch me up|"
+    r"big picture|snapshot|wrap[- ]?up|(qual|como) (e |esta |ta )?o clima|vibe|"
+    r"sum (it )?up|balanco|quadro geral|headlines?|"
+    r"(stood|stands?|standing) out|chamou (a )?atencao|chamaram (a )?atencao|(de )?mais importante|"
+    r"talking points|key (things|points|takeaways)|main (things|points)|worry|worried|preocup\w*|"
+    r"pontos? principa\w*|o que (teve|houve|rolou) de (novo|importante|relevante)|"
+    r"how (did|does|do|is|was|are|were) .{0,40}\b(go|going|look|looking|went|end|ended|start|"
+    r"started|begin|began)\b|como (terminou|acabou|comecou|fechou) |"
+    r"como (foi|ficou) (a semana|o mes|" + _MONTH_NAMES + r")|what(?: ?'?s| is| was) the story)\b"
 )
 # "the number of praise comments fell": the count, not the share, is asked about
 _BY_COUNT: Final = _words(
-    r"\b(numero|number|quantidade|count|contagem|volume|quantos|quantas|how many)\b"
+    r"\b(numero|number|numbers|quantidade|count|contagem|volume|quantos|quantas|how many|"
+    r"absolut\w*|em numeros)\b"
 )
 _PEAK: Final = _words(
     r"\b(pico|peak\w*|dispar\w*|spik\w*|explod\w*|bombou|mais alt[oa]s?|highest|record\w*|"
+    r"blow(s|n)? up|blew up|took off|shot up|skyrocket\w*|soar\w*|surg\w*|"
     r"topo|auge|maximo|maxima)\b"
+)
+# "a maior crítica numa única semana", "biggest single-week suggestion": the largest count any
+# one week recorded, not the sum over the weeks.
+SINGLE_WEEK: Final = _rx(
+    r"\b((numa|num|em uma|em um|uma|de uma) (unica|so|mesma) semana|(numa|em uma|uma) semana so|"
+    r"(?<!every )single[- ]week|in (a|one) (single )?week|in any (one |single )?week|one[- ]week|"
+    r"pico semanal|weekly (peak|record|high))\b"
+)
+# A sudden rise, as opposed to a level ("o ponto mais alto", "its highest share").
+_SURGE: Final = _words(
+    r"\b(dispar\w*|surg(e|es|ed|ing)|explod\w*|blow(s|n)? up|blew up|took off|shot up|"
+    r"shoot(s|ing)? up|through the roof|estour\w*|bombaram|"
+    r"skyrocket\w*|soar\w*|spik\w*|bombou|bombando)\b"
 )
 _START: Final = _words(r"\b(comec\w*|start\w*|began|begin\w*|surgi\w*|appear\w*|first)\b")
 
@@ -192,7 +222,9 @@ _METRICS: Final = _rx(
     r"assinantes|subscribers?|usuarios ativos|active users|dau|mau|installs?|instalac\w*|"
     r"nota media|notas?|avaliac\w*|ratings?|rated|estrelas|stars|nps|net promoter|sentiment\w*|"
     r"sentimento\w*|humor|mood|fatur\w*|satisfacao|satisfaction|satisfeitos|satisfied|felicidade|"
-    r"happiness|ontem|anteontem|yesterday|hoje|today|tonight|churn|cancelamentos?|cancellations?|retenc\w*|retention|"
+    r"happiness|(are|is|were|was) (the )?(people|users|listeners|customers|fans|they|everyone) "
+    r"(happy|happier|content|pleased)|(estao|estavam|anda|andam|ficaram) (mais )?(felizes|"
+    r"contentes)|ontem|anteontem|yesterday|hoje|today|tonight|churn|cancelamentos?|cancellations?|retenc\w*|retention|"
     r"tempo de escuta|listening time|minutos|minutes|idade|faixa etaria|age|ages|genero dos|"
     r"gender|regi(ao|oes)|regions?|pais(es)?|country|countries|cidades?|city|cities|estados|"
     r"hora do dia|horario\w*|time of day|per hour|por hora|hourly|por dia|per day|daily|diari\w*|"
@@ -210,7 +242,16 @@ _METRICS: Final = _rx(
     r"(how many|quant[oa]s) (songs|musicas|faixas|tracks|albuns|albums|plays|reproducoes)|"
     r"(app|aplicativo) (was |foi )?(downloaded|baixado)|desinstal\w*|uninstall\w*|"
     r"upgrades? (to|para) (premium|pago|paid)|converted|"
-    r"arpu|ltv|lifetime value|cac|ticket medio|crash rate|crash free|taxa de (travamento|crash)|"
+    r"(ouvintes|usuarios|pessoas|listeners|users|people|commenters|contas|accounts) "
+    r"(unic[oa]s|distint[oa]s|diferentes)|(unique|distinct|different|individual) (listeners|"
+    r"users|people|commenters|visitors|accounts|authors)|"
+    r"(how many|quant[oa]s) (\w+ )?(users|usuarios|subscribers|assinantes|members|membros|"
+    r"accounts|contas|listeners|ouvintes)\s*(do we have|we have|temos|tem o app|are there|"
+    r"existem|ha no app|does the app have|$)|"
+    r"quanto custa|how much (is|does|do|are|will) (the |a |our )?(\w+ )?(plan|subscription|"
+    r"premium|membership|app)|(what(?: ?'?s| is| was| are)|tell me|qual (e |era |foi )?) ?(the |o )?"
+    r"(preco|valor|price|cost)s? (d[oa]s? |of (the |a |our )?)(\w+ )?(plano|assinatura|mensalidade|"
+    r"premium|plan|subscription|membership)|arpu|ltv|lifetime value|cac|ticket medio|crash rate|crash free|taxa de (travamento|crash)|"
     r"tempo medio de carregamento|average load(ing)? time|"
     rf"(how many|quant[oa]s) {_PEOPLE} (ouviram|escutaram|listened|streamed|played|baixaram|"
     r"downloaded|assinaram|subscribed|cancelaram|cancell?ed|compraram|bought|pagaram|paid|"
@@ -226,23 +267,58 @@ _ARITHMETIC_ASK: Final = _rx(
     r"\b(quanto (e|da|fica|sao)|what(?: ?'?s| is)|how much is|calcul\w*|compute|resultado de|"
     r"result of|solve|resolva)\b"
 )
-# Counts of things other than comments, and breakdowns the digests never make (platform, device).
+# Counts of things other than comments, and breakdowns the digests never make (platform, device,
+# language), and what they never keep about a comment (its likes, length, moderation) or the raw
+# comments themselves.
 _OTHER_COUNTS: Final = _rx(
-    r"\b((quant[oa]s|how many|numero de|number of|total de) (novos |novas |new )?(downloads|"
+    r"\b((comentarios|comments|feedbacks?|reviews?)\s+(\w+\s+)?(em|in) (ingles|english|espanhol|"
+    r"spanish|portugues|portuguese|frances|french|alemao|german)|(por|by|per) (idioma|lingua|"
+    r"language)|language breakdown|(longest|shortest|mais long[oa]|mais curt[oa]) (comment|"
+    r"comentario)|(comment|comentario)s? (length|tamanho|comprimento)|(tamanho|comprimento|"
+    r"length) medi[oa]|average (comment )?length|likes|curtidas|mais curtid\w*|most liked|"
+    r"upvot\w*|(comments?|comentarios?|posts?|mensagens|messages|reviews?|feedbacks?|spam)\s+"
+    r"(\w+\s+){0,2}(deleted|removed|moderad\w*|moderated|apagad\w*|excluid\w*|removid\w*|"
+    r"banid\w*|banned|censur\w*)|(deleted|removed|moderated|apagad[oa]s|excluid[oa]s|removid[oa]s|"
+    r"moderad[oa]s) (comments|comentarios|posts|mensagens|messages)|(quant[oa]s|how many|numero de|number of|total de) (novos |novas |new )?(downloads|"
     r"instalac\w*|installs?|plays|streams|visitas|visits|acessos|sess(oes|ions)|assinantes|"
     r"subscribers|seguidores|followers|assinaturas|subscriptions|cancelamentos|cancellations|"
     r"ingressos|tickets|vendas|sales|conversoes|conversions|usuarios novos|new users|cadastros|"
     r"sign ?ups)|"
     r"(ios|android|iphone|ipad|windows|macos|mac|web|desktop) (users|usuarios)|"
     r"(usuarios|users|comentarios|comments) (do|de|of|on|from|no|na) (ios|android|iphone|ipad|windows|"
-    r"macos|web|desktop)|(from|by|per|por) (platform|plataforma|device|dispositivo|aparelho|"
+    r"macos|web|desktop)|(usuarios|users|listeners|ouvintes|pessoas|people|clientes|customers)\s+"
+    r"(\w+\s+){0,2}(on|no|na|using|usando|with|com|use|usam)\s+(ios|android|iphone|ipad|windows|"
+    r"macos|mac|web|desktop)\b|"
+    r"(from|by|per|por) (platform|plataforma|device|dispositivo|aparelho|"
     r"sistema operacional|operating system))\b"
+)
+# Every comment itself ("show me all comments from last week"): the digests keep counts and a few
+# quoted examples, never the whole set.
+_ALL_COMMENTS: Final = _rx(
+    r"\b(all|every|todos os|todas as) (the |of the )?(comments|comentarios|feedbacks|reviews|"
+    r"mensagens|messages)\b"
 )
 # Subjects no digest is about, whatever else the question says.
 _OFF_TOPIC: Final = _rx(
-    r"(^(quem|who)\b|\b(clima|weather|bitcoin|stock price|temperatura|piada|joke|poema|poem|"
+    r"(^(quem|who)\b|\b(clima(?! (nos|dos|entre|do|no|da|na|geral|dos) ?(comentarios|feedbacks?|"
+    r"ouvintes|usuarios|app|pessoal|galera|geral)?)|weather|bitcoin|stock price|temperatura|piada|joke|poema|poem|"
     r"receita de bolo|recipe|futebol|football|soccer|jogo de|the game|capital d[aeo]s?|capital of|"
     r"presidente|president)\b)"
+)
+# A text to write or translate ("write a reply to...", "escreva um e-mail"): not a question about the
+# comments, unless it asks for a summary or a list of them.
+_TASK: Final = _rx(
+    r"^\W*(please |por favor )?(write|escreva|escreve|draft|redija|rascunhe|translate|traduza|"
+    r"traduz|compose|generate|gere|crie um|create an?)\b(?!.{0,60}\b(resumo|summary|resume|"
+    r"overview|panorama|lista|list|report|relatorio|recap)\b)"
+)
+# Instructions ("como faço pra trocar a senha", "how do I reset my password"): a task to do, not a
+# question about what listeners said.
+_HOW_TO: Final = _rx(
+    r"^\W*(como (eu )?(faco|faz|posso|consigo|devo|mudo|troco|configuro|ativo|desativo|instalo|"
+    r"cancelo|baixo)|how (do|can|should) (i|we|you)|how to|where (do|can) i|onde (eu )?(encontro|"
+    r"acho|vejo))\b(?!.{0,60}\b(comentarios|comments|digests?|ouvintes|listeners|usuarios|users|"
+    r"pessoas|people|criticas|reclamacoes|complaints|sugestoes|suggestions|elogios|praise)\b)"
 )
 # One listener's data: the digests aggregate comments by week, category and tag, never by author.
 _AUDIENCE: Final = (
@@ -290,7 +366,10 @@ _ROLE_VIEW: Final = _rx(
     rf"\b(opini(ao|on|oes|ons)|visao|ponto de vista|view|take)\s+(do|da|de|dos|das|of)\s+"
     rf"{_ARTICLE}{_ROLE}\b|"
     rf"\b{_ROLE}('s)?\s+(opinion|view|take|acha|achou|pensa|pensou|thinks|thought|disse|said|"
-    r"says|feels|felt)\b"
+    r"says|feels|felt)\b|"
+    rf"\b(did|does|do|will|would|o|a)\s+(the\s+|our\s+|nosso\s+|nossa\s+)?([a-z]+('s)?\s+)?"
+    rf"({_ROLE})\s+(like[sd]?|love[sd]?|hate[sd]?|"
+    r"enjoy\w*|approve\w*|gost\w*|curt\w*|aprov\w*|odi\w*|want\w*|quer\w*)\b"
 )
 _NOT_A_PERSON: Final = (
     r"(usuari[oa]s?|users?|ouvintes?|listeners?|clientes?|customers?|pessoas|people|galera|"
@@ -328,12 +407,40 @@ _FUTURE: Final = _rx(
     r"going to|gonna|likely to|chance de|probabilidade de|future|futuro|next (week|month|quarter|"
     r"year)|proxim[ao]s? (semana|mes|trimestre|ano)|semana que vem|mes que vem|amanha|tomorrow)\b"
 )
+# Other music services and stores: the digests hold this product's listeners' comments only, so a
+# question about another service's prices or reviews is not about them, whatever tag it names.
+_OTHER_SERVICES: Final = _rx(
+    r"\b(spotify|deezer|tidal|soundcloud|sound cloud|apple music|itunes|youtube( music)?|"
+    r"yt music|amazon music|pandora|napster|qobuz|audiomack|bandcamp|anghami|boomplay|resso|"
+    r"last\.?fm|shazam|tiktok|tik tok|instagram|facebook|twitter|netflix|twitch|"
+    r"(the |o |a |os |as )?(competitor|concorrente|rival)(s|es)?('s)?( app)?|competition|"
+    r"concorrencia|other (apps|services|platforms|streaming \w+)|outr[oa]s (apps|aplicativos|"
+    r"servicos|plataformas|streamings?))\b"
+)
+# Contact and identity details of whoever wrote: never in a digest, and never to be handed out.
+_PERSONAL_DATA: Final = _rx(
+    r"\b(e-?mails? (de quem|do|da|dos|das|of|from)\s+(quem|who\w*|the (user|person|guy|people|"
+    r"listener|customer)s?|usuari[oa]s?|ouvintes?|pessoas?|clientes?|cara|moca|fas|fans)|"
+    r"(their|seus|suas|dele|dela|deles|delas) e-?mails?|me (passa|manda|da) o e-?mail|"
+    r"(give me|send me|get me|list) (the |their )?e-?mails?|"
+    r"endereco\w*|(e-?mail|home|postal|ip) address\w*|address(es)? of|"
+    r"phone numbers?|(numero de |numeros de )(telefone|celular|whatsapp)|"
+    r"(telefones?|celular|whatsapp) (de quem|dos usuarios|das pessoas|dos ouvintes|d[oa] (cara|moca|"
+    r"usuari[oa]|ouvinte|cliente|pessoa))|cpf|"
+    r"contact (details|info\w*)|dados de contato|contatos? (d[oae]s? )?"
+    r"(usuari|ouvinte|cliente|pessoa|quem)\w*|personal (details|info\w*)|"
+    r"(nomes?|names?|identidade|identity|perfis|profiles?|handles?|usernames?|logins?) "
+    r"(de quem|dos usuarios|das pessoas|dos ouvintes|of (the )?(users?|people|listeners?|"
+    r"person|guy|girl|customers?)|of who(m)?|of whoever))\b"
+)
 _TAG_LITERAL: Final = _rx(r"\b(feat|fix|perf|ui|doc|test|sec|api)_[a-z]+\b")
 # Phrases whose words the taxonomy would read as a tag ("volume de comentários" is not fix_volume).
 _NOT_TAGS: Final = _rx(
     r"\b(volume (de|of) (comentarios|comments|feedbacks?|criticas|elogios|sugestoes|duvidas)|"
     r"comment volume|(qual|what)( e| is)? o? ?volume|volume total|total volume|show me|"
-    r"me mostr\w*|review\w*|revis\w*|what(?: ?'?s| is) new|o que ha de novo|"
+    r"(o |the )?volume (caiu|subiu|cresceu|aumentou|diminuiu|went|go|goes|rose|fell|dropped|grew|"
+    r"increased|decreased|mudou|changed)|(comment|overall|total|weekly) volume|"
+    r"me mostr\w*|(?<!year in )review\w*|revis\w*|what(?: ?'?s| is) new|o que ha de novo|"
     r"alguma novidade|novidades|show(s|ed|ing)? up|turn(s|ed)? up)\b"
 )
 
@@ -347,14 +454,24 @@ _AMBIGUOUS_SUBJECTS: Final = frozenset(
 )
 # Question words the taxonomy would read as a tag: meta uses of "histórico", "temas", "dados"...
 _META_WORDS: Final = _rx(
-    r"\b(historico|history|temas?|topics?|novidades|news|dados|data|ajuda|help|"
+    r"\b(historico|history|temas?(?!\s+(escuro|claro|visual|do app))|topics?|novidades|news|dados|data|ajuda|help|"
     r"what changed|o que mudou|participac\w*|participat\w*|share|percent\w*|porcent\w*)\b"
 )
 _WHEN: Final = _rx(
-    r"\b(quando|when|em que semanas?|em quais semanas|which weeks?|what weeks?|in which weeks?)\b"
+    r"\b(quando|when|em que semanas?|em quais semanas|which weeks?|what weeks?|in which weeks?|"
+    r"(qual|que) (foi a |e a )?semana|em qual semana)\b"
+)
+# "the biggest weekly drop in praise", "a maior queda semanal": the week of the largest move.
+_BIGGEST_MOVE: Final = _rx(
+    r"\b(biggest|largest|sharpest|steepest|strongest|worst|best|maior|pior|melhor)\s+"
+    r"(weekly |semanal |single[- ]week )?(drop|fall|decline|rise|jump|increase|decrease|gain|"
+    r"queda|alta|aumento|salto|subida|crescimento|reducao|variacao|week|semana)\b"
 )
 _SIGNIFICANT: Final = _words(r"\b(significativ\w*|significant\w*|estatistic\w*|statistic\w*)\b")
-_MOST: Final = _words(r"\b(mais|most|maior|highest|biggest|largest|pico|peak|record)\b")
+_MOST: Final = _words(
+    r"\b(mais|most|maior|highest|biggest|largest|pico|peak|record|longest|mais duradour\w*|"
+    r"sharpest|steepest|strongest)\b"
+)
 _LEAST: Final = _words(r"\b(menos|least|menor|lowest|fewest|smallest)\b")
 
 
@@ -385,7 +502,16 @@ _KNOWN_NAMES: Final = frozenset(
     september october november december segunda monday sunday domingo sabado saturday
     what which how when who whom where why did does do is are was were the and or in of on for
     qual quais quando como onde quanto quantos quantas o a os as de do da e em no na
+    natal christmas xmas ano novo new year years reveillon eve
     """.split()  # noqa: SIM905 - a word list reads best as text
+) | frozenset(MONTHS)
+# A named person's view: "Did Pedro like the new layout?", "a Ana gostou do modo carro?".
+_NAME_VIEW: Final = (
+    r"\b{name}('s)?\s+(\w+\s+)?(like[sd]?|love[sd]?|hate[sd]?|enjoy(s|ed)?|think|thinks|"
+    r"thought|feel|feels|felt|say|says|said|wrote|writes|write|gost(ou|a|aria)|curt(iu|e)|"
+    r"ach(ou|a)|odi(ou|a)|amou|ama|pens(ou|a)|disse|diz|escreveu|escreve|reclam\w*|complain\w*|"
+    r"pediu|pede|ask(s|ed)?|request\w*|suggest\w*|sugeriu|mention\w*|mencionou|coment(ou|a)|"
+    r"comment(s|ed)?|post(s|ed)?|postou|opinion|opiniao|view|take)\b"
 )
 _NAME: Final = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-ZÀ-Ý][a-zà-ÿ]{2,})\b")
 
@@ -400,15 +526,33 @@ def _names(question: str) -> list[str]:
         word = fold(match[1])
         if match.start() == 0 or word in _KNOWN_NAMES or word in STOP_WORDS:
             continue
-        if any(rx.search(word) for rx in _PRODUCT_WORDS):
+        if any(rx.search(word) for rx in _PRODUCT_WORDS) or _tags_in(word):
             continue
         found.append(match[1])
     return found
 
 
+# A week called busy or quiet is a week ranked by its number of comments.
+_BUSY: Final = _words(
+    r"\b(busiest|heaviest|most active|(mais|bem) (movimentad\w*|agitad\w*|cheia|forte)|"
+    r"movimentad\w*|agitad\w*)\b"
+)
+_QUIET: Final = _words(
+    r"\b(quietest|calmest|slowest|lightest|weakest|least active|(mais|bem) (calm\w*|tranquil\w*|"
+    r"fraca|parad\w*|vazia)|calmest|tranquil\w*)\b"
+)
+_WEEK_WORD: Final = _rx(r"\b(semanas?|weeks?)\b")
+
+
 def _superlative(text: str) -> str:
+    if _WEEK_WORD.search(text) and not _COMPARE.search(text):
+        if _QUIET.search(text):
+            return "min"
+        if _BUSY.search(text):
+            return "max"
     if not _WHEN.search(text) and not re.search(
-        r"\b(qual|que|which|what) (foi )?(a |the )?semana\b", text
+        r"\b(qual|que|which|what) (foi |was |were |is )?(a |the |our |nossa )?(\w+ )?(semana|week)\b",
+        text,
     ):
         return ""
     if _LEAST.search(text):
@@ -451,6 +595,10 @@ class Understanding:
     general: bool = False  # a question about everything: the latest digests summarised
     either: bool = False  # two named weeks compared ("semana 45 ou 46?")
     most: bool = False  # "the most ...", "mais ..."
+    single: bool = False  # "the biggest in a single week": one week's count, not a sum
+    apart: bool = False  # share and count moving in opposite directions
+    share_up: bool = False  # ... the share up and the count down ("a fatia subiu, o número caiu")
+    share_down: bool = False  # ... the share down and the count up
     least: bool = False  # "the least ...", "menos ..."
     refusal: Refusal | None = None
     unknown_tag: str = ""
@@ -478,6 +626,27 @@ def detect_tags(question: str) -> tuple[str, ...]:
     return tuple(sorted(named | (_tags_in(rest) & found)))
 
 
+# How questions name a few subjects whose words the taxonomy leaves out as too common ("carro"):
+# read in a question, never in a comment.
+_QUESTION_ALIASES: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
+    (
+        _rx(
+            r"\b((app|aplicativo|versao|modo) (do|no|pro|para o|de) carro|no carro|car (app|mode)|"
+            r"in the car|while driving|dirigindo)\b"
+        ),
+        "feat_carro",
+    ),
+    (
+        _rx(
+            r"\b((removed|missing|deleted|unavailable|greyed out|pulled) (albums?|songs?|tracks?|"
+            r"music)|(albuns|musicas|faixas|discos) (removid[oa]s|sumid[oa]s|apagad[oa]s|"
+            r"indisponiveis)|(albums?|songs?|tracks?) (removed|missing|pulled|taken down|gone))\b"
+        ),
+        "feat_catalogo",
+    ),
+)
+
+
 def _tags_in(folded: str) -> set[str]:
     taxonomy = default_taxonomy()
     found = {m[0] for m in _TAG_LITERAL.finditer(folded) if m[0] in taxonomy.tags}
@@ -487,6 +656,11 @@ def _tags_in(folded: str) -> set[str]:
     for word in re.findall(r"[a-z]+", cleaned):
         if word in subjects and len(word) > 3 and word not in _AMBIGUOUS_SUBJECTS:
             found.add(subjects[word])
+    found.update(
+        tag
+        for pattern, tag in _QUESTION_ALIASES
+        if tag in taxonomy.tags and pattern.search(cleaned)
+    )
     return found
 
 
@@ -509,17 +683,64 @@ def understand(question: str) -> Understanding:
         or (_MUSIC_ENTITIES.search(text) and not tags)
     ):
         return Understanding(None, categories, tags, refusal="metric")
+    if (
+        _ALL_COMMENTS.search(text)
+        and not tags
+        and not (_COUNT.search(text) or _TOTAL.search(text) or _SUMMARY.search(text))
+    ):
+        return Understanding(None, categories, tags, refusal="metric")
+    if _HOW_TO.search(text) or _TASK.search(text):
+        return Understanding(None, categories, tags, refusal="off_topic")
     if _ARITHMETIC.search(text) and _ARITHMETIC_ASK.search(text):
         return Understanding(None, categories, tags, refusal="off_topic")
     if _OFF_TOPIC.search(text) and not tags and not categories:
         return Understanding(None, categories, tags, refusal="off_topic")
-    names = _names(question)
-    if any(re.search(_BY_NAME.format(name=re.escape(fold(name))), text) for name in names):
+    if _PERSONAL_DATA.search(text):
         return Understanding(None, categories, tags, refusal="person")
+    service = _OTHER_SERVICES.search(text)
+    # "integration with other apps" names a subject of its own; Tidal or Spotify never do.
+    generic = service is not None and bool(
+        re.match(r"(other|outr|compet|concorr|the |o |a |os |as |rival)", service[0])
+    )
+    if service and not _in_expressions(service[0], tags) and not (generic and tags):
+        name = question[service.start() : service.end()].strip()
+        return Understanding(None, categories, tags, refusal="entity", unknown_tag=name)
+    names = _names(question)
+    if any(
+        re.search(pattern.format(name=re.escape(fold(name))), text)
+        for name in names
+        for pattern in (_BY_NAME, _NAME_VIEW)
+    ):
+        return Understanding(None, categories, tags, refusal="person")
+    # "Tidal's prices", "the Acme app": a name that owns the subject is another product's.
+    owned = [n for n in names if re.search(rf"\b{re.escape(fold(n))}('s| app\b)", text)]
+    if owned:
+        return Understanding(None, categories, tags, refusal="entity", unknown_tag=owned[0])
     if names and not tags:
         return Understanding(None, categories, tags, refusal="entity", unknown_tag=" ".join(names))
     up = bool(_MOVEMENT_UP.search(text))
     down = bool(_MOVEMENT_DOWN.search(text))
+    superlative = _superlative(text)
+    # "Em que semana o número de críticas caiu mas a participação subiu?": the two measures apart.
+    apart_share = apart_direction(text)
+    apart = bool(categories and apart_share)
+    # "Quando as sugestões dispararam?": a category spiking is its share's biggest rise.
+    category_spike = bool(
+        categories
+        and not tags
+        and not down
+        and (_WHEN.search(text) or superlative)
+        and _SURGE.search(text)
+        and not re.search(r"\b(share|participac\w*|fatia|percent\w*|porcent\w*)\b", text)
+    )
+    if category_spike:
+        up, superlative = True, "max"
+    elif (
+        categories and not tags and not superlative and (up or down) and _BIGGEST_MOVE.search(text)
+    ):
+        superlative = "max"  # "a maior queda semanal das críticas"
+    elif categories and not tags and not superlative and _PEAK.search(text):
+        superlative = "max"  # "qual foi o pico dos elogios?": its highest level
     moved = up or down or bool(_MOVEMENT_ANY.search(text))
     which = bool(_WHICH.search(text))
     category_word = bool(_CATEGORY_WORD.search(text))
@@ -541,7 +762,7 @@ def understand(question: str) -> Understanding:
             significant=bool(_SIGNIFICANT.search(text)),
             trend=trend,
             top=_top(text),
-            superlative=_superlative(text),
+            superlative=superlative,
             by_count=bool(_BY_COUNT.search(text)),
             peak=bool(_PEAK.search(text)),
             start=bool(_START.search(text)),
@@ -549,6 +770,10 @@ def understand(question: str) -> Understanding:
             either=either,
             most=bool(_MOST.search(text)),
             least=bool(_LEAST.search(text)),
+            single=bool(SINGLE_WEEK.search(text)),
+            apart=apart,
+            share_up=apart_share == "share_up",
+            share_down=apart_share == "share_down",
         )
 
     if _SIGNIFICANT.search(text) and not tags:
@@ -556,22 +781,28 @@ def understand(question: str) -> Understanding:
     if (
         general
         and not moved
+        and not (_TOTAL.search(text) and _TREND.search(text))
         and not _SPIKES.search(text)
         and not _COMPLAINTS.search(text)
         and not _SUGGESTIONS.search(text)
         and not _QUESTIONS.search(text)
     ):
         return result("summary")
-    superlative = _superlative(text)
     if superlative and not tags and not categories and not moved:
         return result("total")
     if _REVIEW.search(text) and not tags:
         return result("review")
+    if SINGLE_WEEK.search(text) and not tags:
+        complaints, suggestions = bool(_COMPLAINTS.search(text)), bool(_SUGGESTIONS.search(text))
+        if complaints != suggestions:
+            return result("complaints" if complaints else "suggestions")
     # "Quando os travamentos tiveram o pico?" asks when one subject peaked, not which tags spiked.
     if (
         _SPIKES.search(text)
         and not category_word
-        and not (tags and (superlative or _WHEN.search(text)))
+        and not category_spike
+        and not (tags and (superlative or _WHEN.search(text) or _PEAK.search(text)))
+        and not (categories and not tags and _PEAK.search(text))
     ):
         return result("spikes")
     if tags:
@@ -582,8 +813,13 @@ def understand(question: str) -> Understanding:
         return result("compare")
     if _QUESTIONS.search(text) and not count and not moved:
         return result("questions")
+    if categories and not _asks_which(text) and _HOW_DID.search(text) and not moved:
+        return result("category")
     if _IMPROVE.search(text) and not count:
         return result("improvements")
+    if len(categories) >= 2 and re.search(r"\b(ou|or|vs|versus|than|que|do que)\b", text):
+        # "Mais elogios ou críticas?": the categories side by side, not their tags.
+        return result("category")
     complaints = bool(_COMPLAINTS.search(text))
     suggestions = bool(_SUGGESTIONS.search(text))
     lists_tags = (complaints or suggestions) and not category_word and not count
@@ -599,6 +835,8 @@ def understand(question: str) -> Understanding:
         return result("complaints" if complaints else "suggestions")
     if _TAG_WORDS.search(text) and which and not categories and not count:
         return result("improvements")
+    if moved and not categories and not category_word and _VOLUME.search(text):
+        return result("total")  # "o volume caiu?": the week's number of comments
     if categories or category_word:
         if _COMPARE.search(text):
             return result("compare")
@@ -618,6 +856,77 @@ def understand(question: str) -> Understanding:
     if _SUMMARY.search(text) or _DOMAIN.search(text):
         return result("summary")
     return Understanding(None, categories, tags, refusal="off_topic")
+
+
+_UP_WORD: Final = _rx(
+    r"\b(up|sub\w*|rose|rise|rising|increas\w*|grew|grow\w*|aument\w*|cresc\w*|higher|maior)\b"
+)
+_DOWN_WORD: Final = _rx(
+    r"\b(down|caiu|cai|cair|caindo|fell|fall\w*|decreas\w*|drop\w*|diminu\w*|lower|menor)\b"
+)
+_SHARE_WORD: Final = _rx(r"\b(share|participac\w*|fatia|percent\w*|porcent\w*|proporc\w*)\b")
+_APART_WORD: Final = _rx(r"\b(apart|opposite|opost\w*|diverg\w*|contrar\w*)\b")
+_COUNT_WORD: Final = _rx(r"\b(count|number|numero|quantidade|volume|comments|comentarios)\b")
+
+
+def apart_direction(text: str) -> str:
+    """For a question about a share and a count moving apart: "share_up", "share_down", or
+    "apart" when it names no direction for each; "" when it is not such a question."""
+    share, count = _SHARE_WORD.search(text), _COUNT_WORD.search(text)
+    moves = [(m.start(), "up") for m in _UP_WORD.finditer(text)]
+    moves += [(m.start(), "down") for m in _DOWN_WORD.finditer(text)]
+    if share and count and _APART_WORD.search(text):
+        return "apart"
+    if not (share and count and {d for _, d in moves} == {"up", "down"}):
+        return ""
+
+    def direction(word: re.Match[str]) -> str:
+        # The verb after the measure ("o número subiu", "share rose") when it is close, else the
+        # nearest one ("went up in count").
+        before = text[max(0, word.start() - 16) : word.start()]
+        in_measure = re.search(r"(\w+) (in|em|de) (the |its |a |o |their )?$", before)
+        if in_measure:  # "up in count", "down in share"
+            if _UP_WORD.fullmatch(in_measure[1]):
+                return "up"
+            if _DOWN_WORD.fullmatch(in_measure[1]):
+                return "down"
+        after = [(at - word.end(), d) for at, d in moves if 0 <= at - word.end() <= 25]
+        if after:
+            return min(after)[1]
+        return min((abs(at - word.start()), d) for at, d in moves)[1]
+
+    share_dir, count_dir = direction(share), direction(count)
+    if share_dir == count_dir:
+        return "apart"
+    return "share_up" if share_dir == "up" else "share_down"
+
+
+def _in_expressions(word: str, tags: tuple[str, ...]) -> bool:
+    """Whether `word` is part of how the taxonomy writes one of `tags` ("live no YouTube")."""
+    specs = {spec.tag: spec for spec in default_taxonomy().specs}
+    return any(
+        word in fold(expression)
+        for tag in tags
+        if tag in specs
+        for expression in specs[tag].pt + specs[tag].en
+    )
+
+
+_VOLUME: Final = _rx(
+    r"\b(volume|(numero|quantidade|total|number|amount) (de|of) (comentarios|comments|feedbacks?)|"
+    r"(comentarios|comments) (recebidos|received))\b"
+)
+_HOW_DID: Final = _rx(
+    r"\b(como (foi|foram|esta|estao|estavam|estava|andam|anda|andaram|ficou|ficaram|se sairam|"
+    r"se saiu|vai|vao|evolu\w*)|how (did|do|does|are|were|is|was|have)\b.{0,40}\b(do|doing|done|go|"
+    r"going|gone|look|looking|fare|faring|perform\w*|trend\w*|evolv\w*)|how (are|were|is|was) "
+    r"(the )?(criticism|complaints|praise|suggestions|questions|spam|compliments|requests)\b)"
+)
+
+
+def _asks_which(text: str) -> bool:
+    """Whether the question asks for a list ("quais", "which", "top 3"), not a course."""
+    return bool(re.search(r"\b(quais|qual|which|what|top|principais|main|biggest|maiores)\b", text))
 
 
 def _asks_yes_no(text: str) -> bool:

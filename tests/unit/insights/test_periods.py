@@ -84,3 +84,61 @@ def test_a_week_range_crosses_years_in_either_order():
     expected = (IsoWeek(2026, 52), IsoWeek(2026, 53), IsoWeek(2027, 1), IsoWeek(2027, 2))
     assert week_range(IsoWeek(2026, 52), IsoWeek(2027, 2)) == expected
     assert week_range(IsoWeek(2027, 2), IsoWeek(2026, 52)) == expected
+
+
+# Today 2026-01-21 (2026-W04): the weeks around a year end, named the ways people name them.
+NEW_YEAR_TODAY = date(2026, 1, 21)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("como foi a semana do Natal?", ("2025-W52",)),
+        ("Christmas week vs New Year's week", ("2025-W52", "2026-W01")),
+        ("a semana do réveillon", ("2026-W01",)),
+        ("a terceira semana de dezembro", ("2025-W51",)),
+        ("week 2 of January", ("2026-W02",)),
+        ("the first and second weeks of January", ("2026-W01", "2026-W02")),
+        ("a primeira e a última semana de dezembro", ("2025-W49", "2025-W52")),
+        ("a semana de 1º de dezembro", ("2025-W49",)),
+        ("the week of Dec 15th", ("2025-W51",)),
+        ("second half of December", ("2025-W51", "2025-W52")),
+        ("primeira quinzena de dezembro", ("2025-W49", "2025-W50")),
+        (
+            "since December",
+            ("2025-W49", "2025-W50", "2025-W51", "2025-W52", "2026-W01", "2026-W02", "2026-W03"),
+        ),
+        ("which week of the past 3 was the quietest?", ("2026-W01", "2026-W02", "2026-W03")),
+        ("semana 2 comparada com a semana anterior", ("2026-W01", "2026-W02")),
+        ("examples from week 50", ("2025-W50",)),
+        (
+            "from week 50 onwards",
+            ("2025-W50", "2025-W51", "2025-W52", "2026-W01", "2026-W02", "2026-W03"),
+        ),
+    ],
+)
+def test_periods_named_by_holiday_month_week_or_half(question, expected):
+    assert parse_period(question, NEW_YEAR_TODAY).weeks == expected
+
+
+@pytest.mark.parametrize("question", ["no meio de 2025", "mid-2025", "in the middle of 2025"])
+def test_the_middle_of_a_year_is_june_and_july(question):
+    got = parse_period(question, NEW_YEAR_TODAY).weeks or ()
+    assert got[0] == str(month_weeks(2025, 6)[0])
+    assert got[-1] == str(month_weeks(2025, 7)[-1])
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("how were the holidays?", ("2025-W52", "2026-W01")),
+        ("as festas de fim de ano", ("2025-W52", "2026-W01")),
+        ("a primeira semana do ano", ("2026-W01",)),
+        ("the last week of 2025", ("2025-W52",)),
+        ("since the start of the year", ("2026-W01", "2026-W02", "2026-W03")),
+        ("desde o começo do ano", ("2026-W01", "2026-W02", "2026-W03")),
+        ("after week 51", ("2025-W52", "2026-W01", "2026-W02", "2026-W03")),
+    ],
+)
+def test_the_turn_of_a_year_named_in_words(question, expected):
+    assert parse_period(question, NEW_YEAR_TODAY).weeks == expected

@@ -154,7 +154,7 @@ def test_casual_questions_get_the_summary_of_the_latest_digests(
 ) -> None:
     got = answer(question, eval_digests)
     assert got.suportada
-    assert got.semanas == ("2026-W45", "2026-W46", "2026-W47", "2026-W48")
+    assert got.semanas == ("2026-W48",)
     assert "891" in got.resposta
 
 
