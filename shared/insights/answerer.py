@@ -546,6 +546,12 @@ _PHRASES: Final[dict[str, tuple[str, str]]] = {
         "Across {weeks}, the week with the {most} comments was {semana}: {total}.",
     ),
     "sum": ("Somando as {weeks} semanas: {sum}.", "Summed over the {weeks} weeks: {sum}."),
+    "biggest_total_move": (
+        "Entre {weeks}, a maior {move} de comentários de uma semana para a seguinte foi em {when}: "
+        "de {total_anterior} para {total}.",
+        "Across {weeks}, the biggest week-to-week {move} in comments was in {when}: "
+        "from {total_anterior} to {total}.",
+    ),
     "tag": (
         "{name} ({n_comments}, {variacao} vs. semana anterior)",
         "{name} ({n_comments}, {variacao} vs. previous week)",
@@ -942,6 +948,8 @@ def _compose_category(
         return _compose_extreme(draft, u, weeks, ctx)
     if u.categories and u.when and len(weeks) > 1:
         return _compose_when(draft, u, weeks, ctx)
+    if not u.categories and (u.most or u.least) and len(weeks) > 1:
+        return _compose_category_ranking(draft, u, weeks, ctx)
     if not u.categories:
         # Every category of each week, largest share first.
         for week in weeks[-3:]:
@@ -969,6 +977,32 @@ def _compose_category(
                 sentence = draft.phrase("category_week", passage, volume=volume)
                 draft.say(sentence + " " + _share_note(draft, passage), passage)
     return bool(draft.sentences)
+
+
+def _compose_category_ranking(
+    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context
+) -> bool:
+    """ "Which category had the most comments in March?": each category's comments summed over the
+    weeks asked (a labelled sum, every week's figure cited), the largest (smallest) named."""
+    passages = [p for w in weeks for p in ctx.find(w, "categoria")]
+    sums: dict[str, int] = {}
+    for passage in passages:
+        if isinstance(passage.data.get("total"), int):
+            sums[passage.key] = sums.get(passage.key, 0) + int(passage.data["total"])
+    if len(sums) < 2:
+        return False
+    order = sorted(sums, key=lambda c: sums[c], reverse=True)
+    fewest = u.least and not u.most
+    best = order[-1] if fewest else order[0]
+    items = ", ".join(f"{draft.cat(c)} {draft.figure('total', sums[c])}" for c in order)
+    head = draft.t(
+        f"Somando as {len(weeks)} semanas ({_weeks_text(weeks)}): ",
+        f"Summed over the {len(weeks)} weeks ({_weeks_text(weeks)}): ",
+    )
+    most = draft.t("menos", "fewest") if fewest else draft.t("mais", "most")
+    tail = draft.t(f"; {most} comentários em {best}.", f"; the {most} comments in {best}.")
+    draft.say(head + items + tail, *passages)
+    return True
 
 
 _CATEGORY_LIST: Final = {"CRÍTICA": "critica", "SUGESTÃO": "sugestao"}
@@ -1091,6 +1125,27 @@ def _compose_total(
         return False
     items = [draft.phrase("week_total", p) for p in used]
     values = [p.data["total"] for p in used if isinstance(p.data.get("total"), int)]
+    moved = [
+        p
+        for p in used
+        if isinstance(p.data.get("total"), int) and isinstance(p.data.get("total_anterior"), int)
+    ]
+    if u.superlative and u.up != u.down and len(moved) > 1:
+        # "Quando o número de comentários caiu mais?": the week of the largest fall (rise) from the
+        # week before, its two figures as the digest writes them.
+        def change(p: Passage) -> int:
+            return int(p.data["total"]) - int(p.data["total_anterior"])
+
+        best = min(moved, key=change) if u.down else max(moved, key=change)
+        sentence = draft.phrase(
+            "biggest_total_move",
+            best,
+            weeks=draft.span(weeks),
+            move=draft.t("queda", "fall") if u.down else draft.t("alta", "rise"),
+            when=ctx.dates(best.semana, draft.lang),
+        )
+        draft.say(sentence, best, *draft.ranked(*moved))
+        return True
     if u.superlative and len(used) > 1:
         pick, most = (
             (max, ("mais", "most")) if u.superlative == "max" else (min, ("menos", "fewest"))
@@ -1828,9 +1883,15 @@ def _compose_compare(
         cats = [p for p in ctx.find(week, "categoria") if not focus or p.key in focus]
         share = "{cat} {n_comments} ({percentual})" if focus else "{key} {percentual}"
         shares = ", ".join(draft.fill(share, p) for p in cats)
-        kind = "sugestao" if focus == ("SUGESTÃO",) else "critica"
-        top = _largest_first(ctx.find(week, kind), "total")[:1]
-        extra = draft.phrase(f"top_{kind}", top[0]) if top else ""
+        # Two weeks with no category named: both their top criticism and top suggestion, the
+        # lists a person compares first; a named category keeps its own list.
+        own: dict[tuple[str, ...], tuple[str, ...]] = {
+            ("CRÍTICA",): ("critica",),
+            ("SUGESTÃO",): ("sugestao",),
+        }
+        kinds = own.get(tuple(focus), ("critica", "sugestao"))
+        top = [p for kind in kinds for p in _largest_first(ctx.find(week, kind), "total")[:1]]
+        extra = "".join(draft.phrase(f"top_{p.kind}", p) for p in top)
         sentence = draft.phrase("compare_week", total, shares=shares, top=extra)
         draft.say(sentence, total, *cats, *top)
     if len(weeks) == 2:

@@ -193,7 +193,7 @@ _TWO_AGO: Final = re.compile(
     r"\b(semana retrasada|retrasada|week before last|penultima semana|two weeks ago)\b"
 )
 _THIS_WEEK: Final = re.compile(
-    r"\b(esta semana|essa semana|nesta semana|semana atual|this week|current week)\b"
+    r"\b(esta semana|essa semana|nesta semana|nessa semana|semana atual|this week|current week)\b"
 )
 _ISO: Final = re.compile(r"\b(\d{4})\s*-?\s*w(\d{1,2})\b")
 # A year on its own ("em 2025", "in 2024"): every week of it, so a year no digest covers is refused
@@ -233,6 +233,16 @@ _WEEK_AND_OTHER: Final = re.compile(
     r"\b(?:semana|week)\s*\d{1,2}\b[^0-9]{0,40}?\b(?:ou|or|vs|versus|x|que|than)\s+"
     r"(?:na\s+|no\s+|in\s+|a\s+|the\s+|da\s+|do\s+)?(?:semana\s*|week\s*)?(\d{1,2})\b"
     + NOT_WEEK_NUMBER
+)
+# "a semana 19 se compara com a 20", "how does week 13 compare to 14": the week compared with.
+_COMPARED_WITH: Final = re.compile(
+    r"\b(?:semana|week)\s*\d{1,2}\b[^0-9]{0,40}?\bcompar\w*\s+(?:com|with|to|against|a|ao|a)\s+"
+    r"(?:a\s+|the\s+|da\s+|do\s+|semana\s*|week\s*)*(\d{1,2})\b" + NOT_WEEK_NUMBER
+)
+# "compare 2024 with 2025", "2024 vs 2025": two years named on their own.
+_YEAR_PAIR: Final = re.compile(
+    r"\b(20\d\d)\s*(?:,|e|and|with|com|vs\.?|versus|x|to|a|ate|through|or|ou|-)\s*"
+    r"(?:o\s+|a\s+|de\s+|em\s+|in\s+)?(20\d\d)\b"
 )
 _LAST_MONTH: Final = re.compile(r"\b(mes passado|last month|previous month|mes anterior)\b")
 _PAST_MONTH: Final = re.compile(
@@ -297,6 +307,35 @@ _HOLIDAYS: Final[tuple[tuple[re.Pattern[str], int, int], ...]] = (
     (re.compile(r"\b(ano novo|new year'?s?(?! eve)|reveillon|virada do ano)\b"), 1, 1),
     (re.compile(r"\b(new year'?s eve|vespera de ano novo)\b"), 12, 31),
 )
+# Holidays that move with Easter: "Easter week", "a semana da Páscoa", "Carnaval" (its Tuesday,
+# 47 days before), "Good Friday" (in Easter's week).
+_MOVABLE_HOLIDAYS: Final[tuple[tuple[re.Pattern[str], int], ...]] = (
+    (re.compile(r"\b(pascoa|easter|sexta-?feira santa|good friday|semana santa|holy week)\b"), 0),
+    (re.compile(r"\b(carnaval|carnival|mardi gras)\b"), -47),
+)
+
+
+def easter_sunday(year: int) -> date:
+    """Easter Sunday of `year` (the Gregorian computus, anonymous algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    g = (b - (b + 8) // 25 + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    weekday = (32 + 2 * e + 2 * i - h - k) % 7
+    shift = (a + 11 * h + 22 * weekday) // 451
+    month, day = divmod(h + weekday - 7 * shift + 114, 31)
+    return date(year, month, day + 1)
+
+
+def _movable_week(days_from_easter: int, today: date) -> IsoWeek:
+    """The week of a holiday set by Easter: its most recent occurrence that has started."""
+    day = easter_sunday(today.year) + timedelta(days=days_from_easter)
+    if day > today:
+        day = easter_sunday(today.year - 1) + timedelta(days=days_from_easter)
+    return IsoWeek.of_date(day)
+
+
 # "the holidays", "as festas de fim de ano": the weeks of Christmas and of New Year's Day.
 _YEAR_END: Final = re.compile(
     r"\b(festas( de fim de ano)?|fim de ano|final do ano|virada do ano|holidays|holiday season|"
@@ -394,6 +433,10 @@ def parse_period(question: str, today: date) -> Period:
             add(IsoWeek.of_date(holiday) if holiday else None)
     for pattern, _month, _day in _HOLIDAYS:
         text = pattern.sub(" ", text)
+    for pattern, days_from_easter in _MOVABLE_HOLIDAYS:
+        if pattern.search(text):
+            add(_movable_week(days_from_easter, today))
+            text = pattern.sub(" ", text)
     for match in _MID_YEAR.finditer(text):
         named = match[1] or match[2] or match[3] or ""
         of_year = int(named) if named.isdigit() else _year_for_month(6, today)
@@ -480,6 +523,8 @@ def parse_period(question: str, today: date) -> Period:
         add(*_year_weeks(today.year, today))
     for match in _WEEK_AND_OTHER.finditer(text_wo_since):
         add(_week_numbered(int(match[1]), None, today))
+    for match in _COMPARED_WITH.finditer(text_wo_since):
+        add(_week_numbered(int(match[1]), None, today))
     if not weeks:
         for match in _BARE_PAIR.finditer(text):
             add(*(_week_numbered(int(n), None, today) for n in (match[1], match[2])))
@@ -489,6 +534,8 @@ def parse_period(question: str, today: date) -> Period:
     dated = _PART_OF_YEAR.sub(" ", dated)
     for match in _YEAR.finditer(_MONTH.sub(" ", _DAY_MONTH.sub(" ", _MONTH_DAY.sub(" ", dated)))):
         add(*_year_weeks(int(match[1]), today))
+    for match in _YEAR_PAIR.finditer(dated):
+        add(*_year_weeks(int(match[1]), today), *_year_weeks(int(match[2]), today))
     days: list[date] = []
     for match in _YMD.finditer(text):
         days.extend(d for d in [_safe_date(int(match[1]), int(match[2]), int(match[3]))] if d)

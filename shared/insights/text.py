@@ -154,6 +154,10 @@ _SHORTHAND: Final[dict[str, str]] = {
     "ur": "your",
     "cmts": "comments",
     "msgs": "messages",
+    # "o nº de comentários": the number sign of PT-BR, read as the word.
+    "nº": "número",
+    "n°": "número",
+    "nro": "número",
 }
 _SHORTHAND_WORD: Final = re.compile(
     r"(?<![\w/.-])(" + "|".join(sorted(_SHORTHAND, key=len, reverse=True)) + r")(?![\w/.-])",

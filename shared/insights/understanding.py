@@ -55,7 +55,7 @@ CATEGORY_PATTERNS: Final[dict[str, re.Pattern[str]]] = {
     "ELOGIO": _words(r"\b(elogi\w*|prais\w*|compliment\w*|positiv\w*|gostaram|amaram|loved)\b"),
     "CRÍTICA": _words(
         r"\b(critica\w*|criticism\w*|criticiz\w*|critiques?|reclamac\w*|reclamam|reclamaram|"
-        r"reclamando|complain\w*|queixa\w*|negativ\w*)\b"
+        r"reclamando|reclamou|reclamavam|complain\w*|queixa\w*|negativ\w*)\b"
     ),
     "SUGESTÃO": _words(
         r"\b(sugest\w*|suggest\w*|sugere\w*|sugeri\w*|pedidos|requests?|ideias|ideas)\b"
@@ -102,12 +102,12 @@ _TOTAL: Final = _words(
     r"comments (did we|we) (get|receive)|received|recebemos|chegaram)\b"
 )
 _COMPLAINTS: Final = _words(
-    r"\b(reclama\w*|queixa\w*|complain\w*|critica\w*|criticism\w*|criticiz\w*|critiques?|"
+    r"\b(reclam\w*|queixa\w*|complain\w*|critica\w*|criticism\w*|criticiz\w*|critiques?|"
     r"problema\w*|problems?|issues?|pain points?|dores|hurts?|doi|doem|incomod\w*|bugs?|"
     r"defeito\w*|falhas?|insatisf\w*|unhappy|frustra\w*|hate|odeiam|detestam|irrit\w*|annoy\w*)\b"
 )
 _SUGGESTIONS: Final = _words(
-    r"\b(sugest\w*|suggest\w*|sugere\w*|sugeri\w*|pedid\w*|pedem|pediram|pede|pedindo|request\w*|"
+    r"\b(sugest\w*|suggest\w*|sugere\w*|sugeri\w*|pedid\w*|ped(e|em|i|iu|ir|iram|indo|ia|iam)|request\w*|"
     r"asking for|ask for|asked for|want\w*|querem|queriam|quer|quero|gostariam|wish\w*|desej\w*|ideia\w*|"
     r"ideas?|propo\w*|feature requests?|new features?|novas? (funcionalidades?|funcoes|recursos?))\b"
 )
@@ -182,7 +182,17 @@ _GENERAL: Final = _words(
     r"(o que|que que) (ta|esta) rolando|tl\W?dr|me atualiza|bota eu a par|fill me in|catch me up|"
     r"big picture|snapshot|wrap[- ]?up|(qual|como) (e |esta |ta )?o clima|vibe|"
     r"sum (it )?up|balanco|quadro geral|headlines?|"
-    r"(stood|stands?|standing) out|chamou (a )?atencao|chamaram (a )?atencao|(de )?mais importante|"
+    r"(stood|stands?|standing) out|"
+    # "quais as tendências das últimas 4 semanas?", "main trends of the last 5 weeks"
+    r"(tendencias|trends)(?= (d[aeo]s?|of|over|in|for|nas?|nos?|from|since|desde|durante|during|"
+    r"ao longo) (the |as |os |a |o )?(ultim\w*|last|past|recent\w*|previous|semana\w*|weeks?|mes|"
+    r"months?|\d|" + _MONTH_NAMES + r")|\W*$)|"
+    # "me conta da semana 15", "tell me about last week": a period's overview.
+    r"me (conta|conte|fala|fale) (d[aeo]s?|sobre|como (foi|foram)) (a |o |as |os )?(ultim\w* |"
+    r"primeir\w* )?(semana|mes|w\d|" + _MONTH_NAMES + r")|tell me (about|how) (the |last |this |"
+    r"that |our )?(week|month|w\d|"
+    + _MONTH_NAMES
+    + r")|chamou (a )?atencao|chamaram (a )?atencao|(de )?mais importante|"
     r"talking points|key (things|points|takeaways)|main (things|points)|worry|worried|preocup\w*|"
     r"pontos? principa\w*|o que (teve|houve|rolou) de (novo|importante|relevante)|"
     r"how (did|does|do|is|was|are|were) .{0,40}\b(go|going|look|looking|went|end|ended|start|"
@@ -227,7 +237,8 @@ _METRICS: Final = _rx(
     r"contentes)|ontem|anteontem|yesterday|hoje|today|tonight|churn|cancelamentos?|cancellations?|retenc\w*|retention|"
     r"tempo de escuta|listening time|minutos|minutes|idade|faixa etaria|age|ages|genero dos|"
     r"gender|regi(ao|oes)|regions?|pais(es)?|country|countries|cidades?|city|cities|estados|"
-    r"hora do dia|horario\w*|time of day|per hour|por hora|hourly|por dia|per day|daily|diari\w*|"
+    r"hora do dia|horario\w*|time of day|days? of the week|dias? da semana|weekdays?|weekends?|"
+    r"fins? de semana|(what|which) days?\b|(que|qual|quais|em que) dias?\b|per hour|por hora|hourly|por dia|per day|daily|diari\w*|"
     r"confianca media|mean confidence|average confidence|precision|precisao|recall|f1|acuracia|"
     r"accuracy|latencia|latency|custos?|costs?|orcamento|budget|funcionarios|employees|"
     r"concorrentes?|competitors?|market share|participacao de mercado|salario\w*|salar(y|ies)|"
@@ -236,8 +247,8 @@ _METRICS: Final = _rx(
     r"tempo (medio |total )?(de escuta|ouvindo|escutando)|(average |total )?listening (time|hours)|"
     r"horas (ouvidas|de escuta|escutadas)|hours (listened|streamed|played)|app store|play store|"
     r"(novas|new) (assinaturas|subscriptions)|subscription cancellations?|sell|selling|"
-    r"cancel\w*\s+(a\s+|the\s+|their\s+|sua\s+|suas\s+)?(assinaturas?|subscriptions?|planos?|"
-    r"plans?)|(quanto tempo|how long|how much time)\b.{0,40}\b(ouv\w*|escut\w*|listen\w*|"
+    r"cancel\w*\s+(a\s+|the\s+|their\s+|sua\s+|suas\s+|my\s+|minha\s+)?(assinaturas?|"
+    r"subscriptions?|planos?|plans?|contas?|accounts?)|(quanto tempo|how long|how much time)\b.{0,40}\b(ouv\w*|escut\w*|listen\w*|"
     r"usando|using|no app|in the app)|streamed|(how many|quant[oa]s) (hours|horas|minutos|minutes)|"
     r"(how many|quant[oa]s) (songs|musicas|faixas|tracks|albuns|albums|plays|reproducoes)|"
     r"(app|aplicativo) (was |foi )?(downloaded|baixado)|desinstal\w*|uninstall\w*|"
@@ -298,6 +309,17 @@ _ALL_COMMENTS: Final = _rx(
     r"\b(all|every|todos os|todas as) (the |of the )?(comments|comentarios|feedbacks|reviews|"
     r"mensagens|messages)\b"
 )
+# The ids of every comment on something: a digest keeps a few example ids, never the full list.
+_ALL_IDS: Final = _rx(
+    r"\b((ids?|identificadores|identifiers) (of|de|dos|das|for) (all|every|each|todos|todas|cada)|"
+    r"(all|every|todos os|todas as) (the |os )?(comment |comentarios? )?(ids|identificadores)|"
+    r"(every|each|all|cada|todos os|todas as) (comment|comentario)s?('s)? ids?)\b"
+)
+# "em número de menções", "by number of mentions": how a ranking is made, not a count asked for.
+_RANKED_BY: Final = _rx(
+    r"\b((em|by|por|pelo|pela|in|in terms of|em termos de) (numero|number|quantidade|count|volume|"
+    r"total) (de|of) (mencoes|mentions|comentarios|comments)|(by|em|por|in) (mencoes|mentions))\b"
+)
 # Subjects no digest is about, whatever else the question says.
 _OFF_TOPIC: Final = _rx(
     r"(^(quem|who)\b|\b(clima(?! (nos|dos|entre|do|no|da|na|geral|dos) ?(comentarios|feedbacks?|"
@@ -356,7 +378,7 @@ _OPINION: Final = (
     r"(acha|acham|achou|acharam|pensa|pensou|pensam|opina\w*|opini(ao|oes|on|ons)|"
     r"thinks?|thought|feels?|felt|views?|visao|take|avalia|avaliou|disse|said|says|diz)"
 )
-_ARTICLE: Final = r"(the\s+|our\s+|nosso\s+|nossa\s+|nossos\s+|nossas\s+)?([a-z]+\s+)?"
+_ARTICLE: Final = r"(the\s+|our\s+|nosso\s+|nossa\s+|nossos\s+|nossas\s+)?([a-z]+('s)?\s+)?"
 # The role is the one whose view is asked ("o que o CEO acha", "what does the marketing lead
 # think", "a opinião do vocalista"), not a subject listeners comment on.
 _ROLE_VIEW: Final = _rx(
@@ -454,7 +476,11 @@ _AMBIGUOUS_SUBJECTS: Final = frozenset(
 )
 # Question words the taxonomy would read as a tag: meta uses of "histórico", "temas", "dados"...
 _META_WORDS: Final = _rx(
-    r"\b(historico|history|temas?(?!\s+(escuro|claro|visual|do app))|topics?|novidades|news|dados|data|ajuda|help|"
+    r"\b(historico|history|temas?(?!\s+(escuro|claro|visual|do app))|topics?|novidades|news|ajuda|help|"
+    # "quais dados", "what data": a meta word, unless it is a subject's ("consumo de dados",
+    # "mobile data", "data usage").
+    r"(?<!consumo de )(?<!economia de )(?<!economizar )(?<!uso de )dados(?! moveis)|"
+    r"(?<!mobile )(?<!cellular )(?<!my )data(?! usage| saver| saving| plan)|"
     r"what changed|o que mudou|participac\w*|participat\w*|share|percent\w*|porcent\w*)\b"
 )
 _WHEN: Final = _rx(
@@ -502,7 +528,7 @@ _KNOWN_NAMES: Final = frozenset(
     september october november december segunda monday sunday domingo sabado saturday
     what which how when who whom where why did does do is are was were the and or in of on for
     qual quais quando como onde quanto quantos quantas o a os as de do da e em no na
-    natal christmas xmas ano novo new year years reveillon eve
+    natal christmas xmas ano novo new year years reveillon eve easter pascoa carnaval carnival
     """.split()  # noqa: SIM905 - a word list reads best as text
 ) | frozenset(MONTHS)
 # A named person's view: "Did Pedro like the new layout?", "a Ana gostou do modo carro?".
@@ -683,6 +709,8 @@ def understand(question: str) -> Understanding:
         or (_MUSIC_ENTITIES.search(text) and not tags)
     ):
         return Understanding(None, categories, tags, refusal="metric")
+    if _ALL_IDS.search(text):
+        return Understanding(None, categories, tags, refusal="metric")
     if (
         _ALL_COMMENTS.search(text)
         and not tags
@@ -718,6 +746,9 @@ def understand(question: str) -> Understanding:
         return Understanding(None, categories, tags, refusal="entity", unknown_tag=owned[0])
     if names and not tags:
         return Understanding(None, categories, tags, refusal="entity", unknown_tag=" ".join(names))
+    by_count = bool(_BY_COUNT.search(text))
+    # "o que mais pediram, em número de menções?" ranks by mentions: not a count to report.
+    text = _RANKED_BY.sub(" ", text)
     up = bool(_MOVEMENT_UP.search(text))
     down = bool(_MOVEMENT_DOWN.search(text))
     superlative = _superlative(text)
@@ -763,7 +794,7 @@ def understand(question: str) -> Understanding:
             trend=trend,
             top=_top(text),
             superlative=superlative,
-            by_count=bool(_BY_COUNT.search(text)),
+            by_count=by_count,
             peak=bool(_PEAK.search(text)),
             start=bool(_START.search(text)),
             general=general,
@@ -835,8 +866,18 @@ def understand(question: str) -> Understanding:
         return result("complaints" if complaints else "suggestions")
     if _TAG_WORDS.search(text) and which and not categories and not count:
         return result("improvements")
-    if moved and not categories and not category_word and _VOLUME.search(text):
-        return result("total")  # "o volume caiu?": the week's number of comments
+    if (
+        moved
+        and not categories
+        and not category_word
+        and (
+            _VOLUME.search(text)
+            or (superlative and re.search(r"\b(comentarios|comments|feedbacks?)\b", text))
+        )
+    ):
+        # "o volume caiu?", "which week saw the biggest jump in comments?": the week's number of
+        # comments.
+        return result("total")
     if categories or category_word:
         if _COMPARE.search(text):
             return result("compare")

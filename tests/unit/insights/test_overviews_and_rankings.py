@@ -1,0 +1,195 @@
+"""Overviews of a named span ("key trends over the past 3 weeks", "me fala sobre a semana 44"),
+rankings made "by number of mentions", the week of the biggest move in the number of comments, the
+category with the most comments over a period, two weeks compared with "compara ... com", years
+and holidays as periods, and the refusals that go with them (a weekday breakdown, the ids of every
+comment, a role's view through a possessive, the comments of whoever cancelled). Over the fixed
+digests (2026-W40..W48, today 2026-11-30)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from shared.insights import ask
+from shared.insights.periods import easter_sunday, parse_period
+from shared.insights.text import normalise_question
+from tests.unit.insights.conftest import TODAY
+
+
+def answer(question, digests):
+    return ask(question, digests, today=TODAY)
+
+
+def week_totals(digests):
+    return {d.semana: (d.stats["total"], d.stats["total_anterior"]) for d in digests}
+
+
+@pytest.mark.parametrize(
+    ("question", "weeks"),
+    [
+        ("what are the key trends over the past 3 weeks?", ("2026-W46", "2026-W47", "2026-W48")),
+        ("tendências de outubro?", ("2026-W40", "2026-W41", "2026-W42", "2026-W43", "2026-W44")),
+        ("me fala sobre a semana 44", ("2026-W44",)),
+        ("tell me about week 45", ("2026-W45",)),
+    ],
+)
+def test_an_overview_of_a_named_span_is_a_summary_of_its_weeks(eval_digests, question, weeks):
+    # Given a request for the trends or the story of a named span, with no subject
+    got = answer(question, eval_digests)
+    # Then it is answered as a summary of exactly those weeks, never refused as off the subject
+    assert got.suportada, got.resposta
+    assert got.semanas == weeks
+    totals = week_totals(eval_digests)
+    assert str(totals[weeks[-1]][0]) in got.resposta
+
+
+@pytest.mark.parametrize(
+    "question", ["o que a galera pediu mais na semana passada?", "o que o povo pedia na semana 48?"]
+)
+def test_asking_in_any_tense_is_a_suggestion_question(eval_digests, question):
+    got = answer(question, eval_digests)
+    assert got.suportada, got.resposta
+    assert got.semanas == ("2026-W48",)
+    assert "sugest" in got.resposta.lower()
+
+
+@pytest.mark.parametrize(
+    ("question", "top"),
+    [
+        ("o que mais reclamaram em novembro, em número de menções?", "travamentos"),
+        (
+            "in terms of number of mentions, what did people complain about most in october?",
+            "crashes",
+        ),
+    ],
+)
+def test_by_number_of_mentions_ranks_the_items_instead_of_counting_comments(
+    eval_digests, question, top
+):
+    # Given a ranking question saying how to rank ("em número de menções")
+    got = answer(question, eval_digests)
+    # Then it lists the criticisms by mentions, not the weeks' numbers of comments
+    assert got.suportada
+    assert top in got.resposta.lower()
+    assert "comentários por semana" not in got.resposta.lower()
+    assert "comments per week" not in got.resposta.lower()
+
+
+@pytest.mark.parametrize(
+    ("question", "pick"),
+    [
+        ("em que semana o nº de comentários mais caiu?", min),
+        ("which week had the sharpest drop in comments?", min),
+        ("which week saw the biggest jump in comments?", max),
+        ("em que semana os comentários mais cresceram?", max),
+    ],
+)
+def test_the_biggest_move_in_comments_is_the_largest_week_to_week_change(
+    eval_digests, question, pick
+):
+    # Given the stored weeks' totals and the week before each
+    totals = week_totals(eval_digests)
+    week = pick(totals, key=lambda w: totals[w][0] - totals[w][1])
+    # When asked when the number of comments fell (rose) the most
+    got = answer(question, eval_digests)
+    # Then it is that week, with both of its figures, not the week with the most comments
+    assert got.semanas == (week,)
+    assert str(totals[week][0]) in got.resposta
+    assert str(totals[week][1]) in got.resposta
+
+
+@pytest.mark.parametrize(
+    ("question", "fewest"),
+    [
+        ("qual categoria teve mais comentários em novembro?", False),
+        ("which category got the fewest comments over the last 4 weeks?", True),
+    ],
+)
+def test_the_category_with_the_most_comments_over_a_period_is_a_labelled_sum(
+    eval_digests, question, fewest
+):
+    weeks = ("2026-W45", "2026-W46", "2026-W47", "2026-W48")
+    sums: dict[str, int] = {}
+    for digest in eval_digests:
+        if digest.semana in weeks:
+            for figures in digest.stats["categorias"]:
+                name = figures["categoria"]
+                sums[name] = sums.get(name, 0) + figures["total"]
+    best = (min if fewest else max)(sums, key=lambda name: sums[name])
+    got = answer(question, eval_digests)
+    # Then every week of the period is cited and the sums are said to be sums
+    assert got.semanas == weeks
+    assert "Somando" in got.resposta or "Summed" in got.resposta
+    assert got.resposta.rstrip(".").endswith(best)
+    assert str(sums[best]) in got.resposta
+
+
+def test_two_weeks_compared_name_both_their_top_criticism_and_top_suggestion(eval_digests):
+    got = answer("compara a semana 45 com a 47", eval_digests)
+    assert got.semanas == ("2026-W45", "2026-W47")
+    assert got.resposta.count("principal crítica") == 2
+    assert got.resposta.count("principal sugestão") == 2
+
+
+def test_a_week_compared_with_another_by_number_reads_both_weeks(eval_digests):
+    got = answer("how does week 46 compare to 48 on crashes?", eval_digests)
+    assert got.semanas == ("2026-W46", "2026-W48")
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("compare 2023 and 2024", "period"),
+        ("como foi 2024 vs 2025?", "period"),
+        ("how did Easter week go?", "period"),
+        ("which weekday gets the most complaints?", "metric"),
+        ("em que dia da semana chegam mais comentários?", "metric"),
+        ("give me the ids of all the comments about crashes", "metric"),
+        ("what did the label's manager think of the lyrics?", "person"),
+        ("quero ver os comentários de quem cancelou a conta", "metric"),
+    ],
+)
+def test_questions_the_digests_cannot_answer_are_refused(eval_digests, question, reason):
+    got = answer(question, eval_digests)
+    assert not got.suportada, got.resposta
+    assert got.reason == reason
+    assert got.fontes == ()
+
+
+def test_a_complaint_in_the_past_tense_about_a_subject_quotes_that_subject(eval_digests):
+    got = answer("o que reclamaram dos travamentos na semana 46?", eval_digests)
+    assert got.suportada
+    assert got.semanas == ("2026-W46",)
+    assert "travamentos" in got.resposta.lower()
+
+
+@pytest.mark.parametrize(
+    ("year", "sunday"),
+    [(2024, date(2024, 3, 31)), (2025, date(2025, 4, 20)), (2026, date(2026, 4, 5))],
+)
+def test_easter_sunday_is_the_gregorian_computus(year, sunday):
+    assert easter_sunday(year) == sunday
+
+
+@pytest.mark.parametrize(
+    ("question", "today", "weeks"),
+    [
+        ("a semana da Páscoa", date(2026, 5, 28), ("2026-W14",)),
+        ("Easter week and the week before", date(2026, 5, 28), ("2026-W13", "2026-W14")),
+        # Before this year's Easter, the most recent one is last year's.
+        ("como foi a semana da páscoa?", date(2026, 3, 1), ("2025-W16",)),
+        # Carnival Tuesday 2026 is 17 February (47 days before Easter), in 2026-W08.
+        ("carnaval", date(2026, 5, 28), ("2026-W08",)),
+        ("week 19 compared with 21", date(2026, 5, 28), ("2026-W19", "2026-W21")),
+        ("o que teve nessa semana?", date(2026, 5, 28), ("2026-W22",)),
+        ("compare 2024 with 2025", date(2026, 5, 28), None),
+    ],
+)
+def test_holidays_years_and_compared_weeks_are_periods(question, today, weeks):
+    got = parse_period(normalise_question(question), today).weeks
+    if weeks is None:
+        assert got[0] == "2024-W01"
+        assert got[-1] == "2025-W52"
+    else:
+        assert got == weeks
