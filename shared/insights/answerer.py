@@ -2031,7 +2031,24 @@ def _compose_period_summary(draft: _Draft, weeks: Sequence[str], ctx: Context) -
             used.append(top)
     if parts:
         draft.say(_sentence(parts), *used)
+    _say_lasting_spike(draft, weeks, ctx, shown={p.key for p in spikes})
     return bool(draft.sentences)
+
+
+def _say_lasting_spike(draft: _Draft, weeks: Sequence[str], ctx: Context, shown: set[str]) -> None:
+    """A tag spiking in several weeks of the period (a rise that lasts, not a one-week burst), when
+    the largest spikes did not name it: the one spiking in the most weeks, each week's mentions."""
+    by_tag: dict[str, list[Passage]] = {}
+    for passage in (p for w in weeks for p in ctx.find(w, "alta")):
+        by_tag.setdefault(passage.key, []).append(passage)
+    lasting = [ps for tag, ps in by_tag.items() if tag not in shown and len(ps) >= 2]
+    if not lasting:
+        return
+    # The most weeks first; then the one spiking most recently.
+    found = max(lasting, key=lambda ps: (len(ps), ps[-1].semana))
+    items = ", ".join(draft.fill("{semana} ({n_mentions})", p) for p in found)
+    head = draft.t("Em alta em várias semanas: ", "Spiking in several weeks: ")
+    draft.say(head + draft.fill("{name}", found[0]) + ": " + items + ".", *found)
 
 
 Composer = Callable[[_Draft, Understanding, Sequence[str], Context, str], bool]

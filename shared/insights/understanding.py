@@ -167,14 +167,16 @@ _GENERAL: Final = _words(
     r"o que rolou|what happened|o que aconteceu|como foi|how was|how did .* go|"
     r"o que mudou|what changed|what moved|destaques|highlights|lately|ultimamente|"
     # Casual registers: "e aí, como tão as coisas?", "como tá indo?", "how's it going".
-    r"e ai|eai|como (tao|ta|esta|estao|vao|vai|andam|anda)((?= *\W*$)| as coisas| os comentarios|"
+    r"e ai|eai|como (tao|ta|esta|estao|vao|vai|andam|anda|foram|ficaram|andaram|estavam|iam)"
+    r"((?= *\W*$)| as coisas| os comentarios|"
     r" o feedback| o app| a gente| a semana| tudo| o mes| (o mes de )?(" + _MONTH_NAMES + r"))|"
     r"como (ta|esta|vai|tem) (indo|sendo)|tudo (bem|certo|ok|tranquilo)|"
     r"how(?: ?'?s| is| are) (it|things|everything|we|the comments|feedback) (going|doing|looking)|"
     r"how(?: ?'?s| is) (the week|the month|this month|this week|"
     + _MONTH_NAMES
     + r") (going|looking)|"
-    r"how are we doing|what(?: ?'?s| is) up|any news|"
+    r"how are we doing|what(?: ?'?s| is) up|any news|how were (things|the comments|comments|"
+    r"listeners|the weeks|we doing)|"
     r"quais sao as boas|qual (e )?a boa|o que temos|what do we have|rundown|como estamos|"
     r"what(?: ?'?s| is) the latest|any updates?|quick update|status update|^status(?=\W*$)|"
     r"^(an? |quick |some )?updates?(?=\W*$)|^(oi|ola|hello|hi|hey|bom dia|boa tarde|boa noite|"

@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 
+from shared.digest.store import Digest
 from shared.insights import ask
 from shared.insights.periods import easter_sunday, parse_period
 from shared.insights.text import normalise_question
@@ -193,3 +194,35 @@ def test_holidays_years_and_compared_weeks_are_periods(question, today, weeks):
         assert got[-1] == "2025-W52"
     else:
         assert got == weeks
+
+
+@pytest.mark.parametrize(
+    "question", ["como foram as coisas em outubro?", "how were things in October?"]
+)
+def test_how_things_went_in_a_month_is_that_months_summary(eval_digests, question):
+    got = answer(question, eval_digests)
+    assert got.suportada, got.resposta
+    assert got.semanas == ("2026-W40", "2026-W41", "2026-W42", "2026-W43", "2026-W44")
+
+
+def test_a_period_summary_names_a_tag_spiking_in_several_weeks(digests):
+    # Given one tag spiking in three weeks of a period, never among its two largest spikes
+    lasting = {"tag": "feat_timer", "total": 0, "media_4_semanas": 1.0, "fator": 2.0}
+    changed = []
+    bursts = [
+        [{"tag": "fix_bug", "total": 40, "media_4_semanas": 4.0, "fator": 10.0}],
+        [{"tag": "feat_letras", "total": 50, "media_4_semanas": 5.0, "fator": 10.0}],
+        [],
+    ]
+    for digest, mentions, burst in zip(digests[-3:], (6, 9, 14), bursts, strict=True):
+        stats = dict(digest.stats)
+        stats["tags_em_alta"] = [*burst, {**lasting, "total": mentions}]
+        changed.append(Digest(digest.semana, digest.inicio, digest.fim, stats, digest.texto))
+    weeks = [*digests[:-3], *changed]
+    # When the period is summarised
+    got = answer("the big picture of the last 3 weeks?", weeks)
+    # Then that tag is named with each week's mentions
+    assert got.suportada
+    assert "Spiking in several weeks" in got.resposta
+    for mentions in ("6", "9", "14"):
+        assert f"({mentions} mentions)" in got.resposta
