@@ -190,7 +190,8 @@ _GENERAL: Final = _words(
     r"ao longo) (the |as |os |a |o )?(ultim\w*|last|past|recent\w*|previous|semana\w*|weeks?|mes|"
     r"months?|\d|" + _MONTH_NAMES + r")|\W*$)|"
     # "me conta da semana 15", "tell me about last week": a period's overview.
-    r"me (conta|conte|fala|fale) (d[aeo]s?|sobre|como (foi|foram)) (a |o |as |os )?(ultim\w* |"
+    r"(me |^)(conta|conte|fala|fale)( ai| ae| pra mim)? (d[aeo]s?|sobre|como (foi|foram)) "
+    r"(a |o |as |os )?(ultim\w* |"
     r"primeir\w* )?(semana|mes|w\d|" + _MONTH_NAMES + r")|tell me (about|how) (the |last |this |"
     r"that |our )?(week|month|w\d|"
     + _MONTH_NAMES
@@ -239,7 +240,8 @@ _METRICS: Final = _rx(
     r"contentes)|ontem|anteontem|yesterday|hoje|today|tonight|churn|cancelamentos?|cancellations?|retenc\w*|retention|"
     r"tempo de escuta|listening time|minutos|minutes|idade|faixa etaria|age|ages|genero dos|"
     r"gender|regi(ao|oes)|regions?|pais(es)?|country|countries|cidades?|city|cities|estados|"
-    r"hora do dia|horario\w*|time of day|days? of the week|dias? da semana|weekdays?|weekends?|"
+    r"hora do dia|horario\w*|time of day|hours? of (the )?day|(which|what) (hour|time)s?\b|"
+    r"(que|qual|quais) (hora|horas|horario)s?\b|days? of the week|dias? da semana|weekdays?|weekends?|"
     r"fins? de semana|(what|which) days?\b|(que|qual|quais|em que) dias?\b|per hour|por hora|hourly|por dia|per day|daily|diari\w*|"
     r"confianca media|mean confidence|average confidence|precision|precisao|recall|f1|acuracia|"
     r"accuracy|latencia|latency|custos?|costs?|orcamento|budget|funcionarios|employees|"
@@ -249,6 +251,7 @@ _METRICS: Final = _rx(
     r"tempo (medio |total )?(de escuta|ouvindo|escutando)|(average |total )?listening (time|hours)|"
     r"horas (ouvidas|de escuta|escutadas)|hours (listened|streamed|played)|app store|play store|"
     r"(novas|new) (assinaturas|subscriptions)|subscription cancellations?|sell|selling|"
+    r"unsubscrib\w*|desinscrev\w*|(quem|who|que) (\w+ )?(cancel\w*|sairam|saiu|left|quit)\b|"
     r"cancel\w*\s+(a\s+|the\s+|their\s+|sua\s+|suas\s+|my\s+|minha\s+)?(assinaturas?|"
     r"subscriptions?|planos?|plans?|contas?|accounts?)|(quanto tempo|how long|how much time)\b.{0,40}\b(ouv\w*|escut\w*|listen\w*|"
     r"usando|using|no app|in the app)|streamed|(how many|quant[oa]s) (hours|horas|minutos|minutes)|"
@@ -320,7 +323,8 @@ _ALL_IDS: Final = _rx(
 # "em número de menções", "by number of mentions": how a ranking is made, not a count asked for.
 _RANKED_BY: Final = _rx(
     r"\b((em|by|por|pelo|pela|in|in terms of|em termos de) (numero|number|quantidade|count|volume|"
-    r"total) (de|of) (mencoes|mentions|comentarios|comments)|(by|em|por|in) (mencoes|mentions))\b"
+    r"total) (de|of) (mencoes|mentions|comentarios|comments)|(by|em|por|in) (mencoes|mentions)|"
+    r"(by|por) (count|contagem|volume))\b"
 )
 # Subjects no digest is about, whatever else the question says.
 _OFF_TOPIC: Final = _rx(
@@ -462,6 +466,11 @@ _TAG_LITERAL: Final = _rx(r"\b(feat|fix|perf|ui|doc|test|sec|api)_[a-z]+\b")
 _NOT_TAGS: Final = _rx(
     r"\b(volume (de|of) (comentarios|comments|feedbacks?|criticas|elogios|sugestoes|duvidas)|"
     r"comment volume|(qual|what)( e| is)? o? ?volume|volume total|total volume|show me|"
+    # "the biggest drop in volume", "a maior queda no volume": the number of comments, unless the
+    # audio's volume is named as a complaint ("a rise in volume complaints").
+    r"(drop|fall|decline|dip|rise|jump|increase|decrease|change|swing|queda|alta|aumento|subida|"
+    r"variacao|mudanca|salto) (in|of|no|do|de) (the |o )?volume(?! (issues?|complaints?|problems?|"
+    r"bugs?|levels?|control|button|slider|de (audio|som)|do (audio|som)|reclamac\w*|queixas?))|"
     r"(o |the )?volume (caiu|subiu|cresceu|aumentou|diminuiu|went|go|goes|rose|fell|dropped|grew|"
     r"increased|decreased|mudou|changed)|(comment|overall|total|weekly) volume|"
     r"me mostr\w*|(?<!year in )review\w*|revis\w*|what(?: ?'?s| is) new|o que ha de novo|"
@@ -597,6 +606,12 @@ _EITHER_WEEK: Final = _rx(
 )
 _TAG_WORDS: Final = _words(
     r"\b(tags?|assuntos?|temas?|topics?|subjects?|funcionalidades?|features?|recursos?)\b"
+)
+# "what was mentioned the most?", "o que foi mais comentado?": the subjects listeners named most.
+_MOST_MENTIONED: Final = _rx(
+    r"\b((mais|most|menos|least) (mencionad\w*|citad\w*|comentad\w*|falad\w*|discutid\w*|"
+    r"mentioned|talked about|discussed|cited|brought up)|(mentioned|talked about|discussed|"
+    r"brought up|cited) (the )?(most|least)|(the )?(most|mais|menos|fewest) (mentions|mencoes))\b"
 )
 # Words of periods (`periods` reads them): listed so that a capitalised one is not taken for a name.
 _PERIOD_WORDS: Final = _words(
@@ -868,6 +883,8 @@ def understand(question: str) -> Understanding:
         return result("complaints" if complaints else "suggestions")
     if _TAG_WORDS.search(text) and which and not categories and not count:
         return result("improvements")
+    if _MOST_MENTIONED.search(text) and not categories and not category_word:
+        return result("improvements")
     if (
         moved
         and not categories
@@ -878,7 +895,9 @@ def understand(question: str) -> Understanding:
         )
     ):
         # "o volume caiu?", "which week saw the biggest jump in comments?": the week's number of
-        # comments.
+        # comments; "a maior queda no volume" is the week of the largest move.
+        if not superlative and (up != down) and _BIGGEST_MOVE.search(text):
+            superlative = "max"
         return result("total")
     if categories or category_word:
         if _COMPARE.search(text):

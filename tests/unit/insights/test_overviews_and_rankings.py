@@ -226,3 +226,66 @@ def test_a_period_summary_names_a_tag_spiking_in_several_weeks(digests):
     assert "Spiking in several weeks" in got.resposta
     for mentions in ("6", "9", "14"):
         assert f"({mentions} mentions)" in got.resposta
+
+
+@pytest.mark.parametrize(
+    ("question", "pick"),
+    [
+        ("when was the biggest drop in volume?", min),
+        ("qual foi a maior queda no volume?", min),
+    ],
+)
+def test_a_drop_in_volume_is_the_number_of_comments_not_the_audio_tag(eval_digests, question, pick):
+    totals = week_totals(eval_digests)
+    week = pick(totals, key=lambda w: totals[w][0] - totals[w][1])
+    got = answer(question, eval_digests)
+    assert got.semanas == (week,)
+    assert str(totals[week][0]) in got.resposta
+
+
+def test_a_rise_in_volume_complaints_stays_the_audio_tag(eval_digests):
+    got = answer("any rise in volume complaints?", eval_digests)
+    assert "comments per week" not in got.resposta.lower()
+    assert "week-to-week" not in got.resposta
+
+
+@pytest.mark.parametrize(
+    ("question", "weeks"),
+    [
+        ("fala da semana 46", ("2026-W46",)),
+        ("conta aí da semana 47", ("2026-W47",)),
+    ],
+)
+def test_tell_me_about_a_week_in_casual_pt_is_its_summary(eval_digests, question, weeks):
+    got = answer(question, eval_digests)
+    assert got.suportada, got.resposta
+    assert got.semanas == weeks
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "o que foi mais comentado em outubro?",
+        "what got talked about the most in november?",
+        "what was mentioned the most in October, by count?",
+    ],
+)
+def test_what_was_mentioned_most_lists_the_subjects_by_mentions(eval_digests, question):
+    got = answer(question, eval_digests)
+    assert got.suportada, got.resposta
+    assert "menções" in got.resposta or "mentions" in got.resposta
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which hour of the day gets the most comments?",
+        "a que horas chegam mais reclamações?",
+        "show me comments from people who unsubscribed",
+        "o que dizem os que cancelaram?",
+    ],
+)
+def test_hours_and_people_who_left_are_refused(eval_digests, question):
+    got = answer(question, eval_digests)
+    assert not got.suportada, got.resposta
+    assert got.reason == "metric"
