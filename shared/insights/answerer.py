@@ -286,6 +286,28 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
     if period.future and not any(w in context.weeks for w in period.weeks or ()):
         return _refuse(draft, "future", context, understood)
     closed_note = ""
+    relative = False  # the weeks named were moved back with "this week"
+    latest = context.weeks[-1]
+    named = period.weeks or ()
+    if (
+        period.current
+        and len(named) > 1
+        and any(w > latest for w in named)
+        and any(w in context.weeks for w in named)
+        and not re.search(r"\d", question)  # every week named relative to this one
+    ):
+        # "Essa semana vs a passada" while this week is open: "this week" is the last closed one
+        # (as when it is asked alone), so every week named moves back with it.
+        lag = _weeks_between(latest, max(named))
+        shifted = tuple(str(IsoWeek.parse(w).shifted(-lag)) for w in named)
+        closed_note = draft.t(
+            "A semana atual ainda não terminou e não tem digest; esta resposta lê como semana atual "
+            f"a última semana fechada, {latest}.",
+            "This week has not ended and has no digest yet; this answer reads the last closed "
+            f"week, {latest}, as this week.",
+        )
+        period = replace(period, weeks=shifted, current=False)
+        relative = True
     if period.current and period.weeks and not any(w in context.weeks for w in period.weeks):
         # "Essa semana" while the week is still open: its digest is written once it closes, so
         # the answer is about the last closed week, and says so.
@@ -300,7 +322,7 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
             period = replace(period, weeks=(latest,), current=False)
     weeks, missing = _scope(understood, period, context)
     draft.period_named = bool(period.weeks)
-    if understood.intent == "compare":
+    if understood.intent == "compare" and not relative:
         # "Semana 39 ou 40?" with no digest for 39: one side of the comparison is missing.
         uncovered = missing if understood.either else _uncovered_side(question, today, context)
         if uncovered:
@@ -324,6 +346,12 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
             draft.sentences.append(note)
     used = tuple(sorted({p.semana for p in draft.cited}))
     return Answer(draft.text(), used, tuple(draft.cited), True, lang)
+
+
+def _weeks_between(earlier: str, later: str) -> int:
+    """How many weeks `later` is after `earlier`."""
+    first, last = IsoWeek.parse(earlier), IsoWeek.parse(later)
+    return (last.monday - first.monday).days // 7
 
 
 # Words a question made only of periods may hold besides them.

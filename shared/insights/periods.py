@@ -560,7 +560,9 @@ def parse_period(question: str, today: date) -> Period:
     if (
         weeks
         and not before
-        and re.search(r"\b(a anterior|the previous one|the one before)\b", text)
+        and re.search(
+            r"\b(a anterior|a passada|the previous one|the one before|the last one)\b", text
+        )
     ):
         before = True  # "a semana 47 teve mais que a anterior?"
     if before:

@@ -289,3 +289,25 @@ def test_hours_and_people_who_left_are_refused(eval_digests, question):
     got = answer(question, eval_digests)
     assert not got.suportada, got.resposta
     assert got.reason == "metric"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "essa semana vs a passada",
+        "compare this week with last week",
+        "como essa semana se compara com a anterior?",
+    ],
+)
+def test_this_week_against_the_one_before_while_open_moves_both_back(eval_digests, question):
+    # Given today in 2026-W49, which has no digest yet
+    got = answer(question, eval_digests)
+    # Then "this week" is the last closed week and the week before it is the one compared
+    assert got.suportada, got.resposta
+    assert got.semanas == ("2026-W47", "2026-W48")
+    assert "2026-W48" in got.resposta.split(".")[0] + got.resposta.split(".")[1]
+
+
+def test_this_week_against_a_numbered_week_is_not_moved(eval_digests):
+    got = answer("this week vs week 46", eval_digests)
+    assert "2026-W47" not in got.semanas
