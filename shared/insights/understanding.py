@@ -307,13 +307,21 @@ _OTHER_COUNTS: Final = _rx(
     r"macos|web|desktop)|(usuarios|users|listeners|ouvintes|pessoas|people|clientes|customers)\s+"
     r"(\w+\s+){0,2}(on|no|na|using|usando|with|com|use|usam)\s+(ios|android|iphone|ipad|windows|"
     r"macos|mac|web|desktop)\b|"
+    r"(comments?|comentarios?|feedbacks?|reviews?) (\w+ ){0,2}(from|via|through|pelo|pela|vindos? "
+    r"d[oa]|d[oa]) (the |o |a )?(website|site|web|email|e-mail|sms|whatsapp|support|suporte|"
+    r"chat|formulario|form|app stores?|play store|redes sociais|social media)\b|"
+    r"(from|by|per|por) (source|fonte|canal|channel)|"
+    r"\b(replies|retweets|reposts)\b|(mais|most) (respondid\w*|replied|compartilhad\w*|shared|"
+    r"viewed|vistos?|visualizad\w*)|(shared|replied to|viewed|compartilhad\w*|respondid\w*|"
+    r"visualizad\w*) (the )?(most|mais)|(quant[oa]s|how many) (respostas|replies|views|visualizac\w*|"
+    r"shares|compartilhamentos)|"
     r"(from|by|per|por) (platform|plataforma|device|dispositivo|aparelho|"
     r"sistema operacional|operating system))\b"
 )
 # Every comment itself ("show me all comments from last week"): the digests keep counts and a few
 # quoted examples, never the whole set.
 _ALL_COMMENTS: Final = _rx(
-    r"\b(all|every|todos os|todas as) (the |of the )?(comments|comentarios|feedbacks|reviews|"
+    r"\b(all|every|todos os|todas as) (the |of the )?(comments?|comentarios|feedbacks|reviews|"
     r"mensagens|messages)\b"
 )
 # The ids of every comment on something: a digest keeps a few example ids, never the full list.
@@ -321,6 +329,12 @@ _ALL_IDS: Final = _rx(
     r"\b((ids?|identificadores|identifiers) (of|de|dos|das|for) (all|every|each|todos|todas|cada)|"
     r"(all|every|todos os|todas as) (the |os )?(comment |comentarios? )?(ids|identificadores)|"
     r"(every|each|all|cada|todos os|todas as) (comment|comentario)s?('s)? ids?)\b"
+)
+# Asking for the comments themselves, all of them: "show me every comment about X", "me manda
+# todos os comentários sobre Y". The digests keep a few quoted examples per subject.
+_LISTING: Final = _rx(
+    r"\b(show|list|export|send|give|download|dump|print|paste|mostr\w*|list\w*|export\w*|manda|"
+    r"mande|envi\w*|baix\w*|me (da|de|passa|passe)|quero ver|want to see|let me see|read me)\b"
 )
 # "em número de menções", "by number of mentions": how a ranking is made, not a count asked for.
 _RANKED_BY: Final = _rx(
@@ -380,6 +394,9 @@ _ROLE: Final = (
     r"(ceo|cto|cfo|coo|cmo|cpo|vp|diretor\w*|director|gerente|manager|pm|lead|head of \w+|chefe|"
     r"boss|presidente|president|fundador\w*|founders?|dono|owner|socio\w*|vocalista|guitarrista|"
     r"baterista|baixista|produtor\w*|producer|marketing|vendas|sales|investidor\w*|investors?|"
+    r"drummer|guitarist|singer|vocalist|bassist|keyboardist|tecladista|cantor\w*|band members?|"
+    r"label|gravadora|empresari[oa]|agent|suporte|support( team)?|designers?|developers?|devs?|"
+    r"engineers?|engenheir\w*|analistas?|analysts?|"
     r"board|conselho|diretoria|time de produto|equipe de \w+|product team|team)"
 )
 _OPINION: Final = (
@@ -413,7 +430,7 @@ _NOT_A_PERSON: Final = (
 )
 _PERSON_VIEW: Final = _rx(
     rf"\b(o que|que|what)\s+(o|a|does|did|do)\s+(the\s+|our\s+|nosso\s+|nossa\s+)?"
-    rf"(?!{_NOT_A_PERSON}\b)[a-z]+(\s+(?!{_NOT_A_PERSON}\b)[a-z]+)?\s+({_OPINION}|escreveu|"
+    rf"(?!{_NOT_A_PERSON}\b)[a-z]+(\s+(?!{_NOT_A_PERSON}\b)[a-z]+){{0,2}}\s+({_OPINION}|escreveu|"
     r"escreve|wrote|write|writes|postou|posted|post|comentou|commented|comment|falou)\b|"
     rf"\bopini(ao|on)\s+(do|da|de|of)\s+(the\s+|our\s+)?(?!{_NOT_A_PERSON}\b)[a-z]+|"
     r"\b[a-z]+'s\s+(opinion|view|take)\b"
@@ -546,7 +563,7 @@ _KNOWN_NAMES: Final = frozenset(
 ) | frozenset(MONTHS)
 # A named person's view: "Did Pedro like the new layout?", "a Ana gostou do modo carro?".
 _NAME_VIEW: Final = (
-    r"\b{name}('s)?\s+(\w+\s+)?(like[sd]?|love[sd]?|hate[sd]?|enjoy(s|ed)?|think|thinks|"
+    r"\b{name}('s)?\s+(\w+\s+){{0,2}}(like[sd]?|love[sd]?|hate[sd]?|enjoy(s|ed)?|think|thinks|"
     r"thought|feel|feels|felt|say|says|said|wrote|writes|write|gost(ou|a|aria)|curt(iu|e)|"
     r"ach(ou|a)|odi(ou|a)|amou|ama|pens(ou|a)|disse|diz|escreveu|escreve|reclam\w*|complain\w*|"
     r"pediu|pede|ask(s|ed)?|request\w*|suggest\w*|sugeriu|mention\w*|mencionou|coment(ou|a)|"
@@ -728,7 +745,7 @@ def understand(question: str) -> Understanding:
         or (_MUSIC_ENTITIES.search(text) and not tags)
     ):
         return Understanding(None, categories, tags, refusal="metric")
-    if _ALL_IDS.search(text):
+    if _ALL_IDS.search(text) or (_ALL_COMMENTS.search(text) and _LISTING.search(text)):
         return Understanding(None, categories, tags, refusal="metric")
     if (
         _ALL_COMMENTS.search(text)

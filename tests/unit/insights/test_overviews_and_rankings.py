@@ -311,3 +311,33 @@ def test_this_week_against_the_one_before_while_open_moves_both_back(eval_digest
 def test_this_week_against_a_numbered_week_is_not_moved(eval_digests):
     got = answer("this week vs week 46", eval_digests)
     assert "2026-W47" not in got.semanas
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("show me every comment about crashes in week 46", "metric"),
+        ("me manda todos os comentários sobre letras", "metric"),
+        ("how many comments came in through the website?", "metric"),
+        ("which comments were shared the most?", "metric"),
+        ("what did our guitarist think of the lyrics screen?", "person"),
+        ("what did Renata from design think about the playlists?", "person"),
+    ],
+)
+def test_every_comment_a_source_or_a_colleagues_view_is_refused(eval_digests, question, reason):
+    got = answer(question, eval_digests)
+    assert not got.suportada, got.resposta
+    assert got.reason == reason
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many comments in all the weeks?",
+        "what do listeners of the lyrics screen think about it?",
+        "quais as dúvidas sem resposta da semana 47?",
+    ],
+)
+def test_near_misses_of_those_refusals_are_answered(eval_digests, question):
+    got = answer(question, eval_digests)
+    assert got.suportada, got.resposta
