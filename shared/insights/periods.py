@@ -248,6 +248,18 @@ _LAST_MONTH: Final = re.compile(r"\b(mes passado|last month|previous month|mes a
 _PAST_MONTH: Final = re.compile(
     r"\b(ultimo mes|past month|ultimos 30 dias|last 30 days|past 30 days)\b"
 )
+# "últimos 15 dias", "the past fortnight": closed weeks, seven days to a week.
+# "How did X change between week 41 and week 43?", "difference between weeks 12 and 14": the two
+# weeks compared, not every week from one to the other.
+_FROM_TO_WORDS: Final = (
+    r"\b(diferen\w*|differ\w*|compar\w*|vs|versus|chang\w*|mudou|mudaram|mudanc\w*|vari\w*|"
+    r"mov\w*|evolu\w*|subi\w*|cai\w*|rose|fell|grew|drop\w*|went|increas\w*|decreas\w*|"
+    r"aument\w*|diminu\w*|cresc\w*)\b"
+)
+_LAST_DAYS: Final = re.compile(
+    rf"\b(?:(?:ultimos|last|past|previous|nos|in the)\s+(?:ultimos\s+)?{_NUM}\s+"
+    r"(?:dias|days)|(?:the |a |na |nesta |essa |ultima |last |past )+(fortnight|quinzena))\b"
+)
 _THIS_MONTH: Final = re.compile(
     r"\b(este mes|esse mes|neste mes|this month|mes atual|current month)\b"
 )
@@ -301,6 +313,12 @@ _WEEK_OF_MONTH: Final = re.compile(
     rf"(?:\s*(?:,|e|and|&)\s*(?:a\s+|the\s+)?({_NTH}))?\s+(?:semanas?|weeks?))\s+(?:de|do|of|em|in)\s+"
     rf"({_ANY_MONTH})\b(?:\s*(?:de|of|,)?\s*(\d{{4}}))?"
 )
+# "the last two weeks of April", "as duas primeiras semanas de maio": a month's first or last weeks.
+_EDGE_WEEKS_OF_MONTH: Final = re.compile(
+    rf"\b(?:the\s+|as\s+|nas\s+|in\s+the\s+)?(?:(first|last|final)\s+{_NUM}|{_NUM}\s+"
+    rf"(primeiras|ultimas))\s+(?:weeks|semanas)\s+(?:of|de|do|em|in)\s+({_ANY_MONTH})\b"
+    rf"(?:\s*(?:de|of|,)?\s*(\d{{4}}))?"
+)
 # Holidays a week is named after: "a semana do Natal", "New Year's week".
 _HOLIDAYS: Final[tuple[tuple[re.Pattern[str], int, int], ...]] = (
     (re.compile(r"\b(natal|christmas|xmas)\b"), 12, 25),
@@ -312,6 +330,13 @@ _HOLIDAYS: Final[tuple[tuple[re.Pattern[str], int, int], ...]] = (
 _MOVABLE_HOLIDAYS: Final[tuple[tuple[re.Pattern[str], int], ...]] = (
     (re.compile(r"\b(pascoa|easter|sexta-?feira santa|good friday|semana santa|holy week)\b"), 0),
     (re.compile(r"\b(carnaval|carnival|mardi gras)\b"), -47),
+)
+
+
+_BESIDE_HOLIDAY: Final = re.compile(
+    r"\b(?:(?:the\s+)?week\s+(?:(after|following)|(?:before|prior\s+to))|"
+    r"(?:a\s+)?semana\s+(?:(depois|apos|seguinte|posterior)|(?:antes|anterior))"
+    r"(?:\s+(?:a|ao|à|d[aoe]))?)\s+(?:(?:the|a|o|da|do|semana|week|of|de)\s+)*$"
 )
 
 
@@ -393,6 +418,15 @@ def parse_period(question: str, today: date) -> Period:
                 if index == -1 or 1 <= index <= len(in_month):
                     add(in_month[index - 1 if index > 0 else -1])
     text = _WEEK_OF_MONTH.sub(" ", text)
+    for match in _EDGE_WEEKS_OF_MONTH.finditer(text):
+        month = MONTHS[match[5]]
+        of_year = int(match[6]) if match[6] else _year_for_month(month, today)
+        in_month = month_weeks(of_year, month)
+        count = _number(match[2] or match[3])
+        at_start = (match[1] or match[4]) in {"first", "primeiras"}
+        if 1 <= count <= len(in_month):
+            add(*(in_month[:count] if at_start else in_month[-count:]))
+    text = _EDGE_WEEKS_OF_MONTH.sub(" ", text)
     for match in _HALF_MONTH.finditer(text):
         month = MONTHS[match[3]]
         of_year = int(match[4]) if match[4] else _year_for_month(month, today)
@@ -427,16 +461,26 @@ def parse_period(question: str, today: date) -> Period:
     if _YEAR_START.search(text):
         add(*week_range(IsoWeek.of_date(date(today.year, 1, 4)), current.shifted(-1)))
         text = _YEAR_START.sub(" ", text)
+    holidays: list[tuple[re.Pattern[str], IsoWeek | None]] = []
     for pattern, holiday_month, holiday_day in _HOLIDAYS:
-        if pattern.search(text):
-            holiday = _dated(holiday_day, holiday_month, None, today)
-            add(IsoWeek.of_date(holiday) if holiday else None)
-    for pattern, _month, _day in _HOLIDAYS:
-        text = pattern.sub(" ", text)
-    for pattern, days_from_easter in _MOVABLE_HOLIDAYS:
-        if pattern.search(text):
-            add(_movable_week(days_from_easter, today))
-            text = pattern.sub(" ", text)
+        holiday = _dated(holiday_day, holiday_month, None, today)
+        holidays.append((pattern, IsoWeek.of_date(holiday) if holiday else None))
+    holidays += [(pattern, _movable_week(days, today)) for pattern, days in _MOVABLE_HOLIDAYS]
+    for pattern, holiday_week in holidays:
+        spans: list[tuple[int, int]] = []
+        for found in pattern.finditer(text):
+            spans.append(found.span())
+            if holiday_week is None:
+                continue
+            # "the week after Easter", "a semana antes do Natal": the week next to the holiday's.
+            beside = _BESIDE_HOLIDAY.search(text[: found.start()])
+            if beside:
+                add(holiday_week.shifted(1 if beside[1] or beside[2] else -1))
+                spans.append(beside.span())
+            else:
+                add(holiday_week)
+        for start, end in sorted(spans, reverse=True):
+            text = text[:start] + " " + text[end:]
     for match in _MID_YEAR.finditer(text):
         named = match[1] or match[2] or match[3] or ""
         of_year = int(named) if named.isdigit() else _year_for_month(6, today)
@@ -459,10 +503,20 @@ def parse_period(question: str, today: date) -> Period:
         year = int(match[3]) if match[3] else None
         numbers = [int(match[1]), *(int(n) for n in re.findall(r"\d{1,2}", match[2] or ""))]
         resolved = [_week_numbered(n, year, today) for n in numbers]
-        if len(resolved) == 2 and _RANGE_WORD.search(match[2] or ""):
+        # "semanas 12 a 14", "weeks 12-14", "between weeks 12 and 14": every week from one to
+        # the other ("semanas 12 e 14" alone are those two).
+        between = re.search(
+            r"\b(entre|between)\s+(as\s+|a\s+|the\s+)?$", match.string[: match.start()]
+        ) and not re.search(_FROM_TO_WORDS, text)
+        if len(resolved) == 2 and (_RANGE_WORD.search(match[2] or "") or between):
             first, last = resolved
-            connector = re.match(r"\s*(\S+)", match[2] or "")
-            if first and last and connector and fold(connector[1]).strip() in _RANGE_CONNECTORS:
+            connector = re.match(r"\s*(-|[a-z]+)", match[2] or "")
+            joined = connector[1] if connector else ""
+            if (
+                first
+                and last
+                and (joined in _RANGE_CONNECTORS or (between and joined in {"e", "and"}))
+            ):
                 add(*week_range(first, last))
                 continue
         add(*resolved)
@@ -494,6 +548,10 @@ def parse_period(question: str, today: date) -> Period:
         add(*month_weeks(previous.year, previous.month))
     if _PAST_MONTH.search(text):
         add(*(current.shifted(-i) for i in range(4, 0, -1)))
+    for match in _LAST_DAYS.finditer(text):
+        count = 2 if match[2] else max(1, round(_number(match[1]) / 7))
+        if count <= 52:
+            add(*(current.shifted(-i) for i in range(count, 0, -1)))
     if _THIS_MONTH.search(text):
         add(*month_weeks(today.year, today.month))
     consumed = _DAY_MONTH.sub(" ", _MONTH_DAY.sub(" ", text))

@@ -341,3 +341,26 @@ def test_every_comment_a_source_or_a_colleagues_view_is_refused(eval_digests, qu
 def test_near_misses_of_those_refusals_are_answered(eval_digests, question):
     got = answer(question, eval_digests)
     assert got.suportada, got.resposta
+
+
+@pytest.mark.parametrize(
+    ("question", "weeks"),
+    [
+        ("between weeks 12 and 14", ("2026-W12", "2026-W13", "2026-W14")),
+        ("entre as semanas 12 e 14", ("2026-W12", "2026-W13", "2026-W14")),
+        ("semanas 12 e 14", ("2026-W12", "2026-W14")),
+        ("difference between week 12 and 14", ("2026-W12", "2026-W14")),
+        ("weeks 12-14", ("2026-W12", "2026-W13", "2026-W14")),
+        ("the last two weeks of April", ("2026-W17", "2026-W18")),
+        ("as duas primeiras semanas de maio", ("2026-W19", "2026-W20")),
+        ("the past fortnight", ("2026-W20", "2026-W21")),
+        ("últimos 15 dias", ("2026-W20", "2026-W21")),
+        ("last 7 days", ("2026-W21",)),
+        ("the week after Easter", ("2026-W15",)),
+        ("a semana antes da Páscoa", ("2026-W13",)),
+        ("how did the week after Easter compare with Easter week?", ("2026-W14", "2026-W15")),
+    ],
+)
+def test_ranges_month_edges_days_and_weeks_beside_a_holiday(question, weeks):
+    got = parse_period(normalise_question(question), date(2026, 5, 28)).weeks
+    assert got == weeks
