@@ -225,7 +225,10 @@ _SURGE: Final = _words(
     r"shoot(s|ing)? up|through the roof|estour\w*|bombaram|"
     r"skyrocket\w*|soar\w*|spik\w*|bombou|bombando)\b"
 )
-_START: Final = _words(r"\b(comec\w*|start\w*|began|begin\w*|surgi\w*|appear\w*|first)\b")
+_START: Final = _words(
+    r"\b(comec\w*|start\w*|began|begin\w*|surgi\w*|appear\w*|first|desde quando|since when|"
+    r"how long have)\b"
+)
 
 _PEOPLE: Final = r"(pessoas|usuarios|ouvintes|clientes|people|users|listeners|customers)"
 # Metrics the digests never compute: asked for, they are refused rather than approximated.
@@ -607,7 +610,9 @@ def _superlative(text: str) -> str:
         if _BUSY.search(text):
             return "max"
     if not _WHEN.search(text) and not re.search(
-        r"\b(qual|que|which|what) (foi |was |were |is )?(a |the |our |nossa )?(\w+ )?(semana|week)\b",
+        r"\b(qual|que|which|what) (foi |was |were |is )?(a |the |our |nossa )?(\w+ )?(semana|week)\b|"
+        # "a semana com menos sugestões", "the week with the most praise"
+        r"\b(a|the) (semana|week) (com|with|que teve|that had|where|em que|in which)\b",
         text,
     ):
         return ""
@@ -889,7 +894,16 @@ def understand(question: str) -> Understanding:
         return result("category")
     complaints = bool(_COMPLAINTS.search(text))
     suggestions = bool(_SUGGESTIONS.search(text))
-    lists_tags = (complaints or suggestions) and not category_word and not count
+    # "a semana com menos sugestões" ranks the weeks by the category, not its items.
+    week_ranking = bool(
+        superlative
+        and categories
+        and _WEEK_WORD.search(text)
+        and not (_BUSY.search(text) or _QUIET.search(text))
+    )
+    lists_tags = (
+        (complaints or suggestions) and not category_word and not count and not week_ranking
+    )
     # "Em que semanas as críticas subiram?" asks when the category moved, not which tags did.
     asks_when = bool(_WHEN.search(text)) and (moved or trend)
     if (

@@ -364,3 +364,37 @@ def test_near_misses_of_those_refusals_are_answered(eval_digests, question):
 def test_ranges_month_edges_days_and_weeks_beside_a_holiday(question, weeks):
     got = parse_period(normalise_question(question), date(2026, 5, 28)).weeks
     assert got == weeks
+
+
+def share_extreme(digests, categoria, pick):
+    rows = [
+        (d.semana, c["percentual"])
+        for d in digests
+        for c in d.stats["categorias"]
+        if c["categoria"] == categoria
+    ]
+    return pick(rows, key=lambda row: row[1])[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "categoria", "pick"),
+    [
+        ("a semana com menos elogios", "ELOGIO", min),
+        ("the week with the most suggestions", "SUGESTÃO", max),
+    ],
+)
+def test_the_week_with_the_most_of_a_category_ranks_weeks_not_items(
+    eval_digests, question, categoria, pick
+):
+    got = answer(question, eval_digests)
+    assert got.semanas == (share_extreme(eval_digests, categoria, pick),)
+
+
+@pytest.mark.parametrize(
+    "question", ["desde quando pedem playlists?", "since when have people asked for lyrics?"]
+)
+def test_since_when_is_the_first_week_a_subject_is_listed(eval_digests, question):
+    got = answer(question, eval_digests)
+    assert got.suportada
+    assert len(got.semanas) == 1
+    assert "pela primeira vez" in got.resposta or "first appears" in got.resposta
