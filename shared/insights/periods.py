@@ -386,7 +386,13 @@ _MID_YEAR: Final = re.compile(
 _SINCE_MONTH: Final = re.compile(
     rf"\b(?:desde|since|from|a partir de|starting in|beginning of)\s+(?:o\s+inicio\s+de\s+)?"
     rf"(?:the\s+start\s+of\s+)?({_ANY_MONTH})\b(?:\s*(?:de|of|,)?\s*(\d{{4}}))?"
-    rf"(?!\s*(?:a|ate|to|through|until|-)\s)"
+    rf"(?!\s*(?:a|ate|to|through|until|-)\s(?!(?:now|agora|hoje|today|date|o momento)\b))"
+)
+# "de março a maio", "from March to May", "entre março e maio": every week of the months between.
+_MONTH_RANGE: Final = re.compile(
+    rf"\b(de|from|between|entre|desde)\s+(?:o\s+mes\s+de\s+|the\s+start\s+of\s+)?({_ANY_MONTH})\b"
+    r"(?:\s+(?:de\s+)?(\d{4}))?(\s+)(a|ate|to|through|until|till|-|e|and)\s+(?:o\s+fim\s+de\s+|"
+    rf"the\s+end\s+of\s+)?({_ANY_MONTH})\b(?:\s+(?:de\s+)?(\d{{4}}))?"
 )
 # "second half of November", "primeira quinzena de setembro": the month's weeks split in two (the
 # first half takes the middle week of an odd count).
@@ -555,11 +561,27 @@ def parse_period(question: str, today: date) -> Period:
     if _THIS_MONTH.search(text):
         add(*month_weeks(today.year, today.month))
     consumed = _DAY_MONTH.sub(" ", _MONTH_DAY.sub(" ", text))
+    # "de abril até agora", "de março pra cá": since that month.
+    consumed = re.sub(
+        rf"\bde ({_ANY_MONTH})\b(?= (?:ate|a) (?:agora|hoje|o momento)\b| (?:pra|para) ca\b)",
+        r"desde \1",
+        consumed,
+    )
     for match in _SINCE_MONTH.finditer(consumed):
         month = MONTHS[match[1]]
         of_year = int(match[2]) if match[2] else _year_for_month(month, today)
         add(*week_range(month_weeks(of_year, month)[0], current.shifted(-1)))
     consumed = _SINCE_MONTH.sub(" ", consumed)
+    for match in _MONTH_RANGE.finditer(consumed):
+        if match[5] in {"e", "and"} and re.search(
+            r"\b(compar\w*|vs|versus|diferen\w*|differ\w*)\b", consumed
+        ):
+            continue  # "a diferença entre março e maio": the two months side by side
+        start, end = MONTHS[match[2]], MONTHS[match[6]]
+        end_year = int(match[7]) if match[7] else _year_for_month(end, today)
+        start_year = int(match[3]) if match[3] else end_year - (1 if start > end else 0)
+        add(*week_range(month_weeks(start_year, start)[0], month_weeks(end_year, end)[-1]))
+        consumed = consumed.replace(match[0], " ")
     for match in _MONTH.finditer(consumed):
         month = MONTHS[match[2]]
         year = int(match[3]) if match[3] else _year_for_month(month, today)

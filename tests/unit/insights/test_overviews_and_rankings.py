@@ -398,3 +398,27 @@ def test_since_when_is_the_first_week_a_subject_is_listed(eval_digests, question
     assert got.suportada
     assert len(got.semanas) == 1
     assert "pela primeira vez" in got.resposta or "first appears" in got.resposta
+
+
+def april_to_may(*extra: str) -> tuple[str, ...]:
+    return tuple(f"2026-W{n}" for n in range(14, 22)) + extra
+
+
+@pytest.mark.parametrize(
+    ("question", "weeks"),
+    [
+        ("como evoluíram as críticas de abril a maio?", april_to_may("2026-W22")),
+        ("from April to May", april_to_may("2026-W22")),
+        ("entre abril e maio", april_to_may("2026-W22")),
+        ("de abril até agora", april_to_may()),
+        ("from april to now", april_to_may()),
+        ("de abril pra cá", april_to_may()),
+        (
+            "de novembro a fevereiro",
+            tuple(f"2025-W{n}" for n in range(45, 53)) + tuple(f"2026-W0{n}" for n in range(1, 10)),
+        ),
+    ],
+)
+def test_a_span_of_months_is_every_week_between(question, weeks):
+    got = parse_period(normalise_question(question), date(2026, 5, 28)).weeks
+    assert got == weeks
