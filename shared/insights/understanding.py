@@ -444,6 +444,12 @@ _BY_NAME: Final = (
     r"complaints?|sugest\w*|suggestions?|critica\w*|opini\w*|visao|view)\s+(do|da|de|of|from|by)\s+"
     r"(o\s+|a\s+)?{name}\b"
 )
+# Which song or album listeners rank best: no digest ranks the music itself.
+_SONG_RANKING: Final = _rx(
+    r"\b((best|worst|favou?rite|most loved|melhor|pior|favorit\w*|preferid\w*|mais amad\w*) "
+    r"(songs?|tracks?|albums?|musicas?|faixas?|discos?|albuns|artists?|artistas?|singles?)|"
+    r"(musicas?|faixas?|discos?|albuns|artistas?) (favorit\w*|preferid\w*|mais amad\w*))\b"
+)
 _MUSIC_ENTITIES: Final = _rx(
     r"\b(artistas?|artists?|cantor\w*|singers?|bandas?|bands?|musica mais|song (with|that) the most|"
     r"most (played|streamed|popular) (song|track|artist|album)|faixa mais|qual musica|which song|"
@@ -469,7 +475,8 @@ _OTHER_SERVICES: Final = _rx(
 )
 # Contact and identity details of whoever wrote: never in a digest, and never to be handed out.
 _PERSONAL_DATA: Final = _rx(
-    r"\b(e-?mails? (de quem|do|da|dos|das|of|from)\s+(quem|who\w*|the (user|person|guy|people|"
+    r"\b(e-?mails? (de quem|of whoever|from whoever|(of|from) (the )?(person|people|user|users|"
+    r"listener|listeners|guy|one|ones) (who|that))|e-?mails? (do|da|dos|das|of|from)\s+(quem|who\w*|the (user|person|guy|people|"
     r"listener|customer)s?|usuari[oa]s?|ouvintes?|pessoas?|clientes?|cara|moca|fas|fans)|"
     r"(their|seus|suas|dele|dela|deles|delas) e-?mails?|me (passa|manda|da) o e-?mail|"
     r"(give me|send me|get me|list) (the |their )?e-?mails?|"
@@ -748,6 +755,7 @@ def understand(question: str) -> Understanding:
         _METRICS.search(text)
         or _OTHER_COUNTS.search(text)
         or (_MUSIC_ENTITIES.search(text) and not tags)
+        or _SONG_RANKING.search(text)
     ):
         return Understanding(None, categories, tags, refusal="metric")
     if _ALL_IDS.search(text) or (_ALL_COMMENTS.search(text) and _LISTING.search(text)):

@@ -422,3 +422,23 @@ def april_to_may(*extra: str) -> tuple[str, ...]:
 def test_a_span_of_months_is_every_week_between(question, weeks):
     got = parse_period(normalise_question(question), date(2026, 5, 28)).weeks
     assert got == weeks
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("qual o e-mail de quem pediu playlists?", "person"),
+        ("send me the emails of the people who asked for lyrics", "person"),
+        ("what's the best track on the new album?", "metric"),
+        ("qual a faixa preferida dos ouvintes?", "metric"),
+    ],
+)
+def test_contacts_and_song_rankings_are_refused_even_with_a_subject(eval_digests, question, reason):
+    got = answer(question, eval_digests)
+    assert not got.suportada, got.resposta
+    assert got.reason == reason
+
+
+def test_email_as_a_subject_is_still_answered(eval_digests):
+    got = answer("what did people say about email notifications?", eval_digests)
+    assert got.reason != "person"
