@@ -442,3 +442,24 @@ def test_contacts_and_song_rankings_are_refused_even_with_a_subject(eval_digests
 def test_email_as_a_subject_is_still_answered(eval_digests):
     got = answer("what did people say about email notifications?", eval_digests)
     assert got.reason != "person"
+
+
+@pytest.mark.parametrize(
+    ("question", "weeks"),
+    [
+        (
+            "what should I know about October?",
+            ("2026-W40", "2026-W41", "2026-W42", "2026-W43", "2026-W44"),
+        ),
+        ("o que eu preciso saber da semana 46?", ("2026-W46",)),
+        (
+            "what were the big stories of November?",
+            ("2026-W45", "2026-W46", "2026-W47", "2026-W48"),
+        ),
+        ("weekly report, please", ("2026-W48",)),
+    ],
+)
+def test_what_to_know_about_a_period_is_its_summary(eval_digests, question, weeks):
+    got = answer(question, eval_digests)
+    assert got.suportada, got.resposta
+    assert got.semanas == weeks
