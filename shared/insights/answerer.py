@@ -988,6 +988,15 @@ def _compose_category(
             if items:
                 head = draft.t(f"Categorias em {week}: ", f"Categories in {week}: ")
                 draft.say(head + ", ".join(items) + ".", *passages)
+                if len(weeks) == 1 and (u.most or u.least):
+                    # "A maior categoria", "smallest category last week": named, not only listed.
+                    pick = passages[-1] if u.least and not u.most else passages[0]
+                    word = (
+                        draft.t("Menor", "Smallest")
+                        if pick is passages[-1]
+                        else draft.t("Maior", "Largest")
+                    )
+                    draft.say(f"{word}: {draft.cat(pick.key)}.", pick)
         return bool(draft.sentences)
     focus = u.categories
     if len(weeks) > 1 and len(focus) <= 2:

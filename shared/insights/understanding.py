@@ -346,7 +346,8 @@ _LISTING: Final = _rx(
 _RANKED_BY: Final = _rx(
     r"\b((em|by|por|pelo|pela|in|in terms of|em termos de) (numero|number|quantidade|count|volume|"
     r"total) (de|of) (mencoes|mentions|comentarios|comments)|(by|em|por|in) (mencoes|mentions)|"
-    r"(by|por) (count|contagem|volume))\b"
+    r"(by|por) (count|contagem|volume)|(counting|contando|somando|adding up) (the |as |os )?"
+    r"(mentions|mencoes|comentarios|comments))\b"
 )
 # Subjects no digest is about, whatever else the question says.
 _OFF_TOPIC: Final = _rx(

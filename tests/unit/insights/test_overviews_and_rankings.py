@@ -463,3 +463,24 @@ def test_what_to_know_about_a_period_is_its_summary(eval_digests, question, week
     got = answer(question, eval_digests)
     assert got.suportada, got.resposta
     assert got.semanas == weeks
+
+
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("qual a menor categoria da semana 47?", "Menor"),
+        ("largest category in week 47?", "Largest"),
+    ],
+)
+def test_the_largest_or_smallest_category_of_a_week_is_named(eval_digests, question, word):
+    (week,) = [d for d in eval_digests if d.semana == "2026-W47"]
+    ranked = sorted(week.stats["categorias"], key=lambda c: c["percentual"])
+    expected = ranked[0] if word == "Menor" else ranked[-1]
+    got = answer(question, eval_digests)
+    assert f"{word}: {expected['categoria']}" in got.resposta
+
+
+def test_counting_mentions_ranks_the_complaints(eval_digests):
+    got = answer("what's the most common complaint since october, counting mentions?", eval_digests)
+    assert "mentions" in got.resposta
+    assert "by week" not in got.resposta
