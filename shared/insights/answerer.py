@@ -1814,7 +1814,9 @@ def _say_last_listed(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx:
     return draft.say(draft.fill(sentence, last), last, *totals)
 
 
-_COMPARED: Final = re.compile(r"\b(com|with|vs|versus|contra|against|e|and|ou|or|to|x)\b")
+_COMPARED: Final = re.compile(
+    r"\b(com|with|vs|versus|contra|against|e|and|ou|or|to|x|than|(do )?que)\b"
+)
 
 
 def _sides(question: str, today: date) -> Iterator[tuple[tuple[str, ...], tuple[str, ...]]]:

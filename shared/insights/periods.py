@@ -407,7 +407,9 @@ _RANGE_CONNECTORS: Final = frozenset({"a", "ate", "to", "through", "-", "para", 
 
 def parse_period(question: str, today: date) -> Period:
     """The period `question` names, resolved against `today`; `Period()` when it names none."""
-    text = fold(question)
+    # "did May have more than April?": a capitalised May after another word is the month, not
+    # the verb that opens "May I...".
+    text = fold(re.sub(r"(?<=[\w,] )May\b(?!\s+(?:I|we|you)\b)", "maio", question))
     current = IsoWeek.of_date(today)
     weeks: list[IsoWeek] = []
 

@@ -89,7 +89,8 @@ _TREND: Final = _words(
 _COMPARE: Final = _words(
     r"\b(compar\w*|versus|vs|diferen\w*|differ\w*|em relacao a|relative to|against|contra|"
     r"(mais|menos) (fraca|forte|movimentad\w*|calm\w*|tranquil\w*|agitad\w*|cheia) (que|do que)|"
-    r"(busier|quieter|slower|calmer|weaker|stronger|lighter|heavier) than)\b"
+    r"(busier|quieter|slower|calmer|weaker|stronger|lighter|heavier|better|worse) than|"
+    r"(melhor|pior) (que|do que))\b"
 )
 _COUNT: Final = _words(
     r"(\b(quant[oa]s?|how many|how much|numero de|number of|count\w*|contagem|percent\w*|"
@@ -802,8 +803,10 @@ def understand(question: str) -> Understanding:
     by_count = bool(_BY_COUNT.search(text))
     # "o que mais pediram, em número de menções?" ranks by mentions: not a count to report.
     text = _RANKED_BY.sub(" ", text)
-    up = bool(_MOVEMENT_UP.search(text))
-    down = bool(_MOVEMENT_DOWN.search(text))
+    # "was November worse than October?" compares two periods; "piorou" is a move.
+    unranked = re.sub(r"\b(worse|better|pior|melhor) (than|que|do que)\b", " ", text)
+    up = bool(_MOVEMENT_UP.search(unranked))
+    down = bool(_MOVEMENT_DOWN.search(unranked))
     superlative = _superlative(text)
     # "Em que semana o número de críticas caiu mas a participação subiu?": the two measures apart.
     apart_share = apart_direction(text)

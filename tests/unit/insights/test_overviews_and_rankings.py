@@ -484,3 +484,21 @@ def test_counting_mentions_ranks_the_complaints(eval_digests):
     got = answer("what's the most common complaint since october, counting mentions?", eval_digests)
     assert "mentions" in got.resposta
     assert "by week" not in got.resposta
+
+
+@pytest.mark.parametrize(
+    "question", ["novembro foi melhor que outubro?", "was November worse than October?"]
+)
+def test_one_month_better_than_another_puts_the_two_months_side_by_side(eval_digests, question):
+    got = answer(question, eval_digests)
+    assert got.suportada, got.resposta
+    assert got.semanas == tuple(f"2026-W{n}" for n in range(40, 49))
+    assert "2026-W40–2026-W44" in got.resposta
+    assert "2026-W45–2026-W48" in got.resposta
+
+
+def test_a_capitalised_may_inside_a_question_is_the_month():
+    got = parse_period("did May have more complaints than April?", date(2026, 5, 28)).weeks
+    assert "2026-W19" in got
+    assert "2026-W14" in got
+    assert parse_period("May I see last week?", date(2026, 5, 28)).weeks == ("2026-W21",)
