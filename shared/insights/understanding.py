@@ -723,6 +723,11 @@ _QUESTION_ALIASES: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
         ),
         "feat_catalogo",
     ),
+    (
+        # "pedindo o quê sobre histórico?": the listening history, not the history of a figure.
+        _rx(r"\b(sobre|about)( o| the)? (historico|history)\b(?! (d[aoe]s?|of) )"),
+        "feat_historico",
+    ),
 )
 
 
@@ -738,7 +743,7 @@ def _tags_in(folded: str) -> set[str]:
     found.update(
         tag
         for pattern, tag in _QUESTION_ALIASES
-        if tag in taxonomy.tags and pattern.search(cleaned)
+        if tag in taxonomy.tags and (pattern.search(cleaned) or pattern.search(folded))
     )
     return found
 

@@ -502,3 +502,20 @@ def test_a_capitalised_may_inside_a_question_is_the_month():
     assert "2026-W19" in got
     assert "2026-W14" in got
     assert parse_period("May I see last week?", date(2026, 5, 28)).weeks == ("2026-W21",)
+
+
+def test_about_history_is_the_listening_history_subject(digests):
+    # Given a tag the question names only as "histórico", in one week's suggestions
+    last = digests[-1]
+    stats = dict(last.stats)
+    stats["sugestoes_relevantes"] = [
+        *stats["sugestoes_relevantes"],
+        {"tag": "feat_historico", "total": 7, "total_anterior": 3, "variacao": 4, "exemplos": []},
+    ]
+    changed = [*digests[:-1], Digest(last.semana, last.inicio, last.fim, stats, last.texto)]
+    got = answer("o pessoal tá pedindo o quê sobre histórico?", changed)
+    # Then the subject is that tag, not the history of the figures
+    assert got.suportada, got.resposta
+    assert "histórico de audição" in got.resposta.lower()
+    # And "o histórico das críticas" stays the category's course
+    assert "CRÍTICA" in answer("me mostra o histórico das críticas", changed).resposta
