@@ -67,7 +67,7 @@ _EN_MARKERS: Final = frozenset(
     say about most main top between compare summary users listeners november december january
     february march april may june july august september october of in on for and with since
     ago this that tell me give show any requests issues crashes crash lyrics ads prices price
-    payment payments battery loading bugs quotes examples trending weekly
+    payment payments battery loading bugs quotes examples trending weekly to against
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
 
