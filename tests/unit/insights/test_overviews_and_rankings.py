@@ -519,3 +519,10 @@ def test_about_history_is_the_listening_history_subject(digests):
     assert "histórico de audição" in got.resposta.lower()
     # And "o histórico das críticas" stays the category's course
     assert "CRÍTICA" in answer("me mostra o histórico das críticas", changed).resposta
+
+
+def test_a_question_joined_by_to_is_answered_in_english(eval_digests):
+    got = answer("compare 2023 to 2024", eval_digests)
+    assert not got.suportada
+    assert got.language == "en"
+    assert "no digest" in got.resposta
