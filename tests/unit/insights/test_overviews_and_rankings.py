@@ -526,3 +526,17 @@ def test_a_question_joined_by_to_is_answered_in_english(eval_digests):
     assert not got.suportada
     assert got.language == "en"
     assert "no digest" in got.resposta
+
+
+def test_a_holiday_weekend_is_its_week_while_weekends_in_general_are_refused():
+    # Given 100 generated weeks (2025-W02..2026-W49), Easter 2026 on 5 April, in 2026-W14
+    from tooling.evals.insights.generate import build
+
+    digests = [Digest.from_json(item) for item in build(11, date(2025, 1, 6), 100)]
+    today = date(2026, 12, 9)
+    got = ask("how was the Easter weekend?", digests, today=today)
+    assert got.suportada
+    assert got.semanas == ("2026-W14",)
+    refused = ask("do more comments come in on weekends?", digests, today=today)
+    assert not refused.suportada
+    assert refused.reason == "metric"
