@@ -768,7 +768,14 @@ def understand(question: str) -> Understanding:
         or _SONG_RANKING.search(text)
     ):
         return Understanding(None, categories, tags, refusal="metric")
-    if _ALL_IDS.search(text) or (_ALL_COMMENTS.search(text) and _LISTING.search(text)):
+    listed = (
+        _ALL_COMMENTS.search(text)
+        and _LISTING.search(text)
+        and not (_COUNT.search(text) or _TOTAL.search(text) or _SUMMARY.search(text))
+    )
+    if _ALL_IDS.search(text) or listed:
+        # "show me every comment about X": a digest quotes a few; "give me a summary of all the
+        # comments" stays a summary.
         return Understanding(None, categories, tags, refusal="metric")
     if (
         _ALL_COMMENTS.search(text)

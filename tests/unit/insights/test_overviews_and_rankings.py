@@ -336,6 +336,7 @@ def test_every_comment_a_source_or_a_colleagues_view_is_refused(eval_digests, qu
         "how many comments in all the weeks?",
         "what do listeners of the lyrics screen think about it?",
         "quais as dúvidas sem resposta da semana 47?",
+        "give me a summary of all the comments about crashes",
     ],
 )
 def test_near_misses_of_those_refusals_are_answered(eval_digests, question):
