@@ -1032,10 +1032,8 @@ def _compose_category_ranking(
     fewest = u.least and not u.most
     best = order[-1] if fewest else order[0]
     items = ", ".join(f"{draft.cat(c)} {draft.figure('total', sums[c])}" for c in order)
-    head = draft.t(
-        f"Somando as {len(weeks)} semanas ({_weeks_text(weeks)}): ",
-        f"Summed over the {len(weeks)} weeks ({_weeks_text(weeks)}): ",
-    )
+    # The weeks are named, not counted: no digest holds a count of weeks.
+    head = draft.t(f"Somando {_weeks_text(weeks)}: ", f"Summed over {_weeks_text(weeks)}: ")
     most = draft.t("menos", "fewest") if fewest else draft.t("mais", "most")
     tail = draft.t(f"; {most} comentários em {best}.", f"; the {most} comments in {best}.")
     draft.say(head + items + tail, *passages)
