@@ -230,7 +230,8 @@ _SURGE: Final = _words(
     r"skyrocket\w*|soar\w*|spik\w*|bombou|bombando)\b"
 )
 _START: Final = _words(
-    r"\b(comec\w*|start\w*|began|begin\w*|surgi\w*|appear\w*|first|desde quando|since when|"
+    r"\b(comec\w*|start\w*|began|begin\w*|surgi\w*|appear\w*|aparec\w*|show(ed)? up|first|"
+    r"desde quando|since when|"
     r"how long have)\b"
 )
 

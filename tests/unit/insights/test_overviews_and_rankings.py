@@ -392,7 +392,12 @@ def test_the_week_with_the_most_of_a_category_ranks_weeks_not_items(
 
 
 @pytest.mark.parametrize(
-    "question", ["desde quando pedem playlists?", "since when have people asked for lyrics?"]
+    "question",
+    [
+        "desde quando pedem playlists?",
+        "since when have people asked for lyrics?",
+        "qnd as playlists apareceram?",
+    ],
 )
 def test_since_when_is_the_first_week_a_subject_is_listed(eval_digests, question):
     got = answer(question, eval_digests)
