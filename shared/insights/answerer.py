@@ -286,6 +286,28 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
     if period.future and not any(w in context.weeks for w in period.weeks or ()):
         return _refuse(draft, "future", context, understood)
     closed_note = ""
+    relative = False  # the weeks named were moved back with "this week"
+    latest = context.weeks[-1]
+    named = period.weeks or ()
+    if (
+        period.current
+        and len(named) > 1
+        and any(w > latest for w in named)
+        and any(w in context.weeks for w in named)
+        and not re.search(r"\d", question)  # every week named relative to this one
+    ):
+        # "Essa semana vs a passada" while this week is open: "this week" is the last closed one
+        # (as when it is asked alone), so every week named moves back with it.
+        lag = _weeks_between(latest, max(named))
+        shifted = tuple(str(IsoWeek.parse(w).shifted(-lag)) for w in named)
+        closed_note = draft.t(
+            "A semana atual ainda não terminou e não tem digest; esta resposta lê como semana atual "
+            f"a última semana fechada, {latest}.",
+            "This week has not ended and has no digest yet; this answer reads the last closed "
+            f"week, {latest}, as this week.",
+        )
+        period = replace(period, weeks=shifted, current=False)
+        relative = True
     if period.current and period.weeks and not any(w in context.weeks for w in period.weeks):
         # "Essa semana" while the week is still open: its digest is written once it closes, so
         # the answer is about the last closed week, and says so.
@@ -300,7 +322,7 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
             period = replace(period, weeks=(latest,), current=False)
     weeks, missing = _scope(understood, period, context)
     draft.period_named = bool(period.weeks)
-    if understood.intent == "compare":
+    if understood.intent == "compare" and not relative:
         # "Semana 39 ou 40?" with no digest for 39: one side of the comparison is missing.
         uncovered = missing if understood.either else _uncovered_side(question, today, context)
         if uncovered:
@@ -324,6 +346,12 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
             draft.sentences.append(note)
     used = tuple(sorted({p.semana for p in draft.cited}))
     return Answer(draft.text(), used, tuple(draft.cited), True, lang)
+
+
+def _weeks_between(earlier: str, later: str) -> int:
+    """How many weeks `later` is after `earlier`."""
+    first, last = IsoWeek.parse(earlier), IsoWeek.parse(later)
+    return (last.monday - first.monday).days // 7
 
 
 # Words a question made only of periods may hold besides them.
@@ -546,6 +574,12 @@ _PHRASES: Final[dict[str, tuple[str, str]]] = {
         "Across {weeks}, the week with the {most} comments was {semana}: {total}.",
     ),
     "sum": ("Somando as {weeks} semanas: {sum}.", "Summed over the {weeks} weeks: {sum}."),
+    "biggest_total_move": (
+        "Entre {weeks}, a maior {move} de comentários de uma semana para a seguinte foi em {when}: "
+        "de {total_anterior} para {total}.",
+        "Across {weeks}, the biggest week-to-week {move} in comments was in {when}: "
+        "from {total_anterior} to {total}.",
+    ),
     "tag": (
         "{name} ({n_comments}, {variacao} vs. semana anterior)",
         "{name} ({n_comments}, {variacao} vs. previous week)",
@@ -942,6 +976,8 @@ def _compose_category(
         return _compose_extreme(draft, u, weeks, ctx)
     if u.categories and u.when and len(weeks) > 1:
         return _compose_when(draft, u, weeks, ctx)
+    if not u.categories and (u.most or u.least) and len(weeks) > 1:
+        return _compose_category_ranking(draft, u, weeks, ctx)
     if not u.categories:
         # Every category of each week, largest share first.
         for week in weeks[-3:]:
@@ -952,6 +988,15 @@ def _compose_category(
             if items:
                 head = draft.t(f"Categorias em {week}: ", f"Categories in {week}: ")
                 draft.say(head + ", ".join(items) + ".", *passages)
+                if len(weeks) == 1 and (u.most or u.least):
+                    # "A maior categoria", "smallest category last week": named, not only listed.
+                    pick = passages[-1] if u.least and not u.most else passages[0]
+                    word = (
+                        draft.t("Menor", "Smallest")
+                        if pick is passages[-1]
+                        else draft.t("Maior", "Largest")
+                    )
+                    draft.say(f"{word}: {draft.cat(pick.key)}.", pick)
         return bool(draft.sentences)
     focus = u.categories
     if len(weeks) > 1 and len(focus) <= 2:
@@ -969,6 +1014,30 @@ def _compose_category(
                 sentence = draft.phrase("category_week", passage, volume=volume)
                 draft.say(sentence + " " + _share_note(draft, passage), passage)
     return bool(draft.sentences)
+
+
+def _compose_category_ranking(
+    draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context
+) -> bool:
+    """ "Which category had the most comments in March?": each category's comments summed over the
+    weeks asked (a labelled sum, every week's figure cited), the largest (smallest) named."""
+    passages = [p for w in weeks for p in ctx.find(w, "categoria")]
+    sums: dict[str, int] = {}
+    for passage in passages:
+        if isinstance(passage.data.get("total"), int):
+            sums[passage.key] = sums.get(passage.key, 0) + int(passage.data["total"])
+    if len(sums) < 2:
+        return False
+    order = sorted(sums, key=lambda c: sums[c], reverse=True)
+    fewest = u.least and not u.most
+    best = order[-1] if fewest else order[0]
+    items = ", ".join(f"{draft.cat(c)} {draft.figure('total', sums[c])}" for c in order)
+    # The weeks are named, not counted: no digest holds a count of weeks.
+    head = draft.t(f"Somando {_weeks_text(weeks)}: ", f"Summed over {_weeks_text(weeks)}: ")
+    most = draft.t("menos", "fewest") if fewest else draft.t("mais", "most")
+    tail = draft.t(f"; {most} comentários em {best}.", f"; the {most} comments in {best}.")
+    draft.say(head + items + tail, *passages)
+    return True
 
 
 _CATEGORY_LIST: Final = {"CRÍTICA": "critica", "SUGESTÃO": "sugestao"}
@@ -1091,6 +1160,27 @@ def _compose_total(
         return False
     items = [draft.phrase("week_total", p) for p in used]
     values = [p.data["total"] for p in used if isinstance(p.data.get("total"), int)]
+    moved = [
+        p
+        for p in used
+        if isinstance(p.data.get("total"), int) and isinstance(p.data.get("total_anterior"), int)
+    ]
+    if u.superlative and u.up != u.down and len(moved) > 1:
+        # "Quando o número de comentários caiu mais?": the week of the largest fall (rise) from the
+        # week before, its two figures as the digest writes them.
+        def change(p: Passage) -> int:
+            return int(p.data["total"]) - int(p.data["total_anterior"])
+
+        best = min(moved, key=change) if u.down else max(moved, key=change)
+        sentence = draft.phrase(
+            "biggest_total_move",
+            best,
+            weeks=draft.span(weeks),
+            move=draft.t("queda", "fall") if u.down else draft.t("alta", "rise"),
+            when=ctx.dates(best.semana, draft.lang),
+        )
+        draft.say(sentence, best, *draft.ranked(*moved))
+        return True
     if u.superlative and len(used) > 1:
         pick, most = (
             (max, ("mais", "most")) if u.superlative == "max" else (min, ("menos", "fewest"))
@@ -1722,7 +1812,9 @@ def _say_last_listed(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx:
     return draft.say(draft.fill(sentence, last), last, *totals)
 
 
-_COMPARED: Final = re.compile(r"\b(com|with|vs|versus|contra|against|e|and|ou|or|to|x)\b")
+_COMPARED: Final = re.compile(
+    r"\b(com|with|vs|versus|contra|against|e|and|ou|or|to|x|than|(do )?que)\b"
+)
 
 
 def _sides(question: str, today: date) -> Iterator[tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -1828,9 +1920,15 @@ def _compose_compare(
         cats = [p for p in ctx.find(week, "categoria") if not focus or p.key in focus]
         share = "{cat} {n_comments} ({percentual})" if focus else "{key} {percentual}"
         shares = ", ".join(draft.fill(share, p) for p in cats)
-        kind = "sugestao" if focus == ("SUGESTÃO",) else "critica"
-        top = _largest_first(ctx.find(week, kind), "total")[:1]
-        extra = draft.phrase(f"top_{kind}", top[0]) if top else ""
+        # Two weeks with no category named: both their top criticism and top suggestion, the
+        # lists a person compares first; a named category keeps its own list.
+        own: dict[tuple[str, ...], tuple[str, ...]] = {
+            ("CRÍTICA",): ("critica",),
+            ("SUGESTÃO",): ("sugestao",),
+        }
+        kinds = own.get(tuple(focus), ("critica", "sugestao"))
+        top = [p for kind in kinds for p in _largest_first(ctx.find(week, kind), "total")[:1]]
+        extra = "".join(draft.phrase(f"top_{p.kind}", p) for p in top)
         sentence = draft.phrase("compare_week", total, shares=shares, top=extra)
         draft.say(sentence, total, *cats, *top)
     if len(weeks) == 2:
@@ -1970,7 +2068,24 @@ def _compose_period_summary(draft: _Draft, weeks: Sequence[str], ctx: Context) -
             used.append(top)
     if parts:
         draft.say(_sentence(parts), *used)
+    _say_lasting_spike(draft, weeks, ctx, shown={p.key for p in spikes})
     return bool(draft.sentences)
+
+
+def _say_lasting_spike(draft: _Draft, weeks: Sequence[str], ctx: Context, shown: set[str]) -> None:
+    """A tag spiking in several weeks of the period (a rise that lasts, not a one-week burst), when
+    the largest spikes did not name it: the one spiking in the most weeks, each week's mentions."""
+    by_tag: dict[str, list[Passage]] = {}
+    for passage in (p for w in weeks for p in ctx.find(w, "alta")):
+        by_tag.setdefault(passage.key, []).append(passage)
+    lasting = [ps for tag, ps in by_tag.items() if tag not in shown and len(ps) >= 2]
+    if not lasting:
+        return
+    # The most weeks first; then the one spiking most recently.
+    found = max(lasting, key=lambda ps: (len(ps), ps[-1].semana))
+    items = ", ".join(draft.fill("{semana} ({n_mentions})", p) for p in found)
+    head = draft.t("Em alta em várias semanas: ", "Spiking in several weeks: ")
+    draft.say(head + draft.fill("{name}", found[0]) + ": " + items + ".", *found)
 
 
 Composer = Callable[[_Draft, Understanding, Sequence[str], Context, str], bool]

@@ -193,7 +193,7 @@ _TWO_AGO: Final = re.compile(
     r"\b(semana retrasada|retrasada|week before last|penultima semana|two weeks ago)\b"
 )
 _THIS_WEEK: Final = re.compile(
-    r"\b(esta semana|essa semana|nesta semana|semana atual|this week|current week)\b"
+    r"\b(esta semana|essa semana|nesta semana|nessa semana|semana atual|this week|current week)\b"
 )
 _ISO: Final = re.compile(r"\b(\d{4})\s*-?\s*w(\d{1,2})\b")
 # A year on its own ("em 2025", "in 2024"): every week of it, so a year no digest covers is refused
@@ -234,9 +234,31 @@ _WEEK_AND_OTHER: Final = re.compile(
     r"(?:na\s+|no\s+|in\s+|a\s+|the\s+|da\s+|do\s+)?(?:semana\s*|week\s*)?(\d{1,2})\b"
     + NOT_WEEK_NUMBER
 )
+# "a semana 19 se compara com a 20", "how does week 13 compare to 14": the week compared with.
+_COMPARED_WITH: Final = re.compile(
+    r"\b(?:semana|week)\s*\d{1,2}\b[^0-9]{0,40}?\bcompar\w*\s+(?:com|with|to|against|a|ao|a)\s+"
+    r"(?:a\s+|the\s+|da\s+|do\s+|semana\s*|week\s*)*(\d{1,2})\b" + NOT_WEEK_NUMBER
+)
+# "compare 2024 with 2025", "2024 vs 2025": two years named on their own.
+_YEAR_PAIR: Final = re.compile(
+    r"\b(20\d\d)\s*(?:,|e|and|with|com|vs\.?|versus|x|to|a|ate|through|or|ou|-)\s*"
+    r"(?:o\s+|a\s+|de\s+|em\s+|in\s+)?(20\d\d)\b"
+)
 _LAST_MONTH: Final = re.compile(r"\b(mes passado|last month|previous month|mes anterior)\b")
 _PAST_MONTH: Final = re.compile(
     r"\b(ultimo mes|past month|ultimos 30 dias|last 30 days|past 30 days)\b"
+)
+# "últimos 15 dias", "the past fortnight": closed weeks, seven days to a week.
+# "How did X change between week 41 and week 43?", "difference between weeks 12 and 14": the two
+# weeks compared, not every week from one to the other.
+_FROM_TO_WORDS: Final = (
+    r"\b(diferen\w*|differ\w*|compar\w*|vs|versus|chang\w*|mudou|mudaram|mudanc\w*|vari\w*|"
+    r"mov\w*|evolu\w*|subi\w*|cai\w*|rose|fell|grew|drop\w*|went|increas\w*|decreas\w*|"
+    r"aument\w*|diminu\w*|cresc\w*)\b"
+)
+_LAST_DAYS: Final = re.compile(
+    rf"\b(?:(?:ultimos|last|past|previous|nos|in the)\s+(?:ultimos\s+)?{_NUM}\s+"
+    r"(?:dias|days)|(?:the |a |na |nesta |essa |ultima |last |past )+(fortnight|quinzena))\b"
 )
 _THIS_MONTH: Final = re.compile(
     r"\b(este mes|esse mes|neste mes|this month|mes atual|current month)\b"
@@ -291,12 +313,54 @@ _WEEK_OF_MONTH: Final = re.compile(
     rf"(?:\s*(?:,|e|and|&)\s*(?:a\s+|the\s+)?({_NTH}))?\s+(?:semanas?|weeks?))\s+(?:de|do|of|em|in)\s+"
     rf"({_ANY_MONTH})\b(?:\s*(?:de|of|,)?\s*(\d{{4}}))?"
 )
+# "the last two weeks of April", "as duas primeiras semanas de maio": a month's first or last weeks.
+_EDGE_WEEKS_OF_MONTH: Final = re.compile(
+    rf"\b(?:the\s+|as\s+|nas\s+|in\s+the\s+)?(?:(first|last|final)\s+{_NUM}|{_NUM}\s+"
+    rf"(primeiras|ultimas))\s+(?:weeks|semanas)\s+(?:of|de|do|em|in)\s+({_ANY_MONTH})\b"
+    rf"(?:\s*(?:de|of|,)?\s*(\d{{4}}))?"
+)
 # Holidays a week is named after: "a semana do Natal", "New Year's week".
 _HOLIDAYS: Final[tuple[tuple[re.Pattern[str], int, int], ...]] = (
     (re.compile(r"\b(natal|christmas|xmas)\b"), 12, 25),
     (re.compile(r"\b(ano novo|new year'?s?(?! eve)|reveillon|virada do ano)\b"), 1, 1),
     (re.compile(r"\b(new year'?s eve|vespera de ano novo)\b"), 12, 31),
 )
+# Holidays that move with Easter: "Easter week", "a semana da Páscoa", "Carnaval" (its Tuesday,
+# 47 days before), "Good Friday" (in Easter's week).
+_MOVABLE_HOLIDAYS: Final[tuple[tuple[re.Pattern[str], int], ...]] = (
+    (re.compile(r"\b(pascoa|easter|sexta-?feira santa|good friday|semana santa|holy week)\b"), 0),
+    (re.compile(r"\b(carnaval|carnival|mardi gras)\b"), -47),
+)
+
+
+_BESIDE_HOLIDAY: Final = re.compile(
+    r"\b(?:(?:the\s+)?week\s+(?:(after|following)|(?:before|prior\s+to))|"
+    r"(?:a\s+)?semana\s+(?:(depois|apos|seguinte|posterior)|(?:antes|anterior))"
+    r"(?:\s+(?:a|ao|à|d[aoe]))?)\s+(?:(?:the|a|o|da|do|semana|week|of|de)\s+)*$"
+)
+
+
+def easter_sunday(year: int) -> date:
+    """Easter Sunday of `year` (the Gregorian computus, anonymous algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    g = (b - (b + 8) // 25 + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    weekday = (32 + 2 * e + 2 * i - h - k) % 7
+    shift = (a + 11 * h + 22 * weekday) // 451
+    month, day = divmod(h + weekday - 7 * shift + 114, 31)
+    return date(year, month, day + 1)
+
+
+def _movable_week(days_from_easter: int, today: date) -> IsoWeek:
+    """The week of a holiday set by Easter: its most recent occurrence that has started."""
+    day = easter_sunday(today.year) + timedelta(days=days_from_easter)
+    if day > today:
+        day = easter_sunday(today.year - 1) + timedelta(days=days_from_easter)
+    return IsoWeek.of_date(day)
+
+
 # "the holidays", "as festas de fim de ano": the weeks of Christmas and of New Year's Day.
 _YEAR_END: Final = re.compile(
     r"\b(festas( de fim de ano)?|fim de ano|final do ano|virada do ano|holidays|holiday season|"
@@ -322,7 +386,13 @@ _MID_YEAR: Final = re.compile(
 _SINCE_MONTH: Final = re.compile(
     rf"\b(?:desde|since|from|a partir de|starting in|beginning of)\s+(?:o\s+inicio\s+de\s+)?"
     rf"(?:the\s+start\s+of\s+)?({_ANY_MONTH})\b(?:\s*(?:de|of|,)?\s*(\d{{4}}))?"
-    rf"(?!\s*(?:a|ate|to|through|until|-)\s)"
+    rf"(?!\s*(?:a|ate|to|through|until|-)\s(?!(?:now|agora|hoje|today|date|o momento)\b))"
+)
+# "de março a maio", "from March to May", "entre março e maio": every week of the months between.
+_MONTH_RANGE: Final = re.compile(
+    rf"\b(de|from|between|entre|desde)\s+(?:o\s+mes\s+de\s+|the\s+start\s+of\s+)?({_ANY_MONTH})\b"
+    r"(?:\s+(?:de\s+)?(\d{4}))?(\s+)(a|ate|to|through|until|till|-|e|and)\s+(?:o\s+fim\s+de\s+|"
+    rf"the\s+end\s+of\s+)?({_ANY_MONTH})\b(?:\s+(?:de\s+)?(\d{{4}}))?"
 )
 # "second half of November", "primeira quinzena de setembro": the month's weeks split in two (the
 # first half takes the middle week of an odd count).
@@ -337,7 +407,9 @@ _RANGE_CONNECTORS: Final = frozenset({"a", "ate", "to", "through", "-", "para", 
 
 def parse_period(question: str, today: date) -> Period:
     """The period `question` names, resolved against `today`; `Period()` when it names none."""
-    text = fold(question)
+    # "did May have more than April?": a capitalised May after another word is the month, not
+    # the verb that opens "May I...".
+    text = fold(re.sub(r"(?<=[\w,] )May\b(?!\s+(?:I|we|you)\b)", "maio", question))
     current = IsoWeek.of_date(today)
     weeks: list[IsoWeek] = []
 
@@ -354,6 +426,15 @@ def parse_period(question: str, today: date) -> Period:
                 if index == -1 or 1 <= index <= len(in_month):
                     add(in_month[index - 1 if index > 0 else -1])
     text = _WEEK_OF_MONTH.sub(" ", text)
+    for match in _EDGE_WEEKS_OF_MONTH.finditer(text):
+        month = MONTHS[match[5]]
+        of_year = int(match[6]) if match[6] else _year_for_month(month, today)
+        in_month = month_weeks(of_year, month)
+        count = _number(match[2] or match[3])
+        at_start = (match[1] or match[4]) in {"first", "primeiras"}
+        if 1 <= count <= len(in_month):
+            add(*(in_month[:count] if at_start else in_month[-count:]))
+    text = _EDGE_WEEKS_OF_MONTH.sub(" ", text)
     for match in _HALF_MONTH.finditer(text):
         month = MONTHS[match[3]]
         of_year = int(match[4]) if match[4] else _year_for_month(month, today)
@@ -388,12 +469,26 @@ def parse_period(question: str, today: date) -> Period:
     if _YEAR_START.search(text):
         add(*week_range(IsoWeek.of_date(date(today.year, 1, 4)), current.shifted(-1)))
         text = _YEAR_START.sub(" ", text)
+    holidays: list[tuple[re.Pattern[str], IsoWeek | None]] = []
     for pattern, holiday_month, holiday_day in _HOLIDAYS:
-        if pattern.search(text):
-            holiday = _dated(holiday_day, holiday_month, None, today)
-            add(IsoWeek.of_date(holiday) if holiday else None)
-    for pattern, _month, _day in _HOLIDAYS:
-        text = pattern.sub(" ", text)
+        holiday = _dated(holiday_day, holiday_month, None, today)
+        holidays.append((pattern, IsoWeek.of_date(holiday) if holiday else None))
+    holidays += [(pattern, _movable_week(days, today)) for pattern, days in _MOVABLE_HOLIDAYS]
+    for pattern, holiday_week in holidays:
+        spans: list[tuple[int, int]] = []
+        for found in pattern.finditer(text):
+            spans.append(found.span())
+            if holiday_week is None:
+                continue
+            # "the week after Easter", "a semana antes do Natal": the week next to the holiday's.
+            beside = _BESIDE_HOLIDAY.search(text[: found.start()])
+            if beside:
+                add(holiday_week.shifted(1 if beside[1] or beside[2] else -1))
+                spans.append(beside.span())
+            else:
+                add(holiday_week)
+        for start, end in sorted(spans, reverse=True):
+            text = text[:start] + " " + text[end:]
     for match in _MID_YEAR.finditer(text):
         named = match[1] or match[2] or match[3] or ""
         of_year = int(named) if named.isdigit() else _year_for_month(6, today)
@@ -416,10 +511,20 @@ def parse_period(question: str, today: date) -> Period:
         year = int(match[3]) if match[3] else None
         numbers = [int(match[1]), *(int(n) for n in re.findall(r"\d{1,2}", match[2] or ""))]
         resolved = [_week_numbered(n, year, today) for n in numbers]
-        if len(resolved) == 2 and _RANGE_WORD.search(match[2] or ""):
+        # "semanas 12 a 14", "weeks 12-14", "between weeks 12 and 14": every week from one to
+        # the other ("semanas 12 e 14" alone are those two).
+        between = re.search(
+            r"\b(entre|between)\s+(as\s+|a\s+|the\s+)?$", match.string[: match.start()]
+        ) and not re.search(_FROM_TO_WORDS, text)
+        if len(resolved) == 2 and (_RANGE_WORD.search(match[2] or "") or between):
             first, last = resolved
-            connector = re.match(r"\s*(\S+)", match[2] or "")
-            if first and last and connector and fold(connector[1]).strip() in _RANGE_CONNECTORS:
+            connector = re.match(r"\s*(-|[a-z]+)", match[2] or "")
+            joined = connector[1] if connector else ""
+            if (
+                first
+                and last
+                and (joined in _RANGE_CONNECTORS or (between and joined in {"e", "and"}))
+            ):
                 add(*week_range(first, last))
                 continue
         add(*resolved)
@@ -451,14 +556,34 @@ def parse_period(question: str, today: date) -> Period:
         add(*month_weeks(previous.year, previous.month))
     if _PAST_MONTH.search(text):
         add(*(current.shifted(-i) for i in range(4, 0, -1)))
+    for match in _LAST_DAYS.finditer(text):
+        count = 2 if match[2] else max(1, round(_number(match[1]) / 7))
+        if count <= 52:
+            add(*(current.shifted(-i) for i in range(count, 0, -1)))
     if _THIS_MONTH.search(text):
         add(*month_weeks(today.year, today.month))
     consumed = _DAY_MONTH.sub(" ", _MONTH_DAY.sub(" ", text))
+    # "de abril até agora", "de março pra cá": since that month.
+    consumed = re.sub(
+        rf"\bde ({_ANY_MONTH})\b(?= (?:ate|a) (?:agora|hoje|o momento)\b| (?:pra|para) ca\b)",
+        r"desde \1",
+        consumed,
+    )
     for match in _SINCE_MONTH.finditer(consumed):
         month = MONTHS[match[1]]
         of_year = int(match[2]) if match[2] else _year_for_month(month, today)
         add(*week_range(month_weeks(of_year, month)[0], current.shifted(-1)))
     consumed = _SINCE_MONTH.sub(" ", consumed)
+    for match in _MONTH_RANGE.finditer(consumed):
+        if match[5] in {"e", "and"} and re.search(
+            r"\b(compar\w*|vs|versus|diferen\w*|differ\w*)\b", consumed
+        ):
+            continue  # "a diferença entre março e maio": the two months side by side
+        start, end = MONTHS[match[2]], MONTHS[match[6]]
+        end_year = int(match[7]) if match[7] else _year_for_month(end, today)
+        start_year = int(match[3]) if match[3] else end_year - (1 if start > end else 0)
+        add(*week_range(month_weeks(start_year, start)[0], month_weeks(end_year, end)[-1]))
+        consumed = consumed.replace(match[0], " ")
     for match in _MONTH.finditer(consumed):
         month = MONTHS[match[2]]
         year = int(match[3]) if match[3] else _year_for_month(month, today)
@@ -480,6 +605,8 @@ def parse_period(question: str, today: date) -> Period:
         add(*_year_weeks(today.year, today))
     for match in _WEEK_AND_OTHER.finditer(text_wo_since):
         add(_week_numbered(int(match[1]), None, today))
+    for match in _COMPARED_WITH.finditer(text_wo_since):
+        add(_week_numbered(int(match[1]), None, today))
     if not weeks:
         for match in _BARE_PAIR.finditer(text):
             add(*(_week_numbered(int(n), None, today) for n in (match[1], match[2])))
@@ -489,6 +616,8 @@ def parse_period(question: str, today: date) -> Period:
     dated = _PART_OF_YEAR.sub(" ", dated)
     for match in _YEAR.finditer(_MONTH.sub(" ", _DAY_MONTH.sub(" ", _MONTH_DAY.sub(" ", dated)))):
         add(*_year_weeks(int(match[1]), today))
+    for match in _YEAR_PAIR.finditer(dated):
+        add(*_year_weeks(int(match[1]), today), *_year_weeks(int(match[2]), today))
     days: list[date] = []
     for match in _YMD.finditer(text):
         days.extend(d for d in [_safe_date(int(match[1]), int(match[2]), int(match[3]))] if d)
@@ -513,7 +642,9 @@ def parse_period(question: str, today: date) -> Period:
     if (
         weeks
         and not before
-        and re.search(r"\b(a anterior|the previous one|the one before)\b", text)
+        and re.search(
+            r"\b(a anterior|a passada|the previous one|the one before|the last one)\b", text
+        )
     ):
         before = True  # "a semana 47 teve mais que a anterior?"
     if before:

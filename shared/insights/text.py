@@ -67,7 +67,7 @@ _EN_MARKERS: Final = frozenset(
     say about most main top between compare summary users listeners november december january
     february march april may june july august september october of in on for and with since
     ago this that tell me give show any requests issues crashes crash lyrics ads prices price
-    payment payments battery loading bugs quotes examples trending weekly
+    payment payments battery loading bugs quotes examples trending weekly to against
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
 
@@ -154,6 +154,10 @@ _SHORTHAND: Final[dict[str, str]] = {
     "ur": "your",
     "cmts": "comments",
     "msgs": "messages",
+    # "o nº de comentários": the number sign of PT-BR, read as the word.
+    "nº": "número",
+    "n°": "número",
+    "nro": "número",
 }
 _SHORTHAND_WORD: Final = re.compile(
     r"(?<![\w/.-])(" + "|".join(sorted(_SHORTHAND, key=len, reverse=True)) + r")(?![\w/.-])",

@@ -55,7 +55,7 @@ CATEGORY_PATTERNS: Final[dict[str, re.Pattern[str]]] = {
     "ELOGIO": _words(r"\b(elogi\w*|prais\w*|compliment\w*|positiv\w*|gostaram|amaram|loved)\b"),
     "CRÍTICA": _words(
         r"\b(critica\w*|criticism\w*|criticiz\w*|critiques?|reclamac\w*|reclamam|reclamaram|"
-        r"reclamando|complain\w*|queixa\w*|negativ\w*)\b"
+        r"reclamando|reclamou|reclamavam|complain\w*|queixa\w*|negativ\w*)\b"
     ),
     "SUGESTÃO": _words(
         r"\b(sugest\w*|suggest\w*|sugere\w*|sugeri\w*|pedidos|requests?|ideias|ideas)\b"
@@ -89,7 +89,8 @@ _TREND: Final = _words(
 _COMPARE: Final = _words(
     r"\b(compar\w*|versus|vs|diferen\w*|differ\w*|em relacao a|relative to|against|contra|"
     r"(mais|menos) (fraca|forte|movimentad\w*|calm\w*|tranquil\w*|agitad\w*|cheia) (que|do que)|"
-    r"(busier|quieter|slower|calmer|weaker|stronger|lighter|heavier) than)\b"
+    r"(busier|quieter|slower|calmer|weaker|stronger|lighter|heavier|better|worse) than|"
+    r"(melhor|pior) (que|do que))\b"
 )
 _COUNT: Final = _words(
     r"(\b(quant[oa]s?|how many|how much|numero de|number of|count\w*|contagem|percent\w*|"
@@ -102,12 +103,12 @@ _TOTAL: Final = _words(
     r"comments (did we|we) (get|receive)|received|recebemos|chegaram)\b"
 )
 _COMPLAINTS: Final = _words(
-    r"\b(reclama\w*|queixa\w*|complain\w*|critica\w*|criticism\w*|criticiz\w*|critiques?|"
+    r"\b(reclam\w*|queixa\w*|complain\w*|critica\w*|criticism\w*|criticiz\w*|critiques?|"
     r"problema\w*|problems?|issues?|pain points?|dores|hurts?|doi|doem|incomod\w*|bugs?|"
     r"defeito\w*|falhas?|insatisf\w*|unhappy|frustra\w*|hate|odeiam|detestam|irrit\w*|annoy\w*)\b"
 )
 _SUGGESTIONS: Final = _words(
-    r"\b(sugest\w*|suggest\w*|sugere\w*|sugeri\w*|pedid\w*|pedem|pediram|pede|pedindo|request\w*|"
+    r"\b(sugest\w*|suggest\w*|sugere\w*|sugeri\w*|pedid\w*|ped(e|em|i|iu|ir|iram|indo|ia|iam)|request\w*|"
     r"asking for|ask for|asked for|want\w*|querem|queriam|quer|quero|gostariam|wish\w*|desej\w*|ideia\w*|"
     r"ideas?|propo\w*|feature requests?|new features?|novas? (funcionalidades?|funcoes|recursos?))\b"
 )
@@ -167,14 +168,16 @@ _GENERAL: Final = _words(
     r"o que rolou|what happened|o que aconteceu|como foi|how was|how did .* go|"
     r"o que mudou|what changed|what moved|destaques|highlights|lately|ultimamente|"
     # Casual registers: "e aí, como tão as coisas?", "como tá indo?", "how's it going".
-    r"e ai|eai|como (tao|ta|esta|estao|vao|vai|andam|anda)((?= *\W*$)| as coisas| os comentarios|"
+    r"e ai|eai|como (tao|ta|esta|estao|vao|vai|andam|anda|foram|ficaram|andaram|estavam|iam)"
+    r"((?= *\W*$)| as coisas| os comentarios|"
     r" o feedback| o app| a gente| a semana| tudo| o mes| (o mes de )?(" + _MONTH_NAMES + r"))|"
     r"como (ta|esta|vai|tem) (indo|sendo)|tudo (bem|certo|ok|tranquilo)|"
     r"how(?: ?'?s| is| are) (it|things|everything|we|the comments|feedback) (going|doing|looking)|"
     r"how(?: ?'?s| is) (the week|the month|this month|this week|"
     + _MONTH_NAMES
     + r") (going|looking)|"
-    r"how are we doing|what(?: ?'?s| is) up|any news|"
+    r"how are we doing|what(?: ?'?s| is) up|any news|how were (things|the comments|comments|"
+    r"listeners|the weeks|we doing)|"
     r"quais sao as boas|qual (e )?a boa|o que temos|what do we have|rundown|como estamos|"
     r"what(?: ?'?s| is) the latest|any updates?|quick update|status update|^status(?=\W*$)|"
     r"^(an? |quick |some )?updates?(?=\W*$)|^(oi|ola|hello|hi|hey|bom dia|boa tarde|boa noite|"
@@ -182,7 +185,21 @@ _GENERAL: Final = _words(
     r"(o que|que que) (ta|esta) rolando|tl\W?dr|me atualiza|bota eu a par|fill me in|catch me up|"
     r"big picture|snapshot|wrap[- ]?up|(qual|como) (e |esta |ta )?o clima|vibe|"
     r"sum (it )?up|balanco|quadro geral|headlines?|"
-    r"(stood|stands?|standing) out|chamou (a )?atencao|chamaram (a )?atencao|(de )?mais importante|"
+    r"(stood|stands?|standing) out|what should (i|we) know|o que (eu |a gente )?(preciso|precisamos|"
+    r"devo|devemos) saber|(big|main|top|key) stories|what mattered|what matters|o que importou|"
+    r"(weekly|monthly) (report|summary|update)|relatorio( semanal| mensal)?|^report\b|"
+    r"key events|what(?: ?'?s| is| was) important|o que (foi|e) importante|"
+    # "quais as tendências das últimas 4 semanas?", "main trends of the last 5 weeks"
+    r"(tendencias|trends)(?= (d[aeo]s?|of|over|in|for|nas?|nos?|from|since|desde|durante|during|"
+    r"ao longo) (the |as |os |a |o )?(ultim\w*|last|past|recent\w*|previous|semana\w*|weeks?|mes|"
+    r"months?|\d|" + _MONTH_NAMES + r")|\W*$)|"
+    # "me conta da semana 15", "tell me about last week": a period's overview.
+    r"(me |^)(conta|conte|fala|fale)( ai| ae| pra mim)? (d[aeo]s?|sobre|como (foi|foram)) "
+    r"(a |o |as |os )?(ultim\w* |"
+    r"primeir\w* )?(semana|mes|w\d|" + _MONTH_NAMES + r")|tell me (about|how) (the |last |this |"
+    r"that |our )?(week|month|w\d|"
+    + _MONTH_NAMES
+    + r")|chamou (a )?atencao|chamaram (a )?atencao|(de )?mais importante|"
     r"talking points|key (things|points|takeaways)|main (things|points)|worry|worried|preocup\w*|"
     r"pontos? principa\w*|o que (teve|houve|rolou) de (novo|importante|relevante)|"
     r"how (did|does|do|is|was|are|were) .{0,40}\b(go|going|look|looking|went|end|ended|start|"
@@ -212,7 +229,11 @@ _SURGE: Final = _words(
     r"shoot(s|ing)? up|through the roof|estour\w*|bombaram|"
     r"skyrocket\w*|soar\w*|spik\w*|bombou|bombando)\b"
 )
-_START: Final = _words(r"\b(comec\w*|start\w*|began|begin\w*|surgi\w*|appear\w*|first)\b")
+_START: Final = _words(
+    r"\b(comec\w*|start\w*|began|begin\w*|surgi\w*|appear\w*|aparec\w*|show(ed)? up|first|"
+    r"desde quando|since when|"
+    r"how long have)\b"
+)
 
 _PEOPLE: Final = r"(pessoas|usuarios|ouvintes|clientes|people|users|listeners|customers)"
 # Metrics the digests never compute: asked for, they are refused rather than approximated.
@@ -227,7 +248,9 @@ _METRICS: Final = _rx(
     r"contentes)|ontem|anteontem|yesterday|hoje|today|tonight|churn|cancelamentos?|cancellations?|retenc\w*|retention|"
     r"tempo de escuta|listening time|minutos|minutes|idade|faixa etaria|age|ages|genero dos|"
     r"gender|regi(ao|oes)|regions?|pais(es)?|country|countries|cidades?|city|cities|estados|"
-    r"hora do dia|horario\w*|time of day|per hour|por hora|hourly|por dia|per day|daily|diari\w*|"
+    r"hora do dia|horario\w*|time of day|hours? of (the )?day|(which|what) (hour|time)s?\b|"
+    r"(que|qual|quais) (hora|horas|horario)s?\b|days? of the week|dias? da semana|weekdays?|dias uteis|"
+    r"(on|at|during|over|nos|aos|durante os|em) (the )?(weekends|fins de semana)|(what|which) days?\b|(que|qual|quais|em que) dias?\b|per hour|por hora|hourly|por dia|per day|daily|diari\w*|"
     r"confianca media|mean confidence|average confidence|precision|precisao|recall|f1|acuracia|"
     r"accuracy|latencia|latency|custos?|costs?|orcamento|budget|funcionarios|employees|"
     r"concorrentes?|competitors?|market share|participacao de mercado|salario\w*|salar(y|ies)|"
@@ -236,8 +259,11 @@ _METRICS: Final = _rx(
     r"tempo (medio |total )?(de escuta|ouvindo|escutando)|(average |total )?listening (time|hours)|"
     r"horas (ouvidas|de escuta|escutadas)|hours (listened|streamed|played)|app store|play store|"
     r"(novas|new) (assinaturas|subscriptions)|subscription cancellations?|sell|selling|"
-    r"cancel\w*\s+(a\s+|the\s+|their\s+|sua\s+|suas\s+)?(assinaturas?|subscriptions?|planos?|"
-    r"plans?)|(quanto tempo|how long|how much time)\b.{0,40}\b(ouv\w*|escut\w*|listen\w*|"
+    r"unsubscrib\w*|desinscrev\w*|(quem|who|(os|as|aqueles|aquelas|pessoas|usuarios|ouvintes) que) "
+    r"(\w+ )?(cancel\w*|sairam|saiu|quit|left(?! (a|an|the|us a|comments?|feedbacks?|reviews?|"
+    r"notes?|messages?)\b))\b|"
+    r"cancel\w*\s+(a\s+|the\s+|their\s+|sua\s+|suas\s+|my\s+|minha\s+)?(assinaturas?|"
+    r"subscriptions?|planos?|plans?|contas?|accounts?)|(quanto tempo|how long|how much time)\b.{0,40}\b(ouv\w*|escut\w*|listen\w*|"
     r"usando|using|no app|in the app)|streamed|(how many|quant[oa]s) (hours|horas|minutos|minutes)|"
     r"(how many|quant[oa]s) (songs|musicas|faixas|tracks|albuns|albums|plays|reproducoes)|"
     r"(app|aplicativo) (was |foi )?(downloaded|baixado)|desinstal\w*|uninstall\w*|"
@@ -289,14 +315,41 @@ _OTHER_COUNTS: Final = _rx(
     r"macos|web|desktop)|(usuarios|users|listeners|ouvintes|pessoas|people|clientes|customers)\s+"
     r"(\w+\s+){0,2}(on|no|na|using|usando|with|com|use|usam)\s+(ios|android|iphone|ipad|windows|"
     r"macos|mac|web|desktop)\b|"
+    r"(comments?|comentarios?|feedbacks?|reviews?) (\w+ ){0,2}(from|via|through|pelo|pela|vindos? "
+    r"d[oa]|d[oa]) (the |o |a )?(website|site|web|email|e-mail|sms|whatsapp|support|suporte|"
+    r"chat|formulario|form|app stores?|play store|redes sociais|social media)\b|"
+    r"(from|by|per|por) (source|fonte|canal|channel)|"
+    r"\b(replies|retweets|reposts)\b|(mais|most) (respondid\w*|replied|compartilhad\w*|shared|"
+    r"viewed|vistos?|visualizad\w*)|(shared|replied to|viewed|compartilhad\w*|respondid\w*|"
+    r"visualizad\w*) (the )?(most|mais)|(quant[oa]s|how many) (respostas|replies|views|visualizac\w*|"
+    r"shares|compartilhamentos)|"
     r"(from|by|per|por) (platform|plataforma|device|dispositivo|aparelho|"
     r"sistema operacional|operating system))\b"
 )
 # Every comment itself ("show me all comments from last week"): the digests keep counts and a few
 # quoted examples, never the whole set.
 _ALL_COMMENTS: Final = _rx(
-    r"\b(all|every|todos os|todas as) (the |of the )?(comments|comentarios|feedbacks|reviews|"
+    r"\b(all|every|todos os|todas as) (the |of the )?(comments?|comentarios|feedbacks|reviews|"
     r"mensagens|messages)\b"
+)
+# The ids of every comment on something: a digest keeps a few example ids, never the full list.
+_ALL_IDS: Final = _rx(
+    r"\b((ids?|identificadores|identifiers) (of|de|dos|das|for) (all|every|each|todos|todas|cada)|"
+    r"(all|every|todos os|todas as) (the |os )?(comment |comentarios? )?(ids|identificadores)|"
+    r"(every|each|all|cada|todos os|todas as) (comment|comentario)s?('s)? ids?)\b"
+)
+# Asking for the comments themselves, all of them: "show me every comment about X", "me manda
+# todos os comentários sobre Y". The digests keep a few quoted examples per subject.
+_LISTING: Final = _rx(
+    r"\b(show|list|export|send|give|download|dump|print|paste|mostr\w*|list\w*|export\w*|manda|"
+    r"mande|envi\w*|baix\w*|me (da|de|passa|passe)|quero ver|want to see|let me see|read me)\b"
+)
+# "em número de menções", "by number of mentions": how a ranking is made, not a count asked for.
+_RANKED_BY: Final = _rx(
+    r"\b((em|by|por|pelo|pela|in|in terms of|em termos de) (numero|number|quantidade|count|volume|"
+    r"total) (de|of) (mencoes|mentions|comentarios|comments)|(by|em|por|in) (mencoes|mentions)|"
+    r"(by|por) (count|contagem|volume)|(counting|contando|somando|adding up) (the |as |os )?"
+    r"(mentions|mencoes|comentarios|comments))\b"
 )
 # Subjects no digest is about, whatever else the question says.
 _OFF_TOPIC: Final = _rx(
@@ -350,13 +403,16 @@ _ROLE: Final = (
     r"(ceo|cto|cfo|coo|cmo|cpo|vp|diretor\w*|director|gerente|manager|pm|lead|head of \w+|chefe|"
     r"boss|presidente|president|fundador\w*|founders?|dono|owner|socio\w*|vocalista|guitarrista|"
     r"baterista|baixista|produtor\w*|producer|marketing|vendas|sales|investidor\w*|investors?|"
+    r"drummer|guitarist|singer|vocalist|bassist|keyboardist|tecladista|cantor\w*|band members?|"
+    r"label|gravadora|empresari[oa]|agent|suporte|support( team)?|designers?|developers?|devs?|"
+    r"engineers?|engenheir\w*|analistas?|analysts?|"
     r"board|conselho|diretoria|time de produto|equipe de \w+|product team|team)"
 )
 _OPINION: Final = (
     r"(acha|acham|achou|acharam|pensa|pensou|pensam|opina\w*|opini(ao|oes|on|ons)|"
     r"thinks?|thought|feels?|felt|views?|visao|take|avalia|avaliou|disse|said|says|diz)"
 )
-_ARTICLE: Final = r"(the\s+|our\s+|nosso\s+|nossa\s+|nossos\s+|nossas\s+)?([a-z]+\s+)?"
+_ARTICLE: Final = r"(the\s+|our\s+|nosso\s+|nossa\s+|nossos\s+|nossas\s+)?([a-z]+('s)?\s+)?"
 # The role is the one whose view is asked ("o que o CEO acha", "what does the marketing lead
 # think", "a opinião do vocalista"), not a subject listeners comment on.
 _ROLE_VIEW: Final = _rx(
@@ -383,7 +439,7 @@ _NOT_A_PERSON: Final = (
 )
 _PERSON_VIEW: Final = _rx(
     rf"\b(o que|que|what)\s+(o|a|does|did|do)\s+(the\s+|our\s+|nosso\s+|nossa\s+)?"
-    rf"(?!{_NOT_A_PERSON}\b)[a-z]+(\s+(?!{_NOT_A_PERSON}\b)[a-z]+)?\s+({_OPINION}|escreveu|"
+    rf"(?!{_NOT_A_PERSON}\b)[a-z]+(\s+(?!{_NOT_A_PERSON}\b)[a-z]+){{0,2}}\s+({_OPINION}|escreveu|"
     r"escreve|wrote|write|writes|postou|posted|post|comentou|commented|comment|falou)\b|"
     rf"\bopini(ao|on)\s+(do|da|de|of)\s+(the\s+|our\s+)?(?!{_NOT_A_PERSON}\b)[a-z]+|"
     r"\b[a-z]+'s\s+(opinion|view|take)\b"
@@ -393,6 +449,12 @@ _BY_NAME: Final = (
     r"\b(comentarios|comments|posts?|mensagens|messages|reviews?|feedbacks?|reclamac\w*|"
     r"complaints?|sugest\w*|suggestions?|critica\w*|opini\w*|visao|view)\s+(do|da|de|of|from|by)\s+"
     r"(o\s+|a\s+)?{name}\b"
+)
+# Which song or album listeners rank best: no digest ranks the music itself.
+_SONG_RANKING: Final = _rx(
+    r"\b((best|worst|favou?rite|most loved|melhor|pior|favorit\w*|preferid\w*|mais amad\w*) "
+    r"(songs?|tracks?|albums?|musicas?|faixas?|discos?|albuns|artists?|artistas?|singles?)|"
+    r"(musicas?|faixas?|discos?|albuns|artistas?) (favorit\w*|preferid\w*|mais amad\w*))\b"
 )
 _MUSIC_ENTITIES: Final = _rx(
     r"\b(artistas?|artists?|cantor\w*|singers?|bandas?|bands?|musica mais|song (with|that) the most|"
@@ -419,7 +481,8 @@ _OTHER_SERVICES: Final = _rx(
 )
 # Contact and identity details of whoever wrote: never in a digest, and never to be handed out.
 _PERSONAL_DATA: Final = _rx(
-    r"\b(e-?mails? (de quem|do|da|dos|das|of|from)\s+(quem|who\w*|the (user|person|guy|people|"
+    r"\b(e-?mails? (de quem|of whoever|from whoever|(of|from) (the )?(person|people|user|users|"
+    r"listener|listeners|guy|one|ones) (who|that))|e-?mails? (do|da|dos|das|of|from)\s+(quem|who\w*|the (user|person|guy|people|"
     r"listener|customer)s?|usuari[oa]s?|ouvintes?|pessoas?|clientes?|cara|moca|fas|fans)|"
     r"(their|seus|suas|dele|dela|deles|delas) e-?mails?|me (passa|manda|da) o e-?mail|"
     r"(give me|send me|get me|list) (the |their )?e-?mails?|"
@@ -438,6 +501,11 @@ _TAG_LITERAL: Final = _rx(r"\b(feat|fix|perf|ui|doc|test|sec|api)_[a-z]+\b")
 _NOT_TAGS: Final = _rx(
     r"\b(volume (de|of) (comentarios|comments|feedbacks?|criticas|elogios|sugestoes|duvidas)|"
     r"comment volume|(qual|what)( e| is)? o? ?volume|volume total|total volume|show me|"
+    # "the biggest drop in volume", "a maior queda no volume": the number of comments, unless the
+    # audio's volume is named as a complaint ("a rise in volume complaints").
+    r"(drop|fall|decline|dip|rise|jump|increase|decrease|change|swing|queda|alta|aumento|subida|"
+    r"variacao|mudanca|salto) (in|of|no|do|de) (the |o )?volume(?! (issues?|complaints?|problems?|"
+    r"bugs?|levels?|control|button|slider|de (audio|som)|do (audio|som)|reclamac\w*|queixas?))|"
     r"(o |the )?volume (caiu|subiu|cresceu|aumentou|diminuiu|went|go|goes|rose|fell|dropped|grew|"
     r"increased|decreased|mudou|changed)|(comment|overall|total|weekly) volume|"
     r"me mostr\w*|(?<!year in )review\w*|revis\w*|what(?: ?'?s| is) new|o que ha de novo|"
@@ -454,7 +522,11 @@ _AMBIGUOUS_SUBJECTS: Final = frozenset(
 )
 # Question words the taxonomy would read as a tag: meta uses of "histórico", "temas", "dados"...
 _META_WORDS: Final = _rx(
-    r"\b(historico|history|temas?(?!\s+(escuro|claro|visual|do app))|topics?|novidades|news|dados|data|ajuda|help|"
+    r"\b(historico|history|temas?(?!\s+(escuro|claro|visual|do app))|topics?|novidades|news|ajuda|help|"
+    # "quais dados", "what data": a meta word, unless it is a subject's ("consumo de dados",
+    # "mobile data", "data usage").
+    r"(?<!consumo de )(?<!economia de )(?<!economizar )(?<!uso de )dados(?! moveis)|"
+    r"(?<!mobile )(?<!cellular )(?<!my )data(?! usage| saver| saving| plan)|"
     r"what changed|o que mudou|participac\w*|participat\w*|share|percent\w*|porcent\w*)\b"
 )
 _WHEN: Final = _rx(
@@ -502,12 +574,12 @@ _KNOWN_NAMES: Final = frozenset(
     september october november december segunda monday sunday domingo sabado saturday
     what which how when who whom where why did does do is are was were the and or in of on for
     qual quais quando como onde quanto quantos quantas o a os as de do da e em no na
-    natal christmas xmas ano novo new year years reveillon eve
+    natal christmas xmas ano novo new year years reveillon eve easter pascoa carnaval carnival
     """.split()  # noqa: SIM905 - a word list reads best as text
 ) | frozenset(MONTHS)
 # A named person's view: "Did Pedro like the new layout?", "a Ana gostou do modo carro?".
 _NAME_VIEW: Final = (
-    r"\b{name}('s)?\s+(\w+\s+)?(like[sd]?|love[sd]?|hate[sd]?|enjoy(s|ed)?|think|thinks|"
+    r"\b{name}('s)?\s+(\w+\s+){{0,2}}(like[sd]?|love[sd]?|hate[sd]?|enjoy(s|ed)?|think|thinks|"
     r"thought|feel|feels|felt|say|says|said|wrote|writes|write|gost(ou|a|aria)|curt(iu|e)|"
     r"ach(ou|a)|odi(ou|a)|amou|ama|pens(ou|a)|disse|diz|escreveu|escreve|reclam\w*|complain\w*|"
     r"pediu|pede|ask(s|ed)?|request\w*|suggest\w*|sugeriu|mention\w*|mencionou|coment(ou|a)|"
@@ -551,7 +623,9 @@ def _superlative(text: str) -> str:
         if _BUSY.search(text):
             return "max"
     if not _WHEN.search(text) and not re.search(
-        r"\b(qual|que|which|what) (foi |was |were |is )?(a |the |our |nossa )?(\w+ )?(semana|week)\b",
+        r"\b(qual|que|which|what) (foi |was |were |is )?(a |the |our |nossa )?(\w+ )?(semana|week)\b|"
+        # "a semana com menos sugestões", "the week with the most praise"
+        r"\b(a|the) (semana|week) (com|with|que teve|that had|where|em que|in which)\b",
         text,
     ):
         return ""
@@ -569,6 +643,12 @@ _EITHER_WEEK: Final = _rx(
 )
 _TAG_WORDS: Final = _words(
     r"\b(tags?|assuntos?|temas?|topics?|subjects?|funcionalidades?|features?|recursos?)\b"
+)
+# "what was mentioned the most?", "o que foi mais comentado?": the subjects listeners named most.
+_MOST_MENTIONED: Final = _rx(
+    r"\b((mais|most|menos|least) (mencionad\w*|citad\w*|comentad\w*|falad\w*|discutid\w*|"
+    r"mentioned|talked about|discussed|cited|brought up)|(mentioned|talked about|discussed|"
+    r"brought up|cited) (the )?(most|least)|(the )?(most|mais|menos|fewest) (mentions|mencoes))\b"
 )
 # Words of periods (`periods` reads them): listed so that a capitalised one is not taken for a name.
 _PERIOD_WORDS: Final = _words(
@@ -644,6 +724,11 @@ _QUESTION_ALIASES: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
         ),
         "feat_catalogo",
     ),
+    (
+        # "pedindo o quê sobre histórico?": the listening history, not the history of a figure.
+        _rx(r"\b(sobre|about)( o| the)? (historico|history)\b(?! (d[aoe]s?|of) )"),
+        "feat_historico",
+    ),
 )
 
 
@@ -659,7 +744,7 @@ def _tags_in(folded: str) -> set[str]:
     found.update(
         tag
         for pattern, tag in _QUESTION_ALIASES
-        if tag in taxonomy.tags and pattern.search(cleaned)
+        if tag in taxonomy.tags and (pattern.search(cleaned) or pattern.search(folded))
     )
     return found
 
@@ -681,7 +766,17 @@ def understand(question: str) -> Understanding:
         _METRICS.search(text)
         or _OTHER_COUNTS.search(text)
         or (_MUSIC_ENTITIES.search(text) and not tags)
+        or _SONG_RANKING.search(text)
     ):
+        return Understanding(None, categories, tags, refusal="metric")
+    listed = (
+        _ALL_COMMENTS.search(text)
+        and _LISTING.search(text)
+        and not (_COUNT.search(text) or _TOTAL.search(text) or _SUMMARY.search(text))
+    )
+    if _ALL_IDS.search(text) or listed:
+        # "show me every comment about X": a digest quotes a few; "give me a summary of all the
+        # comments" stays a summary.
         return Understanding(None, categories, tags, refusal="metric")
     if (
         _ALL_COMMENTS.search(text)
@@ -718,8 +813,13 @@ def understand(question: str) -> Understanding:
         return Understanding(None, categories, tags, refusal="entity", unknown_tag=owned[0])
     if names and not tags:
         return Understanding(None, categories, tags, refusal="entity", unknown_tag=" ".join(names))
-    up = bool(_MOVEMENT_UP.search(text))
-    down = bool(_MOVEMENT_DOWN.search(text))
+    by_count = bool(_BY_COUNT.search(text))
+    # "o que mais pediram, em número de menções?" ranks by mentions: not a count to report.
+    text = _RANKED_BY.sub(" ", text)
+    # "was November worse than October?" compares two periods; "piorou" is a move.
+    unranked = re.sub(r"\b(worse|better|pior|melhor) (than|que|do que)\b", " ", text)
+    up = bool(_MOVEMENT_UP.search(unranked))
+    down = bool(_MOVEMENT_DOWN.search(unranked))
     superlative = _superlative(text)
     # "Em que semana o número de críticas caiu mas a participação subiu?": the two measures apart.
     apart_share = apart_direction(text)
@@ -763,7 +863,7 @@ def understand(question: str) -> Understanding:
             trend=trend,
             top=_top(text),
             superlative=superlative,
-            by_count=bool(_BY_COUNT.search(text)),
+            by_count=by_count,
             peak=bool(_PEAK.search(text)),
             start=bool(_START.search(text)),
             general=general,
@@ -822,7 +922,16 @@ def understand(question: str) -> Understanding:
         return result("category")
     complaints = bool(_COMPLAINTS.search(text))
     suggestions = bool(_SUGGESTIONS.search(text))
-    lists_tags = (complaints or suggestions) and not category_word and not count
+    # "a semana com menos sugestões" ranks the weeks by the category, not its items.
+    week_ranking = bool(
+        superlative
+        and categories
+        and _WEEK_WORD.search(text)
+        and not (_BUSY.search(text) or _QUIET.search(text))
+    )
+    lists_tags = (
+        (complaints or suggestions) and not category_word and not count and not week_ranking
+    )
     # "Em que semanas as críticas subiram?" asks when the category moved, not which tags did.
     asks_when = bool(_WHEN.search(text)) and (moved or trend)
     if (
@@ -835,8 +944,22 @@ def understand(question: str) -> Understanding:
         return result("complaints" if complaints else "suggestions")
     if _TAG_WORDS.search(text) and which and not categories and not count:
         return result("improvements")
-    if moved and not categories and not category_word and _VOLUME.search(text):
-        return result("total")  # "o volume caiu?": the week's number of comments
+    if _MOST_MENTIONED.search(text) and not categories and not category_word:
+        return result("improvements")
+    if (
+        moved
+        and not categories
+        and not category_word
+        and (
+            _VOLUME.search(text)
+            or (superlative and re.search(r"\b(comentarios|comments|feedbacks?)\b", text))
+        )
+    ):
+        # "o volume caiu?", "which week saw the biggest jump in comments?": the week's number of
+        # comments; "a maior queda no volume" is the week of the largest move.
+        if not superlative and (up != down) and _BIGGEST_MOVE.search(text):
+            superlative = "max"
+        return result("total")
     if categories or category_word:
         if _COMPARE.search(text):
             return result("compare")
