@@ -73,6 +73,9 @@ _FULL_MONTHS: Final = (
         + "|".join(f"(?<={w} )" for w in ("and", "with", "vs", "versus", "to", "or", "compare"))
         + ")may\\b"
     )
+    # "how was May?", "and may?": the month when it ends the question or follows "was".
+    + "|(?<=was )may\\b|(?<=and )may(?=\\s*[?!.]*\\s*$)|(?<=how was )may"
+    + "|(?<=\\s)may(?=\\s*[?!.]+\\s*$)"
 )
 _ANY_MONTH: Final = "|".join(sorted(MONTHS, key=len, reverse=True))
 
@@ -169,7 +172,10 @@ _EVERY: Final = re.compile(
     r"\b(todas as semanas|every (single )?week|all (the )?weeks|each week|cada semana|"
     r"semana a semana|semana apos semana|week after week|week by week|week over week|"
     r"over the weeks|ao longo das semanas|desde o inicio|since the (start|beginning)|"
-    r"de todos os tempos|all time|ever|toda semana)\b"
+    r"de todos os tempos|all time|ever|toda semana|"
+    # The digests keep about a quarter: "the quarter" unqualified is every covered week.
+    r"(?:the|this|whole|entire|o|do|no|neste|deste|esse|este|todo o)\s+(?:quarter|trimestre))\b"
+    r"(?!\s+(?:of|de|do)\s+\d)"
 )
 _LAST_N: Final = re.compile(
     rf"\b(?:(?:nas|as|das|ultimas|last|past|previous|latest|recent)\s+){{1,2}}{_NUM}\s+"
@@ -285,6 +291,11 @@ _PART_OF_YEAR: Final = re.compile(
     rf"(?!\s+(?:of|de|do)\s+(?:{_ANY_MONTH})\b)"
     r"(?:\s+(?:of\s+the\s+year|do\s+ano))?(?:\s*(?:de|of|do|,)?\s*(\d{4}))?"
 )
+# A date right after "since" / "desde" starts a span; after "the week of" it names one week.
+_SINCE_DATE: Final = re.compile(
+    r"\b(?:desde|since|from|a partir)\s+(?:(?:a|o|the|da|do|de|of|semana|week|dia|day)\s+)*$"
+)
+_WEEK_OF_DATE: Final = re.compile(r"\b(?:semana|week)\s+(?:(?:de|do|da|of|the|dia|day)\s+)+$")
 _DMY: Final = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b")
 _YMD: Final = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _DAY_MONTH: Final = re.compile(
@@ -315,8 +326,8 @@ _WEEK_OF_MONTH: Final = re.compile(
 )
 # "the last two weeks of April", "as duas primeiras semanas de maio": a month's first or last weeks.
 _EDGE_WEEKS_OF_MONTH: Final = re.compile(
-    rf"\b(?:the\s+|as\s+|nas\s+|in\s+the\s+)?(?:(first|last|final)\s+{_NUM}|{_NUM}\s+"
-    rf"(primeiras|ultimas))\s+(?:weeks|semanas)\s+(?:of|de|do|em|in)\s+({_ANY_MONTH})\b"
+    rf"\b(?:the\s+|as\s+|nas\s+|in\s+the\s+)?(?:(first|last|final|primeiras|ultimas)\s+{_NUM}|"
+    rf"{_NUM}\s+(primeiras|ultimas))\s+(?:weeks|semanas)\s+(?:of|de|do|em|in)\s+({_ANY_MONTH})\b"
     rf"(?:\s*(?:de|of|,)?\s*(\d{{4}}))?"
 )
 # Holidays a week is named after: "a semana do Natal", "New Year's week".
@@ -398,7 +409,7 @@ _MONTH_RANGE: Final = re.compile(
 # first half takes the middle week of an odd count).
 _HALF_MONTH: Final = re.compile(
     rf"\b(?:(primeira|first|1a|1st|segunda|second|2a|2nd|latter|last)\s+(?:half|metade|quinzena)|"
-    rf"(inicio|comeco|start|beginning|early|final|fim|end|late))\s+(?:de\s+|do\s+|of\s+)?"
+    rf"(inicio|inicinho|comeco|comecinho|start|beginning|early|final|fim|end|late))\s+(?:de\s+|do\s+|of\s+)?"
     rf"({_ANY_MONTH})\b(?:\s*(?:de|of|,)?\s*(\d{{4}}))?"
 )
 _RANGE_WORD: Final = re.compile(r"\b(a|ate|to|through|para|pra)\b|-")
@@ -448,6 +459,8 @@ def parse_period(question: str, today: date) -> Period:
             "1st",
             "inicio",
             "comeco",
+            "comecinho",
+            "inicinho",
             "start",
             "beginning",
             "early",
@@ -619,22 +632,45 @@ def parse_period(question: str, today: date) -> Period:
     for match in _YEAR_PAIR.finditer(dated):
         add(*_year_weeks(int(match[1]), today), *_year_weeks(int(match[2]), today))
     days: list[date] = []
+    since_days: list[date] = []
+    week_of_days: list[date] = []
+
+    def add_day(day: date | None, match: re.Match[str]) -> None:
+        if day is None:
+            return
+        before_it = match.string[: match.start()]
+        if _SINCE_DATE.search(before_it):
+            since_days.append(day)
+        else:
+            days.append(day)
+            if _WEEK_OF_DATE.search(before_it):
+                week_of_days.append(day)
+
     for match in _YMD.finditer(text):
-        days.extend(d for d in [_safe_date(int(match[1]), int(match[2]), int(match[3]))] if d)
+        add_day(_safe_date(int(match[1]), int(match[2]), int(match[3])), match)
     for match in _DMY.finditer(_YMD.sub(" ", text)):
         year = int(match[3]) if match[3] else None
         if year is not None and year < 100:
             year += 2000
-        day = _safe_date(year or today.year, int(match[2]), int(match[1]))
+        day_number, month_number = int(match[1]), int(match[2])
+        if month_number > 12 >= day_number:
+            # "07/21" cannot be day/month: it is written month first, as in the US.
+            day_number, month_number = month_number, day_number
+        day = _safe_date(year or today.year, month_number, day_number)
         if day and year is None and day > today:
-            day = _safe_date(today.year - 1, int(match[2]), int(match[1]))
-        days.extend(d for d in [day] if d)
+            day = _safe_date(today.year - 1, month_number, day_number)
+        add_day(day, match)
     for match in _DAY_MONTH.finditer(text):
-        day = _dated(int(match[1]), MONTHS[match[2]], match[3], today)
-        days.extend(d for d in [day] if d)
+        add_day(_dated(int(match[1]), MONTHS[match[2]], match[3], today), match)
     for match in _MONTH_DAY.finditer(text):
-        day = _dated(int(match[2]), MONTHS[match[1]], match[3], today)
-        days.extend(d for d in [day] if d)
+        add_day(_dated(int(match[2]), MONTHS[match[1]], match[3], today), match)
+    for since in since_days:
+        # "since the week of Aug 11", "desde 11/08": that week to the latest closed one.
+        add(*week_range(IsoWeek.of_date(since), max(IsoWeek.of_date(since), current.shifted(-1))))
+    dated_weeks = {IsoWeek.of_date(day) for day in week_of_days}
+    if dated_weeks and set(weeks) >= dated_weeks and not re.search(_FROM_TO_WORDS, text):
+        # "early July, the week of 30/06": the week the date names narrows the wider span.
+        weeks[:] = sorted(dated_weeks)
     if len(days) == 2 and re.search(r"\b(entre|between|de|from)\b", text):
         add(*week_range(IsoWeek.of_date(min(days)), IsoWeek.of_date(max(days))))
     else:

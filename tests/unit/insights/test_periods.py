@@ -142,3 +142,46 @@ def test_the_middle_of_a_year_is_june_and_july(question):
 )
 def test_the_turn_of_a_year_named_in_words(question, expected):
     assert parse_period(question, NEW_YEAR_TODAY).weeks == expected
+
+
+# Today 2026-11-30 (W49): October 2026 holds W40-W44, 13/10/2026 is in W42.
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # A date that cannot be day/month is month first.
+        ("numbers for the week of 10/13", ("2026-W42",)),
+        # "since" a date: from its week to the latest closed one.
+        ("criticism since Oct 13", tuple(f"2026-W{n}" for n in range(42, 49))),
+        ("como andou o elogio desde 13/10?", tuple(f"2026-W{n}" for n in range(42, 49))),
+        # The week a date names narrows the wider span around it.
+        ("lá pelo começo de outubro, semana do dia 6/10", ("2026-W41",)),
+        # A month's first weeks with the count after the ordinal.
+        ("ultimas duas semanas de outubro", ("2026-W43", "2026-W44")),
+        # "May" closing a question is the month.
+        ("and how was May?", tuple(f"2026-W{n}" for n in range(19, 23))),
+    ],
+)
+def test_dates_spans_and_months_in_free_wording(question, expected):
+    # Given a question naming its period by a date, a span or a month in passing
+    # When its period is parsed
+    # Then the weeks are exactly the ones it names
+    assert parse_period(question, TODAY).weeks == expected
+
+
+@pytest.mark.parametrize(
+    "question", ["resumo do trimestre inteiro", "give me the whole quarter", "this quarter?"]
+)
+def test_the_quarter_unqualified_is_every_covered_week(question):
+    # Given a question about "the quarter" without saying which
+    # When its period is parsed
+    # Then it asks about every covered week, not a named span
+    period = parse_period(question, TODAY)
+    assert period.every
+    assert period.weeks is None
+
+
+def test_may_as_a_verb_is_not_a_month():
+    # Given "may" used as a verb
+    # When its period is parsed
+    # Then no month is named
+    assert parse_period("you may see it next to the others", TODAY).weeks is None
