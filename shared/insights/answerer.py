@@ -2029,6 +2029,27 @@ def _compose_period_summary(draft: _Draft, weeks: Sequence[str], ctx: Context) -
             # The summary reads every week of the period: each is a source.
             *[p for w in weeks for p in ctx.find(w, "total")],
         )
+    totals = [
+        p for w in weeks for p in ctx.find(w, "total")[:1] if isinstance(p.data.get("total"), int)
+    ]
+    if len(totals) > 1:
+        # A summary of a span names its busiest and quietest weeks: the volume is what moved.
+        busiest = max(totals, key=lambda p: int(p.data["total"]))
+        quietest = min(totals, key=lambda p: int(p.data["total"]))
+        draft.say(
+            draft.fill(
+                draft.t(
+                    "Semana mais movimentada {semana} ({total}); ",
+                    "Busiest week {semana} ({total}); ",
+                ),
+                busiest,
+            )
+            + draft.fill(
+                draft.t("mais calma {semana} ({total}).", "quietest {semana} ({total})."), quietest
+            ),
+            busiest,
+            quietest,
+        )
     moves = [p for w in weeks for p in ctx.find(w, "categoria") if p.data.get("significativa")][-3:]
     if moves:
         items = [
@@ -2041,7 +2062,12 @@ def _compose_period_summary(draft: _Draft, weeks: Sequence[str], ctx: Context) -
         ]
         head = draft.t("Mudanças significativas: ", "Significant changes: ")
         _say_list(draft, head, items, moves, per_item=1)
-    spikes = _largest_first([p for w in weeks for p in ctx.find(w, "alta")], "fator")[:2]
+    spikes = []
+    # Two different tags, each at its largest spike: the same tag's later weeks would crowd out
+    # another subject of the period.
+    for spike in _largest_first([p for w in weeks for p in ctx.find(w, "alta")], "fator"):
+        if len(spikes) < 2 and all(spike.key != p.key for p in spikes):
+            spikes.append(spike)
     if spikes:
         items = [
             draft.fill(

@@ -546,3 +546,40 @@ def test_a_holiday_weekend_is_its_week_while_weekends_in_general_are_refused():
     refused = ask("do more comments come in on weekends?", digests, today=today)
     assert not refused.suportada
     assert refused.reason == "metric"
+
+
+@pytest.mark.parametrize("question", ["um resumão de outubro, por favor", "recap October for me"])
+def test_a_span_summary_names_its_busiest_and_quietest_weeks(eval_digests, question):
+    # Given a summary asked for a month of several weeks
+    got = answer(question, eval_digests)
+    # Then it names the month's busiest and quietest weeks with their totals as the digests hold them
+    assert got.suportada, got.resposta
+    month = {w: t for w, (t, _) in week_totals(eval_digests).items() if w <= "2026-W44"}
+    busiest, quietest = max(month, key=month.__getitem__), min(month, key=month.__getitem__)
+    assert f"{busiest} ({month[busiest]})" in got.resposta.replace(".", "").replace(",", "")
+    assert f"{quietest} ({month[quietest]})" in got.resposta.replace(".", "").replace(",", "")
+
+
+def test_a_span_summary_spikes_name_two_different_tags(digests):
+    # Given one tag spiking hard in two weeks of a period and another tag spiking less
+    changed = []
+    for digest, spiking in zip(
+        digests[-3:],
+        (
+            [{"tag": "fix_bug", "total": 40, "media_4_semanas": 2.0, "fator": 20.0}],
+            [{"tag": "fix_bug", "total": 38, "media_4_semanas": 2.0, "fator": 19.0}],
+            [{"tag": "feat_letras", "total": 12, "media_4_semanas": 4.0, "fator": 3.0}],
+        ),
+        strict=True,
+    ):
+        stats = dict(digest.stats)
+        stats["tags_em_alta"] = spiking
+        changed.append(Digest(digest.semana, digest.inicio, digest.fim, stats, digest.texto))
+    # When the period is summarised
+    got = answer("sum up the last 3 weeks", [*digests[:-3], *changed])
+    # Then the spikes named are the two tags, the repeated one at its largest
+    assert got.suportada, got.resposta
+    spiking = got.resposta.split("Spiking: ", 1)[1].split(".", 1)[0]
+    assert "40 mentions" in spiking
+    assert "38 mentions" not in spiking
+    assert "12 mentions" in spiking
