@@ -2062,7 +2062,7 @@ def _compose_period_summary(draft: _Draft, weeks: Sequence[str], ctx: Context) -
         ]
         head = draft.t("Mudanças significativas: ", "Significant changes: ")
         _say_list(draft, head, items, moves, per_item=1)
-    spikes = []
+    spikes: list[Passage] = []
     # Two different tags, each at its largest spike: the same tag's later weeks would crowd out
     # another subject of the period.
     for spike in _largest_first([p for w in weeks for p in ctx.find(w, "alta")], "fator"):
