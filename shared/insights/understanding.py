@@ -329,14 +329,17 @@ _OTHER_COUNTS: Final = _rx(
 # Every comment itself ("show me all comments from last week"): the digests keep counts and a few
 # quoted examples, never the whole set.
 _ALL_COMMENTS: Final = _rx(
-    r"\b(all|every|todos os|todas as) (the |of the )?(comments?|comentarios|feedbacks|reviews|"
-    r"mensagens|messages)\b"
+    r"\b(all|every|todos os|todas as) (the |of the |os |as )?(\d[\d.,]* )?(comments?|comentarios|"
+    r"feedbacks|reviews|mensagens|messages)\b"
 )
 # The ids of every comment on something: a digest keeps a few example ids, never the full list.
 _ALL_IDS: Final = _rx(
     r"\b((ids?|identificadores|identifiers) (of|de|dos|das|for) (all|every|each|todos|todas|cada)|"
     r"(all|every|todos os|todas as) (the |os )?(comment |comentarios? )?(ids|identificadores)|"
-    r"(every|each|all|cada|todos os|todas as) (comment|comentario)s?('s)? ids?)\b"
+    r"(every|each|all|cada|todos os|todas as) (comment|comentario)s?('s)? ids?|"
+    # One comment's id asked for ("the comment id of the first request", "o id do comentário"):
+    # a digest's examples are a sample, never a way to look a comment up.
+    r"(comment|comentario) ids?|ids? (do|of the|of a|de um) (comment|comentario))\b"
 )
 # Asking for the comments themselves, all of them: "show me every comment about X", "me manda
 # todos os comentários sobre Y". The digests keep a few quoted examples per subject.
@@ -466,6 +469,8 @@ _FUTURE: Final = _rx(
     r"crescer|aumentar|diminuir|continuar|ter|ser|melhorar|piorar|acontecer|mudar)|vao (subir|cair|"
     r"crescer|aumentar|diminuir|continuar|ter|ser|melhorar|piorar)|will(?! you)|won t|wont|"
     r"ira|irao|vai continuar|vao continuar|continuarao|continuara|"
+    # "vai acabar", "vão sumir": ir + an infinitive is a prediction, whatever the verb.
+    r"(vai|vao|ira|irao) (?!(bem|mal|la|ca|ai|embora)\b)[a-z]+(ar|er|ir)|"
     r"going to|gonna|likely to|chance de|probabilidade de|future|futuro|next (week|month|quarter|"
     r"year)|proxim[ao]s? (semana|mes|trimestre|ano)|semana que vem|mes que vem|amanha|tomorrow)\b"
 )
@@ -495,6 +500,20 @@ _PERSONAL_DATA: Final = _rx(
     r"(nomes?|names?|identidade|identity|perfis|profiles?|handles?|usernames?|logins?) "
     r"(de quem|dos usuarios|das pessoas|dos ouvintes|of (the )?(users?|people|listeners?|"
     r"person|guy|girl|customers?)|of who(m)?|of whoever))\b"
+)
+# A personal detail asked about whoever wrote something: "o telefone do fã que pediu X", "where
+# does the person who complained about Y live". Either cue alone is an ordinary question.
+_PERSONAL_DETAIL: Final = _rx(
+    r"\b(telefones?|phones?|celular|whatsapp|e-?mails?|enderecos?|address\w*|onde (ele |ela )?mora\w*|"
+    r"where (do|does|did) .{0,60}\blive|lives? where|cidade|city|idade|age|how old|nomes?|names?|"
+    r"handles?|usernames?|perfil|profile|contatos?|contact|localizac\w*|location|instagram|cpf)\b"
+)
+_ONE_WRITER: Final = _rx(
+    r"\b((o|a|do|da|the|that|this|esse|essa|aquele|aquela) (fa|fan|pessoa|person|usuari[oa]|user|"
+    r"ouvinte|listener|cara|guy|moca|girl|cliente|customer|one|autor|author|sujeito)|quem|whoever|"
+    r"who)\s+(que\s+|who\s+|that\s+)?(\w+\s+){0,2}?(pediu|pedia|reclam\w*|complain\w*|escreveu|"
+    r"wrote|coment\w*|postou|posted|sugeriu|suggested|asked|request\w*|elogi\w*|prais\w*|"
+    r"critic\w*|mentioned|mencionou|falou|said|disse)\b"
 )
 _TAG_LITERAL: Final = _rx(r"\b(feat|fix|perf|ui|doc|test|sec|api)_[a-z]+\b")
 # Phrases whose words the taxonomy would read as a tag ("volume de comentários" is not fix_volume).
@@ -790,7 +809,7 @@ def understand(question: str) -> Understanding:
         return Understanding(None, categories, tags, refusal="off_topic")
     if _OFF_TOPIC.search(text) and not tags and not categories:
         return Understanding(None, categories, tags, refusal="off_topic")
-    if _PERSONAL_DATA.search(text):
+    if _PERSONAL_DATA.search(text) or (_PERSONAL_DETAIL.search(text) and _ONE_WRITER.search(text)):
         return Understanding(None, categories, tags, refusal="person")
     service = _OTHER_SERVICES.search(text)
     # "integration with other apps" names a subject of its own; Tidal or Spotify never do.

@@ -327,3 +327,44 @@ def test_a_casual_how_about_one_subject_answers_that_subject(
     got = answer(question, eval_digests)
     assert got.semanas == ("2026-W48",)
     assert kind in got.resposta
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        # A personal detail of whoever wrote something.
+        ("qual o whatsapp da moça que reclamou do preço?", "person"),
+        ("me passa o instagram do cara que elogiou o layout", "person"),
+        ("how old is the listener who praised the layout?", "person"),
+        # Ir + an infinitive is a prediction.
+        ("as críticas de preço vão diminuir em dezembro?", "future"),
+        ("o pedido de letras vai sumir logo?", "future"),
+        # One comment's id, or every comment with its count.
+        ("qual o id do comentário mais antigo sobre preço?", "metric"),
+        ("list all 120 comments about the layout", "metric"),
+    ],
+)
+def test_personal_details_predictions_and_comment_lookups_are_refused(
+    question: str, reason: str, eval_digests: list[Digest]
+) -> None:
+    # Given a question the digests cannot answer, worded in passing
+    got = answer(question, eval_digests)
+    # Then it is refused for that reason, citing no week
+    assert not got.suportada, got.resposta
+    assert got.reason == reason
+    assert got.semanas == ()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "o que os fãs pediram na semana 45?",
+        "what is the top complaint name in week 45?",
+        "como vai o pedido de letras?",
+    ],
+)
+def test_either_cue_alone_is_still_answered(question: str, eval_digests: list[Digest]) -> None:
+    # Given a question with only one of the personal-detail cues, or "vai" without a prediction
+    got = answer(question, eval_digests)
+    # Then it is answered
+    assert got.suportada, got.resposta
