@@ -23,7 +23,7 @@ from shared.digest.vocabulary import tag_name
 from shared.insights.digests import Passage, digest_passages, fmt, signed
 from shared.insights.periods import MONTHS, Period, parse_period
 from shared.insights.retrieval import Bm25Index, expand
-from shared.insights.text import detect_language, fold, normalise_question, stem, words
+from shared.insights.text import detect_language, fold, normalise_question, stem, terms, words
 from shared.insights.understanding import Understanding, understand
 from shared.numbers import Language, format_number
 from shared.timezone import IsoWeek
@@ -335,6 +335,14 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
     assert understood.intent is not None
     compose = _COMPOSERS[understood.intent]
     supported = compose(draft, understood, weeks, context, question)
+    if (not supported or not draft.sentences) and understood.intent == "topic":
+        # The subject as the question words it ("the festival stream's sound") may be no tag the
+        # digests list, yet be what listeners' quoted words under one listed tag talk about.
+        quoted = _subject_in_quotes(question, weeks, context)
+        if quoted:
+            draft.sentences.clear()
+            understood = replace(understood, tags=(quoted,))
+            supported = compose(draft, understood, weeks, context, question)
     if not supported or not draft.sentences:
         return _refuse(draft, "absent", context, understood, checked=weeks)
     if missing:
@@ -502,6 +510,34 @@ def _refuse(
     }
     pt, en = messages[reason]
     return Answer(draft.t(pt, en), (), (), False, draft.lang, reason)
+
+
+# Question words too common to tie a question to a listed subject's quotes.
+_GENERIC_TERMS: Final = frozenset(
+    terms(
+        "people pessoal galera gente say said saying falou falaram disse dizendo week weeks semana "
+        "semanas comment comments comentario comentarios listener listeners ouvinte ouvintes user "
+        "users usuario usuarios about sobre what que which qual when quando teve had have there"
+    )
+)
+
+
+def _subject_in_quotes(question: str, weeks: Sequence[str], context: Context) -> str:
+    """The one listed subject whose quoted listeners' words share at least two of the question's
+    words; "" when none does, or when two subjects tie."""
+    asked = {t for t in terms(question) if len(t) > 2 and not t.isdigit()} - _GENERIC_TERMS
+    scores: dict[str, int] = {}
+    for week in weeks:
+        for kind in ("critica", "sugestao", "duvida", "alta"):
+            for passage in context.find(week, kind):
+                said = {t for quote in passage.quotes for t in terms(quote)}
+                shared = len(asked & said)
+                if passage.key and shared > scores.get(passage.key, 0):
+                    scores[passage.key] = shared
+    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return ""
+    return ranked[0][0]
 
 
 def _weeks_text(weeks: Sequence[str]) -> str:

@@ -583,3 +583,40 @@ def test_a_span_summary_spikes_name_two_different_tags(digests):
     assert "40 mentions" in spiking
     assert "38 mentions" not in spiking
     assert "12 mentions" in spiking
+
+
+def _with_audio_quotes(digests, quotes):
+    week = next(i for i, d in enumerate(digests) if d.semana == "2026-W47")
+    digest = digests[week]
+    stats = dict(digest.stats)
+    stats["criticas_recorrentes"] = [
+        {**c, "exemplos": [{"id": f"c-9{n}", "texto": q} for n, q in enumerate(quotes)]}
+        if c["tag"] == "fix_audio"
+        else c
+        for c in stats["criticas_recorrentes"]
+    ]
+    digests[week] = Digest(digest.semana, digest.inicio, digest.fim, stats, digest.texto)
+    return digests
+
+
+def test_a_subject_no_tag_lists_is_found_in_one_tags_quoted_words(digests):
+    # Given a week whose audio complaints quote listeners about a concert broadcast
+    weeks = _with_audio_quotes(
+        digests, ["the concert broadcast kept cutting out", "transmissão do show travando o som"]
+    )
+    # When a question asks about the concert broadcast, which no listed tag names
+    got = answer("what did listeners think of the concert broadcast in week 47?", weeks)
+    # Then the answer is about the tag whose quotes talk about it, in that week
+    assert got.suportada, got.resposta
+    assert got.semanas == ("2026-W47",)
+    assert "concert broadcast kept cutting out" in got.resposta
+
+
+def test_a_subject_matching_no_quote_is_still_refused(digests):
+    # Given quotes that share only one word with the question
+    weeks = _with_audio_quotes(digests, ["the concert was great", "bom show"])
+    # When a question asks about a subject no listed tag names
+    got = answer("what did listeners think of the concert broadcast in week 47?", weeks)
+    # Then it is refused as absent
+    assert not got.suportada
+    assert got.reason == "absent"
