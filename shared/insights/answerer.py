@@ -371,6 +371,8 @@ _PERIOD_ONLY: Final = re.compile(
     r"ano|year|so far|ate agora|now|agora|festas|holidays|natal|christmas|reveillon|new|novo|"
     r"were|was|is|did|go|went|foi|foram|como|and|then|we|get|got|have|had|tivemos|temos|teve|"
     r"tem|rolou|happened|aconteceu|ha|houve|there|o que|que|esta|ta|"
+    # Where in a month a date falls, and the day that names a week ("semana do dia 30/06").
+    r"comecinho|inicinho|finalzinho|fimzinho|meio|meados|mid|middle|around|la|pelo|dia|day|"
     + "|".join(sorted(MONTHS, key=len, reverse=True))
     + r")\b"
 )

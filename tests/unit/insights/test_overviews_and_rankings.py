@@ -620,3 +620,19 @@ def test_a_subject_matching_no_quote_is_still_refused(digests):
     # Then it is refused as absent
     assert not got.suportada
     assert got.reason == "absent"
+
+
+@pytest.mark.parametrize(
+    ("question", "week"),
+    [
+        ("e lá pelo finalzinho de outubro, semana do dia 27/10?", "2026-W44"),
+        ("and around mid October, the week of 10/13?", "2026-W42"),
+    ],
+)
+def test_a_question_naming_only_a_dated_week_is_that_weeks_summary(eval_digests, question, week):
+    # Given a question that names a week by a date inside a loosely named part of a month
+    got = answer(question, eval_digests)
+    # Then it is that week's summary with its total as the digest holds it
+    assert got.suportada, got.resposta
+    assert got.semanas == (week,)
+    assert str(week_totals(eval_digests)[week][0]) in got.resposta
