@@ -293,7 +293,7 @@ _PART_OF_YEAR: Final = re.compile(
 )
 # A date right after "since" / "desde" starts a span; after "the week of" it names one week.
 _SINCE_DATE: Final = re.compile(
-    r"\b(?:desde|since|from|a partir)\s+(?:(?:a|o|the|da|do|de|of|semana|week|dia|day)\s+)*$"
+    r"\b(?:desde|since|a partir)\s+(?:(?:a|o|the|da|do|de|of|semana|week|dia|day)\s+)*$"
 )
 _WEEK_OF_DATE: Final = re.compile(r"\b(?:semana|week)\s+(?:(?:de|do|da|of|the|dia|day)\s+)+$")
 _DMY: Final = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b")

@@ -110,7 +110,7 @@ _COMPLAINTS: Final = _words(
 _SUGGESTIONS: Final = _words(
     r"\b(sugest\w*|suggest\w*|sugere\w*|sugeri\w*|pedid\w*|ped(e|em|i|iu|ir|iram|indo|ia|iam)|request\w*|"
     r"asking for|ask for|asked for|want\w*|querem|queriam|quer|quero|gostariam|wish\w*|desej\w*|ideia\w*|"
-    r"ideas?|propo\w*|feature requests?|new features?|novas? (funcionalidades?|funcoes|recursos?))\b"
+    r"(?<!no )(?<!any )ideas?|propo\w*|feature requests?|new features?|novas? (funcionalidades?|funcoes|recursos?))\b"
 )
 _IMPROVE: Final = _words(
     r"\b(melhori\w*|melhorar|improv\w*|pontos de melhoria|o que (devemos|deveriamos|precisamos) "
@@ -644,7 +644,7 @@ def _superlative(text: str) -> str:
     if not _WHEN.search(text) and not re.search(
         r"\b(qual|que|which|what) (foi |was |were |is )?(a |the |our |nossa )?(\w+ )?(semana|week)\b|"
         # "a semana com menos sugestões", "the week with the most praise"
-        r"\b(a|the) (semana|week) (com|with|que teve|that had|where|em que|in which)\b",
+        r"(\b(a|the) |^)(semana|week) (com|with|que teve|that had|where|em que|in which)\b",
         text,
     ):
         return ""
@@ -971,7 +971,10 @@ def understand(question: str) -> Understanding:
         and not category_word
         and (
             _VOLUME.search(text)
-            or (superlative and re.search(r"\b(comentarios|comments|feedbacks?)\b", text))
+            or (
+                (superlative or _BIGGEST_MOVE.search(text))
+                and re.search(r"\b(comentarios|comments|feedbacks?)\b", text)
+            )
         )
     ):
         # "o volume caiu?", "which week saw the biggest jump in comments?": the week's number of

@@ -83,6 +83,7 @@ def test_by_number_of_mentions_ranks_the_items_instead_of_counting_comments(
         ("em que semana o nº de comentários mais caiu?", min),
         ("which week had the sharpest drop in comments?", min),
         ("which week saw the biggest jump in comments?", max),
+        ("largest fall in comments from one week to the next?", min),
         ("em que semana os comentários mais cresceram?", max),
     ],
 )
@@ -636,3 +637,33 @@ def test_a_question_naming_only_a_dated_week_is_that_weeks_summary(eval_digests,
     assert got.suportada, got.resposta
     assert got.semanas == (week,)
     assert str(week_totals(eval_digests)[week][0]) in got.resposta
+
+
+@pytest.mark.parametrize(
+    "question", ["week with the fewest comments?", "semana com menos comentário"]
+)
+def test_a_question_opening_on_the_week_ranks_the_weeks(eval_digests, question):
+    # Given the stored weeks' totals
+    totals = week_totals(eval_digests)
+    quietest = min(totals, key=lambda w: totals[w][0])
+    # When the question opens on "the week with the fewest comments", with no article
+    got = answer(question, eval_digests)
+    # Then it is the quietest week, with its total
+    assert got.semanas == (quietest,)
+    assert str(totals[quietest][0]) in got.resposta
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I have no idea how the listeners are doing, quick rundown?",
+        "no idea what is up with our listeners, how are things?",
+    ],
+)
+def test_no_idea_is_not_a_request_for_ideas(eval_digests, question):
+    # Given "no idea" / "any idea" in a general question
+    got = answer(question, eval_digests)
+    # Then it is the latest week's summary, not its suggestions
+    assert got.suportada, got.resposta
+    assert got.semanas == ("2026-W48",)
+    assert str(week_totals(eval_digests)["2026-W48"][0]) in got.resposta
