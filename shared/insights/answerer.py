@@ -828,17 +828,23 @@ def _compose_biggest_move(
                 f"{draft.cat(categoria)} was in {when}: it {count_verb} from {{total_anterior}} "
                 f"to {{n_comments}} ({{variacao_percentual}} in volume).",
             )
-        else:
+        opposite = (_points(best) > 0) != count_up and _points(best) and count_change(best)
+        if not u.by_count:
+            # The counts go with the share when they moved the same way: "as críticas caíram"
+            # may mean either, and the week's two numbers answer both readings.
+            counts = draft.t(
+                " (de {total_anterior} para {n_comments})",
+                " (from {total_anterior} to {n_comments})",
+            )
             lead = draft.t(
                 f"Em participação, a maior {'alta' if u.up else 'queda'} de {draft.cat(categoria)} "
                 f"foi em {when}: {share_verb} {{pontos}}, de {{percentual_anterior}} para "
-                f"{{percentual}}.",
+                f"{{percentual}}{'' if opposite else counts}.",
                 f"By share, the biggest {'rise' if u.up else 'fall'} in {draft.cat(categoria)} was "
                 f"in {when}: it {share_verb} {{pontos}}, from {{percentual_anterior}} to "
-                f"{{percentual}}.",
+                f"{{percentual}}{'' if opposite else counts}.",
             )
         sentences = [draft.fill(lead, best)]
-        opposite = (_points(best) > 0) != count_up and _points(best) and count_change(best)
         if opposite and not u.by_count:
             sentences.append(
                 draft.fill(

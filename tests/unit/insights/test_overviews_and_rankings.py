@@ -667,3 +667,29 @@ def test_no_idea_is_not_a_request_for_ideas(eval_digests, question):
     assert got.suportada, got.resposta
     assert got.semanas == ("2026-W48",)
     assert str(week_totals(eval_digests)["2026-W48"][0]) in got.resposta
+
+
+@pytest.mark.parametrize(
+    ("question", "categoria", "down"),
+    [
+        ("qual semana os elogios mais caíram?", "ELOGIO", True),
+        ("which week did praise rise the most?", "ELOGIO", False),
+    ],
+)
+def test_the_biggest_share_move_also_gives_the_counts_when_they_moved_alike(
+    eval_digests, question, categoria, down
+):
+    # Given each week's share move of the category, and a week where its count moved alike
+    rows = {
+        d.semana: next(c for c in d.stats["categorias"] if c["categoria"] == categoria)
+        for d in eval_digests
+    }
+    week = (min if down else max)(rows, key=lambda w: rows[w]["variacao_pontos"])
+    row = rows[week]
+    assert (row["total"] < row["total_anterior"]) == down
+    # When asked when the category fell (rose) the most
+    got = answer(question, eval_digests)
+    # Then that week is named with its share move and its two counts
+    assert got.semanas == (week,)
+    assert f"{row['total_anterior']} " in got.resposta
+    assert f"{row['total']} " in got.resposta
