@@ -948,8 +948,14 @@ def understand(question: str) -> Understanding:
         and _WEEK_WORD.search(text)
         and not (_BUSY.search(text) or _QUIET.search(text))
     )
+    # Mentions are counted per item, comments per category: "how many mentions did the top
+    # suggestion get" asks about an item.
+    item_count = bool(re.search(r"\b(mencoes|mentions|mencionad\w*|mentioned)\b", text))
     lists_tags = (
-        (complaints or suggestions) and not category_word and not count and not week_ranking
+        (complaints or suggestions)
+        and not category_word
+        and (not count or item_count)
+        and not week_ranking
     )
     # "Em que semanas as críticas subiram?" asks when the category moved, not which tags did.
     asks_when = bool(_WHEN.search(text)) and (moved or trend)

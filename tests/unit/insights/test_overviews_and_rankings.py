@@ -693,3 +693,23 @@ def test_the_biggest_share_move_also_gives_the_counts_when_they_moved_alike(
     assert got.semanas == (week,)
     assert f"{row['total_anterior']} " in got.resposta
     assert f"{row['total']} " in got.resposta
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "qual a principal crítica da semana passada e quantas menções ela teve?",
+        "how many mentions did the top complaint get last week?",
+    ],
+)
+def test_how_many_mentions_of_the_top_item_lists_the_items(eval_digests, question):
+    # Given last week's recurring criticisms, the largest first
+    latest = eval_digests[-1]
+    top = max(latest.stats["criticas_recorrentes"], key=lambda c: c["total"])
+    # When asked how many mentions the top one had
+    got = answer(question, eval_digests)
+    # Then the items are listed with the top one's count, not the category's number of comments
+    assert got.semanas == (latest.semana,)
+    assert f"{top['total']} " in got.resposta
+    category = next(c for c in latest.stats["categorias"] if c["categoria"] == "CRÍTICA")
+    assert f"{category['total']} " not in got.resposta
