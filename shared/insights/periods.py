@@ -175,7 +175,7 @@ _EVERY: Final = re.compile(
     r"de todos os tempos|all time|ever|toda semana|"
     # The digests keep about a quarter: "the quarter" unqualified is every covered week.
     r"(?:the|this|whole|entire|o|do|no|neste|deste|esse|este|todo o)\s+(?:quarter|trimestre))\b"
-    r"(?!\s+(?:of|de|do)\s+\d)"
+    r"(?!\s+(?:of|de|do)\s+\d|\s+(?:passado|anterior|retrasado|before|prior))"
 )
 _LAST_N: Final = re.compile(
     rf"\b(?:(?:nas|as|das|ultimas|last|past|previous|latest|recent)\s+){{1,2}}{_NUM}\s+"

@@ -180,6 +180,13 @@ def test_the_quarter_unqualified_is_every_covered_week(question):
     assert period.weeks is None
 
 
+def test_the_previous_quarter_is_not_every_covered_week():
+    # Given "the quarter" qualified as the one before
+    # When its period is parsed
+    # Then it is not read as every covered week
+    assert not parse_period("como foi o trimestre passado?", TODAY).every
+
+
 def test_may_as_a_verb_is_not_a_month():
     # Given "may" used as a verb
     # When its period is parsed
