@@ -153,6 +153,8 @@ def test_the_turn_of_a_year_named_in_words(question, expected):
         # "since" a date: from its week to the latest closed one.
         ("criticism since Oct 13", tuple(f"2026-W{n}" for n in range(42, 49))),
         ("como andou o elogio desde 13/10?", tuple(f"2026-W{n}" for n in range(42, 49))),
+        # "from the week of <date>" names where quotes come from, not a span's start.
+        ("comments from the week of Oct 13 about lyrics", ("2026-W42",)),
         # The week a date names narrows the wider span around it.
         ("lá pelo começo de outubro, semana do dia 6/10", ("2026-W41",)),
         # A month's first weeks with the count after the ordinal.
