@@ -1,0 +1,1 @@
+"""The sixth blind insights set: designed weeks of 2025-W01..W12 and questions about them."""
