@@ -100,9 +100,7 @@ ANSWERABLE: Final[list[Q]] = [
     answer("en", "general", "how's march going so far", ["52,5", "@ELOGIO"], MARCH),
     answer("pt", "general", "qual o clima geral das últimas 4 semanas", ["@ELOGIO"], LAST4),
     # when: the answer is an earlier week than the latest
-    answer(
-        "pt", "when", "quando as reclamações de conta invadida explodiram?", ["68"], [W[4]]
-    ),
+    answer("pt", "when", "quando as reclamações de conta invadida explodiram?", ["68"], [W[4]]),
     answer("en", "when", "when did account security complaints spike?", ["68", "24,7"], [W[4]]),
     answer("pt", "when", "em q semana o pessoal mais pediu modo infantil", ["95"], [W[6]]),
     answer("en", "when", "which week did kids mode requests peak", ["95"], [W[6]]),
@@ -128,9 +126,7 @@ ANSWERABLE: Final[list[Q]] = [
         ["723", "882"],
         [W[5]],
     ),
-    answer(
-        "pt", "when", "quando as críticas tiveram a maior fatia?", ["34,0", "300"], [W[4]]
-    ),
+    answer("pt", "when", "quando as críticas tiveram a maior fatia?", ["34,0", "300"], [W[4]]),
     answer("en", "when", "when were complaints at their highest share?", ["34,0"], [W[4]]),
     answer(
         "pt",
@@ -470,7 +466,13 @@ ANSWERABLE: Final[list[Q]] = [
     answer("pt", "period", "quantos comentários teve na semana 4?", ["882"], [W[4]]),
     answer("en", "period", "week 9 numbers?", ["868"], [W[9]]),
     answer("pt", "period", "como foi a semana de 12/02?", ["815"], [W[7]]),
-    answer("en", "period", "what happened between feb 3 and feb 9?", ["885", en("feat_infantil")], [W[6]]),
+    answer(
+        "en",
+        "period",
+        "what happened between feb 3 and feb 9?",
+        ["885", en("feat_infantil")],
+        [W[6]],
+    ),
     answer("pt", "period", "e a semana do dia 27/01?", ["723"], [W[5]]),
     answer("en", "period", "the first week of the year, how did it go?", ["774"], [W[1]]),
     answer("pt", "period", "no carnaval (semana 10) quanto foi de elogio?", ["49,0"], [W[10]]),
