@@ -281,6 +281,11 @@ def test_a_supervised_process_dies_with_a_supervisor_killed_outright(tmp_path: P
     assert holder.stdout is not None
     sleeper = int(holder.stdout.readline())
     assert process_running(sleeper)
+    # setpriv asks for the death signal and then execs the command under the same pid: until the
+    # pid runs `sleep`, the signal may not be asked for yet (killing the holder in that window left
+    # the sleep running on a loaded machine).
+    comm = Path(f"/proc/{sleeper}/comm")
+    assert wait_until(lambda: comm.read_text().strip() == "sleep", timeout=10)
     # When the supervisor is killed with no chance to stop anything
     holder.kill()
     holder.wait(timeout=10)
