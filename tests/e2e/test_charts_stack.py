@@ -89,7 +89,7 @@ def test_a_published_tick_becomes_the_served_snapshot(stack: RunningStack, api: 
             clips = conn.execute(
                 sa.select(sa.func.count())
                 .select_from(comments)
-                .where(comments.c.tags_final.any("feat_clipe"))
+                .where(sa.literal("feat_clipe") == sa.any_(comments.c.tags_final))
                 .where(comments.c.created_at >= scheduled - timedelta(hours=48))
                 .where(comments.c.created_at < scheduled)
             ).scalar_one()
