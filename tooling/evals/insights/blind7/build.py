@@ -84,10 +84,10 @@ EXAMPLES: Final[dict[str, tuple[str, ...]]] = {
         "can't cast to the living room TV anymore",
     ),
     "ui_layout": (
-        "a nova página da banda ficou confusa, não acho a discografia",
-        "the redesigned artist page hides the albums",
-        "botões novos muito pequenos na página do artista",
-        "new layout puts merch above the songs, why",
+        "a página da banda é confusa, não acho a discografia",
+        "the artist page hides the albums",
+        "botões muito pequenos na página do artista",
+        "the layout puts merch above the songs, why",
     ),
     "fix_bug": ("o app fecha quando abro a letra", "the app freezes on the lock screen"),
     "doc_ajuda": (
