@@ -35,7 +35,7 @@ CATEGORY_COUNTS: Final[dict[str, tuple[int, int, int, int, int]]] = {
     "2024-W21": (430, 300, 160, 112, 48),  # the fix ships: CRÍTICA's biggest fall
     "2024-W22": (350, 230, 130, 90, 40),  # Corpus Christi: the fewest comments, nothing moves
     "2024-W23": (440, 280, 170, 115, 45),
-    "2024-W24": (455, 275, 330, 118, 47),  # concert poll burst; ELOGIO count up, share down
+    "2024-W24": (454, 275, 330, 119, 47),  # concert poll burst; ELOGIO count up, share down
     "2024-W25": (450, 270, 175, 160, 45),  # vinyl pre-sale announced: DÚVIDA starts to climb
     "2024-W26": (445, 300, 172, 200, 48),  # artist page redesign: layout complaints are back
     "2024-W27": (430, 285, 170, 245, 46),  # DÚVIDA's peak
