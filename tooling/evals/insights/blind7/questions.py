@@ -132,7 +132,7 @@ def _answerable() -> list[Q]:
         a("en", "peak", "when did praise hit its highest share?", ["44.0", ("W29", "15/07")], _w(29)),
         a("pt", "least", "em que semana os elogios tiveram a menor fatia?", ["35.4", ("W20", "13/05")], _w(20)),
         a("en", "fall", "biggest drop in total comments from one week to the next?", ["840", "1050"], _w(22)),
-        a("pt", "fall", "qual foi a maior queda de uma categoria de uma semana pra outra?", ["@SUGESTÃO", "11.0"], _w(25)),
+        a("pt", "fall", "qual foi a maior queda de uma categoria de uma semana pra outra?", ["@SUGESTÃO", ("11.0", "175")], _w(25)),
         a("en", "fall", "when did the questions start dropping again after the peak?", ["16.0", ("W28", "08/07")], _w(28)),
         a("pt", "spike", "teve alguma tag em alta na semana 27?", ["#ui_layout", "2.7"], _w(27)),
         a("en", "spike", "any spikes in week 26?", ["#ui_layout", "19"], _w(26)),
