@@ -277,7 +277,7 @@ def _unanswerable() -> list[Q]:
         r("en", "personal", "about the one answering", "how old are you?"),
         r("pt", "personal", "about the one answering", "voce ta bem hoje?"),
         # --- requests too vague for the digests to settle
-        r("pt", "ambiguous", "no subject or period", "e ai, melhorou?"),
+        r("pt", "ambiguous", "no subject or period", "eai, melhorou?"),
         r("en", "ambiguous", "no subject or period", "is it better or worse?"),
         r("pt", "ambiguous", "no subject or period", "quanto foi?"),
         r("en", "ambiguous", "no subject or period", "what about the other thing?"),
