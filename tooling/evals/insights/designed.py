@@ -1,5 +1,5 @@
 """Designed evaluation sets: weeks whose every count is written by hand, and questions checked
-against them. The blind sets (`blind/` to `blind6/`) each hold only their tables
+against them. The blind sets (`blind/` to `blind7/`) each hold only their tables
 and questions; the arithmetic that turns a table into digests, and the questions into a questions
 file, is here so every set derives its figures the same way.
 
