@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass, replace
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 import sqlalchemy as sa
@@ -45,6 +46,26 @@ COUNT_WHEN_ESTIMATE_UNDER: Final = 3
 # The most an exact count may take before the estimate stands: the list's latency must not
 # depend on how costly one filter combination is to count (see count_comments).
 EXACT_COUNT_BUDGET_MS: Final = 10
+
+# A text search newest first reads windows of whole UTC days that widen (see
+# _text_search_rows): the first holds about this many comments of the table, each next one this
+# many times as many days.
+TEXT_WINDOW_FIRST_ROWS: Final = 50_000
+TEXT_WINDOW_GROWTH: Final = 4
+# Below this many comments in the table the whole-table page is cheap: no windows.
+TEXT_WINDOW_MIN_TABLE_ROWS: Final = 200_000
+# The most days a window reads: each is one scan of the GIN index, which walks the tag's or the
+# word's whole entry each time; past this the whole-table page is read instead.
+WINDOW_MAX_DAYS: Final = 16
+DAY: Final = timedelta(days=1)
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+# The comment's UTC day, spelt as the GIN indexes on tags and text spell it (migration 0016), so
+# PostgreSQL matches the condition with their second column.
+_DAY_OF_COMMENT: Final = sa.func.date_bin(
+    sa.literal_column("interval '1 day'"),
+    comments.c.created_at,
+    sa.literal_column("TIMESTAMPTZ 'epoch'"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,17 +113,21 @@ def list_comments(engine: Engine, query: ListQuery, *, cursor_secret: bytes) -> 
 def _page_rows(
     conn: Connection, filters: CommentFilters, ordem: Ordem, wanted: int, after: Position | None
 ) -> list[Row]:
-    """The page's rows; a tag page newest first reads a recent window first when the rollups
-    say it holds the page.
+    """The page's rows; a tag or text-search page newest first reads recent days first.
 
-    A tag's matches come from its GIN index in no particular order, so the newest `wanted` of
-    them are found by reading every match's row and sorting: 5,000 scattered table pages for a
-    tag on 1 comment in 2,000 at 10,000,000 comments, however small the page. Bounding the
-    time as well lets PostgreSQL intersect the tag index with the time index and read only the
-    window's rows. The window is right when it returns `wanted` rows (every match outside it is
-    older than all of them); otherwise (stale rollups, filters the rollups do not count) the
-    unbounded page is read."""
-    if filters.tag is not None and _descending(ordem) and by_time(ordem):
+    A tag's or a word's matches come from its GIN index in no particular order, so the newest
+    `wanted` of them are otherwise found by reading every match's row and sorting: 5,000
+    scattered table pages for a tag on 1 comment in 2,000 at 10,000,000 comments, however small
+    the page. Both GIN indexes hold the comment's UTC day as a second key, so a window of days
+    is one index scan per day that intersects the match's entries with the day's, and only the
+    window's rows are read. A window is right when it returns `wanted` rows (every match outside
+    it is older than all of them); otherwise a wider one, or the unbounded page, is read.
+
+    A tag's window starts at the day the rollups say holds the page (when they are stale, or
+    the filters are ones they do not count, the unbounded page follows); a text search's windows
+    widen from the table's rows per day (see _text_search_rows)."""
+    newest_first = _descending(ordem) and by_time(ordem)
+    if filters.tag is not None and newest_first:
         before = after.key if after is not None else filters.created_before
         start = tag_window_start(
             conn,
@@ -112,13 +137,97 @@ def _page_rows(
             wanted=wanted,
         )
         if start is not None and (filters.created_from is None or start > filters.created_from):
-            bounded = replace(filters, created_from=start)
-            rows: list[Row] = list(
-                conn.execute(page_statement(bounded, ordem, wanted, after)).mappings()
-            )
-            if len(rows) >= wanted:
-                return rows
-    return list(conn.execute(page_statement(filters, ordem, wanted, after)).mappings())
+            span = _time_span(conn, filters, after)
+            days = _window_days(start, span.newest) if span is not None else None
+            if days is not None:
+                rows = _rows(conn, page_statement(filters, ordem, wanted, after, days=days))
+                if len(rows) >= wanted:
+                    return rows
+    if filters.q and newest_first:
+        return _text_search_rows(conn, filters, ordem, wanted, after)
+    return _rows(conn, page_statement(filters, ordem, wanted, after))
+
+
+def _rows(conn: Connection, statement: sa.Select[Any]) -> list[Row]:
+    return list(conn.execute(statement).mappings())
+
+
+@dataclass(frozen=True, slots=True)
+class TimeSpan:
+    """The comment times a newest-first page may hold, and the table's size for sizing windows."""
+
+    newest: datetime
+    oldest: datetime
+    table_rows: float
+
+
+_TIME_SPAN_SQL: Final = sa.text(
+    """
+    SELECT (SELECT max(created_at) FROM comments
+            WHERE CAST(:upto AS timestamptz) IS NULL OR created_at <= :upto),
+           (SELECT min(created_at) FROM comments
+            WHERE CAST(:since AS timestamptz) IS NULL OR created_at >= :since),
+           (SELECT reltuples FROM pg_class WHERE oid = 'comments'::regclass)
+    """
+)
+
+
+def _time_span(
+    conn: Connection, filters: CommentFilters, after: Position | None
+) -> TimeSpan | None:
+    """Newest and oldest comment time within the page's bounds (two index lookups); None when no
+    comment lies within them. A cursor's own time is the upper bound, inclusive: comments tied
+    with the page's last one and ordered after it by id belong to the next page."""
+    upto = after.key if after is not None else filters.created_before
+    newest, oldest, table_rows = conn.execute(
+        _TIME_SPAN_SQL,
+        {"upto": upto if isinstance(upto, datetime) else None, "since": filters.created_from},
+    ).one()
+    if newest is None or oldest is None:
+        return None
+    return TimeSpan(newest=newest, oldest=oldest, table_rows=float(table_rows or -1))
+
+
+def utc_day(instant: datetime) -> datetime:
+    """The start of `instant`'s UTC day, as date_bin('1 day', ..., epoch) gives it."""
+    return _EPOCH + ((instant - _EPOCH) // DAY) * DAY
+
+
+def _window_days(start: datetime, newest: datetime) -> list[datetime] | None:
+    """The UTC days from `start`'s to the day after `newest`'s (a comment stored meanwhile on a
+    new day is still seen); None when that is more than WINDOW_MAX_DAYS."""
+    first = utc_day(start)
+    count = (utc_day(newest) - first) // DAY + 2
+    if count > WINDOW_MAX_DAYS:
+        return None
+    return [first + index * DAY for index in range(count)]
+
+
+def _text_search_rows(
+    conn: Connection, filters: CommentFilters, ordem: Ordem, wanted: int, after: Position | None
+) -> list[Row]:
+    """A text search's page newest first, read in windows of whole days that widen until one
+    holds it.
+
+    The first window reaches back about TEXT_WINDOW_FIRST_ROWS comments of the table (from its
+    rows per day, at least the newest comment's day); each next one reaches back
+    TEXT_WINDOW_GROWTH times as many days. Once a window would reach the oldest comment the
+    filters allow, or hold more than WINDOW_MAX_DAYS days, the unbounded page is read."""
+    span = _time_span(conn, filters, after)
+    windows_pay = span is not None and span.table_rows >= max(1, TEXT_WINDOW_MIN_TABLE_ROWS)
+    if span is None or not windows_pay or span.newest <= span.oldest:
+        return _rows(conn, page_statement(filters, ordem, wanted, after))
+    rows_per_day = span.table_rows / ((span.newest - span.oldest) / DAY)
+    reach = max(1, math.ceil(TEXT_WINDOW_FIRST_ROWS / rows_per_day))
+    while True:
+        start = utc_day(span.newest) - (reach - 1) * DAY
+        days = _window_days(start, span.newest)
+        if days is None or start <= span.oldest:
+            return _rows(conn, page_statement(filters, ordem, wanted, after))
+        rows = _rows(conn, page_statement(filters, ordem, wanted, after, days=days))
+        if len(rows) >= wanted:
+            return rows
+        reach *= TEXT_WINDOW_GROWTH
 
 
 def escape_like(text: str) -> str:
@@ -162,12 +271,19 @@ def _descending(ordem: Ordem) -> bool:
 
 
 def page_statement(
-    filters: CommentFilters, ordem: Ordem, limit: int, after: Position | None
+    filters: CommentFilters,
+    ordem: Ordem,
+    limit: int,
+    after: Position | None,
+    *,
+    days: Sequence[datetime] | None = None,
 ) -> sa.Select[Any]:
     """Up to `limit` matching comments in `ordem`, starting after `after` (from the first when
-    None)."""
+    None); with `days`, only comments of those UTC days."""
     key = _order_key(ordem)
     conditions = _conditions(filters)
+    if days is not None:
+        conditions.append(_DAY_OF_COMMENT.in_(list(days)))
     if after is not None:
         after_key: Any = after.key
         if isinstance(after.key, float):

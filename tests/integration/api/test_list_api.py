@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -547,4 +548,131 @@ def test_a_common_tag_reads_no_window(analyst, seed, clean_db, monkeypatch):
     # is the newest four
     assert window is None
     newest = expected_order([r for r in rows if "feat_letra" in r["tags"]], "recentes")[:4]
+    assert [item["id"] for item in response.get_json()] == newest
+
+
+@pytest.fixture
+def text_windows(monkeypatch) -> list[datetime | None]:
+    """The first day of each page statement's window, in order (None: an unbounded page)."""
+    seen: list[datetime | None] = []
+    build = listing.page_statement
+
+    def spy(*args, days=None, **kwargs):
+        seen.append(days[0] if days else None)
+        return build(*args, days=days, **kwargs)
+
+    monkeypatch.setattr(listing, "page_statement", spy)
+    return seen
+
+
+def text_rows() -> list[dict]:
+    """120 comments over 15 days, two every 6 hours (ties), every fifth one with `xylofone`."""
+    newest = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    return [
+        {
+            "id": f"x{i:03d}",
+            "texto": f"som {i} xylofone" if i % 5 == 0 else f"som {i} letra",
+            "categoria": ["ELOGIO", "CRÍTICA"][i % 2],
+            "created_at": newest - timedelta(hours=6 * (i // 2)),
+        }
+        for i in range(120)
+    ]
+
+
+def analyze(engine: sa.Engine) -> None:
+    # The windows are sized from the table's rows per second, which needs its row estimate.
+    with engine.begin() as conn:
+        conn.execute(sa.text("ANALYZE comments"))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "xylofone"},
+        {"q": "XYLOFONE", "categoria": "ELOGIO"},
+        {"q": "xylofone", "desde": "2026-11-20", "ate": "2026-11-29"},
+        {"q": "som"},
+    ],
+)
+def test_a_text_search_read_in_widening_windows_is_the_same_walk(
+    analyst, seed, clean_db, monkeypatch, text_windows, params
+):
+    # Given 120 comments over 15 days, a table big enough for windows (here from 0 rows), and a
+    # first window of about 4 comments (one day)
+    monkeypatch.setattr(listing, "TEXT_WINDOW_MIN_TABLE_ROWS", 0)
+    monkeypatch.setattr(listing, "TEXT_WINDOW_FIRST_ROWS", 4)
+    rows = text_rows()
+    seed(rows)
+    analyze(clean_db)
+    # When the search's pages are walked newest first, 3 at a time, with windows and without
+    ids, totals = walk(analyst, limit=3, **params)
+    windowed = list(text_windows)
+    monkeypatch.setattr(listing, "TEXT_WINDOW_MIN_TABLE_ROWS", 10**9)
+    plain_ids, plain_totals = walk(analyst, limit=3, **params)
+    # Then both walks saw the same matching comments in the same order, each once
+    word = params["q"].lower()
+    matching = [r for r in rows if word in r["texto"]]
+    assert len(plain_ids) > 3
+    assert ids == plain_ids
+    assert totals == plain_totals
+    assert set(ids) <= {r["id"] for r in matching}
+    assert len(set(ids)) == len(ids)
+    if params.keys() == {"q"}:
+        assert ids == expected_order(matching, "recentes")
+    # ...and windows of days were read, a rare word's widened after holding too few matches
+    bounded = [start for start in windowed if start is not None]
+    assert bounded
+    if word == "xylofone":
+        assert any(later < earlier for earlier, later in itertools.pairwise(bounded))
+
+
+def test_a_text_match_older_than_every_window_is_found(
+    analyst, seed, clean_db, monkeypatch, text_windows
+):
+    # Given one match 60 days older than 119 comments without it
+    monkeypatch.setattr(listing, "TEXT_WINDOW_MIN_TABLE_ROWS", 0)
+    monkeypatch.setattr(listing, "TEXT_WINDOW_FIRST_ROWS", 4)
+    rows = [{**row, "texto": f"som {row['id']}"} for row in text_rows()[:119]]
+    old = {
+        "id": "old",
+        "texto": "um xylofone antigo",
+        "created_at": datetime(2026, 10, 1, tzinfo=UTC),
+    }
+    seed([*rows, old])
+    analyze(clean_db)
+    # When the word is searched
+    response = analyst.get("/api/comentarios?q=xylofone&limit=5")
+    # Then the one old match is the page, after windows that held nothing and the unbounded read
+    assert [item["id"] for item in response.get_json()] == ["old"]
+    assert response.headers["X-Total-Count"] == "1"
+    assert len(text_windows) >= 3
+    assert all(start is not None for start in text_windows[:-1]), text_windows
+    assert text_windows[-1] is None
+
+
+def test_a_text_search_without_matches_is_empty_after_its_windows(
+    analyst, seed, clean_db, monkeypatch, text_windows
+):
+    monkeypatch.setattr(listing, "TEXT_WINDOW_MIN_TABLE_ROWS", 0)
+    monkeypatch.setattr(listing, "TEXT_WINDOW_FIRST_ROWS", 4)
+    seed(text_rows())
+    analyze(clean_db)
+    response = analyst.get("/api/comentarios?q=marimba")
+    assert response.status_code == 200
+    assert response.get_json() == []
+    assert response.headers["X-Total-Count"] == "0"
+    assert "X-Next-Cursor" not in response.headers
+    assert text_windows[-1] is None
+
+
+def test_a_text_search_on_a_small_table_reads_no_window(analyst, seed, clean_db, text_windows):
+    # Given 120 comments, far below the table size where windows pay
+    rows = text_rows()
+    seed(rows)
+    analyze(clean_db)
+    # When the word's first page is read
+    response = analyst.get("/api/comentarios?q=xylofone&limit=5")
+    # Then one unbounded statement read it
+    assert text_windows == [None]
+    newest = expected_order([r for r in rows if "xylofone" in r["texto"]], "recentes")[:5]
     assert [item["id"] for item in response.get_json()] == newest
