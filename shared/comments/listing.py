@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
@@ -47,21 +46,18 @@ COUNT_WHEN_ESTIMATE_UNDER: Final = 3
 # depend on how costly one filter combination is to count (see count_comments).
 EXACT_COUNT_BUDGET_MS: Final = 10
 
-# A text search newest first reads windows of whole UTC days that widen (see
-# _text_search_rows): the first holds about this many comments of the table, each next one this
-# many times as many days.
-TEXT_WINDOW_FIRST_ROWS: Final = 50_000
-TEXT_WINDOW_GROWTH: Final = 4
-# Below this many comments in the table the whole-table page is cheap: no windows.
+# A text search newest first reads its newest UTC days one by one (see _day_by_day_rows), on
+# tables of at least this many comments (below, the whole-table page is cheap).
 TEXT_WINDOW_MIN_TABLE_ROWS: Final = 200_000
-# The most days a window reads: each is one scan of the GIN index, which walks the tag's or the
-# word's whole entry each time; past this the whole-table page is read instead.
-WINDOW_MAX_DAYS: Final = 16
+# After a day (or more) has been read, more days are read while the matches found so far say at
+# most this many more will fill the page; otherwise the rest is one unbounded statement. Each day
+# is one scan of a GIN index, which walks the word's or the tag's whole entry each time.
+MORE_DAYS_AT_MOST: Final = 3
 DAY: Final = timedelta(days=1)
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 # The comment's UTC day, spelt as the GIN indexes on tags and text spell it (migration 0016), so
 # PostgreSQL matches the condition with their second column.
-_DAY_OF_COMMENT: Final = sa.func.date_bin(
+_comment_day = sa.func.date_bin(
     sa.literal_column("interval '1 day'"),
     comments.c.created_at,
     sa.literal_column("TIMESTAMPTZ 'epoch'"),
@@ -113,19 +109,16 @@ def list_comments(engine: Engine, query: ListQuery, *, cursor_secret: bytes) -> 
 def _page_rows(
     conn: Connection, filters: CommentFilters, ordem: Ordem, wanted: int, after: Position | None
 ) -> list[Row]:
-    """The page's rows; a tag or text-search page newest first reads recent days first.
+    """The page's rows; a tag or text-search page newest first reads its newest days first.
 
     A tag's or a word's matches come from its GIN index in no particular order, so the newest
     `wanted` of them are otherwise found by reading every match's row and sorting: 5,000
     scattered table pages for a tag on 1 comment in 2,000 at 10,000,000 comments, however small
-    the page. Both GIN indexes hold the comment's UTC day as a second key, so a window of days
-    is one index scan per day that intersects the match's entries with the day's, and only the
-    window's rows are read. A window is right when it returns `wanted` rows (every match outside
-    it is older than all of them); otherwise a wider one, or the unbounded page, is read.
-
-    A tag's window starts at the day the rollups say holds the page (when they are stale, or
-    the filters are ones they do not count, the unbounded page follows); a text search's windows
-    widen from the table's rows per day (see _text_search_rows)."""
+    the page. Both GIN indexes hold the comment's UTC day as a second key, so one day's matches
+    are one index scan that intersects the match's entries with the day's, and only that day's
+    matching rows are read. A tag reads the days the rollups say hold its page; a text search
+    reads days while they look worth it (see _day_by_day_rows). Either way what the days did not
+    fill is read in one statement bounded to older comments, so the page is the same."""
     newest_first = _descending(ordem) and by_time(ordem)
     if filters.tag is not None and newest_first:
         before = after.key if after is not None else filters.created_before
@@ -138,13 +131,15 @@ def _page_rows(
         )
         if start is not None and (filters.created_from is None or start > filters.created_from):
             span = _time_span(conn, filters, after)
-            days = _window_days(start, span.newest) if span is not None else None
-            if days is not None:
-                rows = _rows(conn, page_statement(filters, ordem, wanted, after, days=days))
-                if len(rows) >= wanted:
-                    return rows
+            if span is None:
+                return []
+            return _day_by_day_rows(conn, filters, ordem, wanted, after, span, first=start)
     if filters.q and newest_first:
-        return _text_search_rows(conn, filters, ordem, wanted, after)
+        span = _time_span(conn, filters, after)
+        if span is None:
+            return []
+        if span.table_rows >= max(1, TEXT_WINDOW_MIN_TABLE_ROWS):
+            return _day_by_day_rows(conn, filters, ordem, wanted, after, span, first=None)
     return _rows(conn, page_statement(filters, ordem, wanted, after))
 
 
@@ -154,7 +149,7 @@ def _rows(conn: Connection, statement: sa.Select[Any]) -> list[Row]:
 
 @dataclass(frozen=True, slots=True)
 class TimeSpan:
-    """The comment times a newest-first page may hold, and the table's size for sizing windows."""
+    """The comment times a newest-first page may hold, and the table's estimated rows."""
 
     newest: datetime
     oldest: datetime
@@ -164,7 +159,8 @@ class TimeSpan:
 _TIME_SPAN_SQL: Final = sa.text(
     """
     SELECT (SELECT max(created_at) FROM comments
-            WHERE CAST(:upto AS timestamptz) IS NULL OR created_at <= :upto),
+            WHERE (CAST(:upto AS timestamptz) IS NULL OR created_at <= :upto)
+              AND (CAST(:since AS timestamptz) IS NULL OR created_at >= :since)),
            (SELECT min(created_at) FROM comments
             WHERE CAST(:since AS timestamptz) IS NULL OR created_at >= :since),
            (SELECT reltuples FROM pg_class WHERE oid = 'comments'::regclass)
@@ -175,7 +171,7 @@ _TIME_SPAN_SQL: Final = sa.text(
 def _time_span(
     conn: Connection, filters: CommentFilters, after: Position | None
 ) -> TimeSpan | None:
-    """Newest and oldest comment time within the page's bounds (two index lookups); None when no
+    """Newest and oldest comment time within the page's bounds (index lookups); None when no
     comment lies within them. A cursor's own time is the upper bound, inclusive: comments tied
     with the page's last one and ordered after it by id belong to the next page."""
     upto = after.key if after is not None else filters.created_before
@@ -193,41 +189,48 @@ def utc_day(instant: datetime) -> datetime:
     return _EPOCH + ((instant - _EPOCH) // DAY) * DAY
 
 
-def _window_days(start: datetime, newest: datetime) -> list[datetime] | None:
-    """The UTC days from `start`'s to the day after `newest`'s (a comment stored meanwhile on a
-    new day is still seen); None when that is more than WINDOW_MAX_DAYS."""
-    first = utc_day(start)
-    count = (utc_day(newest) - first) // DAY + 2
-    if count > WINDOW_MAX_DAYS:
-        return None
-    return [first + index * DAY for index in range(count)]
-
-
-def _text_search_rows(
-    conn: Connection, filters: CommentFilters, ordem: Ordem, wanted: int, after: Position | None
+def _day_by_day_rows(
+    conn: Connection,
+    filters: CommentFilters,
+    ordem: Ordem,
+    wanted: int,
+    after: Position | None,
+    span: TimeSpan,
+    *,
+    first: datetime | None,
 ) -> list[Row]:
-    """A text search's page newest first, read in windows of whole days that widen until one
-    holds it.
+    """Up to `wanted` rows newest first, one statement per UTC day from the newest comment's day
+    back, then one for everything older than the days read.
 
-    The first window reaches back about TEXT_WINDOW_FIRST_ROWS comments of the table (from its
-    rows per day, at least the newest comment's day); each next one reaches back
-    TEXT_WINDOW_GROWTH times as many days. Once a window would reach the oldest comment the
-    filters allow, or hold more than WINDOW_MAX_DAYS days, the unbounded page is read."""
-    span = _time_span(conn, filters, after)
-    windows_pay = span is not None and span.table_rows >= max(1, TEXT_WINDOW_MIN_TABLE_ROWS)
-    if span is None or not windows_pay or span.newest <= span.oldest:
-        return _rows(conn, page_statement(filters, ordem, wanted, after))
-    rows_per_day = span.table_rows / ((span.newest - span.oldest) / DAY)
-    reach = max(1, math.ceil(TEXT_WINDOW_FIRST_ROWS / rows_per_day))
-    while True:
-        start = utc_day(span.newest) - (reach - 1) * DAY
-        days = _window_days(start, span.newest)
-        if days is None or start <= span.oldest:
-            return _rows(conn, page_statement(filters, ordem, wanted, after))
-        rows = _rows(conn, page_statement(filters, ordem, wanted, after, days=days))
+    Days split the order: every row of a day comes before every row of the day before, so the
+    days' rows in turn, then the older rest, are the page. With `first` (the start of a window
+    known to hold the page), every day down to `first`'s is read. Without, days are read until
+    they cover a whole day back from the newest comment, and then on while the rate of the
+    matches found so far says at most MORE_DAYS_AT_MOST more days fill the page (a rare word
+    goes to the one unbounded statement sooner than to many index scans). A comment stored on a
+    newer day while this runs is seen from the next request on, as one stored after it."""
+    rows: list[Row] = []
+    day = utc_day(span.newest)
+    while day + DAY > span.oldest:
+        statement = page_statement(filters, ordem, wanted - len(rows), after, day=day)
+        rows.extend(_rows(conn, statement))
         if len(rows) >= wanted:
             return rows
-        reach *= TEXT_WINDOW_GROWTH
+        covered = (span.newest - day) / DAY
+        if first is not None:
+            if day <= first:
+                break
+        elif covered >= 1:
+            per_day = len(rows) / covered
+            if per_day * MORE_DAYS_AT_MOST < wanted - len(rows):
+                break
+        day -= DAY
+    if day <= span.oldest:
+        return rows
+    older = filters.created_before is None or day < filters.created_before
+    rest = replace(filters, created_before=day) if older else filters
+    rows.extend(_rows(conn, page_statement(rest, ordem, wanted - len(rows), after)))
+    return rows
 
 
 def escape_like(text: str) -> str:
@@ -276,14 +279,14 @@ def page_statement(
     limit: int,
     after: Position | None,
     *,
-    days: Sequence[datetime] | None = None,
+    day: datetime | None = None,
 ) -> sa.Select[Any]:
     """Up to `limit` matching comments in `ordem`, starting after `after` (from the first when
-    None); with `days`, only comments of those UTC days."""
+    None); with `day`, only comments of that UTC day."""
     key = _order_key(ordem)
     conditions = _conditions(filters)
-    if days is not None:
-        conditions.append(_DAY_OF_COMMENT.in_(list(days)))
+    if day is not None:
+        conditions.append(_comment_day == day)
     if after is not None:
         after_key: Any = after.key
         if isinstance(after.key, float):

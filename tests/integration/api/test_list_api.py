@@ -552,14 +552,14 @@ def test_a_common_tag_reads_no_window(analyst, seed, clean_db, monkeypatch):
 
 
 @pytest.fixture
-def text_windows(monkeypatch) -> list[datetime | None]:
-    """The first day of each page statement's window, in order (None: an unbounded page)."""
+def days_read(monkeypatch) -> list[datetime | None]:
+    """The day each page statement read, in order (None: a statement not bounded to a day)."""
     seen: list[datetime | None] = []
     build = listing.page_statement
 
-    def spy(*args, days=None, **kwargs):
-        seen.append(days[0] if days else None)
-        return build(*args, days=days, **kwargs)
+    def spy(*args, day=None, **kwargs):
+        seen.append(day)
+        return build(*args, day=day, **kwargs)
 
     monkeypatch.setattr(listing, "page_statement", spy)
     return seen
@@ -580,7 +580,7 @@ def text_rows() -> list[dict]:
 
 
 def analyze(engine: sa.Engine) -> None:
-    # The windows are sized from the table's rows per second, which needs its row estimate.
+    # Days are read on tables of a size, known from the row estimate ANALYZE makes.
     with engine.begin() as conn:
         conn.execute(sa.text("ANALYZE comments"))
 
@@ -594,19 +594,18 @@ def analyze(engine: sa.Engine) -> None:
         {"q": "som"},
     ],
 )
-def test_a_text_search_read_in_widening_windows_is_the_same_walk(
-    analyst, seed, clean_db, monkeypatch, text_windows, params
+def test_a_text_search_read_day_by_day_is_the_same_walk(
+    analyst, seed, clean_db, monkeypatch, days_read, params
 ):
-    # Given 120 comments over 15 days, a table big enough for windows (here from 0 rows), and a
-    # first window of about 4 comments (one day)
+    # Given 120 comments over 15 days (8 a day), in a table big enough for reading days (here
+    # from 0 rows)
     monkeypatch.setattr(listing, "TEXT_WINDOW_MIN_TABLE_ROWS", 0)
-    monkeypatch.setattr(listing, "TEXT_WINDOW_FIRST_ROWS", 4)
     rows = text_rows()
     seed(rows)
     analyze(clean_db)
-    # When the search's pages are walked newest first, 3 at a time, with windows and without
+    # When the search's pages are walked newest first, 3 at a time, by days and unbounded
     ids, totals = walk(analyst, limit=3, **params)
-    windowed = list(text_windows)
+    by_days = list(days_read)
     monkeypatch.setattr(listing, "TEXT_WINDOW_MIN_TABLE_ROWS", 10**9)
     plain_ids, plain_totals = walk(analyst, limit=3, **params)
     # Then both walks saw the same matching comments in the same order, each once
@@ -619,19 +618,18 @@ def test_a_text_search_read_in_widening_windows_is_the_same_walk(
     assert len(set(ids)) == len(ids)
     if params.keys() == {"q"}:
         assert ids == expected_order(matching, "recentes")
-    # ...and windows of days were read, a rare word's widened after holding too few matches
-    bounded = [start for start in windowed if start is not None]
-    assert bounded
+    # ...and days were read, a rare word's several for one page, newest first
+    days = [day for day in by_days if day is not None]
+    assert days
     if word == "xylofone":
-        assert any(later < earlier for earlier, later in itertools.pairwise(bounded))
+        assert any(later < earlier for earlier, later in itertools.pairwise(days))
 
 
-def test_a_text_match_older_than_every_window_is_found(
-    analyst, seed, clean_db, monkeypatch, text_windows
+def test_a_text_match_older_than_the_days_read_is_found(
+    analyst, seed, clean_db, monkeypatch, days_read
 ):
     # Given one match 60 days older than 119 comments without it
     monkeypatch.setattr(listing, "TEXT_WINDOW_MIN_TABLE_ROWS", 0)
-    monkeypatch.setattr(listing, "TEXT_WINDOW_FIRST_ROWS", 4)
     rows = [{**row, "texto": f"som {row['id']}"} for row in text_rows()[:119]]
     old = {
         "id": "old",
@@ -642,19 +640,18 @@ def test_a_text_match_older_than_every_window_is_found(
     analyze(clean_db)
     # When the word is searched
     response = analyst.get("/api/comentarios?q=xylofone&limit=5")
-    # Then the one old match is the page, after windows that held nothing and the unbounded read
+    # Then the one old match is the page: the newest day and the one before held nothing, so the
+    # rest was read in one statement
     assert [item["id"] for item in response.get_json()] == ["old"]
     assert response.headers["X-Total-Count"] == "1"
-    assert len(text_windows) >= 3
-    assert all(start is not None for start in text_windows[:-1]), text_windows
-    assert text_windows[-1] is None
+    newest_day = datetime(2026, 11, 30, tzinfo=UTC)
+    assert days_read == [newest_day, newest_day - timedelta(days=1), None]
 
 
-def test_a_text_search_without_matches_is_empty_after_its_windows(
-    analyst, seed, clean_db, monkeypatch, text_windows
+def test_a_text_search_without_matches_is_empty_after_its_days(
+    analyst, seed, clean_db, monkeypatch, days_read
 ):
     monkeypatch.setattr(listing, "TEXT_WINDOW_MIN_TABLE_ROWS", 0)
-    monkeypatch.setattr(listing, "TEXT_WINDOW_FIRST_ROWS", 4)
     seed(text_rows())
     analyze(clean_db)
     response = analyst.get("/api/comentarios?q=marimba")
@@ -662,17 +659,17 @@ def test_a_text_search_without_matches_is_empty_after_its_windows(
     assert response.get_json() == []
     assert response.headers["X-Total-Count"] == "0"
     assert "X-Next-Cursor" not in response.headers
-    assert text_windows[-1] is None
+    assert days_read[-1] is None
 
 
-def test_a_text_search_on_a_small_table_reads_no_window(analyst, seed, clean_db, text_windows):
-    # Given 120 comments, far below the table size where windows pay
+def test_a_text_search_on_a_small_table_reads_no_day(analyst, seed, clean_db, days_read):
+    # Given 120 comments, far below the table size where reading days pays
     rows = text_rows()
     seed(rows)
     analyze(clean_db)
     # When the word's first page is read
     response = analyst.get("/api/comentarios?q=xylofone&limit=5")
     # Then one unbounded statement read it
-    assert text_windows == [None]
+    assert days_read == [None]
     newest = expected_order([r for r in rows if "xylofone" in r["texto"]], "recentes")[:5]
     assert [item["id"] for item in response.get_json()] == newest
