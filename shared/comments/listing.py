@@ -53,6 +53,10 @@ TEXT_WINDOW_MIN_TABLE_ROWS: Final = 200_000
 # most this many more will fill the page; otherwise the rest is one unbounded statement. Each day
 # is one scan of a GIN index, which walks the word's or the tag's whole entry each time.
 MORE_DAYS_AT_MOST: Final = 3
+# The most days one page reads one by one, whatever the rollups or the rate say (a tag's window
+# spans at most TAG_WINDOW_LOOKBACK, three days at most; a comment dated far ahead of the others
+# would otherwise put many empty days before them).
+DAYS_AT_MOST: Final = 6
 DAY: Final = timedelta(days=1)
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 # The comment's UTC day, spelt as the GIN indexes on tags and text spell it (migration 0016), so
@@ -200,7 +204,7 @@ def _day_by_day_rows(
     first: datetime | None,
 ) -> list[Row]:
     """Up to `wanted` rows newest first, one statement per UTC day from the newest comment's day
-    back, then one for everything older than the days read.
+    back (at most DAYS_AT_MOST), then one for everything older than the days read.
 
     Days split the order: every row of a day comes before every row of the day before, so the
     days' rows in turn, then the older rest, are the page. With `first` (the start of a window
@@ -211,11 +215,13 @@ def _day_by_day_rows(
     newer day while this runs is seen from the next request on, as one stored after it."""
     rows: list[Row] = []
     day = utc_day(span.newest)
-    while day + DAY > span.oldest:
+    for days_read in range(1, DAYS_AT_MOST + 1):
         statement = page_statement(filters, ordem, wanted - len(rows), after, day=day)
         rows.extend(_rows(conn, statement))
         if len(rows) >= wanted:
             return rows
+        if day <= span.oldest or days_read == DAYS_AT_MOST:
+            break
         covered = (span.newest - day) / DAY
         if first is not None:
             if day <= first:

@@ -673,3 +673,25 @@ def test_a_text_search_on_a_small_table_reads_no_day(analyst, seed, clean_db, da
     assert days_read == [None]
     newest = expected_order([r for r in rows if "xylofone" in r["texto"]], "recentes")[:5]
     assert [item["id"] for item in response.get_json()] == newest
+
+
+def test_a_tag_page_reads_at_most_its_days_then_the_older_rest(
+    analyst, seed, clean_db, monkeypatch, days_read
+):
+    # Given a tag's comments over 60 hours, counted in the rollups, and pages that may read at
+    # most 2 days one by one
+    monkeypatch.setattr(rollups, "TAG_WINDOW_MIN_COMMENTS", 10)
+    monkeypatch.setattr(listing, "DAYS_AT_MOST", 2)
+    rows = tag_rows()
+    seed(rows)
+    rollups.rebuild(clean_db)
+    # When the tag's pages are walked newest first, 8 at a time
+    ids, totals = walk(analyst, limit=8, tag="doc_raro")
+    # Then they are the matching comments in order, counted alike on every page
+    matching = [r for r in rows if "doc_raro" in r["tags"]]
+    assert ids == expected_order(matching, "recentes")
+    assert set(totals) == {len(matching)}
+    # ...and no page read more than two days before reading the rest in one statement
+    triples = list(zip(days_read, days_read[1:], days_read[2:], strict=False))
+    assert not any(a and b and c and a > b > c for a, b, c in triples)
+    assert any(a and b and c is None and a > b for a, b, c in triples)
