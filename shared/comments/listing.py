@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 import sqlalchemy as sa
@@ -45,6 +45,27 @@ COUNT_WHEN_ESTIMATE_UNDER: Final = 3
 # The most an exact count may take before the estimate stands: the list's latency must not
 # depend on how costly one filter combination is to count (see count_comments).
 EXACT_COUNT_BUDGET_MS: Final = 10
+
+# A text search newest first reads its newest UTC days one by one (see _day_by_day_rows), on
+# tables of at least this many comments (below, the whole-table page is cheap).
+TEXT_WINDOW_MIN_TABLE_ROWS: Final = 200_000
+# After a day (or more) has been read, more days are read while the matches found so far say at
+# most this many more will fill the page; otherwise the rest is one unbounded statement. Each day
+# is one scan of a GIN index, which walks the word's or the tag's whole entry each time.
+MORE_DAYS_AT_MOST: Final = 3
+# The most days one page reads one by one, whatever the rollups or the rate say (a tag's window
+# spans at most TAG_WINDOW_LOOKBACK, three days at most; a comment dated far ahead of the others
+# would otherwise put many empty days before them).
+DAYS_AT_MOST: Final = 6
+DAY: Final = timedelta(days=1)
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+# The comment's UTC day, spelt as the GIN indexes on tags and text spell it (migration 0016), so
+# PostgreSQL matches the condition with their second column.
+_comment_day = sa.func.date_bin(
+    sa.literal_column("interval '1 day'"),
+    comments.c.created_at,
+    sa.literal_column("TIMESTAMPTZ 'epoch'"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,17 +113,18 @@ def list_comments(engine: Engine, query: ListQuery, *, cursor_secret: bytes) -> 
 def _page_rows(
     conn: Connection, filters: CommentFilters, ordem: Ordem, wanted: int, after: Position | None
 ) -> list[Row]:
-    """The page's rows; a tag page newest first reads a recent window first when the rollups
-    say it holds the page.
+    """The page's rows; a tag or text-search page newest first reads its newest days first.
 
-    A tag's matches come from its GIN index in no particular order, so the newest `wanted` of
-    them are found by reading every match's row and sorting: 5,000 scattered table pages for a
-    tag on 1 comment in 2,000 at 10,000,000 comments, however small the page. Bounding the
-    time as well lets PostgreSQL intersect the tag index with the time index and read only the
-    window's rows. The window is right when it returns `wanted` rows (every match outside it is
-    older than all of them); otherwise (stale rollups, filters the rollups do not count) the
-    unbounded page is read."""
-    if filters.tag is not None and _descending(ordem) and by_time(ordem):
+    A tag's or a word's matches come from its GIN index in no particular order, so the newest
+    `wanted` of them are otherwise found by reading every match's row and sorting: 5,000
+    scattered table pages for a tag on 1 comment in 2,000 at 10,000,000 comments, however small
+    the page. Both GIN indexes hold the comment's UTC day as a second key, so one day's matches
+    are one index scan that intersects the match's entries with the day's, and only that day's
+    matching rows are read. A tag reads the days the rollups say hold its page; a text search
+    reads days while they look worth it (see _day_by_day_rows). Either way what the days did not
+    fill is read in one statement bounded to older comments, so the page is the same."""
+    newest_first = _descending(ordem) and by_time(ordem)
+    if filters.tag is not None and newest_first:
         before = after.key if after is not None else filters.created_before
         start = tag_window_start(
             conn,
@@ -112,13 +134,109 @@ def _page_rows(
             wanted=wanted,
         )
         if start is not None and (filters.created_from is None or start > filters.created_from):
-            bounded = replace(filters, created_from=start)
-            rows: list[Row] = list(
-                conn.execute(page_statement(bounded, ordem, wanted, after)).mappings()
-            )
-            if len(rows) >= wanted:
-                return rows
-    return list(conn.execute(page_statement(filters, ordem, wanted, after)).mappings())
+            span = _time_span(conn, filters, after)
+            if span is None:
+                return []
+            return _day_by_day_rows(conn, filters, ordem, wanted, after, span, first=start)
+    if filters.q and newest_first:
+        span = _time_span(conn, filters, after)
+        if span is None:
+            return []
+        if span.table_rows >= max(1, TEXT_WINDOW_MIN_TABLE_ROWS):
+            return _day_by_day_rows(conn, filters, ordem, wanted, after, span, first=None)
+    return _rows(conn, page_statement(filters, ordem, wanted, after))
+
+
+def _rows(conn: Connection, statement: sa.Select[Any]) -> list[Row]:
+    return list(conn.execute(statement).mappings())
+
+
+@dataclass(frozen=True, slots=True)
+class TimeSpan:
+    """The comment times a newest-first page may hold, and the table's estimated rows."""
+
+    newest: datetime
+    oldest: datetime
+    table_rows: float
+
+
+_TIME_SPAN_SQL: Final = sa.text(
+    """
+    SELECT (SELECT max(created_at) FROM comments
+            WHERE (CAST(:upto AS timestamptz) IS NULL OR created_at <= :upto)
+              AND (CAST(:since AS timestamptz) IS NULL OR created_at >= :since)),
+           (SELECT min(created_at) FROM comments
+            WHERE CAST(:since AS timestamptz) IS NULL OR created_at >= :since),
+           (SELECT reltuples FROM pg_class WHERE oid = 'comments'::regclass)
+    """
+)
+
+
+def _time_span(
+    conn: Connection, filters: CommentFilters, after: Position | None
+) -> TimeSpan | None:
+    """Newest and oldest comment time within the page's bounds (index lookups); None when no
+    comment lies within them. A cursor's own time is the upper bound, inclusive: comments tied
+    with the page's last one and ordered after it by id belong to the next page."""
+    upto = after.key if after is not None else filters.created_before
+    newest, oldest, table_rows = conn.execute(
+        _TIME_SPAN_SQL,
+        {"upto": upto if isinstance(upto, datetime) else None, "since": filters.created_from},
+    ).one()
+    if newest is None or oldest is None:
+        return None
+    return TimeSpan(newest=newest, oldest=oldest, table_rows=float(table_rows or -1))
+
+
+def utc_day(instant: datetime) -> datetime:
+    """The start of `instant`'s UTC day, as date_bin('1 day', ..., epoch) gives it."""
+    return _EPOCH + ((instant - _EPOCH) // DAY) * DAY
+
+
+def _day_by_day_rows(
+    conn: Connection,
+    filters: CommentFilters,
+    ordem: Ordem,
+    wanted: int,
+    after: Position | None,
+    span: TimeSpan,
+    *,
+    first: datetime | None,
+) -> list[Row]:
+    """Up to `wanted` rows newest first, one statement per UTC day from the newest comment's day
+    back (at most DAYS_AT_MOST), then one for everything older than the days read.
+
+    Days split the order: every row of a day comes before every row of the day before, so the
+    days' rows in turn, then the older rest, are the page. With `first` (the start of a window
+    known to hold the page), every day down to `first`'s is read. Without, days are read until
+    they cover a whole day back from the newest comment, and then on while the rate of the
+    matches found so far says at most MORE_DAYS_AT_MOST more days fill the page (a rare word
+    goes to the one unbounded statement sooner than to many index scans). A comment stored on a
+    newer day while this runs is seen from the next request on, as one stored after it."""
+    rows: list[Row] = []
+    day = utc_day(span.newest)
+    for days_read in range(1, DAYS_AT_MOST + 1):
+        statement = page_statement(filters, ordem, wanted - len(rows), after, day=day)
+        rows.extend(_rows(conn, statement))
+        if len(rows) >= wanted:
+            return rows
+        if day <= span.oldest or days_read == DAYS_AT_MOST:
+            break
+        covered = (span.newest - day) / DAY
+        if first is not None:
+            if day <= first:
+                break
+        elif covered >= 1:
+            per_day = len(rows) / covered
+            if per_day * MORE_DAYS_AT_MOST < wanted - len(rows):
+                break
+        day -= DAY
+    if day <= span.oldest:
+        return rows
+    older = filters.created_before is None or day < filters.created_before
+    rest = replace(filters, created_before=day) if older else filters
+    rows.extend(_rows(conn, page_statement(rest, ordem, wanted - len(rows), after)))
+    return rows
 
 
 def escape_like(text: str) -> str:
@@ -162,12 +280,19 @@ def _descending(ordem: Ordem) -> bool:
 
 
 def page_statement(
-    filters: CommentFilters, ordem: Ordem, limit: int, after: Position | None
+    filters: CommentFilters,
+    ordem: Ordem,
+    limit: int,
+    after: Position | None,
+    *,
+    day: datetime | None = None,
 ) -> sa.Select[Any]:
     """Up to `limit` matching comments in `ordem`, starting after `after` (from the first when
-    None)."""
+    None); with `day`, only comments of that UTC day."""
     key = _order_key(ordem)
     conditions = _conditions(filters)
+    if day is not None:
+        conditions.append(_comment_day == day)
     if after is not None:
         after_key: Any = after.key
         if isinstance(after.key, float):

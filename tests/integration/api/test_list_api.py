@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -548,3 +549,149 @@ def test_a_common_tag_reads_no_window(analyst, seed, clean_db, monkeypatch):
     assert window is None
     newest = expected_order([r for r in rows if "feat_letra" in r["tags"]], "recentes")[:4]
     assert [item["id"] for item in response.get_json()] == newest
+
+
+@pytest.fixture
+def days_read(monkeypatch) -> list[datetime | None]:
+    """The day each page statement read, in order (None: a statement not bounded to a day)."""
+    seen: list[datetime | None] = []
+    build = listing.page_statement
+
+    def spy(*args, day=None, **kwargs):
+        seen.append(day)
+        return build(*args, day=day, **kwargs)
+
+    monkeypatch.setattr(listing, "page_statement", spy)
+    return seen
+
+
+def text_rows() -> list[dict]:
+    """120 comments over 15 days, two every 6 hours (ties), every fifth one with `xylofone`."""
+    newest = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    return [
+        {
+            "id": f"x{i:03d}",
+            "texto": f"som {i} xylofone" if i % 5 == 0 else f"som {i} letra",
+            "categoria": ["ELOGIO", "CRÍTICA"][i % 2],
+            "created_at": newest - timedelta(hours=6 * (i // 2)),
+        }
+        for i in range(120)
+    ]
+
+
+def analyze(engine: sa.Engine) -> None:
+    # Days are read on tables of a size, known from the row estimate ANALYZE makes.
+    with engine.begin() as conn:
+        conn.execute(sa.text("ANALYZE comments"))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "xylofone"},
+        {"q": "XYLOFONE", "categoria": "ELOGIO"},
+        {"q": "xylofone", "desde": "2026-11-20", "ate": "2026-11-29"},
+        {"q": "som"},
+    ],
+)
+def test_a_text_search_read_day_by_day_is_the_same_walk(
+    analyst, seed, clean_db, monkeypatch, days_read, params
+):
+    # Given 120 comments over 15 days (8 a day), in a table big enough for reading days (here
+    # from 0 rows)
+    monkeypatch.setattr(listing, "TEXT_WINDOW_MIN_TABLE_ROWS", 0)
+    rows = text_rows()
+    seed(rows)
+    analyze(clean_db)
+    # When the search's pages are walked newest first, 3 at a time, by days and unbounded
+    ids, totals = walk(analyst, limit=3, **params)
+    by_days = list(days_read)
+    monkeypatch.setattr(listing, "TEXT_WINDOW_MIN_TABLE_ROWS", 10**9)
+    plain_ids, plain_totals = walk(analyst, limit=3, **params)
+    # Then both walks saw the same matching comments in the same order, each once
+    word = params["q"].lower()
+    matching = [r for r in rows if word in r["texto"]]
+    assert len(plain_ids) > 3
+    assert ids == plain_ids
+    assert totals == plain_totals
+    assert set(ids) <= {r["id"] for r in matching}
+    assert len(set(ids)) == len(ids)
+    if params.keys() == {"q"}:
+        assert ids == expected_order(matching, "recentes")
+    # ...and days were read, a rare word's several for one page, newest first
+    days = [day for day in by_days if day is not None]
+    assert days
+    if word == "xylofone":
+        assert any(later < earlier for earlier, later in itertools.pairwise(days))
+
+
+def test_a_text_match_older_than_the_days_read_is_found(
+    analyst, seed, clean_db, monkeypatch, days_read
+):
+    # Given one match 60 days older than 119 comments without it
+    monkeypatch.setattr(listing, "TEXT_WINDOW_MIN_TABLE_ROWS", 0)
+    rows = [{**row, "texto": f"som {row['id']}"} for row in text_rows()[:119]]
+    old = {
+        "id": "old",
+        "texto": "um xylofone antigo",
+        "created_at": datetime(2026, 10, 1, tzinfo=UTC),
+    }
+    seed([*rows, old])
+    analyze(clean_db)
+    # When the word is searched
+    response = analyst.get("/api/comentarios?q=xylofone&limit=5")
+    # Then the one old match is the page: the newest day and the one before held nothing, so the
+    # rest was read in one statement
+    assert [item["id"] for item in response.get_json()] == ["old"]
+    assert response.headers["X-Total-Count"] == "1"
+    newest_day = datetime(2026, 11, 30, tzinfo=UTC)
+    assert days_read == [newest_day, newest_day - timedelta(days=1), None]
+
+
+def test_a_text_search_without_matches_is_empty_after_its_days(
+    analyst, seed, clean_db, monkeypatch, days_read
+):
+    monkeypatch.setattr(listing, "TEXT_WINDOW_MIN_TABLE_ROWS", 0)
+    seed(text_rows())
+    analyze(clean_db)
+    response = analyst.get("/api/comentarios?q=marimba")
+    assert response.status_code == 200
+    assert response.get_json() == []
+    assert response.headers["X-Total-Count"] == "0"
+    assert "X-Next-Cursor" not in response.headers
+    assert days_read[-1] is None
+
+
+def test_a_text_search_on_a_small_table_reads_no_day(analyst, seed, clean_db, days_read):
+    # Given 120 comments, far below the table size where reading days pays
+    rows = text_rows()
+    seed(rows)
+    analyze(clean_db)
+    # When the word's first page is read
+    response = analyst.get("/api/comentarios?q=xylofone&limit=5")
+    # Then one unbounded statement read it
+    assert days_read == [None]
+    newest = expected_order([r for r in rows if "xylofone" in r["texto"]], "recentes")[:5]
+    assert [item["id"] for item in response.get_json()] == newest
+
+
+def test_a_tag_page_reads_at_most_its_days_then_the_older_rest(
+    analyst, seed, clean_db, monkeypatch, days_read
+):
+    # Given a tag's comments over 60 hours, counted in the rollups, and pages that may read at
+    # most 2 days one by one
+    monkeypatch.setattr(rollups, "TAG_WINDOW_MIN_COMMENTS", 10)
+    monkeypatch.setattr(listing, "DAYS_AT_MOST", 2)
+    rows = tag_rows()
+    seed(rows)
+    rollups.rebuild(clean_db)
+    # When the tag's pages are walked newest first, 8 at a time
+    ids, totals = walk(analyst, limit=8, tag="doc_raro")
+    # Then they are the matching comments in order, counted alike on every page
+    matching = [r for r in rows if "doc_raro" in r["tags"]]
+    assert ids == expected_order(matching, "recentes")
+    assert set(totals) == {len(matching)}
+    # ...and no page read more than two days before reading the rest in one statement
+    triples = list(zip(days_read, days_read[1:], days_read[2:], strict=False))
+    assert not any(a and b and c and a > b > c for a, b, c in triples)
+    assert any(a and b and c is None and a > b for a, b, c in triples)

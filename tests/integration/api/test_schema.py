@@ -46,8 +46,8 @@ def test_list_filters_have_their_indexes(db_engine):
     assert {
         "ix_comments_created_at_id",
         "ix_comments_categoria_final_created_at_id",
-        "ix_comments_tags_final",
-        "ix_comments_texto_trgm",
+        "ix_comments_tags_final_day",
+        "ix_comments_texto_trgm_day",
         "ix_comments_confianca_id",
         "ix_comments_needs_review_created_at_id",
         "ix_comments_stored_at",
