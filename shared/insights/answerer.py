@@ -511,6 +511,10 @@ def _refuse(
         ),
     }
     pt, en = messages[reason]
+    if reason == "metric" and understood.not_held:
+        held_pt, held_en = understood.not_held
+        pt = pt.replace("não medem isso", f"não guardam {held_pt}", 1)
+        en = en.replace("do not measure that", f"do not hold {held_en}", 1)
     return Answer(draft.t(pt, en), (), (), False, draft.lang, reason)
 
 

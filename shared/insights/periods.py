@@ -76,6 +76,14 @@ _FULL_MONTHS: Final = (
     # "how was May?", "and may?": the month when it ends the question or follows "was".
     + "|(?<=was )may\\b|(?<=and )may(?=\\s*[?!.]*\\s*$)|(?<=how was )may"
     + "|(?<=\\s)may(?=\\s*[?!.]+\\s*$)"
+    # "summary of may 2025", "in may", "since may": after a preposition or before a year, the
+    # month (the verb never stands there).
+    + "|(?:"
+    + "|".join(
+        f"(?<={w} )"
+        for w in ("of", "in", "for", "during", "since", "from", "until", "through", "early", "late")
+    )
+    + ")may\\b|may(?=\\s+(?:of\\s+)?20\\d\\d\\b)"
 )
 _ANY_MONTH: Final = "|".join(sorted(MONTHS, key=len, reverse=True))
 
@@ -204,7 +212,13 @@ _THIS_WEEK: Final = re.compile(
 _ISO: Final = re.compile(r"\b(\d{4})\s*-?\s*w(\d{1,2})\b")
 # A year on its own ("em 2025", "in 2024"): every week of it, so a year no digest covers is refused
 # instead of being answered about the latest week.
-_YEAR: Final = re.compile(r"\b(?:em|in|de|of|do|during|durante|no ano|for)\s+(20\d\d)\b")
+# A year standing alone ("como foi 2023?", "compare 2025 with 2024") is one too, unless it is part
+# of a date or counts something ("2025 comentários").
+_YEAR: Final = re.compile(
+    r"(?:\b(?:em|in|de|of|do|during|durante|no ano|for)\s+|(?<![\d/.,-]))\b(20\d\d)\b"
+    r"(?![/.,-]?\d)"
+    r"(?!\s*(?:comentarios|comments|mencoes|mentions|vezes|times|pessoas|people|usuarios|users)\b)"
+)
 _WEEK_LIST: Final = re.compile(
     r"\b(?:semanas?|weeks?|w|sem)\s*(\d{1,2})\b((?:\s*(?:,|e|and|a|ate|to|through|-|ou|or|vs|"
     r"versus|x|com|with|para|pra|que|than)\s*(?:a\s+|the\s+|na\s+|no\s+|in\s+|da\s+)?"

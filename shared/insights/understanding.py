@@ -246,13 +246,15 @@ _METRICS: Final = _rx(
     r"happiness|(are|is|were|was) (the )?(people|users|listeners|customers|fans|they|everyone) "
     r"(happy|happier|content|pleased)|(estao|estavam|anda|andam|ficaram) (mais )?(felizes|"
     r"contentes)|ontem|anteontem|yesterday|hoje|today|tonight|churn|cancelamentos?|cancellations?|retenc\w*|retention|"
-    r"tempo de escuta|listening time|minutos|minutes|idade|faixa etaria|age|ages|genero dos|"
+    # Minutes are listening time ("minutes per day"), not any minutes ("a meeting in ten minutes").
+    r"tempo de escuta|listening time|(minutos|minutes) (por|per|de escuta|ouvid\w*|of listening|"
+    r"listened|streamed|played)|idade|faixa etaria|age|ages|genero dos|"
     r"gender|regi(ao|oes)|regions?|pais(es)?|country|countries|cidades?|city|cities|estados|"
     r"hora do dia|horario\w*|time of day|hours? of (the )?day|(which|what) (hour|time)s?\b|"
     r"(que|qual|quais) (hora|horas|horario)s?\b|days? of the week|dias? da semana|weekdays?|dias uteis|"
     r"(on|at|during|over|nos|aos|durante os|em) (the )?(weekends|fins de semana)|(what|which) days?\b|(que|qual|quais|em que) dias?\b|per hour|por hora|hourly|por dia|per day|daily|diari\w*|"
     r"confianca media|mean confidence|average confidence|precision|precisao|recall|f1|acuracia|"
-    r"accuracy|latencia|latency|custos?|costs?|orcamento|budget|funcionarios|employees|"
+    r"accuracy|latencia|latency|custos?|costs?|orcamento|budget|funcionari[oa]s?|employees?|"
     r"concorrentes?|competitors?|market share|participacao de mercado|salario\w*|salar(y|ies)|"
     r"vendemos|vendeu|venderam|vendid[oa]s|bilheteria|box office|sold(?! out)|"
     r"convers(ao|oes|ions?)|conversion rate|"
@@ -282,6 +284,60 @@ _METRICS: Final = _rx(
     rf"(how many|quant[oa]s) {_PEOPLE} (ouviram|escutaram|listened|streamed|played|baixaram|"
     r"downloaded|assinaram|subscribed|cancelaram|cancell?ed|compraram|bought|pagaram|paid|"
     r"instalaram|installed|usaram|used|abriram|opened))\b"
+)
+# Things about the comments or the company that no digest keeps, each with how a refusal names
+# it: the reader learns what is missing, not only that something is.
+_NOT_HELD: Final[tuple[tuple[re.Pattern[str], str, str], ...]] = (
+    (
+        # "c-170012": one comment looked up by its id; a digest quotes a few, it is no archive.
+        _rx(r"\bc-?\d{3,}\b|\b(comentario|comment) (numero|number|n[or]?\.?|#) ?\d+"),
+        "comentários procurados pelo id",
+        "comments looked up by their id",
+    ),
+    (
+        _rx(
+            r"\b(how old|what age|(que|qual|quais) (e |era )?(a )?(idade|faixa etaria)s?|"
+            r"quantos anos (tem|tinha|tinham)|idade (media )?(d[oa]s?|de quem)|ages? of|"
+            r"(average|mean) age|faixa etaria|age (group|range|bracket)s?)\b"
+        ),
+        "a idade de quem comenta",
+        "the age of whoever comments",
+    ),
+    (
+        _rx(
+            r"\b(custou|custaram|custaria|custar|(did|does|would|will) (it|that|this) cost|"
+            r"gastamos|gast(ou|aram) (\w+ )?com|spent|spend(ing)? on|expenses?|despesas?|investimos|"
+            r"invested|investimento|investment)\b"
+        ),
+        "custos nem gastos",
+        "costs or spending",
+    ),
+    (
+        _rx(
+            r"\b(funcionari[oa]s?|employees?|staff|colaborador(es|as?)?|equipe interna|"
+            r"(qual|quais|que|which|who|quem) (\w+ )?(revisor\w*|reviewers?|moderador\w*|"
+            r"moderators?|analistas?|analysts?|annotators?|anotador\w*|atendentes?|agents?))\b"
+        ),
+        "o que cada pessoa da equipe fez",
+        "what each member of the staff did",
+    ),
+    (
+        # "quantos usam iphone", "what share of listeners are on Android": the digests count
+        # comments by category and tag, never by device or system.
+        _rx(
+            r"\b((quant[oa]s?|how many|how much|what (share|percentage|percent|fraction|part)|"
+            r"qual (a )?(porcentagem|proporcao|parcela|fatia|parte)|(de )?que (aparelho|celular|"
+            r"sistema)|which (device|phone|platform|system)|more|mais|menos|fewer|less)\b.{0,40}"
+            r"\b(iphones?|ipads?|android|ios|windows|macos|linux|tablets?|smartphones?)|"
+            r"(aparelhos?|dispositivos?|devices?|"
+            r"celulares|phones|sistemas operacionais|operating systems|platforms|plataformas) "
+            r"(d[oa]s|of the|of|que|used|usad[oa]s|mais usad\w*|most used)|"
+            r"(which|what|que|qual|quais) (devices?|phones?|platforms?|aparelhos?|celulares?|"
+            r"sistemas?|plataformas?)\b.{0,30}\b(use|uses|usam|usa|using|usando|run|rodam|have|tem))\b"
+        ),
+        "o aparelho ou sistema de quem comenta",
+        "the device or system of whoever comments",
+    ),
 )
 # Arithmetic ("quanto é 48/6", "what is 12 times 7"): no digest is a calculator.
 _ARITHMETIC: Final = _rx(
@@ -498,8 +554,12 @@ _PERSONAL_DATA: Final = _rx(
     r"contact (details|info\w*)|dados de contato|contatos? (d[oae]s? )?"
     r"(usuari|ouvinte|cliente|pessoa|quem)\w*|personal (details|info\w*)|"
     r"(nomes?|names?|identidade|identity|perfis|profiles?|handles?|usernames?|logins?) "
-    r"(de quem|dos usuarios|das pessoas|dos ouvintes|of (the )?(users?|people|listeners?|"
-    r"person|guy|girl|customers?)|of who(m)?|of whoever))\b"
+    r"(de quem|d[oa]s? (usuari[oa]s?|ouvintes?|pessoas?|clientes?|fas?|autor\w*|cara|moca)|"
+    r"of (the |that |this |those )?(users?|people|listeners?|person|guy|girl|customers?|fans?|"
+    r"authors?|commenters?)|of who(m)?|of whoever)|"
+    r"(user|listener|customer|fan|author|commenter|person)'?s (real )?(names?|identity)|"
+    r"como se chamam? (o |a |os |as |aquele |aquela )?(ouvintes?|usuari[oa]s?|fas?|clientes?|"
+    r"pessoas?|cara|moca))\b"
 )
 # A personal detail asked about whoever wrote something: "o telefone do fã que pediu X", "where
 # does the person who complained about Y live". Either cue alone is an ordinary question.
@@ -701,6 +761,8 @@ class Understanding:
     least: bool = False  # "the least ...", "menos ..."
     refusal: Refusal | None = None
     unknown_tag: str = ""
+    # What a "metric" refusal says the digests do not keep (PT, EN), when one class names it.
+    not_held: tuple[str, ...] = ()
 
 
 def detect_tags(question: str) -> tuple[str, ...]:
@@ -781,9 +843,22 @@ def understand(question: str) -> Understanding:
         return Understanding(None, categories, tags, refusal="future")
     if _ONE_LISTENER.search(text) or _ROLE_VIEW.search(text) or _PERSON_VIEW.search(text):
         return Understanding(None, categories, tags, refusal="person")
+    # A metric's word inside the name of a subject the question names is that subject's
+    # ("velocidade de reprodução" is playback speed, not plays).
+    untagged = _without_tag_names(text, tags)
+    # One writer's detail ("how old is the listener who praised X") is refused as a person's,
+    # as it was before these classes, unless a metric's word names it too ("idade").
+    one_writer = bool(
+        _PERSONAL_DETAIL.search(text) and _ONE_WRITER.search(text) and not _METRICS.search(untagged)
+    )
+    for pattern, held_pt, held_en in _NOT_HELD:
+        if pattern.search(untagged) and not one_writer:
+            return Understanding(
+                None, categories, tags, refusal="metric", not_held=(held_pt, held_en)
+            )
     if (
-        _METRICS.search(text)
-        or _OTHER_COUNTS.search(text)
+        _METRICS.search(untagged)
+        or _OTHER_COUNTS.search(untagged)
         or (_MUSIC_ENTITIES.search(text) and not tags)
         or _SONG_RANKING.search(text)
     ):
@@ -1050,6 +1125,25 @@ def apart_direction(text: str) -> str:
     if share_dir == count_dir:
         return "apart"
     return "share_up" if share_dir == "up" else "share_down"
+
+
+def _without_tag_names(text: str, tags: tuple[str, ...]) -> str:
+    """`text` without the phrases that name `tags` (their vocabulary names and the plain
+    expressions of the taxonomy, of several words), so that their words are the subject's."""
+    specs = {spec.tag: spec for spec in default_taxonomy().specs}
+    names: set[str] = set()
+    for tag in tags:
+        names.update(fold(tag_name(tag, language)) for language in ("pt", "en"))
+        if tag in specs:
+            names.update(
+                fold(e) for e in specs[tag].pt + specs[tag].en if not re.search(r"[*{\[]", e)
+            )
+    for name in sorted(names, key=len, reverse=True):
+        # Only a name of several words: a one-word name ("price") is the word a metric asks
+        # about ("the price of the plan"), not a subject holding it.
+        if " " in name:
+            text = re.sub(rf"\b{re.escape(name)}\b", " ", text)
+    return text
 
 
 def _in_expressions(word: str, tags: tuple[str, ...]) -> bool:

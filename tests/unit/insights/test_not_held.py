@@ -1,0 +1,140 @@
+"""What no weekly digest holds is refused with the reason named: one comment looked up by its id,
+whoever comments (age, device, name), the company's costs and staff, a year or a month no digest
+covers; near misses in the same words stay answered. Digests: the fixed set, 2026-W40..W48
+(today 2026-11-30)."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.digest.store import Digest
+from shared.insights import ask
+from shared.insights.answerer import Answer
+from shared.insights.understanding import understand
+from tests.unit.insights.conftest import TODAY
+
+
+def answer(question: str, digests: list[Digest]) -> Answer:
+    return ask(question, digests, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("o que diz o comentário c-1005?", "id"),
+        ("open comment #4412 for me", "id"),
+        ("pull up comment number 88 please", "id"),
+        ("qual a idade média dos ouvintes?", "idade"),
+        ("what's the average age of our listeners?", "age"),
+        ("qual a idade de quem reclama de travamentos?", "idade"),
+        ("what's the average age of listeners who asked for lyrics?", "age"),
+        ("how old is the typical person complaining about crashes?", "age"),
+        ("how much did we spend on the new layout?", "spending"),
+        ("quanto a empresa gastou com servidores em novembro?", "gastos"),
+        ("o conserto do login custou caro?", "custos"),
+        ("which reviewer fixed the most labels last week?", "staff"),
+        ("quantos funcionários trabalharam nas revisões?", "equipe"),
+        ("who on the staff answered the open questions?", "staff"),
+        ("what share of listeners are on iOS?", "device"),
+        ("mais comentários vieram de android ou de iphone?", "aparelho"),
+        ("which phones do our listeners use the most?", "device"),
+    ],
+)
+def test_what_no_digest_keeps_is_refused_naming_it(
+    question: str, named: str, eval_digests: list[Digest]
+) -> None:
+    # Given the fixed digests, which count comments by week, category and tag only
+    # When a question asks for a comment by id, whoever wrote, or the company's costs or staff
+    got = answer(question, eval_digests)
+    # Then it is refused as a figure no digest holds, the refusal naming what is missing
+    assert not got.suportada
+    assert got.reason == "metric"
+    assert got.fontes == ()
+    assert named in got.resposta
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "qual o nome do fã que pediu clipes?",
+        "what's the listener's name who asked for offline downloads?",
+        "como se chama o ouvinte que reclamou do login?",
+        "give me the names of the users who complained about crashes",
+        "how old is the fan who asked for clips?",
+    ],
+)
+def test_the_name_of_whoever_wrote_is_refused(question: str, eval_digests: list[Digest]) -> None:
+    # When a question asks the name or the age of whoever wrote something
+    got = answer(question, eval_digests)
+    # Then it is refused as personal data: the digests do not keep who wrote what
+    assert not got.suportada
+    assert got.reason == "person"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "e 2022, como foi?",
+        "how were things in may 2024?",
+        "compare 2026 with 2023",
+        "2021 vs 2022",
+        "resumo de maio de 2025",
+    ],
+)
+def test_a_year_or_month_no_digest_covers_is_refused(
+    question: str, eval_digests: list[Digest]
+) -> None:
+    # Given digests of 2026-W40..W48 only
+    # When a question names a year standing alone, or "may" with a year, none of them covers
+    got = answer(question, eval_digests)
+    # Then it is refused for its period, never answered about the latest week
+    assert not got.suportada
+    assert got.reason == "period"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I've got five minutes before a meeting, what's new with the listeners?",
+        "tenho dez minutos, me dá um resumo da semana passada",
+        "may I see the top complaints of last week?",
+        "how much did the praise share change last week?",
+        "o que mais pediram em 2026?",
+        "what were the main complaints in november 2026?",
+    ],
+)
+def test_near_misses_in_the_same_words_are_answered(
+    question: str, eval_digests: list[Digest]
+) -> None:
+    # When a question shares a word with a refusal class ("minutes", "may", "how much", a year)
+    # but asks what the digests hold
+    got = answer(question, eval_digests)
+    # Then it is answered from the digests, with sources
+    assert got.suportada, got.resposta
+    assert got.fontes
+
+
+def test_a_year_partly_covered_is_answered_for_its_covered_weeks(
+    eval_digests: list[Digest],
+) -> None:
+    # When a year standing alone is only partly covered by the digests
+    got = answer("como foi 2026?", eval_digests)
+    # Then it is answered for the covered weeks, naming the weeks without a digest
+    assert got.suportada
+    assert set(got.semanas) <= {f"2026-W{n}" for n in range(40, 49)}
+    assert "Sem digest para" in got.resposta
+
+
+@pytest.mark.parametrize(
+    ("question", "tag"),
+    [
+        ("mostra comentários sobre velocidade de reprodução", "feat_velocidade"),
+        ("what did people say about playback speed last week?", "feat_velocidade"),
+    ],
+)
+def test_a_metric_word_inside_a_subject_name_is_the_subject(question: str, tag: str) -> None:
+    # When a subject's name holds a word that alone would be a metric ("reprodução": plays)
+    understood = understand(question)
+    # Then the question is about the subject, not refused as a metric
+    assert understood.refusal is None
+    assert tag in understood.tags
