@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Final, Literal
 
 from shared.classifier.tags import TAG_PATTERN, default_taxonomy
@@ -238,7 +239,8 @@ _START: Final = _words(
 _PEOPLE: Final = r"(pessoas|usuarios|ouvintes|clientes|people|users|listeners|customers)"
 # Metrics the digests never compute: asked for, they are refused rather than approximated.
 _METRICS: Final = _rx(
-    r"\b(receita\w*|revenue\w*|faturamento|faturou|lucro\w*|profits?|vendas|sales|dinheiro|money|"
+    r"\b((most|least|mais|menos) (played|streamed|listened to|tocad[oa]s?|ouvid[oa]s?|"
+    r"escutad[oa]s?)|receita\w*|revenue\w*|faturamento|faturou|lucro\w*|profits?|vendas|sales|dinheiro|money|"
     r"streams|streaming count|plays|reproduc(ao|oes)|execuc\w*|ouvintes mensais|monthly listeners|"
     r"assinantes|subscribers?|usuarios ativos|active users|dau|mau|installs?|instalac\w*|"
     r"nota media|notas?|avaliac\w*|ratings?|rated|estrelas|stars|nps|net promoter|sentiment\w*|"
@@ -298,10 +300,90 @@ _NOT_HELD: Final[tuple[tuple[re.Pattern[str], str, str], ...]] = (
         _rx(
             r"\b(how old|what age|(que|qual|quais) (e |era )?(a )?(idade|faixa etaria)s?|"
             r"quantos anos (tem|tinha|tinham)|idade (media )?(d[oa]s?|de quem)|ages? of|"
-            r"(average|mean) age|faixa etaria|age (group|range|bracket)s?)\b"
+            r"(average|mean) age|faixa etaria|age (group|range|bracket)s?|genders?|generos? d|"
+            r"(men|women|homens|mulheres|male|female|masculino|feminino|boys|girls|meninos|"
+            r"meninas)\b.{0,30}\b(vs|versus|x|or|ou|and|e|than|que)\b.{0,10}\b(men|women|homens|"
+            r"mulheres|male|female|masculino|feminino|boys|girls|meninos|meninas))\b"
         ),
-        "a idade de quem comenta",
-        "the age of whoever comments",
+        "a idade ou o gênero de quem comenta",
+        "the age or gender of whoever comments",
+    ),
+    (
+        # "de que estado são os ouvintes", "where do our listeners live": no digest knows where
+        # a comment was written.
+        _rx(
+            r"\b((de|em|from|in) (que|qual|quais|which|what) (estados?|cidades?|pais(es)?|"
+            r"regi(ao|oes)|bairros?|states?|cit(y|ies)|countr(y|ies)|regions?|neighbou?rhoods?)|"
+            r"where (do|does|did|are|is|were|was) .{0,60}\b(live|lives|based|located|come from|"
+            r"comes from|are from|is from)|de onde (sao|vem|vieram|e|eram)|onde (moram|vivem|"
+            r"ficam))\b"
+        ),
+        "de onde é quem comenta",
+        "where whoever comments lives or writes from",
+    ),
+    (
+        # A figure of one day or hour: each digest sums a whole week ("on monday", "no dia 3 de
+        # março", "on 14/02", "the busiest day"); "the week of 14/02" is that week.
+        _rx(
+            r"\b((on|no|na|nas|nos|every|toda|todo|todas as|todos os|aos|during|durante a|de|as) "
+            r"(mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|"
+            r"segundas?[- ]feiras?|tercas?([- ]feiras?)?|quartas?[- ]feiras?|quintas?[- ]feiras?|"
+            r"sextas?[- ]feiras?(?! santa| da paixao)|sabados?|domingos?)|"
+            r"(on|no dia|naquele dia|nesse dia|neste dia|that day|exactly on) (the )?"
+            r"(\d{1,2}(st|nd|rd|th)?( de| of)? (" + _MONTH_NAMES + r")|\d{1,2}/\d{1,2}|"
+            r"(" + _MONTH_NAMES + r") \d{1,2}(st|nd|rd|th)?)\b|"
+            r"(busiest|quietest|calmest|slowest|worst|best|peak|pior|melhor) (single )?days?|"
+            r"(o |the |qual (foi )?o |which )dia (com|de|mais|em que)|day (with|of) the (most|fewest)|"
+            r"(dias?|days?) (mais|most) (movimentad\w*|agitad\w*|calm\w*|busy|active)|"
+            r"(que|what|which|qual) (horas?|horario|time of day|hour)|"
+            r"\d{1,2} ?(h|am|pm|horas)\b)"
+        ),
+        "contagens por dia ou por hora (cada digest soma uma semana inteira)",
+        "figures per day or per hour (each digest sums a whole week)",
+    ),
+    (
+        # A count of people, accounts or devices ("quantas contas foram invadidas", "how many
+        # kids use kids mode"): the digests count comments; "how many users asked for X" is
+        # read as the comments that asked.
+        _rx(
+            r"\b(quant[oa]s|how many|number of|numero de) (\w+ )?(pessoas|people|usuari[oa]s|"
+            r"users|ouvintes|listeners|clientes|customers|contas|accounts|criancas|kids|children|"
+            r"familias|families|fas|fans|membros|members|homens|mulheres|men|women|perfis|"
+            r"profiles|dispositivos|devices|aparelhos|celulares|phones|artistas|artists|"
+            r"musicas|songs|faixas|tracks|remixes|playlists)\b"
+            r"(?!(\s+\w+){0,3}\s+(comentaram|comentou|comentando|reclam\w*|pediram|pediu|pedindo|"
+            r"complain\w*|asked|asking|request\w*|mention\w*|mencion\w*|wrote|writing|escrev\w*|"
+            r"comment\w*|elogi\w*|prais\w*|suggest\w*|sugeri\w*|pergunt\w*|falaram|falando|"
+            r"talked|talking|said|saying|disseram|criticiz\w*|critic\w*|wanted|queriam|quer\w*|"
+            r"want\w*)\b)"
+        ),
+        "contagens de pessoas, contas ou aparelhos (só de comentários)",
+        "counts of people, accounts or devices (only of comments)",
+    ),
+    (
+        # How fast, how well or by whom something was fixed: the digests count what listeners
+        # wrote, not the product's work on it.
+        _rx(
+            r"\b(taxas? de (resolucao|sucesso|acerto|erro|falha|conversao|abandono)|"
+            r"(success|resolution|error|failure|fix|bounce|abandonment) rates?|"
+            r"(how long|quanto tempo) (did|does|will|do|has|levou|leva|vai levar|demorou|demora)|"
+            r"(qual|what(?: ?'?s| is| was)?) (o |the )?(prazo|deadline|eta)|"
+            r"how (fast|quick|quickly|slow) (is|are) (the |our )?(app|search|fix|support|team|"
+            r"\w+ing)\b|"
+            r"(quao|o quao) (rapid\w*|lent\w*)|"
+            r"(when|quando) (will|would|is|does|vai|vao|sera|serao|deve) (\w+ ){0,4}"
+            r"(be )?(fixed|resolved|solved|released|launched|shipped|resolvid\w*|corrigid\w*|"
+            r"consertad\w*|lancad\w*|sair)|"
+            r"(who|quem) (is|e|sera|will|vai|should|deve|esta|fixed|fixes|consertou|corrigiu|"
+            r"resolveu) (\w+ ){0,2}(responsible|responsavel|fix|fixing|consertar|corrigir|"
+            r"resolver|handl\w*|cuidar|cuidando|the fix|o conserto)|"
+            r"(support|suporte|team|equipe|staff|company|empresa) (\w+ ){0,2}(reply|replied|"
+            r"respond\w*|answer\w*|respondeu|responderam)|(what|o que) (did|has|have|does) "
+            r"(the |our )?(support|team|staff|company) (done|do|doing)|o que (a |o )?(equipe|"
+            r"empresa|suporte) (fez|faz|esta fazendo))\b"
+        ),
+        "prazos, taxas de resolução nem o trabalho da equipe",
+        "deadlines, resolution rates or the team's work",
     ),
     (
         _rx(
@@ -353,7 +435,7 @@ _ARITHMETIC_ASK: Final = _rx(
 # language), and what they never keep about a comment (its likes, length, moderation) or the raw
 # comments themselves.
 _OTHER_COUNTS: Final = _rx(
-    r"\b((comentarios|comments|feedbacks?|reviews?)\s+(\w+\s+)?(em|in) (ingles|english|espanhol|"
+    r"\b((comentarios|comments|feedbacks?|reviews?)\s+(\w+\s+){0,3}(em|in) (ingles|english|espanhol|"
     r"spanish|portugues|portuguese|frances|french|alemao|german)|(por|by|per) (idioma|lingua|"
     r"language)|language breakdown|(longest|shortest|mais long[oa]|mais curt[oa]) (comment|"
     r"comentario)|(comment|comentario)s? (length|tamanho|comprimento)|(tamanho|comprimento|"
@@ -813,11 +895,52 @@ _QUESTION_ALIASES: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
 )
 
 
+def _singular(folded: str) -> str:
+    """Each plural word of `folded` in the singular, roughly ("contas invadidas" -> "conta
+    invadida", "notificacoes" -> "notificacao"): the taxonomy writes most expressions singular."""
+
+    def one(match: re.Match[str]) -> str:
+        word = match[0]
+        if word.endswith("oes"):
+            return word[:-3] + "ao"
+        if word.endswith("ais"):
+            return word[:-3] + "al"
+        if word.endswith(("ss", "us", "is")):
+            return word
+        return word[:-1]
+
+    return re.sub(r"\b[a-z]{4,}s\b", one, folded)
+
+
+@cache
+def _name_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each tag's vocabulary name of several words ("segurança da conta", "account security"),
+    its words in the singular or plural: how people name a subject the taxonomy's expressions,
+    written from comments, may not hold."""
+
+    def word_pattern(word: str) -> str:
+        if word in {"da", "de", "do", "das", "dos", "of", "the", "e", "and"}:
+            return r"(d[aeo]s?|of|the|e|and)"
+        stem = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+        return re.escape(stem) + r"(s|es)?"
+
+    patterns = []
+    for tag in sorted(default_taxonomy().tags):
+        for language in ("pt", "en"):
+            words = fold(tag_name(tag, language)).split()
+            if len(words) >= 2:
+                body = r"\s+".join(word_pattern(w) for w in words)
+                patterns.append((re.compile(rf"\b{body}\b"), tag))
+    return tuple(patterns)
+
+
 def _tags_in(folded: str) -> set[str]:
     taxonomy = default_taxonomy()
     found = {m[0] for m in _TAG_LITERAL.finditer(folded) if m[0] in taxonomy.tags}
     cleaned = _META_WORDS.sub(" ", _NOT_TAGS.sub(" ", folded))
     found.update(taxonomy.extract([cleaned])[0])
+    found.update(taxonomy.extract([_singular(cleaned)])[0])
+    found.update(tag for pattern, tag in _name_patterns() if pattern.search(cleaned))
     subjects = {spec.subject: spec.tag for spec in taxonomy.specs}
     for word in re.findall(r"[a-z]+", cleaned):
         if word in subjects and len(word) > 3 and word not in _AMBIGUOUS_SUBJECTS:

@@ -34,10 +34,27 @@ def answer(question: str, digests: list[Digest]) -> Answer:
         ("o conserto do login custou caro?", "custos"),
         ("which reviewer fixed the most labels last week?", "staff"),
         ("quantos funcionários trabalharam nas revisões?", "equipe"),
-        ("who on the staff answered the open questions?", "staff"),
+        ("who on the staff answered the open questions?", "team"),
         ("what share of listeners are on iOS?", "device"),
         ("mais comentários vieram de android ou de iphone?", "aparelho"),
         ("which phones do our listeners use the most?", "device"),
+        ("quantos comentários chegaram na terça-feira da semana 45?", "por dia"),
+        ("how many comments came in on sundays?", "per day"),
+        ("how many complaints did we get on 14/11?", "per day"),
+        ("quantas críticas no dia 3 de novembro?", "por dia"),
+        ("which was the busiest day of week 46?", "per day"),
+        ("a que horas chegam mais reclamações?", "por hora"),
+        ("de que cidade são os ouvintes que pedem letras?", "de onde"),
+        ("where do most of the people asking for playlists live?", "where"),
+        ("how many accounts had login problems in october?", "accounts"),
+        ("quantas pessoas usam o app no carro?", "pessoas"),
+        ("how many kids listen with the lyrics on?", "people"),
+        ("how many women vs men asked for clips?", "gender"),
+        ("qual a taxa de resolução dos travamentos?", "taxas"),
+        ("how long did it take to fix the login bug?", "deadlines"),
+        ("qual o prazo para corrigir os travamentos?", "prazos"),
+        ("who is responsible for fixing the crashes?", "team"),
+        ("what did the support team reply to the login complaints?", "team"),
     ],
 )
 def test_what_no_digest_keeps_is_refused_naming_it(
@@ -101,6 +118,12 @@ def test_a_year_or_month_no_digest_covers_is_refused(
         "how much did the praise share change last week?",
         "o que mais pediram em 2026?",
         "what were the main complaints in november 2026?",
+        "how many users asked for lyrics in week 46?",
+        "quantas pessoas reclamaram de travamentos na semana 47?",
+        "how fast did praise grow in november?",
+        "como foi a semana do dia 10/11?",
+        "what happened in the week of monday 16/11?",
+        "did praise go up over time, week after week?",
     ],
 )
 def test_near_misses_in_the_same_words_are_answered(
@@ -136,5 +159,44 @@ def test_a_metric_word_inside_a_subject_name_is_the_subject(question: str, tag: 
     # When a subject's name holds a word that alone would be a metric ("reprodução": plays)
     understood = understand(question)
     # Then the question is about the subject, not refused as a metric
+    assert understood.refusal is None
+    assert tag in understood.tags
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which songs were the most played last week?",
+        "quais faixas foram as mais ouvidas em novembro?",
+        "how many comments were written in spanish in week 46?",
+    ],
+)
+def test_plays_and_languages_are_figures_no_digest_holds(
+    question: str, eval_digests: list[Digest]
+) -> None:
+    # When a question asks which tracks were played most, or the comments' language
+    got = answer(question, eval_digests)
+    # Then it is refused as a figure the digests never compute
+    assert not got.suportada
+    assert got.reason == "metric"
+
+
+@pytest.mark.parametrize(
+    ("question", "tag"),
+    [
+        ("o que disseram sobre problemas de login na semana 45?", "fix_login"),
+        ("any news on the slow loading complaints?", "perf_carregamento"),
+        ("quantas menções de contas invadidas em outubro?", "sec_conta"),
+        ("how did the account security complaints go?", "sec_conta"),
+        ("o que pedem sobre as notificações?", "feat_notificacao"),
+    ],
+)
+def test_a_subject_named_by_its_vocabulary_name_or_in_the_plural_is_that_subject(
+    question: str, tag: str
+) -> None:
+    # When a question names a subject as the digests' headings do ("problemas de login"), or
+    # puts the taxonomy's singular words in the plural ("contas invadidas")
+    understood = understand(question)
+    # Then the subject is read as its tag, not refused and not read as its category only
     assert understood.refusal is None
     assert tag in understood.tags
