@@ -239,7 +239,8 @@ _START: Final = _words(
 _PEOPLE: Final = r"(pessoas|usuarios|ouvintes|clientes|people|users|listeners|customers)"
 # Metrics the digests never compute: asked for, they are refused rather than approximated.
 _METRICS: Final = _rx(
-    r"\b((most|least|mais|menos) (played|streamed|listened to|tocad[oa]s?|ouvid[oa]s?|"
+    r"\b(profitab\w*|lucrativ\w*|rentab\w*|on a scale|numa escala|(de|from) [01] (a|to) (5|10)|"
+    r"out of (5|10)\b|(most|least|mais|menos) (played|streamed|listened to|tocad[oa]s?|ouvid[oa]s?|"
     r"escutad[oa]s?)|receita\w*|revenue\w*|faturamento|faturou|lucro\w*|profits?|vendas|sales|dinheiro|money|"
     r"streams|streaming count|plays|reproduc(ao|oes)|execuc\w*|ouvintes mensais|monthly listeners|"
     r"assinantes|subscribers?|usuarios ativos|active users|dau|mau|installs?|instalac\w*|"
@@ -316,7 +317,10 @@ _NOT_HELD: Final[tuple[tuple[re.Pattern[str], str, str], ...]] = (
             r"regi(ao|oes)|bairros?|states?|cit(y|ies)|countr(y|ies)|regions?|neighbou?rhoods?)|"
             r"where (do|does|did|are|is|were|was) .{0,60}\b(live|lives|based|located|come from|"
             r"comes from|are from|is from)|de onde (sao|vem|vieram|e|eram)|onde (moram|vivem|"
-            r"ficam))\b"
+            r"ficam)|(from|de|do|da|in|no|na|em|vindos? d[oa]|vieram d[oa]) (brasil|brazil|"
+            r"portugal|argentina|mexico|eua|usa|estados unidos|united states|reino unido|angola|"
+            r"mocambique|espanha|spain|europa|europe|america latina|latin america|sao paulo|"
+            r"rio de janeiro|nordeste|abroad|exterior|fora do pais))\b"
         ),
         "de onde é quem comenta",
         "where whoever comments lives or writes from",
@@ -336,7 +340,8 @@ _NOT_HELD: Final[tuple[tuple[re.Pattern[str], str, str], ...]] = (
             r"(o |the |qual (foi )?o |which )dia (com|de|mais|em que)|day (with|of) the (most|fewest)|"
             r"(dias?|days?) (mais|most) (movimentad\w*|agitad\w*|calm\w*|busy|active)|"
             r"(que|what|which|qual) (horas?|horario|time of day|hour)|"
-            r"\d{1,2} ?(h|am|pm|horas)\b)"
+            r"\d{1,2} ?(h|am|pm|horas)\b|this (morning|afternoon|evening)|last night|"
+            r"(esta|nesta|essa|nessa|hoje a|hoje de|agora a|ontem a|ontem de) (manha|tarde|noite))"
         ),
         "contagens por dia ou por hora (cada digest soma uma semana inteira)",
         "figures per day or per hour (each digest sums a whole week)",
@@ -366,6 +371,13 @@ _NOT_HELD: Final[tuple[tuple[re.Pattern[str], str, str], ...]] = (
         _rx(
             r"\b(taxas? de (resolucao|sucesso|acerto|erro|falha|conversao|abandono)|"
             r"(success|resolution|error|failure|fix|bounce|abandonment) rates?|"
+            r"response times?|tempo (medio )?de (resposta|atendimento)|"
+            r"(were|was|foram|foi|got|have been|has been) (already )?(resolved|solved|fixed|closed|"
+            r"resolvid[oa]s?|solucionad[oa]s?|corrigid[oa]s?|consertad[oa]s?|fechad[oa]s?)|"
+            r"(did|have|has) (we|they|the team|you|engineering|the devs?) (\w+ ){0,2}(fix|fixed|"
+            r"solve|solved|resolve|resolved)|ja (corrigiram|consertaram|resolveram|arrumaram|"
+            r"corrigimos|consertamos|resolvemos)|(team|equipe|time de \w+) (\w+ ){0,2}(know|knows|"
+            r"sabe|sabem|aware|ciente)|"
             r"(how long|quanto tempo) (did|does|will|do|has|levou|leva|vai levar|demorou|demora)|"
             r"(qual|what(?: ?'?s| is| was)?) (o |the )?(prazo|deadline|eta)|"
             r"how (fast|quick|quickly|slow) (is|are) (the |our )?(app|search|fix|support|team|"
@@ -410,7 +422,7 @@ _NOT_HELD: Final[tuple[tuple[re.Pattern[str], str, str], ...]] = (
             r"\b((quant[oa]s?|how many|how much|what (share|percentage|percent|fraction|part)|"
             r"qual (a )?(porcentagem|proporcao|parcela|fatia|parte)|(de )?que (aparelho|celular|"
             r"sistema)|which (device|phone|platform|system)|more|mais|menos|fewer|less)\b.{0,40}"
-            r"\b(iphones?|ipads?|android|ios|windows|macos|linux|tablets?|smartphones?)|"
+            r"\b(iphones?|ipads?|android|ios|windows|macos|linux|tablets?|smartphones?|mobile)|"
             r"(aparelhos?|dispositivos?|devices?|"
             r"celulares|phones|sistemas operacionais|operating systems|platforms|plataformas) "
             r"(d[oa]s|of the|of|que|used|usad[oa]s|mais usad\w*|most used)|"

@@ -55,6 +55,12 @@ def answer(question: str, digests: list[Digest]) -> Answer:
         ("qual o prazo para corrigir os travamentos?", "prazos"),
         ("who is responsible for fixing the crashes?", "team"),
         ("what did the support team reply to the login complaints?", "team"),
+        ("quantos comentários chegaram hoje de manhã?", "por dia"),
+        ("how many comments came from Portugal?", "where"),
+        ("what percentage of comments come from mobile?", "device"),
+        ("did we fix the crashes yet?", "team"),
+        ("quantas reclamações de login foram resolvidas?", "equipe"),
+        ("what's the average response time to complaints?", "team"),
     ],
 )
 def test_what_no_digest_keeps_is_refused_naming_it(
@@ -169,6 +175,8 @@ def test_a_metric_word_inside_a_subject_name_is_the_subject(question: str, tag: 
         "which songs were the most played last week?",
         "quais faixas foram as mais ouvidas em novembro?",
         "how many comments were written in spanish in week 46?",
+        "how positive are the comments on a scale of 1 to 10?",
+        "is the premium plan profitable?",
     ],
 )
 def test_plays_and_languages_are_figures_no_digest_holds(
