@@ -429,8 +429,9 @@ def _scope(
         # What is said about a subject: every week that lists it ("lately": the latest 8).
         return (latest if period.recent else available), ()
     if u.intent == "summary" and u.general:
-        # "Como estão as coisas?": the latest digest; "lately", "nas últimas semanas": a month.
-        return (latest[-4:] if period.recent else latest[-1:]), ()
+        # "Como estão as coisas?": the latest digest; "lately", "nas últimas semanas": a month,
+        # unless the news is asked for ("any news lately?", "the headline"): the newest week.
+        return (latest[-4:] if period.recent and not u.news else latest[-1:]), ()
     wide = period.recent
     if u.intent in {"complaints", "suggestions", "improvements"} and (period.recent or u.most):
         wide = True
@@ -2098,6 +2099,7 @@ def _compose_period_summary(draft: _Draft, weeks: Sequence[str], ctx: Context) -
             busiest,
             quietest,
         )
+    _say_share_course(draft, weeks, ctx)
     moves = [p for w in weeks for p in ctx.find(w, "categoria") if p.data.get("significativa")][-3:]
     if moves:
         items = [
@@ -2144,6 +2146,44 @@ def _compose_period_summary(draft: _Draft, weeks: Sequence[str], ctx: Context) -
         draft.say(_sentence(parts), *used)
     _say_lasting_spike(draft, weeks, ctx, shown={p.key for p in spikes})
     return bool(draft.sentences)
+
+
+def _say_share_course(draft: _Draft, weeks: Sequence[str], ctx: Context) -> None:
+    """The category whose share moved most from the period's first week to its last, with both
+    shares: over a span, how the mix of comments shifted is its story ("praise climbed through
+    March"), which week-to-week moves too small to be significant do not tell."""
+    first = {p.key: p for p in ctx.find(weeks[0], "categoria")}
+    last = {p.key: p for p in ctx.find(weeks[-1], "categoria")}
+    moved = [
+        (float(last[key].data["percentual"]) - float(first[key].data["percentual"]), key)
+        for key in first.keys() & last.keys()
+        if isinstance(first[key].data.get("percentual"), int | float)
+        and isinstance(last[key].data.get("percentual"), int | float)
+    ]
+    if not moved:
+        return
+    change, key = max(moved, key=lambda item: (abs(item[0]), item[1]))
+    if change == 0:
+        return
+    start, end = first[key], last[key]
+    verb = draft.t("subiu" if change > 0 else "caiu", "rose" if change > 0 else "fell")
+    draft.say(
+        draft.fill(
+            draft.t(
+                "Maior mudança de participação no período: {cat} {verb} de {a} em {wa} para "
+                "{b} em {wb}.",
+                "Largest share shift over the period: {cat} {verb} from {a} in {wa} to {b} in {wb}.",
+            ),
+            end,
+            verb=verb,
+            a=draft.figure("percentual", start.data["percentual"]),
+            wa=start.semana,
+            b=draft.figure("percentual", end.data["percentual"]),
+            wb=end.semana,
+        ),
+        start,
+        end,
+    )
 
 
 def _say_lasting_spike(draft: _Draft, weeks: Sequence[str], ctx: Context, shown: set[str]) -> None:

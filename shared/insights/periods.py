@@ -10,8 +10,10 @@ Thursday falls in it (the ISO rule that gives each week to exactly one month).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from typing import Final
 
 from shared.errors import InvalidInput
@@ -358,6 +360,19 @@ _MOVABLE_HOLIDAYS: Final[tuple[tuple[re.Pattern[str], int], ...]] = (
 )
 
 
+# A holiday naming a thing, not a time: "os remixes de carnaval", "a playlist de Natal", "the
+# carnival remixes" are a subject; "a semana de carnaval", "no carnaval" are weeks.
+_HOLIDAY_THING_BEFORE: Final = re.compile(
+    r"\b(?!(?:semanas?|feriados?|periodos?|epocas?|ferias|dias?|fim|mes|temporadas?|tempo|"
+    r"noites?|vesperas?|comentarios|feedbacks?|movimento|volume|pico|alta|queda|clima|antes|"
+    r"depois|perto|durante|desde|ate|apos|cerca)\b)[a-z]{3,} de $"
+)
+_HOLIDAY_THING_AFTER: Final = re.compile(
+    r"^\s+(remix\w*|playlists?|songs?|tracks?|music|albums?|specials?|releases?|editions?|"
+    r"mix\w*|sets?|shows?|concerts?|hits?|themes?|promos?|promotions?|campaigns?|sales?|"
+    r"singles?|covers?|lives?|streams?|blocks?|parties|party|collections?)\b"
+)
+
 _BESIDE_HOLIDAY: Final = re.compile(
     r"\b(?:(?:the\s+)?week\s+(?:(after|following)|(?:before|prior\s+to))|"
     r"(?:a\s+)?semana\s+(?:(depois|apos|seguinte|posterior)|(?:antes|anterior))"
@@ -376,6 +391,18 @@ def easter_sunday(year: int) -> date:
     shift = (a + 11 * h + 22 * weekday) // 451
     month, day = divmod(h + weekday - 7 * shift + 114, 31)
     return date(year, month, day + 1)
+
+
+# The year a holiday is named with: "o Natal de 2024", "Christmas 2025", "Easter of 2024".
+_HOLIDAY_YEAR: Final = re.compile(r"\s*(?:de|do|of|em|in|,)?\s*(20\d\d)\b")
+
+
+def _day_of(month: int, day: int, year: int) -> date:
+    return date(year, month, day)
+
+
+def _easter_day(days_from_easter: int, year: int) -> date:
+    return easter_sunday(year) + timedelta(days=days_from_easter)
 
 
 def _movable_week(days_from_easter: int, today: date) -> IsoWeek:
@@ -496,16 +523,35 @@ def parse_period(question: str, today: date) -> Period:
     if _YEAR_START.search(text):
         add(*week_range(IsoWeek.of_date(date(today.year, 1, 4)), current.shifted(-1)))
         text = _YEAR_START.sub(" ", text)
-    holidays: list[tuple[re.Pattern[str], IsoWeek | None]] = []
+    holidays: list[tuple[re.Pattern[str], IsoWeek | None, Callable[[int], date]]] = []
     for pattern, holiday_month, holiday_day in _HOLIDAYS:
         holiday = _dated(holiday_day, holiday_month, None, today)
-        holidays.append((pattern, IsoWeek.of_date(holiday) if holiday else None))
-    holidays += [(pattern, _movable_week(days, today)) for pattern, days in _MOVABLE_HOLIDAYS]
-    for pattern, holiday_week in holidays:
+        holidays.append(
+            (
+                pattern,
+                IsoWeek.of_date(holiday) if holiday else None,
+                partial(_day_of, holiday_month, holiday_day),
+            )
+        )
+    holidays += [
+        (pattern, _movable_week(days, today), partial(_easter_day, days))
+        for pattern, days in _MOVABLE_HOLIDAYS
+    ]
+    for pattern, latest_week, day_in in holidays:
         spans: list[tuple[int, int]] = []
         for found in pattern.finditer(text):
             spans.append(found.span())
+            holiday_week = latest_week
+            named_year = _HOLIDAY_YEAR.match(text[found.end() :])
+            if named_year:
+                # "o Natal de 2024", "Easter 2025": that year's holiday, the year read with it.
+                holiday_week = IsoWeek.of_date(day_in(int(named_year[1])))
+                spans.append((found.end(), found.end() + named_year.end()))
             if holiday_week is None:
+                continue
+            if _HOLIDAY_THING_BEFORE.search(text[: found.start()]) or _HOLIDAY_THING_AFTER.match(
+                text[found.end() :]
+            ):
                 continue
             # "the week after Easter", "a semana antes do Natal": the week next to the holiday's.
             beside = _BESIDE_HOLIDAY.search(text[: found.start()])

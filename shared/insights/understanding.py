@@ -67,12 +67,14 @@ CATEGORY_PATTERNS: Final[dict[str, re.Pattern[str]]] = {
 
 _MOVEMENT_UP: Final = _words(
     r"\b(subi\w*|sobe|subindo|aument\w*|cresce\w*|cresci\w*|rose|rise[sn]?|rising|grew|grow\w*|"
-    r"increas\w*|gain\w*|climb\w*|jump\w*|went up|go up|gone up|up the most|ganhou|ganharam|"
+    r"increas\w*|gain\w*|climb\w*|jump\w*|went up|go up|gone up|going up|goes up|trending (up|upward|"
+    r"higher)|up the most|ganhou|ganharam|"
     r"avanc\w*|piorou|piorar|worse\w*|salt(o|os|ou|aram)|pul(o|ou|aram))\b"
 )
 _MOVEMENT_DOWN: Final = _words(
     r"\b(caiu|cairam|cair|caindo|cai|queda\w*|diminu\w*|reduz\w*|reduc\w*|baix\w*|fell|fall\w*|"
-    r"decreas\w*|declin\w*|drop\w*|shr[iau]nk\w*|went down|go down|gone down|perdeu|perderam|"
+    r"decreas\w*|declin\w*|drop\w*|shr[iau]nk\w*|went down|go down|gone down|going down|goes down|"
+    r"trending (down|downward|lower)|perdeu|perderam|"
     r"lost|lose|melhorou|improved|fad(e|ed|es|ing)|died down|cool(ed)? (off|down)|esfri\w*|"
     r"desaceler\w*|slow(ed)? down)\b"
 )
@@ -853,6 +855,7 @@ class Understanding:
     share_up: bool = False  # ... the share up and the count down ("a fatia subiu, o número caiu")
     share_down: bool = False  # ... the share down and the count up
     least: bool = False  # "the least ...", "menos ..."
+    news: bool = False  # "any news", "the headline": the newest digest, even "lately"
     refusal: Refusal | None = None
     unknown_tag: str = ""
     # What a "metric" refusal says the digests do not keep (PT, EN), when one class names it.
@@ -965,8 +968,33 @@ def _tags_in(folded: str) -> set[str]:
     return found
 
 
+# What is newest ("any news lately?", "the headline only"): the latest digest, not a month.
+_NEWS: Final = _rx(
+    r"\b(news|novidades?|headlines?|manchetes?|the latest|o mais recente|ultimas noticias|"
+    r"noticias?)\b"
+)
+# The number of comments a week received, asked in so many words.
+_COMMENT_COUNT: Final = _rx(
+    r"\b((quant[oa]s|how many|numero de|number of|total de) (comentarios|comments|feedbacks?)|"
+    r"total (de comentarios|comments)|comment volume|volume de comentarios)\b"
+)
+# The one largest criticism or suggestion ("a maior reclamação", "the top request").
+_TOP_ITEM: Final = _rx(
+    r"\b((maior|principal|top|main|biggest|largest) (\w+ )?(reclamac\w*|critica|queixa|complaint|"
+    r"criticism|sugestao|suggestion|pedido|request)|(reclamacao|critica|complaint|sugestao|"
+    r"suggestion|pedido|request) (mais|most) (comum|frequente|common|frequent|citad\w*|"
+    r"mencionad\w*|mentioned))\b"
+)
+# A closing tag that turns a statement into a yes/no question ("are complaints going down or
+# what?", "as críticas caíram, né?"): it asks for no list, whatever its "what" says.
+_CLOSING_TAG: Final = _rx(
+    r"[\s,]+(or what|or not|or no|ou o que|ou nao|ou nem|right|ne|nao e|certo|correct|isnt it|"
+    r"arent they|no)\W*$"
+)
+
+
 def understand(question: str) -> Understanding:
-    text = fold(question)
+    text = _CLOSING_TAG.sub("?", fold(question))
     taxonomy = default_taxonomy()
     literal = [m[0] for m in _TAG_LITERAL.finditer(text)]
     unknown = [tag for tag in literal if tag not in taxonomy.tags and TAG_PATTERN.match(tag)]
@@ -1103,10 +1131,15 @@ def understand(question: str) -> Understanding:
             apart=apart,
             share_up=apart_share == "share_up",
             share_down=apart_share == "share_down",
+            news=bool(_NEWS.search(text)),
         )
 
     if _SIGNIFICANT.search(text) and not tags:
         return result("movement")
+    if _COMMENT_COUNT.search(text) and _TOP_ITEM.search(text) and not tags and not moved:
+        # "quantos comentários semana passada e qual a maior reclamação?": two asks at once, the
+        # week's volume and its top item, which is what a week's summary states.
+        return result("summary")
     if (
         general
         and not moved

@@ -1,0 +1,129 @@
+"""Answerable kinds: a span's summary says how the mix of comments shifted, a closing "or what?"
+asks no list, "going down" is a move, a week's volume and its top item asked together, the news
+"lately" is the newest week, a holiday naming a thing is no period. Digests: the fixed set,
+2026-W40..W48 (today 2026-11-30, so "last week" is 2026-W48)."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.digest.store import Digest
+from shared.insights import ask
+from shared.insights.answerer import Answer
+from shared.insights.digests import digest_passages
+from shared.insights.periods import parse_period
+from shared.insights.understanding import understand
+from shared.numbers import format_number
+from tests.unit.insights.conftest import TODAY
+
+
+def answer(question: str, digests: list[Digest]) -> Answer:
+    return ask(question, digests, today=TODAY)
+
+
+def shares(digests: list[Digest], week: str) -> dict[str, float]:
+    """Each category's share in `week`, from the digest itself."""
+    found = {}
+    for passage in (p for d in digests if d.semana == week for p in digest_passages(d)):
+        if passage.kind == "categoria":
+            found[passage.key] = float(passage.data["percentual"])
+    return found
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "last", "lang"),
+    [
+        ("how's november going so far", "2026-W45", "2026-W48", "en"),
+        ("como foram as últimas 4 semanas?", "2026-W45", "2026-W48", "pt"),
+        ("give me the big picture of weeks 41 to 44", "2026-W41", "2026-W44", "en"),
+    ],
+)
+def test_a_span_summary_names_the_largest_share_shift_with_both_shares(
+    question: str, first: str, last: str, lang: str, eval_digests: list[Digest]
+) -> None:
+    # Given the shares each digest states for the span's first and last week
+    start, end = shares(eval_digests, first), shares(eval_digests, last)
+    moved = max(start.keys() & end.keys(), key=lambda c: abs(end[c] - start[c]))
+    # When a general question asks about the span
+    got = answer(question, eval_digests)
+    # Then the answer names the category whose share moved most, with both shares and weeks
+    assert got.suportada
+    shift = got.resposta.split("Largest share shift" if lang == "en" else "Maior mudança")[1]
+    assert moved in shift.split(".")[0]
+    for value in (start[moved], end[moved]):
+        assert format_number(value, lang, grouped=False, unit="%") in shift
+    assert first in got.semanas
+    assert last in got.semanas
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "are complaints going down over the last 4 weeks or what",
+        "as críticas caíram nas últimas 4 semanas, né?",
+        "is praise trending up lately, right?",
+        "did suggestions go down in november or not?",
+    ],
+)
+def test_a_closing_tag_asks_about_the_category_not_a_list_of_its_items(
+    question: str, eval_digests: list[Digest]
+) -> None:
+    # When a yes/no question about a category ends in "or what?", "né?", "right?"
+    understood = understand(question)
+    got = answer(question, eval_digests)
+    # Then it is read as the category's move, answered week by week with its shares
+    assert understood.intent in {"movement", "trend"}
+    assert understood.up or understood.down
+    assert got.suportada
+    assert "p.p." in got.resposta or " pp" in got.resposta
+
+
+@pytest.mark.parametrize(
+    ("question", "top_name"),
+    [
+        ("quantos comentários semana passada e qual a maior reclamação?", "travamentos"),
+        ("how many comments last week and what was the top complaint?", "crashes and freezes"),
+        ("qual a principal sugestão da semana 48 e quantos comentários teve?", "letras"),
+    ],
+)
+def test_a_week_volume_and_its_top_item_asked_together_are_both_answered(
+    question: str, top_name: str, eval_digests: list[Digest]
+) -> None:
+    # Given 2026-W48 with 891 comments, its top criticism crashes, its top suggestion lyrics
+    # When one question asks for the week's number of comments and its top item
+    got = answer(question, eval_digests)
+    # Then the answer gives both, from that week only
+    assert got.semanas == ("2026-W48",)
+    assert "891" in got.resposta
+    assert top_name in got.resposta
+
+
+def test_the_news_lately_is_the_newest_digest_and_going_on_lately_a_month(
+    eval_digests: list[Digest],
+) -> None:
+    # When the news is asked for "lately"
+    news = answer("any news from the listeners lately?", eval_digests)
+    headline = answer("what have listeners been saying lately? the headline only", eval_digests)
+    # Then the newest digest answers, as for "any news?"
+    assert news.semanas == ("2026-W48",)
+    assert headline.semanas == ("2026-W48",)
+    # While what has been going on lately is still the latest four weeks
+    going_on = answer("what's going on lately?", eval_digests)
+    assert going_on.semanas == ("2026-W45", "2026-W46", "2026-W47", "2026-W48")
+
+
+@pytest.mark.parametrize(
+    ("question", "weeks"),
+    [
+        ("what did people say about the christmas playlist?", None),
+        ("o que acharam da playlist de natal na semana 46?", ("2026-W46",)),
+        ("the carnival remixes, what did people write in week 47?", ("2026-W47",)),
+        ("como foi a semana de natal de 2025?", ("2025-W52",)),
+        ("o que rolou no natal?", ("2025-W52",)),
+    ],
+)
+def test_a_holiday_naming_a_thing_is_no_period(question: str, weeks: tuple[str, ...]) -> None:
+    # When a holiday names a thing ("a playlist de Natal", "the carnival remixes")
+    period = parse_period(question, TODAY)
+    # Then it adds no week; "a semana de Natal", "no Natal" stay the holiday's week
+    assert period.weeks == weeks
