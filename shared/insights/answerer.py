@@ -1328,8 +1328,14 @@ _ITEM_WORDS: Final = (
 )
 _NEW_ITEMS: Final = re.compile(
     rf"\b({_ITEM_WORDS} (nova|novas|novo|novos)|(new|novas?|novos?) {_ITEM_WORDS}|"
+    rf"{_ITEM_WORDS} (were|was|are|is|foram|eram|sao|era|foi) (brand )?(new|novas?|novos?)|"
     r"pela primeira vez|for the first time|weren t there|nao apareciam|nao existiam|"
     r"surgiram|(newly|just) appeared|emerg\w*)\b"
+)
+# "When did X come back?", "quando X voltou?": the week it was listed again after a gap.
+_BACK: Final = re.compile(
+    r"\b(c[ao]me back|comes back|coming back|returned|return|reappear\w*|resurfac\w*|back again|"
+    r"voltou|voltaram|retorn\w*|reaparec\w*|de volta)\b"
 )
 _NEW_TITLES: Final = {
     "critica": ("Críticas novas", "New criticisms"),
@@ -1664,6 +1670,36 @@ def _compose_tag_when(
             f"{name}: the biggest fall was in {when}, from {{total_anterior}} to {{n_mentions}}.",
         )
         return draft.say(draft.fill(template, best), *cited)
+    if _BACK.search(fold(question)):
+        listed = {p.semana for p in [*themes, *spikes]}
+        # The latest week that lists it after a stored week that did not: where it came back.
+        returns = [
+            w for i, w in enumerate(weeks) if i and w in listed and weeks[i - 1] not in listed
+        ]
+        if returns and any(w < returns[-1] for w in listed):
+            back = max(
+                (p for p in [*themes, *spikes] if p.semana == returns[-1]),
+                key=lambda p: p.data.get("total") or 0,
+            )
+            when, cited = dated(back)
+            template = draft.t(
+                f"{name} voltou às listas em {when}, com {{n_mentions}}, depois de semanas fora "
+                "delas.",
+                f"{name} came back to the lists in {when}, with {{n_mentions}}, after weeks off "
+                "them.",
+            )
+            spiking = [p for p in spikes if p.semana == back.semana]
+            sentence = draft.fill(template, back)
+            if spiking:
+                # Coming back as a spike is how far above its recent weeks it came back.
+                sentence += " " + draft.fill(
+                    draft.t(
+                        "Em alta nessa semana: fator {fator}x sobre a média de {media_4_semanas}.",
+                        "Spiking that week: factor {fator}x over a mean of {media_4_semanas}.",
+                    ),
+                    spiking[0],
+                )
+            return draft.say(sentence, *cited, *spiking)
     if u.start:
         # "When did X start spiking?": its first spiking week; "when did X start?": its first
         # listing of any kind.
@@ -1776,8 +1812,9 @@ def _compose_topic(
             totals = [p for w in unlisted for p in ctx.find(w, "total")]
             draft.say(
                 draft.t(
-                    f"Não listada em {_weeks_text(unlisted)}.",
-                    f"Not listed in {_weeks_text(unlisted)}.",
+                    # As runs: "W06–W12" would hide the weeks in between that list it.
+                    f"Não listada em {', '.join(_runs(unlisted))}.",
+                    f"Not listed in {', '.join(_runs(unlisted))}.",
                 ),
                 *totals,
             )

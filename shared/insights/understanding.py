@@ -968,6 +968,10 @@ def _tags_in(folded: str) -> set[str]:
     return found
 
 
+_COURSE_OF: Final = _rx(
+    r"\b(trends?|tendencias?|evolucao|evolution|course|trajetoria|trajectory|historico|history) "
+    r"(for|of|in|on|da|das|de|do|dos)\b"
+)
 # What is newest ("any news lately?", "the headline only"): the latest digest, not a month.
 _NEWS: Final = _rx(
     r"\b(news|novidades?|headlines?|manchetes?|the latest|o mais recente|ultimas noticias|"
@@ -1202,9 +1206,12 @@ def understand(question: str) -> Understanding:
     )
     # "Em que semanas as críticas subiram?" asks when the category moved, not which tags did.
     asks_when = bool(_WHEN.search(text)) and (moved or trend)
+    # "what's the trend for criticism?", "a evolução das sugestões": the category's course.
+    course_of = bool(categories and _COURSE_OF.search(text))
     if (
         lists_tags
         and not asks_when
+        and not course_of
         and (not (moved or trend) or (which and not _asks_yes_no(text)))
     ):
         if complaints and suggestions:

@@ -127,3 +127,51 @@ def test_a_holiday_naming_a_thing_is_no_period(question: str, weeks: tuple[str, 
     period = parse_period(question, TODAY)
     # Then it adds no week; "a semana de Natal", "no Natal" stay the holiday's week
     assert period.weeks == weeks
+
+
+@pytest.mark.parametrize(
+    ("question", "week", "mentions"),
+    [
+        ("when did uneven volume come back?", "2026-W48", "15"),
+        ("quando o volume desigual voltou a aparecer?", "2026-W48", "15"),
+        ("when did live versions return?", "2026-W46", "7"),
+    ],
+)
+def test_when_a_subject_came_back_is_its_latest_listing_after_a_gap(
+    question: str, week: str, mentions: str, eval_digests: list[Digest]
+) -> None:
+    # Given a subject listed early, then off the lists, then listed again
+    # When the question asks when it came back
+    got = answer(question, eval_digests)
+    # Then the answer is the week it was listed again, with its mentions, not its first week
+    assert got.semanas == (week,)
+    assert mentions in got.resposta
+    assert "voltou" in got.resposta or "came back" in got.resposta
+
+
+@pytest.mark.parametrize(
+    ("question", "category"),
+    [
+        ("what's the trend for criticism since october?", "CRÍTICA"),
+        ("a evolução das sugestões nas últimas 4 semanas", "SUGESTÃO"),
+        ("qual a tendência das críticas em novembro?", "CRÍTICA"),
+    ],
+)
+def test_the_trend_of_a_category_is_its_course_not_a_list_of_its_items(
+    question: str, category: str, eval_digests: list[Digest]
+) -> None:
+    # When a question asks for the trend or the evolution of a category
+    understood = understand(question)
+    got = answer(question, eval_digests)
+    # Then the category is followed week by week, its share in each week
+    assert understood.intent == "trend"
+    assert got.resposta.startswith(category)
+    assert len(got.semanas) >= 4
+
+
+def test_which_items_were_new_lists_those_no_recent_week_had(eval_digests: list[Digest]) -> None:
+    # When a question asks which complaints "were new" in a week
+    got = answer("which complaints were new in week 46?", eval_digests)
+    # Then the answer says which of the week's criticisms none of the four weeks before listed
+    assert got.semanas == ("2026-W46",)
+    assert "New criticisms" in got.resposta
