@@ -242,6 +242,8 @@ _PEOPLE: Final = r"(pessoas|usuarios|ouvintes|clientes|people|users|listeners|cu
 # Metrics the digests never compute: asked for, they are refused rather than approximated.
 _METRICS: Final = _rx(
     r"\b(profitab\w*|lucrativ\w*|rentab\w*|on a scale|numa escala|(de|from) [01] (a|to) (5|10)|"
+    r"\d ?-? ?(stars?|estrelas?)|how (happy|unhappy|satisfied|content|pleased|sad|angry) (are|is|"
+    r"were|was)|(quao|o quanto|quanto) (\w+ ){0,2}(felizes|contentes|satisfeit\w*|insatisfeit\w*)|"
     r"out of (5|10)\b|(most|least|mais|menos) (played|streamed|listened to|tocad[oa]s?|ouvid[oa]s?|"
     r"escutad[oa]s?)|receita\w*|revenue\w*|faturamento|faturou|lucro\w*|profits?|vendas|sales|dinheiro|money|"
     r"streams|streaming count|plays|reproduc(ao|oes)|execuc\w*|ouvintes mensais|monthly listeners|"
@@ -312,6 +314,19 @@ _NOT_HELD: Final[tuple[tuple[re.Pattern[str], str, str], ...]] = (
         "the age or gender of whoever comments",
     ),
     (
+        # "the drummer's post", "o vídeo da banda": comments are counted by week, not by where
+        # on the band's channels they were left.
+        _rx(
+            r"\b((drummer|band|singer|artist|guitarist|bassist|baterista|banda|cantor\w*|"
+            r"vocalista|guitarrista|artista|label|gravadora)('s)? (latest |new |last )?(posts?|"
+            r"tweets?|videos?|reels?|stor(y|ies)|lives?)|(posts?|publicac\w*|videos?|tweets?|"
+            r"stor(y|ies)|reels?) d[oa]s? (banda|baterista|cantor\w*|vocalista|guitarrista|"
+            r"artista|gravadora))\b"
+        ),
+        "comentários por publicação ou vídeo",
+        "comments per post or video",
+    ),
+    (
         # "de que estado são os ouvintes", "where do our listeners live": no digest knows where
         # a comment was written.
         _rx(
@@ -342,6 +357,13 @@ _NOT_HELD: Final[tuple[tuple[re.Pattern[str], str, str], ...]] = (
             r"(o |the |qual (foi )?o |which )dia (com|de|mais|em que)|day (with|of) the (most|fewest)|"
             r"(dias?|days?) (mais|most) (movimentad\w*|agitad\w*|calm\w*|busy|active)|"
             r"(que|what|which|qual) (horas?|horario|time of day|hour)|"
+            r"(peak|busiest|rush) hours?|(horario|hora|horas) (de pico|mais)|"
+            r"(last|this|that|past) (monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+            r"(segunda|terca|quarta|quinta|sexta)([- ]feira)? (passada|retrasada)|"
+            r"(sabado|domingo) (passado|retrasado)|"
+            r"(?<!week of )(?<!semana do )(?<!semana de )(?<!week of the )"
+            r"(valentine'?s day|valentines day|dia dos namorados|halloween|black friday|"
+            r"cyber monday|dia das maes|dia dos pais|mother'?s day|father'?s day|thanksgiving)|"
             r"\d{1,2} ?(h|am|pm|horas)\b|this (morning|afternoon|evening)|last night|"
             r"(esta|nesta|essa|nessa|hoje a|hoje de|agora a|ontem a|ontem de) (manha|tarde|noite))"
         ),
@@ -491,7 +513,8 @@ _ALL_IDS: Final = _rx(
     r"(every|each|all|cada|todos os|todas as) (comment|comentario)s?('s)? ids?|"
     # One comment's id asked for ("the comment id of the first request", "o id do comentário"):
     # a digest's examples are a sample, never a way to look a comment up.
-    r"(comment|comentario) ids?|ids? (do|of the|of a|de um) (comment|comentario))\b"
+    r"(comment|comentario) ids?|ids? (do|of the|of a|de um) (comment|comentario)|"
+    r"ids? (of|do|dos|das|de) (the |os |as )?(\w+ ){0,3}(comments|comentarios))\b"
 )
 # Asking for the comments themselves, all of them: "show me every comment about X", "me manda
 # todos os comentários sobre Y". The digests keep a few quoted examples per subject.
@@ -609,7 +632,11 @@ _BY_NAME: Final = (
 _SONG_RANKING: Final = _rx(
     r"\b((best|worst|favou?rite|most loved|melhor|pior|favorit\w*|preferid\w*|mais amad\w*) "
     r"(songs?|tracks?|albums?|musicas?|faixas?|discos?|albuns|artists?|artistas?|singles?)|"
-    r"(musicas?|faixas?|discos?|albuns|artistas?) (favorit\w*|preferid\w*|mais amad\w*))\b"
+    r"(musicas?|faixas?|discos?|albuns|artistas?) (favorit\w*|preferid\w*|mais amad\w*)|"
+    # "which album did people love the most?": a ranking of the music, whatever the verb.
+    r"(which|qual|que|quais) (songs?|tracks?|albums?|artists?|musicas?|faixas?|discos?|albuns|"
+    r"artistas?|singles?|remix(es)?) (\w+ ){0,4}(lov\w*|lik\w*|prefer\w*|ador\w*|gost\w*|amar\w*|"
+    r"amam|amou|curt\w*|enjoy\w*))\b"
 )
 _MUSIC_ENTITIES: Final = _rx(
     r"\b(artistas?|artists?|cantor\w*|singers?|bandas?|bands?|musica mais|song (with|that) the most|"

@@ -61,6 +61,11 @@ def answer(question: str, digests: list[Digest]) -> Answer:
         ("did we fix the crashes yet?", "team"),
         ("quantas reclamações de login foram resolvidas?", "equipe"),
         ("what's the average response time to complaints?", "team"),
+        ("qtos comentarios vieram na sexta passada?", "por dia"),
+        ("how many comments on valentine's day?", "per day"),
+        ("what was the peak hour for complaints in week 46?", "per hour"),
+        ("how many comments did the drummer's post get?", "post"),
+        ("quantas curtidas teve o vídeo da banda?", "vídeo"),
     ],
 )
 def test_what_no_digest_keeps_is_refused_naming_it(
@@ -130,6 +135,8 @@ def test_a_year_or_month_no_digest_covers_is_refused(
         "como foi a semana do dia 10/11?",
         "what happened in the week of monday 16/11?",
         "did praise go up over time, week after week?",
+        "what happened in the week of valentine's day?",
+        "what did people say about the band's lyrics?",
     ],
 )
 def test_near_misses_in_the_same_words_are_answered(
@@ -177,6 +184,10 @@ def test_a_metric_word_inside_a_subject_name_is_the_subject(question: str, tag: 
         "how many comments were written in spanish in week 46?",
         "how positive are the comments on a scale of 1 to 10?",
         "is the premium plan profitable?",
+        "how many 1-star reviews did we get?",
+        "how happy are listeners overall?",
+        "which album did people love the most?",
+        "what are the ids of the lyrics comments?",
     ],
 )
 def test_plays_and_languages_are_figures_no_digest_holds(
