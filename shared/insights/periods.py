@@ -351,6 +351,9 @@ _HOLIDAYS: Final[tuple[tuple[re.Pattern[str], int, int], ...]] = (
     (re.compile(r"\b(natal|christmas|xmas)\b"), 12, 25),
     (re.compile(r"\b(ano novo|new year'?s?(?! eve)|reveillon|virada do ano)\b"), 1, 1),
     (re.compile(r"\b(new year'?s eve|vespera de ano novo)\b"), 12, 31),
+    (re.compile(r"\b(valentine'?s( day)?|valentines( day)?|sao valentim)\b"), 2, 14),
+    # Brazil's lovers' day is in June.
+    (re.compile(r"\b(dia dos namorados)\b"), 6, 12),
 )
 # Holidays that move with Easter: "Easter week", "a semana da Páscoa", "Carnaval" (its Tuesday,
 # 47 days before), "Good Friday" (in Easter's week).

@@ -187,7 +187,8 @@ _GENERAL: Final = _words(
     r"good morning|good afternoon)(?=\W*$)|anything new|something new|o que tem de novo|"
     r"(o que|que que) (ta|esta) rolando|tl\W?dr|me atualiza|bota eu a par|fill me in|catch me up|"
     r"big picture|snapshot|wrap[- ]?up|(qual|como) (e |esta |ta )?o clima|vibe|"
-    r"sum (it )?up|balanco|quadro geral|headlines?|"
+    r"sum (it )?up|balanco|quadro geral|headlines?|state of (things|affairs|play)|"
+    r"estado das coisas|situacao (atual|geral)|where (do )?things stand|"
     r"(stood|stands?|standing) out|what should (i|we) know|o que (eu |a gente )?(preciso|precisamos|"
     r"devo|devemos) saber|(big|main|top|key) stories|what mattered|what matters|o que importou|"
     r"(weekly|monthly) (report|summary|update)|relatorio( semanal| mensal)?|^report\b|"
@@ -777,6 +778,7 @@ _KNOWN_NAMES: Final = frozenset(
     what which how when who whom where why did does do is are was were the and or in of on for
     qual quais quando como onde quanto quantos quantas o a os as de do da e em no na
     natal christmas xmas ano novo new year years reveillon eve easter pascoa carnaval carnival
+    valentine valentines namorados
     """.split()  # noqa: SIM905 - a word list reads best as text
 ) | frozenset(MONTHS)
 # A named person's view: "Did Pedro like the new layout?", "a Ana gostou do modo carro?".

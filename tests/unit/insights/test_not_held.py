@@ -135,8 +135,8 @@ def test_a_year_or_month_no_digest_covers_is_refused(
         "como foi a semana do dia 10/11?",
         "what happened in the week of monday 16/11?",
         "did praise go up over time, week after week?",
-        "what happened in the week of valentine's day?",
         "what did people say about the band's lyrics?",
+        "what's the state of things?",
     ],
 )
 def test_near_misses_in_the_same_words_are_answered(

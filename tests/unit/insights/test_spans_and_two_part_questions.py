@@ -120,6 +120,7 @@ def test_the_news_lately_is_the_newest_digest_and_going_on_lately_a_month(
         ("the carnival remixes, what did people write in week 47?", ("2026-W47",)),
         ("como foi a semana de natal de 2025?", ("2025-W52",)),
         ("o que rolou no natal?", ("2025-W52",)),
+        ("how many comments did the week of Valentine's day get?", ("2026-W07",)),
     ],
 )
 def test_a_holiday_naming_a_thing_is_no_period(question: str, weeks: tuple[str, ...]) -> None:
