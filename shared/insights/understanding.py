@@ -361,7 +361,9 @@ _NOT_HELD: Final[tuple[tuple[re.Pattern[str], str, str], ...]] = (
             r"(peak|busiest|rush) hours?|(horario|hora|horas) (de pico|mais)|"
             r"(last|this|that|past) (monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
             r"(segunda|terca|quarta|quinta|sexta)([- ]feira)? (passada|retrasada)|"
-            r"(sabado|domingo) (passado|retrasado)|"
+            r"(sabado|domingo) (passado|retrasado)|(fim de semana|fds) (passado|retrasado)|"
+            r"(last|this|that|past|the|on the|over the|during the) weekend|"
+            r"(no|neste|nesse|naquele|durante o|do) (fim de semana|fds)\b(?! d[aeo]s? (ano|mes))|"
             r"(?<!week of )(?<!semana do )(?<!semana de )(?<!week of the )"
             r"(valentine'?s day|valentines day|dia dos namorados|halloween|black friday|"
             r"cyber monday|dia das maes|dia dos pais|mother'?s day|father'?s day|thanksgiving)|"
@@ -1084,8 +1086,10 @@ def understand(question: str) -> Understanding:
         return Understanding(None, categories, tags, refusal="person")
     service = _OTHER_SERVICES.search(text)
     # "integration with other apps" names a subject of its own; Tidal or Spotify never do.
+    # The competition is another product whatever subject it is asked about ("o que a
+    # concorrência tá fazendo com busca").
     generic = service is not None and bool(
-        re.match(r"(other|outr|compet|concorr|the |o |a |os |as |rival)", service[0])
+        re.match(r"(other|outr|the |o |a |os |as )(?!.*(compet|concorr|rival))", service[0])
     )
     if service and not _in_expressions(service[0], tags) and not (generic and tags):
         name = question[service.start() : service.end()].strip()

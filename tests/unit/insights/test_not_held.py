@@ -66,6 +66,8 @@ def answer(question: str, digests: list[Digest]) -> Answer:
         ("what was the peak hour for complaints in week 46?", "per hour"),
         ("how many comments did the drummer's post get?", "post"),
         ("quantas curtidas teve o vídeo da banda?", "vídeo"),
+        ("quantos comentários no fim de semana passado?", "por dia"),
+        ("what did people say over the weekend?", "per day"),
     ],
 )
 def test_what_no_digest_keeps_is_refused_naming_it(
@@ -219,3 +221,13 @@ def test_a_subject_named_by_its_vocabulary_name_or_in_the_plural_is_that_subject
     # Then the subject is read as its tag, not refused and not read as its category only
     assert understood.refusal is None
     assert tag in understood.tags
+
+
+def test_the_competition_is_another_product_whatever_subject_it_names(
+    eval_digests: list[Digest],
+) -> None:
+    # When a question asks what the competition does about a subject the digests list
+    got = answer("o que a concorrência tá fazendo com as letras?", eval_digests)
+    # Then it is refused as another product's, not answered with this product's subject
+    assert not got.suportada
+    assert got.reason == "entity"
