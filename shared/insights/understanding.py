@@ -243,7 +243,7 @@ _PEOPLE: Final = r"(pessoas|usuarios|ouvintes|clientes|people|users|listeners|cu
 # Metrics the digests never compute: asked for, they are refused rather than approximated.
 _METRICS: Final = _rx(
     r"\b(profitab\w*|lucrativ\w*|rentab\w*|on a scale|numa escala|(de|from) [01] (a|to) (5|10)|"
-    r"\d ?-? ?(stars?|estrelas?)|how (happy|unhappy|satisfied|content|pleased|sad|angry) (are|is|"
+    r"\d ?-? ?(stars?|estrelas?)|\brate (the|it|us|our|this|that|a|o)\b|did (\w+ ){1,2}rate\b|how (happy|unhappy|satisfied|content|pleased|sad|angry) (are|is|"
     r"were|was)|(quao|o quanto|quanto) (\w+ ){0,2}(felizes|contentes|satisfeit\w*|insatisfeit\w*)|"
     r"out of (5|10)\b|(most|least|mais|menos) (played|streamed|listened to|tocad[oa]s?|ouvid[oa]s?|"
     r"escutad[oa]s?)|receita\w*|revenue\w*|faturamento|faturou|lucro\w*|profits?|vendas|sales|dinheiro|money|"
@@ -313,6 +313,53 @@ _NOT_HELD: Final[tuple[tuple[re.Pattern[str], str, str], ...]] = (
         ),
         "a idade ou o gênero de quem comenta",
         "the age or gender of whoever comments",
+    ),
+    (
+        # What a comment looks like beyond its category and tags: no digest keeps its words,
+        # length, emojis, tone or whether a bot or a duplicate wrote it.
+        _rx(
+            r"\b(emojis?|emoticons?|bots?|robos?|(comentarios?|comments?|posts?|mensagens|"
+            r"messages) (\w+ )?(duplicad\w*|duplicates?|repetid\w*)|(duplicad\w*|duplicate) "
+            r"(comentarios?|comments?|posts?|messages|mensagens)|sarcas\w*|ironi\w*|"
+            r"irony|caixa alta|all caps|in capitals|maiusculas|(comentarios?|comments?) (mais )?"
+            r"(long[oa]s?|curt[oa]s?|longest|shortest)|(how long|qual o tamanho|tamanho medio) "
+            r"(is|are|e|dos|do|de)? ?(the |um |o |os )?(average |typical )?(comments?|comentarios?)|"
+            r"(palavras?|words?|termos?|terms?|expressions?|expressoes) (mais|most) (comuns?|"
+            r"common|frequent\w*|usad\w*|used|aparece\w*)|(mais|most) (comuns?|common|"
+            r"frequent\w*|usad\w*|used) (palavras?|words?|termos?|terms?)|(qual|which|what|que) "
+            r"(palavras?|words?|termos?|terms?) (\w+ ){0,2}(mais|most|aparece\w*|appear\w*)|"
+            r"(mention|mentions|mentioned|use|used|uses|say|said|with|contain\w*|tem|usam|usaram|"
+            r"citam|citaram|com|escrev\w*) (the word|a palavra))\b"
+        ),
+        "palavras, tamanho, emojis ou tom de cada comentário",
+        "a comment's words, length, emojis or tone",
+    ),
+    (
+        # App versions, commits, outages and how often the app itself failed: the digests count
+        # what listeners wrote about it, not the product's own records.
+        _rx(
+            r"\b((qual|which|what|que|em qual|em que|in which|in what) (versao|version|release|"
+            r"build)(?! (ao vivo|acustic\w*|instrumenta\w*|de teste|live|acoustic|instrumental|beta|"
+            r"slowed|sped|acelerad\w*|notes|notas))|app version|versao do app|commits?|pull requests?|deploy\w*|uptime|"
+            r"outages?|(how long|quanto tempo) (was|were|did|durou|ficou) (the |a |o )?"
+            r"(outage|downtime|queda|app|server|servidor)|"
+            r"(quantas vezes|how many times|how often) (did |has |have |was |were )?(o |a |the )?"
+            r"(app|aplicativo|site|player|servidor|server|sistema|system)\b"
+            r"(?!.{0,30}\b(mencion|mention|cit|coment|comment|falad|talked|pedid|asked|elogi|"
+            r"prais|reclam|complain|critic|suggest|sugeri|request)))"
+        ),
+        "versões do app, falhas registradas pelo sistema nem o código",
+        "app versions, failures the system recorded or the code",
+    ),
+    (
+        # The press and social networks: the digests hold comments sent to the product.
+        _rx(
+            r"\b(tweet\w*|press (articles?|coverage|mentions?|releases?)|imprensa|"
+            r"materias? (na|de|do) (imprensa|jornal)|news articles?|media (coverage|mentions)|"
+            r"newsletters?|e-?mail campaigns?|followers|seguidores|visualizac\w*)\b"
+        ),
+        "imprensa, redes sociais nem visualizações",
+        "the press, social networks or views",
     ),
     (
         # "the drummer's post", "o vídeo da banda": comments are counted by week, not by where
@@ -436,6 +483,10 @@ _NOT_HELD: Final[tuple[tuple[re.Pattern[str], str, str], ...]] = (
     (
         _rx(
             r"\b(funcionari[oa]s?|employees?|staff|colaborador(es|as?)?|equipe interna|"
+            r"moderators?|moderador(es|as?)?|"
+            r"(who|quem) (is|e|sao|are|was|foi) (the |our |o |a |os |as )?(\w+ )?(product manager|pm|"
+            r"gerente|manager|lead|head|responsavel|dono|owner|engineers?|engenheir\w*|devs?|"
+            r"developers?|designers?|desenvolvedor\w*)|"
             r"(qual|quais|que|which|who|quem) (\w+ )?(revisor\w*|reviewers?|moderador\w*|"
             r"moderators?|analistas?|analysts?|annotators?|anotador\w*|atendentes?|agents?))\b"
         ),
@@ -1050,7 +1101,9 @@ def understand(question: str) -> Understanding:
         _PERSONAL_DETAIL.search(text) and _ONE_WRITER.search(text) and not _METRICS.search(untagged)
     )
     for pattern, held_pt, held_en in _NOT_HELD:
-        if pattern.search(untagged) and not one_writer:
+        # Found in the question as written too: removing a subject's name must not make one
+        # ("qual versão ao vivo" is no "qual versão").
+        if pattern.search(untagged) and pattern.search(text) and not one_writer:
             return Understanding(
                 None, categories, tags, refusal="metric", not_held=(held_pt, held_en)
             )

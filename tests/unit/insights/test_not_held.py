@@ -68,6 +68,17 @@ def answer(question: str, digests: list[Digest]) -> Answer:
         ("quantas curtidas teve o vídeo da banda?", "vídeo"),
         ("quantos comentários no fim de semana passado?", "por dia"),
         ("what did people say over the weekend?", "per day"),
+        ("what percentage of comments had emojis?", "emojis"),
+        ("quantos comentários eram de bots?", "comentário"),
+        ("qual foi o comentário mais longo?", "tamanho"),
+        ("what's the most common word in the comments?", "words"),
+        ("em qual versão do app apareceu o bug do login?", "versões"),
+        ("quantas vezes o app travou na semana 46?", "sistema"),
+        ("how long was the outage in october?", "system"),
+        ("what are people tweeting about us?", "social"),
+        ("quantas visualizações teve o clipe novo?", "visualizações"),
+        ("who is the product manager for lyrics?", "staff"),
+        ("how many comments did the moderators delete?", "staff"),
     ],
 )
 def test_what_no_digest_keeps_is_refused_naming_it(
@@ -139,6 +150,11 @@ def test_a_year_or_month_no_digest_covers_is_refused(
         "did praise go up over time, week after week?",
         "what did people say about the band's lyrics?",
         "what's the state of things?",
+        "what are the listeners' views on the lyrics?",
+        "how many times was lyrics mentioned in november?",
+        "how often did the app get praised in week 46?",
+        "qual versão ao vivo pediram mais?",
+        "any complaints about duplicate charges or the login?",
     ],
 )
 def test_near_misses_in_the_same_words_are_answered(
