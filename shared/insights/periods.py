@@ -196,6 +196,28 @@ _OF_LAST_N: Final = re.compile(
     rf"(?:ultimas|last|past|previous|latest|recent)\s+{_NUM}\b"
 )
 _N_AGO: Final = re.compile(rf"\b(?:ha\s+)?{_NUM}\s+(?:semanas|weeks)\s+(?:atras|ago)\b")
+# "6 months ago", "há dois meses": that month; "a year ago", "há um ano": that week a year back.
+_MONTHS_AGO: Final = re.compile(
+    rf"\b(?:(?:ha\s+)?{_NUM}\s+(?:meses|mes|months?)\s+(?:atras|ago)|ha\s+{_NUM}\s+(?:meses|mes))\b"
+)
+_YEARS_AGO: Final = re.compile(
+    rf"\b(?:(?:ha\s+)?{_NUM}\s+(?:anos?|years?)\s+(?:atras|ago)|ha\s+{_NUM}\s+anos?)\b"
+)
+# Seasons, as their months: in Portuguese the southern hemisphere's (the product's listeners'
+# "verão" is December to February), in English the northern one's ("summer" is June to August).
+# Without a year, the most recent that has started; "last"/"passado", the most recent that ended.
+_SEASONS: Final[tuple[tuple[re.Pattern[str], tuple[int, int, int]], ...]] = (
+    (re.compile(r"\b(verao|winter)\b"), (12, 1, 2)),
+    (re.compile(r"\b(outono|spring)\b"), (3, 4, 5)),
+    (re.compile(r"\b(inverno|summer)\b"), (6, 7, 8)),
+    (
+        re.compile(r"\b(primavera|autumn|(?:last|this|the) fall|fall(?= (?:of )?20\d\d))\b"),
+        (9, 10, 11),
+    ),
+)
+_SEASON_TAIL: Final = re.compile(
+    r"^\s*(?:(passad[oa]|retrasad[oa])|(?:de|do|of|em|in|,)?\s*(20\d\d))?"
+)
 _LAST_WEEK: Final = re.compile(
     r"\b(semana passada|ultima semana|semana anterior|last week|previous week|past week|"
     r"latest week|most recent week|ultimo digest|latest digest|last digest|semana mais recente)\b"
@@ -408,6 +430,36 @@ def _easter_day(days_from_easter: int, year: int) -> date:
     return easter_sunday(year) + timedelta(days=days_from_easter)
 
 
+def _season_weeks(
+    months: tuple[int, int, int], tail: re.Match[str] | None, last: bool, today: date
+) -> tuple[IsoWeek, ...]:
+    """A season's weeks: of the year named (the one holding its January when it spans two), else
+    the most recent that has started, or with "last"/"passado" the most recent that has ended."""
+    spans_years = months[0] > months[-1]
+
+    def starts(year: int) -> tuple[date, date]:
+        first_year = year - 1 if spans_years else year
+        end_year = year
+        end_month = months[-1]
+        end = date(end_year + (end_month == 12), end_month % 12 + 1, 1) - timedelta(days=1)
+        return date(first_year, months[0], 1), end
+
+    if tail is not None and tail[2]:
+        year = int(tail[2])
+    else:
+        ended = last or bool(tail is not None and tail[1])
+        year = today.year + 1
+        while True:
+            start, end = starts(year)
+            if (end < today) if ended else (start <= today):
+                break
+            year -= 1
+    start, end = starts(year)
+    return week_range(
+        IsoWeek.of_date(start + timedelta(days=3)), IsoWeek.of_date(end - timedelta(days=3))
+    )
+
+
 def _movable_week(days_from_easter: int, today: date) -> IsoWeek:
     """The week of a holiday set by Easter: its most recent occurrence that has started."""
     day = easter_sunday(today.year) + timedelta(days=days_from_easter)
@@ -565,6 +617,17 @@ def parse_period(question: str, today: date) -> Period:
                 add(holiday_week)
         for start, end in sorted(spans, reverse=True):
             text = text[:start] + " " + text[end:]
+    for season, months in _SEASONS:
+        season_spans: list[tuple[int, int]] = []
+        for match in season.finditer(text):
+            before_it, after_it = text[: match.start()], text[match.end() :]
+            if _HOLIDAY_THING_BEFORE.search(before_it) or _HOLIDAY_THING_AFTER.match(after_it):
+                continue  # "a playlist de verão", "summer hits": a thing, not a time
+            tail = _SEASON_TAIL.match(after_it)
+            add(*_season_weeks(months, tail, "last" in match[0], today))
+            season_spans.append((match.start(), match.end() + (tail.end() if tail else 0)))
+        for start, end in sorted(season_spans, reverse=True):
+            text = text[:start] + " " + text[end:]
     for match in _MID_YEAR.finditer(text):
         named = match[1] or match[2] or match[3] or ""
         of_year = int(named) if named.isdigit() else _year_for_month(6, today)
@@ -614,6 +677,14 @@ def parse_period(question: str, today: date) -> Period:
             add(*(current.shifted(-i) for i in range(count, 0, -1)))
     for match in _N_AGO.finditer(text):
         add(current.shifted(-_number(match[1])))
+    for match in _MONTHS_AGO.finditer(text):
+        back = _number(match[1] or match[2])
+        month_index = today.year * 12 + today.month - 1 - back
+        add(*month_weeks(month_index // 12, month_index % 12 + 1))
+    for match in _YEARS_AGO.finditer(text):
+        back = _number(match[1] or match[2])
+        add(IsoWeek.of_date(today - timedelta(days=364 * back)))
+
     before = bool(_WEEK_BEFORE.search(text)) and not re.search(
         r"\b(week before last|semana anterior a passada)\b", text
     )

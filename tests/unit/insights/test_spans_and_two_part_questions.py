@@ -176,3 +176,33 @@ def test_which_items_were_new_lists_those_no_recent_week_had(eval_digests: list[
     # Then the answer says which of the week's criticisms none of the four weeks before listed
     assert got.semanas == ("2026-W46",)
     assert "New criticisms" in got.resposta
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "last"),
+    [
+        # Today is 2026-11-30: the most recent (northern) summer is June-August 2026.
+        ("what happened in the summer?", "2026-W23", "2026-W35"),
+        ("summer of 2025, how was it?", "2025-W23", "2025-W35"),
+        # The southern "verão" runs December to February; the last one that ended, 2025-26.
+        ("o que rolou no verão passado?", "2025-W49", "2026-W09"),
+        ("como foi a primavera?", "2026-W36", "2026-W48"),
+        ("what happened 6 months ago?", "2026-W19", "2026-W22"),  # May 2026
+        ("o que rolou há um ano?", "2025-W49", "2025-W49"),
+    ],
+)
+def test_seasons_and_months_or_years_ago_are_periods(question: str, first: str, last: str) -> None:
+    # When a question names a season, or a time some months or a year back
+    weeks = parse_period(question, TODAY).weeks
+    # Then it is read as those weeks, so a season no digest covers is refused, not answered
+    # about the latest week
+    assert weeks is not None
+    assert (weeks[0], weeks[-1]) == (first, last)
+
+
+def test_a_season_with_no_digest_is_refused(eval_digests: list[Digest]) -> None:
+    # Given digests of 2026-W40..W48 only
+    got = answer("what happened in the summer?", eval_digests)
+    # Then the summer (June-August) is refused for its period
+    assert not got.suportada
+    assert got.reason == "period"
