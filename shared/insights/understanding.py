@@ -262,7 +262,9 @@ _METRICS: Final = _rx(
     r"(que|qual|quais) (hora|horas|horario)s?\b|days? of the week|dias? da semana|weekdays?|dias uteis|"
     r"(on|at|during|over|nos|aos|durante os|em) (the )?(weekends|fins de semana)|(what|which) days?\b|(que|qual|quais|em que) dias?\b|per hour|por hora|hourly|por dia|per day|daily|diari\w*|"
     r"confianca media|mean confidence|average confidence|precision|precisao|recall|f1|acuracia|"
-    r"accuracy|latencia|latency|custos?|costs?|orcamento|budget|funcionari[oa]s?|employees?|"
+    # "costs too much", "worth what it costs": a price complaint, not the company's costs.
+    r"accuracy|latencia|latency|custos?|costs?(?! too| a lot| demais)(?!.{0,40}\bworth\b)|"
+    r"orcamento|budget|funcionari[oa]s?|employees?|"
     r"concorrentes?|competitors?|market share|participacao de mercado|salario\w*|salar(y|ies)|"
     r"vendemos|vendeu|venderam|vendid[oa]s|bilheteria|box office|sold(?! out)|"
     r"convers(ao|oes|ions?)|conversion rate|"
@@ -452,7 +454,12 @@ _NOT_HELD: Final[tuple[tuple[re.Pattern[str], str, str], ...]] = (
             r"solve|solved|resolve|resolved)|ja (corrigiram|consertaram|resolveram|arrumaram|"
             r"corrigimos|consertamos|resolvemos)|(team|equipe|time de \w+) (\w+ ){0,2}(know|knows|"
             r"sabe|sabem|aware|ciente)|"
-            r"(how long|quanto tempo) (did|does|will|do|has|levou|leva|vai levar|demorou|demora)|"
+            # How long a fix took, not how long listeners kept complaining ("how long did the
+            # complaints last" is the weeks that list them).
+            r"(how long|quanto tempo) (did|does|will|do|has|would) (it|they|we|the team|you) "
+            r"(take|need)|(how long|quanto tempo) (\w+ ){0,4}(to fix|to solve|to resolve|"
+            r"(pra|para) (corrigir|consertar|resolver|arrumar))|quanto tempo (levou|leva|vai levar|"
+            r"demorou|demora) (pra|para|a) |"
             r"(qual|what(?: ?'?s| is| was)?) (o |the )?(prazo|deadline|eta)|"
             r"how (fast|quick|quickly|slow) (is|are) (the |our )?(app|search|fix|support|team|"
             r"\w+ing)\b|"

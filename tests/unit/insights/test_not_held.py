@@ -155,6 +155,8 @@ def test_a_year_or_month_no_digest_covers_is_refused(
         "how often did the app get praised in week 46?",
         "qual versão ao vivo pediram mais?",
         "any complaints about duplicate charges or the login?",
+        "how long did the crash complaints last?",
+        "do listeners say the lyrics feature costs too much?",
     ],
 )
 def test_near_misses_in_the_same_words_are_answered(
