@@ -203,6 +203,11 @@ _MONTHS_AGO: Final = re.compile(
 _YEARS_AGO: Final = re.compile(
     rf"\b(?:(?:ha\s+)?{_NUM}\s+(?:anos?|years?)\s+(?:atras|ago)|ha\s+{_NUM}\s+anos?)\b"
 )
+_BEFORE_PERIOD: Final = re.compile(
+    r"\b(?:before|antes de|antes do|prior to)\s+(?:(20\d\d)|("
+    + "|".join(sorted((m for m in MONTHS if len(m) > 3), key=len, reverse=True))
+    + r")(?:\s*(?:de|of|,)?\s*(20\d\d))?)\b"
+)
 # Seasons, as their months: in Portuguese the southern hemisphere's (the product's listeners'
 # "verão" is December to February), in English the northern one's ("summer" is June to August).
 # Without a year, the most recent that has started; "last"/"passado", the most recent that ended.
@@ -523,6 +528,15 @@ def parse_period(question: str, today: date) -> Period:
     def add(*found: IsoWeek | None) -> None:
         weeks.extend(week for week in found if week)
 
+    for match in _BEFORE_PERIOD.finditer(text):
+        # "before 2025", "antes de janeiro": the year or the month just before the one named.
+        if match[1]:
+            add(*_year_weeks(int(match[1]) - 1, today))
+        else:
+            month = MONTHS[match[2]]
+            of_year = int(match[3]) if match[3] else _year_for_month(month, today)
+            add(*month_weeks(of_year - (month == 1), (month - 2) % 12 + 1))
+    text = _BEFORE_PERIOD.sub(" ", text)
     for match in _WEEK_OF_MONTH.finditer(text):
         month = MONTHS[match[4]]
         of_year = int(match[5]) if match[5] else _year_for_month(month, today)

@@ -189,10 +189,13 @@ def test_which_items_were_new_lists_those_no_recent_week_had(eval_digests: list[
         ("como foi a primavera?", "2026-W36", "2026-W48"),
         ("what happened 6 months ago?", "2026-W19", "2026-W22"),  # May 2026
         ("o que rolou há um ano?", "2025-W49", "2025-W49"),
+        ("what happened before 2026?", "2025-W01", "2025-W52"),
+        ("como estavam as críticas antes de novembro?", "2026-W40", "2026-W44"),
     ],
 )
 def test_seasons_and_months_or_years_ago_are_periods(question: str, first: str, last: str) -> None:
-    # When a question names a season, or a time some months or a year back
+    # When a question names a season, a time some months or a year back, or what came before a
+    # year or a month
     weeks = parse_period(question, TODAY).weeks
     # Then it is read as those weeks, so a season no digest covers is refused, not answered
     # about the latest week
