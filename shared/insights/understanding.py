@@ -992,6 +992,16 @@ _QUESTION_ALIASES: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
         "feat_catalogo",
     ),
     (
+        # "the account takeovers", "invasão das contas", "the hacks": how people name the
+        # taxonomy's hacked accounts when they ask about them.
+        _rx(
+            r"\b((accounts?|contas?) (takeovers?|hijack\w*|compromised|comprometid\w*|"
+            r"sequestrad\w*)|(account )?takeovers?|hijack\w*|invas(ao|oes) (de|da|das) contas?|"
+            r"hacks|hacking|contas? hackead\w*)\b"
+        ),
+        "sec_conta",
+    ),
+    (
         # "pedindo o quê sobre histórico?": the listening history, not the history of a figure.
         _rx(r"\b(sobre|about)( o| the)? (historico|history)\b(?! (d[aoe]s?|of) )"),
         "feat_historico",

@@ -228,6 +228,8 @@ def test_plays_and_languages_are_figures_no_digest_holds(
         ("quantas menções de contas invadidas em outubro?", "sec_conta"),
         ("how did the account security complaints go?", "sec_conta"),
         ("o que pedem sobre as notificações?", "feat_notificacao"),
+        ("tell me about the account takeovers in october", "sec_conta"),
+        ("o que falaram da invasão das contas?", "sec_conta"),
     ],
 )
 def test_a_subject_named_by_its_vocabulary_name_or_in_the_plural_is_that_subject(
