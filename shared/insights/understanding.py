@@ -192,7 +192,8 @@ _GENERAL: Final = _words(
     r"(stood|stands?|standing) out|what should (i|we) know|o que (eu |a gente )?(preciso|precisamos|"
     r"devo|devemos) saber|(big|main|top|key) stories|what mattered|what matters|o que importou|"
     r"(weekly|monthly) (report|summary|update)|relatorio( semanal| mensal)?|^report\b|"
-    r"key events|what(?: ?'?s| is| was) important|o que (foi|e) importante|"
+    r"key events|what(?: ?'?s| is| was) important|o que (foi|e) importante|bullet points?|"
+    r"(one|main|single) thing (i|we) (need|should|must)|need to know|"
     # "quais as tendências das últimas 4 semanas?", "main trends of the last 5 weeks"
     r"(tendencias|trends)(?= (d[aeo]s?|of|over|in|for|nas?|nos?|from|since|desde|durante|during|"
     r"ao longo) (the |as |os |a |o )?(ultim\w*|last|past|recent\w*|previous|semana\w*|weeks?|mes|"
@@ -242,7 +243,9 @@ _START: Final = _words(
 _PEOPLE: Final = r"(pessoas|usuarios|ouvintes|clientes|people|users|listeners|customers)"
 # Metrics the digests never compute: asked for, they are refused rather than approximated.
 _METRICS: Final = _rx(
-    r"\b(profitab\w*|lucrativ\w*|rentab\w*|on a scale|numa escala|(de|from) [01] (a|to) (5|10)|"
+    r"\b((how many|quant[oa]s|number of|numero de) (refunds|reembolsos|estornos|chargebacks)|"
+    r"refunds? (did|do|does|have|has) (we|they|the company|you) (give|gave|issue\w*|pa(y|id)|"
+    r"grant\w*)|profitab\w*|lucrativ\w*|rentab\w*|on a scale|numa escala|(de|from) [01] (a|to) (5|10)|"
     r"\d ?-? ?(stars?|estrelas?)|\brate (the|it|us|our|this|that|a|o)\b|did (\w+ ){1,2}rate\b|how (happy|unhappy|satisfied|content|pleased|sad|angry) (are|is|"
     r"were|was)|(quao|o quanto|quanto) (\w+ ){0,2}(felizes|contentes|satisfeit\w*|insatisfeit\w*)|"
     r"out of (5|10)\b|(most|least|mais|menos) (played|streamed|listened to|tocad[oa]s?|ouvid[oa]s?|"
@@ -888,6 +891,8 @@ def _superlative(text: str) -> str:
             return "max"
     if not _WHEN.search(text) and not re.search(
         r"\b(qual|que|which|what) (foi |was |were |is )?(a |the |our |nossa )?(\w+ )?(semana|week)\b|"
+        r"\b(qual|que|which|what) (foi |was |were |is )?(a |the |our |nossa )(most|least|mais|menos) "
+        r"\w+ (semana|week)\b|"
         # "a semana com menos sugestões", "the week with the most praise"
         r"(\b(a|the) |^)(semana|week) (com|with|que teve|that had|where|em que|in which)\b",
         text,
@@ -1096,8 +1101,19 @@ _CLOSING_TAG: Final = _rx(
 )
 
 
+# "the worst week", "a melhor semana": the week with the most criticism or praise, by share.
+_WORST_WEEK: Final = _rx(r"\b(worst|pior) (week|semana)\b")
+_BEST_WEEK: Final = _rx(r"\b(best|melhor) (week|semana)\b")
+
+
 def understand(question: str) -> Understanding:
     text = _CLOSING_TAG.sub("?", fold(question))
+    text = _WORST_WEEK.sub(
+        lambda m: "most negative week" if m[2] == "week" else "semana mais negativa", text
+    )
+    text = _BEST_WEEK.sub(
+        lambda m: "most positive week" if m[2] == "week" else "semana mais positiva", text
+    )
     taxonomy = default_taxonomy()
     literal = [m[0] for m in _TAG_LITERAL.finditer(text)]
     unknown = [tag for tag in literal if tag not in taxonomy.tags and TAG_PATTERN.match(tag)]

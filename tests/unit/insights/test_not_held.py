@@ -208,6 +208,7 @@ def test_a_metric_word_inside_a_subject_name_is_the_subject(question: str, tag: 
         "how happy are listeners overall?",
         "which album did people love the most?",
         "what are the ids of the lyrics comments?",
+        "how many refunds did we give after the login problems?",
     ],
 )
 def test_plays_and_languages_are_figures_no_digest_holds(

@@ -209,3 +209,35 @@ def test_a_season_with_no_digest_is_refused(eval_digests: list[Digest]) -> None:
     # Then the summer (June-August) is refused for its period
     assert not got.suportada
     assert got.reason == "period"
+
+
+@pytest.mark.parametrize(
+    ("question", "category", "week"),
+    [
+        ("what was the worst week?", "CRÍTICA", "2026-W48"),
+        ("qual foi a pior semana?", "CRÍTICA", "2026-W48"),
+        ("qual foi a melhor semana?", "ELOGIO", "2026-W40"),
+        ("what was the most negative week?", "CRÍTICA", "2026-W48"),
+    ],
+)
+def test_the_worst_or_best_week_is_the_highest_share_of_criticism_or_praise(
+    question: str, category: str, week: str, eval_digests: list[Digest]
+) -> None:
+    # Given criticism's highest share in 2026-W48 (44.7%) and praise's in 2026-W40 (24%)
+    # When a question asks for the worst (best) week
+    got = answer(question, eval_digests)
+    # Then the week with the category's highest share is named, from every stored week
+    assert got.semanas == (week,)
+    assert category in got.resposta
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["give me three bullet points on last week", "what's the one thing I need to know?"],
+)
+def test_asking_for_the_essentials_is_a_summary(question: str, eval_digests: list[Digest]) -> None:
+    # When the essentials are asked for in words of their own
+    got = answer(question, eval_digests)
+    # Then the latest digest's summary answers
+    assert got.semanas == ("2026-W48",)
+    assert "891" in got.resposta
