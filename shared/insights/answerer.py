@@ -87,6 +87,8 @@ class _Draft:
     # Whether the question named its weeks ("das últimas 6", "em dezembro"): a "which week"
     # answer then cites every week it ranked; over all stored weeks, only the week it names.
     period_named: bool = False
+    # A span asked about in words ("the quarter", "every week"), though it names no week.
+    span_named: bool = False
 
     def ranked(self, *passages: Passage) -> tuple[Passage, ...]:
         """The passages a ranking compared, when the question named the weeks ranked."""
@@ -322,6 +324,7 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
             period = replace(period, weeks=(latest,), current=False)
     weeks, missing = _scope(understood, period, context)
     draft.period_named = bool(period.weeks)
+    draft.span_named = bool(period.weeks) or period.every
     if understood.intent == "compare" and not relative:
         # "Semana 39 ou 40?" with no digest for 39: one side of the comparison is missing.
         uncovered = missing if understood.either else _uncovered_side(question, today, context)
@@ -334,7 +337,12 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
         draft.sentences.append(closed_note)
     assert understood.intent is not None
     compose = _COMPOSERS[understood.intent]
-    supported = compose(draft, understood, weeks, context, question)
+    threshold = _THRESHOLD.search(fold(question)) if understood.categories else None
+    if threshold and not understood.tags:
+        # "when did praise first pass 50%?": the week a category's share crossed a level.
+        supported = _compose_threshold(draft, understood.categories[0], threshold, weeks, context)
+    else:
+        supported = compose(draft, understood, weeks, context, question)
     if (not supported or not draft.sentences) and understood.intent == "topic":
         # The subject as the question words it ("the festival stream's sound") may be no tag the
         # digests list, yet be what listeners' quoted words under one listed tag talk about.
@@ -440,6 +448,54 @@ def _scope(
     if u.intent == "total" and u.trend:
         wide = True
     return (latest if wide else latest[-1:]), ()
+
+
+# A share crossing a level: "passou de 50%", "first went above 40%", "dropped below 20%".
+_THRESHOLD: Final = re.compile(
+    r"\b(?:(pass\w*|cross\w*|exceed\w*|topp?(?:ed)?|(?:go|goes|went|rise|rose|get|got) above|"
+    r"reach\w*|hit|passou|passaram|ultrapass\w*|superou|chegou a|atingiu|bateu|acima de|above|over)"
+    r"|((?:drop\w*|fell|fall\w*|go|goes|went|dip\w*|sank|sink\w*|get|got) (?:below|under)|"
+    r"caiu (?:abaixo de|para menos de|pra menos de)|ficou abaixo de|abaixo de|below|under|"
+    r"menos de))\s+(?:de\s+|of\s+|the\s+|os\s+|a\s+)?(\d+(?:[.,]\d+)?)\s*(?:%|por cento|percent)"
+)
+
+
+def _compose_threshold(
+    draft: _Draft, category: str, match: re.Match[str], weeks: Sequence[str], ctx: Context
+) -> bool:
+    """The first week a category's share crossed the level asked, from the other side (the week
+    before's share, as the digest states it), or that it never did in the weeks read."""
+    level = float(match[3].replace(",", "."))
+    above = match[2] is None
+    shown = format_number(level, draft.lang, grouped=False, unit="%")
+    passages = [p for w in weeks for p in ctx.find(w, "categoria", category)]
+    for passage in passages:
+        share, before = passage.data.get("percentual"), passage.data.get("percentual_anterior")
+        if not isinstance(share, int | float) or not isinstance(before, int | float):
+            continue
+        crossed = (share > level >= before) if above else (share < level <= before)
+        if crossed:
+            dated = ctx.find(passage.semana, "total")
+            template = draft.t(
+                "{cat} "
+                + ("passou de " if above else "ficou abaixo de ")
+                + f"{shown} pela primeira vez em {ctx.dates(passage.semana, 'pt')}: {{percentual}}"
+                " ({total} comentários), vindo de {percentual_anterior} na semana anterior.",
+                "{cat} first went "
+                + ("above " if above else "below ")
+                + f"{shown} in {ctx.dates(passage.semana, 'en')}: {{percentual}} ({{total}} "
+                "comments), from {percentual_anterior} the week before.",
+            )
+            return draft.say(draft.fill(template, passage), passage, *dated)
+    if not passages:
+        return False
+    template = draft.t(
+        "{cat} não " + ("passou de " if above else "ficou abaixo de ") + f"{shown} em "
+        f"{_weeks_text(weeks)}.",
+        "{cat} never went " + ("above " if above else "below ") + f"{shown} in "
+        f"{_weeks_text(weeks)}.",
+    )
+    return draft.say(draft.fill(template, passages[0]), *passages)
 
 
 # --- refusals -----------------------------------------------------------------------------------
@@ -1524,9 +1580,33 @@ def _compose_tag_lists(*kinds: str, limit: int = 0) -> Composer:
     return compose
 
 
+# "the biggest spike", "o maior pico": one spike, the largest; "the spikes" list each week's.
+_ONE_LARGEST_SPIKE: Final = re.compile(
+    r"\b(biggest|largest|highest|strongest|maior|mais forte) (single )?(spike|pico|surge|explosion|"
+    r"explosao)\b(?!s)"
+)
+
+
 def _compose_spikes(
     draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
 ) -> bool:
+    if len(weeks) > 1 and _ONE_LARGEST_SPIKE.search(fold(q)):
+        spikes = [p for w in weeks for p in ctx.find(w, "alta") if not u.tags or p.key in u.tags]
+        if spikes:
+            top = _largest_first(spikes, "fator")[0]
+            # Over a named period every week of it was compared (their totals say which);
+            # over every stored week, only the week it names.
+            compared = [p for w in weeks for p in ctx.find(w, "total")] if draft.span_named else []
+            template = draft.t(
+                f"Maior pico de {_weeks_text(weeks)}: {{name}} em {ctx.dates(top.semana, 'pt')}, "
+                "{n_mentions} (fator {fator}x sobre a média de {media_4_semanas} das 4 semanas "
+                "anteriores).",
+                f"Biggest spike of {_weeks_text(weeks)}: {{name}} in {ctx.dates(top.semana, 'en')}, "
+                "{n_mentions} (factor {fator}x over a mean of {media_4_semanas} in the 4 weeks "
+                "before).",
+            )
+            dated = ctx.find(top.semana, "total")  # the week's dates are its total's
+            return draft.say(draft.fill(template, top), top, *dated, *compared)
     for week in weeks:
         passages = ctx.find(week, "alta")
         if u.tags:

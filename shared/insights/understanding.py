@@ -217,7 +217,8 @@ _BY_COUNT: Final = _words(
     r"absolut\w*|em numeros)\b"
 )
 _PEAK: Final = _words(
-    r"\b(pico|peak\w*|dispar\w*|spik\w*|explod\w*|bombou|mais alt[oa]s?|highest|record\w*|"
+    r"\b((hit|hits|reached|reach|at) (its|their|a|an|the|new|all[- ]time) (high|peak|top|max\w*)|"
+    r"all[- ]time high|pico|peak\w*|dispar\w*|spik\w*|explod\w*|bombou|mais alt[oa]s?|highest|record\w*|"
     r"blow(s|n)? up|blew up|took off|shot up|skyrocket\w*|soar\w*|surg\w*|"
     r"topo|auge|maximo|maxima)\b"
 )
@@ -810,7 +811,15 @@ _MOST: Final = _words(
     r"\b(mais|most|maior|highest|biggest|largest|pico|peak|record|longest|mais duradour\w*|"
     r"sharpest|steepest|strongest)\b"
 )
-_LEAST: Final = _words(r"\b(menos|least|menor|lowest|fewest|smallest)\b")
+_LEAST: Final = _words(
+    r"\b(menos|least|menor|lowest|fewest|smallest|(hit|hits|reached|reach|at) (its|their|a|an|the|"
+    r"new|all[- ]time) (low|bottom|minimum)|all[- ]time low)\b"
+)
+# "when was the jump in suggestions?": one move asked about, the largest of its direction.
+_THE_MOVE: Final = _rx(
+    r"\b(the|a|o|that|aquel[ea]|essa|esse) (big |sharp |grande )?(jump|surge|leap|dip|drop|fall|"
+    r"plunge|salto|pulo|queda|subida|tombo)\b"
+)
 
 
 _TOP: Final = _rx(
@@ -1216,9 +1225,13 @@ def understand(question: str) -> Understanding:
     if category_spike:
         up, superlative = True, "max"
     elif (
-        categories and not tags and not superlative and (up or down) and _BIGGEST_MOVE.search(text)
+        categories
+        and not tags
+        and not superlative
+        and (up or down)
+        and (_BIGGEST_MOVE.search(text) or (_WHEN.search(text) and _THE_MOVE.search(text)))
     ):
-        superlative = "max"  # "a maior queda semanal das críticas"
+        superlative = "max"  # "a maior queda semanal das críticas", "when was the jump in X"
     elif categories and not tags and not superlative and _PEAK.search(text):
         superlative = "max"  # "qual foi o pico dos elogios?": its highest level
     moved = up or down or bool(_MOVEMENT_ANY.search(text))

@@ -241,3 +241,65 @@ def test_asking_for_the_essentials_is_a_summary(question: str, eval_digests: lis
     # Then the latest digest's summary answers
     assert got.semanas == ("2026-W48",)
     assert "891" in got.resposta
+
+
+@pytest.mark.parametrize(
+    ("question", "week", "figure"),
+    [
+        ("when did criticism first pass 40%?", "2026-W45", "42.3%"),
+        ("quando as críticas passaram de 40%?", "2026-W45", "42,3%"),
+    ],
+)
+def test_the_week_a_share_first_crossed_a_level(
+    question: str, week: str, figure: str, eval_digests: list[Digest]
+) -> None:
+    # Given criticism at 40% in 2026-W44 and 42.3% in 2026-W45, its first week above 40%
+    # When a question asks when the share first passed a level
+    got = answer(question, eval_digests)
+    # Then that week is named with its share and the week before's
+    assert got.semanas == (week,)
+    assert figure in got.resposta
+    assert "40%" in got.resposta
+
+
+def test_a_level_never_crossed_is_said_over_every_week_read(eval_digests: list[Digest]) -> None:
+    # Given praise below 30% in every stored week
+    got = answer("did praise ever go above 30%?", eval_digests)
+    # Then the answer says it never did, citing every week compared
+    assert got.suportada
+    assert "never went above 30%" in got.resposta
+    assert len(got.semanas) == 9
+
+
+@pytest.mark.parametrize(
+    ("question", "week", "semanas"),
+    [
+        ("qual foi o maior pico de novembro?", "2026-W45", 4),
+        ("what was the biggest spike in october?", "2026-W42", 5),
+    ],
+)
+def test_the_biggest_spike_is_one_spike_the_largest_factor(
+    question: str, week: str, semanas: int, eval_digests: list[Digest]
+) -> None:
+    # When a question asks for the biggest spike of a period (one, not "the spikes")
+    got = answer(question, eval_digests)
+    # Then the one spike with the largest factor is named, every week of the period cited
+    assert week in got.resposta
+    assert len(got.semanas) == semanas
+    assert got.resposta.count("fator") + got.resposta.count("factor") == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "week"),
+    [
+        ("when did suggestions hit their high?", "2026-W42"),
+        ("when was the jump in criticism?", "2026-W48"),
+    ],
+)
+def test_a_high_or_the_jump_is_one_week(
+    question: str, week: str, eval_digests: list[Digest]
+) -> None:
+    # When a question asks when a category hit its high, or when "the jump" was
+    got = answer(question, eval_digests)
+    # Then one week answers: the highest share, or the biggest rise
+    assert got.semanas == (week,)
