@@ -97,7 +97,8 @@ _COMPARE: Final = _words(
 )
 _COUNT: Final = _words(
     r"(\b(quant[oa]s?|how many|how much|numero de|number of|count\w*|contagem|percent\w*|"
-    r"porcent\w*|share|fatia|proporc\w*|participac\w*|parcela|volume de comentarios|"
+    r"porcent\w*|share|fatia|proporc\w*|participac\w*|parcela|portions?|fractions?|"
+    r"volume de comentarios|"
     r"comment volume|quanto)\b|%)"
 )
 _TOTAL: Final = _words(

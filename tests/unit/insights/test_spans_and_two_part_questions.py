@@ -303,3 +303,11 @@ def test_a_high_or_the_jump_is_one_week(
     got = answer(question, eval_digests)
     # Then one week answers: the highest share, or the biggest rise
     assert got.semanas == (week,)
+
+
+def test_a_portion_of_feedback_is_the_category_share(eval_digests: list[Digest]) -> None:
+    # When a question asks what portion of the feedback a category was
+    got = answer("what portion of feedback was criticism in week 45?", eval_digests)
+    # Then the category's share in that week answers, not a list of its items
+    assert got.semanas == ("2026-W45",)
+    assert "42.3%" in got.resposta
