@@ -1106,8 +1106,8 @@ _TOP_ITEM: Final = _rx(
 # A closing tag that turns a statement into a yes/no question ("are complaints going down or
 # what?", "as críticas caíram, né?"): it asks for no list, whatever its "what" says.
 _CLOSING_TAG: Final = _rx(
-    r"[\s,]+(or what|or not|or no|ou o que|ou nao|ou nem|right|ne|nao e|certo|correct|isnt it|"
-    r"arent they|no)\W*$"
+    r"([\s,]+(or what|or not|ou o que|ou nao|ou nem)|,\s*(right|ne|nao e|certo|correct|isnt it|"
+    r"arent they|no|yes or no|sim ou nao))\W*$"
 )
 
 

@@ -311,3 +311,10 @@ def test_a_portion_of_feedback_is_the_category_share(eval_digests: list[Digest])
     # Then the category's share in that week answers, not a list of its items
     assert got.semanas == ("2026-W45",)
     assert "42.3%" in got.resposta
+
+
+def test_a_closing_word_without_its_comma_is_part_of_the_question() -> None:
+    # When "correct" or "right" ends a question as its verb or object, not after a comma
+    understood = understand("how many classifications did reviewers correct?")
+    # Then it is still read: here, the human corrections of the reviews
+    assert understood.intent == "review"
