@@ -246,6 +246,9 @@ _PEOPLE: Final = r"(pessoas|usuarios|ouvintes|clientes|people|users|listeners|cu
 # Metrics the digests never compute: asked for, they are refused rather than approximated.
 _METRICS: Final = _rx(
     r"\b((how many|quant[oa]s|number of|numero de) (refunds|reembolsos|estornos|chargebacks)|"
+    # "how much $ did we make": money, whatever the currency; "make up" is a share.
+    r"(how much|quanto)\b.{0,20}\b((make|made)(?! up)|earn\w*|ganhamos|a gente ganhou|"
+    r"lucramos|arrecad\w*)\b|(reais|dolares|dollars|euros|usd|brl)\b|"
     r"refunds? (did|do|does|have|has) (we|they|the company|you) (give|gave|issue\w*|pa(y|id)|"
     r"grant\w*)|profitab\w*|lucrativ\w*|rentab\w*|on a scale|numa escala|(de|from) [01] (a|to) (5|10)|"
     r"\d ?-? ?(stars?|estrelas?)|\brate (the|it|us|our|this|that|a|o)\b|did (\w+ ){1,2}rate\b|how (happy|unhappy|satisfied|content|pleased|sad|angry) (are|is|"

@@ -157,6 +157,8 @@ def test_a_year_or_month_no_digest_covers_is_refused(
         "any complaints about duplicate charges or the login?",
         "how long did the crash complaints last?",
         "do listeners say the lyrics feature costs too much?",
+        "how much of the total did praise make up last week?",
+        "quanto os elogios ganharam de participação em novembro?",
     ],
 )
 def test_near_misses_in_the_same_words_are_answered(
@@ -209,6 +211,7 @@ def test_a_metric_word_inside_a_subject_name_is_the_subject(question: str, tag: 
         "which album did people love the most?",
         "what are the ids of the lyrics comments?",
         "how many refunds did we give after the login problems?",
+        "how much $ did we make in november?",
     ],
 )
 def test_plays_and_languages_are_figures_no_digest_holds(
