@@ -87,6 +87,8 @@ class _Draft:
     # Whether the question named its weeks ("das últimas 6", "em dezembro"): a "which week"
     # answer then cites every week it ranked; over all stored weeks, only the week it names.
     period_named: bool = False
+    # A span asked about in words ("the quarter", "every week"), though it names no week.
+    span_named: bool = False
 
     def ranked(self, *passages: Passage) -> tuple[Passage, ...]:
         """The passages a ranking compared, when the question named the weeks ranked."""
@@ -322,6 +324,7 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
             period = replace(period, weeks=(latest,), current=False)
     weeks, missing = _scope(understood, period, context)
     draft.period_named = bool(period.weeks)
+    draft.span_named = bool(period.weeks) or period.every
     if understood.intent == "compare" and not relative:
         # "Semana 39 ou 40?" with no digest for 39: one side of the comparison is missing.
         uncovered = missing if understood.either else _uncovered_side(question, today, context)
@@ -334,7 +337,12 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
         draft.sentences.append(closed_note)
     assert understood.intent is not None
     compose = _COMPOSERS[understood.intent]
-    supported = compose(draft, understood, weeks, context, question)
+    threshold = _THRESHOLD.search(fold(question)) if understood.categories else None
+    if threshold and not understood.tags:
+        # "when did praise first pass 50%?": the week a category's share crossed a level.
+        supported = _compose_threshold(draft, understood.categories[0], threshold, weeks, context)
+    else:
+        supported = compose(draft, understood, weeks, context, question)
     if (not supported or not draft.sentences) and understood.intent == "topic":
         # The subject as the question words it ("the festival stream's sound") may be no tag the
         # digests list, yet be what listeners' quoted words under one listed tag talk about.
@@ -429,8 +437,9 @@ def _scope(
         # What is said about a subject: every week that lists it ("lately": the latest 8).
         return (latest if period.recent else available), ()
     if u.intent == "summary" and u.general:
-        # "Como estão as coisas?": the latest digest; "lately", "nas últimas semanas": a month.
-        return (latest[-4:] if period.recent else latest[-1:]), ()
+        # "Como estão as coisas?": the latest digest; "lately", "nas últimas semanas": a month,
+        # unless the news is asked for ("any news lately?", "the headline"): the newest week.
+        return (latest[-4:] if period.recent and not u.news else latest[-1:]), ()
     wide = period.recent
     if u.intent in {"complaints", "suggestions", "improvements"} and (period.recent or u.most):
         wide = True
@@ -439,6 +448,54 @@ def _scope(
     if u.intent == "total" and u.trend:
         wide = True
     return (latest if wide else latest[-1:]), ()
+
+
+# A share crossing a level: "passou de 50%", "first went above 40%", "dropped below 20%".
+_THRESHOLD: Final = re.compile(
+    r"\b(?:(pass\w*|cross\w*|exceed\w*|topp?(?:ed)?|(?:go|goes|went|rise|rose|get|got) above|"
+    r"reach\w*|hit|passou|passaram|ultrapass\w*|superou|chegou a|atingiu|bateu|acima de|above|over)"
+    r"|((?:drop\w*|fell|fall\w*|go|goes|went|dip\w*|sank|sink\w*|get|got) (?:below|under)|"
+    r"caiu (?:abaixo de|para menos de|pra menos de)|ficou abaixo de|abaixo de|below|under|"
+    r"menos de))\s+(?:de\s+|of\s+|the\s+|os\s+|a\s+)?(\d+(?:[.,]\d+)?)\s*(?:%|por cento|percent)"
+)
+
+
+def _compose_threshold(
+    draft: _Draft, category: str, match: re.Match[str], weeks: Sequence[str], ctx: Context
+) -> bool:
+    """The first week a category's share crossed the level asked, from the other side (the week
+    before's share, as the digest states it), or that it never did in the weeks read."""
+    level = float(match[3].replace(",", "."))
+    above = match[2] is None
+    shown = format_number(level, draft.lang, grouped=False, unit="%")
+    passages = [p for w in weeks for p in ctx.find(w, "categoria", category)]
+    for passage in passages:
+        share, before = passage.data.get("percentual"), passage.data.get("percentual_anterior")
+        if not isinstance(share, int | float) or not isinstance(before, int | float):
+            continue
+        crossed = (share > level >= before) if above else (share < level <= before)
+        if crossed:
+            dated = ctx.find(passage.semana, "total")
+            template = draft.t(
+                "{cat} "
+                + ("passou de " if above else "ficou abaixo de ")
+                + f"{shown} pela primeira vez em {ctx.dates(passage.semana, 'pt')}: {{percentual}}"
+                " ({total} comentários), vindo de {percentual_anterior} na semana anterior.",
+                "{cat} first went "
+                + ("above " if above else "below ")
+                + f"{shown} in {ctx.dates(passage.semana, 'en')}: {{percentual}} ({{total}} "
+                "comments), from {percentual_anterior} the week before.",
+            )
+            return draft.say(draft.fill(template, passage), passage, *dated)
+    if not passages:
+        return False
+    template = draft.t(
+        "{cat} não " + ("passou de " if above else "ficou abaixo de ") + f"{shown} em "
+        f"{_weeks_text(weeks)}.",
+        "{cat} never went " + ("above " if above else "below ") + f"{shown} in "
+        f"{_weeks_text(weeks)}.",
+    )
+    return draft.say(draft.fill(template, passages[0]), *passages)
 
 
 # --- refusals -----------------------------------------------------------------------------------
@@ -511,6 +568,10 @@ def _refuse(
         ),
     }
     pt, en = messages[reason]
+    if reason == "metric" and understood.not_held:
+        held_pt, held_en = understood.not_held
+        pt = pt.replace("não medem isso", f"não guardam {held_pt}", 1)
+        en = en.replace("do not measure that", f"do not hold {held_en}", 1)
     return Answer(draft.t(pt, en), (), (), False, draft.lang, reason)
 
 
@@ -1323,8 +1384,14 @@ _ITEM_WORDS: Final = (
 )
 _NEW_ITEMS: Final = re.compile(
     rf"\b({_ITEM_WORDS} (nova|novas|novo|novos)|(new|novas?|novos?) {_ITEM_WORDS}|"
+    rf"{_ITEM_WORDS} (were|was|are|is|foram|eram|sao|era|foi) (brand )?(new|novas?|novos?)|"
     r"pela primeira vez|for the first time|weren t there|nao apareciam|nao existiam|"
     r"surgiram|(newly|just) appeared|emerg\w*)\b"
+)
+# "When did X come back?", "quando X voltou?": the week it was listed again after a gap.
+_BACK: Final = re.compile(
+    r"\b(c[ao]me back|comes back|coming back|returned|return|reappear\w*|resurfac\w*|back again|"
+    r"voltou|voltaram|retorn\w*|reaparec\w*|de volta)\b"
 )
 _NEW_TITLES: Final = {
     "critica": ("Críticas novas", "New criticisms"),
@@ -1513,9 +1580,33 @@ def _compose_tag_lists(*kinds: str, limit: int = 0) -> Composer:
     return compose
 
 
+# "the biggest spike", "o maior pico": one spike, the largest; "the spikes" list each week's.
+_ONE_LARGEST_SPIKE: Final = re.compile(
+    r"\b(biggest|largest|highest|strongest|maior|mais forte) (single )?(spike|pico|surge|explosion|"
+    r"explosao)\b(?!s)"
+)
+
+
 def _compose_spikes(
     draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
 ) -> bool:
+    if len(weeks) > 1 and _ONE_LARGEST_SPIKE.search(fold(q)):
+        spikes = [p for w in weeks for p in ctx.find(w, "alta") if not u.tags or p.key in u.tags]
+        if spikes:
+            top = _largest_first(spikes, "fator")[0]
+            # Over a named period every week of it was compared (their totals say which);
+            # over every stored week, only the week it names.
+            compared = [p for w in weeks for p in ctx.find(w, "total")] if draft.span_named else []
+            template = draft.t(
+                f"Maior pico de {_weeks_text(weeks)}: {{name}} em {ctx.dates(top.semana, 'pt')}, "
+                "{n_mentions} (fator {fator}x sobre a média de {media_4_semanas} das 4 semanas "
+                "anteriores).",
+                f"Biggest spike of {_weeks_text(weeks)}: {{name}} in {ctx.dates(top.semana, 'en')}, "
+                "{n_mentions} (factor {fator}x over a mean of {media_4_semanas} in the 4 weeks "
+                "before).",
+            )
+            dated = ctx.find(top.semana, "total")  # the week's dates are its total's
+            return draft.say(draft.fill(template, top), top, *dated, *compared)
     for week in weeks:
         passages = ctx.find(week, "alta")
         if u.tags:
@@ -1659,6 +1750,36 @@ def _compose_tag_when(
             f"{name}: the biggest fall was in {when}, from {{total_anterior}} to {{n_mentions}}.",
         )
         return draft.say(draft.fill(template, best), *cited)
+    if _BACK.search(fold(question)):
+        listed = {p.semana for p in [*themes, *spikes]}
+        # The latest week that lists it after a stored week that did not: where it came back.
+        returns = [
+            w for i, w in enumerate(weeks) if i and w in listed and weeks[i - 1] not in listed
+        ]
+        if returns and any(w < returns[-1] for w in listed):
+            back = max(
+                (p for p in [*themes, *spikes] if p.semana == returns[-1]),
+                key=lambda p: p.data.get("total") or 0,
+            )
+            when, cited = dated(back)
+            template = draft.t(
+                f"{name} voltou às listas em {when}, com {{n_mentions}}, depois de semanas fora "
+                "delas.",
+                f"{name} came back to the lists in {when}, with {{n_mentions}}, after weeks off "
+                "them.",
+            )
+            spiking = [p for p in spikes if p.semana == back.semana]
+            sentence = draft.fill(template, back)
+            if spiking:
+                # Coming back as a spike is how far above its recent weeks it came back.
+                sentence += " " + draft.fill(
+                    draft.t(
+                        "Em alta nessa semana: fator {fator}x sobre a média de {media_4_semanas}.",
+                        "Spiking that week: factor {fator}x over a mean of {media_4_semanas}.",
+                    ),
+                    spiking[0],
+                )
+            return draft.say(sentence, *cited, *spiking)
     if u.start:
         # "When did X start spiking?": its first spiking week; "when did X start?": its first
         # listing of any kind.
@@ -1771,8 +1892,9 @@ def _compose_topic(
             totals = [p for w in unlisted for p in ctx.find(w, "total")]
             draft.say(
                 draft.t(
-                    f"Não listada em {_weeks_text(unlisted)}.",
-                    f"Not listed in {_weeks_text(unlisted)}.",
+                    # As runs: "W06–W12" would hide the weeks in between that list it.
+                    f"Não listada em {', '.join(_runs(unlisted))}.",
+                    f"Not listed in {', '.join(_runs(unlisted))}.",
                 ),
                 *totals,
             )
@@ -2094,6 +2216,7 @@ def _compose_period_summary(draft: _Draft, weeks: Sequence[str], ctx: Context) -
             busiest,
             quietest,
         )
+    _say_share_course(draft, weeks, ctx)
     moves = [p for w in weeks for p in ctx.find(w, "categoria") if p.data.get("significativa")][-3:]
     if moves:
         items = [
@@ -2140,6 +2263,44 @@ def _compose_period_summary(draft: _Draft, weeks: Sequence[str], ctx: Context) -
         draft.say(_sentence(parts), *used)
     _say_lasting_spike(draft, weeks, ctx, shown={p.key for p in spikes})
     return bool(draft.sentences)
+
+
+def _say_share_course(draft: _Draft, weeks: Sequence[str], ctx: Context) -> None:
+    """The category whose share moved most from the period's first week to its last, with both
+    shares: over a span, how the mix of comments shifted is its story ("praise climbed through
+    March"), which week-to-week moves too small to be significant do not tell."""
+    first = {p.key: p for p in ctx.find(weeks[0], "categoria")}
+    last = {p.key: p for p in ctx.find(weeks[-1], "categoria")}
+    moved = [
+        (float(last[key].data["percentual"]) - float(first[key].data["percentual"]), key)
+        for key in first.keys() & last.keys()
+        if isinstance(first[key].data.get("percentual"), int | float)
+        and isinstance(last[key].data.get("percentual"), int | float)
+    ]
+    if not moved:
+        return
+    change, key = max(moved, key=lambda item: (abs(item[0]), item[1]))
+    if change == 0:
+        return
+    start, end = first[key], last[key]
+    verb = draft.t("subiu" if change > 0 else "caiu", "rose" if change > 0 else "fell")
+    draft.say(
+        draft.fill(
+            draft.t(
+                "Maior mudança de participação no período: {cat} {verb} de {a} em {wa} para "
+                "{b} em {wb}.",
+                "Largest share shift over the period: {cat} {verb} from {a} in {wa} to {b} in {wb}.",
+            ),
+            end,
+            verb=verb,
+            a=draft.figure("percentual", start.data["percentual"]),
+            wa=start.semana,
+            b=draft.figure("percentual", end.data["percentual"]),
+            wb=end.semana,
+        ),
+        start,
+        end,
+    )
 
 
 def _say_lasting_spike(draft: _Draft, weeks: Sequence[str], ctx: Context, shown: set[str]) -> None:

@@ -10,8 +10,10 @@ Thursday falls in it (the ISO rule that gives each week to exactly one month).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from typing import Final
 
 from shared.errors import InvalidInput
@@ -76,6 +78,14 @@ _FULL_MONTHS: Final = (
     # "how was May?", "and may?": the month when it ends the question or follows "was".
     + "|(?<=was )may\\b|(?<=and )may(?=\\s*[?!.]*\\s*$)|(?<=how was )may"
     + "|(?<=\\s)may(?=\\s*[?!.]+\\s*$)"
+    # "summary of may 2025", "in may", "since may": after a preposition or before a year, the
+    # month (the verb never stands there).
+    + "|(?:"
+    + "|".join(
+        f"(?<={w} )"
+        for w in ("of", "in", "for", "during", "since", "from", "until", "through", "early", "late")
+    )
+    + ")may\\b|may(?=\\s+(?:of\\s+)?20\\d\\d\\b)"
 )
 _ANY_MONTH: Final = "|".join(sorted(MONTHS, key=len, reverse=True))
 
@@ -186,6 +196,33 @@ _OF_LAST_N: Final = re.compile(
     rf"(?:ultimas|last|past|previous|latest|recent)\s+{_NUM}\b"
 )
 _N_AGO: Final = re.compile(rf"\b(?:ha\s+)?{_NUM}\s+(?:semanas|weeks)\s+(?:atras|ago)\b")
+# "6 months ago", "há dois meses": that month; "a year ago", "há um ano": that week a year back.
+_MONTHS_AGO: Final = re.compile(
+    rf"\b(?:(?:ha\s+)?{_NUM}\s+(?:meses|mes|months?)\s+(?:atras|ago)|ha\s+{_NUM}\s+(?:meses|mes))\b"
+)
+_YEARS_AGO: Final = re.compile(
+    rf"\b(?:(?:ha\s+)?{_NUM}\s+(?:anos?|years?)\s+(?:atras|ago)|ha\s+{_NUM}\s+anos?)\b"
+)
+_BEFORE_PERIOD: Final = re.compile(
+    r"\b(?:before|antes de|antes do|prior to)\s+(?:(20\d\d)|("
+    + "|".join(sorted((m for m in MONTHS if len(m) > 3), key=len, reverse=True))
+    + r")(?:\s*(?:de|of|,)?\s*(20\d\d))?)\b"
+)
+# Seasons, as their months: in Portuguese the southern hemisphere's (the product's listeners'
+# "verão" is December to February), in English the northern one's ("summer" is June to August).
+# Without a year, the most recent that has started; "last"/"passado", the most recent that ended.
+_SEASONS: Final[tuple[tuple[re.Pattern[str], tuple[int, int, int]], ...]] = (
+    (re.compile(r"\b(verao|winter)\b"), (12, 1, 2)),
+    (re.compile(r"\b(outono|spring)\b"), (3, 4, 5)),
+    (re.compile(r"\b(inverno|summer)\b"), (6, 7, 8)),
+    (
+        re.compile(r"\b(primavera|autumn|(?:last|this|the) fall|fall(?= (?:of )?20\d\d))\b"),
+        (9, 10, 11),
+    ),
+)
+_SEASON_TAIL: Final = re.compile(
+    r"^\s*(?:(passad[oa]|retrasad[oa])|(?:de|do|of|em|in|,)?\s*(20\d\d))?"
+)
 _LAST_WEEK: Final = re.compile(
     r"\b(semana passada|ultima semana|semana anterior|last week|previous week|past week|"
     r"latest week|most recent week|ultimo digest|latest digest|last digest|semana mais recente)\b"
@@ -204,7 +241,13 @@ _THIS_WEEK: Final = re.compile(
 _ISO: Final = re.compile(r"\b(\d{4})\s*-?\s*w(\d{1,2})\b")
 # A year on its own ("em 2025", "in 2024"): every week of it, so a year no digest covers is refused
 # instead of being answered about the latest week.
-_YEAR: Final = re.compile(r"\b(?:em|in|de|of|do|during|durante|no ano|for)\s+(20\d\d)\b")
+# A year standing alone ("como foi 2023?", "compare 2025 with 2024") is one too, unless it is part
+# of a date or counts something ("2025 comentários").
+_YEAR: Final = re.compile(
+    r"(?:\b(?:em|in|de|of|do|during|durante|no ano|for)\s+|(?<![\d/.,-]))\b(20\d\d)\b"
+    r"(?![/.,-]?\d)"
+    r"(?!\s*(?:comentarios|comments|mencoes|mentions|vezes|times|pessoas|people|usuarios|users)\b)"
+)
 _WEEK_LIST: Final = re.compile(
     r"\b(?:semanas?|weeks?|w|sem)\s*(\d{1,2})\b((?:\s*(?:,|e|and|a|ate|to|through|-|ou|or|vs|"
     r"versus|x|com|with|para|pra|que|than)\s*(?:a\s+|the\s+|na\s+|no\s+|in\s+|da\s+)?"
@@ -335,6 +378,9 @@ _HOLIDAYS: Final[tuple[tuple[re.Pattern[str], int, int], ...]] = (
     (re.compile(r"\b(natal|christmas|xmas)\b"), 12, 25),
     (re.compile(r"\b(ano novo|new year'?s?(?! eve)|reveillon|virada do ano)\b"), 1, 1),
     (re.compile(r"\b(new year'?s eve|vespera de ano novo)\b"), 12, 31),
+    (re.compile(r"\b(valentine'?s( day)?|valentines( day)?|sao valentim)\b"), 2, 14),
+    # Brazil's lovers' day is in June.
+    (re.compile(r"\b(dia dos namorados)\b"), 6, 12),
 )
 # Holidays that move with Easter: "Easter week", "a semana da Páscoa", "Carnaval" (its Tuesday,
 # 47 days before), "Good Friday" (in Easter's week).
@@ -343,6 +389,19 @@ _MOVABLE_HOLIDAYS: Final[tuple[tuple[re.Pattern[str], int], ...]] = (
     (re.compile(r"\b(carnaval|carnival|mardi gras)\b"), -47),
 )
 
+
+# A holiday naming a thing, not a time: "os remixes de carnaval", "a playlist de Natal", "the
+# carnival remixes" are a subject; "a semana de carnaval", "no carnaval" are weeks.
+_HOLIDAY_THING_BEFORE: Final = re.compile(
+    r"\b(?!(?:semanas?|feriados?|periodos?|epocas?|ferias|dias?|fim|mes|temporadas?|tempo|"
+    r"noites?|vesperas?|comentarios|feedbacks?|movimento|volume|pico|alta|queda|clima|antes|"
+    r"depois|perto|durante|desde|ate|apos|cerca)\b)[a-z]{3,} de $"
+)
+_HOLIDAY_THING_AFTER: Final = re.compile(
+    r"^\s+(remix\w*|playlists?|songs?|tracks?|music|albums?|specials?|releases?|editions?|"
+    r"mix\w*|sets?|shows?|concerts?|hits?|themes?|promos?|promotions?|campaigns?|sales?|"
+    r"singles?|covers?|lives?|streams?|blocks?|parties|party|collections?)\b"
+)
 
 _BESIDE_HOLIDAY: Final = re.compile(
     r"\b(?:(?:the\s+)?week\s+(?:(after|following)|(?:before|prior\s+to))|"
@@ -362,6 +421,48 @@ def easter_sunday(year: int) -> date:
     shift = (a + 11 * h + 22 * weekday) // 451
     month, day = divmod(h + weekday - 7 * shift + 114, 31)
     return date(year, month, day + 1)
+
+
+# The year a holiday is named with: "o Natal de 2024", "Christmas 2025", "Easter of 2024".
+_HOLIDAY_YEAR: Final = re.compile(r"\s*(?:de|do|of|em|in|,)?\s*(20\d\d)\b")
+
+
+def _day_of(month: int, day: int, year: int) -> date:
+    return date(year, month, day)
+
+
+def _easter_day(days_from_easter: int, year: int) -> date:
+    return easter_sunday(year) + timedelta(days=days_from_easter)
+
+
+def _season_weeks(
+    months: tuple[int, int, int], tail: re.Match[str] | None, last: bool, today: date
+) -> tuple[IsoWeek, ...]:
+    """A season's weeks: of the year named (the one holding its January when it spans two), else
+    the most recent that has started, or with "last"/"passado" the most recent that has ended."""
+    spans_years = months[0] > months[-1]
+
+    def starts(year: int) -> tuple[date, date]:
+        first_year = year - 1 if spans_years else year
+        end_year = year
+        end_month = months[-1]
+        end = date(end_year + (end_month == 12), end_month % 12 + 1, 1) - timedelta(days=1)
+        return date(first_year, months[0], 1), end
+
+    if tail is not None and tail[2]:
+        year = int(tail[2])
+    else:
+        ended = last or bool(tail is not None and tail[1])
+        year = today.year + 1
+        while True:
+            start, end = starts(year)
+            if (end < today) if ended else (start <= today):
+                break
+            year -= 1
+    start, end = starts(year)
+    return week_range(
+        IsoWeek.of_date(start + timedelta(days=3)), IsoWeek.of_date(end - timedelta(days=3))
+    )
 
 
 def _movable_week(days_from_easter: int, today: date) -> IsoWeek:
@@ -427,6 +528,15 @@ def parse_period(question: str, today: date) -> Period:
     def add(*found: IsoWeek | None) -> None:
         weeks.extend(week for week in found if week)
 
+    for match in _BEFORE_PERIOD.finditer(text):
+        # "before 2025", "antes de janeiro": the year or the month just before the one named.
+        if match[1]:
+            add(*_year_weeks(int(match[1]) - 1, today))
+        else:
+            month = MONTHS[match[2]]
+            of_year = int(match[3]) if match[3] else _year_for_month(month, today)
+            add(*month_weeks(of_year - (month == 1), (month - 2) % 12 + 1))
+    text = _BEFORE_PERIOD.sub(" ", text)
     for match in _WEEK_OF_MONTH.finditer(text):
         month = MONTHS[match[4]]
         of_year = int(match[5]) if match[5] else _year_for_month(month, today)
@@ -482,16 +592,35 @@ def parse_period(question: str, today: date) -> Period:
     if _YEAR_START.search(text):
         add(*week_range(IsoWeek.of_date(date(today.year, 1, 4)), current.shifted(-1)))
         text = _YEAR_START.sub(" ", text)
-    holidays: list[tuple[re.Pattern[str], IsoWeek | None]] = []
+    holidays: list[tuple[re.Pattern[str], IsoWeek | None, Callable[[int], date]]] = []
     for pattern, holiday_month, holiday_day in _HOLIDAYS:
         holiday = _dated(holiday_day, holiday_month, None, today)
-        holidays.append((pattern, IsoWeek.of_date(holiday) if holiday else None))
-    holidays += [(pattern, _movable_week(days, today)) for pattern, days in _MOVABLE_HOLIDAYS]
-    for pattern, holiday_week in holidays:
+        holidays.append(
+            (
+                pattern,
+                IsoWeek.of_date(holiday) if holiday else None,
+                partial(_day_of, holiday_month, holiday_day),
+            )
+        )
+    holidays += [
+        (pattern, _movable_week(days, today), partial(_easter_day, days))
+        for pattern, days in _MOVABLE_HOLIDAYS
+    ]
+    for pattern, latest_week, day_in in holidays:
         spans: list[tuple[int, int]] = []
         for found in pattern.finditer(text):
             spans.append(found.span())
+            holiday_week = latest_week
+            named_year = _HOLIDAY_YEAR.match(text[found.end() :])
+            if named_year:
+                # "o Natal de 2024", "Easter 2025": that year's holiday, the year read with it.
+                holiday_week = IsoWeek.of_date(day_in(int(named_year[1])))
+                spans.append((found.end(), found.end() + named_year.end()))
             if holiday_week is None:
+                continue
+            if _HOLIDAY_THING_BEFORE.search(text[: found.start()]) or _HOLIDAY_THING_AFTER.match(
+                text[found.end() :]
+            ):
                 continue
             # "the week after Easter", "a semana antes do Natal": the week next to the holiday's.
             beside = _BESIDE_HOLIDAY.search(text[: found.start()])
@@ -501,6 +630,17 @@ def parse_period(question: str, today: date) -> Period:
             else:
                 add(holiday_week)
         for start, end in sorted(spans, reverse=True):
+            text = text[:start] + " " + text[end:]
+    for season, months in _SEASONS:
+        season_spans: list[tuple[int, int]] = []
+        for match in season.finditer(text):
+            before_it, after_it = text[: match.start()], text[match.end() :]
+            if _HOLIDAY_THING_BEFORE.search(before_it) or _HOLIDAY_THING_AFTER.match(after_it):
+                continue  # "a playlist de verão", "summer hits": a thing, not a time
+            tail = _SEASON_TAIL.match(after_it)
+            add(*_season_weeks(months, tail, "last" in match[0], today))
+            season_spans.append((match.start(), match.end() + (tail.end() if tail else 0)))
+        for start, end in sorted(season_spans, reverse=True):
             text = text[:start] + " " + text[end:]
     for match in _MID_YEAR.finditer(text):
         named = match[1] or match[2] or match[3] or ""
@@ -551,6 +691,14 @@ def parse_period(question: str, today: date) -> Period:
             add(*(current.shifted(-i) for i in range(count, 0, -1)))
     for match in _N_AGO.finditer(text):
         add(current.shifted(-_number(match[1])))
+    for match in _MONTHS_AGO.finditer(text):
+        back = _number(match[1] or match[2])
+        month_index = today.year * 12 + today.month - 1 - back
+        add(*month_weeks(month_index // 12, month_index % 12 + 1))
+    for match in _YEARS_AGO.finditer(text):
+        back = _number(match[1] or match[2])
+        add(IsoWeek.of_date(today - timedelta(days=364 * back)))
+
     before = bool(_WEEK_BEFORE.search(text)) and not re.search(
         r"\b(week before last|semana anterior a passada)\b", text
     )

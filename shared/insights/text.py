@@ -197,7 +197,7 @@ _NOT_TYPOS: Final = frozenset(
     """
     critical critico ultimo ultimos passados passadas comentou comentei comentam question
     mention mentioned semanal semanais suggest suggests complain praised increased decreased
-    compara comparado questao duvida pergunta trended
+    compara comparado questao duvida pergunta trended ouvida ouvidas ouvido ouvidos
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
 _BY_LENGTH: Final[dict[int, tuple[str, ...]]] = {

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Final, Literal
 
 from shared.classifier.tags import TAG_PATTERN, default_taxonomy
@@ -66,12 +67,14 @@ CATEGORY_PATTERNS: Final[dict[str, re.Pattern[str]]] = {
 
 _MOVEMENT_UP: Final = _words(
     r"\b(subi\w*|sobe|subindo|aument\w*|cresce\w*|cresci\w*|rose|rise[sn]?|rising|grew|grow\w*|"
-    r"increas\w*|gain\w*|climb\w*|jump\w*|went up|go up|gone up|up the most|ganhou|ganharam|"
+    r"increas\w*|gain\w*|climb\w*|jump\w*|went up|go up|gone up|going up|goes up|trending (up|upward|"
+    r"higher)|up the most|ganhou|ganharam|"
     r"avanc\w*|piorou|piorar|worse\w*|salt(o|os|ou|aram)|pul(o|ou|aram))\b"
 )
 _MOVEMENT_DOWN: Final = _words(
     r"\b(caiu|cairam|cair|caindo|cai|queda\w*|diminu\w*|reduz\w*|reduc\w*|baix\w*|fell|fall\w*|"
-    r"decreas\w*|declin\w*|drop\w*|shr[iau]nk\w*|went down|go down|gone down|perdeu|perderam|"
+    r"decreas\w*|declin\w*|drop\w*|shr[iau]nk\w*|went down|go down|gone down|going down|goes down|"
+    r"trending (down|downward|lower)|perdeu|perderam|"
     r"lost|lose|melhorou|improved|fad(e|ed|es|ing)|died down|cool(ed)? (off|down)|esfri\w*|"
     r"desaceler\w*|slow(ed)? down)\b"
 )
@@ -94,7 +97,8 @@ _COMPARE: Final = _words(
 )
 _COUNT: Final = _words(
     r"(\b(quant[oa]s?|how many|how much|numero de|number of|count\w*|contagem|percent\w*|"
-    r"porcent\w*|share|fatia|proporc\w*|participac\w*|parcela|volume de comentarios|"
+    r"porcent\w*|share|fatia|proporc\w*|participac\w*|parcela|portions?|fractions?|"
+    r"volume de comentarios|"
     r"comment volume|quanto)\b|%)"
 )
 _TOTAL: Final = _words(
@@ -184,11 +188,13 @@ _GENERAL: Final = _words(
     r"good morning|good afternoon)(?=\W*$)|anything new|something new|o que tem de novo|"
     r"(o que|que que) (ta|esta) rolando|tl\W?dr|me atualiza|bota eu a par|fill me in|catch me up|"
     r"big picture|snapshot|wrap[- ]?up|(qual|como) (e |esta |ta )?o clima|vibe|"
-    r"sum (it )?up|balanco|quadro geral|headlines?|"
+    r"sum (it )?up|balanco|quadro geral|headlines?|state of (things|affairs|play)|"
+    r"estado das coisas|situacao (atual|geral)|where (do )?things stand|"
     r"(stood|stands?|standing) out|what should (i|we) know|o que (eu |a gente )?(preciso|precisamos|"
     r"devo|devemos) saber|(big|main|top|key) stories|what mattered|what matters|o que importou|"
     r"(weekly|monthly) (report|summary|update)|relatorio( semanal| mensal)?|^report\b|"
-    r"key events|what(?: ?'?s| is| was) important|o que (foi|e) importante|"
+    r"key events|what(?: ?'?s| is| was) important|o que (foi|e) importante|bullet points?|"
+    r"(one|main|single) thing (i|we) (need|should|must)|need to know|"
     # "quais as tendências das últimas 4 semanas?", "main trends of the last 5 weeks"
     r"(tendencias|trends)(?= (d[aeo]s?|of|over|in|for|nas?|nos?|from|since|desde|durante|during|"
     r"ao longo) (the |as |os |a |o )?(ultim\w*|last|past|recent\w*|previous|semana\w*|weeks?|mes|"
@@ -212,7 +218,8 @@ _BY_COUNT: Final = _words(
     r"absolut\w*|em numeros)\b"
 )
 _PEAK: Final = _words(
-    r"\b(pico|peak\w*|dispar\w*|spik\w*|explod\w*|bombou|mais alt[oa]s?|highest|record\w*|"
+    r"\b((hit|hits|reached|reach|at) (its|their|a|an|the|new|all[- ]time) (high|peak|top|max\w*)|"
+    r"all[- ]time high|pico|peak\w*|dispar\w*|spik\w*|explod\w*|bombou|mais alt[oa]s?|highest|record\w*|"
     r"blow(s|n)? up|blew up|took off|shot up|skyrocket\w*|soar\w*|surg\w*|"
     r"topo|auge|maximo|maxima)\b"
 )
@@ -238,7 +245,16 @@ _START: Final = _words(
 _PEOPLE: Final = r"(pessoas|usuarios|ouvintes|clientes|people|users|listeners|customers)"
 # Metrics the digests never compute: asked for, they are refused rather than approximated.
 _METRICS: Final = _rx(
-    r"\b(receita\w*|revenue\w*|faturamento|faturou|lucro\w*|profits?|vendas|sales|dinheiro|money|"
+    r"\b((how many|quant[oa]s|number of|numero de) (refunds|reembolsos|estornos|chargebacks)|"
+    # "how much $ did we make": money, whatever the currency; "make up" is a share.
+    r"(how much|quanto)\b.{0,20}\b((make|made)(?! up)|earn\w*|ganhamos|a gente ganhou|"
+    r"lucramos|arrecad\w*)\b|(reais|dolares|dollars|euros|usd|brl)\b|"
+    r"refunds? (did|do|does|have|has) (we|they|the company|you) (give|gave|issue\w*|pa(y|id)|"
+    r"grant\w*)|profitab\w*|lucrativ\w*|rentab\w*|on a scale|numa escala|(de|from) [01] (a|to) (5|10)|"
+    r"\d ?-? ?(stars?|estrelas?)|\brate (the|it|us|our|this|that|a|o)\b|did (\w+ ){1,2}rate\b|how (happy|unhappy|satisfied|content|pleased|sad|angry) (are|is|"
+    r"were|was)|(quao|o quanto|quanto) (\w+ ){0,2}(felizes|contentes|satisfeit\w*|insatisfeit\w*)|"
+    r"out of (5|10)\b|(most|least|mais|menos) (played|streamed|listened to|tocad[oa]s?|ouvid[oa]s?|"
+    r"escutad[oa]s?)|receita\w*|revenue\w*|faturamento|faturou|lucro\w*|profits?|vendas|sales|dinheiro|money|"
     r"streams|streaming count|plays|reproduc(ao|oes)|execuc\w*|ouvintes mensais|monthly listeners|"
     r"assinantes|subscribers?|usuarios ativos|active users|dau|mau|installs?|instalac\w*|"
     r"nota media|notas?|avaliac\w*|ratings?|rated|estrelas|stars|nps|net promoter|sentiment\w*|"
@@ -246,13 +262,17 @@ _METRICS: Final = _rx(
     r"happiness|(are|is|were|was) (the )?(people|users|listeners|customers|fans|they|everyone) "
     r"(happy|happier|content|pleased)|(estao|estavam|anda|andam|ficaram) (mais )?(felizes|"
     r"contentes)|ontem|anteontem|yesterday|hoje|today|tonight|churn|cancelamentos?|cancellations?|retenc\w*|retention|"
-    r"tempo de escuta|listening time|minutos|minutes|idade|faixa etaria|age|ages|genero dos|"
+    # Minutes are listening time ("minutes per day"), not any minutes ("a meeting in ten minutes").
+    r"tempo de escuta|listening time|(minutos|minutes) (por|per|de escuta|ouvid\w*|of listening|"
+    r"listened|streamed|played)|idade|faixa etaria|age|ages|genero dos|"
     r"gender|regi(ao|oes)|regions?|pais(es)?|country|countries|cidades?|city|cities|estados|"
     r"hora do dia|horario\w*|time of day|hours? of (the )?day|(which|what) (hour|time)s?\b|"
     r"(que|qual|quais) (hora|horas|horario)s?\b|days? of the week|dias? da semana|weekdays?|dias uteis|"
     r"(on|at|during|over|nos|aos|durante os|em) (the )?(weekends|fins de semana)|(what|which) days?\b|(que|qual|quais|em que) dias?\b|per hour|por hora|hourly|por dia|per day|daily|diari\w*|"
     r"confianca media|mean confidence|average confidence|precision|precisao|recall|f1|acuracia|"
-    r"accuracy|latencia|latency|custos?|costs?|orcamento|budget|funcionarios|employees|"
+    # "costs too much", "worth what it costs": a price complaint, not the company's costs.
+    r"accuracy|latencia|latency|custos?|costs?(?! too| a lot| demais)(?!.{0,40}\bworth\b)|"
+    r"orcamento|budget|funcionari[oa]s?|employees?|"
     r"concorrentes?|competitors?|market share|participacao de mercado|salario\w*|salar(y|ies)|"
     r"vendemos|vendeu|venderam|vendid[oa]s|bilheteria|box office|sold(?! out)|"
     r"convers(ao|oes|ions?)|conversion rate|"
@@ -283,6 +303,229 @@ _METRICS: Final = _rx(
     r"downloaded|assinaram|subscribed|cancelaram|cancell?ed|compraram|bought|pagaram|paid|"
     r"instalaram|installed|usaram|used|abriram|opened))\b"
 )
+# Things about the comments or the company that no digest keeps, each with how a refusal names
+# it: the reader learns what is missing, not only that something is.
+_NOT_HELD: Final[tuple[tuple[re.Pattern[str], str, str], ...]] = (
+    (
+        # "c-170012": one comment looked up by its id; a digest quotes a few, it is no archive.
+        _rx(r"\bc-?\d{3,}\b|\b(comentario|comment) (numero|number|n[or]?\.?|#) ?\d+"),
+        "comentários procurados pelo id",
+        "comments looked up by their id",
+    ),
+    (
+        _rx(
+            r"\b(how old|what age|(que|qual|quais) (e |era )?(a )?(idade|faixa etaria)s?|"
+            r"quantos anos (tem|tinha|tinham)|idade (media )?(d[oa]s?|de quem)|ages? of|"
+            r"(average|mean) age|faixa etaria|age (group|range|bracket)s?|genders?|generos? d|"
+            r"(men|women|homens|mulheres|male|female|masculino|feminino|boys|girls|meninos|"
+            r"meninas)\b.{0,30}\b(vs|versus|x|or|ou|and|e|than|que)\b.{0,10}\b(men|women|homens|"
+            r"mulheres|male|female|masculino|feminino|boys|girls|meninos|meninas))\b"
+        ),
+        "a idade ou o gênero de quem comenta",
+        "the age or gender of whoever comments",
+    ),
+    (
+        # What a comment looks like beyond its category and tags: no digest keeps its words,
+        # length, emojis, tone or whether a bot or a duplicate wrote it.
+        _rx(
+            r"\b(emojis?|emoticons?|bots?|robos?|(comentarios?|comments?|posts?|mensagens|"
+            r"messages) (\w+ )?(duplicad\w*|duplicates?|repetid\w*)|(duplicad\w*|duplicate) "
+            r"(comentarios?|comments?|posts?|messages|mensagens)|sarcas\w*|ironi\w*|"
+            r"irony|caixa alta|all caps|in capitals|maiusculas|(comentarios?|comments?) (mais )?"
+            r"(long[oa]s?|curt[oa]s?|longest|shortest)|(how long|qual o tamanho|tamanho medio) "
+            r"(is|are|e|dos|do|de)? ?(the |um |o |os )?(average |typical )?(comments?|comentarios?)|"
+            r"(palavras?|words?|termos?|terms?|expressions?|expressoes) (mais|most) (comuns?|"
+            r"common|frequent\w*|usad\w*|used|aparece\w*)|(mais|most) (comuns?|common|"
+            r"frequent\w*|usad\w*|used) (palavras?|words?|termos?|terms?)|(qual|which|what|que) "
+            r"(palavras?|words?|termos?|terms?) (\w+ ){0,2}(mais|most|aparece\w*|appear\w*)|"
+            r"(mention|mentions|mentioned|use|used|uses|say|said|with|contain\w*|tem|usam|usaram|"
+            r"citam|citaram|com|escrev\w*) (the word|a palavra))\b"
+        ),
+        "palavras, tamanho, emojis ou tom de cada comentário",
+        "a comment's words, length, emojis or tone",
+    ),
+    (
+        # App versions, commits, outages and how often the app itself failed: the digests count
+        # what listeners wrote about it, not the product's own records.
+        _rx(
+            r"\b((qual|which|what|que|em qual|em que|in which|in what) (versao|version|release|"
+            r"build)(?! (ao vivo|acustic\w*|instrumenta\w*|de teste|live|acoustic|instrumental|beta|"
+            r"slowed|sped|acelerad\w*|notes|notas))|app version|versao do app|commits?|pull requests?|deploy\w*|uptime|"
+            r"outages?|(how long|quanto tempo) (was|were|did|durou|ficou) (the |a |o )?"
+            r"(outage|downtime|queda|app|server|servidor)|"
+            r"(quantas vezes|how many times|how often) (did |has |have |was |were )?(o |a |the )?"
+            r"(app|aplicativo|site|player|servidor|server|sistema|system)\b"
+            r"(?!.{0,30}\b(mencion|mention|cit|coment|comment|falad|talked|pedid|asked|elogi|"
+            r"prais|reclam|complain|critic|suggest|sugeri|request)))"
+        ),
+        "versões do app, falhas registradas pelo sistema nem o código",
+        "app versions, failures the system recorded or the code",
+    ),
+    (
+        # The press and social networks: the digests hold comments sent to the product.
+        _rx(
+            r"\b(tweet\w*|press (articles?|coverage|mentions?|releases?)|imprensa|"
+            r"materias? (na|de|do) (imprensa|jornal)|news articles?|media (coverage|mentions)|"
+            r"newsletters?|e-?mail campaigns?|followers|seguidores|visualizac\w*)\b"
+        ),
+        "imprensa, redes sociais nem visualizações",
+        "the press, social networks or views",
+    ),
+    (
+        # "the drummer's post", "o vídeo da banda": comments are counted by week, not by where
+        # on the band's channels they were left.
+        _rx(
+            r"\b((drummer|band|singer|artist|guitarist|bassist|baterista|banda|cantor\w*|"
+            r"vocalista|guitarrista|artista|label|gravadora)('s)? (latest |new |last )?(posts?|"
+            r"tweets?|videos?|reels?|stor(y|ies)|lives?)|(posts?|publicac\w*|videos?|tweets?|"
+            r"stor(y|ies)|reels?) d[oa]s? (banda|baterista|cantor\w*|vocalista|guitarrista|"
+            r"artista|gravadora))\b"
+        ),
+        "comentários por publicação ou vídeo",
+        "comments per post or video",
+    ),
+    (
+        # "de que estado são os ouvintes", "where do our listeners live": no digest knows where
+        # a comment was written.
+        _rx(
+            r"\b((de|em|from|in) (que|qual|quais|which|what) (estados?|cidades?|pais(es)?|"
+            r"regi(ao|oes)|bairros?|states?|cit(y|ies)|countr(y|ies)|regions?|neighbou?rhoods?)|"
+            r"where (do|does|did|are|is|were|was) .{0,60}\b(live|lives|based|located|come from|"
+            r"comes from|are from|is from)|de onde (sao|vem|vieram|e|eram)|onde (moram|vivem|"
+            r"ficam)|(from|de|do|da|in|no|na|em|vindos? d[oa]|vieram d[oa]) (brasil|brazil|"
+            r"portugal|argentina|mexico|eua|usa|estados unidos|united states|reino unido|angola|"
+            r"mocambique|espanha|spain|europa|europe|america latina|latin america|sao paulo|"
+            r"rio de janeiro|nordeste|abroad|exterior|fora do pais))\b"
+        ),
+        "de onde é quem comenta",
+        "where whoever comments lives or writes from",
+    ),
+    (
+        # A figure of one day or hour: each digest sums a whole week ("on monday", "no dia 3 de
+        # março", "on 14/02", "the busiest day"); "the week of 14/02" is that week.
+        _rx(
+            r"\b((on|no|na|nas|nos|every|toda|todo|todas as|todos os|aos|during|durante a|de|as) "
+            r"(mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|"
+            r"segundas?[- ]feiras?|tercas?([- ]feiras?)?|quartas?[- ]feiras?|quintas?[- ]feiras?|"
+            r"sextas?[- ]feiras?(?! santa| da paixao)|sabados?|domingos?)|"
+            r"(on|no dia|naquele dia|nesse dia|neste dia|that day|exactly on) (the )?"
+            r"(\d{1,2}(st|nd|rd|th)?( de| of)? (" + _MONTH_NAMES + r")|\d{1,2}/\d{1,2}|"
+            r"(" + _MONTH_NAMES + r") \d{1,2}(st|nd|rd|th)?)\b|"
+            r"(busiest|quietest|calmest|slowest|worst|best|peak|pior|melhor) (single )?days?|"
+            r"(o |the |qual (foi )?o |which )dia (com|de|mais|em que)|day (with|of) the (most|fewest)|"
+            r"(dias?|days?) (mais|most) (movimentad\w*|agitad\w*|calm\w*|busy|active)|"
+            r"(que|what|which|qual) (horas?|horario|time of day|hour)|"
+            r"(peak|busiest|rush) hours?|(horario|hora|horas) (de pico|mais)|"
+            r"(last|this|that|past) (monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+            r"(segunda|terca|quarta|quinta|sexta)([- ]feira)? (passada|retrasada)|"
+            r"(sabado|domingo) (passado|retrasado)|(fim de semana|fds) (passado|retrasado)|"
+            r"(last|this|that|past|the|on the|over the|during the) weekend|"
+            r"(no|neste|nesse|naquele|durante o|do) (fim de semana|fds)\b(?! d[aeo]s? (ano|mes))|"
+            r"(?<!week of )(?<!semana do )(?<!semana de )(?<!week of the )"
+            r"(valentine'?s day|valentines day|dia dos namorados|halloween|black friday|"
+            r"cyber monday|dia das maes|dia dos pais|mother'?s day|father'?s day|thanksgiving)|"
+            r"\d{1,2} ?(h|am|pm|horas)\b|this (morning|afternoon|evening)|last night|"
+            r"(esta|nesta|essa|nessa|hoje a|hoje de|agora a|ontem a|ontem de) (manha|tarde|noite))"
+        ),
+        "contagens por dia ou por hora (cada digest soma uma semana inteira)",
+        "figures per day or per hour (each digest sums a whole week)",
+    ),
+    (
+        # A count of people, accounts or devices ("quantas contas foram invadidas", "how many
+        # kids use kids mode"): the digests count comments; "how many users asked for X" is
+        # read as the comments that asked.
+        _rx(
+            r"\b(quant[oa]s|how many|number of|numero de) (\w+ )?(pessoas|people|usuari[oa]s|"
+            r"users|ouvintes|listeners|clientes|customers|contas|accounts|criancas|kids|children|"
+            r"familias|families|fas|fans|membros|members|homens|mulheres|men|women|perfis|"
+            r"profiles|dispositivos|devices|aparelhos|celulares|phones|artistas|artists|"
+            r"musicas|songs|faixas|tracks|remixes|playlists)\b"
+            r"(?!(\s+\w+){0,3}\s+(comentaram|comentou|comentando|reclam\w*|pediram|pediu|pedindo|"
+            r"complain\w*|asked|asking|request\w*|mention\w*|mencion\w*|wrote|writing|escrev\w*|"
+            r"comment\w*|elogi\w*|prais\w*|suggest\w*|sugeri\w*|pergunt\w*|falaram|falando|"
+            r"talked|talking|said|saying|disseram|criticiz\w*|critic\w*|wanted|queriam|quer\w*|"
+            r"want\w*)\b)"
+        ),
+        "contagens de pessoas, contas ou aparelhos (só de comentários)",
+        "counts of people, accounts or devices (only of comments)",
+    ),
+    (
+        # How fast, how well or by whom something was fixed: the digests count what listeners
+        # wrote, not the product's work on it.
+        _rx(
+            r"\b(taxas? de (resolucao|sucesso|acerto|erro|falha|conversao|abandono)|"
+            r"(success|resolution|error|failure|fix|bounce|abandonment) rates?|"
+            r"response times?|tempo (medio )?de (resposta|atendimento)|"
+            r"(were|was|foram|foi|got|have been|has been) (already )?(resolved|solved|fixed|closed|"
+            r"resolvid[oa]s?|solucionad[oa]s?|corrigid[oa]s?|consertad[oa]s?|fechad[oa]s?)|"
+            r"(did|have|has) (we|they|the team|you|engineering|the devs?) (\w+ ){0,2}(fix|fixed|"
+            r"solve|solved|resolve|resolved)|ja (corrigiram|consertaram|resolveram|arrumaram|"
+            r"corrigimos|consertamos|resolvemos)|(team|equipe|time de \w+) (\w+ ){0,2}(know|knows|"
+            r"sabe|sabem|aware|ciente)|"
+            # How long a fix took, not how long listeners kept complaining ("how long did the
+            # complaints last" is the weeks that list them).
+            r"(how long|quanto tempo) (did|does|will|do|has|would) (it|they|we|the team|you) "
+            r"(take|need)|(how long|quanto tempo) (\w+ ){0,4}(to fix|to solve|to resolve|"
+            r"(pra|para) (corrigir|consertar|resolver|arrumar))|quanto tempo (levou|leva|vai levar|"
+            r"demorou|demora) (pra|para|a) |"
+            r"(qual|what(?: ?'?s| is| was)?) (o |the )?(prazo|deadline|eta)|"
+            r"how (fast|quick|quickly|slow) (is|are) (the |our )?(app|search|fix|support|team|"
+            r"\w+ing)\b|"
+            r"(quao|o quao) (rapid\w*|lent\w*)|"
+            r"(when|quando) (will|would|is|does|vai|vao|sera|serao|deve) (\w+ ){0,4}"
+            r"(be )?(fixed|resolved|solved|released|launched|shipped|resolvid\w*|corrigid\w*|"
+            r"consertad\w*|lancad\w*|sair)|"
+            r"(who|quem) (is|e|sera|will|vai|should|deve|esta|fixed|fixes|consertou|corrigiu|"
+            r"resolveu) (\w+ ){0,2}(responsible|responsavel|fix|fixing|consertar|corrigir|"
+            r"resolver|handl\w*|cuidar|cuidando|the fix|o conserto)|"
+            r"(support|suporte|team|equipe|staff|company|empresa) (\w+ ){0,2}(reply|replied|"
+            r"respond\w*|answer\w*|respondeu|responderam)|(what|o que) (did|has|have|does) "
+            r"(the |our )?(support|team|staff|company) (done|do|doing)|o que (a |o )?(equipe|"
+            r"empresa|suporte) (fez|faz|esta fazendo))\b"
+        ),
+        "prazos, taxas de resolução nem o trabalho da equipe",
+        "deadlines, resolution rates or the team's work",
+    ),
+    (
+        _rx(
+            r"\b(custou|custaram|custaria|custar|(did|does|would|will) (it|that|this) cost|"
+            r"gastamos|gast(ou|aram) (\w+ )?com|spent|spend(ing)? on|expenses?|despesas?|investimos|"
+            r"invested|investimento|investment)\b"
+        ),
+        "custos nem gastos",
+        "costs or spending",
+    ),
+    (
+        _rx(
+            r"\b(funcionari[oa]s?|employees?|staff|colaborador(es|as?)?|equipe interna|"
+            r"moderators?|moderador(es|as?)?|"
+            r"(who|quem) (is|e|sao|are|was|foi) (the |our |o |a |os |as )?(\w+ )?(product manager|pm|"
+            r"gerente|manager|lead|head|responsavel|dono|owner|engineers?|engenheir\w*|devs?|"
+            r"developers?|designers?|desenvolvedor\w*)|"
+            r"(qual|quais|que|which|who|quem) (\w+ )?(revisor\w*|reviewers?|moderador\w*|"
+            r"moderators?|analistas?|analysts?|annotators?|anotador\w*|atendentes?|agents?))\b"
+        ),
+        "o que cada pessoa da equipe fez",
+        "what each member of the staff did",
+    ),
+    (
+        # "quantos usam iphone", "what share of listeners are on Android": the digests count
+        # comments by category and tag, never by device or system.
+        _rx(
+            r"\b((quant[oa]s?|how many|how much|what (share|percentage|percent|fraction|part)|"
+            r"qual (a )?(porcentagem|proporcao|parcela|fatia|parte)|(de )?que (aparelho|celular|"
+            r"sistema)|which (device|phone|platform|system)|more|mais|menos|fewer|less)\b.{0,40}"
+            r"\b(iphones?|ipads?|android|ios|windows|macos|linux|tablets?|smartphones?|mobile)|"
+            r"(aparelhos?|dispositivos?|devices?|"
+            r"celulares|phones|sistemas operacionais|operating systems|platforms|plataformas) "
+            r"(d[oa]s|of the|of|que|used|usad[oa]s|mais usad\w*|most used)|"
+            r"(which|what|que|qual|quais) (devices?|phones?|platforms?|aparelhos?|celulares?|"
+            r"sistemas?|plataformas?)\b.{0,30}\b(use|uses|usam|usa|using|usando|run|rodam|have|tem))\b"
+        ),
+        "o aparelho ou sistema de quem comenta",
+        "the device or system of whoever comments",
+    ),
+)
 # Arithmetic ("quanto é 48/6", "what is 12 times 7"): no digest is a calculator.
 _ARITHMETIC: Final = _rx(
     r"\d+(?:[.,]\d+)?\s*%\s*(?:of|de|do|da)\s*\d+|raiz quadrada|square root|"
@@ -297,7 +540,7 @@ _ARITHMETIC_ASK: Final = _rx(
 # language), and what they never keep about a comment (its likes, length, moderation) or the raw
 # comments themselves.
 _OTHER_COUNTS: Final = _rx(
-    r"\b((comentarios|comments|feedbacks?|reviews?)\s+(\w+\s+)?(em|in) (ingles|english|espanhol|"
+    r"\b((comentarios|comments|feedbacks?|reviews?)\s+(\w+\s+){0,3}(em|in) (ingles|english|espanhol|"
     r"spanish|portugues|portuguese|frances|french|alemao|german)|(por|by|per) (idioma|lingua|"
     r"language)|language breakdown|(longest|shortest|mais long[oa]|mais curt[oa]) (comment|"
     r"comentario)|(comment|comentario)s? (length|tamanho|comprimento)|(tamanho|comprimento|"
@@ -339,7 +582,8 @@ _ALL_IDS: Final = _rx(
     r"(every|each|all|cada|todos os|todas as) (comment|comentario)s?('s)? ids?|"
     # One comment's id asked for ("the comment id of the first request", "o id do comentário"):
     # a digest's examples are a sample, never a way to look a comment up.
-    r"(comment|comentario) ids?|ids? (do|of the|of a|de um) (comment|comentario))\b"
+    r"(comment|comentario) ids?|ids? (do|of the|of a|de um) (comment|comentario)|"
+    r"ids? (of|do|dos|das|de) (the |os |as )?(\w+ ){0,3}(comments|comentarios))\b"
 )
 # Asking for the comments themselves, all of them: "show me every comment about X", "me manda
 # todos os comentários sobre Y". The digests keep a few quoted examples per subject.
@@ -457,7 +701,11 @@ _BY_NAME: Final = (
 _SONG_RANKING: Final = _rx(
     r"\b((best|worst|favou?rite|most loved|melhor|pior|favorit\w*|preferid\w*|mais amad\w*) "
     r"(songs?|tracks?|albums?|musicas?|faixas?|discos?|albuns|artists?|artistas?|singles?)|"
-    r"(musicas?|faixas?|discos?|albuns|artistas?) (favorit\w*|preferid\w*|mais amad\w*))\b"
+    r"(musicas?|faixas?|discos?|albuns|artistas?) (favorit\w*|preferid\w*|mais amad\w*)|"
+    # "which album did people love the most?": a ranking of the music, whatever the verb.
+    r"(which|qual|que|quais) (songs?|tracks?|albums?|artists?|musicas?|faixas?|discos?|albuns|"
+    r"artistas?|singles?|remix(es)?) (\w+ ){0,4}(lov\w*|lik\w*|prefer\w*|ador\w*|gost\w*|amar\w*|"
+    r"amam|amou|curt\w*|enjoy\w*))\b"
 )
 _MUSIC_ENTITIES: Final = _rx(
     r"\b(artistas?|artists?|cantor\w*|singers?|bandas?|bands?|musica mais|song (with|that) the most|"
@@ -498,8 +746,12 @@ _PERSONAL_DATA: Final = _rx(
     r"contact (details|info\w*)|dados de contato|contatos? (d[oae]s? )?"
     r"(usuari|ouvinte|cliente|pessoa|quem)\w*|personal (details|info\w*)|"
     r"(nomes?|names?|identidade|identity|perfis|profiles?|handles?|usernames?|logins?) "
-    r"(de quem|dos usuarios|das pessoas|dos ouvintes|of (the )?(users?|people|listeners?|"
-    r"person|guy|girl|customers?)|of who(m)?|of whoever))\b"
+    r"(de quem|d[oa]s? (usuari[oa]s?|ouvintes?|pessoas?|clientes?|fas?|autor\w*|cara|moca)|"
+    r"of (the |that |this |those )?(users?|people|listeners?|person|guy|girl|customers?|fans?|"
+    r"authors?|commenters?)|of who(m)?|of whoever)|"
+    r"(user|listener|customer|fan|author|commenter|person)'?s (real )?(names?|identity)|"
+    r"como se chamam? (o |a |os |as |aquele |aquela )?(ouvintes?|usuari[oa]s?|fas?|clientes?|"
+    r"pessoas?|cara|moca))\b"
 )
 # A personal detail asked about whoever wrote something: "o telefone do fã que pediu X", "where
 # does the person who complained about Y live". Either cue alone is an ordinary question.
@@ -563,7 +815,15 @@ _MOST: Final = _words(
     r"\b(mais|most|maior|highest|biggest|largest|pico|peak|record|longest|mais duradour\w*|"
     r"sharpest|steepest|strongest)\b"
 )
-_LEAST: Final = _words(r"\b(menos|least|menor|lowest|fewest|smallest)\b")
+_LEAST: Final = _words(
+    r"\b(menos|least|menor|lowest|fewest|smallest|(hit|hits|reached|reach|at) (its|their|a|an|the|"
+    r"new|all[- ]time) (low|bottom|minimum)|all[- ]time low)\b"
+)
+# "when was the jump in suggestions?": one move asked about, the largest of its direction.
+_THE_MOVE: Final = _rx(
+    r"\b(the|a|o|that|aquel[ea]|essa|esse) (big |sharp |grande )?(jump|surge|leap|dip|drop|fall|"
+    r"plunge|salto|pulo|queda|subida|tombo)\b"
+)
 
 
 _TOP: Final = _rx(
@@ -594,6 +854,7 @@ _KNOWN_NAMES: Final = frozenset(
     what which how when who whom where why did does do is are was were the and or in of on for
     qual quais quando como onde quanto quantos quantas o a os as de do da e em no na
     natal christmas xmas ano novo new year years reveillon eve easter pascoa carnaval carnival
+    valentine valentines namorados
     """.split()  # noqa: SIM905 - a word list reads best as text
 ) | frozenset(MONTHS)
 # A named person's view: "Did Pedro like the new layout?", "a Ana gostou do modo carro?".
@@ -643,6 +904,8 @@ def _superlative(text: str) -> str:
             return "max"
     if not _WHEN.search(text) and not re.search(
         r"\b(qual|que|which|what) (foi |was |were |is )?(a |the |our |nossa )?(\w+ )?(semana|week)\b|"
+        r"\b(qual|que|which|what) (foi |was |were |is )?(a |the |our |nossa )(most|least|mais|menos) "
+        r"\w+ (semana|week)\b|"
         # "a semana com menos sugestões", "the week with the most praise"
         r"(\b(a|the) |^)(semana|week) (com|with|que teve|that had|where|em que|in which)\b",
         text,
@@ -699,8 +962,11 @@ class Understanding:
     share_up: bool = False  # ... the share up and the count down ("a fatia subiu, o número caiu")
     share_down: bool = False  # ... the share down and the count up
     least: bool = False  # "the least ...", "menos ..."
+    news: bool = False  # "any news", "the headline": the newest digest, even "lately"
     refusal: Refusal | None = None
     unknown_tag: str = ""
+    # What a "metric" refusal says the digests do not keep (PT, EN), when one class names it.
+    not_held: tuple[str, ...] = ()
 
 
 def detect_tags(question: str) -> tuple[str, ...]:
@@ -744,6 +1010,16 @@ _QUESTION_ALIASES: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
         "feat_catalogo",
     ),
     (
+        # "the account takeovers", "invasão das contas", "the hacks": how people name the
+        # taxonomy's hacked accounts when they ask about them.
+        _rx(
+            r"\b((accounts?|contas?) (takeovers?|hijack\w*|compromised|comprometid\w*|"
+            r"sequestrad\w*)|(account )?takeovers?|hijack\w*|invas(ao|oes) (de|da|das) contas?|"
+            r"hacks|hacking|contas? hackead\w*)\b"
+        ),
+        "sec_conta",
+    ),
+    (
         # "pedindo o quê sobre histórico?": the listening history, not the history of a figure.
         _rx(r"\b(sobre|about)( o| the)? (historico|history)\b(?! (d[aoe]s?|of) )"),
         "feat_historico",
@@ -751,11 +1027,52 @@ _QUESTION_ALIASES: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
 )
 
 
+def _singular(folded: str) -> str:
+    """Each plural word of `folded` in the singular, roughly ("contas invadidas" -> "conta
+    invadida", "notificacoes" -> "notificacao"): the taxonomy writes most expressions singular."""
+
+    def one(match: re.Match[str]) -> str:
+        word = match[0]
+        if word.endswith("oes"):
+            return word[:-3] + "ao"
+        if word.endswith("ais"):
+            return word[:-3] + "al"
+        if word.endswith(("ss", "us", "is")):
+            return word
+        return word[:-1]
+
+    return re.sub(r"\b[a-z]{4,}s\b", one, folded)
+
+
+@cache
+def _name_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each tag's vocabulary name of several words ("segurança da conta", "account security"),
+    its words in the singular or plural: how people name a subject the taxonomy's expressions,
+    written from comments, may not hold."""
+
+    def word_pattern(word: str) -> str:
+        if word in {"da", "de", "do", "das", "dos", "of", "the", "e", "and"}:
+            return r"(d[aeo]s?|of|the|e|and)"
+        stem = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+        return re.escape(stem) + r"(s|es)?"
+
+    patterns = []
+    for tag in sorted(default_taxonomy().tags):
+        for language in ("pt", "en"):
+            words = fold(tag_name(tag, language)).split()
+            if len(words) >= 2:
+                body = r"\s+".join(word_pattern(w) for w in words)
+                patterns.append((re.compile(rf"\b{body}\b"), tag))
+    return tuple(patterns)
+
+
 def _tags_in(folded: str) -> set[str]:
     taxonomy = default_taxonomy()
     found = {m[0] for m in _TAG_LITERAL.finditer(folded) if m[0] in taxonomy.tags}
     cleaned = _META_WORDS.sub(" ", _NOT_TAGS.sub(" ", folded))
     found.update(taxonomy.extract([cleaned])[0])
+    found.update(taxonomy.extract([_singular(cleaned)])[0])
+    found.update(tag for pattern, tag in _name_patterns() if pattern.search(cleaned))
     subjects = {spec.subject: spec.tag for spec in taxonomy.specs}
     for word in re.findall(r"[a-z]+", cleaned):
         if word in subjects and len(word) > 3 and word not in _AMBIGUOUS_SUBJECTS:
@@ -768,8 +1085,48 @@ def _tags_in(folded: str) -> set[str]:
     return found
 
 
+_COURSE_OF: Final = _rx(
+    r"\b(trends?|tendencias?|evolucao|evolution|course|trajetoria|trajectory|historico|history) "
+    r"(for|of|in|on|da|das|de|do|dos)\b"
+)
+# What is newest ("any news lately?", "the headline only"): the latest digest, not a month.
+_NEWS: Final = _rx(
+    r"\b(news|novidades?|headlines?|manchetes?|the latest|o mais recente|ultimas noticias|"
+    r"noticias?)\b"
+)
+# The number of comments a week received, asked in so many words.
+_COMMENT_COUNT: Final = _rx(
+    r"\b((quant[oa]s|how many|numero de|number of|total de) (comentarios|comments|feedbacks?)|"
+    r"total (de comentarios|comments)|comment volume|volume de comentarios)\b"
+)
+# The one largest criticism or suggestion ("a maior reclamação", "the top request").
+_TOP_ITEM: Final = _rx(
+    r"\b((maior|principal|top|main|biggest|largest) (\w+ )?(reclamac\w*|critica|queixa|complaint|"
+    r"criticism|sugestao|suggestion|pedido|request)|(reclamacao|critica|complaint|sugestao|"
+    r"suggestion|pedido|request) (mais|most) (comum|frequente|common|frequent|citad\w*|"
+    r"mencionad\w*|mentioned))\b"
+)
+# A closing tag that turns a statement into a yes/no question ("are complaints going down or
+# what?", "as críticas caíram, né?"): it asks for no list, whatever its "what" says.
+_CLOSING_TAG: Final = _rx(
+    r"([\s,]+(or what|or not|ou o que|ou nao|ou nem)|,\s*(right|ne|nao e|certo|correct|isnt it|"
+    r"arent they|no|yes or no|sim ou nao))\W*$"
+)
+
+
+# "the worst week", "a melhor semana": the week with the most criticism or praise, by share.
+_WORST_WEEK: Final = _rx(r"\b(worst|pior) (week|semana)\b")
+_BEST_WEEK: Final = _rx(r"\b(best|melhor) (week|semana)\b")
+
+
 def understand(question: str) -> Understanding:
-    text = fold(question)
+    text = _CLOSING_TAG.sub("?", fold(question))
+    text = _WORST_WEEK.sub(
+        lambda m: "most negative week" if m[2] == "week" else "semana mais negativa", text
+    )
+    text = _BEST_WEEK.sub(
+        lambda m: "most positive week" if m[2] == "week" else "semana mais positiva", text
+    )
     taxonomy = default_taxonomy()
     literal = [m[0] for m in _TAG_LITERAL.finditer(text)]
     unknown = [tag for tag in literal if tag not in taxonomy.tags and TAG_PATTERN.match(tag)]
@@ -781,9 +1138,24 @@ def understand(question: str) -> Understanding:
         return Understanding(None, categories, tags, refusal="future")
     if _ONE_LISTENER.search(text) or _ROLE_VIEW.search(text) or _PERSON_VIEW.search(text):
         return Understanding(None, categories, tags, refusal="person")
+    # A metric's word inside the name of a subject the question names is that subject's
+    # ("velocidade de reprodução" is playback speed, not plays).
+    untagged = _without_tag_names(text, tags)
+    # One writer's detail ("how old is the listener who praised X") is refused as a person's,
+    # as it was before these classes, unless a metric's word names it too ("idade").
+    one_writer = bool(
+        _PERSONAL_DETAIL.search(text) and _ONE_WRITER.search(text) and not _METRICS.search(untagged)
+    )
+    for pattern, held_pt, held_en in _NOT_HELD:
+        # Found in the question as written too: removing a subject's name must not make one
+        # ("qual versão ao vivo" is no "qual versão").
+        if pattern.search(untagged) and pattern.search(text) and not one_writer:
+            return Understanding(
+                None, categories, tags, refusal="metric", not_held=(held_pt, held_en)
+            )
     if (
-        _METRICS.search(text)
-        or _OTHER_COUNTS.search(text)
+        _METRICS.search(untagged)
+        or _OTHER_COUNTS.search(untagged)
         or (_MUSIC_ENTITIES.search(text) and not tags)
         or _SONG_RANKING.search(text)
     ):
@@ -813,8 +1185,10 @@ def understand(question: str) -> Understanding:
         return Understanding(None, categories, tags, refusal="person")
     service = _OTHER_SERVICES.search(text)
     # "integration with other apps" names a subject of its own; Tidal or Spotify never do.
+    # The competition is another product whatever subject it is asked about ("o que a
+    # concorrência tá fazendo com busca").
     generic = service is not None and bool(
-        re.match(r"(other|outr|compet|concorr|the |o |a |os |as |rival)", service[0])
+        re.match(r"(other|outr|the |o |a |os |as )(?!.*(compet|concorr|rival))", service[0])
     )
     if service and not _in_expressions(service[0], tags) and not (generic and tags):
         name = question[service.start() : service.end()].strip()
@@ -855,9 +1229,13 @@ def understand(question: str) -> Understanding:
     if category_spike:
         up, superlative = True, "max"
     elif (
-        categories and not tags and not superlative and (up or down) and _BIGGEST_MOVE.search(text)
+        categories
+        and not tags
+        and not superlative
+        and (up or down)
+        and (_BIGGEST_MOVE.search(text) or (_WHEN.search(text) and _THE_MOVE.search(text)))
     ):
-        superlative = "max"  # "a maior queda semanal das críticas"
+        superlative = "max"  # "a maior queda semanal das críticas", "when was the jump in X"
     elif categories and not tags and not superlative and _PEAK.search(text):
         superlative = "max"  # "qual foi o pico dos elogios?": its highest level
     moved = up or down or bool(_MOVEMENT_ANY.search(text))
@@ -893,10 +1271,15 @@ def understand(question: str) -> Understanding:
             apart=apart,
             share_up=apart_share == "share_up",
             share_down=apart_share == "share_down",
+            news=bool(_NEWS.search(text)),
         )
 
     if _SIGNIFICANT.search(text) and not tags:
         return result("movement")
+    if _COMMENT_COUNT.search(text) and _TOP_ITEM.search(text) and not tags and not moved:
+        # "quantos comentários semana passada e qual a maior reclamação?": two asks at once, the
+        # week's volume and its top item, which is what a week's summary states.
+        return result("summary")
     if (
         general
         and not moved
@@ -959,9 +1342,12 @@ def understand(question: str) -> Understanding:
     )
     # "Em que semanas as críticas subiram?" asks when the category moved, not which tags did.
     asks_when = bool(_WHEN.search(text)) and (moved or trend)
+    # "what's the trend for criticism?", "a evolução das sugestões": the category's course.
+    course_of = bool(categories and _COURSE_OF.search(text))
     if (
         lists_tags
         and not asks_when
+        and not course_of
         and (not (moved or trend) or (which and not _asks_yes_no(text)))
     ):
         if complaints and suggestions:
@@ -1050,6 +1436,25 @@ def apart_direction(text: str) -> str:
     if share_dir == count_dir:
         return "apart"
     return "share_up" if share_dir == "up" else "share_down"
+
+
+def _without_tag_names(text: str, tags: tuple[str, ...]) -> str:
+    """`text` without the phrases that name `tags` (their vocabulary names and the plain
+    expressions of the taxonomy, of several words), so that their words are the subject's."""
+    specs = {spec.tag: spec for spec in default_taxonomy().specs}
+    names: set[str] = set()
+    for tag in tags:
+        names.update(fold(tag_name(tag, language)) for language in ("pt", "en"))
+        if tag in specs:
+            names.update(
+                fold(e) for e in specs[tag].pt + specs[tag].en if not re.search(r"[*{\[]", e)
+            )
+    for name in sorted(names, key=len, reverse=True):
+        # Only a name of several words: a one-word name ("price") is the word a metric asks
+        # about ("the price of the plan"), not a subject holding it.
+        if " " in name:
+            text = re.sub(rf"\b{re.escape(name)}\b", " ", text)
+    return text
 
 
 def _in_expressions(word: str, tags: tuple[str, ...]) -> bool:
