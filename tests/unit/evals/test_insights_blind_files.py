@@ -13,7 +13,7 @@ import pytest
 from shared.digest.contract import read_stats
 from shared.digest.writer import check_text
 
-SETS = ("blind4", "blind5", "blind6", "blind7")
+SETS = ("blind4", "blind5", "blind6", "blind7", "blind8")
 
 
 def _scripts(name: str) -> tuple[ModuleType, ModuleType]:
