@@ -102,7 +102,7 @@ QUESTIONS: Final[list[Q]] = [
     # --- general --------------------------------------------------------------------------------
     answer("pt", "general", "como foram as ultimas semanas?", [tp("perf_lentidao")], LAST4),
     answer("en", "general", "give me the highlights", ["858", te("feat_lancamento")], [W47]),
-    answer("pt", "general", "e ai, como ta o feedback?", ["858"], [W47]),
+    answer("pt", "general", "eae, como ta o feedback?", ["858"], [W47]),
     answer("en", "general", "summarize october for me pls", [te("api_importacao")], OCTOBER),
     answer("pt", "general", "resume setembro pra mim", [tp("sec_privacidade")], SEPTEMBER),
     answer("en", "general", "any news?", ["858"], [W47]),
