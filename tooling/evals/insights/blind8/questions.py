@@ -328,6 +328,20 @@ QUESTIONS: Final[list[Q]] = [
     answer(
         "pt", "trend", "evolucao das duvidas em setembro", ["98", "102", "110", "105"], SEPTEMBER
     ),
+    answer(
+        "en",
+        "trend",
+        "how did the TV app requests trend over october?",
+        ["7", "6", "7", "8"],
+        OCTOBER,
+    ),
+    answer(
+        "en",
+        "trend",
+        "How did the complaints' share of all comments change across September?",
+        ["25.5", "25.1", "33.0", "28.3"],
+        SEPTEMBER,
+    ),
     # --- samples --------------------------------------------------------------------------------
     answer(
         "pt",
