@@ -1391,7 +1391,9 @@ _NEW_ITEMS: Final = re.compile(
 # "When did X come back?", "quando X voltou?": the week it was listed again after a gap.
 _BACK: Final = re.compile(
     r"\b(c[ao]me back|comes back|coming back|returned|return|reappear\w*|resurfac\w*|back again|"
-    r"voltou|voltaram|retorn\w*|reaparec\w*|de volta)\b"
+    r"voltou|voltaram|retorn\w*|reaparec\w*|de volta|(show(ed|s)?|turn(ed|s)?|pop(ped|s)?) up again|"
+    r"again after|de novo depois|outra vez depois|after (disappearing|vanishing|a gap|a break|"
+    r"weeks? (off|away|gone))|depois de (sumir|desaparecer|sumirem|desaparecerem))\b"
 )
 _NEW_TITLES: Final = {
     "critica": ("Críticas novas", "New criticisms"),

@@ -710,7 +710,10 @@ _SONG_RANKING: Final = _rx(
 _MUSIC_ENTITIES: Final = _rx(
     r"\b(artistas?|artists?|cantor\w*|singers?|bandas?|bands?|musica mais|song (with|that) the most|"
     r"most (played|streamed|popular) (song|track|artist|album)|faixa mais|qual musica|which song|"
-    r"which track|which artist|qual artista|que artista|genero musical|music genre|genres?)\b"
+    r"which track|which artist|qual artista|que artista|genero musical|music genre|genres?|"
+    # "which album got the most praise": no digest ranks albums, songs or records.
+    r"(which|what|qual|que|quais) (albums?|albuns|discos?|records?|eps?|singles?|faixas?|tracks?|"
+    r"songs?|musicas?))\b"
 )
 _FUTURE: Final = _rx(
     r"\b(previs\w*|predi\w*|forecast\w*|projec\w*|projet\w*|expect\w*|esperamos|vai (subir|cair|"
@@ -1066,13 +1069,66 @@ def _name_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(patterns)
 
 
+# Words too common to name a subject alone, even as the first word of its name ("uso no carro",
+# "problemas de login", "new releases").
+_GENERIC_HEADS: Final = frozenset(
+    """
+    app uso modo versoes versao conteudo recursos produtos problemas falhas consumo notas song songs
+    track new official year play slow visual content live kids music musica musicas dado dados data
+    demora falha recurso produto nota novidade novidades reproducao conexao listening playback
+    release uneven voice sleep
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+# A request or a complaint about a word: "pedidos de show", "pedindo show", "reclamação de
+# transmissão", "complaints about help"; and the English noun before it ("help complaints").
+_GOVERNED: Final = _rx(
+    r"\b(?:pedid\w*|pedindo|pediram|pede\w*|reclama\w*|queixa\w*|critica\w*|sugest\w*|complain\w*|"
+    r"requests?|requesting|asking for|asked for|ask for)\s+(?:(?:de|do|da|dos|das|sobre|about|for|"
+    r"of|pra|por|on|o|a|os|as|the|mais|more)\s+){0,2}([a-z]+)"
+)
+_GOVERNING_NOUN: Final = _rx(r"\b([a-z]+)\s+(?:complaints?|requests?)\b")
+
+
+@cache
+def _head_words() -> dict[str, str]:
+    """The subject word and the first word of each tag's vocabulary name, for the words that name
+    one tag only: how people name a subject in passing ("transmissão", "show", "help")."""
+    taxonomy = default_taxonomy()
+    owners: dict[str, set[str]] = {}
+    for spec in taxonomy.specs:
+        words = {spec.subject}
+        for language in ("pt", "en"):
+            words.add(fold(tag_name(spec.tag, language)).split()[0])
+        for word in words:
+            owners.setdefault(word, set()).add(spec.tag)
+            owners.setdefault(_singular(word), set()).add(spec.tag)
+    return {
+        word: next(iter(tags))
+        for word, tags in owners.items()
+        if len(tags) == 1 and len(word) > 3 and word not in _GENERIC_HEADS
+    }
+
+
+def _governed_tags(folded: str) -> set[str]:
+    heads = _head_words()
+    words = [m[1] for m in _GOVERNED.finditer(folded)] + [
+        m[1] for m in _GOVERNING_NOUN.finditer(folded)
+    ]
+    return {heads[w] for w in words if w in heads} | {
+        heads[_singular(w)] for w in words if _singular(w) in heads
+    }
+
+
 def _tags_in(folded: str) -> set[str]:
     taxonomy = default_taxonomy()
     found = {m[0] for m in _TAG_LITERAL.finditer(folded) if m[0] in taxonomy.tags}
     cleaned = _META_WORDS.sub(" ", _NOT_TAGS.sub(" ", folded))
     found.update(taxonomy.extract([cleaned])[0])
     found.update(taxonomy.extract([_singular(cleaned)])[0])
-    found.update(tag for pattern, tag in _name_patterns() if pattern.search(cleaned))
+    # A tag's full name is its own even when one of its words is a meta word ("help and support").
+    unmeta = _NOT_TAGS.sub(" ", folded)
+    found.update(tag for pattern, tag in _name_patterns() if pattern.search(unmeta))
+    found.update(_governed_tags(unmeta))
     subjects = {spec.subject: spec.tag for spec in taxonomy.specs}
     for word in re.findall(r"[a-z]+", cleaned):
         if word in subjects and len(word) > 3 and word not in _AMBIGUOUS_SUBJECTS:

@@ -1,0 +1,86 @@
+"""Subjects named in everyday words, and kinds of question the digests answer that were refused or
+read as another kind: a tag named by the first word of its name or by a request or complaint about
+it, "when did X show up again", an album or a song ranked. Digests: the fixed set, 2026-W40..W48
+(today 2026-11-30): layout is listed in W42 and W43, off the lists W44-W47 and back in W48."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.digest.store import Digest
+from shared.insights import ask
+from shared.insights.understanding import detect_tags, understand
+from tests.unit.insights.conftest import TODAY
+
+
+@pytest.mark.parametrize(
+    ("question", "tag"),
+    [
+        ("tem muita gente pedindo show?", "feat_show"),
+        ("as queixas sobre a transmissão diminuíram?", "api_chromecast"),
+        ("what about the help and support numbers?", "doc_ajuda"),
+        ("were there many help complaints in October?", "doc_ajuda"),
+        ("sugestões de retrospectiva apareceram?", "feat_retrospectiva"),
+    ],
+)
+def test_a_subject_named_in_passing_is_its_tag(question: str, tag: str) -> None:
+    # Given a question naming a subject by one everyday word or by its vocabulary name
+    # When its tags are read
+    found = detect_tags(question)
+    # Then the subject's tag is found
+    assert tag in found
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "me ajuda a entender as reclamações da semana",
+        "show me the complaints of last week",
+        "quais as críticas mais comuns?",
+        "complaints about the app in general?",
+        "which music got more requests?",
+    ],
+)
+def test_everyday_words_that_name_no_subject_stay_untagged(question: str) -> None:
+    # Given a question whose common words ("ajuda", "show me", "app", "music") name no subject
+    # When its tags are read
+    found = detect_tags(question)
+    # Then no tag is found
+    assert found == ()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "layout complaints popped up again after a few weeks off, when was that?",
+        "quando o layout apareceu de novo depois de sumir?",
+        "in which week did layout turn up again after vanishing?",
+    ],
+)
+def test_a_subject_showing_up_again_is_the_week_it_came_back(
+    question: str, eval_digests: list[Digest]
+) -> None:
+    # Given layout listed in W42-W43, then off the lists until W48
+    # When someone asks when it showed up again
+    got = ask(question, eval_digests, today=TODAY)
+    # Then the answer is W48, where it came back, not the week it first appeared
+    assert got.suportada
+    assert list(got.semanas) == ["2026-W48"]
+    assert "2026-W48" in got.resposta
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which album got the most complaints in November?",
+        "qual disco recebeu mais elogios?",
+        "what song did people praise the most last week?",
+    ],
+)
+def test_an_album_or_song_asked_for_is_refused(question: str) -> None:
+    # Given digests that count comments by category and tag, never by album or song
+    # When a question asks which album or song
+    u = understand(question)
+    # Then it is refused as a figure the digests do not hold
+    assert u.intent is None
+    assert u.refusal == "metric"
