@@ -535,6 +535,12 @@ def _refuse(
             "The weekly comment digests do not cover that; ask about categories, criticisms, "
             "suggestions, tags or comment volumes.",
         ),
+        "unclear": (
+            "Não sei a que isso se refere: diga o assunto (uma categoria, crítica, sugestão ou "
+            "tag) ou o período, e eu respondo com os digests semanais.",
+            "I cannot tell what that refers to: name the subject (a category, criticism, "
+            "suggestion or tag) or the period, and I will answer from the weekly digests.",
+        ),
         "entity": (
             f"Os digests não trazem dados sobre {understood.unknown_tag}: só contagens de "
             f"comentários por categoria e por tag de funcionalidade, sem artistas, músicas ou pessoas.",

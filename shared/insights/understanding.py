@@ -34,7 +34,7 @@ Intent = Literal[
     "topic",
     "summary",
 ]
-Refusal = Literal["metric", "future", "off_topic", "unknown_tag", "entity", "person"]
+Refusal = Literal["metric", "future", "off_topic", "unknown_tag", "entity", "person", "unclear"]
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -456,8 +456,13 @@ _NOT_HELD: Final[tuple[tuple[re.Pattern[str], str, str], ...]] = (
             r"\b(taxas? de (resolucao|sucesso|acerto|erro|falha|conversao|abandono)|"
             r"(success|resolution|error|failure|fix|bounce|abandonment) rates?|"
             r"response times?|tempo (medio )?de (resposta|atendimento)|"
-            r"(were|was|foram|foi|got|have been|has been) (already )?(resolved|solved|fixed|closed|"
-            r"resolvid[oa]s?|solucionad[oa]s?|corrigid[oa]s?|consertad[oa]s?|fechad[oa]s?)|"
+            r"(were|was|foram|foi|got|have been|has been) (already |actually |really |ja |"
+            r"realmente |de fato )?(resolved|solved|fixed|closed|answered|replied to|implemented|"
+            r"adopted|built|shipped|resolvid[oa]s?|solucionad[oa]s?|corrigid[oa]s?|"
+            r"consertad[oa]s?|fechad[oa]s?|respondid[oa]s?|atendid[oa]s?|implementad[oa]s?|"
+            r"adotad[oa]s?|acatad[oa]s?)|(were|was|foram|foi|have been|has been) (\w+ ){0,3}"
+            r"(implemented|answered|implementad[oa]s?|respondid[oa]s?)|"
+            r"(were|was|have|has|foram|foi) (\w+ ){0,4}(ever |already |ja )?(implemented|answered)|"
             r"(did|have|has) (we|they|the team|you|engineering|the devs?) (\w+ ){0,2}(fix|fixed|"
             r"solve|solved|resolve|resolved)|ja (corrigiram|consertaram|resolveram|arrumaram|"
             r"corrigimos|consertamos|resolvemos)|(team|equipe|time de \w+) (\w+ ){0,2}(know|knows|"
@@ -1175,6 +1180,23 @@ _WORST_WEEK: Final = _rx(r"\b(worst|pior) (week|semana)\b")
 _BEST_WEEK: Final = _rx(r"\b(best|melhor) (week|semana)\b")
 
 
+# A move or a figure asked of "it" and nothing else ("melhorou?", "is it better or worse?",
+# "quanto foi?", "what about the other thing?"): no subject and no period to answer about. A
+# general question ("como estão as coisas?") names the whole of the comments and stays a summary.
+_UNCLEAR: Final = _rx(
+    r"^\W*((e ?ai|ei|oi|hey|hi|so|entao|ok|okay|well|and|e|tipo|mas|but)\W+)*("
+    r"(e )?(ai )?(melhorou|piorou|mudou|subiu|caiu|aumentou|diminuiu)( ou (piorou|melhorou|nao))?|"
+    r"(ta|esta|ficou) (melhor|pior)( ou (melhor|pior))?|(melhor|pior) ou (melhor|pior)|"
+    r"(is|was) (it|that|this) (better|worse|up|down)( or (better|worse|up|down|not))?|"
+    r"(better|worse) or (better|worse)|did (it|that|this) (improve|get better|get worse|go up|"
+    r"go down|change)|"
+    r"quanto (foi|deu|ficou|era)( isso)?|quantos (foram|deram)|how (much|many) (was|were) (it|that|"
+    r"they|those)|"
+    r"(e|and|what about|how about|e quanto a|e sobre) (a outra coisa|o outro|a outra|aquilo|"
+    r"the other (thing|one)|that other thing|that one|isso|that|it))\W*$"
+)
+
+
 def understand(question: str) -> Understanding:
     text = _CLOSING_TAG.sub("?", fold(question))
     text = _WORST_WEEK.sub(
@@ -1190,6 +1212,8 @@ def understand(question: str) -> Understanding:
         return Understanding(None, refusal="unknown_tag", unknown_tag=unknown[0])
     tags = detect_tags(question)
     categories = tuple(c for c, rx in CATEGORY_PATTERNS.items() if rx.search(text))
+    if not tags and not categories and _UNCLEAR.search(text):
+        return Understanding(None, categories, tags, refusal="unclear")
     if _FUTURE.search(text):
         return Understanding(None, categories, tags, refusal="future")
     if _ONE_LISTENER.search(text) or _ROLE_VIEW.search(text) or _PERSON_VIEW.search(text):

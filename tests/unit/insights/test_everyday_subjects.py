@@ -84,3 +84,67 @@ def test_an_album_or_song_asked_for_is_refused(question: str) -> None:
     # Then it is refused as a figure the digests do not hold
     assert u.intent is None
     assert u.refusal == "metric"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "e ai, piorou?",
+        "ok so did it get worse?",
+        "was it up or down?",
+        "quanto deu?",
+        "how many were they?",
+        "e aquilo?",
+    ],
+)
+def test_a_move_or_figure_of_nothing_named_is_refused_as_unclear(
+    question: str, eval_digests: list[Digest]
+) -> None:
+    # Given a question naming no subject and no period, only "it"
+    # When it is asked
+    got = ask(question, eval_digests, today=TODAY)
+    # Then it is refused, asking for the subject or the period, instead of guessing one
+    assert not got.suportada
+    assert got.semanas == ()
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["piorou em novembro?", "did complaints get worse?", "como estão as coisas?", "how was it?"],
+)
+def test_a_move_with_a_subject_or_period_is_still_answered(
+    question: str, eval_digests: list[Digest]
+) -> None:
+    # Given the same moves with a period, a subject or the whole of the comments named
+    # When they are asked
+    got = ask(question, eval_digests, today=TODAY)
+    # Then they are answered
+    assert got.suportada
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "quantas sugestões já foram implementadas?",
+        "how many of the questions were answered by support?",
+        "were the top requests ever implemented?",
+        "quantas críticas foram respondidas?",
+    ],
+)
+def test_what_was_done_with_the_comments_is_refused(question: str) -> None:
+    # Given digests that count comments, not what became of them
+    # When a question asks how many were implemented or answered
+    u = understand(question)
+    # Then it is refused as a figure the digests do not hold
+    assert u.refusal == "metric"
+
+
+@pytest.mark.parametrize(
+    "question", ["quantas sugestões foram feitas em novembro?", "how many questions were asked?"]
+)
+def test_how_many_were_made_is_still_a_count(question: str) -> None:
+    # Given the same shape asking how many comments were written
+    # When it is read
+    u = understand(question)
+    # Then it is no refusal
+    assert u.refusal is None
