@@ -322,6 +322,9 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
                 f"closed week, {latest}.",
             )
             period = replace(period, weeks=(latest,), current=False)
+    if _DATA_EDGES.search(fold(question)) and set(period.weeks or ()) <= {context.weeks[-1]}:
+        # "first week vs last week" with no month: the first and the latest stored weeks.
+        period = replace(period, weeks=(context.weeks[0], context.weeks[-1]), current=False)
     weeks, missing = _scope(understood, period, context)
     draft.period_named = bool(period.weeks)
     draft.span_named = bool(period.weeks) or period.every
@@ -362,6 +365,14 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
             draft.sentences.append(note)
     used = tuple(sorted({p.semana for p in draft.cited}))
     return Answer(draft.text(), used, tuple(draft.cited), True, lang)
+
+
+# The first week against the last, with no month named: the edges of the stored weeks.
+_DATA_EDGES: Final = re.compile(
+    r"\b(first|primeira|1a|1st) (week|semana)\b.{0,40}\b(last|latest|ultima|final) (week|semana)\b"
+    r"(?! (de|do|of|in|em) )|\b(last|latest|ultima) (week|semana)\b.{0,40}\b(first|primeira) "
+    r"(week|semana)\b(?! (de|do|of|in|em) )"
+)
 
 
 def _weeks_between(earlier: str, later: str) -> int:

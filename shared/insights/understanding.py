@@ -210,7 +210,13 @@ _GENERAL: Final = _words(
     r"pontos? principa\w*|o que (teve|houve|rolou) de (novo|importante|relevante)|"
     r"how (did|does|do|is|was|are|were) .{0,40}\b(go|going|look|looking|went|end|ended|start|"
     r"started|begin|began)\b|como (terminou|acabou|comecou|fechou) |"
-    r"como (foi|ficou) (a semana|o mes|" + _MONTH_NAMES + r")|what(?: ?'?s| is| was) the story)\b"
+    r"como (foi|ficou) (a semana|o mes|" + _MONTH_NAMES + r")|what(?: ?'?s| is| was) the story|"
+    # "give me W23 in a nutshell", "como foram as duas primeiras semanas de maio?": a period
+    # asked about as a whole.
+    r"(in|into) a nutshell|nutshell|in brief|in short|em poucas palavras|em resumo|resumindo|"
+    r"resumidamente|the gist|o essencial|"
+    r"(como|how) (foi|foram|ficou|ficaram|andou|andaram|went|were|was) (a |as |o |os |the )?"
+    r"(\w+ ){0,2}(semanas?|weeks?|meses|months?|quinzenas?|fortnights?))\b"
 )
 # "the number of praise comments fell": the count, not the share, is asked about
 _BY_COUNT: Final = _words(

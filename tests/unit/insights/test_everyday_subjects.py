@@ -148,3 +148,43 @@ def test_how_many_were_made_is_still_a_count(question: str) -> None:
     u = understand(question)
     # Then it is no refusal
     assert u.refusal is None
+
+
+@pytest.mark.parametrize(
+    ("question", "weeks"),
+    [
+        ("week 43 in a nutshell, please", ["2026-W43"]),
+        ("2026-W44 em poucas palavras", ["2026-W44"]),
+        ("como foram as duas últimas semanas de outubro?", ["2026-W43", "2026-W44"]),
+        ("how were the first two weeks of November?", ["2026-W45", "2026-W46"]),
+    ],
+)
+def test_a_period_asked_about_as_a_whole_is_summarised(
+    question: str, weeks: list[str], eval_digests: list[Digest]
+) -> None:
+    # Given digests for every week asked about
+    # When a question names a week or a few weeks and asks how they went, in a few words
+    got = ask(question, eval_digests, today=TODAY)
+    # Then it is answered from exactly those weeks, instead of refused as off topic
+    assert got.suportada
+    assert list(got.semanas) == weeks
+
+
+@pytest.mark.parametrize(
+    ("question", "weeks"),
+    [
+        ("críticas: primeira semana x última semana?", ["2026-W40", "2026-W48"]),
+        ("compare praise in the first week and in the last week", ["2026-W40", "2026-W48"]),
+        ("compara os elogios da primeira e da última semana de novembro", ["2026-W45", "2026-W48"]),
+        ("first vs last week of October, suggestions", ["2026-W40", "2026-W44"]),
+    ],
+)
+def test_first_against_last_week_reads_both_edges(
+    question: str, weeks: list[str], eval_digests: list[Digest]
+) -> None:
+    # Given digests from 2026-W40 to 2026-W48 (October W40-W44, November W45-W48)
+    # When the first week is compared with the last, of a month or of the stored weeks
+    got = ask(question, eval_digests, today=TODAY)
+    # Then both edge weeks are read and cited, not the latest week alone
+    assert got.suportada
+    assert list(got.semanas) == weeks
