@@ -859,6 +859,24 @@ def _compose_biggest_move(
     """ "Em que semana as críticas caíram mais?": the week of the biggest fall (rise), by share
     unless the number of comments is asked; saying when share and count moved apart, and whether
     the change is significant (the digest's two-proportion test)."""
+    if not u.categories:
+        # "a maior queda de uma categoria": the category whose move was the largest of all.
+        moves = [
+            p
+            for w in weeks
+            for p in ctx.find(w, "categoria")
+            if p.data.get("variacao_pontos") is not None
+        ]
+        if not moves:
+            return False
+        if u.by_count:
+            largest = (max if u.up else min)(
+                moves,
+                key=lambda p: (p.data.get("total") or 0) - (p.data.get("total_anterior") or 0),
+            )
+        else:
+            largest = (max if u.up else min)(moves, key=_points)
+        return _compose_biggest_move(draft, replace(u, categories=(largest.key,)), weeks, ctx)
     for categoria in u.categories:
         passages = [
             p

@@ -1315,7 +1315,7 @@ def understand(question: str) -> Understanding:
     if category_spike:
         up, superlative = True, "max"
     elif (
-        categories
+        (categories or _CATEGORY_WORD.search(text))
         and not tags
         and not superlative
         and (up or down)

@@ -5,10 +5,13 @@ it, "when did X show up again", an album or a song ranked. Digests: the fixed se
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from shared.digest.store import Digest
 from shared.insights import ask
+from shared.insights.digests import digest_passages
 from shared.insights.understanding import detect_tags, understand
 from tests.unit.insights.conftest import TODAY
 
@@ -188,3 +191,35 @@ def test_first_against_last_week_reads_both_edges(
     # Then both edge weeks are read and cited, not the latest week alone
     assert got.suportada
     assert list(got.semanas) == weeks
+
+
+def _category_moves(digests: list[Digest]) -> list[tuple[float, str, str]]:
+    """(points moved, category, week) of every category in every digest, as the digests state."""
+    found = []
+    for digest in digests:
+        for passage in digest_passages(digest):
+            points = passage.data.get("variacao_pontos")
+            if passage.kind == "categoria" and points is not None:
+                found.append((float(points), passage.key, digest.semana))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("question", "pick"),
+    [
+        ("what was the biggest week-to-week drop of any category?", min),
+        ("qual foi a maior queda semanal entre as categorias?", min),
+        ("which category had the largest weekly rise?", max),
+    ],
+)
+def test_the_biggest_move_of_any_category_is_searched_over_every_week(
+    question: str, pick: Callable[..., tuple[float, str, str]], eval_digests: list[Digest]
+) -> None:
+    # Given the share move of every category in every stored week
+    _, category, week = pick(_category_moves(eval_digests))
+    # When the biggest move of "a category" is asked, naming none
+    got = ask(question, eval_digests, today=TODAY)
+    # Then the answer names that category and its week, not the latest week's moves
+    assert got.suportada
+    assert list(got.semanas) == [week]
+    assert category in got.resposta
