@@ -1699,13 +1699,22 @@ _AFTER_PEAK: Final = re.compile(
 )
 
 
-def _say_after_peak(draft: _Draft, tag: str, peak: Passage, ctx: Context) -> bool:
-    """The peak week of `tag`, then each stored week after it: its count, or that it is not
-    listed there."""
+# The week right after a peak ("a semana seguinte ao pico", "the week after it peaked").
+_WEEK_AFTER_PEAK: Final = re.compile(
+    r"\b((na |the )?semana (seguinte|depois|apos) (a?o |do |de )?(pico|auge)|(the )?(next )?week "
+    r"after (the |its |their )?(peak|high|spike|it peaked|they peaked))\b"
+)
+
+
+def _say_after_peak(
+    draft: _Draft, tag: str, peak: Passage, ctx: Context, *, only_next: bool = False
+) -> bool:
+    """The peak week of `tag`, then each stored week after it (or the next one only): its count,
+    or that it is not listed there."""
     name = tag_name(tag, draft.lang)
     name = name[:1].upper() + name[1:]
     when = ctx.dates(peak.semana, draft.lang)
-    later = [w for w in ctx.weeks if w > peak.semana]
+    later = [w for w in ctx.weeks if w > peak.semana][: 1 if only_next else None]
     head = draft.fill(
         draft.t(
             f"{name}: o pico foi em {when}, com {{n_mentions}}",
@@ -1730,6 +1739,8 @@ def _say_after_peak(draft: _Draft, tag: str, peak: Passage, ctx: Context) -> boo
     if unlisted:
         rest.append(draft.t("não listada em ", "not listed in ") + _weeks_text(unlisted))
     verdict = draft.t("Não continuou subindo. ", "It did not keep growing. ")
+    if only_next:
+        verdict = draft.t("Caiu na semana seguinte. ", "It fell the week after. ")
     totals = [p for w in unlisted for p in ctx.find(w, "total")]
     return draft.say(verdict + head + "; " + "; ".join(rest) + ".", *dated, *found, *totals)
 
@@ -1757,6 +1768,11 @@ def _compose_tag_when(
         total = ctx.one(p.semana, "total")
         return ctx.dates(p.semana, draft.lang), [p, *([total] if total else [])]
 
+    pool = themes or spikes
+    if _WEEK_AFTER_PEAK.search(fold(question)) and pool:
+        # "caiu na semana seguinte ao pico?": the peak and the one stored week after it.
+        peak = max(pool, key=lambda p: p.data.get("total") or 0)
+        return _say_after_peak(draft, tag, peak, ctx, only_next=True)
     if u.down and not u.up:
         falls = [p for p in themes if change(p) < 0]
         last = max(themes or spikes, key=lambda p: p.semana)

@@ -223,3 +223,31 @@ def test_the_biggest_move_of_any_category_is_searched_over_every_week(
     assert got.suportada
     assert list(got.semanas) == [week]
     assert category in got.resposta
+
+
+@pytest.mark.parametrize(
+    ("question", "tag"),
+    [
+        ("as falhas de áudio caíram na semana seguinte ao pico?", "fix_audio"),
+        ("did layout complaints drop the week after their peak?", "ui_layout"),
+    ],
+)
+def test_the_week_after_a_peak_is_the_peak_and_the_next_week(
+    question: str, tag: str, eval_digests: list[Digest]
+) -> None:
+    # Given the weeks whose criticisms list the subject, with their counts
+    counts = {
+        d.semana: int(p.data["total"])
+        for d in eval_digests
+        for p in digest_passages(d)
+        if p.kind == "critica" and p.key == tag
+    }
+    peak = max(counts, key=lambda w: counts[w])
+    weeks = [d.semana for d in eval_digests]
+    after = weeks[weeks.index(peak) + 1]
+    # When someone asks whether it fell the week after its peak
+    got = ask(question, eval_digests, today=TODAY)
+    # Then the answer reads the peak week and the one after it, with the peak's count
+    assert got.suportada
+    assert list(got.semanas) == [peak, after]
+    assert str(counts[peak]) in got.resposta
