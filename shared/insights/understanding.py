@@ -793,6 +793,9 @@ _NOT_TAGS: Final = _rx(
     r"bugs?|levels?|control|button|slider|de (audio|som)|do (audio|som)|reclamac\w*|queixas?))|"
     r"(o |the )?volume (caiu|subiu|cresceu|aumentou|diminuiu|went|go|goes|rose|fell|dropped|grew|"
     r"increased|decreased|mudou|changed)|(comment|overall|total|weekly) volume|"
+    # "a crítica que mais apareceu em volume", "ranked by volume": a measure, not the audio's.
+    r"(em|by|por|in terms of) volume(?! (desigual|uneven|issues?|complaints?|problems?|bugs?|"
+    r"levels?|control|button|slider|de (audio|som)|do (audio|som)|reclamac\w*|queixas?))|"
     r"me mostr\w*|(?<!year in )review\w*|revis\w*|what(?: ?'?s| is) new|o que ha de novo|"
     r"alguma novidade|novidades|show(s|ed|ing)? up|turn(s|ed)? up)\b"
 )

@@ -251,3 +251,30 @@ def test_the_week_after_a_peak_is_the_peak_and_the_next_week(
     assert got.suportada
     assert list(got.semanas) == [peak, after]
     assert str(counts[peak]) in got.resposta
+
+
+@pytest.mark.parametrize(
+    ("question", "weeks"),
+    [
+        ("qual crítica mais apareceu em novembro em volume?", ["2026-W45", "2026-W48"]),
+        ("which suggestion came up most by volume in October?", ["2026-W40", "2026-W44"]),
+    ],
+)
+def test_by_volume_is_a_measure_not_the_audio_volume(
+    question: str, weeks: list[str], eval_digests: list[Digest]
+) -> None:
+    # Given "volume", which also names the uneven-volume complaints
+    # When a ranking is asked "by volume" over a month
+    got = ask(question, eval_digests, today=TODAY)
+    # Then no subject is read from it, and the month's list is ranked, citing its weeks
+    assert detect_tags(question) == ()
+    assert got.suportada
+    assert got.semanas[0] == weeks[0]
+    assert got.semanas[-1] == weeks[-1]
+
+
+def test_volume_complaints_stay_the_uneven_volume_tag() -> None:
+    # Given the audio's volume named as a complaint
+    # When the tags are read
+    # Then it is the uneven-volume tag
+    assert detect_tags("as reclamações de volume caíram em novembro?") == ("fix_volume",)
