@@ -1559,7 +1559,9 @@ def _in_expressions(word: str, tags: tuple[str, ...]) -> bool:
 
 _VOLUME: Final = _rx(
     r"\b(volume|(numero|quantidade|total|number|amount) (de|of) (comentarios|comments|feedbacks?)|"
-    r"(comentarios|comments) (recebidos|received))\b"
+    r"(comentarios|comments) (recebidos|received)|"
+    # How busy the week was, in everyday words: "caiu o movimento?", "did traffic drop?".
+    r"(o )?movimento|traffic|activity|atividade)\b"
 )
 _HOW_DID: Final = _rx(
     r"\b(como (foi|foram|esta|estao|estavam|estava|andam|anda|andaram|ficou|ficaram|se sairam|"

@@ -278,3 +278,22 @@ def test_volume_complaints_stay_the_uneven_volume_tag() -> None:
     # When the tags are read
     # Then it is the uneven-volume tag
     assert detect_tags("as reclamações de volume caíram em novembro?") == ("fix_volume",)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["o movimento caiu na semana 46? quanto?", "did traffic drop in week 46?"],
+)
+def test_how_busy_a_week_was_is_its_number_of_comments(
+    question: str, eval_digests: list[Digest]
+) -> None:
+    # Given the number of comments of 2026-W45 and 2026-W46, as their digests state
+    totals = {d.semana: d.stats["total"] for d in eval_digests}
+    # When someone asks whether the week's traffic ("movimento") fell
+    got = ask(question, eval_digests, today=TODAY)
+    # Then the answer is the week's number of comments against the week before's
+    assert understand(question).intent == "total"
+    assert got.suportada
+    assert list(got.semanas) == ["2026-W46"]
+    assert str(totals["2026-W46"]) in got.resposta
+    assert str(totals["2026-W45"]) in got.resposta
