@@ -2314,8 +2314,36 @@ def _compose_period_summary(draft: _Draft, weeks: Sequence[str], ctx: Context) -
             used.append(top)
     if parts:
         draft.say(_sentence(parts), *used)
+    _say_every_week(draft, weeks, ctx, shown={p.key for p in used})
     _say_lasting_spike(draft, weeks, ctx, shown={p.key for p in spikes})
     return bool(draft.sentences)
+
+
+def _say_every_week(draft: _Draft, weeks: Sequence[str], ctx: Context, shown: set[str]) -> None:
+    """The criticism or suggestion listed in every week of a span, when it is not the span's
+    largest: a complaint that never tops a week yet never leaves the lists is part of the story."""
+    if len(weeks) < 3:
+        return
+    for kind, lead in (
+        ("critica", ("Crítica listada em todas as semanas", "Criticism listed every week")),
+        ("sugestao", ("Sugestão listada em todas as semanas", "Suggestion listed every week")),
+    ):
+        by_tag: dict[str, list[Passage]] = {}
+        for week in weeks:
+            for passage in ctx.find(week, kind):
+                by_tag.setdefault(passage.key, []).append(passage)
+        steady = [
+            passages
+            for tag, passages in by_tag.items()
+            if tag not in shown and {p.semana for p in passages} >= set(weeks)
+        ]
+        if not steady:
+            continue
+        passages = max(steady, key=lambda ps: sum(int(p.data.get("total") or 0) for p in ps))
+        draft.say(
+            f"{draft.t(*lead)}: {tag_name(passages[0].key, draft.lang)}.",
+            *passages,
+        )
 
 
 def _say_share_course(draft: _Draft, weeks: Sequence[str], ctx: Context) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pytest
 
 from shared.digest.store import Digest
+from shared.digest.vocabulary import tag_name
 from shared.insights import ask
 from shared.insights.digests import digest_passages
 from shared.insights.understanding import detect_tags, understand
@@ -297,3 +298,40 @@ def test_how_busy_a_week_was_is_its_number_of_comments(
     assert list(got.semanas) == ["2026-W46"]
     assert str(totals["2026-W46"]) in got.resposta
     assert str(totals["2026-W45"]) in got.resposta
+
+
+@pytest.mark.parametrize(
+    ("question", "weeks", "lead", "lang"),
+    [
+        (
+            "me faz um resumo das últimas 4 semanas",
+            ["2026-W45", "2026-W46", "2026-W47", "2026-W48"],
+            "Crítica listada em todas as semanas: ",
+            "pt",
+        ),
+        (
+            "sum up weeks 41 to 44 for me",
+            ["2026-W41", "2026-W42", "2026-W43", "2026-W44"],
+            "Criticism listed every week: ",
+            "en",
+        ),
+    ],
+)
+def test_a_span_summary_names_a_criticism_listed_in_every_week(
+    question: str, weeks: list[str], lead: str, lang: str, eval_digests: list[Digest]
+) -> None:
+    # Given the criticisms each digest of the span lists
+    listed: dict[str, set[str]] = {}
+    for digest in eval_digests:
+        if digest.semana in weeks:
+            for passage in digest_passages(digest):
+                if passage.kind == "critica":
+                    listed.setdefault(passage.key, set()).add(digest.semana)
+    steady = {tag for tag, seen in listed.items() if seen == set(weeks)}
+    # When a summary of the span is asked
+    got = ask(question, eval_digests, today=TODAY)
+    # Then, besides the largest criticism, it names one listed in every week of the span
+    assert got.suportada
+    assert list(got.semanas) == weeks
+    said = got.resposta.split(lead)[1].split(".")[0]
+    assert said in {tag_name(tag, lang) for tag in steady}
