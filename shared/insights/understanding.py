@@ -1206,6 +1206,10 @@ _UNCLEAR: Final = _rx(
 )
 
 
+# A week named by what happened in it: "the casting week", "a semana do chromecast".
+_EVENT_WEEK: Final = _rx(r"\b(?:the|that)\s+([a-z]+)\s+week\b|\bsemana\s+d[ao]\s+([a-z]+)\b")
+
+
 def understand(question: str) -> Understanding:
     text = _CLOSING_TAG.sub("?", fold(question))
     text = _WORST_WEEK.sub(
@@ -1221,6 +1225,12 @@ def understand(question: str) -> Understanding:
         return Understanding(None, refusal="unknown_tag", unknown_tag=unknown[0])
     tags = detect_tags(question)
     categories = tuple(c for c, rx in CATEGORY_PATTERNS.items() if rx.search(text))
+    if categories and tags:
+        # "did criticism keep falling after the casting week?": a week named by what happened
+        # in it is a time, and the category is the subject.
+        named_weeks = {t for m in _EVENT_WEEK.finditer(text) for t in detect_tags(m[1] or m[2])}
+        still_named = set(detect_tags(_EVENT_WEEK.sub(" ", text))) if named_weeks else set()
+        tags = tuple(t for t in tags if t not in named_weeks or t in still_named)
     if not tags and not categories and _UNCLEAR.search(text):
         return Understanding(None, categories, tags, refusal="unclear")
     if _FUTURE.search(text):

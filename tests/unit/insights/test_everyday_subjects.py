@@ -335,3 +335,41 @@ def test_a_span_summary_names_a_criticism_listed_in_every_week(
     assert list(got.semanas) == weeks
     said = got.resposta.split(lead)[1].split(".")[0]
     assert said in {tag_name(tag, lang) for tag in steady}
+
+
+@pytest.mark.parametrize(
+    ("question", "category"),
+    [
+        ("did criticism keep rising after the layout week? weeks 42 to 44", "CRÍTICA"),
+        ("did praise drop in the shuffle week?", "ELOGIO"),
+    ],
+)
+def test_a_week_named_by_its_event_is_a_time_not_the_subject(question: str, category: str) -> None:
+    # Given a category asked about over "the <subject> week"
+    u = understand(question)
+    # When the question is read
+    # Then the category is the subject, and the event naming the week is no tag
+    assert u.categories == (category,)
+    assert u.tags == ()
+
+
+def test_a_subject_named_besides_its_week_stays_the_subject() -> None:
+    # Given the subject named as the complaint too, not only as the week's name
+    u = understand("layout complaints in the layout week?")
+    # When the question is read
+    # Then the subject stays its tag
+    assert u.tags == ("ui_layout",)
+
+
+def test_a_category_over_weeks_named_by_an_event_reads_those_weeks(
+    eval_digests: list[Digest],
+) -> None:
+    # Given criticism's share in 2026-W42..W44
+    got = ask(
+        "did criticism keep rising after the layout week? weeks 42 to 44", eval_digests, today=TODAY
+    )
+    # When it is asked whether it kept moving after "the layout week"
+    # Then the answer is criticism's course over those weeks, citing them
+    assert got.suportada
+    assert list(got.semanas) == ["2026-W42", "2026-W43", "2026-W44"]
+    assert "CRÍTICA" in got.resposta
