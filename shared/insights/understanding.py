@@ -1096,9 +1096,9 @@ _GENERIC_HEADS: Final = frozenset(
 # A request or a complaint about a word: "pedidos de show", "pedindo show", "reclamação de
 # transmissão", "complaints about help"; and the English noun before it ("help complaints").
 _GOVERNED: Final = _rx(
-    r"\b(?:pedid\w*|pedindo|pediram|pede\w*|reclama\w*|queixa\w*|critica\w*|sugest\w*|complain\w*|"
+    r"\b(?:pedi\w*|pede\w*|reclam\w*|queix\w*|critica\w*|criticou|criticaram|sugest\w*|complain\w*|"
     r"requests?|requesting|asking for|asked for|ask for)\s+(?:(?:de|do|da|dos|das|sobre|about|for|"
-    r"of|pra|por|on|o|a|os|as|the|mais|more)\s+){0,2}([a-z]+)"
+    r"of|pra|por|on|o|a|os|as|the|mais|more|muit[oa]s?|many|lots|of)\s+){0,2}([a-z]+)"
 )
 _GOVERNING_NOUN: Final = _rx(r"\b([a-z]+)\s+(?:complaints?|requests?)\b")
 

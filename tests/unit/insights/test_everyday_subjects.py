@@ -21,6 +21,8 @@ from tests.unit.insights.conftest import TODAY
     ("question", "tag"),
     [
         ("tem muita gente pedindo show?", "feat_show"),
+        ("a galera reclamou de transmissão em julho?", "api_chromecast"),
+        ("pediram muito show?", "feat_show"),
         ("as queixas sobre a transmissão diminuíram?", "api_chromecast"),
         ("what about the help and support numbers?", "doc_ajuda"),
         ("were there many help complaints in October?", "doc_ajuda"),
