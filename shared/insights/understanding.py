@@ -69,7 +69,9 @@ _MOVEMENT_UP: Final = _words(
     r"\b(subi\w*|sobe|subindo|aument\w*|cresce\w*|cresci\w*|rose|rise[sn]?|rising|grew|grow\w*|"
     r"increas\w*|gain\w*|climb\w*|jump\w*|went up|go up|gone up|going up|goes up|trending (up|upward|"
     r"higher)|up the most|ganhou|ganharam|"
-    r"avanc\w*|piorou|piorar|worse\w*|salt(o|os|ou|aram)|pul(o|ou|aram))\b"
+    r"avanc\w*|piorou|piorar|worse\w*|salt(o|os|ou|aram)|pul(o|ou|aram)|"
+    # "a maior alta": the noun of a rise ("em alta" alone is a spiking tag).
+    r"maior(es)? (alta|subida)s?|subidas?)\b"
 )
 _MOVEMENT_DOWN: Final = _words(
     r"\b(caiu|cairam|cair|caindo|cai|queda\w*|diminu\w*|reduz\w*|reduc\w*|baix\w*|fell|fall\w*|"

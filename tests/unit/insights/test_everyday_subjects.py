@@ -213,6 +213,7 @@ def _category_moves(digests: list[Digest]) -> list[tuple[float, str, str]]:
         ("what was the biggest week-to-week drop of any category?", min),
         ("qual foi a maior queda semanal entre as categorias?", min),
         ("which category had the largest weekly rise?", max),
+        ("qual categoria teve a maior alta de uma semana pra outra?", max),
     ],
 )
 def test_the_biggest_move_of_any_category_is_searched_over_every_week(
