@@ -500,6 +500,19 @@ _NOT_HELD: Final[tuple[tuple[re.Pattern[str], str, str], ...]] = (
         "deadlines, resolution rates or the team's work",
     ),
     (
+        # "how many votes did the poll get?", "quem ganhou a enquete?": a poll's votes are counted
+        # where it ran, not in the comments ("comments about the poll" stay comments).
+        _rx(
+            r"\b(votes?|voted|voting|votos?|votaram|votou|votacao|ballots?)\b|"
+            r"\b(polls?|enquetes?|surveys?|pesquisas?) (\w+ ){0,2}(results?|resultados?|winner|"
+            r"vencedor\w*|won|ganhou|venceu|got|teve|tiveram|received|recebeu)\b|"
+            r"\b(who|what|quem|qual|que|which) (\w+ ){0,2}(won|ganhou|venceu) (the |a |o )?(polls?|"
+            r"enquetes?|surveys?|pesquisas?|votac\w*)\b"
+        ),
+        "votos nem resultados de enquetes",
+        "votes or poll results",
+    ),
+    (
         _rx(
             r"\b(custou|custaram|custaria|custar|(did|does|would|will) (it|that|this) cost|"
             r"gastamos|gast(ou|aram) (\w+ )?com|spent|spend(ing)? on|expenses?|despesas?|investimos|"

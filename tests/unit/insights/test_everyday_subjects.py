@@ -376,3 +376,27 @@ def test_a_category_over_weeks_named_by_an_event_reads_those_weeks(
     assert got.suportada
     assert list(got.semanas) == ["2026-W42", "2026-W43", "2026-W44"]
     assert "CRÍTICA" in got.resposta
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how many votes did the poll get?", "quem ganhou a enquete?", "which city won the poll?"],
+)
+def test_votes_and_poll_results_are_refused(question: str) -> None:
+    # Given digests that count comments, not the votes of a poll
+    # When a question asks for votes or a poll's result
+    u = understand(question)
+    # Then it is refused, naming votes and poll results as what the digests do not hold
+    assert u.refusal == "metric"
+    assert "poll" in u.not_held[1]
+
+
+@pytest.mark.parametrize(
+    "question", ["comentários sobre a enquete de shows", "what did people say about the poll?"]
+)
+def test_comments_about_a_poll_are_no_votes(question: str) -> None:
+    # Given a question about what listeners wrote about a poll
+    # When it is read
+    u = understand(question)
+    # Then it is no refusal
+    assert u.refusal is None
