@@ -1693,7 +1693,8 @@ def _compose_review(
 
 # "Did X keep growing after its peak?": the peak, then every stored week after it.
 _AFTER_PEAK: Final = re.compile(
-    r"\b(after (the |its |their )?peak|depois do pico|apos o pico|since (the |its |their )?peak|"
+    r"\b(after (the |its |their )?(peak|spike|surge|burst)|depois d[oa] (pico|spike|surto|auge|"
+    r"explosao)|apos o pico|since (the |its |their )?(peak|spike)|"
     r"desde o pico|keep (growing|rising|going up|climbing)|kept (growing|rising|going up)|"
     r"continu\w* (crescendo|subindo|aumentando|a crescer|a subir))\b"
 )

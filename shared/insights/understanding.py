@@ -203,9 +203,9 @@ _GENERAL: Final = _words(
     r"months?|\d|" + _MONTH_NAMES + r")|\W*$)|"
     # "me conta da semana 15", "tell me about last week": a period's overview.
     r"(me |^)(conta|conte|fala|fale)( ai| ae| pra mim)? (d[aeo]s?|sobre|como (foi|foram)) "
-    r"(a |o |as |os )?(ultim\w* |"
-    r"primeir\w* )?(semana|mes|w\d|" + _MONTH_NAMES + r")|tell me (about|how) (the |last |this |"
-    r"that |our )?(week|month|w\d|"
+    r"(a |o |as |os )?(\w+ )?(ultim\w* |"
+    r"primeir\w* )?(semanas?|mes|w\d|" + _MONTH_NAMES + r")|tell me (about|how) (the |last |this |"
+    r"that |our )?((first|last|final|past|previous) (\w+ )?(weeks?|months?)|week|month|w\d|"
     + _MONTH_NAMES
     + r")|chamou (a )?atencao|chamaram (a )?atencao|(de )?mais importante|"
     r"talking points|key (things|points|takeaways)|main (things|points)|worry|worried|preocup\w*|"

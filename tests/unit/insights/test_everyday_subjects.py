@@ -400,3 +400,29 @@ def test_comments_about_a_poll_are_no_votes(question: str) -> None:
     u = understand(question)
     # Then it is no refusal
     assert u.refusal is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["tell me about the last two weeks of October", "me conta das duas últimas semanas de outubro"],
+)
+def test_tell_me_about_a_month_s_edge_weeks_is_their_summary(
+    question: str, eval_digests: list[Digest]
+) -> None:
+    # Given October's last two weeks, 2026-W43 and 2026-W44
+    # When someone asks to be told about them
+    got = ask(question, eval_digests, today=TODAY)
+    # Then they are summarised, citing exactly them
+    assert got.suportada
+    assert list(got.semanas) == ["2026-W43", "2026-W44"]
+
+
+def test_after_the_spike_is_the_peak_and_every_week_after(eval_digests: list[Digest]) -> None:
+    # Given layout spiking in 2026-W42, its largest week
+    # When someone asks how it ended up after the spike
+    got = ask("how did layout complaints end up after the spike?", eval_digests, today=TODAY)
+    # Then the answer starts at the peak and reads the weeks after it
+    assert got.suportada
+    assert got.semanas[0] == "2026-W42"
+    assert "2026-W43" in got.semanas
+    assert "2026-W42" in got.resposta
