@@ -369,9 +369,9 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
 
 # The first week against the last, with no month named: the edges of the stored weeks.
 _DATA_EDGES: Final = re.compile(
-    r"\b(first|primeira|1a|1st) (week|semana)\b.{0,40}\b(last|latest|ultima|final) (week|semana)\b"
-    r"(?! (de|do|of|in|em) )|\b(last|latest|ultima) (week|semana)\b.{0,40}\b(first|primeira) "
-    r"(week|semana)\b(?! (de|do|of|in|em) )"
+    r"\b(first|primeira|1a|1st) (week|semana)\b.{0,40}\b(last|latest|ultima|final)( (week|semana))?\b"
+    r"(?! (de|do|of|in|em|month|mes|year|ano|quarter|trimestre)\b)|\b(last|latest|ultima) (week|semana)\b.{0,40}\b(first|primeira)"
+    r"( (week|semana))?\b(?! (de|do|of|in|em|month|mes|year|ano|quarter|trimestre)\b)"
 )
 
 

@@ -180,6 +180,7 @@ def test_a_period_asked_about_as_a_whole_is_summarised(
     ("question", "weeks"),
     [
         ("críticas: primeira semana x última semana?", ["2026-W40", "2026-W48"]),
+        ("primeira semana x última: sugestões", ["2026-W40", "2026-W48"]),
         ("compare praise in the first week and in the last week", ["2026-W40", "2026-W48"]),
         ("compara os elogios da primeira e da última semana de novembro", ["2026-W45", "2026-W48"]),
         ("first vs last week of October, suggestions", ["2026-W40", "2026-W44"]),
