@@ -1507,6 +1507,39 @@ def _compose_tag_list(
             by_tag.setdefault(passage.key, []).append(passage)
     if not by_tag:
         return False
+    if direction:
+        # "the biggest fall of any complaint": the one largest week-to-week move of an item over
+        # the weeks, in the direction asked, not a ranking by volume.
+        sign = 1 if direction == "up" else -1
+        moved = [
+            p
+            for found in by_tag.values()
+            for p in found
+            if sign * (p.data.get("variacao") or 0) > 0 and p.data.get("total_anterior") is not None
+        ]
+        if moved:
+            best = max(moved, key=lambda p: (sign * (p.data.get("variacao") or 0), p.semana))
+            when = ctx.dates(best.semana, draft.lang)
+            biggest = draft.t(
+                "a maior alta" if sign > 0 else "a maior queda",
+                "the biggest rise" if sign > 0 else "the biggest fall",
+            )
+            return draft.say(
+                draft.fill(
+                    draft.t(
+                        f"{title}, entre {draft.span(weeks)}: {biggest} foi de "
+                        f"{draft.subject(best)} em {when}, de {{total_anterior}} para "
+                        f"{{n_mentions}}.",
+                        f"{title}, across {draft.span(weeks)}: {biggest} was {draft.subject(best)} "
+                        f"in {when}, from {{total_anterior}} to {{n_mentions}}.",
+                    ),
+                    best,
+                ),
+                best,
+                *ctx.find(best.semana, "total"),
+                # A ranking over a period read every week of it: each is a source.
+                *draft.ranked(*(p for w in weeks for p in ctx.find(w, "total"))),
+            )
 
     def volume(tag: str) -> int:
         return sum(p.data.get("total") or 0 for p in by_tag[tag])

@@ -427,3 +427,31 @@ def test_after_the_spike_is_the_peak_and_every_week_after(eval_digests: list[Dig
     assert got.semanas[0] == "2026-W42"
     assert "2026-W43" in got.semanas
     assert "2026-W42" in got.resposta
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "sign", "lang"),
+    [
+        ("what was the single biggest fall of any complaint?", "critica", -1, "en"),
+        ("qual sugestão mais cresceu de uma semana pra outra?", "sugestao", 1, "pt"),
+    ],
+)
+def test_the_biggest_move_of_any_item_is_one_week_to_week_move(
+    question: str, kind: str, sign: int, lang: str, eval_digests: list[Digest]
+) -> None:
+    # Given every listed item's change against the week before, as the digests state it
+    moves = [
+        (sign * int(p.data["variacao"]), d.semana, p.key, p)
+        for d in eval_digests
+        for p in digest_passages(d)
+        if p.kind == kind and p.data.get("variacao") and p.data.get("total_anterior") is not None
+    ]
+    _, week, tag, passage = max(moves, key=lambda m: (m[0], m[1]))
+    # When the biggest rise or fall of any complaint or suggestion is asked, naming none
+    got = ask(question, eval_digests, today=TODAY)
+    # Then the answer is that one move, its week and both counts, not a ranking by volume
+    assert got.suportada
+    assert tag_name(tag, lang) in got.resposta
+    assert week in got.resposta
+    assert str(passage.data["total_anterior"]) in got.resposta
+    assert str(passage.data["total"]) in got.resposta
