@@ -1048,6 +1048,15 @@ def _compose_apart(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: C
     return bool(draft.sentences)
 
 
+# "from the first to the last week of November", "da primeira à última semana": two edge weeks.
+_FIRST_TO_LAST: Final = re.compile(r"\b(first|primeira|1a)\b.{0,30}\b(last|ultima|final)\b")
+
+
+def _points_between(start: Passage, end: Passage) -> float:
+    """How many points a category's share moved from one week's digest to another's."""
+    return float(end.data.get("percentual") or 0) - float(start.data.get("percentual") or 0)
+
+
 def _compose_movement(
     draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
 ) -> bool:
@@ -1060,6 +1069,40 @@ def _compose_movement(
         return _compose_extreme(draft, u, weeks, ctx)
     if focus and u.when and len(weeks) > 1:
         return _compose_when(draft, u, weeks, ctx)
+    if focus and len(weeks) == 2 and _FIRST_TO_LAST.search(fold(q)):
+        # "did praise go up from the first to the last week of November?": the two weeks'
+        # figures side by side, not each week's own move.
+        for categoria in focus:
+            start, end = (
+                ctx.one(weeks[0], "categoria", categoria),
+                ctx.one(weeks[1], "categoria", categoria),
+            )
+            if start is None or end is None:
+                continue
+            rose = _points_between(start, end)
+            verdict = draft.t(
+                "subiu" if rose > 0 else "caiu" if rose < 0 else "ficou igual",
+                "rose" if rose > 0 else "fell" if rose < 0 else "held",
+            )
+            draft.say(
+                draft.fill(
+                    draft.t(
+                        "{cat}: {percentual} ({total}) em {semana}",
+                        "{cat}: {percentual} ({total}) in {semana}",
+                    ),
+                    start,
+                )
+                + draft.fill(
+                    draft.t(
+                        f" e {{percentual}} ({{total}}) em {{semana}}; a participação {verdict}.",
+                        f" and {{percentual}} ({{total}}) in {{semana}}; the share {verdict}.",
+                    ),
+                    end,
+                ),
+                start,
+                end,
+            )
+        return bool(draft.sentences)
     per_week_limit = 3 if len(weeks) <= 2 else 1
     for week in weeks:
         passages = ctx.find(week, "categoria")
@@ -1427,7 +1470,8 @@ _NEW_ITEMS: Final = re.compile(
 _BACK: Final = re.compile(
     r"\b(c[ao]me back|comes back|coming back|returned|return|reappear\w*|resurfac\w*|back again|"
     r"voltou|voltaram|retorn\w*|reaparec\w*|de volta|(show(ed|s)?|turn(ed|s)?|pop(ped|s)?) up again|"
-    r"again after|de novo depois|outra vez depois|after (disappearing|vanishing|a gap|a break|"
+    r"again after|de novo depois|outra vez depois|(was|were|is|are|got) back|back (on|in|into) "
+    r"(the )?(lists?|top|charts?)|after (disappearing|vanishing|a gap|a break|"
     r"weeks? (off|away|gone))|depois de (sumir|desaparecer|sumirem|desaparecerem))\b"
 )
 _NEW_TITLES: Final = {

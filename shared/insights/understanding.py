@@ -216,6 +216,8 @@ _GENERAL: Final = _words(
     # "give me W23 in a nutshell", "como foram as duas primeiras semanas de maio?": a period
     # asked about as a whole.
     r"(in|into) a nutshell|nutshell|in brief|in short|em poucas palavras|em resumo|resumindo|"
+    r"(em|in) (\d+|poucas|tres|duas|few|three|two) (linhas|lines|frases|sentences|bullets|topicos)|"
+    r"brief me|briefing|what went on|what was going on|o que (se )?passou|"
     r"resumidamente|the gist|o essencial|"
     r"(como|how) (foi|foram|ficou|ficaram|andou|andaram|went|were|was) (a |as |o |os |the )?"
     r"(\w+ ){0,2}(semanas?|weeks?|meses|months?|quinzenas?|fortnights?))\b"

@@ -14,6 +14,7 @@ from shared.digest.vocabulary import tag_name
 from shared.insights import ask
 from shared.insights.digests import digest_passages
 from shared.insights.understanding import detect_tags, understand
+from shared.numbers import format_number
 from tests.unit.insights.conftest import TODAY
 
 
@@ -455,3 +456,55 @@ def test_the_biggest_move_of_any_item_is_one_week_to_week_move(
     assert week in got.resposta
     assert str(passage.data["total_anterior"]) in got.resposta
     assert str(passage.data["total"]) in got.resposta
+
+
+@pytest.mark.parametrize(
+    ("question", "weeks"),
+    [
+        ("what went on between Nov 9 and Nov 15?", ["2026-W46"]),
+        ("a semana 45 em 3 linhas", ["2026-W45"]),
+        ("brief me on weeks 46-47", ["2026-W46", "2026-W47"]),
+    ],
+)
+def test_more_ways_of_asking_for_a_period_s_summary(
+    question: str, weeks: list[str], eval_digests: list[Digest]
+) -> None:
+    # Given digests for the weeks named
+    # When a summary is asked in other words ("brief me", "em 3 linhas", "what went on")
+    got = ask(question, eval_digests, today=TODAY)
+    # Then those weeks are summarised
+    assert got.suportada
+    assert list(got.semanas) == weeks
+
+
+def test_back_on_the_lists_is_coming_back(eval_digests: list[Digest]) -> None:
+    # Given layout off the lists in W44-W47 and back in W48
+    # When someone asks when it was back on the lists
+    got = ask("when was layout back on the lists?", eval_digests, today=TODAY)
+    # Then it is W48
+    assert list(got.semanas) == ["2026-W48"]
+
+
+@pytest.mark.parametrize(
+    ("question", "category", "lang"),
+    [
+        ("did praise go up from the first to the last week of November?", "ELOGIO", "en"),
+        ("da primeira à última semana de novembro, as críticas subiram?", "CRÍTICA", "pt"),
+    ],
+)
+def test_a_move_from_the_first_to_the_last_week_compares_the_two(
+    question: str, category: str, lang: str, eval_digests: list[Digest]
+) -> None:
+    # Given the category's shares in November's first and last weeks (2026-W45, 2026-W48)
+    shares = {
+        d.semana: float(p.data["percentual"])
+        for d in eval_digests
+        for p in digest_passages(d)
+        if p.kind == "categoria" and p.key == category
+    }
+    # When a move from the first to the last week is asked
+    got = ask(question, eval_digests, today=TODAY)
+    # Then both shares are given side by side, citing both weeks
+    assert list(got.semanas) == ["2026-W45", "2026-W48"]
+    for week in ("2026-W45", "2026-W48"):
+        assert format_number(shares[week], lang, grouped=False, unit="%") in got.resposta
