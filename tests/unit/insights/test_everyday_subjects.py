@@ -136,6 +136,8 @@ def test_a_move_with_a_subject_or_period_is_still_answered(
         "how many of the questions were answered by support?",
         "were the top requests ever implemented?",
         "quantas críticas foram respondidas?",
+        "how many suggestions were accepted by the product team?",
+        "quantas sugestões foram aprovadas?",
     ],
 )
 def test_what_was_done_with_the_comments_is_refused(question: str) -> None:
