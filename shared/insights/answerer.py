@@ -322,6 +322,9 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
                 f"closed week, {latest}.",
             )
             period = replace(period, weeks=(latest,), current=False)
+    if _DATA_EDGES.search(fold(question)) and set(period.weeks or ()) <= {context.weeks[-1]}:
+        # "first week vs last week" with no month: the first and the latest stored weeks.
+        period = replace(period, weeks=(context.weeks[0], context.weeks[-1]), current=False)
     weeks, missing = _scope(understood, period, context)
     draft.period_named = bool(period.weeks)
     draft.span_named = bool(period.weeks) or period.every
@@ -362,6 +365,14 @@ def answer_offline(question: str, context: Context, today: date) -> Answer:
             draft.sentences.append(note)
     used = tuple(sorted({p.semana for p in draft.cited}))
     return Answer(draft.text(), used, tuple(draft.cited), True, lang)
+
+
+# The first week against the last, with no month named: the edges of the stored weeks.
+_DATA_EDGES: Final = re.compile(
+    r"\b(first|primeira|1a|1st) (week|semana)\b.{0,40}\b(last|latest|ultima|final)( (week|semana))?\b"
+    r"(?! (de|do|of|in|em|month|mes|year|ano|quarter|trimestre)\b)|\b(last|latest|ultima) (week|semana)\b.{0,40}\b(first|primeira)"
+    r"( (week|semana))?\b(?! (de|do|of|in|em|month|mes|year|ano|quarter|trimestre)\b)"
+)
 
 
 def _weeks_between(earlier: str, later: str) -> int:
@@ -534,6 +545,12 @@ def _refuse(
             "categorias, críticas, sugestões, tags ou volumes de comentários.",
             "The weekly comment digests do not cover that; ask about categories, criticisms, "
             "suggestions, tags or comment volumes.",
+        ),
+        "unclear": (
+            "Não sei a que isso se refere: diga o assunto (uma categoria, crítica, sugestão ou "
+            "tag) ou o período, e eu respondo com os digests semanais.",
+            "I cannot tell what that refers to: name the subject (a category, criticism, "
+            "suggestion or tag) or the period, and I will answer from the weekly digests.",
         ),
         "entity": (
             f"Os digests não trazem dados sobre {understood.unknown_tag}: só contagens de "
@@ -842,6 +859,24 @@ def _compose_biggest_move(
     """ "Em que semana as críticas caíram mais?": the week of the biggest fall (rise), by share
     unless the number of comments is asked; saying when share and count moved apart, and whether
     the change is significant (the digest's two-proportion test)."""
+    if not u.categories:
+        # "a maior queda de uma categoria": the category whose move was the largest of all.
+        moves = [
+            p
+            for w in weeks
+            for p in ctx.find(w, "categoria")
+            if p.data.get("variacao_pontos") is not None
+        ]
+        if not moves:
+            return False
+        if u.by_count:
+            largest = (max if u.up else min)(
+                moves,
+                key=lambda p: (p.data.get("total") or 0) - (p.data.get("total_anterior") or 0),
+            )
+        else:
+            largest = (max if u.up else min)(moves, key=_points)
+        return _compose_biggest_move(draft, replace(u, categories=(largest.key,)), weeks, ctx)
     for categoria in u.categories:
         passages = [
             p
@@ -1013,6 +1048,15 @@ def _compose_apart(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: C
     return bool(draft.sentences)
 
 
+# "from the first to the last week of November", "da primeira à última semana": two edge weeks.
+_FIRST_TO_LAST: Final = re.compile(r"\b(first|primeira|1a)\b.{0,30}\b(last|ultima|final)\b")
+
+
+def _points_between(start: Passage, end: Passage) -> float:
+    """How many points a category's share moved from one week's digest to another's."""
+    return float(end.data.get("percentual") or 0) - float(start.data.get("percentual") or 0)
+
+
 def _compose_movement(
     draft: _Draft, u: Understanding, weeks: Sequence[str], ctx: Context, q: str
 ) -> bool:
@@ -1025,6 +1069,40 @@ def _compose_movement(
         return _compose_extreme(draft, u, weeks, ctx)
     if focus and u.when and len(weeks) > 1:
         return _compose_when(draft, u, weeks, ctx)
+    if focus and len(weeks) == 2 and _FIRST_TO_LAST.search(fold(q)):
+        # "did praise go up from the first to the last week of November?": the two weeks'
+        # figures side by side, not each week's own move.
+        for categoria in focus:
+            start, end = (
+                ctx.one(weeks[0], "categoria", categoria),
+                ctx.one(weeks[1], "categoria", categoria),
+            )
+            if start is None or end is None:
+                continue
+            rose = _points_between(start, end)
+            verdict = draft.t(
+                "subiu" if rose > 0 else "caiu" if rose < 0 else "ficou igual",
+                "rose" if rose > 0 else "fell" if rose < 0 else "held",
+            )
+            draft.say(
+                draft.fill(
+                    draft.t(
+                        "{cat}: {percentual} ({total}) em {semana}",
+                        "{cat}: {percentual} ({total}) in {semana}",
+                    ),
+                    start,
+                )
+                + draft.fill(
+                    draft.t(
+                        f" e {{percentual}} ({{total}}) em {{semana}}; a participação {verdict}.",
+                        f" and {{percentual}} ({{total}}) in {{semana}}; the share {verdict}.",
+                    ),
+                    end,
+                ),
+                start,
+                end,
+            )
+        return bool(draft.sentences)
     per_week_limit = 3 if len(weeks) <= 2 else 1
     for week in weeks:
         passages = ctx.find(week, "categoria")
@@ -1391,7 +1469,10 @@ _NEW_ITEMS: Final = re.compile(
 # "When did X come back?", "quando X voltou?": the week it was listed again after a gap.
 _BACK: Final = re.compile(
     r"\b(c[ao]me back|comes back|coming back|returned|return|reappear\w*|resurfac\w*|back again|"
-    r"voltou|voltaram|retorn\w*|reaparec\w*|de volta)\b"
+    r"voltou|voltaram|retorn\w*|reaparec\w*|de volta|(show(ed|s)?|turn(ed|s)?|pop(ped|s)?) up again|"
+    r"again after|de novo depois|outra vez depois|(was|were|is|are|got) back|back (on|in|into) "
+    r"(the )?(lists?|top|charts?)|after (disappearing|vanishing|a gap|a break|"
+    r"weeks? (off|away|gone))|depois de (sumir|desaparecer|sumirem|desaparecerem))\b"
 )
 _NEW_TITLES: Final = {
     "critica": ("Críticas novas", "New criticisms"),
@@ -1470,6 +1551,39 @@ def _compose_tag_list(
             by_tag.setdefault(passage.key, []).append(passage)
     if not by_tag:
         return False
+    if direction:
+        # "the biggest fall of any complaint": the one largest week-to-week move of an item over
+        # the weeks, in the direction asked, not a ranking by volume.
+        sign = 1 if direction == "up" else -1
+        moved = [
+            p
+            for found in by_tag.values()
+            for p in found
+            if sign * (p.data.get("variacao") or 0) > 0 and p.data.get("total_anterior") is not None
+        ]
+        if moved:
+            best = max(moved, key=lambda p: (sign * (p.data.get("variacao") or 0), p.semana))
+            when = ctx.dates(best.semana, draft.lang)
+            biggest = draft.t(
+                "a maior alta" if sign > 0 else "a maior queda",
+                "the biggest rise" if sign > 0 else "the biggest fall",
+            )
+            return draft.say(
+                draft.fill(
+                    draft.t(
+                        f"{title}, entre {draft.span(weeks)}: {biggest} foi de "
+                        f"{draft.subject(best)} em {when}, de {{total_anterior}} para "
+                        f"{{n_mentions}}.",
+                        f"{title}, across {draft.span(weeks)}: {biggest} was {draft.subject(best)} "
+                        f"in {when}, from {{total_anterior}} to {{n_mentions}}.",
+                    ),
+                    best,
+                ),
+                best,
+                *ctx.find(best.semana, "total"),
+                # A ranking over a period read every week of it: each is a source.
+                *draft.ranked(*(p for w in weeks for p in ctx.find(w, "total"))),
+            )
 
     def volume(tag: str) -> int:
         return sum(p.data.get("total") or 0 for p in by_tag[tag])
@@ -1656,19 +1770,29 @@ def _compose_review(
 
 # "Did X keep growing after its peak?": the peak, then every stored week after it.
 _AFTER_PEAK: Final = re.compile(
-    r"\b(after (the |its |their )?peak|depois do pico|apos o pico|since (the |its |their )?peak|"
+    r"\b(after (the |its |their )?(peak|spike|surge|burst)|depois d[oa] (pico|spike|surto|auge|"
+    r"explosao)|apos o pico|since (the |its |their )?(peak|spike)|"
     r"desde o pico|keep (growing|rising|going up|climbing)|kept (growing|rising|going up)|"
     r"continu\w* (crescendo|subindo|aumentando|a crescer|a subir))\b"
 )
 
 
-def _say_after_peak(draft: _Draft, tag: str, peak: Passage, ctx: Context) -> bool:
-    """The peak week of `tag`, then each stored week after it: its count, or that it is not
-    listed there."""
+# The week right after a peak ("a semana seguinte ao pico", "the week after it peaked").
+_WEEK_AFTER_PEAK: Final = re.compile(
+    r"\b((na |the )?semana (seguinte|depois|apos) (a?o |do |de )?(pico|auge)|(the )?(next )?week "
+    r"after (the |its |their )?(peak|high|spike|it peaked|they peaked))\b"
+)
+
+
+def _say_after_peak(
+    draft: _Draft, tag: str, peak: Passage, ctx: Context, *, only_next: bool = False
+) -> bool:
+    """The peak week of `tag`, then each stored week after it (or the next one only): its count,
+    or that it is not listed there."""
     name = tag_name(tag, draft.lang)
     name = name[:1].upper() + name[1:]
     when = ctx.dates(peak.semana, draft.lang)
-    later = [w for w in ctx.weeks if w > peak.semana]
+    later = [w for w in ctx.weeks if w > peak.semana][: 1 if only_next else None]
     head = draft.fill(
         draft.t(
             f"{name}: o pico foi em {when}, com {{n_mentions}}",
@@ -1693,6 +1817,8 @@ def _say_after_peak(draft: _Draft, tag: str, peak: Passage, ctx: Context) -> boo
     if unlisted:
         rest.append(draft.t("não listada em ", "not listed in ") + _weeks_text(unlisted))
     verdict = draft.t("Não continuou subindo. ", "It did not keep growing. ")
+    if only_next:
+        verdict = draft.t("Caiu na semana seguinte. ", "It fell the week after. ")
     totals = [p for w in unlisted for p in ctx.find(w, "total")]
     return draft.say(verdict + head + "; " + "; ".join(rest) + ".", *dated, *found, *totals)
 
@@ -1720,6 +1846,11 @@ def _compose_tag_when(
         total = ctx.one(p.semana, "total")
         return ctx.dates(p.semana, draft.lang), [p, *([total] if total else [])]
 
+    pool = themes or spikes
+    if _WEEK_AFTER_PEAK.search(fold(question)) and pool:
+        # "caiu na semana seguinte ao pico?": the peak and the one stored week after it.
+        peak = max(pool, key=lambda p: p.data.get("total") or 0)
+        return _say_after_peak(draft, tag, peak, ctx, only_next=True)
     if u.down and not u.up:
         falls = [p for p in themes if change(p) < 0]
         last = max(themes or spikes, key=lambda p: p.semana)
@@ -2261,8 +2392,36 @@ def _compose_period_summary(draft: _Draft, weeks: Sequence[str], ctx: Context) -
             used.append(top)
     if parts:
         draft.say(_sentence(parts), *used)
+    _say_every_week(draft, weeks, ctx, shown={p.key for p in used})
     _say_lasting_spike(draft, weeks, ctx, shown={p.key for p in spikes})
     return bool(draft.sentences)
+
+
+def _say_every_week(draft: _Draft, weeks: Sequence[str], ctx: Context, shown: set[str]) -> None:
+    """The criticism or suggestion listed in every week of a span, when it is not the span's
+    largest: a complaint that never tops a week yet never leaves the lists is part of the story."""
+    if len(weeks) < 3:
+        return
+    for kind, lead in (
+        ("critica", ("Crítica listada em todas as semanas", "Criticism listed every week")),
+        ("sugestao", ("Sugestão listada em todas as semanas", "Suggestion listed every week")),
+    ):
+        by_tag: dict[str, list[Passage]] = {}
+        for week in weeks:
+            for passage in ctx.find(week, kind):
+                by_tag.setdefault(passage.key, []).append(passage)
+        steady = [
+            passages
+            for tag, passages in by_tag.items()
+            if tag not in shown and {p.semana for p in passages} >= set(weeks)
+        ]
+        if not steady:
+            continue
+        passages = max(steady, key=lambda ps: sum(int(p.data.get("total") or 0) for p in ps))
+        draft.say(
+            f"{draft.t(*lead)}: {tag_name(passages[0].key, draft.lang)}.",
+            *passages,
+        )
 
 
 def _say_share_course(draft: _Draft, weeks: Sequence[str], ctx: Context) -> None:

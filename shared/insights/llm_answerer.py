@@ -36,7 +36,7 @@ MAX_OUTPUT_TOKENS: Final = 600
 ANSWER_DEADLINE_SECONDS: Final = 40.0
 # Refusals the offline answerer decides before reading any digest: a model cannot make them true.
 _FINAL_REFUSALS: Final = frozenset(
-    {"metric", "future", "off_topic", "unknown_tag", "entity", "person", "period"}
+    {"metric", "future", "off_topic", "unknown_tag", "entity", "person", "period", "unclear"}
 )
 
 SYSTEM_PROMPT: Final = """\

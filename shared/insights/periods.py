@@ -364,7 +364,9 @@ _ORDINAL_WEEK: Final[dict[str, int]] = {
 _NTH: Final = "|".join(_ORDINAL_WEEK)
 _WEEK_OF_MONTH: Final = re.compile(
     rf"\b(?:(?:a|as|the|na|nas|in)\s+)?(?:(?:semanas?|weeks?)\s+(\d)|({_NTH})"
-    rf"(?:\s*(?:,|e|and|&)\s*(?:a\s+|the\s+)?({_NTH}))?\s+(?:semanas?|weeks?))\s+(?:de|do|of|em|in)\s+"
+    rf"(?:\s*(?:,|e|and|&|vs\.?|versus|x|to|a|ate|until|through)\s*"
+    rf"(?:a\s+|the\s+|da\s+|na\s+|of\s+the\s+)?({_NTH}))?"
+    rf"\s+(?:semanas?|weeks?))\s+(?:de|do|of|em|in)\s+"
     rf"({_ANY_MONTH})\b(?:\s*(?:de|of|,)?\s*(\d{{4}}))?"
 )
 # "the last two weeks of April", "as duas primeiras semanas de maio": a month's first or last weeks.

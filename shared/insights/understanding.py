@@ -34,7 +34,7 @@ Intent = Literal[
     "topic",
     "summary",
 ]
-Refusal = Literal["metric", "future", "off_topic", "unknown_tag", "entity", "person"]
+Refusal = Literal["metric", "future", "off_topic", "unknown_tag", "entity", "person", "unclear"]
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -69,7 +69,9 @@ _MOVEMENT_UP: Final = _words(
     r"\b(subi\w*|sobe|subindo|aument\w*|cresce\w*|cresci\w*|rose|rise[sn]?|rising|grew|grow\w*|"
     r"increas\w*|gain\w*|climb\w*|jump\w*|went up|go up|gone up|going up|goes up|trending (up|upward|"
     r"higher)|up the most|ganhou|ganharam|"
-    r"avanc\w*|piorou|piorar|worse\w*|salt(o|os|ou|aram)|pul(o|ou|aram))\b"
+    r"avanc\w*|piorou|piorar|worse\w*|salt(o|os|ou|aram)|pul(o|ou|aram)|"
+    # "a maior alta": the noun of a rise ("em alta" alone is a spiking tag).
+    r"maior(es)? (alta|subida)s?|subidas?)\b"
 )
 _MOVEMENT_DOWN: Final = _words(
     r"\b(caiu|cairam|cair|caindo|cai|queda\w*|diminu\w*|reduz\w*|reduc\w*|baix\w*|fell|fall\w*|"
@@ -201,16 +203,24 @@ _GENERAL: Final = _words(
     r"months?|\d|" + _MONTH_NAMES + r")|\W*$)|"
     # "me conta da semana 15", "tell me about last week": a period's overview.
     r"(me |^)(conta|conte|fala|fale)( ai| ae| pra mim)? (d[aeo]s?|sobre|como (foi|foram)) "
-    r"(a |o |as |os )?(ultim\w* |"
-    r"primeir\w* )?(semana|mes|w\d|" + _MONTH_NAMES + r")|tell me (about|how) (the |last |this |"
-    r"that |our )?(week|month|w\d|"
+    r"(a |o |as |os )?(\w+ )?(ultim\w* |"
+    r"primeir\w* )?(semanas?|mes|w\d|" + _MONTH_NAMES + r")|tell me (about|how) (the |last |this |"
+    r"that |our )?((first|last|final|past|previous) (\w+ )?(weeks?|months?)|week|month|w\d|"
     + _MONTH_NAMES
     + r")|chamou (a )?atencao|chamaram (a )?atencao|(de )?mais importante|"
     r"talking points|key (things|points|takeaways)|main (things|points)|worry|worried|preocup\w*|"
     r"pontos? principa\w*|o que (teve|houve|rolou) de (novo|importante|relevante)|"
     r"how (did|does|do|is|was|are|were) .{0,40}\b(go|going|look|looking|went|end|ended|start|"
     r"started|begin|began)\b|como (terminou|acabou|comecou|fechou) |"
-    r"como (foi|ficou) (a semana|o mes|" + _MONTH_NAMES + r")|what(?: ?'?s| is| was) the story)\b"
+    r"como (foi|ficou) (a semana|o mes|" + _MONTH_NAMES + r")|what(?: ?'?s| is| was) the story|"
+    # "give me W23 in a nutshell", "como foram as duas primeiras semanas de maio?": a period
+    # asked about as a whole.
+    r"(in|into) a nutshell|nutshell|in brief|in short|em poucas palavras|em resumo|resumindo|"
+    r"(em|in) (\d+|poucas|tres|duas|few|three|two) (linhas|lines|frases|sentences|bullets|topicos)|"
+    r"brief me|briefing|what went on|what was going on|o que (se )?passou|"
+    r"resumidamente|the gist|o essencial|"
+    r"(como|how) (foi|foram|ficou|ficaram|andou|andaram|went|were|was) (a |as |o |os |the )?"
+    r"(\w+ ){0,2}(semanas?|weeks?|meses|months?|quinzenas?|fortnights?))\b"
 )
 # "the number of praise comments fell": the count, not the share, is asked about
 _BY_COUNT: Final = _words(
@@ -456,8 +466,15 @@ _NOT_HELD: Final[tuple[tuple[re.Pattern[str], str, str], ...]] = (
             r"\b(taxas? de (resolucao|sucesso|acerto|erro|falha|conversao|abandono)|"
             r"(success|resolution|error|failure|fix|bounce|abandonment) rates?|"
             r"response times?|tempo (medio )?de (resposta|atendimento)|"
-            r"(were|was|foram|foi|got|have been|has been) (already )?(resolved|solved|fixed|closed|"
-            r"resolvid[oa]s?|solucionad[oa]s?|corrigid[oa]s?|consertad[oa]s?|fechad[oa]s?)|"
+            r"(were|was|foram|foi|got|have been|has been) (already |actually |really |ja |"
+            r"realmente |de fato )?(resolved|solved|fixed|closed|answered|replied to|implemented|"
+            r"adopted|built|shipped|resolvid[oa]s?|solucionad[oa]s?|corrigid[oa]s?|"
+            r"consertad[oa]s?|fechad[oa]s?|respondid[oa]s?|atendid[oa]s?|implementad[oa]s?|"
+            r"adotad[oa]s?|acatad[oa]s?)|(were|was|foram|foi|have been|has been) (\w+ ){0,3}"
+            r"(implemented|answered|accepted|approved|rejected|declined|implementad[oa]s?|"
+            r"respondid[oa]s?|aceit[oa]s?|aprovad[oa]s?|rejeitad[oa]s?|recusad[oa]s?)|"
+            r"(were|was|have|has|foram|foi) (\w+ ){0,4}(ever |already |ja )?(implemented|answered|"
+            r"accepted|approved|rejected)|"
             r"(did|have|has) (we|they|the team|you|engineering|the devs?) (\w+ ){0,2}(fix|fixed|"
             r"solve|solved|resolve|resolved)|ja (corrigiram|consertaram|resolveram|arrumaram|"
             r"corrigimos|consertamos|resolvemos)|(team|equipe|time de \w+) (\w+ ){0,2}(know|knows|"
@@ -485,6 +502,19 @@ _NOT_HELD: Final[tuple[tuple[re.Pattern[str], str, str], ...]] = (
         ),
         "prazos, taxas de resolução nem o trabalho da equipe",
         "deadlines, resolution rates or the team's work",
+    ),
+    (
+        # "how many votes did the poll get?", "quem ganhou a enquete?": a poll's votes are counted
+        # where it ran, not in the comments ("comments about the poll" stay comments).
+        _rx(
+            r"\b(votes?|voted|voting|votos?|votaram|votou|votacao|ballots?)\b|"
+            r"\b(polls?|enquetes?|surveys?|pesquisas?) (\w+ ){0,2}(results?|resultados?|winner|"
+            r"vencedor\w*|won|ganhou|venceu|got|teve|tiveram|received|recebeu)\b|"
+            r"\b(who|what|quem|qual|que|which) (\w+ ){0,2}(won|ganhou|venceu) (the |a |o )?(polls?|"
+            r"enquetes?|surveys?|pesquisas?|votac\w*)\b"
+        ),
+        "votos nem resultados de enquetes",
+        "votes or poll results",
     ),
     (
         _rx(
@@ -710,7 +740,10 @@ _SONG_RANKING: Final = _rx(
 _MUSIC_ENTITIES: Final = _rx(
     r"\b(artistas?|artists?|cantor\w*|singers?|bandas?|bands?|musica mais|song (with|that) the most|"
     r"most (played|streamed|popular) (song|track|artist|album)|faixa mais|qual musica|which song|"
-    r"which track|which artist|qual artista|que artista|genero musical|music genre|genres?)\b"
+    r"which track|which artist|qual artista|que artista|genero musical|music genre|genres?|"
+    # "which album got the most praise": no digest ranks albums, songs or records.
+    r"(which|what|qual|que|quais) (albums?|albuns|discos?|records?|eps?|singles?|faixas?|tracks?|"
+    r"songs?|musicas?))\b"
 )
 _FUTURE: Final = _rx(
     r"\b(previs\w*|predi\w*|forecast\w*|projec\w*|projet\w*|expect\w*|esperamos|vai (subir|cair|"
@@ -779,6 +812,9 @@ _NOT_TAGS: Final = _rx(
     r"bugs?|levels?|control|button|slider|de (audio|som)|do (audio|som)|reclamac\w*|queixas?))|"
     r"(o |the )?volume (caiu|subiu|cresceu|aumentou|diminuiu|went|go|goes|rose|fell|dropped|grew|"
     r"increased|decreased|mudou|changed)|(comment|overall|total|weekly) volume|"
+    # "a crítica que mais apareceu em volume", "ranked by volume": a measure, not the audio's.
+    r"(em|by|por|in terms of) volume(?! (desigual|uneven|issues?|complaints?|problems?|bugs?|"
+    r"levels?|control|button|slider|de (audio|som)|do (audio|som)|reclamac\w*|queixas?))|"
     r"me mostr\w*|(?<!year in )review\w*|revis\w*|what(?: ?'?s| is) new|o que ha de novo|"
     r"alguma novidade|novidades|show(s|ed|ing)? up|turn(s|ed)? up)\b"
 )
@@ -1066,13 +1102,66 @@ def _name_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(patterns)
 
 
+# Words too common to name a subject alone, even as the first word of its name ("uso no carro",
+# "problemas de login", "new releases").
+_GENERIC_HEADS: Final = frozenset(
+    """
+    app uso modo versoes versao conteudo recursos produtos problemas falhas consumo notas song songs
+    track new official year play slow visual content live kids music musica musicas dado dados data
+    demora falha recurso produto nota novidade novidades reproducao conexao listening playback
+    release uneven voice sleep
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+# A request or a complaint about a word: "pedidos de show", "pedindo show", "reclamação de
+# transmissão", "complaints about help"; and the English noun before it ("help complaints").
+_GOVERNED: Final = _rx(
+    r"\b(?:pedi\w*|pede\w*|reclam\w*|queix\w*|critica\w*|criticou|criticaram|sugest\w*|complain\w*|"
+    r"requests?|requesting|asking for|asked for|ask for)\s+(?:(?:de|do|da|dos|das|sobre|about|for|"
+    r"of|pra|por|on|o|a|os|as|the|mais|more|muit[oa]s?|many|lots|of)\s+){0,2}([a-z]+)"
+)
+_GOVERNING_NOUN: Final = _rx(r"\b([a-z]+)\s+(?:complaints?|requests?)\b")
+
+
+@cache
+def _head_words() -> dict[str, str]:
+    """The subject word and the first word of each tag's vocabulary name, for the words that name
+    one tag only: how people name a subject in passing ("transmissão", "show", "help")."""
+    taxonomy = default_taxonomy()
+    owners: dict[str, set[str]] = {}
+    for spec in taxonomy.specs:
+        words = {spec.subject}
+        for language in ("pt", "en"):
+            words.add(fold(tag_name(spec.tag, language)).split()[0])
+        for word in words:
+            owners.setdefault(word, set()).add(spec.tag)
+            owners.setdefault(_singular(word), set()).add(spec.tag)
+    return {
+        word: next(iter(tags))
+        for word, tags in owners.items()
+        if len(tags) == 1 and len(word) > 3 and word not in _GENERIC_HEADS
+    }
+
+
+def _governed_tags(folded: str) -> set[str]:
+    heads = _head_words()
+    words = [m[1] for m in _GOVERNED.finditer(folded)] + [
+        m[1] for m in _GOVERNING_NOUN.finditer(folded)
+    ]
+    return {heads[w] for w in words if w in heads} | {
+        heads[_singular(w)] for w in words if _singular(w) in heads
+    }
+
+
 def _tags_in(folded: str) -> set[str]:
     taxonomy = default_taxonomy()
     found = {m[0] for m in _TAG_LITERAL.finditer(folded) if m[0] in taxonomy.tags}
     cleaned = _META_WORDS.sub(" ", _NOT_TAGS.sub(" ", folded))
     found.update(taxonomy.extract([cleaned])[0])
     found.update(taxonomy.extract([_singular(cleaned)])[0])
-    found.update(tag for pattern, tag in _name_patterns() if pattern.search(cleaned))
+    # A tag's full name is its own even when one of its words is a meta word ("help and support").
+    unmeta = _NOT_TAGS.sub(" ", folded)
+    found.update(tag for pattern, tag in _name_patterns() if pattern.search(unmeta))
+    found.update(_governed_tags(unmeta))
     subjects = {spec.subject: spec.tag for spec in taxonomy.specs}
     for word in re.findall(r"[a-z]+", cleaned):
         if word in subjects and len(word) > 3 and word not in _AMBIGUOUS_SUBJECTS:
@@ -1119,6 +1208,27 @@ _WORST_WEEK: Final = _rx(r"\b(worst|pior) (week|semana)\b")
 _BEST_WEEK: Final = _rx(r"\b(best|melhor) (week|semana)\b")
 
 
+# A move or a figure asked of "it" and nothing else ("melhorou?", "is it better or worse?",
+# "quanto foi?", "what about the other thing?"): no subject and no period to answer about. A
+# general question ("como estão as coisas?") names the whole of the comments and stays a summary.
+_UNCLEAR: Final = _rx(
+    r"^\W*((e ?ai|ei|oi|hey|hi|so|entao|ok|okay|well|and|e|tipo|mas|but)\W+)*("
+    r"(e )?(ai )?(melhorou|piorou|mudou|subiu|caiu|aumentou|diminuiu)( ou (piorou|melhorou|nao))?|"
+    r"(ta|esta|ficou) (melhor|pior)( ou (melhor|pior))?|(melhor|pior) ou (melhor|pior)|"
+    r"(is|was) (it|that|this) (better|worse|up|down)( or (better|worse|up|down|not))?|"
+    r"(better|worse) or (better|worse)|did (it|that|this) (improve|get better|get worse|go up|"
+    r"go down|change)|"
+    r"quanto (foi|deu|ficou|era)( isso)?|quantos (foram|deram)|how (much|many) (was|were) (it|that|"
+    r"they|those)|"
+    r"(e|and|what about|how about|e quanto a|e sobre) (a outra coisa|o outro|a outra|aquilo|"
+    r"the other (thing|one)|that other thing|that one|isso|that|it))\W*$"
+)
+
+
+# A week named by what happened in it: "the casting week", "a semana do chromecast".
+_EVENT_WEEK: Final = _rx(r"\b(?:the|that)\s+([a-z]+)\s+week\b|\bsemana\s+d[ao]\s+([a-z]+)\b")
+
+
 def understand(question: str) -> Understanding:
     text = _CLOSING_TAG.sub("?", fold(question))
     text = _WORST_WEEK.sub(
@@ -1134,6 +1244,14 @@ def understand(question: str) -> Understanding:
         return Understanding(None, refusal="unknown_tag", unknown_tag=unknown[0])
     tags = detect_tags(question)
     categories = tuple(c for c, rx in CATEGORY_PATTERNS.items() if rx.search(text))
+    if categories and tags:
+        # "did criticism keep falling after the casting week?": a week named by what happened
+        # in it is a time, and the category is the subject.
+        named_weeks = {t for m in _EVENT_WEEK.finditer(text) for t in detect_tags(m[1] or m[2])}
+        still_named = set(detect_tags(_EVENT_WEEK.sub(" ", text))) if named_weeks else set()
+        tags = tuple(t for t in tags if t not in named_weeks or t in still_named)
+    if not tags and not categories and _UNCLEAR.search(text):
+        return Understanding(None, categories, tags, refusal="unclear")
     if _FUTURE.search(text):
         return Understanding(None, categories, tags, refusal="future")
     if _ONE_LISTENER.search(text) or _ROLE_VIEW.search(text) or _PERSON_VIEW.search(text):
@@ -1229,7 +1347,7 @@ def understand(question: str) -> Understanding:
     if category_spike:
         up, superlative = True, "max"
     elif (
-        categories
+        (categories or _CATEGORY_WORD.search(text))
         and not tags
         and not superlative
         and (up or down)
@@ -1470,7 +1588,9 @@ def _in_expressions(word: str, tags: tuple[str, ...]) -> bool:
 
 _VOLUME: Final = _rx(
     r"\b(volume|(numero|quantidade|total|number|amount) (de|of) (comentarios|comments|feedbacks?)|"
-    r"(comentarios|comments) (recebidos|received))\b"
+    r"(comentarios|comments) (recebidos|received)|"
+    # How busy the week was, in everyday words: "caiu o movimento?", "did traffic drop?".
+    r"(o )?movimento|traffic|activity|atividade)\b"
 )
 _HOW_DID: Final = _rx(
     r"\b(como (foi|foram|esta|estao|estavam|estava|andam|anda|andaram|ficou|ficaram|se sairam|"
