@@ -6,33 +6,13 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from datetime import date
-from typing import Any
 
+from tests.unit.evals.designed_tables import DesignedTables
 from tooling.evals.insights import load_digests, load_questions
 from tooling.evals.insights.blind4 import build, questions
 
 BLIND4 = build.HERE
-
-
-def _stats() -> dict[str, Any]:
-    return {d["semana"]: d["stats"] for d in build.build()}
-
-
-def _category(week: str, name: str) -> dict[str, Any]:
-    found: dict[str, Any] = next(c for c in _stats()[week]["categorias"] if c["categoria"] == name)
-    return found
-
-
-def _shares(name: str, weeks: list[str]) -> list[float]:
-    return [_category(week, name)["percentual"] for week in weeks]
-
-
-def _listed(key: str) -> dict[str, list[str]]:
-    weeks: dict[str, list[str]] = {}
-    for week, stats in _stats().items():
-        for theme in stats[key]:
-            weeks.setdefault(theme["tag"], []).append(week)
-    return weeks
+TABLES = DesignedTables(build.build())
 
 
 def test_the_weeks_run_in_order_from_march_to_may() -> None:
@@ -93,31 +73,31 @@ def test_only_the_mix_complaint_and_the_sleep_timer_are_listed_every_week() -> N
         ("criticas_recorrentes", "feat_mixagem"),
         ("sugestoes_relevantes", "feat_timer"),
     ):
-        listed = _listed(key)
+        listed = TABLES.listed(key)
         assert [tag for tag, weeks in listed.items() if len(weeks) == 12] == [expected]
-    spiking = {t["tag"] for s in _stats().values() for t in s["tags_em_alta"]}
+    spiking = {t["tag"] for s in TABLES.stats.values() for t in s["tags_em_alta"]}
     assert "feat_mixagem" not in spiking
     assert "feat_timer" not in spiking
 
 
 def test_the_early_bluetooth_spike_and_the_one_week_merchandise_burst() -> None:
-    stats = _stats()
+    stats = TABLES.stats
     spikes = {week: {t["tag"]: t["fator"] for t in s["tags_em_alta"]} for week, s in stats.items()}
     # An early spike, not the latest week, and only its tail the week after
     assert spikes["2026-W12"] == {"api_bluetooth": 25.1}
-    assert _listed("criticas_recorrentes")["api_bluetooth"] == ["2026-W12", "2026-W13"]
+    assert TABLES.listed("criticas_recorrentes")["api_bluetooth"] == ["2026-W12", "2026-W13"]
     assert [w for w, found in spikes.items() if "api_bluetooth" in found] == ["2026-W12"]
     # A one-week burst of one suggestion, never listed in any other week
     assert spikes["2026-W16"] == {"feat_merch": 54.9}
-    assert _listed("sugestoes_relevantes")["feat_merch"] == ["2026-W16"]
+    assert TABLES.listed("sugestoes_relevantes")["feat_merch"] == ["2026-W16"]
     merch = stats["2026-W16"]["sugestoes_relevantes"][0]
     assert (merch["tag"], merch["total"]) == ("feat_merch", 96)
 
 
 def test_notifications_go_quiet_for_weeks_then_come_back() -> None:
-    listed = _listed("criticas_recorrentes")["feat_notificacao"]
+    listed = TABLES.listed("criticas_recorrentes")["feat_notificacao"]
     assert listed == ["2026-W10", "2026-W11", "2026-W19", "2026-W20", "2026-W21"]
-    back = _stats()["2026-W19"]
+    back = TABLES.stats["2026-W19"]
     assert back["criticas_recorrentes"][0]["tag"] == "feat_notificacao"
     assert back["tags_em_alta"][0] == {
         "tag": "feat_notificacao",
@@ -128,7 +108,7 @@ def test_notifications_go_quiet_for_weeks_then_come_back() -> None:
 
 
 def test_instrumental_requests_rise_to_the_latest_week() -> None:
-    stats = _stats()
+    stats = TABLES.stats
     weeks = questions.LABELS[-4:]
     counts = [
         next(
@@ -140,43 +120,52 @@ def test_instrumental_requests_rise_to_the_latest_week() -> None:
     assert all(
         any(t["tag"] == "feat_instrumental" for t in stats[w]["tags_em_alta"]) for w in weeks
     )
-    assert _listed("sugestoes_relevantes")["feat_instrumental"] == weeks
+    assert TABLES.listed("sugestoes_relevantes")["feat_instrumental"] == weeks
 
 
 def test_shares_that_rise_and_fall_over_several_weeks() -> None:
     labels = questions.LABELS
     # CRÍTICA falls four weeks in a row from its peak (W12) to its lowest share (W16)
-    criticism = _shares("CRÍTICA", labels[2:7])
+    criticism = TABLES.shares("CRÍTICA", labels[2:7])
     assert criticism == sorted(criticism, reverse=True)
     assert len(set(criticism)) == 5
-    assert max(_shares("CRÍTICA", labels)) == criticism[0]
-    assert min(_shares("CRÍTICA", labels)) == criticism[-1]
+    assert max(TABLES.shares("CRÍTICA", labels)) == criticism[0]
+    assert min(TABLES.shares("CRÍTICA", labels)) == criticism[-1]
     # SUGESTÃO rises W17..W21 and ELOGIO falls over the same weeks; the burst week stays the
     # highest SUGESTÃO share
-    suggestions, praise = _shares("SUGESTÃO", labels[-5:]), _shares("ELOGIO", labels[-5:])
+    suggestions, praise = (
+        TABLES.shares("SUGESTÃO", labels[-5:]),
+        TABLES.shares("ELOGIO", labels[-5:]),
+    )
     assert suggestions == sorted(suggestions)
     assert len(set(suggestions)) == 5
     assert praise == sorted(praise, reverse=True)
     assert len(set(praise)) == 5
-    assert max(_shares("SUGESTÃO", labels)) == _category("2026-W16", "SUGESTÃO")["percentual"]
+    assert (
+        max(TABLES.shares("SUGESTÃO", labels))
+        == TABLES.category("2026-W16", "SUGESTÃO")["percentual"]
+    )
     # None of the weekly SUGESTÃO rises of W18..W21 is significant on its own
-    assert not any(_category(w, "SUGESTÃO")["significativa"] for w in labels[-4:])
+    assert not any(TABLES.category(w, "SUGESTÃO")["significativa"] for w in labels[-4:])
 
 
 def test_counts_and_shares_that_move_apart() -> None:
-    praise, criticism = _category("2026-W16", "ELOGIO"), _category("2026-W16", "CRÍTICA")
+    praise, criticism = (
+        TABLES.category("2026-W16", "ELOGIO"),
+        TABLES.category("2026-W16", "CRÍTICA"),
+    )
     for category in (praise, criticism):
         assert category["total"] > category["total_anterior"]
         assert category["percentual"] < category["percentual_anterior"]
     assert praise["significativa"]
     assert not criticism["significativa"]
-    easter = _category("2026-W14", "ELOGIO")
+    easter = TABLES.category("2026-W14", "ELOGIO")
     assert easter["total"] < easter["total_anterior"]
     assert easter["percentual"] > easter["percentual_anterior"]
 
 
 def test_the_biggest_weekly_falls_and_the_quietest_and_busiest_weeks() -> None:
-    stats = _stats()
+    stats = TABLES.stats
     totals = {week: s["total"] for week, s in stats.items()}
     assert min(totals, key=lambda w: totals[w]) == "2026-W14"
     assert max(totals, key=lambda w: totals[w]) == "2026-W16"
@@ -190,10 +179,10 @@ def test_the_biggest_weekly_falls_and_the_quietest_and_busiest_weeks() -> None:
     assert min(moves) == (-10.8, "2026-W17", "SUGESTÃO")
     criticism = [m for m in moves if m[2] == "CRÍTICA"]
     assert min(criticism) == (-7.0, "2026-W13", "CRÍTICA")
-    assert _category("2026-W13", "CRÍTICA")["significativa"]
+    assert TABLES.category("2026-W13", "CRÍTICA")["significativa"]
 
 
 def test_the_quiet_weeks_have_no_significant_change() -> None:
-    stats = _stats()
+    stats = TABLES.stats
     for week in ("2026-W10", "2026-W11", "2026-W14", "2026-W15", *questions.LABELS[-4:]):
         assert not any(c["significativa"] for c in stats[week]["categorias"]), week

@@ -6,37 +6,13 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from datetime import date
-from typing import Any
 
+from tests.unit.evals.designed_tables import DesignedTables
 from tooling.evals.insights import load_digests, load_questions
 from tooling.evals.insights.blind5 import build, questions
 
 BLIND5 = build.HERE
-
-
-def _stats() -> dict[str, Any]:
-    return {d["semana"]: d["stats"] for d in build.build()}
-
-
-def _category(week: str, name: str) -> dict[str, Any]:
-    found: dict[str, Any] = next(c for c in _stats()[week]["categorias"] if c["categoria"] == name)
-    return found
-
-
-def _shares(name: str, weeks: list[str]) -> list[float]:
-    return [_category(week, name)["percentual"] for week in weeks]
-
-
-def _listed(key: str) -> dict[str, list[str]]:
-    weeks: dict[str, list[str]] = {}
-    for week, stats in _stats().items():
-        for theme in stats[key]:
-            weeks.setdefault(theme["tag"], []).append(week)
-    return weeks
-
-
-def _spikes() -> dict[str, dict[str, float | None]]:
-    return {w: {t["tag"]: t["fator"] for t in s["tags_em_alta"]} for w, s in _stats().items()}
+TABLES = DesignedTables(build.build())
 
 
 def test_the_weeks_run_in_order_from_july_to_september_2025() -> None:
@@ -106,15 +82,15 @@ def test_only_recommendations_and_the_desktop_app_are_listed_every_week() -> Non
         ("criticas_recorrentes", "feat_recomendacao"),
         ("sugestoes_relevantes", "feat_desktop"),
     ):
-        listed = _listed(key)
+        listed = TABLES.listed(key)
         assert [tag for tag, weeks in listed.items() if len(weeks) == 12] == [expected]
-    spiking = {tag for found in _spikes().values() for tag in found}
+    spiking = {tag for found in TABLES.spikes().values() for tag in found}
     assert "feat_recomendacao" not in spiking
     assert "feat_desktop" not in spiking
 
 
 def test_the_early_audio_spike_and_the_one_week_music_video_burst() -> None:
-    stats, spikes = _stats(), _spikes()
+    stats, spikes = TABLES.stats, TABLES.spikes()
     # An early spike (W29, not the latest week), and only its tail the week after
     assert spikes["2025-W29"] == {"fix_audio": 24.7}
     assert [w for w, found in spikes.items() if "fix_audio" in found] == ["2025-W29"]
@@ -123,15 +99,15 @@ def test_the_early_audio_spike_and_the_one_week_music_video_burst() -> None:
     assert stats["2025-W30"]["criticas_recorrentes"][0]["total"] == 22
     # A one-week burst of one suggestion, never listed in any other week
     assert spikes["2025-W31"] == {"feat_clipe": 44.0}
-    assert _listed("sugestoes_relevantes")["feat_clipe"] == ["2025-W31"]
+    assert TABLES.listed("sugestoes_relevantes")["feat_clipe"] == ["2025-W31"]
     videos = stats["2025-W31"]["sugestoes_relevantes"][0]
     assert (videos["tag"], videos["total"]) == ("feat_clipe", 88)
 
 
 def test_battery_drain_goes_quiet_for_weeks_then_comes_back() -> None:
-    listed = _listed("criticas_recorrentes")["perf_bateria"]
+    listed = TABLES.listed("criticas_recorrentes")["perf_bateria"]
     assert listed == ["2025-W27", "2025-W28", *questions.LAST4]
-    back = _stats()["2025-W35"]
+    back = TABLES.stats["2025-W35"]
     assert back["criticas_recorrentes"][0]["tag"] == "perf_bateria"
     assert back["tags_em_alta"][0] == {
         "tag": "perf_bateria",
@@ -142,40 +118,44 @@ def test_battery_drain_goes_quiet_for_weeks_then_comes_back() -> None:
 
 
 def test_track_credit_requests_rise_to_the_latest_week() -> None:
-    stats = _stats()
+    stats = TABLES.stats
     counts = [
         next(t["total"] for t in stats[w]["sugestoes_relevantes"] if t["tag"] == "feat_creditos")
         for w in questions.LAST4
     ]
     assert counts == [6, 11, 17, 26]
-    assert all("feat_creditos" in _spikes()[w] for w in questions.LAST4)
-    assert _listed("sugestoes_relevantes")["feat_creditos"] == questions.LAST4
+    assert all("feat_creditos" in TABLES.spikes()[w] for w in questions.LAST4)
+    assert TABLES.listed("sugestoes_relevantes")["feat_creditos"] == questions.LAST4
 
 
 def test_shares_that_rise_and_fall_over_several_weeks() -> None:
     labels = questions.LABELS
     # From the price promotion (W33) on, ELOGIO falls and DÚVIDA rises every week
-    praise, doubts = _shares("ELOGIO", labels[6:]), _shares("DÚVIDA", labels[6:])
+    praise, doubts = TABLES.shares("ELOGIO", labels[6:]), TABLES.shares("DÚVIDA", labels[6:])
     assert praise == [44.3, 43.8, 41.4, 40.0, 38.4, 37.0]
     assert doubts == [11.5, 12.2, 13.3, 14.9, 16.6, 18.4]
-    assert max(_shares("ELOGIO", labels)) == 44.3
-    assert max(_shares("DÚVIDA", labels)) == 18.4
+    assert max(TABLES.shares("ELOGIO", labels)) == 44.3
+    assert max(TABLES.shares("DÚVIDA", labels)) == 18.4
     # The latest week has more questions than suggestions, for the first time
-    assert _category("2025-W38", "DÚVIDA")["total"] > _category("2025-W38", "SUGESTÃO")["total"]
+    assert (
+        TABLES.category("2025-W38", "DÚVIDA")["total"]
+        > TABLES.category("2025-W38", "SUGESTÃO")["total"]
+    )
     assert all(
-        _category(w, "DÚVIDA")["total"] < _category(w, "SUGESTÃO")["total"] for w in labels[:-1]
+        TABLES.category(w, "DÚVIDA")["total"] < TABLES.category(w, "SUGESTÃO")["total"]
+        for w in labels[:-1]
     )
 
 
 def test_a_count_that_rises_while_its_share_falls() -> None:
-    praise = _category("2025-W31", "ELOGIO")
+    praise = TABLES.category("2025-W31", "ELOGIO")
     assert (praise["total_anterior"], praise["total"]) == (396, 410)
     assert (praise["percentual_anterior"], praise["percentual"]) == (41.7, 37.4)
     assert praise["significativa"]
 
 
 def test_the_biggest_weekly_falls_and_the_quietest_and_busiest_weeks() -> None:
-    stats = _stats()
+    stats = TABLES.stats
     totals = {week: s["total"] for week, s in stats.items()}
     assert min(totals, key=lambda w: totals[w]) == "2025-W32"
     assert max(totals, key=lambda w: totals[w]) == "2025-W31"
@@ -191,11 +171,12 @@ def test_the_biggest_weekly_falls_and_the_quietest_and_busiest_weeks() -> None:
     criticism = [m for m in moves if m[2] == "CRÍTICA"]
     assert min(criticism) == (-6.4, "2025-W30", "CRÍTICA")
     assert (
-        max(_shares("CRÍTICA", questions.LABELS)) == _category("2025-W29", "CRÍTICA")["percentual"]
+        max(TABLES.shares("CRÍTICA", questions.LABELS))
+        == TABLES.category("2025-W29", "CRÍTICA")["percentual"]
     )
 
 
 def test_the_quiet_weeks_have_no_significant_change() -> None:
-    stats = _stats()
+    stats = TABLES.stats
     for week in ("2025-W27", "2025-W28", *questions.AUGUST[1:], *questions.SEPTEMBER):
         assert not any(c["significativa"] for c in stats[week]["categorias"]), week

@@ -6,37 +6,13 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from datetime import date
-from typing import Any
 
+from tests.unit.evals.designed_tables import DesignedTables
 from tooling.evals.insights import load_digests, load_questions
 from tooling.evals.insights.blind6 import build, questions
 
 BLIND6 = build.HERE
-
-
-def _stats() -> dict[str, Any]:
-    return {d["semana"]: d["stats"] for d in build.build()}
-
-
-def _category(week: str, name: str) -> dict[str, Any]:
-    found: dict[str, Any] = next(c for c in _stats()[week]["categorias"] if c["categoria"] == name)
-    return found
-
-
-def _shares(name: str, weeks: list[str]) -> list[float]:
-    return [_category(week, name)["percentual"] for week in weeks]
-
-
-def _listed(key: str) -> dict[str, list[str]]:
-    weeks: dict[str, list[str]] = {}
-    for week, stats in _stats().items():
-        for theme in stats[key]:
-            weeks.setdefault(theme["tag"], []).append(week)
-    return weeks
-
-
-def _spikes() -> dict[str, dict[str, float | None]]:
-    return {w: {t["tag"]: t["fator"] for t in s["tags_em_alta"]} for w, s in _stats().items()}
+TABLES = DesignedTables(build.build())
 
 
 def test_the_weeks_run_in_order_from_january_to_march_2025() -> None:
@@ -105,14 +81,14 @@ def test_tag_facts_are_words_of_the_questions_language_never_ids() -> None:
 def test_search_and_playback_speed_are_listed_every_week_and_never_spike() -> None:
     # Given the lists of each week, then search (criticism, not a bug) and playback speed
     # (suggestion, low volume) are in every one and never in the spikes
-    assert _listed("criticas_recorrentes")["feat_busca"] == questions.LABELS
-    assert _listed("sugestoes_relevantes")["feat_velocidade"] == questions.LABELS
-    assert [t for t, w in _listed("sugestoes_relevantes").items() if len(w) == 12] == [
+    assert TABLES.listed("criticas_recorrentes")["feat_busca"] == questions.LABELS
+    assert TABLES.listed("sugestoes_relevantes")["feat_velocidade"] == questions.LABELS
+    assert [t for t, w in TABLES.listed("sugestoes_relevantes").items() if len(w) == 12] == [
         "feat_velocidade"
     ]
-    spiking = {tag for found in _spikes().values() for tag in found}
+    spiking = {tag for found in TABLES.spikes().values() for tag in found}
     assert not spiking & {"feat_busca", "feat_velocidade"}
-    stats = _stats()
+    stats = TABLES.stats
     speed = [
         next(t["total"] for t in stats[w]["sugestoes_relevantes"] if t["tag"] == "feat_velocidade")
         for w in questions.LABELS
@@ -129,7 +105,7 @@ def test_search_and_playback_speed_are_listed_every_week_and_never_spike() -> No
 
 
 def test_the_early_account_security_spike_and_the_one_week_kids_mode_burst() -> None:
-    stats, spikes = _stats(), _spikes()
+    stats, spikes = TABLES.stats, TABLES.spikes()
     # An early spike (W04, not the latest week), and only its tail the week after
     assert spikes["2025-W04"] == {"sec_conta": 24.7}
     assert [w for w, found in spikes.items() if "sec_conta" in found] == ["2025-W04"]
@@ -145,15 +121,15 @@ def test_the_early_account_security_spike_and_the_one_week_kids_mode_burst() -> 
     assert january.most_common(1) == [("sec_conta", 87)]
     # A one-week burst of one suggestion, never listed in any other week
     assert spikes["2025-W06"] == {"feat_infantil": 76.0}
-    assert _listed("sugestoes_relevantes")["feat_infantil"] == ["2025-W06"]
+    assert TABLES.listed("sugestoes_relevantes")["feat_infantil"] == ["2025-W06"]
     kids = stats["2025-W06"]["sugestoes_relevantes"][0]
     assert (kids["tag"], kids["total"]) == ("feat_infantil", 95)
 
 
 def test_uneven_volume_goes_quiet_for_weeks_then_comes_back() -> None:
-    listed = _listed("criticas_recorrentes")["fix_volume"]
+    listed = TABLES.listed("criticas_recorrentes")["fix_volume"]
     assert listed == ["2025-W01", "2025-W02", "2025-W03", *questions.LAST4]
-    back = _stats()["2025-W09"]
+    back = TABLES.stats["2025-W09"]
     assert back["criticas_recorrentes"][0]["tag"] == "fix_volume"
     assert back["tags_em_alta"][0] == {
         "tag": "fix_volume",
@@ -162,7 +138,9 @@ def test_uneven_volume_goes_quiet_for_weeks_then_comes_back() -> None:
         "fator": 24.0,
     }
     counts = [
-        next(t["total"] for t in _stats()[w]["criticas_recorrentes"] if t["tag"] == "fix_volume")
+        next(
+            t["total"] for t in TABLES.stats[w]["criticas_recorrentes"] if t["tag"] == "fix_volume"
+        )
         for w in questions.LAST4
     ]
     assert counts == [18, 12, 10, 9]
@@ -171,23 +149,27 @@ def test_uneven_volume_goes_quiet_for_weeks_then_comes_back() -> None:
 def test_shares_that_rise_and_fall_over_several_weeks() -> None:
     labels = questions.LABELS
     # Through the carnival season (W07-W12) ELOGIO rises and CRÍTICA falls every week
-    assert _shares("ELOGIO", labels[6:]) == [40.5, 43.1, 46.1, 49.0, 51.4, 52.5]
-    assert _shares("CRÍTICA", labels[6:]) == [24.5, 22.8, 20.7, 18.9, 17.5, 16.4]
-    assert _shares("ELOGIO", questions.FEBRUARY) == [32.8, 40.5, 43.1, 46.1]
-    assert max(_shares("CRÍTICA", labels)) == _category("2025-W04", "CRÍTICA")["percentual"] == 34.0
-    assert max(_shares("SUGESTÃO", labels)) == 29.4
-    assert _shares("DÚVIDA", ["2025-W12"]) == [10.5]
-    assert _shares("SPAM", ["2025-W12"]) == [3.4]
+    assert TABLES.shares("ELOGIO", labels[6:]) == [40.5, 43.1, 46.1, 49.0, 51.4, 52.5]
+    assert TABLES.shares("CRÍTICA", labels[6:]) == [24.5, 22.8, 20.7, 18.9, 17.5, 16.4]
+    assert TABLES.shares("ELOGIO", questions.FEBRUARY) == [32.8, 40.5, 43.1, 46.1]
+    assert (
+        max(TABLES.shares("CRÍTICA", labels))
+        == TABLES.category("2025-W04", "CRÍTICA")["percentual"]
+        == 34.0
+    )
+    assert max(TABLES.shares("SUGESTÃO", labels)) == 29.4
+    assert TABLES.shares("DÚVIDA", ["2025-W12"]) == [10.5]
+    assert TABLES.shares("SPAM", ["2025-W12"]) == [3.4]
 
 
 def test_a_count_that_rises_while_its_share_falls() -> None:
-    praise = _category("2025-W06", "ELOGIO")
+    praise = TABLES.category("2025-W06", "ELOGIO")
     assert (praise["total_anterior"], praise["total"]) == (250, 290)
     assert (praise["percentual_anterior"], praise["percentual"]) == (34.6, 32.8)
 
 
 def test_the_biggest_weekly_falls_and_the_quietest_week() -> None:
-    stats = _stats()
+    stats = TABLES.stats
     totals = {week: s["total"] for week, s in stats.items()}
     assert min(totals, key=lambda w: totals[w]) == "2025-W05"
     assert totals["2025-W05"] == 723
@@ -205,6 +187,6 @@ def test_the_biggest_weekly_falls_and_the_quietest_week() -> None:
 
 
 def test_the_quiet_weeks_have_no_significant_change() -> None:
-    stats = _stats()
+    stats = TABLES.stats
     for week in ("2025-W01", "2025-W02", "2025-W03", *questions.LABELS[7:]):
         assert not any(c["significativa"] for c in stats[week]["categorias"]), week

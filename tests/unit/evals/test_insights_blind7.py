@@ -8,42 +8,13 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from datetime import date
-from typing import Any
 
+from tests.unit.evals.designed_tables import DesignedTables
 from tooling.evals.insights import load_digests, load_questions
 from tooling.evals.insights.blind7 import build, questions
 
 BLIND7 = build.HERE
-
-
-def _stats() -> dict[str, Any]:
-    return {d["semana"]: d["stats"] for d in build.build()}
-
-
-def _category(week: str, name: str) -> dict[str, Any]:
-    found: dict[str, Any] = next(c for c in _stats()[week]["categorias"] if c["categoria"] == name)
-    return found
-
-
-def _shares(name: str, weeks: list[str]) -> list[float]:
-    return [_category(week, name)["percentual"] for week in weeks]
-
-
-def _listed(key: str) -> dict[str, list[str]]:
-    weeks: dict[str, list[str]] = {}
-    for week, stats in _stats().items():
-        for theme in stats[key]:
-            weeks.setdefault(theme["tag"], []).append(week)
-    return weeks
-
-
-def _mentions(key: str, tag: str, weeks: list[str]) -> list[int]:
-    stats = _stats()
-    return [next(t["total"] for t in stats[w][key] if t["tag"] == tag) for w in weeks]
-
-
-def _spikes() -> dict[str, dict[str, float | None]]:
-    return {w: {t["tag"]: t["fator"] for t in s["tags_em_alta"]} for w, s in _stats().items()}
+TABLES = DesignedTables(build.build())
 
 
 def test_the_weeks_run_in_order_from_may_to_july_2024() -> None:
@@ -133,30 +104,33 @@ def test_tag_facts_are_words_of_the_questions_language_never_ids() -> None:
 def test_shuffle_and_track_transitions_are_listed_every_week_and_never_spike() -> None:
     # Given the lists of each week, then shuffle (a criticism, not a bug) and track transitions
     # (a suggestion, low volume) are the only tags of their lists in every one, never a spike
-    criticisms, suggestions = _listed("criticas_recorrentes"), _listed("sugestoes_relevantes")
+    criticisms, suggestions = (
+        TABLES.listed("criticas_recorrentes"),
+        TABLES.listed("sugestoes_relevantes"),
+    )
     assert [t for t, w in criticisms.items() if w == questions.LABELS] == ["feat_aleatorio"]
     assert [t for t, w in suggestions.items() if w == questions.LABELS] == ["feat_transicao"]
-    spiking = {tag for found in _spikes().values() for tag in found}
+    spiking = {tag for found in TABLES.spikes().values() for tag in found}
     assert not spiking & {"feat_aleatorio", "feat_transicao"}
-    shuffle = _mentions("criticas_recorrentes", "feat_aleatorio", questions.LABELS)
+    shuffle = TABLES.mentions("criticas_recorrentes", "feat_aleatorio", questions.LABELS)
     assert (min(shuffle), max(shuffle), sum(shuffle)) == (10, 13, 141)
     assert (shuffle[0], shuffle[-1]) == (12, 11)
-    assert _mentions("criticas_recorrentes", "feat_aleatorio", questions.JULY) == [13, 12, 11]
-    transitions = _mentions("sugestoes_relevantes", "feat_transicao", questions.LABELS)
+    assert TABLES.mentions("criticas_recorrentes", "feat_aleatorio", questions.JULY) == [13, 12, 11]
+    transitions = TABLES.mentions("sugestoes_relevantes", "feat_transicao", questions.LABELS)
     assert (min(transitions), max(transitions), sum(transitions)) == (6, 8, 84)
     # In July transitions lead the listed suggestions (22) ahead of Discord (16)
     july = Counter[str]()
     for week in questions.JULY:
-        july.update({t["tag"]: t["total"] for t in _stats()[week]["sugestoes_relevantes"]})
+        july.update({t["tag"]: t["total"] for t in TABLES.stats[week]["sugestoes_relevantes"]})
     assert july.most_common(2) == [("feat_transicao", 22), ("api_discord", 16)]
 
 
 def test_the_early_casting_spike_and_the_one_week_concert_burst() -> None:
-    stats, spikes = _stats(), _spikes()
+    stats, spikes = TABLES.stats, TABLES.spikes()
     # An early spike (W20, the third week), and only its tail the week after
     assert spikes["2024-W20"] == {"api_chromecast": 27.6}
     assert [w for w, found in spikes.items() if "api_chromecast" in found] == ["2024-W20"]
-    assert _listed("criticas_recorrentes")["api_chromecast"] == ["2024-W20", "2024-W21"]
+    assert TABLES.listed("criticas_recorrentes")["api_chromecast"] == ["2024-W20", "2024-W21"]
     casting = stats["2024-W20"]["criticas_recorrentes"][0]
     assert (casting["tag"], casting["total"]) == ("api_chromecast", 76)
     tail = stats["2024-W21"]["criticas_recorrentes"][0]
@@ -169,52 +143,56 @@ def test_the_early_casting_spike_and_the_one_week_concert_burst() -> None:
     # A one-week burst of one suggestion, never listed in any other week; over the twelve
     # weeks it beats the every-week track transitions (84) by volume
     assert spikes["2024-W24"] == {"feat_show": 118.0}
-    assert _listed("sugestoes_relevantes")["feat_show"] == ["2024-W24"]
+    assert TABLES.listed("sugestoes_relevantes")["feat_show"] == ["2024-W24"]
     concerts = stats["2024-W24"]["sugestoes_relevantes"][0]
     assert (concerts["tag"], concerts["total"]) == ("feat_show", 118)
 
 
 def test_layout_goes_quiet_for_five_weeks_then_comes_back() -> None:
-    listed = _listed("criticas_recorrentes")["ui_layout"]
+    listed = TABLES.listed("criticas_recorrentes")["ui_layout"]
     assert listed == ["2024-W18", "2024-W19", "2024-W20", *questions.LAST4]
-    back = _stats()["2024-W26"]
+    back = TABLES.stats["2024-W26"]
     assert back["criticas_recorrentes"][0]["tag"] == "ui_layout"
     assert back["tags_em_alta"] == [
         {"tag": "ui_layout", "total": 19, "media_4_semanas": 1.0, "fator": 19.0}
     ]
-    assert _spikes()["2024-W27"] == {"ui_layout": 2.7}
-    assert _stats()["2024-W27"]["criticas_recorrentes"][0]["tag"] == "ui_layout"
-    assert _mentions("criticas_recorrentes", "ui_layout", questions.LAST4) == [19, 14, 11, 9]
+    assert TABLES.spikes()["2024-W27"] == {"ui_layout": 2.7}
+    assert TABLES.stats["2024-W27"]["criticas_recorrentes"][0]["tag"] == "ui_layout"
+    assert TABLES.mentions("criticas_recorrentes", "ui_layout", questions.LAST4) == [19, 14, 11, 9]
 
 
 def test_questions_rise_then_fall_and_praise_ends_at_its_highest() -> None:
     labels = questions.LABELS
     # DÚVIDA: the vinyl pre-sale (W25) makes its share climb to W27, then it falls
-    assert _shares("DÚVIDA", labels[6:]) == [9.7, 14.5, 17.2, 20.8, 16.0, 11.9]
-    assert max(_shares("DÚVIDA", labels)) == 20.8
-    assert _category("2024-W27", "DÚVIDA")["total"] == 245
-    assert _shares("DÚVIDA", ["2024-W23", "2024-W26"]) == [11.0, 17.2]
+    assert TABLES.shares("DÚVIDA", labels[6:]) == [9.7, 14.5, 17.2, 20.8, 16.0, 11.9]
+    assert max(TABLES.shares("DÚVIDA", labels)) == 20.8
+    assert TABLES.category("2024-W27", "DÚVIDA")["total"] == 245
+    assert TABLES.shares("DÚVIDA", ["2024-W23", "2024-W26"]) == [11.0, 17.2]
     # CRÍTICA's highest share is the casting week; ELOGIO's lowest is the same week, its
     # highest the last one
-    assert max(_shares("CRÍTICA", labels)) == _category("2024-W20", "CRÍTICA")["percentual"] == 35.4
-    assert _shares("CRÍTICA", labels[2:5]) == [35.4, 28.6, 27.4]
-    praise = _shares("ELOGIO", labels)
+    assert (
+        max(TABLES.shares("CRÍTICA", labels))
+        == TABLES.category("2024-W20", "CRÍTICA")["percentual"]
+        == 35.4
+    )
+    assert TABLES.shares("CRÍTICA", labels[2:5]) == [35.4, 28.6, 27.4]
+    praise = TABLES.shares("ELOGIO", labels)
     assert (min(praise), praise.index(min(praise))) == (35.4, 2)
     assert (max(praise), praise.index(max(praise))) == (44.0, 11)
-    assert _shares("ELOGIO", questions.LABELS[-2:]) == [40.9, 44.0]
-    assert _shares("SPAM", questions.LAST3) == [3.9, 4.2, 4.4]
-    assert _shares("SUGESTÃO", ["2024-W24"]) == [26.9]
+    assert TABLES.shares("ELOGIO", questions.LABELS[-2:]) == [40.9, 44.0]
+    assert TABLES.shares("SPAM", questions.LAST3) == [3.9, 4.2, 4.4]
+    assert TABLES.shares("SUGESTÃO", ["2024-W24"]) == [26.9]
 
 
 def test_a_count_that_rises_while_its_share_falls() -> None:
-    praise = _category("2024-W24", "ELOGIO")
+    praise = TABLES.category("2024-W24", "ELOGIO")
     assert (praise["total_anterior"], praise["total"]) == (440, 454)
     assert (praise["percentual_anterior"], praise["percentual"]) == (41.9, 37.1)
     assert praise["significativa"]
 
 
 def test_the_quietest_week_the_busiest_and_the_biggest_falls() -> None:
-    stats = _stats()
+    stats = TABLES.stats
     totals = {week: s["total"] for week, s in stats.items()}
     assert min(totals, key=lambda w: totals[w]) == "2024-W22"
     assert totals["2024-W22"] == 840
@@ -234,7 +212,7 @@ def test_the_quietest_week_the_busiest_and_the_biggest_falls() -> None:
 
 
 def test_the_quiet_weeks_have_no_significant_change() -> None:
-    stats = _stats()
+    stats = TABLES.stats
     for week in ("2024-W18", "2024-W19", "2024-W22", "2024-W23", "2024-W26"):
         assert not any(c["significativa"] for c in stats[week]["categorias"]), week
     assert not stats["2024-W22"]["tags_em_alta"]

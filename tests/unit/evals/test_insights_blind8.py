@@ -6,42 +6,13 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from datetime import date
-from typing import Any
 
+from tests.unit.evals.designed_tables import DesignedTables
 from tooling.evals.insights import load_digests, load_questions
 from tooling.evals.insights.blind8 import build, questions
 
 BLIND8 = build.HERE
-
-
-def _stats() -> dict[str, Any]:
-    return {d["semana"]: d["stats"] for d in build.build()}
-
-
-def _category(week: str, name: str) -> dict[str, Any]:
-    found: dict[str, Any] = next(c for c in _stats()[week]["categorias"] if c["categoria"] == name)
-    return found
-
-
-def _shares(name: str, weeks: list[str]) -> list[float]:
-    return [_category(week, name)["percentual"] for week in weeks]
-
-
-def _listed(key: str) -> dict[str, list[str]]:
-    weeks: dict[str, list[str]] = {}
-    for week, stats in _stats().items():
-        for theme in stats[key]:
-            weeks.setdefault(theme["tag"], []).append(week)
-    return weeks
-
-
-def _mentions(key: str, tag: str, weeks: list[str]) -> list[int]:
-    stats = _stats()
-    return [next(t["total"] for t in stats[w][key] if t["tag"] == tag) for w in weeks]
-
-
-def _spikes() -> dict[str, dict[str, float | None]]:
-    return {w: {t["tag"]: t["fator"] for t in s["tags_em_alta"]} for w, s in _stats().items()}
+TABLES = DesignedTables(build.build())
 
 
 def test_the_weeks_run_in_order_from_september_to_november_2023() -> None:
@@ -139,33 +110,33 @@ def test_tag_facts_are_words_of_the_questions_language_never_ids() -> None:
 
 def test_new_releases_lead_most_weeks_and_the_tv_app_is_asked_for_every_week() -> None:
     # A criticism that is not a bug, listed every week, never a spike, on top in 8 of 12 weeks
-    assert _listed("criticas_recorrentes")["feat_lancamento"] == questions.LABELS
-    leaders = Counter(s["criticas_recorrentes"][0]["tag"] for s in _stats().values())
+    assert TABLES.listed("criticas_recorrentes")["feat_lancamento"] == questions.LABELS
+    leaders = Counter(s["criticas_recorrentes"][0]["tag"] for s in TABLES.stats.values())
     assert leaders == {"feat_lancamento": 8, "sec_privacidade": 2, "perf_lentidao": 2}
-    releases = _mentions("criticas_recorrentes", "feat_lancamento", questions.LABELS)
+    releases = TABLES.mentions("criticas_recorrentes", "feat_lancamento", questions.LABELS)
     assert sum(releases) == 149
     assert set(releases) <= {11, 12, 13, 14}
     # The TV app is the only suggestion listed in all twelve weeks, at 6-8 mentions
-    every_week = [t for t, w in _listed("sugestoes_relevantes").items() if len(w) == 12]
+    every_week = [t for t, w in TABLES.listed("sugestoes_relevantes").items() if len(w) == 12]
     assert every_week == ["feat_tv"]
-    tv = _mentions("sugestoes_relevantes", "feat_tv", questions.LABELS)
+    tv = TABLES.mentions("sugestoes_relevantes", "feat_tv", questions.LABELS)
     assert sum(tv) == 82
     assert set(tv) <= {6, 7, 8}
-    spiking = {tag for found in _spikes().values() for tag in found}
+    spiking = {tag for found in TABLES.spikes().values() for tag in found}
     assert not spiking & {"feat_lancamento", "feat_tv"}
     # Over the period, new releases lead criticisms by volume too (privacy 93, slowness 79 listed)
-    assert _mentions("criticas_recorrentes", "sec_privacidade", ["2023-W38", "2023-W39"]) == [
+    assert TABLES.mentions("criticas_recorrentes", "sec_privacidade", ["2023-W38", "2023-W39"]) == [
         72,
         21,
     ]
 
 
 def test_the_early_privacy_spike_and_the_one_week_playlist_import_burst() -> None:
-    stats, spikes = _stats(), _spikes()
+    stats, spikes = TABLES.stats, TABLES.spikes()
     # An early spike (W38, not the latest week), and only its tail the week after
     assert spikes["2023-W38"] == {"sec_privacidade": 28.8}
     assert [w for w, found in spikes.items() if "sec_privacidade" in found] == ["2023-W38"]
-    assert _listed("criticas_recorrentes")["sec_privacidade"] == ["2023-W38", "2023-W39"]
+    assert TABLES.listed("criticas_recorrentes")["sec_privacidade"] == ["2023-W38", "2023-W39"]
     # In September privacy leads by volume
     september = Counter[str]()
     for week in questions.SEPTEMBER:
@@ -173,7 +144,7 @@ def test_the_early_privacy_spike_and_the_one_week_playlist_import_burst() -> Non
     assert september.most_common(1) == [("sec_privacidade", 93)]
     # A one-week burst of one suggestion, never listed in any other week
     assert spikes["2023-W41"] == {"api_importacao": 88.0}
-    assert _listed("sugestoes_relevantes")["api_importacao"] == ["2023-W41"]
+    assert TABLES.listed("sugestoes_relevantes")["api_importacao"] == ["2023-W41"]
     burst = stats["2023-W41"]["sugestoes_relevantes"][0]
     assert (burst["tag"], burst["total"]) == ("api_importacao", 88)
     # In October the burst leads by volume, the TV app by recurrence
@@ -184,18 +155,23 @@ def test_the_early_privacy_spike_and_the_one_week_playlist_import_burst() -> Non
 
 
 def test_collaborations_first_appear_in_w43_and_stay() -> None:
-    listed = _listed("sugestoes_relevantes")["feat_colaboracao"]
+    listed = TABLES.listed("sugestoes_relevantes")["feat_colaboracao"]
     assert listed == questions.LABELS[7:]
-    assert _mentions("sugestoes_relevantes", "feat_colaboracao", listed) == [7, 9, 8, 6, 7]
-    assert _spikes()["2023-W43"] == {"feat_colaboracao": 28.0}
-    assert _stats()["2023-W47"]["sugestoes_relevantes"][0]["tag"] == "feat_colaboracao"
+    assert TABLES.mentions("sugestoes_relevantes", "feat_colaboracao", listed) == [7, 9, 8, 6, 7]
+    assert TABLES.spikes()["2023-W43"] == {"feat_colaboracao": 28.0}
+    assert TABLES.stats["2023-W47"]["sugestoes_relevantes"][0]["tag"] == "feat_colaboracao"
 
 
 def test_slowness_vanishes_for_five_weeks_then_returns() -> None:
-    listed = _listed("criticas_recorrentes")["perf_lentidao"]
+    listed = TABLES.listed("criticas_recorrentes")["perf_lentidao"]
     assert listed == ["2023-W36", "2023-W37", "2023-W38", *questions.LAST4]
-    assert _mentions("criticas_recorrentes", "perf_lentidao", questions.LAST4) == [19, 14, 10, 11]
-    back = _stats()["2023-W44"]
+    assert TABLES.mentions("criticas_recorrentes", "perf_lentidao", questions.LAST4) == [
+        19,
+        14,
+        10,
+        11,
+    ]
+    back = TABLES.stats["2023-W44"]
     assert back["criticas_recorrentes"][0]["tag"] == "perf_lentidao"
     assert back["tags_em_alta"][0] == {
         "tag": "perf_lentidao",
@@ -203,32 +179,40 @@ def test_slowness_vanishes_for_five_weeks_then_returns() -> None:
         "media_4_semanas": 1.0,
         "fator": 19.0,
     }
-    assert _spikes()["2023-W45"] == {"perf_lentidao": 2.4}
+    assert TABLES.spikes()["2023-W45"] == {"perf_lentidao": 2.4}
     # In November slowness (54) edges out new releases (51) by volume
-    assert sum(_mentions("criticas_recorrentes", "perf_lentidao", questions.NOVEMBER)) == 54
-    assert sum(_mentions("criticas_recorrentes", "feat_lancamento", questions.NOVEMBER)) == 51
+    assert sum(TABLES.mentions("criticas_recorrentes", "perf_lentidao", questions.NOVEMBER)) == 54
+    assert sum(TABLES.mentions("criticas_recorrentes", "feat_lancamento", questions.NOVEMBER)) == 51
 
 
 def test_praise_share_rises_to_w43_then_falls() -> None:
     labels = questions.LABELS
-    assert _shares("ELOGIO", labels[5:9]) == [40.0, 47.9, 49.5, 43.7]
-    assert _shares("ELOGIO", labels[7:10]) == [49.5, 43.7, 40.6]
-    assert max(_shares("ELOGIO", labels)) == _category("2023-W43", "ELOGIO")["percentual"] == 49.5
-    assert max(_shares("CRÍTICA", labels)) == _category("2023-W38", "CRÍTICA")["percentual"] == 33.0
-    assert _category("2023-W38", "CRÍTICA")["variacao_pontos"] == 7.9
-    assert _category("2023-W44", "ELOGIO")["variacao_pontos"] == -5.8
-    assert max(_shares("SUGESTÃO", labels)) == 26.0
-    assert _shares("ELOGIO", ["2023-W47"]) == [42.0]
+    assert TABLES.shares("ELOGIO", labels[5:9]) == [40.0, 47.9, 49.5, 43.7]
+    assert TABLES.shares("ELOGIO", labels[7:10]) == [49.5, 43.7, 40.6]
+    assert (
+        max(TABLES.shares("ELOGIO", labels))
+        == TABLES.category("2023-W43", "ELOGIO")["percentual"]
+        == 49.5
+    )
+    assert (
+        max(TABLES.shares("CRÍTICA", labels))
+        == TABLES.category("2023-W38", "CRÍTICA")["percentual"]
+        == 33.0
+    )
+    assert TABLES.category("2023-W38", "CRÍTICA")["variacao_pontos"] == 7.9
+    assert TABLES.category("2023-W44", "ELOGIO")["variacao_pontos"] == -5.8
+    assert max(TABLES.shares("SUGESTÃO", labels)) == 26.0
+    assert TABLES.shares("ELOGIO", ["2023-W47"]) == [42.0]
 
 
 def test_a_count_that_rises_while_its_share_falls() -> None:
-    praise = _category("2023-W41", "ELOGIO")
+    praise = TABLES.category("2023-W41", "ELOGIO")
     assert (praise["total_anterior"], praise["total"]) == (380, 400)
     assert (praise["percentual_anterior"], praise["percentual"]) == (43.2, 40.0)
 
 
 def test_the_holiday_week_is_the_quietest_and_the_biggest_fall() -> None:
-    stats = _stats()
+    stats = TABLES.stats
     totals = {week: s["total"] for week, s in stats.items()}
     assert min(totals, key=lambda w: totals[w]) == "2023-W46"
     assert totals["2023-W46"] == 739
@@ -241,7 +225,7 @@ def test_the_holiday_week_is_the_quietest_and_the_biggest_fall() -> None:
 
 
 def test_the_quiet_weeks_have_no_significant_change() -> None:
-    stats = _stats()
+    stats = TABLES.stats
     for week in ("2023-W36", "2023-W37", "2023-W43", "2023-W45", "2023-W46", "2023-W47"):
         assert not any(c["significativa"] for c in stats[week]["categorias"]), week
     assert any(c["significativa"] for c in stats["2023-W38"]["categorias"])
