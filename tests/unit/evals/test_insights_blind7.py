@@ -18,18 +18,10 @@ TABLES = DesignedTables(build.build())
 
 
 def test_the_weeks_run_in_order_from_may_to_july_2024() -> None:
-    # Given the digests, then they are twelve consecutive ISO weeks, 2024-W18 to 2024-W29
+    # Given the digests, then they are the twelve ISO weeks 2024-W18 to 2024-W29
     digests = build.build()
     assert [d["semana"] for d in digests] == questions.LABELS
     assert (digests[0]["inicio"], digests[-1]["fim"]) == ("2024-04-29", "2024-07-21")
-    for before, after in itertools.pairwise(digests):
-        assert after["stats"]["semana_anterior"] == before["semana"]
-        assert after["stats"]["total_anterior"] == before["stats"]["total"]
-        for now, then in zip(
-            after["stats"]["categorias"], before["stats"]["categorias"], strict=True
-        ):
-            assert now["total_anterior"] == then["total"]
-            assert now["percentual_anterior"] == then["percentual"]
     # The first week's comparisons are real: its week before is a warm-up week with comments
     assert digests[0]["stats"]["semana_anterior"] == "2024-W17"
     assert digests[0]["stats"]["total_anterior"] == 1010

@@ -1,10 +1,11 @@
 """What every designed blind insights set keeps (tooling/evals/insights/blind4/ on): its committed
-files are exactly what its scripts write, and its digests hold the stats contract and the
-writer's rules. Each set's own test module checks the movements its README promises."""
+files are exactly what its scripts write, its digests hold the stats contract and the writer's
+rules, and each week's previous-week figures are the week before's. Each set's own test module checks the movements its README promises."""
 
 from __future__ import annotations
 
 import importlib
+import itertools
 import json
 from types import ModuleType
 
@@ -44,3 +45,17 @@ def test_every_digest_holds_the_contract_and_the_writers_rules(name: str) -> Non
         shares = sum(c["percentual"] for c in stats["categorias"])
         assert 99.9 <= round(shares, 1) <= 100.1
         assert len(stats["criticas_recorrentes"]) == len(stats["sugestoes_relevantes"]) == 5
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_each_week_is_compared_with_the_week_before_it(name: str) -> None:
+    # Given the set's weeks in order, then each one's previous-week figures are the week before's
+    build, _ = _scripts(name)
+    for before, after in itertools.pairwise(build.build()):
+        assert after["stats"]["semana_anterior"] == before["semana"]
+        assert after["stats"]["total_anterior"] == before["stats"]["total"]
+        for now, then in zip(
+            after["stats"]["categorias"], before["stats"]["categorias"], strict=True
+        ):
+            assert now["total_anterior"] == then["total"]
+            assert now["percentual_anterior"] == then["percentual"]
