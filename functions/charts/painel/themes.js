@@ -80,13 +80,19 @@ function themeItem(theme, reload) {
   const quotes = (theme.amostras_texto ?? []).map((sample) =>
     el("blockquote", { class: "quote", text: sample.texto, attrs: { "data-id": sample.id } }),
   );
+  const heading = theme.rotulo || theme.nome;
+  // Without a label the heading is the words themselves: list only what it does not already say.
+  const said = new Set(heading.toLocaleLowerCase("pt-BR").split(/[^\p{L}\p{N}]+/u));
+  const unsaid = (theme.palavras ?? []).filter((word) => !said.has(word.toLocaleLowerCase("pt-BR")));
   return el("li", { class: "theme", attrs: { "data-tema": theme.id } }, [
     el("div", { class: "theme-head" }, [
-      el("h3", { class: "theme-name", text: theme.rotulo || theme.nome }),
+      el("h3", { class: "theme-name", text: heading }),
       el("span", { class: "chip", text: `${formatNumber(theme.tamanho)} comentários` }),
     ]),
     el("p", { class: "muted theme-meta", text: `${theme.chave} · ${growthText(theme)}` }),
-    el("p", { class: "theme-words", text: `Palavras: ${(theme.palavras ?? []).join(", ")}` }),
+    unsaid.length > 0
+      ? el("p", { class: "theme-words", text: `Palavras: ${unsaid.join(", ")}` })
+      : null,
     ...quotes,
     form,
     error,
