@@ -2355,9 +2355,13 @@ def _compose_period_summary(draft: _Draft, weeks: Sequence[str], ctx: Context) -
     _say_share_course(draft, weeks, ctx)
     moves = [p for w in weeks for p in ctx.find(w, "categoria") if p.data.get("significativa")][-3:]
     if moves:
+        # "em 2026-W48, CRÍTICA subiu ...": the week with its preposition, as "Em alta" names it.
         items = [
             draft.fill(
-                "{semana} {cat} {direction} {pontos} ({percentual})",
+                draft.t(
+                    "em {semana}, {cat} {direction} {pontos} ({percentual})",
+                    "in {semana}, {cat} {direction} {pontos} ({percentual})",
+                ),
                 p,
                 direction=_direction(draft, p),
             )
