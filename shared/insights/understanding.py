@@ -151,7 +151,7 @@ _SAY: Final = _words(
 _SUMMARY: Final = _words(
     r"\b(resum\w*|summar\w*|destaque\w*|highlight\w*|aconteceu|happened|overview|panorama|"
     r"visao geral|rolou|houve de|novidades|what moved|o que mudou|takeaways?|principais pontos|"
-    r"key points|insights?|recap|como foi|how was|how did .* go|digest|numeros|numbers|figures|"
+    r"key points|insights?|recap|como foi|how was|digest|numeros|numbers|figures|"
     r"stats|estatisticas|metricas|metrics|indicadores|kpis?)\b"
 )
 _DOMAIN: Final = _words(
@@ -173,7 +173,7 @@ _GENERAL: Final = _words(
     r"what(?: ?'?s| is)(?: been)? (going on|happening|new)|"
     r"o que (esta|ta) acontecendo|o que ha de novo|alguma novidade|"
     r"quais as novidades|novidades|resum\w*|summar\w*|overview|visao geral|panorama|recap|"
-    r"o que rolou|what happened|o que aconteceu|como foi|how was|how did .* go|"
+    r"o que rolou|what happened|o que aconteceu|como foi|how was|"
     r"o que mudou|what changed|what moved|destaques|highlights|lately|ultimamente|"
     # Casual registers: "e aí, como tão as coisas?", "como tá indo?", "how's it going".
     r"e ai|eai|como (tao|ta|esta|estao|vao|vai|andam|anda|foram|ficaram|andaram|estavam|iam)"
@@ -687,19 +687,34 @@ _WHO_WROTE: Final = _rx(
 )
 
 
-def _asks_who(text: str) -> bool:
-    """Whether a "who" of `_WHO` has a word of `_WHO_WROTE` after it on its line: the first
-    "who" of each line is enough, since any later one on it sees less of the line."""
+def _later_on_line(first: re.Pattern[str], then: re.Pattern[str], text: str) -> bool:
+    """Whether a match of `then` follows a match of `first` on the line where that one ends (as
+    `first.*then` reads): the first of each line is enough, since any later one on it sees less
+    of the line, so each line is read once."""
     start, checked = 0, -1
-    while (who := _WHO.search(text, start)) is not None:
-        line_end = text.find("\n", who.end())
+    while (opened := first.search(text, start)) is not None:
+        line_end = text.find("\n", opened.end())
         line_end = len(text) if line_end < 0 else line_end
         if line_end != checked:
-            if _WHO_WROTE.search(text, who.end(), line_end):
+            if then.search(text, opened.end(), line_end):
                 return True
             checked = line_end
-        start = who.end()
+        start = opened.end()
     return False
+
+
+def _asks_who(text: str) -> bool:
+    return _later_on_line(_WHO, _WHO_WROTE, text)
+
+
+# "how did the launch go": a summary, or a general question. Matched apart from `_SUMMARY` and
+# `_GENERAL` (`_later_on_line`), for the same reason as "quem".
+_HOW_DID_OPENS: Final = _rx(r"\bhow did ")
+_GO_CLOSES: Final = _rx(r" go\b")
+
+
+def _how_did_go(text: str) -> bool:
+    return _later_on_line(_HOW_DID_OPENS, _GO_CLOSES, text)
 
 
 # A person's or a role's view: the digests hold listeners' comments only, never a named view.
@@ -1394,7 +1409,7 @@ def understand(question: str) -> Understanding:
     listed = (
         _ALL_COMMENTS.search(text)
         and _LISTING.search(text)
-        and not (_COUNT.search(text) or _TOTAL.search(text) or _SUMMARY.search(text))
+        and not (_COUNT.search(text) or _TOTAL.search(text) or _summary(text))
     )
     if _ALL_IDS.search(text) or listed:
         # "show me every comment about X": a digest quotes a few; "give me a summary of all the
@@ -1403,7 +1418,7 @@ def understand(question: str) -> Understanding:
     if (
         _ALL_COMMENTS.search(text)
         and not tags
-        and not (_COUNT.search(text) or _TOTAL.search(text) or _SUMMARY.search(text))
+        and not (_COUNT.search(text) or _TOTAL.search(text) or _summary(text))
     ):
         return Understanding(None, categories, tags, refusal="metric")
     if _HOW_TO.search(text) or _TASK.search(text):
@@ -1472,7 +1487,9 @@ def understand(question: str) -> Understanding:
     trend = bool(_TREND.search(text))
     # A bare "Tendências?" or "News?" asks for the same overview.
     bare = len(text.split()) <= 3 and re.search(r"\b(tendencias?|trends?|novidades|news)\b", text)
-    general = bool(_GENERAL.search(text) or bare) and not tags and not categories
+    general = (
+        bool(_GENERAL.search(text) or _how_did_go(text) or bare) and not tags and not categories
+    )
     either = bool(_EITHER_WEEK.search(text)) and not moved
 
     def result(intent: Intent) -> Understanding:
@@ -1617,7 +1634,7 @@ def understand(question: str) -> Understanding:
         return result("total")
     if trend and _DOMAIN.search(text):
         return result("trend")
-    if _SUMMARY.search(text) or _DOMAIN.search(text):
+    if _summary(text) or _DOMAIN.search(text):
         return result("summary")
     return Understanding(None, categories, tags, refusal="off_topic")
 
@@ -1707,6 +1724,10 @@ _HOW_DID: Final = _rx(
     r"going|gone|look|looking|fare|faring|perform\w*|trend\w*|evolv\w*)|how (are|were|is|was) "
     r"(the )?(criticism|complaints|praise|suggestions|questions|spam|compliments|requests)\b)"
 )
+
+
+def _summary(text: str) -> bool:
+    return bool(_SUMMARY.search(text)) or _how_did_go(text)
 
 
 def _asks_which(text: str) -> bool:

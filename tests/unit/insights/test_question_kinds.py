@@ -211,3 +211,12 @@ def test_who_reaches_only_to_the_end_of_its_line():
     question = "quem\nusuários"
     # Then the two are not read together as asking who the listeners are
     assert understand(question).refusal != "person"
+
+
+def test_how_did_then_go_is_read_on_one_line_only():
+    # Given "how did ... go" on one line, and split over two
+    one_line = understand("how did week 45 go?")
+    two_lines = understand("how did week 45\ngo?")
+    # Then only the first is the general question
+    assert one_line.general
+    assert not two_lines.general
