@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
+from itertools import islice
 from typing import Any, Final
 
 from shared.digest.store import Digest
@@ -2112,6 +2113,10 @@ def _say_last_listed(draft: _Draft, u: Understanding, weeks: Sequence[str], ctx:
 _COMPARED: Final = re.compile(
     r"\b(com|with|vs|versus|contra|against|e|and|ou|or|to|x|than|(do )?que)\b"
 )
+# Each split reads both sides' periods again: tried at every connector of a long question, that was
+# quadratic in its length. Two periods compared are joined near the start of a question, well
+# within this many connectors (the evaluation questions have at most 4).
+MAX_SPLITS: Final = 16
 
 
 def _sides(question: str, today: date) -> Iterator[tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -2120,7 +2125,7 @@ def _sides(question: str, today: date) -> Iterator[tuple[tuple[str, ...], tuple[
     (in "week 10 and 11 of 2025" the year belongs to both sides)."""
     text = fold(question)
     whole = set(parse_period(text, today).weeks or ())
-    for match in _COMPARED.finditer(text):
+    for match in islice(_COMPARED.finditer(text), MAX_SPLITS):
         first = parse_period(text[: match.start()], today).weeks or ()
         second = parse_period(text[match.end() :], today).weeks or ()
         if first and second and not set(first) & set(second) and set(first + second) <= whole:
@@ -2350,9 +2355,13 @@ def _compose_period_summary(draft: _Draft, weeks: Sequence[str], ctx: Context) -
     _say_share_course(draft, weeks, ctx)
     moves = [p for w in weeks for p in ctx.find(w, "categoria") if p.data.get("significativa")][-3:]
     if moves:
+        # "em 2026-W48, CRÍTICA subiu ...": the week with its preposition, as "Em alta" names it.
         items = [
             draft.fill(
-                "{semana} {cat} {direction} {pontos} ({percentual})",
+                draft.t(
+                    "em {semana}, {cat} {direction} {pontos} ({percentual})",
+                    "in {semana}, {cat} {direction} {pontos} ({percentual})",
+                ),
                 p,
                 direction=_direction(draft, p),
             )

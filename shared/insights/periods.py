@@ -10,10 +10,10 @@ Thursday falls in it (the ISO rule that gives each week to exactly one month).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import partial
+from functools import lru_cache, partial
 from typing import Final
 
 from shared.errors import InvalidInput
@@ -116,6 +116,7 @@ def week_range(first: IsoWeek, last: IsoWeek) -> tuple[IsoWeek, ...]:
     return tuple(start.shifted(i) for i in range(count + 1))
 
 
+@lru_cache(maxsize=512)
 def month_weeks(year: int, month: int) -> tuple[IsoWeek, ...]:
     first = date(year, month, 1)
     # The first Thursday of the month is in the month's first ISO week.
@@ -206,7 +207,7 @@ _YEARS_AGO: Final = re.compile(
 _BEFORE_PERIOD: Final = re.compile(
     r"\b(?:before|antes de|antes do|prior to)\s+(?:(20\d\d)|("
     + "|".join(sorted((m for m in MONTHS if len(m) > 3), key=len, reverse=True))
-    + r")(?:\s*(?:de|of|,)?\s*(20\d\d))?)\b"
+    + r")(?:\s*(?:(?:de|of|,)\s*)?(20\d\d))?)\b"
 )
 # Seasons, as their months: in Portuguese the southern hemisphere's (the product's listeners'
 # "verão" is December to February), in English the northern one's ("summer" is June to August).
@@ -221,7 +222,7 @@ _SEASONS: Final[tuple[tuple[re.Pattern[str], tuple[int, int, int]], ...]] = (
     ),
 )
 _SEASON_TAIL: Final = re.compile(
-    r"^\s*(?:(passad[oa]|retrasad[oa])|(?:de|do|of|em|in|,)?\s*(20\d\d))?"
+    r"\s*(?:(passad[oa]|retrasad[oa])|(?:(?:de|do|of|em|in|,)\s*)?(20\d\d))?"
 )
 _LAST_WEEK: Final = re.compile(
     r"\b(semana passada|ultima semana|semana anterior|last week|previous week|past week|"
@@ -305,9 +306,15 @@ _FROM_TO_WORDS: Final = (
     r"mov\w*|evolu\w*|subi\w*|cai\w*|rose|fell|grew|drop\w*|went|increas\w*|decreas\w*|"
     r"aument\w*|diminu\w*|cresc\w*)\b"
 )
+# Read only from the first of the words before "fortnight" ("the last past fortnight"): tried
+# from each of a long run of them, each try read the rest of the run again (quadratic).
+_RUN_START: Final = "".join(
+    rf"(?<!\b{word} )" for word in ("the", "a", "na", "nesta", "essa", "ultima", "last", "past")
+)
 _LAST_DAYS: Final = re.compile(
     rf"\b(?:(?:ultimos|last|past|previous|nos|in the)\s+(?:ultimos\s+)?{_NUM}\s+"
-    r"(?:dias|days)|(?:the |a |na |nesta |essa |ultima |last |past )+(fortnight|quinzena))\b"
+    r"(?:dias|days)|" + _RUN_START + r"(?:the |a |na |nesta |essa |ultima |last |past )+"
+    r"(fortnight|quinzena))\b"
 )
 _THIS_MONTH: Final = re.compile(
     r"\b(este mes|esse mes|neste mes|this month|mes atual|current month)\b"
@@ -315,7 +322,7 @@ _THIS_MONTH: Final = re.compile(
 _MONTH: Final = re.compile(
     rf"\b(?:(primeira|first|ultima|last|segunda|second|terceira|third)\s+(?:semana|week)\s+"
     rf"(?:de|do|of|em|in)\s+)?({_FULL_MONTHS}|(?:(?<=em )|(?<=in )|(?<=de ))(?:{_ANY_MONTH}))\b"
-    rf"(?:\s*(?:de|of|,)?\s*(\d{{4}}))?"
+    rf"(?:\s*(?:(?:de|of|,)\s*)?(\d{{4}}))?"
 )
 _ORDINALS: Final[dict[str, int]] = {
     word: number
@@ -332,7 +339,7 @@ _ORDINAL: Final = "|".join(_ORDINALS)
 _PART_OF_YEAR: Final = re.compile(
     rf"\b(?:({_ORDINAL})\s+(semestre|half|trimestre|quarter)|(h)([12])|(q)([1-4]))\b"
     rf"(?!\s+(?:of|de|do)\s+(?:{_ANY_MONTH})\b)"
-    r"(?:\s+(?:of\s+the\s+year|do\s+ano))?(?:\s*(?:de|of|do|,)?\s*(\d{4}))?"
+    r"(?:\s+(?:of\s+the\s+year|do\s+ano))?(?:\s*(?:(?:de|of|do|,)\s*)?(\d{4}))?"
 )
 # A date right after "since" / "desde" starts a span; after "the week of" it names one week.
 _SINCE_DATE: Final = re.compile(
@@ -367,13 +374,13 @@ _WEEK_OF_MONTH: Final = re.compile(
     rf"(?:\s*(?:,|e|and|&|vs\.?|versus|x|to|a|ate|until|through)\s*"
     rf"(?:a\s+|the\s+|da\s+|na\s+|of\s+the\s+)?({_NTH}))?"
     rf"\s+(?:semanas?|weeks?))\s+(?:de|do|of|em|in)\s+"
-    rf"({_ANY_MONTH})\b(?:\s*(?:de|of|,)?\s*(\d{{4}}))?"
+    rf"({_ANY_MONTH})\b(?:\s*(?:(?:de|of|,)\s*)?(\d{{4}}))?"
 )
 # "the last two weeks of April", "as duas primeiras semanas de maio": a month's first or last weeks.
 _EDGE_WEEKS_OF_MONTH: Final = re.compile(
     rf"\b(?:the\s+|as\s+|nas\s+|in\s+the\s+)?(?:(first|last|final|primeiras|ultimas)\s+{_NUM}|"
     rf"{_NUM}\s+(primeiras|ultimas))\s+(?:weeks|semanas)\s+(?:of|de|do|em|in)\s+({_ANY_MONTH})\b"
-    rf"(?:\s*(?:de|of|,)?\s*(\d{{4}}))?"
+    rf"(?:\s*(?:(?:de|of|,)\s*)?(\d{{4}}))?"
 )
 # Holidays a week is named after: "a semana do Natal", "New Year's week".
 _HOLIDAYS: Final[tuple[tuple[re.Pattern[str], int, int], ...]] = (
@@ -400,7 +407,7 @@ _HOLIDAY_THING_BEFORE: Final = re.compile(
     r"depois|perto|durante|desde|ate|apos|cerca)\b)[a-z]{3,} de $"
 )
 _HOLIDAY_THING_AFTER: Final = re.compile(
-    r"^\s+(remix\w*|playlists?|songs?|tracks?|music|albums?|specials?|releases?|editions?|"
+    r"\s+(remix\w*|playlists?|songs?|tracks?|music|albums?|specials?|releases?|editions?|"
     r"mix\w*|sets?|shows?|concerts?|hits?|themes?|promos?|promotions?|campaigns?|sales?|"
     r"singles?|covers?|lives?|streams?|blocks?|parties|party|collections?)\b"
 )
@@ -425,8 +432,50 @@ def easter_sunday(year: int) -> date:
     return date(year, month, day + 1)
 
 
+def _thing_before(text: str, end: int) -> bool:
+    """Whether `_HOLIDAY_THING_BEFORE` matches the text just before `end`: its match can only
+    start at the word before " de ", so only that word is read, not everything before it (read
+    for each holiday, the whole text made long questions quadratic)."""
+    if not text.endswith(" de ", 0, end):
+        return False
+    start = end - 4
+    while start > 0 and "a" <= text[start - 1] <= "z":
+        start -= 1
+    return bool(_HOLIDAY_THING_BEFORE.match(text, start, end))
+
+
+def _blanked(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """`text` with each span replaced by one space, the last span first, exactly as slicing the
+    text span after span would leave it (spans that overlap included), in one pass: slicing a
+    long question once per span was quadratic."""
+    # The text is `text[:cut]` followed by `tail`: pieces of `text` (start, end) or a space
+    # (-1, -1), the first piece last.
+    tail: list[tuple[int, int]] = []
+    cut = len(text)
+    for start, end in sorted(spans, reverse=True):
+        drop = end - cut
+        if drop <= 0:
+            if end < cut:
+                tail.append((end, cut))
+        else:
+            while drop > 0 and tail:
+                piece_start, piece_end = tail.pop()
+                size = 1 if piece_start < 0 else piece_end - piece_start
+                if size > drop:
+                    tail.append((piece_start + drop, piece_end))
+                drop -= size
+        tail.append((-1, -1))
+        cut = min(cut, start)
+    return text[:cut] + "".join(
+        " " if piece_start < 0 else text[piece_start:piece_end]
+        for piece_start, piece_end in reversed(tail)
+    )
+
+
 # The year a holiday is named with: "o Natal de 2024", "Christmas 2025", "Easter of 2024".
-_HOLIDAY_YEAR: Final = re.compile(r"\s*(?:de|do|of|em|in|,)?\s*(20\d\d)\b")
+# (The optional word takes the spaces after it, here and in each year after a month: two runs of
+# spaces in a row, `\s*(?:de)?\s*`, made a long run of spaces quadratic to give up on.)
+_HOLIDAY_YEAR: Final = re.compile(r"\s*(?:(?:de|do|of|em|in|,)\s*)?(20\d\d)\b")
 
 
 def _day_of(month: int, day: int, year: int) -> date:
@@ -499,7 +548,7 @@ _MID_YEAR: Final = re.compile(
 # "since July", "desde setembro", "a partir de novembro": the month's first week to the last one.
 _SINCE_MONTH: Final = re.compile(
     rf"\b(?:desde|since|from|a partir de|starting in|beginning of)\s+(?:o\s+inicio\s+de\s+)?"
-    rf"(?:the\s+start\s+of\s+)?({_ANY_MONTH})\b(?:\s*(?:de|of|,)?\s*(\d{{4}}))?"
+    rf"(?:the\s+start\s+of\s+)?({_ANY_MONTH})\b(?:\s*(?:(?:de|of|,)\s*)?(\d{{4}}))?"
     rf"(?!\s*(?:a|ate|to|through|until|-)\s(?!(?:now|agora|hoje|today|date|o momento)\b))"
 )
 # "de março a maio", "from March to May", "entre março e maio": every week of the months between.
@@ -513,8 +562,9 @@ _MONTH_RANGE: Final = re.compile(
 _HALF_MONTH: Final = re.compile(
     rf"\b(?:(primeira|first|1a|1st|segunda|second|2a|2nd|latter|last)\s+(?:half|metade|quinzena)|"
     rf"(inicio|inicinho|comeco|comecinho|start|beginning|early|final|fim|end|late))\s+(?:de\s+|do\s+|of\s+)?"
-    rf"({_ANY_MONTH})\b(?:\s*(?:de|of|,)?\s*(\d{{4}}))?"
+    rf"({_ANY_MONTH})\b(?:\s*(?:(?:de|of|,)\s*)?(\d{{4}}))?"
 )
+_BETWEEN: Final = re.compile(r"\b(entre|between)\s+(as\s+|a\s+|the\s+)?$")
 _RANGE_WORD: Final = re.compile(r"\b(a|ate|to|through|para|pra)\b|-")
 _RANGE_CONNECTORS: Final = frozenset({"a", "ate", "to", "through", "-", "para", "pra"})
 
@@ -610,40 +660,39 @@ def parse_period(question: str, today: date) -> Period:
     ]
     for pattern, latest_week, day_in in holidays:
         spans: list[tuple[int, int]] = []
+        # A "week after" before this holiday cannot hold the one before it (a holiday's name
+        # is no word of it), so it is looked for from there on, not from the question's start.
+        previous_start = 0
         for found in pattern.finditer(text):
             spans.append(found.span())
             holiday_week = latest_week
-            named_year = _HOLIDAY_YEAR.match(text[found.end() :])
+            named_year = _HOLIDAY_YEAR.match(text, found.end())
             if named_year:
                 # "o Natal de 2024", "Easter 2025": that year's holiday, the year read with it.
                 holiday_week = IsoWeek.of_date(day_in(int(named_year[1])))
-                spans.append((found.end(), found.end() + named_year.end()))
+                spans.append((found.end(), named_year.end()))
+            beside_from, previous_start = previous_start, found.start()
             if holiday_week is None:
                 continue
-            if _HOLIDAY_THING_BEFORE.search(text[: found.start()]) or _HOLIDAY_THING_AFTER.match(
-                text[found.end() :]
-            ):
+            if _thing_before(text, found.start()) or _HOLIDAY_THING_AFTER.match(text, found.end()):
                 continue
             # "the week after Easter", "a semana antes do Natal": the week next to the holiday's.
-            beside = _BESIDE_HOLIDAY.search(text[: found.start()])
+            beside = _BESIDE_HOLIDAY.search(text, beside_from, found.start())
             if beside:
                 add(holiday_week.shifted(1 if beside[1] or beside[2] else -1))
                 spans.append(beside.span())
             else:
                 add(holiday_week)
-        for start, end in sorted(spans, reverse=True):
-            text = text[:start] + " " + text[end:]
+        text = _blanked(text, spans)
     for season, months in _SEASONS:
         season_spans: list[tuple[int, int]] = []
         for match in season.finditer(text):
-            before_it, after_it = text[: match.start()], text[match.end() :]
-            if _HOLIDAY_THING_BEFORE.search(before_it) or _HOLIDAY_THING_AFTER.match(after_it):
+            if _thing_before(text, match.start()) or _HOLIDAY_THING_AFTER.match(text, match.end()):
                 continue  # "a playlist de verão", "summer hits": a thing, not a time
-            tail = _SEASON_TAIL.match(after_it)
+            tail = _SEASON_TAIL.match(text, match.end())
             add(*_season_weeks(months, tail, "last" in match[0], today))
-            season_spans.append((match.start(), match.end() + (tail.end() if tail else 0)))
-        for start, end in sorted(season_spans, reverse=True):
-            text = text[:start] + " " + text[end:]
+            season_spans.append((match.start(), tail.end() if tail else match.end()))
+        text = _blanked(text, season_spans)
     for match in _MID_YEAR.finditer(text):
         named = match[1] or match[2] or match[3] or ""
         of_year = int(named) if named.isdigit() else _year_for_month(6, today)
@@ -662,15 +711,15 @@ def parse_period(question: str, today: date) -> Period:
         if first and first.shifted(1) < current:
             add(*week_range(first.shifted(1), current.shifted(-1)))
     text_wo_since = _SINCE_WEEK.sub(" ", _AFTER_WEEK.sub(" ", text_wo_iso))
-    for match in _WEEK_LIST.finditer(text_wo_since):
+    from_to = bool(re.search(_FROM_TO_WORDS, text))
+    for match, after in _after_previous(_WEEK_LIST.finditer(text_wo_since)):
         year = int(match[3]) if match[3] else None
         numbers = [int(match[1]), *(int(n) for n in re.findall(r"\d{1,2}", match[2] or ""))]
         resolved = [_week_numbered(n, year, today) for n in numbers]
         # "semanas 12 a 14", "weeks 12-14", "between weeks 12 and 14": every week from one to
         # the other ("semanas 12 e 14" alone are those two).
-        between = re.search(
-            r"\b(entre|between)\s+(as\s+|a\s+|the\s+)?$", match.string[: match.start()]
-        ) and not re.search(_FROM_TO_WORDS, text)
+        # ("between" is words only: it never reaches back past the list before this one)
+        between = _BETWEEN.search(text_wo_since, after, match.start()) and not from_to
         if len(resolved) == 2 and (_RANGE_WORD.search(match[2] or "") or between):
             first, last = resolved
             connector = re.match(r"\s*(-|[a-z]+)", match[2] or "")
@@ -687,9 +736,10 @@ def parse_period(question: str, today: date) -> Period:
         count = _number(match[1])
         if 1 <= count <= 52:
             add(*(current.shifted(-i) for i in range(count, 0, -1)))
+    last_n = bool(_LAST_N.search(text))
     for match in _OF_LAST_N.finditer(text):
         count = _number(match[1])
-        if 1 <= count <= 52 and not _LAST_N.search(text):
+        if 1 <= count <= 52 and not last_n:
             add(*(current.shifted(-i) for i in range(count, 0, -1)))
     for match in _N_AGO.finditer(text):
         add(current.shifted(-_number(match[1])))
@@ -737,16 +787,18 @@ def parse_period(question: str, today: date) -> Period:
         of_year = int(match[2]) if match[2] else _year_for_month(month, today)
         add(*week_range(month_weeks(of_year, month)[0], current.shifted(-1)))
     consumed = _SINCE_MONTH.sub(" ", consumed)
+    # (a range holds no such word, and blanking one leaves the words around it as they were)
+    side_by_side = bool(re.search(r"\b(compar\w*|vs|versus|diferen\w*|differ\w*)\b", consumed))
+    ranges: list[tuple[int, int]] = []
     for match in _MONTH_RANGE.finditer(consumed):
-        if match[5] in {"e", "and"} and re.search(
-            r"\b(compar\w*|vs|versus|diferen\w*|differ\w*)\b", consumed
-        ):
+        if match[5] in {"e", "and"} and side_by_side:
             continue  # "a diferença entre março e maio": the two months side by side
         start, end = MONTHS[match[2]], MONTHS[match[6]]
         end_year = int(match[7]) if match[7] else _year_for_month(end, today)
         start_year = int(match[3]) if match[3] else end_year - (1 if start > end else 0)
         add(*week_range(month_weeks(start_year, start)[0], month_weeks(end_year, end)[-1]))
-        consumed = consumed.replace(match[0], " ")
+        ranges.append(match.span())
+    consumed = _blanked(consumed, ranges)
     for match in _MONTH.finditer(consumed):
         month = MONTHS[match[2]]
         year = int(match[3]) if match[3] else _year_for_month(month, today)
@@ -785,20 +837,22 @@ def parse_period(question: str, today: date) -> Period:
     since_days: list[date] = []
     week_of_days: list[date] = []
 
-    def add_day(day: date | None, match: re.Match[str]) -> None:
+    def add_day(day: date | None, match: re.Match[str], after: int) -> None:
+        """`after`: where the date before this one ends. "since" and "the week of" are words
+        only, so they never reach back past a date: read from there, each date costs the text
+        since the last one, not the whole question."""
         if day is None:
             return
-        before_it = match.string[: match.start()]
-        if _SINCE_DATE.search(before_it):
+        if _SINCE_DATE.search(match.string, after, match.start()):
             since_days.append(day)
         else:
             days.append(day)
-            if _WEEK_OF_DATE.search(before_it):
+            if _WEEK_OF_DATE.search(match.string, after, match.start()):
                 week_of_days.append(day)
 
-    for match in _YMD.finditer(text):
-        add_day(_safe_date(int(match[1]), int(match[2]), int(match[3])), match)
-    for match in _DMY.finditer(_YMD.sub(" ", text)):
+    for match, after in _after_previous(_YMD.finditer(text)):
+        add_day(_safe_date(int(match[1]), int(match[2]), int(match[3])), match, after)
+    for match, after in _after_previous(_DMY.finditer(_YMD.sub(" ", text))):
         year = int(match[3]) if match[3] else None
         if year is not None and year < 100:
             year += 2000
@@ -809,11 +863,11 @@ def parse_period(question: str, today: date) -> Period:
         day = _safe_date(year or today.year, month_number, day_number)
         if day and year is None and day > today:
             day = _safe_date(today.year - 1, month_number, day_number)
-        add_day(day, match)
-    for match in _DAY_MONTH.finditer(text):
-        add_day(_dated(int(match[1]), MONTHS[match[2]], match[3], today), match)
-    for match in _MONTH_DAY.finditer(text):
-        add_day(_dated(int(match[2]), MONTHS[match[1]], match[3], today), match)
+        add_day(day, match, after)
+    for match, after in _after_previous(_DAY_MONTH.finditer(text)):
+        add_day(_dated(int(match[1]), MONTHS[match[2]], match[3], today), match, after)
+    for match, after in _after_previous(_MONTH_DAY.finditer(text)):
+        add_day(_dated(int(match[2]), MONTHS[match[1]], match[3], today), match, after)
     for since in since_days:
         # "since the week of Aug 11", "desde 11/08": that week to the latest closed one.
         add(*week_range(IsoWeek.of_date(since), max(IsoWeek.of_date(since), current.shifted(-1))))
@@ -848,6 +902,14 @@ def parse_period(question: str, today: date) -> Period:
     return Period(future=future, recent=bool(_RECENT.search(text)) and not every, every=every)
 
 
+def _after_previous(matches: Iterable[re.Match[str]]) -> Iterator[tuple[re.Match[str], int]]:
+    """Each match with where the one before it ended (0 for the first)."""
+    end = 0
+    for match in matches:
+        yield match, end
+        end = match.end()
+
+
 def _part_of_year(match: re.Match[str], today: date) -> tuple[IsoWeek, ...]:
     """The weeks of a half or a quarter; without a year, its most recent occurrence that has
     started (as a month without a year)."""
@@ -864,6 +926,8 @@ def _part_of_year(match: re.Match[str], today: date) -> tuple[IsoWeek, ...]:
     return tuple(w for m in range(first, first + months) for w in month_weeks(year, m))
 
 
+# (Cached: a question naming a year many times would build its fifty-two weeks each time.)
+@lru_cache(maxsize=64)
 def _year_weeks(year: int, today: date) -> tuple[IsoWeek, ...]:
     """The ISO weeks of `year` (weeks whose Thursday falls in it); a future year's first week only,
     which is enough to mark the question as about the future."""

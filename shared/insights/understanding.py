@@ -10,6 +10,8 @@ taxonomy (its PT/EN expressions), so a new tag in `taxonomy.json` is understood 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Final, Literal
@@ -149,7 +151,7 @@ _SAY: Final = _words(
 _SUMMARY: Final = _words(
     r"\b(resum\w*|summar\w*|destaque\w*|highlight\w*|aconteceu|happened|overview|panorama|"
     r"visao geral|rolou|houve de|novidades|what moved|o que mudou|takeaways?|principais pontos|"
-    r"key points|insights?|recap|como foi|how was|how did .* go|digest|numeros|numbers|figures|"
+    r"key points|insights?|recap|como foi|how was|digest|numeros|numbers|figures|"
     r"stats|estatisticas|metricas|metrics|indicadores|kpis?)\b"
 )
 _DOMAIN: Final = _words(
@@ -171,7 +173,7 @@ _GENERAL: Final = _words(
     r"what(?: ?'?s| is)(?: been)? (going on|happening|new)|"
     r"o que (esta|ta) acontecendo|o que ha de novo|alguma novidade|"
     r"quais as novidades|novidades|resum\w*|summar\w*|overview|visao geral|panorama|recap|"
-    r"o que rolou|what happened|o que aconteceu|como foi|how was|how did .* go|"
+    r"o que rolou|what happened|o que aconteceu|como foi|how was|"
     r"o que mudou|what changed|what moved|destaques|highlights|lately|ultimamente|"
     # Casual registers: "e aí, como tão as coisas?", "como tá indo?", "how's it going".
     r"e ai|eai|como (tao|ta|esta|estao|vao|vai|andam|anda|foram|ficaram|andaram|estavam|iam)"
@@ -557,9 +559,11 @@ _NOT_HELD: Final[tuple[tuple[re.Pattern[str], str, str], ...]] = (
     ),
 )
 # Arithmetic ("quanto é 48/6", "what is 12 times 7"): no digest is a calculator.
+# (A number is read from its first digit: started anywhere inside a long run of digits, each try
+# read the rest of the run again, which was quadratic.)
 _ARITHMETIC: Final = _rx(
-    r"\d+(?:[.,]\d+)?\s*%\s*(?:of|de|do|da)\s*\d+|raiz quadrada|square root|"
-    r"\d+(?:[.,]\d+)?\s*(?:[-+*/x\u00d7\u00f7]|times|vezes|plus|minus|mais|menos|dividido por|"
+    r"(?<!\d)\d+(?:[.,]\d+)?\s*%\s*(?:of|de|do|da)\s*\d+|raiz quadrada|square root|"
+    r"(?<!\d)\d+(?:[.,]\d+)?\s*(?:[-+*/x\u00d7\u00f7]|times|vezes|plus|minus|mais|menos|dividido por|"
     r"divided by|multiplicado por|multiplied by|elevado a|to the power of)\s*\d+"
 )
 _ARITHMETIC_ASK: Final = _rx(
@@ -666,15 +670,53 @@ _ONE_LISTENER: Final = _rx(
     r"\b(most|mais|least|menos) (active|ativos|engaged|engajados|frequent\w*|frequentes|vocal|"
     rf"loyal|fieis)\s+(\w+\s+)?{_AUDIENCE}\b|\b{_AUDIENCE}\s+(mais|menos) (ativos|engajados|"
     r"frequentes|fieis)\b|"
-    rf"(^|[,;:.?!]\s*)(quem|who)\b.*\b(usuari[oa]s?|users?|ouvintes?|listeners?|clientes?|"
-    r"customers?)\b|"
     r"\b(quais|which)\s+(usuari[oa]s?|users?|ouvintes?|listeners?|clientes?|customers?)\s+"
     r"(escrev\w*|wrote|postaram|posted|coment\w*|reclam\w*|complain\w*|elogi\w*|prais\w*)|"
     r"\b(comentarios|comments|posts?|mensagens|messages)\s+(do|da|de|of|from|by)\s+"
-    r"(usuari[oa]|user|ouvinte|listener|cliente|customer)\b|"
-    r"(^|[,;:.?!]\s*)(quem|who)\b.*\b(coment\w*|comment\w*|reclam\w*|complain\w*|elogi\w*|prais\w*|escrev\w*|"
-    r"wrote|writes?|post\w*|sugeri\w*|suggest\w*|pergunt\w*|asked|critic\w*|ped\w*|request\w*))"
+    r"(usuari[oa]|user|ouvinte|listener|cliente|customer)\b)"
 )
+# "quem reclamou?", "who are the users...": "who" opening the question or a clause, and later on
+# its line the listeners or what they wrote. Matched in two steps (`_asks_who`): one pattern for
+# both, "who" then anything then the word, tried again from every "who" to the line's end, was
+# quadratic in the question.
+_WHO: Final = _rx(r"(^|[,;:.?!]\s*)(quem|who)\b")
+_WHO_WROTE: Final = _rx(
+    r"\b((usuari[oa]s?|users?|ouvintes?|listeners?|clientes?|customers?)\b|(coment\w*|comment\w*|"
+    r"reclam\w*|complain\w*|elogi\w*|prais\w*|escrev\w*|wrote|writes?|post\w*|sugeri\w*|"
+    r"suggest\w*|pergunt\w*|asked|critic\w*|ped\w*|request\w*))"
+)
+
+
+def _later_on_line(first: re.Pattern[str], then: re.Pattern[str], text: str) -> bool:
+    """Whether a match of `then` follows a match of `first` on the line where that one ends (as
+    `first.*then` reads): the first of each line is enough, since any later one on it sees less
+    of the line, so each line is read once."""
+    start, checked = 0, -1
+    while (opened := first.search(text, start)) is not None:
+        line_end = text.find("\n", opened.end())
+        line_end = len(text) if line_end < 0 else line_end
+        if line_end != checked:
+            if then.search(text, opened.end(), line_end):
+                return True
+            checked = line_end
+        start = opened.end()
+    return False
+
+
+def _asks_who(text: str) -> bool:
+    return _later_on_line(_WHO, _WHO_WROTE, text)
+
+
+# "how did the launch go": a summary, or a general question. Matched apart from `_SUMMARY` and
+# `_GENERAL` (`_later_on_line`), for the same reason as "quem".
+_HOW_DID_OPENS: Final = _rx(r"\bhow did ")
+_GO_CLOSES: Final = _rx(r" go\b")
+
+
+def _how_did_go(text: str) -> bool:
+    return _later_on_line(_HOW_DID_OPENS, _GO_CLOSES, text)
+
+
 # A person's or a role's view: the digests hold listeners' comments only, never a named view.
 _ROLE: Final = (
     r"(ceo|cto|cfo|coo|cmo|cpo|vp|diretor\w*|director|gerente|manager|pm|lead|head of \w+|chefe|"
@@ -692,10 +734,17 @@ _OPINION: Final = (
 _ARTICLE: Final = r"(the\s+|our\s+|nosso\s+|nossa\s+|nossos\s+|nossas\s+)?([a-z]+('s)?\s+)?"
 # The role is the one whose view is asked ("o que o CEO acha", "what does the marketing lead
 # think", "a opinião do vocalista"), not a subject listeners comment on.
-_ROLE_VIEW: Final = _rx(
+# "o que o CEO ... acha": the role asked about, then its verb later on the line. Read in two steps
+# (`_role_view`): one pattern, the role then anything then the verb, was tried again from every
+# "o que o CEO" to the line's end, quadratic in the question.
+_ROLE_ASKED: Final = _rx(
     rf"\b(o que|que|what|how|como)\s+(o|a|os|as|does|did|do|is|are|was)\s+{_ARTICLE}{_ROLE}\b"
-    rf".*\b({_OPINION}|say|fala|falou|falaram|comentou|comenta|see|sees|saw|ve|viu|enxerga|"
-    r"rate|rates|rated)\b|"
+)
+_ROLE_VERB: Final = _rx(
+    rf"\b({_OPINION}|say|fala|falou|falaram|comentou|comenta|see|sees|saw|ve|viu|enxerga|"
+    r"rate|rates|rated)\b"
+)
+_ROLE_VIEW: Final = _rx(
     rf"\b(opini(ao|on|oes|ons)|visao|ponto de vista|view|take)\s+(do|da|de|dos|das|of)\s+"
     rf"{_ARTICLE}{_ROLE}\b|"
     rf"\b{_ROLE}('s)?\s+(opinion|view|take|acha|achou|pensa|pensou|thinks|thought|disse|said|"
@@ -902,6 +951,80 @@ _NAME_VIEW: Final = (
     r"comment(s|ed)?|post(s|ed)?|postou|opinion|opiniao|view|take)\b"
 )
 _NAME: Final = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-ZÀ-Ý][a-zà-ÿ]{2,})\b")
+
+
+# The same patterns with any word for the name, read once for every name of a question: a search
+# of the whole question per name was quadratic in a question of many names. A name that folds to
+# fewer than three letters ("Æøa") is looked for alone, as before (the "a" or "o" before a name
+# could be it).
+_BY_ANY_NAME: Final = _rx(_BY_NAME.format(name=r"(?P<name>[a-z]+)"))
+_ANY_NAME_VIEW: Final = _rx(_NAME_VIEW.format(name=r"(?P<name>[a-z]+)"))
+_OWNER: Final = _rx(r"\b([a-z]+)(?='s| app\b)")
+_WORD_START: Final = _rx(r"\b[a-z]+")
+
+
+def _named_view(names: Sequence[str], text: str) -> bool:
+    """Whether `text` asks for the comments (`_BY_NAME`) or the view (`_NAME_VIEW`) of one of
+    `names`."""
+    folded = {fold(name) for name in names}
+    if any(
+        re.search(pattern.format(name=re.escape(name)), text)
+        for name in folded
+        if len(name) < 3
+        for pattern in (_BY_NAME, _NAME_VIEW)
+    ):
+        return True
+    start = 0
+    # Each match is tried again from its next character: the name it took may open another one.
+    while (found := _BY_ANY_NAME.search(text, start)) is not None:
+        if found["name"] in folded:
+            return True
+        start = found.start() + 1
+    return any(
+        (view := _ANY_NAME_VIEW.match(text, word.start())) is not None and view["name"] == word[0]
+        for word in _WORD_START.finditer(text)
+        if word[0] in folded
+    )
+
+
+def _owned(names: Sequence[str], text: str) -> list[str]:
+    """Those of `names` that own something in `text` ("Tidal's prices", "the Acme app")."""
+    owners = {found[1] for found in _OWNER.finditer(text)}
+    return [
+        name
+        for name in names
+        if (
+            fold(name) in owners
+            if len(fold(name)) >= 3
+            else re.search(rf"\b{re.escape(fold(name))}('s| app\b)", text)
+        )
+    ]
+
+
+def _role_view(text: str) -> bool:
+    """Whether `text` asks for a role's view (`_ROLE_VIEW`, or `_ROLE_ASKED` with a `_ROLE_VERB`
+    after it on the line where it ends)."""
+    if _ROLE_VIEW.search(text):
+        return True
+    line_ends = [at for at, char in enumerate(text) if char == "\n"]
+    # The start of the last verb of each line: a role asked before it has its verb after it.
+    last_verb: dict[int, int] = {}
+    for verb in _ROLE_VERB.finditer(text):
+        last_verb[bisect_left(line_ends, verb.start())] = verb.start()
+    if not last_verb:
+        return False
+    start = 0
+    while (asked := _ROLE_ASKED.search(text, start)) is not None:
+        line = bisect_left(line_ends, asked.end())
+        # The role asked may end earlier than the longest reading the pattern gives ("the
+        # marketing lead" or "the marketing"): any reading that ends before the verb counts.
+        shorter = (
+            _ROLE_ASKED.match(text, asked.start(), last_verb[line]) if line in last_verb else None
+        )
+        if shorter is not None and bisect_left(line_ends, shorter.end()) == line:
+            return True
+        start = asked.start() + 1
+    return False
 
 
 def _names(question: str) -> list[str]:
@@ -1198,7 +1321,7 @@ _TOP_ITEM: Final = _rx(
 # A closing tag that turns a statement into a yes/no question ("are complaints going down or
 # what?", "as críticas caíram, né?"): it asks for no list, whatever its "what" says.
 _CLOSING_TAG: Final = _rx(
-    r"([\s,]+(or what|or not|ou o que|ou nao|ou nem)|,\s*(right|ne|nao e|certo|correct|isnt it|"
+    r"((?<![\s,])[\s,]+(or what|or not|ou o que|ou nao|ou nem)|,\s*(right|ne|nao e|certo|correct|isnt it|"
     r"arent they|no|yes or no|sim ou nao))\W*$"
 )
 
@@ -1254,7 +1377,12 @@ def understand(question: str) -> Understanding:
         return Understanding(None, categories, tags, refusal="unclear")
     if _FUTURE.search(text):
         return Understanding(None, categories, tags, refusal="future")
-    if _ONE_LISTENER.search(text) or _ROLE_VIEW.search(text) or _PERSON_VIEW.search(text):
+    if (
+        _ONE_LISTENER.search(text)
+        or _asks_who(text)
+        or _role_view(text)
+        or _PERSON_VIEW.search(text)
+    ):
         return Understanding(None, categories, tags, refusal="person")
     # A metric's word inside the name of a subject the question names is that subject's
     # ("velocidade de reprodução" is playback speed, not plays).
@@ -1281,7 +1409,7 @@ def understand(question: str) -> Understanding:
     listed = (
         _ALL_COMMENTS.search(text)
         and _LISTING.search(text)
-        and not (_COUNT.search(text) or _TOTAL.search(text) or _SUMMARY.search(text))
+        and not (_COUNT.search(text) or _TOTAL.search(text) or _summary(text))
     )
     if _ALL_IDS.search(text) or listed:
         # "show me every comment about X": a digest quotes a few; "give me a summary of all the
@@ -1290,7 +1418,7 @@ def understand(question: str) -> Understanding:
     if (
         _ALL_COMMENTS.search(text)
         and not tags
-        and not (_COUNT.search(text) or _TOTAL.search(text) or _SUMMARY.search(text))
+        and not (_COUNT.search(text) or _TOTAL.search(text) or _summary(text))
     ):
         return Understanding(None, categories, tags, refusal="metric")
     if _HOW_TO.search(text) or _TASK.search(text):
@@ -1312,14 +1440,10 @@ def understand(question: str) -> Understanding:
         name = question[service.start() : service.end()].strip()
         return Understanding(None, categories, tags, refusal="entity", unknown_tag=name)
     names = _names(question)
-    if any(
-        re.search(pattern.format(name=re.escape(fold(name))), text)
-        for name in names
-        for pattern in (_BY_NAME, _NAME_VIEW)
-    ):
+    if _named_view(names, text):
         return Understanding(None, categories, tags, refusal="person")
     # "Tidal's prices", "the Acme app": a name that owns the subject is another product's.
-    owned = [n for n in names if re.search(rf"\b{re.escape(fold(n))}('s| app\b)", text)]
+    owned = _owned(names, text)
     if owned:
         return Understanding(None, categories, tags, refusal="entity", unknown_tag=owned[0])
     if names and not tags:
@@ -1363,7 +1487,9 @@ def understand(question: str) -> Understanding:
     trend = bool(_TREND.search(text))
     # A bare "Tendências?" or "News?" asks for the same overview.
     bare = len(text.split()) <= 3 and re.search(r"\b(tendencias?|trends?|novidades|news)\b", text)
-    general = bool(_GENERAL.search(text) or bare) and not tags and not categories
+    general = (
+        bool(_GENERAL.search(text) or _how_did_go(text) or bare) and not tags and not categories
+    )
     either = bool(_EITHER_WEEK.search(text)) and not moved
 
     def result(intent: Intent) -> Understanding:
@@ -1508,7 +1634,7 @@ def understand(question: str) -> Understanding:
         return result("total")
     if trend and _DOMAIN.search(text):
         return result("trend")
-    if _SUMMARY.search(text) or _DOMAIN.search(text):
+    if _summary(text) or _DOMAIN.search(text):
         return result("summary")
     return Understanding(None, categories, tags, refusal="off_topic")
 
@@ -1598,6 +1724,10 @@ _HOW_DID: Final = _rx(
     r"going|gone|look|looking|fare|faring|perform\w*|trend\w*|evolv\w*)|how (are|were|is|was) "
     r"(the )?(criticism|complaints|praise|suggestions|questions|spam|compliments|requests)\b)"
 )
+
+
+def _summary(text: str) -> bool:
+    return bool(_SUMMARY.search(text)) or _how_did_go(text)
 
 
 def _asks_which(text: str) -> bool:

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 
 from shared.classifier.text import encode_batch
 from shared.digest.samples import mask_pii
 from shared.insights.digests import _GREETING, split_sentences
+from shared.insights.periods import parse_period
+from shared.insights.service import ask
+from shared.insights.understanding import understand
 from shared.numbers import numbers_in_text
+from tooling.evals.insights import load_digests, load_questions
 
 pytestmark = pytest.mark.benchmark
 
@@ -24,6 +29,15 @@ SHORT = 2_000
 GROWTH = 8
 MAX_RATIO = 24  # linear gives 8, quadratic 64
 RUNS = 5
+# Whole questions answered through `ask`: 600 and 4,800 characters, where splitting a question at
+# each of its connectors took seconds.
+QUESTION_SHORT = 600
+TODAY = date(2026, 12, 7)
+
+
+def period_of(question: str) -> object:
+    return parse_period(question, TODAY)
+
 
 # (what runs over the text, the unit repeated to build the worst input for its patterns)
 WORST_CASES: list[tuple[str, Callable[[str], object], str]] = [
@@ -60,7 +74,28 @@ WORST_CASES: list[tuple[str, Callable[[str], object], str]] = [
     ("numbers_in_text", numbers_in_text, "1.000"),
     ("numbers_in_text", numbers_in_text, "1,"),
     ("numbers_in_text", numbers_in_text, "1"),
+    # the period of a question: holidays and seasons (the words before and after each, the year
+    # after a long run of spaces), dates after "since" or "the week of", "between" before a week
+    # list, "the last fortnight", a month's year after a long run of spaces
+    ("parse_period", period_of, "natal "),
+    ("parse_period", lambda spaces: period_of(f"natal{spaces}x"), " "),
+    ("parse_period", lambda spaces: period_of(f"janeiro{spaces}x"), " "),
+    ("parse_period", period_of, "holy week after easter "),
+    ("parse_period", period_of, "verao "),
+    ("parse_period", period_of, "01/02 "),
+    ("parse_period", period_of, "entre semana 1 "),
+    ("parse_period", period_of, "a a "),
+    # what a question asks: arithmetic over long numbers, a closing tag after a run of spaces,
+    # "quem" then the listeners, names, a role then its verb
+    ("understand", understand, "1"),
+    ("understand", understand, " "),
+    ("understand", understand, ", quem "),
+    ("understand", understand, "Ana x "),
+    ("understand", understand, "que o ceo "),
 ]
+# Questions naming a period at every connector ("semana 1 e semana 1 e ..."), which the answer
+# splits to find two periods compared.
+QUESTION_CASES: list[str] = ["semana 1 e ", "na 1 ou ", "em maio e "]
 
 
 def cpu_seconds(run: Callable[[str], object], text: str) -> float:
@@ -83,3 +118,21 @@ def test_time_grows_linearly_with_the_worst_input(name, run, unit):
     ratio = cpu_seconds(run, long) / cpu_seconds(run, short)
     # Then 8 times the text takes about 8 times as long, nowhere near 64
     assert ratio < MAX_RATIO, f"{name} over {unit!r}: x{ratio:.1f} for x{GROWTH} the text"
+
+
+@pytest.mark.parametrize("unit", QUESTION_CASES, ids=[repr(u) for u in QUESTION_CASES])
+def test_answering_time_grows_linearly_with_the_worst_question(unit):
+    # Given the evaluation's digests, and the worst question built from `unit` at n and 8n
+    # characters
+    today, _ = load_questions()
+    digests = load_digests()
+
+    def answer(question: str) -> object:
+        return ask(question, digests, today=today)
+
+    short = unit * (QUESTION_SHORT // len(unit))
+    long = unit * (GROWTH * QUESTION_SHORT // len(unit))
+    # When each is answered
+    ratio = cpu_seconds(answer, long) / cpu_seconds(answer, short)
+    # Then 8 times the question takes about 8 times as long, nowhere near 64
+    assert ratio < MAX_RATIO, f"ask over {unit!r}: x{ratio:.1f} for x{GROWTH} the question"

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from shared.insights.periods import month_weeks, parse_period, week_range
+from shared.insights.periods import _blanked, month_weeks, parse_period, week_range
 from shared.timezone import IsoWeek
 
 TODAY = date(2026, 11, 30)  # Monday of 2026-W49
@@ -194,3 +194,31 @@ def test_may_as_a_verb_is_not_a_month():
     # When its period is parsed
     # Then no month is named
     assert parse_period("you may see it next to the others", TODAY).weeks is None
+
+
+def test_blanking_spans_leaves_what_slicing_them_one_after_another_leaves() -> None:
+    # Given spans apart, side by side, overlapping and repeated
+    text = "holy week after easter de 2024"
+    for spans in ([(0, 9), (10, 22)], [(0, 9), (5, 16), (16, 22)], [(3, 8), (3, 8)], []):
+        # When they are blanked at once, and sliced out from the last to the first
+        sliced = text
+        for start, end in sorted(spans, reverse=True):
+            sliced = sliced[:start] + " " + sliced[end:]
+        # Then both leave the same text
+        assert _blanked(text, spans) == sliced, spans
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # a holiday's year after many spaces, a month's year after many spaces
+        ("natal" + " " * 50 + "de 2025", ("2025-W52",)),
+        ("janeiro" + " " * 50 + "de 2026", weeks(1, 2, 3, 4, 5)),
+        # the week after a holiday named inside the one before it ("holy week after easter")
+        ("the week after easter", weeks(15)),
+        # a date after "since", with another date before it
+        ("01/10 e desde 02/11", weeks(40, 45, 46, 47, 48)),
+    ],
+)
+def test_periods_read_the_same_around_long_runs_and_earlier_matches(question, expected):
+    assert parse_period(question, TODAY).weeks == expected

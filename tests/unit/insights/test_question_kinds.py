@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from shared.insights import ask
+from shared.insights.text import normalise_question
+from shared.insights.understanding import understand
 from tests.unit.insights.conftest import TODAY
 
 
@@ -182,3 +186,37 @@ def test_a_yes_or_no_on_a_category_that_moved_both_ways_says_both(eval_digests):
     got = answer("Os elogios subiram na semana 48?", eval_digests)
     assert got.resposta.startswith("Em participação, não; em número, sim.")
     assert "de 139 para 148 comentários" in got.resposta
+
+
+@pytest.mark.parametrize(
+    ("question", "refusal"),
+    [
+        # "quem" then the listeners later on its line; not when they are on the next line
+        ("ok, quem são os usuários que mais reclamam?", "person"),
+        ("o que o CEO da empresa acha das críticas?", "person"),
+        # the role's shorter reading ends before the verb ("the marketing", then "lead says")
+        ("what does the marketing lead say about ads?", "person"),
+        ("comentários da Ana sobre anúncios", "person"),
+        ("Did Pedro like the new layout?", "person"),
+        ("Tidal's prices", "entity"),
+        ("quanto é 1234 * 5?", "off_topic"),
+    ],
+)
+def test_people_names_roles_and_arithmetic_are_read_wherever_they_stand(question, refusal):
+    assert understand(normalise_question(question)).refusal == refusal
+
+
+def test_who_reaches_only_to_the_end_of_its_line():
+    # Given "quem" on one line and the listeners on the next
+    question = "quem\nusuários"
+    # Then the two are not read together as asking who the listeners are
+    assert understand(question).refusal != "person"
+
+
+def test_how_did_then_go_is_read_on_one_line_only():
+    # Given "how did ... go" on one line, and split over two
+    one_line = understand("how did week 45 go?")
+    two_lines = understand("how did week 45\ngo?")
+    # Then only the first is the general question
+    assert one_line.general
+    assert not two_lines.general
