@@ -192,8 +192,9 @@ def render(figures: dict[str, Any]) -> str:
         "",
         "`held-out <source>`: the held-out rows of the real public text in the corpus "
         "(`corpus/external`, labelled by this project; Corpus 4P by its own polarity). "
-        "`listener_voice`, `polarity_posts`, `out_of_scope`: written by someone who never saw "
-        "the model or its data (`tooling/evals/data/README.md`); `polarity_dev` was written "
+        "`listener_voice`, `polarity_posts`, `polarity_posts_b`, `out_of_scope`: written by "
+        "someone who never saw the model or its data (`tooling/evals/data/README.md`); "
+        "`polarity_dev` was written "
         "the same way but read while choosing the corpus, so its figures are tuning figures."
         + (
             f" Also measured: {', '.join(figures['extra_csvs'])} (not shipped; see below)."
