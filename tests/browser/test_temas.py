@@ -78,8 +78,9 @@ def test_themes_are_listed_promoted_and_dismissed(
     # Then each theme shows its words, its SQL size and its samples as quotations, as text
     item = card.locator(f'li[data-tema="{rumour["id"]}"]')
     expect(item.locator(".theme-name")).to_have_text(rumour["nome"])
-    # and its words are not listed a second time under a heading made of them
+    # and its words, single or phrases, are not listed a second time under a heading made of them
     expect(item.locator(".theme-words")).to_have_count(0)
+    expect(card.locator(f'li[data-tema="{lyric["id"]}"] .theme-words')).to_have_count(0)
     expect(item.locator(".chip")).to_have_text(f"{rumour['tamanho']} comentários")
     expect(item.locator("blockquote")).to_have_text([s["texto"] for s in rumour["amostras_texto"]])
     shoot_card(card, screenshots_dir / "painel-temas.png")

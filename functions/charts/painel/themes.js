@@ -82,8 +82,10 @@ function themeItem(theme, reload) {
   );
   const heading = theme.rotulo || theme.nome;
   // Without a label the heading is the words themselves: list only what it does not already say.
-  const said = new Set(heading.toLocaleLowerCase("pt-BR").split(/[^\p{L}\p{N}]+/u));
-  const unsaid = (theme.palavras ?? []).filter((word) => !said.has(word.toLocaleLowerCase("pt-BR")));
+  // A "word" may be a phrase ("coração neon"): it is said when each of its words is.
+  const wordsOf = (text) => text.toLocaleLowerCase("pt-BR").split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const said = new Set(wordsOf(heading));
+  const unsaid = (theme.palavras ?? []).filter((word) => !wordsOf(word).every((w) => said.has(w)));
   return el("li", { class: "theme", attrs: { "data-tema": theme.id } }, [
     el("div", { class: "theme-head" }, [
       el("h3", { class: "theme-name", text: heading }),
