@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, Any, TextIO, cast
 
 from shared.classifier import CATEGORIES, Classification, Classifier
 from shared.config import Settings, get_settings
@@ -118,10 +118,10 @@ def _fraction(value: str | float, what: str) -> float:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from tooling.evals.metrics import render_text, save_confusion_png
-    from tooling.evals.runner import NOT_SPAM, SPAM, read_eval_csv, run_eval
+    from tooling.evals.metrics import EvalReport, render_text, save_confusion_png
+    from tooling.evals.runner import NOT_SPAM, SPAM, read_eval_csv, render_groups, run_grouped
 
-    data = read_eval_csv(Path(args.data))
+    data = read_eval_csv(Path(args.data), args.by)
     settings = get_settings()
     if data.kind == "polarity":
         return _eval_polarity(args, data, build_backend(settings, args.backend), settings)
@@ -129,7 +129,8 @@ def _eval(args: argparse.Namespace) -> int:
     min_f1 = _parse_min_f1(args.min_f1 or [], labels)
     min_macro = _fraction(args.min_macro_f1, "--min-macro-f1") if args.min_macro_f1 else None
     classifier = build_backend(settings, args.backend)
-    report = run_eval(classifier, data, settings.review_threshold)
+    whole, groups = run_grouped(classifier, data, settings.review_threshold)
+    report = cast(EvalReport, whole)  # categories and spam data give an EvalReport
 
     failures: list[str] = []
     if min_macro is not None and report.macro_f1 < min_macro:
@@ -144,27 +145,37 @@ def _eval(args: argparse.Namespace) -> int:
     out = sys.stdout
     if not args.json:
         print(render_text(report), file=out)
+        if args.by:
+            print("\n" + render_groups(args.by, groups), file=out)
         if args.confusion:
             print(f"\nconfusion matrix PNG -> {args.confusion}", file=out)
     for failure in failures:
         print(f"alumusic eval: threshold missed: {failure}", file=sys.stderr)
     if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False), file=out)
+        result = report.as_dict() | _grouped_json(args.by, groups)
+        print(json.dumps(result, ensure_ascii=False), file=out)
     return 1 if failures else 0
+
+
+def _grouped_json(column: str | None, groups: dict[str, Any]) -> dict[str, Any]:
+    if column is None:
+        return {}
+    return {"by": column, "groups": {name: report.as_dict() for name, report in groups.items()}}
 
 
 def _eval_polarity(
     args: argparse.Namespace, data: Any, classifier: Classifier, settings: Settings
 ) -> int:
-    from tooling.evals.polarity import render_polarity
-    from tooling.evals.runner import run_polarity_eval
+    from tooling.evals.polarity import PolarityReport, render_polarity
+    from tooling.evals.runner import render_groups, run_grouped
 
     if args.min_f1 or args.min_macro_f1 or args.confusion:
         raise InvalidInput(
             "--min-f1, --min-macro-f1 and --confusion need texto,categoria data; a polarity set "
             "takes --min-polarity-accuracy and --max-spam-share"
         )
-    report = run_polarity_eval(classifier, data, settings.review_threshold)
+    whole, groups = run_grouped(classifier, data, settings.review_threshold)
+    report = cast(PolarityReport, whole)  # polarity data gives a PolarityReport
     failures: list[str] = []
     if args.min_polarity_accuracy is not None:
         floor = _fraction(args.min_polarity_accuracy, "--min-polarity-accuracy")
@@ -174,11 +185,17 @@ def _eval_polarity(
         ceiling = _fraction(args.max_spam_share, "--max-spam-share")
         if report.called_spam > ceiling:
             failures.append(f"share called SPAM {report.called_spam:.3f} > {ceiling}")
-    result = report.as_dict() | {"neutral_skipped": data.neutral_skipped}
+    result = (
+        report.as_dict()
+        | {"neutral_skipped": data.neutral_skipped}
+        | _grouped_json(args.by, groups)
+    )
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
         print(render_polarity(report))
+        if args.by:
+            print("\n" + render_groups(args.by, groups))
         if data.neutral_skipped:
             print(f"\n{data.neutral_skipped} neutral rows (label 0) left out")
     for failure in failures:
@@ -378,6 +395,12 @@ def register(subparsers: Any) -> None:
         help="fail (exit 1) when CATEGORY's F1 is below X; repeatable",
     )
     evaluate.add_argument("--confusion", metavar="PNG", help="write the confusion matrix as a PNG")
+    evaluate.add_argument(
+        "--by",
+        metavar="COLUMN",
+        help="also report each group of rows sharing a value in COLUMN (a topic, a source); "
+        "thresholds apply to the whole set",
+    )
     evaluate.add_argument(
         "--min-polarity-accuracy",
         metavar="X",

@@ -6,6 +6,9 @@ Two CSV shapes are recognised from the header:
   prediction other than SPAM counts as not spam;
 - `texto,polaridade` or `text,label`: posts labelled positive (1) or negative (-1), measured with
   `tooling.evals.polarity`; rows labelled 0 (neutral) are counted and left out of every share.
+
+Any other column may name groups (a topic, a source): `read_eval_csv(path, group_by=...)` keeps it,
+and `run_grouped` measures the whole set and each group from one pass of the classifier.
 """
 
 from __future__ import annotations
@@ -42,22 +45,37 @@ class EvalData:
     truth: list[str]
     kind: EvalKind
     neutral_skipped: int = 0
+    # Each row's value in the `group_by` column, when one was asked for ("" for an empty cell).
+    groups: list[str] | None = None
+
+    def subset(self, indices: Sequence[int]) -> EvalData:
+        return EvalData(
+            [self.texts[i] for i in indices], [self.truth[i] for i in indices], self.kind
+        )
 
 
-def read_eval_csv(path: Path) -> EvalData:
-    """The texts and true labels of a labelled CSV (see the module docstring for the shapes)."""
+def read_eval_csv(path: Path, group_by: str | None = None) -> EvalData:
+    """The texts and true labels of a labelled CSV (see the module docstring for the shapes).
+
+    With `group_by`, also each row's value in that column (see `run_grouped`).
+    """
     if not path.is_file():
         raise InvalidInput(f"{path}: no such file")
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         columns = set(reader.fieldnames or ())
+        if group_by is not None and group_by not in columns:
+            raise InvalidInput(
+                f"{path}: no column {group_by!r} to group by; "
+                f"found {', '.join(sorted(columns)) or 'none'}"
+            )
         if {"texto", "categoria"} <= columns:
-            return _read_categories(path, reader)
+            return _read_categories(path, reader, group_by)
         if {"CONTENT", "CLASS"} <= columns:
-            return _read_spam(path, reader)
+            return _read_spam(path, reader, group_by)
         for text_column, label_column in _POLARITY_COLUMNS:
             if {text_column, label_column} <= columns:
-                return _read_polarity(path, reader, text_column, label_column)
+                return _read_polarity(path, reader, text_column, label_column, group_by)
     raise InvalidInput(
         f"{path}: needs columns texto,categoria (or CONTENT,CLASS for spam data, or "
         f"texto,polaridade / text,label for polarity data); "
@@ -65,9 +83,15 @@ def read_eval_csv(path: Path) -> EvalData:
     )
 
 
-def _read_categories(path: Path, reader: csv.DictReader[str]) -> EvalData:
+def _group(record: dict[str, str], group_by: str | None, groups: list[str]) -> None:
+    if group_by is not None:
+        groups.append((record.get(group_by) or "").strip())
+
+
+def _read_categories(path: Path, reader: csv.DictReader[str], group_by: str | None) -> EvalData:
     texts: list[str] = []
     truth: list[str] = []
+    groups: list[str] = []
     for line, record in enumerate(reader, start=2):
         category = (record.get("categoria") or "").strip()
         if category not in CATEGORIES and category != OUT_OF_SCOPE:
@@ -77,26 +101,34 @@ def _read_categories(path: Path, reader: csv.DictReader[str]) -> EvalData:
             )
         texts.append(record.get("texto") or "")
         truth.append(category)
-    return EvalData(texts, truth, "categories")
+        _group(record, group_by, groups)
+    return EvalData(texts, truth, "categories", groups=groups if group_by else None)
 
 
-def _read_spam(path: Path, reader: csv.DictReader[str]) -> EvalData:
+def _read_spam(path: Path, reader: csv.DictReader[str], group_by: str | None) -> EvalData:
     texts: list[str] = []
     truth: list[str] = []
+    groups: list[str] = []
     for line, record in enumerate(reader, start=2):
         label = (record.get("CLASS") or "").strip()
         if label not in {"0", "1"}:
             raise InvalidInput(f"{path}:{line}: CLASS must be 0 or 1, got {label!r}")
         texts.append(record.get("CONTENT") or "")
         truth.append(SPAM if label == "1" else NOT_SPAM)
-    return EvalData(texts, truth, "spam")
+        _group(record, group_by, groups)
+    return EvalData(texts, truth, "spam", groups=groups if group_by else None)
 
 
 def _read_polarity(
-    path: Path, reader: csv.DictReader[str], text_column: str, label_column: str
+    path: Path,
+    reader: csv.DictReader[str],
+    text_column: str,
+    label_column: str,
+    group_by: str | None,
 ) -> EvalData:
     texts: list[str] = []
     truth: list[str] = []
+    groups: list[str] = []
     neutral = 0
     for line, record in enumerate(reader, start=2):
         label = (record.get(label_column) or "").strip()
@@ -110,7 +142,10 @@ def _read_polarity(
             )
         texts.append(record.get(text_column) or "")
         truth.append(_POLARITY_VALUES[label])
-    return EvalData(texts, truth, "polarity", neutral_skipped=neutral)
+        _group(record, group_by, groups)
+    return EvalData(
+        texts, truth, "polarity", neutral_skipped=neutral, groups=groups if group_by else None
+    )
 
 
 def classify_all(classifier: Classifier, texts: Sequence[str]) -> list[Classification]:
@@ -121,12 +156,17 @@ def classify_all(classifier: Classifier, texts: Sequence[str]) -> list[Classific
 
 
 def run_eval(
-    classifier: Classifier, data: EvalData, review_threshold: float = DEFAULT_REVIEW_THRESHOLD
+    classifier: Classifier,
+    data: EvalData,
+    review_threshold: float = DEFAULT_REVIEW_THRESHOLD,
+    answers: Sequence[Classification] | None = None,
 ) -> EvalReport:
-    """Classify every text and measure the answers against the truth (five categories or spam)."""
+    """Classify every text (unless `answers` are given) and measure the answers against the truth
+    (five categories or spam)."""
     if data.kind == "polarity":
         raise ValueError("polarity data is measured by run_polarity_eval")
-    answers = classify_all(classifier, data.texts)
+    if answers is None:
+        answers = classify_all(classifier, data.texts)
     if data.kind == "categories":
         # OUTRO rows (none of the five) have no right category: they are measured by whether
         # their answer was doubtful enough for the review queue, not by the five-way scores.
@@ -164,10 +204,15 @@ def run_eval(
 
 
 def run_polarity_eval(
-    classifier: Classifier, data: EvalData, review_threshold: float = DEFAULT_REVIEW_THRESHOLD
+    classifier: Classifier,
+    data: EvalData,
+    review_threshold: float = DEFAULT_REVIEW_THRESHOLD,
+    answers: Sequence[Classification] | None = None,
 ) -> PolarityReport:
-    """Classify every post of a polarity-labelled set and measure the polar mistakes."""
-    answers = classify_all(classifier, data.texts)
+    """Classify every post of a polarity-labelled set (unless `answers` are given) and measure the
+    polar mistakes."""
+    if answers is None:
+        answers = classify_all(classifier, data.texts)
     return evaluate_polarity(
         data.truth,
         [answer.categoria for answer in answers],
@@ -175,6 +220,61 @@ def run_polarity_eval(
         classifier.version,
         review_threshold,
     )
+
+
+def run_grouped(
+    classifier: Classifier, data: EvalData, review_threshold: float = DEFAULT_REVIEW_THRESHOLD
+) -> tuple[EvalReport | PolarityReport, dict[str, EvalReport | PolarityReport]]:
+    """The report of the whole set and of each group (`EvalData.groups`), in the groups' sorted
+    order, from one pass of the classifier: a language-model backend is asked once per text."""
+    answers = classify_all(classifier, data.texts)
+    whole = _measure(classifier, data, review_threshold, answers)
+    by_group: dict[str, EvalReport | PolarityReport] = {}
+    for group in sorted(set(data.groups or ())):
+        rows = [i for i, value in enumerate(data.groups or ()) if value == group]
+        by_group[group] = _measure(
+            classifier, data.subset(rows), review_threshold, [answers[i] for i in rows]
+        )
+    return whole, by_group
+
+
+def _measure(
+    classifier: Classifier,
+    data: EvalData,
+    review_threshold: float,
+    answers: Sequence[Classification],
+) -> EvalReport | PolarityReport:
+    if data.kind == "polarity":
+        return run_polarity_eval(classifier, data, review_threshold, answers)
+    return run_eval(classifier, data, review_threshold, answers)
+
+
+def render_groups(column: str, groups: dict[str, EvalReport | PolarityReport]) -> str:
+    """One line per group, under a header naming the column."""
+    name_width = max([len(column), *(len(group or "(empty)") for group in groups)]) + 2
+    lines = [f"by {column}:"]
+    for group, report in groups.items():
+        name = f"{group or '(empty)':{name_width}}"
+        if isinstance(report, PolarityReport):
+            lines.append(
+                f"  {name}{report.n:>5d} posts   negatives called ELOGIO "
+                f"{report.negatives_called_praise:>6.1%}   positives called CRÍTICA "
+                f"{report.positives_called_complaint:>6.1%}   accuracy "
+                f"{report.polarity_accuracy:>6.1%}   coverage {report.coverage:>6.1%}   SPAM "
+                f"{report.called_spam:>5.1%}   errors at >= {report.review_threshold} "
+                f"{report.errors_at_review_threshold:>6.1%} of {report.errors}"
+            )
+        elif report.spam is not None:
+            lines.append(
+                f"  {name}{report.n:>5d} comments   spam precision {report.spam.precision:.3f}   "
+                f"recall {report.spam.recall:.3f}   f1 {report.spam.f1:.3f}"
+            )
+        else:
+            lines.append(
+                f"  {name}{report.n:>5d} comments   macro-F1 {report.macro_f1:.3f}   "
+                f"accuracy {report.accuracy:.3f}"
+            )
+    return "\n".join(lines)
 
 
 def confident_errors(

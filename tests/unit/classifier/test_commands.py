@@ -113,6 +113,66 @@ def test_eval_refuses_bad_data(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main(["eval", "--data", str(good), "--min-macro-f1", "1.5"]) == 2
 
 
+POSTS = [
+    ("que música maravilhosa, to ouvindo sem parar", "1", "music"),
+    ("a mixagem tá horrível, o vocal some no refrão", "-1", "music"),
+    ("check out my channel for free gift cards http://bit.ly/xyz", "1", "music"),
+    ("this is boring and way too long", "-1", "tv"),
+    ("que episódio lindo, chorei demais", "1", "tv"),
+    ("hoje é terça", "0", "tv"),
+    ("sem tema nenhum", "1", ""),
+]
+
+
+def test_eval_polarity_by_group(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Given polarity posts with a topic column (one neutral row, one row with no topic)
+    data = _write_csv(tmp_path / "posts.csv", ["texto", "polaridade", "topico"], POSTS)
+    # When evaluated by topic, as JSON
+    assert main(["eval", "--data", str(data), "--by", "topico", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    # Then the whole set and each topic are measured, the neutral row in neither
+    assert report["by"] == "topico"
+    assert report["n"] == 6
+    assert report["neutral_skipped"] == 1
+    groups = report["groups"]
+    assert list(groups) == ["", "music", "tv"]
+    assert [groups[name]["n"] for name in groups] == [1, 3, 2]
+    assert [groups[name]["positives"] for name in groups] == [1, 2, 1]
+    assert sum(g["polarity_errors"] for g in groups.values()) == report["polarity_errors"]
+    # the spam post is music's only post not answered ELOGIO or CRÍTICA
+    assert groups["music"]["called_spam"] == pytest.approx(1 / 3, abs=1e-4)
+    assert report["called_spam"] == pytest.approx(1 / 6, abs=1e-4)
+    # And the text report lists one line per topic
+    assert main(["eval", "--data", str(data), "--by", "topico"]) == 0
+    out = capsys.readouterr().out
+    assert "by topico:" in out
+    lines = [line for line in out.splitlines() if "posts   negatives called ELOGIO" in line]
+    assert [line.split()[0] for line in lines] == ["(empty)", "music", "tv"]
+
+
+def test_eval_categories_by_group(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sources = ["a", "b", "a", "b", "a", "b"]
+    rows = [
+        (text, category, source) for (text, category), source in zip(ROWS, sources, strict=True)
+    ]
+    data = _write_csv(tmp_path / "data.csv", ["texto", "categoria", "fonte"], rows)
+    assert main(["eval", "--data", str(data), "--by", "fonte", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert {name: group["n"] for name, group in report["groups"].items()} == {"a": 3, "b": 3}
+    assert report["groups"]["a"]["per_category"]["SUGESTÃO"]["support"] == 1
+    assert report["groups"]["b"]["per_category"]["SUGESTÃO"]["support"] == 0
+
+
+def test_eval_by_an_unknown_column_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _write_csv(tmp_path / "posts.csv", ["texto", "polaridade", "topico"], POSTS)
+    assert main(["eval", "--data", str(data), "--by", "tema"]) == 2
+    err = capsys.readouterr().err
+    assert "no column 'tema' to group by" in err
+    assert "topico" in err
+
+
 def test_classify_csv_round_trip(tmp_path: Path) -> None:
     # Given a CSV with an id and a texto column
     source = _write_csv(

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+from shared.classifier import Classification
 from shared.errors import InvalidInput
-from tooling.evals.polarity import NEGATIVE, POSITIVE, evaluate_polarity, render_polarity
-from tooling.evals.runner import read_eval_csv
+from tooling.evals.polarity import (
+    NEGATIVE,
+    POSITIVE,
+    PolarityReport,
+    evaluate_polarity,
+    render_polarity,
+)
+from tooling.evals.runner import read_eval_csv, run_grouped
 
 
 def test_shares_over_a_polarity_set() -> None:
@@ -61,3 +69,48 @@ def test_a_bad_polarity_label_names_its_line(tmp_path: Path) -> None:
     path.write_text("text,label\nok,1\nhmm,positive\n", encoding="utf-8")
     with pytest.raises(InvalidInput, match=r"posts.csv:3: label must be 1"):
         read_eval_csv(path)
+
+
+class _CountingClassifier:
+    """Answers ELOGIO for every text and counts how many texts it was asked about."""
+
+    name = "counting"
+    version = "counting-1"
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def classify_batch(self, texts: Sequence[str]) -> list[Classification]:
+        self.asked += len(texts)
+        return [
+            Classification(
+                categoria="ELOGIO",
+                tags_funcionalidades=(),
+                confianca=0.9,
+                model_name=self.name,
+                model_version=self.version,
+            )
+            for _ in texts
+        ]
+
+
+def test_groups_are_measured_from_one_pass(tmp_path: Path) -> None:
+    # Given posts in two topics
+    path = tmp_path / "posts.csv"
+    path.write_text("texto,polaridade,topico\nbom,1,a\nruim,-1,a\nlindo,1,b\n", encoding="utf-8")
+    data = read_eval_csv(path, group_by="topico")
+    assert data.groups == ["a", "a", "b"]
+    # When measured by group with a classifier that counts its questions
+    classifier = _CountingClassifier()
+    whole, groups = run_grouped(classifier, data)
+    # Then each text was asked once, and each group has its own shares
+    assert classifier.asked == 3
+    assert isinstance(whole, PolarityReport)
+    assert whole.negatives_called_praise == pytest.approx(1.0)
+    a, b = groups["a"], groups["b"]
+    assert isinstance(a, PolarityReport)
+    assert isinstance(b, PolarityReport)
+    assert a.n == 2
+    assert a.polarity_accuracy == pytest.approx(0.5)
+    assert b.n == 1
+    assert b.polarity_accuracy == pytest.approx(1.0)
