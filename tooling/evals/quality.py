@@ -13,6 +13,7 @@ Each measure trains a fresh model in memory on data that excludes what it is tes
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ from tooling.evals.runner import (
     EvalData,
     read_eval_csv,
     run_eval,
+    run_grouped,
     run_polarity_eval,
 )
 
@@ -49,6 +51,7 @@ INDEPENDENT_SETS = (
 )
 # Written the same way, but read while choosing the corpus: its figures are tuning figures.
 TUNING_SETS = ("polarity_dev.csv",)
+TOPIC_COLUMN = "topico"
 # External sources whose held-out rows are measured by their own polarity label, not ours.
 POLARITY_SOURCES = {"corpus4p_products": {"ELOGIO": POSITIVE, "CRÍTICA": NEGATIVE}}
 
@@ -135,12 +138,18 @@ def real_text(
     names = (*INDEPENDENT_SETS, *TUNING_SETS)
     paths = [INDEPENDENT_DIR / name for name in names] + list(extra_csvs)
     for path in paths:
-        data = read_eval_csv(path)
-        if data.kind == "polarity":
-            results[path.stem] = run_polarity_eval(model, data, review_threshold).as_dict()
-        else:
-            results[path.stem] = run_eval(model, data, review_threshold).as_dict()
+        # A set that names a topic per row is also measured per topic ("polarity_posts_b, tv").
+        group_by = TOPIC_COLUMN if TOPIC_COLUMN in _header(path) else None
+        whole, groups = run_grouped(model, read_eval_csv(path, group_by), review_threshold)
+        results[path.stem] = whole.as_dict()
+        for topic, report in groups.items():
+            results[f"{path.stem}, {topic}"] = report.as_dict()
     return results
+
+
+def _header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return next(csv.reader(handle), [])
 
 
 def youtube_rotations(

@@ -114,6 +114,10 @@ def test_posts_of_a_second_outsider_labelled_only_by_polarity(
     assert posts["positives_called_critica"] <= POSTS_B_FLOORS["positives_called_critica"], posts
     assert posts["called_spam"] <= 0.02, posts
     assert posts["errors_at_review_threshold"] <= 0.50, posts
+    # and each of its topics is measured on its own
+    topics = [real[f"polarity_posts_b, {topic}"] for topic in ("music", "product", "tv")]
+    assert [topic["n"] for topic in topics] == [120, 120, 160]
+    assert sum(topic["polarity_errors"] for topic in topics) == posts["polarity_errors"]
 
 
 def test_text_that_is_none_of_the_five_comes_out_doubtful(
