@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -206,9 +207,8 @@ def train_model(
         features = sparse.hstack([features, lexicon.text_features(texts)], format="csr")
     y = np.array(labels)
     sample_weight = np.array(weights)
-    estimator = _estimator(params).fit(features, y, sample_weight=sample_weight)
+    estimator, oof_scores = _fit_with_out_of_fold_scores(params, features, y, sample_weight)
     classes = [str(label) for label in estimator.classes_]
-    oof_scores = _out_of_fold_scores(params, features, y, sample_weight)
     # Weighted like the fit: a source trusted at half weight counts half in the calibration too,
     # so thousands of hard tweets do not make every listener comment look doubtful.
     calibration_weight = sample_weight.copy()
@@ -369,22 +369,48 @@ def _estimator(params: TrainingParams) -> Any:
     raise ValueError(f"unknown model {params.model!r}")
 
 
-def _out_of_fold_scores(
+def _fit_with_out_of_fold_scores(
     params: TrainingParams, features: Any, y: npt.NDArray[Any], sample_weight: npt.NDArray[Any]
-) -> npt.NDArray[np.float64]:
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+) -> tuple[Any, npt.NDArray[np.float64]]:
+    """The model fitted on every row, and each row's scores from a model that did not see it.
 
-    folds = StratifiedKFold(_CALIBRATION_FOLDS, shuffle=True, random_state=_SEED)
-    method = "decision_function" if params.model == "svm" else "predict_log_proba"
-    scores = cross_val_predict(
-        _estimator(params),
-        features,
-        y,
-        cv=folds,
-        method=method,
-        params={"sample_weight": sample_weight},
+    The six fits (all rows, then each of the five folds) are independent and seeded, so run side
+    by side on the machine's cores they give exactly what they give one after another, in about
+    half the time on two cores.
+    """
+    from joblib import Parallel, delayed
+    from sklearn.model_selection import StratifiedKFold
+
+    folds = list(
+        StratifiedKFold(_CALIBRATION_FOLDS, shuffle=True, random_state=_SEED).split(features, y)
     )
-    return np.asarray(scores, dtype=np.float64)
+    jobs = [(np.arange(y.shape[0]), None), *folds]
+    fitted = Parallel(n_jobs=min(len(jobs), os.cpu_count() or 1))(
+        delayed(_fit_part)(params, features, y, sample_weight, train, test) for train, test in jobs
+    )
+    estimator = fitted[0][0]
+    scores = np.zeros((y.shape[0], len(estimator.classes_)), dtype=np.float64)
+    for (_, test), (_, part) in zip(folds, fitted[1:], strict=True):
+        scores[test] = part
+    return estimator, scores
+
+
+def _fit_part(
+    params: TrainingParams,
+    features: Any,
+    y: npt.NDArray[Any],
+    sample_weight: npt.NDArray[Any],
+    train: npt.NDArray[np.intp],
+    test: npt.NDArray[np.intp] | None,
+) -> tuple[Any, npt.NDArray[np.float64] | None]:
+    estimator = _estimator(params).fit(
+        features[train], y[train], sample_weight=sample_weight[train]
+    )
+    if test is None:
+        return estimator, None
+    if params.model == "svm":
+        return estimator, np.asarray(estimator.decision_function(features[test]), dtype=np.float64)
+    return estimator, np.asarray(estimator.predict_log_proba(features[test]), dtype=np.float64)
 
 
 def _count_matrix(texts: Sequence[str], ngrams: NgramConfig) -> Any:

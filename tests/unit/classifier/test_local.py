@@ -228,11 +228,12 @@ def test_corrections_are_validated_and_never_leak_the_held_out_split() -> None:
     assert [(row.texto, row.categoria) for row in usable] == [("o app fecha sozinho", "CRÍTICA")]
 
 
-def test_corrections_teach_the_model() -> None:
-    # Given made-up words the corpus cannot know, and the category the corpus model gives them
+def test_corrections_teach_the_model(local_classifier: LocalClassifier) -> None:
+    # Given made-up words the corpus cannot know, and the category the corpus model (the
+    # session's, trained on the same data without corrections) gives them
     text = "zorblax quanquerino vuvuzela"
     data = load_training_data()
-    base = LocalClassifier(train_model(data, version="a")).classify_batch([text])[0]
+    base = local_classifier.classify_batch([text])[0]
     target = "DÚVIDA" if base.categoria != "DÚVIDA" else "SUGESTÃO"
     corrected = TrainingData(
         data.listeners,
