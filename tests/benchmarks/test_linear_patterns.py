@@ -1,5 +1,6 @@
 """Every pattern over listener text takes time linear in it, checked on the worst inputs built
-for each (long runs of the characters it starts with, repeats and separators).
+for each (long runs of the characters it starts with, repeats and separators), and an evaluation
+set grouped by a column with a value per row.
 
 Times are compared, never asserted: each input is timed at n and 8n characters (CPU time, best of
 several runs) and the ratio must stay far below what a quadratic pattern gives (64): 8 when
@@ -9,11 +10,13 @@ linear, with room for a busy machine.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from shared.classifier import Classification
 from shared.classifier.text import encode_batch
 from shared.digest.samples import mask_pii
 from shared.insights.digests import _GREETING, split_sentences
@@ -22,6 +25,7 @@ from shared.insights.service import ask
 from shared.insights.understanding import understand
 from shared.numbers import numbers_in_text
 from tooling.evals.insights import load_digests, load_questions
+from tooling.evals.runner import read_eval_csv, run_grouped
 
 pytestmark = pytest.mark.benchmark
 
@@ -33,6 +37,9 @@ RUNS = 5
 # each of its connectors took seconds.
 QUESTION_SHORT = 600
 TODAY = date(2026, 12, 7)
+# Rows of an evaluation set with one group per row, where grouping compared every row with every
+# group.
+EVAL_ROWS = 1_500
 
 
 def period_of(question: str) -> object:
@@ -136,3 +143,33 @@ def test_answering_time_grows_linearly_with_the_worst_question(unit):
     ratio = cpu_seconds(answer, long) / cpu_seconds(answer, short)
     # Then 8 times the question takes about 8 times as long, nowhere near 64
     assert ratio < MAX_RATIO, f"ask over {unit!r}: x{ratio:.1f} for x{GROWTH} the question"
+
+
+class _AlwaysPraise:
+    """A classifier that costs nothing, so the time measured is the evaluation's own."""
+
+    name = "always-praise"
+    version = "always-praise-1"
+
+    def classify_batch(self, texts: Sequence[str]) -> list[Classification]:
+        return [Classification("ELOGIO", (), 0.9, self.name, self.version) for _ in texts]
+
+
+def test_evaluating_by_group_grows_linearly_with_the_groups(tmp_path: Path) -> None:
+    # Given a polarity set grouped by a column with a value per row (`alumusic eval --by id`),
+    # at n and 8n rows
+    path = tmp_path / "posts.csv"
+
+    def evaluate_by_row(csv_text: str) -> object:
+        path.write_text(csv_text, encoding="utf-8")
+        return run_grouped(_AlwaysPraise(), read_eval_csv(path, group_by="id"))
+
+    def rows(n: int) -> str:
+        return "texto,polaridade,id\n" + "".join(f"post {i},1,{i}\n" for i in range(n))
+
+    # When each is measured
+    ratio = cpu_seconds(evaluate_by_row, rows(GROWTH * EVAL_ROWS)) / cpu_seconds(
+        evaluate_by_row, rows(EVAL_ROWS)
+    )
+    # Then 8 times the groups take about 8 times as long, nowhere near 64
+    assert ratio < MAX_RATIO, f"eval by group: x{ratio:.1f} for x{GROWTH} the rows"

@@ -229,9 +229,13 @@ def run_grouped(
     order, from one pass of the classifier: a language-model backend is asked once per text."""
     answers = classify_all(classifier, data.texts)
     whole = _measure(classifier, data, review_threshold, answers)
+    # One pass over the rows, so a column with a value per row (`--by texto`) stays linear.
+    rows_of: dict[str, list[int]] = {}
+    for row, group in enumerate(data.groups or ()):
+        rows_of.setdefault(group, []).append(row)
     by_group: dict[str, EvalReport | PolarityReport] = {}
-    for group in sorted(set(data.groups or ())):
-        rows = [i for i, value in enumerate(data.groups or ()) if value == group]
+    for group in sorted(rows_of):
+        rows = rows_of[group]
         by_group[group] = _measure(
             classifier, data.subset(rows), review_threshold, [answers[i] for i in rows]
         )
