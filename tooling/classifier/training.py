@@ -384,33 +384,35 @@ def _fit_with_out_of_fold_scores(
     folds = list(
         StratifiedKFold(_CALIBRATION_FOLDS, shuffle=True, random_state=_SEED).split(features, y)
     )
-    jobs = [(np.arange(y.shape[0]), None), *folds]
-    fitted = Parallel(n_jobs=min(len(jobs), os.cpu_count() or 1))(
-        delayed(_fit_part)(params, features, y, sample_weight, train, test) for train, test in jobs
-    )
-    estimator = fitted[0][0]
+    # Each fold sends back only its scores: its model is not needed, and its weights would be
+    # copied between processes for nothing.
+    jobs = [
+        delayed(_estimator(params).fit)(features, y, sample_weight=sample_weight),
+        *(
+            delayed(_held_out_scores)(params, features, y, sample_weight, train, test)
+            for train, test in folds
+        ),
+    ]
+    estimator, *parts = Parallel(n_jobs=min(len(jobs), os.cpu_count() or 1))(jobs)
     scores = np.zeros((y.shape[0], len(estimator.classes_)), dtype=np.float64)
-    for (_, test), (_, part) in zip(folds, fitted[1:], strict=True):
+    for (_, test), part in zip(folds, parts, strict=True):
         scores[test] = part
     return estimator, scores
 
 
-def _fit_part(
+def _held_out_scores(
     params: TrainingParams,
     features: Any,
     y: npt.NDArray[Any],
     sample_weight: npt.NDArray[Any],
     train: npt.NDArray[np.intp],
-    test: npt.NDArray[np.intp] | None,
-) -> tuple[Any, npt.NDArray[np.float64] | None]:
-    estimator = _estimator(params).fit(
-        features[train], y[train], sample_weight=sample_weight[train]
-    )
-    if test is None:
-        return estimator, None
+    test: npt.NDArray[np.intp],
+) -> npt.NDArray[np.float64]:
+    """The scores of the `test` rows from a model fitted on the `train` rows alone."""
+    model = _estimator(params).fit(features[train], y[train], sample_weight=sample_weight[train])
     if params.model == "svm":
-        return estimator, np.asarray(estimator.decision_function(features[test]), dtype=np.float64)
-    return estimator, np.asarray(estimator.predict_log_proba(features[test]), dtype=np.float64)
+        return np.asarray(model.decision_function(features[test]), dtype=np.float64)
+    return np.asarray(model.predict_log_proba(features[test]), dtype=np.float64)
 
 
 def _count_matrix(texts: Sequence[str], ngrams: NgramConfig) -> Any:
