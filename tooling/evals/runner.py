@@ -14,6 +14,7 @@ and `run_grouped` measures the whole set and each group from one pass of the cla
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -36,7 +37,9 @@ CHUNK = 10_000
 
 EvalKind = Literal["categories", "spam", "polarity"]
 _POLARITY_COLUMNS = (("texto", "polaridade"), ("text", "label"))
-_POLARITY_VALUES = {"1": POSITIVE, "+1": POSITIVE, "-1": NEGATIVE}
+# Spreadsheets and data-frame exports write the same labels as "1.0", "-1.00" or "+1": the sign
+# and one digit are read, never the number, so a 5,000-digit label is a clear error, not a parse.
+_POLARITY_LABEL = re.compile(r"([+-]?)0*([01])(?:\.0*)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,16 +135,18 @@ def _read_polarity(
     neutral = 0
     for line, record in enumerate(reader, start=2):
         label = (record.get(label_column) or "").strip()
-        if label == "0":
-            neutral += 1
-            continue
-        if label not in _POLARITY_VALUES:
+        matched = _POLARITY_LABEL.fullmatch(label)
+        if matched is None:
+            shown = label if len(label) <= 40 else f"{label[:40]}... ({len(label)} characters)"
             raise InvalidInput(
                 f"{path}:{line}: {label_column} must be 1 (positive), -1 (negative) or 0 "
-                f"(neutral, skipped), got {label!r}"
+                f"(neutral, skipped), got {shown!r}"
             )
+        if matched[2] == "0":
+            neutral += 1
+            continue
         texts.append(record.get(text_column) or "")
-        truth.append(_POLARITY_VALUES[label])
+        truth.append(NEGATIVE if matched[1] == "-" else POSITIVE)
         _group(record, group_by, groups)
     return EvalData(
         texts, truth, "polarity", neutral_skipped=neutral, groups=groups if group_by else None

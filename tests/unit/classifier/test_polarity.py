@@ -64,6 +64,29 @@ def test_both_polarity_shapes_are_read(tmp_path: Path, header: str, rows: list[s
     assert data.neutral_skipped == 1
 
 
+def test_labels_written_as_decimals_are_read(tmp_path: Path) -> None:
+    # Given the labels as a data-frame export writes them
+    path = tmp_path / "posts.csv"
+    path.write_text(
+        "text,label\nbom demais,1.0\nhorrível,-1.0\ntanto faz,0.0\nótimo,+1.00\nruim,-01\n",
+        encoding="utf-8",
+    )
+    # When read
+    data = read_eval_csv(path)
+    # Then they mean what their integers mean
+    assert data.truth == [POSITIVE, NEGATIVE, POSITIVE, NEGATIVE]
+    assert data.neutral_skipped == 1
+
+
+@pytest.mark.parametrize("label", ["positive", "10", "1.5", "2", "-", "1e0", "1" + "0" * 5000])
+def test_a_bad_polarity_label_is_refused(tmp_path: Path, label: str) -> None:
+    path = tmp_path / "posts.csv"
+    path.write_text(f"text,label\nok,1\nhmm,{label}\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match=r"posts.csv:3: label must be 1") as refused:
+        read_eval_csv(path)
+    assert len(str(refused.value)) < 300  # a huge label is not echoed whole
+
+
 def test_a_bad_polarity_label_names_its_line(tmp_path: Path) -> None:
     path = tmp_path / "posts.csv"
     path.write_text("text,label\nok,1\nhmm,positive\n", encoding="utf-8")
