@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +24,8 @@ CodeArray = npt.NDArray[np.uint32]
 # Stand-in words: plain letters, so the n-gram featuriser treats them like words.
 URL_WORD = "xurlx"
 EMAIL_WORD = "xemailx"
+# A link also leaves a word naming its site: "xurl" + the site's name + "x" ("xurlyoutubex").
+_SITE_PREFIX = "xurl"
 SEPARATOR = 0  # NUL separates comments in an encoded batch
 SPACE = 32
 
@@ -84,7 +86,7 @@ def encode_batch(texts: Sequence[str]) -> CodeArray:
     """
     docs = [html.unescape(text) if "&" in text else text for text in texts]
     docs = _substitute_where(docs, "@", _EMAIL, f" {EMAIL_WORD} ")
-    docs = _substitute_where(docs, _URL_PROBE, _URL, f" {URL_WORD} ")
+    docs = _substitute_where(docs, _URL_PROBE, _URL, _link_words)
     docs = _substitute_where(docs, "<", _MARKUP, " ")
     joined = " \x00 ".join(docs)
     if joined.count("\x00") != len(docs) - 1:
@@ -117,8 +119,33 @@ def normalize(text: str) -> str:
     return normalize_batch([text])[0]
 
 
+_HOST_PARTS = re.compile(r"[a-z0-9-]+")
+_GENERIC_LABELS = frozenset(("com", "net", "org", "gov", "edu"))
+
+
+def _link_words(match: re.Match[str]) -> str:
+    # A link's host says what kind of link it is: a YouTube channel or a shop next to a comment
+    # is how spam reads, a t.co wrapper is what every tweet with a picture carries. So a link
+    # becomes the link word plus one word naming its site ("xurlsoundcloudx", "xurltx").
+    link = match[0].lower()
+    host = link.split("://", 1)[-1].split("/", 1)[0].replace(" ", "")
+    labels = _HOST_PARTS.findall(host)
+    while len(labels) > 1 and (len(labels[-1]) <= 2 or labels[-1] in _GENERIC_LABELS):
+        labels.pop()  # "www.reclameaqui.com.br" -> "reclameaqui", "t.co" -> "t"
+    site = labels[-1].replace("-", "") if labels else ""
+    return f" {URL_WORD} {_SITE_PREFIX}{site}x "
+
+
+def is_stand_in(word: str) -> bool:
+    """Whether a normalised word stands for a link, a link's site or an e-mail address."""
+    return word == EMAIL_WORD or (word.startswith(_SITE_PREFIX) and word.endswith("x"))
+
+
 def _substitute_where(
-    docs: list[str], probe: re.Pattern[str] | str, pattern: re.Pattern[str], replacement: str
+    docs: list[str],
+    probe: re.Pattern[str] | str,
+    pattern: re.Pattern[str],
+    replacement: str | Callable[[re.Match[str]], str],
 ) -> list[str]:
     # Scan the joined batch once with the cheap probe; run the full pattern on hit comments only.
     joined = "\n".join(docs)

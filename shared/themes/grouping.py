@@ -29,7 +29,7 @@ from typing import Final
 
 import numpy as np
 
-from shared.classifier.text import EMAIL_WORD, URL_WORD, decode_batch, encode_batch
+from shared.classifier.text import decode_batch, encode_batch, is_stand_in
 from shared.insights.text import fold
 
 COSINE_THRESHOLD: Final = 0.15
@@ -46,7 +46,6 @@ _NEAR_DUPLICATE_MIN_WORDS: Final = 2
 # a common word does not make every group a candidate.
 _PROBE_WORDS: Final = 4
 MENTION_WORD: Final = "xmencaox"
-_PLACEHOLDERS: Final = frozenset({URL_WORD, EMAIL_WORD, MENTION_WORD})
 _MENTION: Final = re.compile(r"(?<![\w.])@\w{1,64}")
 _WRITTEN_WORD: Final = re.compile(r"[^\W_]+")
 
@@ -135,8 +134,12 @@ def _normalised(texts: Sequence[str]) -> tuple[list[str], list[str]]:
     return decode_batch(codes[keep]), plain
 
 
+def _is_placeholder(word: str) -> bool:
+    return word == MENTION_WORD or is_stand_in(word)
+
+
 def _words(normal: str) -> list[str]:
-    return [word for word in normal.split(" ") if word.isalnum() and word not in _PLACEHOLDERS]
+    return [word for word in normal.split(" ") if word.isalnum() and not _is_placeholder(word)]
 
 
 def normalise_texts(texts: Sequence[str]) -> list[list[str]]:
@@ -154,7 +157,7 @@ def stopwords() -> frozenset[str]:
 
 
 def _is_content(word: str) -> bool:
-    return len(word) >= 3 and word not in stopwords() and word not in _PLACEHOLDERS
+    return len(word) >= 3 and word not in stopwords() and not _is_placeholder(word)
 
 
 def _accented_words(text: str) -> dict[str, str]:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from shared.classifier.text import EMAIL_WORD, URL_WORD, normalize, normalize_batch, split_key
+from shared.classifier.text import (
+    EMAIL_WORD,
+    URL_WORD,
+    is_stand_in,
+    normalize,
+    normalize_batch,
+    split_key,
+)
 from tooling.classifier.dataset import HELD_OUT_PERCENT, is_held_out, load_listener_comments
 
 
@@ -18,8 +25,8 @@ from tooling.classifier.dataset import HELD_OUT_PERCENT, is_held_out, load_liste
             '<a href="http://www.youtube.com/watch?v=KQ6z&amp;t=2m19s">2:19</a> best part\ufeff',
             "2 19 best part",
         ),
-        ("visit http://bit.ly/abc now", f"visit {URL_WORD} now"),
-        ("kidsmediausa  . com is great", f"{URL_WORD} is great"),
+        ("visit http://bit.ly/abc now", f"visit {URL_WORD} xurlbitx now"),
+        ("kidsmediausa  . com is great", f"{URL_WORD} xurlkidsmediausax is great"),
         ("obrigado. me ajuda", "obrigado me ajuda"),
         ("mail me: foo@bar.com", f"mail me {EMAIL_WORD}"),
         ("amei 🔥🔥🔥🔥 ❤️", "amei 🔥🔥 ❤"),
@@ -31,6 +38,28 @@ from tooling.classifier.dataset import HELD_OUT_PERCENT, is_held_out, load_liste
 def test_normalize(raw: str, expected: str) -> None:
     # Given a raw comment / When normalised / Then case, accents, markup, stretches and links are folded
     assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("link", "site"),
+    [
+        ("https://t.co/AbC123", "xurltx"),
+        ("http://www.youtube.com/watch?v=KQ6z", "xurlyoutubex"),
+        ("https://youtu.be/KQ6z", "xurlyoutux"),
+        ("https://m.facebook.com/pages/x", "xurlfacebookx"),
+        ("http://www.reclameaqui.com.br/123/dell/", "xurlreclameaquix"),
+        ("https://g1.globo.com/economia/", "xurlglobox"),
+        ("https://my-band.bandcamp.com", "xurlbandcampx"),
+        ("www.murdev.com", "xurlmurdevx"),
+    ],
+)
+def test_a_link_leaves_its_site_beside_the_link_word(link: str, site: str) -> None:
+    # Given a link in a comment / When normalised / Then the link word and one word for its site
+    assert normalize(f"olha {link} aqui") == f"olha {URL_WORD} {site} aqui"
+    assert is_stand_in(site)
+    assert is_stand_in(URL_WORD)
+    assert is_stand_in(EMAIL_WORD)
+    assert not is_stand_in("xuxa")
 
 
 def test_normalize_batch_keeps_order_and_count_with_separators_inside_texts() -> None:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from shared.themes.grouping import Comment, build_units, group_comments, match_previous
+from shared.themes.grouping import (
+    Comment,
+    build_units,
+    group_comments,
+    match_previous,
+    normalise_texts,
+)
 from shared.themes.service import checked_label
 from tests.support.themes_data import OTHER, rumour_comments
 
@@ -31,6 +37,13 @@ def test_near_duplicates_are_one_unit() -> None:
     # Then they collapse into a single unit holding every comment
     assert len(units) == 1
     assert units[0].weight == len(VARIANTS)
+
+
+def test_links_addresses_and_mentions_leave_no_words() -> None:
+    # Given a comment with a link (its site is a word for the classifier), an address, a mention
+    text = "@fulano olha https://www.reclameaqui.com.br/123 e bit.ly/x ou mail a@b.com"
+    # Then the words a theme is found and named by are the comment's own
+    assert normalise_texts([text]) == [["olha", "e", "ou", "mail"]]
 
 
 def test_a_changed_word_is_not_a_near_duplicate() -> None:
