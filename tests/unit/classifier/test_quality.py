@@ -113,7 +113,10 @@ def test_posts_of_a_second_outsider_labelled_only_by_polarity(
     assert posts["negatives_called_elogio"] <= POSTS_B_FLOORS["negatives_called_elogio"], posts
     assert posts["positives_called_critica"] <= POSTS_B_FLOORS["positives_called_critica"], posts
     assert posts["called_spam"] <= 0.02, posts
-    assert posts["errors_at_review_threshold"] <= 0.50, posts
+    # Confident mistakes per post, not per mistake: fixing doubtful mistakes raises their share of
+    # the mistakes left (first measurement 32 of 400 posts, 8%; 33 once 12 doubtful ones were fixed).
+    confident = posts["errors_at_review_threshold"] * posts["polarity_errors"]
+    assert confident / posts["n"] <= 0.09, posts
     # and each of its topics is measured on its own
     topics = [real[f"polarity_posts_b, {topic}"] for topic in ("music", "product", "tv")]
     assert [topic["n"] for topic in topics] == [120, 120, 160]
