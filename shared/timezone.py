@@ -14,13 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
-
 from shared.errors import InvalidInput
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
 
 DEFAULT_PRODUCT_TIMEZONE: Final = "America/Sao_Paulo"
 _ISO_WEEK_RE: Final = re.compile(r"(\d{4})-W(\d{2})")
@@ -151,11 +151,15 @@ class IsoWeek:
 
 
 # --- in SQL -------------------------------------------------------------------------------------
+# SQLAlchemy is imported where these are called, not above: the settings import this module, and
+# a process that only classifies (the embedded classifier's cold start) should not pay 0.2 s for it.
 
 
 def sql_wall_clock(instant: Any, zone_name: Any) -> sa.ColumnElement[datetime]:
     """SQL: what the clocks of the zone named `zone_name` read at the stored `instant` (a
     timestamp without time zone), as `wall_clock` answers in Python."""
+    import sqlalchemy as sa
+
     return sa.func.timezone(zone_name, instant)
 
 
@@ -167,5 +171,8 @@ def sql_hour_start(instant: Any, origin: Any) -> sa.ColumnElement[datetime]:
     times as much. Hours counted from a local hour start are local hours, also across a DST switch
     (offsets change by whole hours everywhere but Lord Howe Island).
     """
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import postgresql
+
     one_hour = sa.cast(sa.literal("1 hour"), postgresql.INTERVAL)
     return sa.func.date_bin(one_hour, instant, origin)

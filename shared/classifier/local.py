@@ -86,9 +86,11 @@ class LocalClassifier:
             if self._lexicon_weights.shape != (len(self.classes), LEXICON_FEATURES):
                 raise ModelNotTrained("model artifact lexicon weights do not match its classes")
         if tag_extractor is None:
-            from shared.classifier.tags import extract_tags
+            from shared.classifier.tags import default_taxonomy
 
-            tag_extractor = extract_tags
+            # Compiled here rather than on the first batch, from the artifact's stored program
+            # when it fits: the cold start pays once, before any request waits.
+            tag_extractor = default_taxonomy(artifact.get("tag_matcher")).extract
         self._extract_tags = tag_extractor
         self.metadata = {key: artifact[key] for key in ("params", "trained_on") if key in artifact}
 

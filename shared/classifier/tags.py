@@ -18,21 +18,31 @@ be doubled, stretched or undoubled ("caregando", "travaaando", "musiiica"); othe
 ("dowload", "lyrcis") are listed in the data. Where expressions overlap, the match that starts first
 wins, and at one position the expression with more words wins ("letra sincronizada" over "letra");
 every expression is checked at load to be reachable as itself.
+
+Compiling that expression is most of a cold start's work (0.2-0.3 s: CPython parses patterns in
+Python). Training stores the compiled program in the model artifact (`matcher_program`) and the
+classifier hands it back at load (`default_taxonomy(program)`): it is used only when it was built
+from this very pattern by this very interpreter, and anything else compiles as before.
 """
 
 from __future__ import annotations
 
+import array
 import bisect
 import hashlib
 import itertools
 import json
+import logging
 import re
+import sys
+import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any, Final
+
+log = logging.getLogger(__name__)
 
 TAXONOMY_PATH: Final = Path(__file__).with_name("taxonomy.json")
 SCOPES: Final[tuple[str, ...]] = ("feat", "fix", "perf", "ui", "doc", "test", "sec", "api")
@@ -118,7 +128,12 @@ class Taxonomy:
     """A validated taxonomy and its compiled matcher."""
 
     def __init__(
-        self, version: str, specs: Sequence[TagSpec], ignored: Sequence[str], digest: str
+        self,
+        version: str,
+        specs: Sequence[TagSpec],
+        ignored: Sequence[str],
+        digest: str,
+        program: Mapping[str, Any] | None = None,
     ) -> None:
         self.version = version
         self.specs: tuple[TagSpec, ...] = tuple(specs)
@@ -127,10 +142,43 @@ class Taxonomy:
         entries, problems = _expand_entries(self.specs, ignored)
         if problems:
             raise TaxonomyError(_problem_list(problems))
-        self._regex, self._group_tags = _compile(entries)
+        source, named = _emit_pattern(entries)
+        regex = _from_program(source, program) if program else None
+        self.from_program = regex is not None
+        if regex is not None:
+            self._regex, self._group_tags = regex, _group_tags(regex, named)
+            if self._unreachable(entries):
+                # Only a program that was altered after training gets here: compile it afresh.
+                log.warning("stored tag matcher program disagrees with the taxonomy; compiling")
+                self.from_program = False
+        if not self.from_program:
+            regex = re.compile(source)
+            self._regex, self._group_tags = regex, _group_tags(regex, named)
         problems = self._unreachable(entries)
         if problems:
             raise TaxonomyError(_problem_list(problems))
+
+    def matcher_program(self) -> dict[str, Any] | None:
+        """The compiled matcher as this interpreter's regular-expression engine holds it, for the
+        model artifact (see the module docstring); None where it cannot be exported."""
+        source = self._regex.pattern
+        try:
+            import _sre
+            from re import _compiler, _parser  # type: ignore[attr-defined]
+
+            parsed = _parser.parse(source, 0)
+            code = array.array(_CODE_TYPE, _compiler._code(parsed, 0))
+            if code.itemsize != _sre.CODESIZE:
+                return None
+            return {
+                "key": _program_key(source),
+                "flags": int(parsed.state.flags),
+                "groups": int(parsed.state.groups) - 1,
+                "groupindex": dict(parsed.state.groupdict),
+                "code": code.tobytes(),
+            }
+        except (ImportError, AttributeError, TypeError, ValueError, OverflowError):
+            return None
 
     def extract(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
         """Sorted, unique tags of each text, in order."""
@@ -276,7 +324,8 @@ def _expand_entries(
     return entries, problems
 
 
-def _compile(entries: Sequence[_Entry]) -> tuple[re.Pattern[bytes], tuple[str | None, ...]]:
+def _emit_pattern(entries: Sequence[_Entry]) -> tuple[bytes, list[str | None]]:
+    """The matcher's source and the tag of each named group `g<k>` (index k)."""
     root = _Node()
     for index, entry in enumerate(entries):
         node = root
@@ -288,11 +337,60 @@ def _compile(entries: Sequence[_Entry]) -> tuple[re.Pattern[bytes], tuple[str | 
     body = _emit(root, entries, named, last=None, captured=False)
     # A leading space: the engine scans for it with a fast loop and only tries the trie at word
     # starts (every comment is padded with spaces, punctuation is a space).
-    pattern = re.compile((" " + body).encode("ascii"))
+    return (" " + body).encode("ascii"), named
+
+
+def _group_tags(pattern: re.Pattern[bytes], named: Sequence[str | None]) -> tuple[str | None, ...]:
+    """The tag of each group number (`match.lastindex`)."""
     group_tags: list[str | None] = [None] * (pattern.groups + 1)
     for name, number in pattern.groupindex.items():
         group_tags[number] = named[int(name[1:])]
-    return pattern, tuple(group_tags)
+    return tuple(group_tags)
+
+
+# The engine's code words are unsigned ints of _sre.CODESIZE bytes (4 on every CPython build).
+_CODE_TYPE: Final = "I"
+
+
+def _program_key(source: bytes) -> str:
+    """What a stored program must have been built from: this pattern, this interpreter."""
+    import _sre
+
+    engine = f"{sys.implementation.name}|{sys.version}|{_sre.MAGIC}|{_sre.CODESIZE}"
+    return hashlib.sha256(engine.encode() + b"\x00" + source).hexdigest()
+
+
+def _from_program(source: bytes, program: Mapping[str, Any]) -> re.Pattern[bytes] | None:
+    """The compiled pattern rebuilt from a stored program, or None when it does not apply."""
+    try:
+        import _sre
+
+        if program.get("key") != _program_key(source):
+            return None
+        code = array.array(_CODE_TYPE)
+        code.frombytes(program["code"])
+        groups = int(program["groups"])
+        groupindex = {str(name): int(number) for name, number in program["groupindex"].items()}
+        indexgroup: list[str | None] = [None] * (groups + 1)
+        for name, number in groupindex.items():
+            indexgroup[number] = name
+        # The engine validates the code it is given and raises on anything malformed.
+        pattern: re.Pattern[bytes] = _sre.compile(
+            source, int(program["flags"]), code.tolist(), groups, groupindex, tuple(indexgroup)
+        )
+        return pattern
+    # RuntimeError: the engine's "invalid SRE code".
+    except (
+        ImportError,
+        AttributeError,
+        KeyError,
+        IndexError,
+        TypeError,
+        ValueError,
+        RuntimeError,
+    ) as exc:
+        log.warning("stored tag matcher program not usable (%s); compiling", exc)
+        return None
 
 
 def _annotate(node: _Node, entries: Sequence[_Entry], words: int) -> None:
@@ -379,7 +477,9 @@ def _problem_list(problems: Iterable[str]) -> str:
     return f"taxonomy has {len(items)} problem(s):\n- " + "\n- ".join(items)
 
 
-def parse_taxonomy(data: Any, *, digest: str = "") -> Taxonomy:
+def parse_taxonomy(
+    data: Any, *, digest: str = "", program: Mapping[str, Any] | None = None
+) -> Taxonomy:
     """A Taxonomy from the decoded JSON document; raises TaxonomyError listing every problem."""
     problems: list[str] = []
     if not isinstance(data, dict):
@@ -434,27 +534,38 @@ def parse_taxonomy(data: Any, *, digest: str = "") -> Taxonomy:
     if problems:
         raise TaxonomyError(_problem_list(problems))
     assert isinstance(version, str)
-    return Taxonomy(version=version, specs=specs, ignored=tuple(ignored), digest=digest)
+    return Taxonomy(
+        version=version, specs=specs, ignored=tuple(ignored), digest=digest, program=program
+    )
 
 
-def load_taxonomy(path: Path = TAXONOMY_PATH) -> Taxonomy:
-    """Read, validate and compile a taxonomy file."""
+def load_taxonomy(path: Path = TAXONOMY_PATH, program: Mapping[str, Any] | None = None) -> Taxonomy:
+    """Read, validate and compile a taxonomy file (`program`: see `default_taxonomy`)."""
     raw = path.read_bytes()
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise TaxonomyError(f"{path.name} is not valid JSON: {exc}") from exc
-    return parse_taxonomy(data, digest=hashlib.sha256(raw).hexdigest()[:12])
+    return parse_taxonomy(data, digest=hashlib.sha256(raw).hexdigest()[:12], program=program)
 
 
 def _is_str_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
-@cache
-def default_taxonomy() -> Taxonomy:
-    """The product's taxonomy, loaded and compiled once per process."""
-    return load_taxonomy()
+_default_lock = threading.Lock()
+_default: list[Taxonomy] = []
+
+
+def default_taxonomy(program: Mapping[str, Any] | None = None) -> Taxonomy:
+    """The product's taxonomy, loaded and compiled once per process. `program`, the matcher as
+    the model artifact stores it (`Taxonomy.matcher_program`), spares the compiling when it was
+    built from this taxonomy by this interpreter; it is ignored once the taxonomy is loaded."""
+    if not _default:
+        with _default_lock:
+            if not _default:
+                _default.append(load_taxonomy(program=program))
+    return _default[0]
 
 
 def extract_tags(texts: Sequence[str]) -> list[tuple[str, ...]]:

@@ -32,6 +32,7 @@ from shared.classifier import CATEGORIES
 from shared.classifier.features import NgramConfig, hash_texts
 from shared.classifier.lexicon import Lexicon
 from shared.classifier.local import ARTIFACT_FORMAT, DEFAULT_ARTIFACT, OUT_OF_SCOPE
+from shared.classifier.tags import default_taxonomy
 from shared.classifier.text import split_key
 from tooling.classifier.dataset import (
     SPAM,
@@ -236,6 +237,8 @@ def train_model(
         if lexicon is None
         else lexicon.as_dict() | {"weights": lexicon_weights[order].astype(np.float32)},
         "params": params.as_dict(),
+        # The tag matcher compiled, so a cold start need not compile it (shared/classifier/tags.py).
+        "tag_matcher": default_taxonomy().matcher_program(),
         "trained_on": {
             "listener_rows": len(data.listeners),
             "correction_rows": len(data.corrections),

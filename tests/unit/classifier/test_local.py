@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -263,3 +266,32 @@ def test_foreign_artifact_is_refused(trained_artifact: dict[str, Any]) -> None:
         LocalClassifier({**trained_artifact, "format": 99})
     with pytest.raises(ModelNotTrained):
         LocalClassifier({**trained_artifact, "classes": ["ELOGIO", "OTHER", "A", "B", "C"]})
+
+
+def test_a_cold_process_uses_the_stored_tag_matcher_and_no_database_layer(
+    artifact_file: Path,
+) -> None:
+    # Given a trained artifact on disk (training stores the compiled tag matcher in it)
+    script = (
+        "import json, sys\n"
+        "from shared.classifier.local import load_local_classifier\n"
+        "from shared.classifier.tags import default_taxonomy\n"
+        "from shared.config import Settings\n"
+        "classifier = load_local_classifier(Settings(model_path=sys.argv[1]))\n"
+        "answer = classifier.classify_batch(['a letra não aparece no app'])[0]\n"
+        "print(json.dumps({'from_program': default_taxonomy().from_program,\n"
+        "                  'tags': answer.tags_funcionalidades,\n"
+        "                  'sqlalchemy': 'sqlalchemy' in sys.modules}))\n"
+    )
+    # When a fresh interpreter loads the classifier from it and classifies one comment
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(artifact_file)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    # Then the matcher came from the artifact (nothing compiled), tags are right, and the
+    # database layer, which a cold start that only classifies does not need, was never imported
+    assert result == {"from_program": True, "tags": ["feat_letra"], "sqlalchemy": False}

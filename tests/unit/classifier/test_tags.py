@@ -311,3 +311,82 @@ def test_docs_list_every_tag() -> None:
     # Given the tag documentation / Then every tag of the taxonomy is listed in it
     docs = (tags_module.TAXONOMY_PATH.parents[2] / "docs" / "tags.md").read_text(encoding="utf-8")
     assert [tag for tag in sorted(default_taxonomy().tags) if f"`{tag}`" not in docs] == []
+
+
+# --- the compiled matcher stored with the model ----------------------------------------------
+
+
+def _product_document() -> object:
+    return json.loads(tags_module.TAXONOMY_PATH.read_bytes())
+
+
+def test_a_stored_matcher_program_is_used_and_tags_alike() -> None:
+    # Given the product taxonomy's matcher exported as the model artifact stores it
+    compiled = parse_taxonomy(_product_document())
+    program = compiled.matcher_program()
+    assert program is not None
+    # When the taxonomy is loaded again with it
+    restored = parse_taxonomy(_product_document(), program=program)
+    # Then the program is used, not compiled afresh, and every example gets the same tags
+    assert restored.from_program
+    assert not compiled.from_program
+    texts = [text for text, _ in EXAMPLES]
+    assert restored.extract(texts) == compiled.extract(texts) == [tags for _, tags in EXAMPLES]
+
+
+def test_a_program_of_another_taxonomy_is_ignored() -> None:
+    # Given a program exported from a taxonomy that differs from the product's by one expression
+    document = _product_document()
+    assert isinstance(document, dict)
+    other = json.loads(json.dumps(document))
+    other["tags"]["feat_letra"]["pt"].append("cifra completa")
+    program = parse_taxonomy(other).matcher_program()
+    assert program is not None
+    # When the product's taxonomy is loaded with it
+    taxonomy = parse_taxonomy(document, program=program)
+    # Then it is compiled from its own expressions (the other one's words give no tag)
+    assert not taxonomy.from_program
+    assert taxonomy.extract(["a cifra completa", "cadê a letra"]) == [(), ("feat_letra",)]
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        pytest.param(lambda p: p | {"code": p["code"][:-8]}, id="truncated code"),
+        pytest.param(lambda p: p | {"code": b"\xff" * len(p["code"])}, id="garbled code"),
+        pytest.param(lambda p: p | {"groups": "many"}, id="groups not a number"),
+        pytest.param(lambda p: {k: v for k, v in p.items() if k != "groupindex"}, id="missing key"),
+        pytest.param(lambda p: p | {"key": "0" * 64}, id="another interpreter"),
+    ],
+)
+def test_a_spoiled_program_falls_back_to_compiling(spoil: object) -> None:
+    # Given the product's program spoiled in one way
+    program = parse_taxonomy(_product_document()).matcher_program()
+    assert program is not None
+    assert callable(spoil)
+    # When loaded with it / Then the matcher is compiled afresh and tags as ever
+    taxonomy = parse_taxonomy(_product_document(), program=spoil(program))
+    assert not taxonomy.from_program
+    assert taxonomy.extract([text for text, _ in EXAMPLES]) == [tags for _, tags in EXAMPLES]
+
+
+def test_a_valid_program_that_matches_otherwise_is_caught(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Given a program whose code is valid but was altered after export (one literal letter)
+    program = parse_taxonomy(_product_document()).matcher_program()
+    assert program is not None
+    import array
+
+    code = array.array("I")
+    code.frombytes(program["code"])
+    letter_e = ord("e")
+    position = code.tolist().index(letter_e)
+    code[position] = ord("q")
+    # When loaded with it
+    with caplog.at_level("WARNING", logger="shared.classifier.tags"):
+        taxonomy = parse_taxonomy(_product_document(), program=program | {"code": code.tobytes()})
+    # Then the engine accepts the code, the self-check notices, and the matcher is compiled afresh
+    assert "disagrees with the taxonomy" in caplog.text
+    assert not taxonomy.from_program
+    assert taxonomy.extract([text for text, _ in EXAMPLES]) == [tags for _, tags in EXAMPLES]
