@@ -37,11 +37,13 @@ _URL = re.compile(
     # Labels at most 63 characters and at most 8 of them before the ending: unbounded, a run of
     # "ab." is tried again from every label and the mask turns quadratic.
     rf"|\b[a-z0-9][a-z0-9-]{{1,62}}(?:\.(?:[a-z0-9-]{{1,63}}\.){{0,8}}(?:{_TLDS})"
-    r"|\s{0,2}\.\s{0,2}(?:com|net|org))\b(?:/[^\s<>\"']*)?",
+    r"|\s{0,2}\.\s{0,2}(?:com|net|org))\b(?:/[^\s<>\"']*)?"
+    # YouTube's short links, spelled without a scheme; ".be" in general would take "really.Be".
+    r"|\byoutu\.be/[^\s<>\"']*",
     re.IGNORECASE,
 )
 # Starts with a literal or a small set, so scanning a whole batch for it is fast.
-_URL_PROBE = re.compile(rf"https?://|www\.|\.\s{{0,2}}(?:{_TLDS})\b", re.IGNORECASE)
+_URL_PROBE = re.compile(rf"https?://|www\.|\.\s{{0,2}}(?:{_TLDS})\b|youtu\.be/", re.IGNORECASE)
 # Starts only where a run of local-part characters starts (the leftmost match starts there anyway):
 # otherwise every position of a long run with no address after it is tried again.
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]*@[\w-]+\.[\w.]*\w")

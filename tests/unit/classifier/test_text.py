@@ -46,6 +46,8 @@ def test_normalize(raw: str, expected: str) -> None:
         ("https://t.co/AbC123", "xurltx"),
         ("http://www.youtube.com/watch?v=KQ6z", "xurlyoutubex"),
         ("https://youtu.be/KQ6z", "xurlyoutux"),
+        ("youtu.be/KQ6z_-9", "xurlyoutux"),
+        ("YOUTU.BE/KQ6z", "xurlyoutux"),
         ("https://m.facebook.com/pages/x", "xurlfacebookx"),
         ("http://www.reclameaqui.com.br/123/dell/", "xurlreclameaquix"),
         ("https://g1.globo.com/economia/", "xurlglobox"),
@@ -60,6 +62,12 @@ def test_a_link_leaves_its_site_beside_the_link_word(link: str, site: str) -> No
     assert is_stand_in(URL_WORD)
     assert is_stand_in(EMAIL_WORD)
     assert not is_stand_in("xuxa")
+
+
+def test_words_joined_by_a_dot_before_be_stay_words() -> None:
+    # Given text whose missing space puts ".Be" where a Belgian domain would end / Then no link
+    assert normalize("really.Be frank") == "really be frank"
+    assert normalize("vai no youtu.be que tem") == "vai no youtu be que tem"
 
 
 def test_normalize_batch_keeps_order_and_count_with_separators_inside_texts() -> None:
