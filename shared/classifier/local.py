@@ -188,8 +188,17 @@ def load_artifact(path: Path) -> dict[str, Any]:
 def load_local_classifier(settings: Settings | None = None) -> LocalClassifier:
     """The embedded classifier from the trained artifact (fails clearly when it is missing)."""
     path = artifact_path(settings)
+    from shared.classifier.tags import default_taxonomy
+
     classifier = LocalClassifier(load_artifact(path))
     log.info(
-        "embedded classifier loaded", extra={"model_version": classifier.version, "path": str(path)}
+        "embedded classifier loaded",
+        extra={
+            "model_version": classifier.version,
+            "path": str(path),
+            # False means the tag matcher was compiled here (slower cold start): the artifact was
+            # trained by another interpreter, or before the taxonomy last changed.
+            "tag_matcher_from_artifact": default_taxonomy().from_program,
+        },
     )
     return classifier
