@@ -143,20 +143,20 @@ class Taxonomy:
         if problems:
             raise TaxonomyError(_problem_list(problems))
         source, named = _emit_pattern(entries)
-        regex = _from_program(source, program) if program else None
-        self.from_program = regex is not None
-        if regex is not None:
-            self._regex, self._group_tags = regex, _group_tags(regex, named)
-            if self._unreachable(entries):
+        stored = _from_program(source, program) if program else None
+        if stored is not None:
+            self._regex, self._group_tags = stored, _group_tags(stored, named)
+            problems = self._unreachable(entries)
+            if problems:
                 # Only a program that was altered after training gets here: compile it afresh.
                 log.warning("stored tag matcher program disagrees with the taxonomy; compiling")
-                self.from_program = False
+        self.from_program = stored is not None and not problems
         if not self.from_program:
             regex = re.compile(source)
             self._regex, self._group_tags = regex, _group_tags(regex, named)
-        problems = self._unreachable(entries)
-        if problems:
-            raise TaxonomyError(_problem_list(problems))
+            problems = self._unreachable(entries)
+            if problems:
+                raise TaxonomyError(_problem_list(problems))
 
     def matcher_program(self) -> dict[str, Any] | None:
         """The compiled matcher as this interpreter's regular-expression engine holds it, for the
