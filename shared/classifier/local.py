@@ -79,6 +79,13 @@ class LocalClassifier:
         self._table = _frozen(np.column_stack([weights.T, idf_squared]), np.float32)
         self._intercept = _frozen(artifact["intercept"], np.float64)
         self.temperature = float(artifact["temperature"])
+        n_classes = len(self.classes)
+        self.class_scale = _frozen(
+            artifact.get("class_scale", np.full(n_classes, 1.0 / self.temperature)), np.float64
+        )
+        self._class_offset = _frozen(artifact.get("class_offset", np.zeros(n_classes)), np.float64)
+        if self.class_scale.shape != (n_classes,) or self._class_offset.shape != (n_classes,):
+            raise ModelNotTrained("model artifact calibration does not match its classes")
         self._lexicon: Lexicon | None = None
         if artifact.get("lexicon") is not None:
             self._lexicon = Lexicon.from_dict(artifact["lexicon"])
@@ -125,7 +132,7 @@ class LocalClassifier:
 
     def predict_proba(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """Calibrated probability of each class (columns in `classes` order)."""
-        scaled = self.scores(texts) / self.temperature
+        scaled: npt.NDArray[np.float64] = self.scores(texts) * self.class_scale + self._class_offset
         scaled -= scaled.max(axis=1, keepdims=True)
         np.exp(scaled, out=scaled)
         scaled /= scaled.sum(axis=1, keepdims=True)

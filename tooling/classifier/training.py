@@ -7,8 +7,9 @@ The recipe (chosen by measurement, see docs/classifier.md):
    the final model what ordinary comments on a real music video look like, which is what keeps
    spam precision up on videos it has never seen.
 3. Hashed character (inside words) and word n-grams with idf weights, a linear SVM.
-4. Confidence: softmax of the SVM scores with one temperature fitted on out-of-fold scores of the
-   training rows (5 folds), so calibration never looks at the held-out split either.
+4. Confidence: softmax of the SVM scores, each class's score scaled and shifted by its own
+   factor and offset, fitted on out-of-fold scores of the training rows (5 folds), so
+   calibration never looks at the held-out split either.
 
 Same inputs, same code, same library versions: same weights and the same version string.
 """
@@ -91,6 +92,9 @@ class TrainingParams:
     calibration_external_weight: float = 1.0
     # Whether a YouTube not-spam row may be pseudo-labelled OUTRO (else one of the four).
     pseudo_label_outro: bool = True
+    # "class": a scale and an offset per class (vector scaling); "temperature": one temperature
+    # for every class. Both are fitted on the out-of-fold scores; docs/classifier.md compares them.
+    calibration: str = "class"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -105,6 +109,7 @@ class TrainingParams:
             "use_external": self.use_external,
             "calibration_external_weight": self.calibration_external_weight,
             "pseudo_label_outro": self.pseudo_label_outro,
+            "calibration": self.calibration,
         }
 
 
@@ -214,9 +219,17 @@ def train_model(
     # so thousands of hard tweets do not make every listener comment look doubtful.
     calibration_weight = sample_weight.copy()
     calibration_weight[n_own : n_own + len(external)] *= params.calibration_external_weight
-    temperature = fit_temperature(
-        oof_scores, np.searchsorted(np.array(classes), y), calibration_weight
-    )
+    truth = np.searchsorted(np.array(classes), y)
+    temperature = fit_temperature(oof_scores, truth, calibration_weight)
+    if params.calibration == "class":
+        class_scale, class_offset = fit_class_scaling(
+            oof_scores, truth, calibration_weight, temperature
+        )
+    elif params.calibration == "temperature":
+        class_scale = np.full(len(classes), 1.0 / temperature)
+        class_offset = np.zeros(len(classes))
+    else:
+        raise ValueError(f"unknown calibration {params.calibration!r}")
 
     coef = np.asarray(estimator.coef_, dtype=np.float64)
     lexicon_weights = coef[:, params.ngrams.n_features :]
@@ -233,6 +246,9 @@ def train_model(
         "idf_squared": (idf.astype(np.float64) ** 2).astype(np.float32),
         "intercept": intercept[order].astype(np.float32),
         "temperature": float(temperature),
+        # Probabilities are softmax(score * class_scale + class_offset), per class.
+        "class_scale": class_scale[order].astype(np.float64),
+        "class_offset": class_offset[order].astype(np.float64),
         "lexicon": None
         if lexicon is None
         else lexicon.as_dict() | {"weights": lexicon_weights[order].astype(np.float32)},
@@ -338,6 +354,43 @@ def fit_temperature(
 
     result = minimize_scalar(log_loss, bounds=(0.01, 20.0), method="bounded")
     return float(result.x)
+
+
+def fit_class_scaling(
+    scores: npt.NDArray[np.float64],
+    truth: npt.NDArray[np.intp],
+    sample_weight: npt.NDArray[np.float64],
+    temperature: float,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """A scale and an offset per class minimising the log loss of softmax(scores * a + b).
+
+    Starts from the single temperature. Classes the SVM separates well (SPAM, SUGESTÃO) get a
+    larger scale than the two it confuses (ELOGIO, CRÍTICA), which one temperature cannot give.
+    """
+    from scipy.optimize import minimize
+
+    n_classes = scores.shape[1]
+    rows = np.arange(truth.shape[0])
+    weights = sample_weight / sample_weight.sum()
+
+    def loss_and_gradient(theta: npt.NDArray[np.float64]) -> tuple[float, npt.NDArray[np.float64]]:
+        scale, offset = np.exp(theta[:n_classes]), theta[n_classes:]
+        logits = scores * scale + offset
+        logits -= logits.max(axis=1, keepdims=True)
+        probabilities = np.exp(logits)
+        probabilities /= probabilities.sum(axis=1, keepdims=True)
+        loss = -float(weights @ np.log(probabilities[rows, truth] + 1e-300))
+        residual = probabilities
+        residual[rows, truth] -= 1.0
+        residual *= weights[:, None]
+        gradient_scale = (residual * scores).sum(axis=0) * scale
+        return loss, np.concatenate([gradient_scale, residual.sum(axis=0)])
+
+    start = np.concatenate([np.full(n_classes, -np.log(temperature)), np.zeros(n_classes)])
+    result = minimize(loss_and_gradient, start, jac=True, method="L-BFGS-B")
+    theta = np.asarray(result.x, dtype=np.float64)
+    offset = theta[n_classes:] - theta[n_classes:].mean()  # softmax ignores a common shift
+    return np.exp(theta[:n_classes]), offset
 
 
 def _pseudo_labels(

@@ -67,7 +67,8 @@ def _train(args: argparse.Namespace) -> int:
         f" (of {len(corrections)} read), YouTube spam {trained_on['youtube_spam_rows']}, "
         f"YouTube not spam {trained_on['youtube_not_spam_rows']}, "
         f"real public text {trained_on.get('external_rows', 0)}, "
-        f"temperature {artifact['temperature']:.3f}"
+        f"calibration scale {_span(artifact['class_scale'])}, "
+        f"offset {_span(artifact['class_offset'])} (one temperature: {artifact['temperature']:.3f})"
     )
     if args.held_out_csv:
         rows = held_out_rows()
@@ -80,6 +81,11 @@ def _train(args: argparse.Namespace) -> int:
 
 
 # --- eval --------------------------------------------------------------------------------------
+
+
+def _span(values: Any) -> str:
+    """The smallest and largest of an array, for one line of output."""
+    return f"{float(min(values)):.2f} to {float(max(values)):.2f}"
 
 
 def build_backend(settings: Settings, backend: str | None) -> Classifier:

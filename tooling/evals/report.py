@@ -49,6 +49,9 @@ CANDIDATES: dict[str, TrainingParams] = {
         CHOSEN, calibration_external_weight=0.0
     ),
     "SVM C=0.5": replace(CHOSEN, c=0.5),
+    "one temperature for every class (the earlier confidence)": replace(
+        CHOSEN, calibration="temperature"
+    ),
 }
 
 

@@ -138,6 +138,10 @@ def test_probabilities_are_calibrated_outputs(local_classifier: LocalClassifier)
         assert answer.categoria == answerable[best]
         assert answer.confianca == pytest.approx(row[best], abs=1e-4)
     assert local_classifier.temperature > 0
+    # The shipped recipe calibrates each class on its own: the classes it tells apart easily
+    # (SPAM, SUGESTÃO) are sharper than the two it confuses (ELOGIO, CRÍTICA)
+    scale = dict(zip(local_classifier.classes, local_classifier.class_scale, strict=True))
+    assert min(scale["SPAM"], scale["SUGESTÃO"]) > max(scale["ELOGIO"], scale["CRÍTICA"])
 
 
 def _toy_classifier(weight_of: dict[str, float]) -> LocalClassifier:
@@ -202,6 +206,8 @@ def test_training_is_deterministic(trained_artifact: dict[str, Any]) -> None:
     again = train_model(load_training_data(), version="local-test")
     assert np.array_equal(again["weights"], trained_artifact["weights"])
     assert again["temperature"] == trained_artifact["temperature"]
+    assert np.array_equal(again["class_scale"], trained_artifact["class_scale"])
+    assert np.array_equal(again["class_offset"], trained_artifact["class_offset"])
     first = model_version(data_files(), [], TrainingParams())
     assert model_version(data_files(), [], TrainingParams()) == first
     assert first.startswith("local-")
