@@ -454,3 +454,34 @@ def test_an_error_raised_while_handling_a_stop_request_is_that_stop() -> None:
     # Then the stop request is found behind it; a plain failure has none
     assert isinstance(stop_behind(caught.value), StopRequested)
     assert stop_behind(RuntimeError("the gateway failed")) is None
+
+
+# The swallowed error is what this test makes happen, and pytest reports it as unraisable.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_stop_signal_whose_raise_python_swallowed_still_stops_the_stack(tmp_path: Path) -> None:
+    import threading
+
+    from tooling.devstack.runner import StopRequested, _signals_raise_stop
+
+    stack = LocalStack(StackConfig.from_environment(state_dir=str(tmp_path), env={}))
+
+    class SignalledWhileCollected:
+        # Errors raised in __del__ are printed and ignored, as in importlib's module-lock callback
+        def __del__(self) -> None:
+            signal.raise_signal(signal.SIGINT)
+
+    outcome: list[BaseException] = []
+    with _signals_raise_stop(stack):
+        # Given a SIGINT whose StopRequested is lost where Python ignores errors
+        SignalledWhileCollected()
+        # When the stack then waits as it does once it is up (a SIGTERM ends a wait that hangs)
+        watchdog = threading.Timer(5.0, signal.raise_signal, args=(signal.SIGTERM,))
+        watchdog.start()
+        try:
+            stack.supervise()
+        except StopRequested as stop:
+            outcome.append(stop)
+        finally:
+            watchdog.cancel()
+    # Then the recorded signal stops it at once
+    assert [str(stop) for stop in outcome] == ["SIGINT"]

@@ -203,6 +203,8 @@ class LocalStack:
         self.postgres: Any = None
         self.database_url: str | None = None
         self._stopping = threading.Event()
+        # The signal a stop was requested by, kept beside the raise: see `raise_if_stop_requested`.
+        self.stop_requested: int | None = None
 
     # --- the parts ------------------------------------------------------------------------------
 
@@ -504,6 +506,7 @@ class LocalStack:
         self.say(
             f"demo: {sent} comments ingested through the gateway, {stored} classified and stored"
         )
+        self.raise_if_stop_requested()
         self.load_demo_digests()
 
     def load_demo_digests(self) -> None:
@@ -531,6 +534,7 @@ class LocalStack:
             app.close()
         weeks = f"{built[0][0]}..{built[-1][0]}" if built else "none"
         self.say(f"demo: {len(built)} weekly digests ({weeks}), recipient {DEMO_RECIPIENT}")
+        self.raise_if_stop_requested()
         try:
             job = config.spec.job(WEEKLY_DIGEST_JOB)
         except KeyError:
@@ -553,6 +557,7 @@ class LocalStack:
 
         def all_stored() -> bool:
             nonlocal seen
+            self.raise_if_stop_requested()
             with engine.connect() as conn:
                 seen = int(
                     conn.execute(
@@ -608,8 +613,19 @@ class LocalStack:
     def supervise(self) -> None:
         """Block until a signal arrives (StopRequested) or a process dies (ChildExited)."""
         while True:
+            self.raise_if_stop_requested()
             self._all_alive_or_raise()
             self._stopping.wait(0.5)
+
+    def raise_if_stop_requested(self) -> None:
+        """Raise the stop a signal asked for, even when its own raise was lost.
+
+        A handler runs between any two bytecodes; when that is inside a callback whose errors
+        Python prints and ignores (importlib's module-lock callback, a weakref callback,
+        `__del__`), its StopRequested never reaches `run`. The recorded signal still stops the
+        stack at the next step that checks it."""
+        if self.stop_requested is not None:
+            raise StopRequested(self.stop_requested)
 
     def banner(self, state: Mapping[str, Any]) -> str:
         config = self.config
@@ -698,8 +714,9 @@ def stop_behind(error: BaseException) -> StopRequested | None:
 
 
 @contextlib.contextmanager
-def _signals_raise_stop() -> Iterator[None]:
+def _signals_raise_stop(stack: LocalStack) -> Iterator[None]:
     def handler(signum: int, frame: FrameType | None) -> None:
+        stack.stop_requested = signum
         raise StopRequested(signum)
 
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -729,7 +746,7 @@ def run(config: StackConfig, *, say: Say = log.info, echo: Echo | None = None) -
     started = time.monotonic()
     code = 0
     try:
-        with _signals_raise_stop():
+        with _signals_raise_stop(stack):
             try:
                 state = stack.start()
                 say(f"ready in {time.monotonic() - started:.1f} s")
