@@ -80,12 +80,12 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- eval --------------------------------------------------------------------------------------
-
-
 def _span(values: Any) -> str:
     """The smallest and largest of an array, for one line of output."""
     return f"{float(min(values)):.2f} to {float(max(values)):.2f}"
+
+
+# --- eval --------------------------------------------------------------------------------------
 
 
 def build_backend(settings: Settings, backend: str | None) -> Classifier:
