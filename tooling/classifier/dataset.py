@@ -29,6 +29,8 @@ LABELS = frozenset({*CATEGORIES, OUT_OF_SCOPE})
 
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
 YOUTUBE_DIR = CORPUS_DIR / "youtube"
+# A person's category for YouTube rows the collection calls not spam (`COMMENT_ID,categoria`).
+YOUTUBE_LABELS_FILE = YOUTUBE_DIR / "labels" / "not_spam_categories.csv"
 EXTERNAL_DIR = CORPUS_DIR / "external"
 SOURCES_FILE = EXTERNAL_DIR / "sources.json"
 RELABEL_FILE = EXTERNAL_DIR / "relabel.csv"
@@ -64,11 +66,16 @@ class ExternalSource:
 
 @dataclass(frozen=True, slots=True)
 class YoutubeComment:
-    """One real YouTube comment, spam or not; `video` is the file stem (e.g. `Youtube01-Psy`)."""
+    """One real YouTube comment, spam or not; `video` is the file stem (e.g. `Youtube01-Psy`).
+
+    `categoria` is what a person read a not-spam row as (one of the four other categories or
+    OUTRO), or None where nobody did; training then gives the row a pseudo-label.
+    """
 
     texto: str
     is_spam: bool
     video: str
+    categoria: str | None = None
 
 
 def is_held_out(text: str) -> bool:
@@ -113,8 +120,33 @@ def load_listener_comments(files: Iterable[Path] | None = None) -> list[Labelled
     return rows
 
 
-def load_youtube_comments(files: Iterable[Path] | None = None) -> list[YoutubeComment]:
-    """Every YouTube row, in file then line order."""
+def load_youtube_labels(path: Path = YOUTUBE_LABELS_FILE) -> dict[str, str]:
+    """COMMENT_ID -> the category a person gave a not-spam YouTube row."""
+    if not path.is_file():
+        return {}
+    labels: dict[str, str] = {}
+    # SPAM is not among them: the collection's spam label is the truth the rotations measure.
+    allowed = LABELS - {SPAM}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for line, record in enumerate(csv.DictReader(handle), start=2):
+            comment_id = (record.get("COMMENT_ID") or "").strip()
+            category = (record.get("categoria") or "").strip()
+            if not comment_id or category not in allowed:
+                raise CorpusError(
+                    f"{path.name}:{line}: needs a COMMENT_ID and a categoria other than SPAM, "
+                    f"got {comment_id!r}, {category!r}"
+                )
+            if comment_id in labels:
+                raise CorpusError(f"{path.name}:{line}: COMMENT_ID {comment_id!r} appears twice")
+            labels[comment_id] = category
+    return labels
+
+
+def load_youtube_comments(
+    files: Iterable[Path] | None = None, labels_file: Path = YOUTUBE_LABELS_FILE
+) -> list[YoutubeComment]:
+    """Every YouTube row, in file then line order, with a person's category where one exists."""
+    labels = load_youtube_labels(labels_file)
     rows: list[YoutubeComment] = []
     for path in sorted(files) if files is not None else youtube_files():
         with path.open(encoding="utf-8", newline="") as handle:
@@ -122,7 +154,14 @@ def load_youtube_comments(files: Iterable[Path] | None = None) -> list[YoutubeCo
                 label = (record.get("CLASS") or "").strip()
                 if label not in {"0", "1"}:
                     raise CorpusError(f"{path.name}:{line}: CLASS must be 0 or 1, got {label!r}")
-                rows.append(YoutubeComment(record.get("CONTENT") or "", label == "1", path.stem))
+                category = labels.get((record.get("COMMENT_ID") or "").strip())
+                if category is not None and label == "1":
+                    raise CorpusError(
+                        f"{path.name}:{line}: a spam row has a category in {labels_file.name}"
+                    )
+                rows.append(
+                    YoutubeComment(record.get("CONTENT") or "", label == "1", path.stem, category)
+                )
     return rows
 
 
@@ -209,4 +248,5 @@ def external_files() -> list[Path]:
 
 def data_files() -> list[Path]:
     """Every file the model is trained from, in a stable order (part of the model version)."""
-    return listener_files() + youtube_files() + external_files()
+    labels = [YOUTUBE_LABELS_FILE] if YOUTUBE_LABELS_FILE.is_file() else []
+    return listener_files() + youtube_files() + labels + external_files()

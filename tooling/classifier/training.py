@@ -95,6 +95,10 @@ class TrainingParams:
     # "class": a scale and an offset per class (vector scaling); "temperature": one temperature
     # for every class. Both are fitted on the out-of-fold scores; docs/classifier.md compares them.
     calibration: str = "class"
+    # Whether a not-spam YouTube row a person labelled (corpus/youtube/labels) trains with that
+    # label instead of its pseudo-label. Off: the labels read the unseen videos' comments much
+    # better but cost spam on two videos of three (docs/classifier.md, "Ninth pass"); they measure.
+    youtube_labels: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -110,6 +114,7 @@ class TrainingParams:
             "calibration_external_weight": self.calibration_external_weight,
             "pseudo_label_outro": self.pseudo_label_outro,
             "calibration": self.calibration,
+            "youtube_labels": self.youtube_labels,
         }
 
 
@@ -195,10 +200,11 @@ def train_model(
     texts += spam
     labels += [SPAM] * len(spam)
     weights += [params.youtube_weight] * len(spam)
-    not_spam = [row.texto for row in data.youtube if not row.is_spam]
+    not_spam_rows = [row for row in data.youtube if not row.is_spam]
+    not_spam = [row.texto for row in not_spam_rows]
     if params.youtube_not_spam == "pseudo" and not_spam:
         texts += not_spam
-        labels += _pseudo_labels(labelled, not_spam, params)
+        labels += not_spam_labels(labelled, not_spam_rows, params)
         weights += [params.youtube_weight] * len(not_spam)
     elif params.youtube_not_spam != "unused":
         raise ValueError(f"unknown youtube_not_spam {params.youtube_not_spam!r}")
@@ -391,6 +397,17 @@ def fit_class_scaling(
     theta = np.asarray(result.x, dtype=np.float64)
     offset = theta[n_classes:] - theta[n_classes:].mean()  # softmax ignores a common shift
     return np.exp(theta[:n_classes]), offset
+
+
+def not_spam_labels(
+    labelled: Sequence[LabelledComment], rows: Sequence[YoutubeComment], params: TrainingParams
+) -> list[str]:
+    """The training label of each not-spam YouTube row: a person's category where one was given
+    and `params.youtube_labels` is on, else the pseudo-label."""
+    read = [row.categoria if params.youtube_labels else None for row in rows]
+    unread = [row.texto for row, category in zip(rows, read, strict=True) if category is None]
+    pseudo = iter(_pseudo_labels(labelled, unread, params) if unread else [])
+    return [category if category is not None else next(pseudo) for category in read]
 
 
 def _pseudo_labels(

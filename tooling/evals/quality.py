@@ -5,7 +5,9 @@ Each measure trains a fresh model in memory on data that excludes what it is tes
 - held-out: the training splits (listener corpus and real public text) plus all YouTube rows;
   tested on the listener held-out split, and (same model) on the real-text held-out rows, on the
   independently written sets in `tooling/evals/data/`, and on any extra labelled CSV given;
-- rotations: the training splits plus two YouTube videos; tested on the third (spam F1);
+- rotations: the training splits plus two YouTube videos; tested on the third (spam F1), and on
+  the third's not-spam comments that a person read into the categories (real music-video
+  comments, mostly English; OUTRO rows measured by whether they come out doubtful);
 - leave-one-file-out: every other listener file (each has a different author), the real-text
   training split and all YouTube rows; tested on the whole left-out file, a harder figure since
   the writer is new to the model.
@@ -35,6 +37,7 @@ from tooling.evals.runner import (
     NOT_SPAM,
     SPAM,
     EvalData,
+    classify_all,
     read_eval_csv,
     run_eval,
     run_grouped,
@@ -152,16 +155,34 @@ def _header(path: Path) -> list[str]:
         return next(csv.reader(handle), [])
 
 
+# Where a rotation's spam report keeps the categories of the unseen video's labelled comments.
+ROTATION_COMMENTS = "not_spam_categories"
+
+
 def youtube_rotations(
     corpus: Corpus, params: TrainingParams | None = None
 ) -> dict[str, EvalReport]:
+    """Spam on each video from a model trained on the other two; `extra[ROTATION_COMMENTS]` holds
+    the categories report of that video's not-spam rows a person labelled (when there are any)."""
     params = params or TrainingParams()
     train, _ = split_listener_comments(corpus.listeners)
     reports: dict[str, EvalReport] = {}
     for video in corpus.videos:
         seen = [row for row in corpus.youtube if row.video != video]
         unseen = [row for row in corpus.youtube if row.video == video]
-        reports[video] = run_eval(_model(corpus, train, seen, params), _spam(unseen))
+        model = _model(corpus, train, seen, params)
+        answers = classify_all(model, [row.texto for row in unseen])
+        report = run_eval(model, _spam(unseen), answers=answers)
+        read = [(row, a) for row, a in zip(unseen, answers, strict=True) if row.categoria]
+        if read:
+            comments = EvalData(
+                [row.texto for row, _ in read],
+                [str(row.categoria) for row, _ in read],
+                "categories",
+            )
+            categories = run_eval(model, comments, answers=[a for _, a in read])
+            report.extra[ROTATION_COMMENTS] = categories.as_dict()
+        reports[video] = report
     return reports
 
 
