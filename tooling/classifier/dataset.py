@@ -147,6 +147,7 @@ def load_youtube_comments(
 ) -> list[YoutubeComment]:
     """Every YouTube row, in file then line order, with a person's category where one exists."""
     labels = load_youtube_labels(labels_file)
+    matched: set[str] = set()
     rows: list[YoutubeComment] = []
     for path in sorted(files) if files is not None else youtube_files():
         with path.open(encoding="utf-8", newline="") as handle:
@@ -154,7 +155,10 @@ def load_youtube_comments(
                 label = (record.get("CLASS") or "").strip()
                 if label not in {"0", "1"}:
                     raise CorpusError(f"{path.name}:{line}: CLASS must be 0 or 1, got {label!r}")
-                category = labels.get((record.get("COMMENT_ID") or "").strip())
+                comment_id = (record.get("COMMENT_ID") or "").strip()
+                category = labels.get(comment_id)
+                if category is not None:
+                    matched.add(comment_id)
                 if category is not None and label == "1":
                     raise CorpusError(
                         f"{path.name}:{line}: a spam row has a category in {labels_file.name}"
@@ -162,6 +166,13 @@ def load_youtube_comments(
                 rows.append(
                     YoutubeComment(record.get("CONTENT") or "", label == "1", path.stem, category)
                 )
+    # With every video read, a label whose comment none of them holds is a mistake (a mistyped
+    # id would otherwise leave its comment pseudo-labelled and unmeasured without a word).
+    stray = sorted(set(labels) - matched) if files is None else []
+    if stray:
+        raise CorpusError(
+            f"{labels_file.name}: {len(stray)} COMMENT_ID(s) no video holds, e.g. {stray[0]!r}"
+        )
     return rows
 
 

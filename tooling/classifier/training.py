@@ -50,8 +50,8 @@ from tooling.classifier.dataset import (
 log = logging.getLogger(__name__)
 
 CORRECTIONS_SOURCE = "corrections"
-# The code whose change changes the model: part of the version hash.
-# The code whose change changes the model: inference in the runtime library, training here.
+# The code whose change changes the model (part of the version hash): inference in the runtime
+# library, training here.
 _RUNTIME_DIR = Path(shared.classifier.__file__).resolve().parent
 _CODE_FILES = (
     _RUNTIME_DIR / "text.py",

@@ -4,6 +4,7 @@ loader refuses, and how training uses them."""
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,21 @@ def test_labels_attach_to_their_rows_and_a_spam_row_may_not_have_one(tmp_path: P
     _write(labels, "COMMENT_ID,categoria\ns1,OUTRO\n")
     with pytest.raises(CorpusError, match="spam row has a category"):
         load_youtube_comments([video], labels)
+
+
+def test_a_label_no_video_holds_is_refused_when_every_video_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the videos folder holding one video and a labels file with a mistyped id
+    video = _write(tmp_path / "Youtube09-Test.csv", HEADER + "h1,love this song,0\n")
+    labels = _write(tmp_path / "labels.csv", "COMMENT_ID,categoria\nh1,ELOGIO\nhl,OUTRO\n")
+    monkeypatch.setattr("tooling.classifier.dataset.youtube_files", lambda: [video])
+    # When every video is read / Then the stray id stops the load
+    with pytest.raises(CorpusError, match=re.escape("1 COMMENT_ID(s) no video holds, e.g. 'hl'")):
+        load_youtube_comments(labels_file=labels)
+    # and reading one video on purpose leaves the labels of the others alone
+    rows = load_youtube_comments([video], labels)
+    assert [row.categoria for row in rows] == ["ELOGIO"]
 
 
 def test_training_uses_a_persons_label_only_when_asked() -> None:
