@@ -60,12 +60,19 @@ class LocalClassifier:
             raise ModelNotTrained("model artifact has none of the five categories")
         # Added to the probabilities before the argmax: a class never answered can never win.
         self._never = _frozen([0.0 if ok else -2.0 for ok in answerable], np.float64)
-        # When OUTRO is the most probable class, SPAM may not take its place either: chatter that
-        # is none of the five ("just came to check the views") is not spam unless spam is what
-        # the model sees most. It gets the likeliest of the four others, with its low probability.
+        # SPAM must also be clearly likelier than OUTRO (by the artifact's ratio; 1.0 in an
+        # artifact trained before the ratio existed): chatter that is none of the five ("just came
+        # to check the views") is not spam unless spam is what the model sees, and clearly so.
+        # Such a comment gets the likeliest of the four others, with its low probability.
         self._out_of_scope = (
             self.classes.index(OUT_OF_SCOPE) if OUT_OF_SCOPE in self.classes else -1
         )
+        self._spam = self.classes.index("SPAM") if "SPAM" in self.classes else -1
+        self.spam_over_outro = float(artifact.get("spam_over_outro", 1.0))
+        if not np.isfinite(self.spam_over_outro) or self.spam_over_outro < 1.0:
+            raise ModelNotTrained(
+                f"model artifact spam_over_outro {self.spam_over_outro!r} is not a ratio >= 1"
+            )
         self._never_spam = _frozen(
             [-2.0 if label in (OUT_OF_SCOPE, "SPAM") else 0.0 for label in self.classes], np.float64
         )
@@ -145,9 +152,12 @@ class LocalClassifier:
             return []
         probabilities = self.predict_proba(texts)
         best = (probabilities + self._never).argmax(axis=1)
-        if self._out_of_scope >= 0:
-            outside = probabilities.argmax(axis=1) == self._out_of_scope
-            best[outside] = (probabilities[outside] + self._never_spam).argmax(axis=1)
+        if self._out_of_scope >= 0 and self._spam >= 0:
+            doubtful = (best == self._spam) & (
+                probabilities[:, self._spam]
+                < self.spam_over_outro * probabilities[:, self._out_of_scope]
+            )
+            best[doubtful] = (probabilities[doubtful] + self._never_spam).argmax(axis=1)
         confidence = probabilities[np.arange(len(texts)), best]
         tags = self._extract_tags(texts)
         classes = self.classes

@@ -128,10 +128,11 @@ def test_probabilities_are_calibrated_outputs(local_classifier: LocalClassifier)
     answers = local_classifier.classify_batch(texts)
     spam = answerable.index("SPAM")
     for row, answer in zip(probabilities, answers, strict=True):
-        # confianca is the probability of the best of the five, never of OUTRO; when OUTRO is
-        # the most probable class, SPAM may not stand in for it
+        # confianca is the probability of the best of the five, never of OUTRO; SPAM only when
+        # it is the model's ratio times likelier than OUTRO
         five = row[: len(answerable)].copy()
-        if int(row.argmax()) >= len(answerable):
+        outro = row[len(answerable)] if len(row) > len(answerable) else 0.0
+        if row[spam] < local_classifier.spam_over_outro * outro:
             five[spam] = -1.0
         best = int(five.argmax())
         assert 0.0 <= answer.confianca <= 1.0
@@ -144,7 +145,7 @@ def test_probabilities_are_calibrated_outputs(local_classifier: LocalClassifier)
     assert min(scale["SPAM"], scale["SUGESTÃO"]) > max(scale["ELOGIO"], scale["CRÍTICA"])
 
 
-def _toy_classifier(weight_of: dict[str, float]) -> LocalClassifier:
+def _toy_classifier(weight_of: dict[str, float], spam_over_outro: float = 1.0) -> LocalClassifier:
     """A model whose every n-gram adds the given weight to its class (no tags)."""
     config = NgramConfig(1, 1, 1, 1, 4)
     weights = np.array(
@@ -159,6 +160,7 @@ def _toy_classifier(weight_of: dict[str, float]) -> LocalClassifier:
         "idf_squared": np.ones(config.n_features, dtype=np.float32),
         "intercept": np.zeros(len(weight_of), dtype=np.float32),
         "temperature": 1.0,
+        "spam_over_outro": spam_over_outro,
     }
     return LocalClassifier(artifact, tag_extractor=lambda texts: [() for _ in texts])
 
@@ -182,6 +184,31 @@ def test_chatter_that_is_none_of_the_five_is_not_called_spam() -> None:
     [answer] = classifier.classify_batch(["abc"])
     assert answer.categoria == "ELOGIO"
     assert answer.confianca == pytest.approx(classifier.predict_proba(["abc"])[0][0], abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("share_of_lead", "expected"), [(0.0, "SPAM"), (0.9, "SPAM"), (1.1, "ELOGIO")]
+)
+def test_spam_must_be_clearly_likelier_than_chatter(share_of_lead: float, expected: str) -> None:
+    # Given a model for which a text is most likely SPAM, OUTRO close behind, ELOGIO far behind
+    weights = {"ELOGIO": 0.0, "SPAM": 3.0, OUT_OF_SCOPE: 2.5}
+    probabilities = _toy_classifier(weights).predict_proba(["abc"])[0]
+    lead = probabilities[1] / probabilities[2]
+    assert lead > 1.0
+    # When classified with a ratio of SPAM to OUTRO below, just under or just over SPAM's lead
+    classifier = _toy_classifier(weights, max(1.0, share_of_lead * lead))
+    [answer] = classifier.classify_batch(["abc"])
+    # Then SPAM only when it is at least that many times likelier; else the best of the others,
+    # with its own low probability
+    assert answer.categoria == expected
+    expected_probability = probabilities[1] if expected == "SPAM" else probabilities[0]
+    assert answer.confianca == pytest.approx(expected_probability, abs=1e-4)
+
+
+@pytest.mark.parametrize("ratio", [0.5, float("nan"), float("inf")])
+def test_an_artifact_with_a_spam_ratio_below_one_is_refused(ratio: float) -> None:
+    with pytest.raises(ModelNotTrained, match="spam_over_outro"):
+        _toy_classifier({"ELOGIO": 1.0, "SPAM": 2.0, OUT_OF_SCOPE: 3.0}, ratio)
 
 
 def test_an_artifact_with_an_unknown_class_is_refused(trained_artifact: dict[str, Any]) -> None:

@@ -1,7 +1,7 @@
 """Quality gate: the shipped recipe must clear the product's bars on data it never trained on.
 
 - held-out split of the corpus: macro-F1 and every category's F1 above a floor;
-- YouTube: trained on two videos, spam F1 >= 0.92 on the third and >= 0.935 on average over the
+- YouTube: trained on two videos, spam F1 >= 0.94 on the third and >= 0.95 on average over the
   three rotations;
 - real text and the independently written sets (`tooling/evals/data/`): the figures this recipe
   reached when it was chosen (docs/classifier.md), less a margin, so a change that loses what the
@@ -24,8 +24,8 @@ from tooling.evals.runner import EvalData, run_eval
 MIN_MACRO_F1 = 0.84
 MIN_CATEGORY_F1 = 0.72
 # Per video trained on the other two; the three together must average MIN_MEAN_SPAM_F1.
-MIN_SPAM_F1 = 0.92
-MIN_MEAN_SPAM_F1 = 0.935
+MIN_SPAM_F1 = 0.94
+MIN_MEAN_SPAM_F1 = 0.95
 # polarity_posts_b's first measurement (docs/classifier.md), less a margin of a few posts.
 POSTS_B_FLOORS = {
     "polarity_accuracy": 0.78,
@@ -91,9 +91,10 @@ def test_categories_of_an_unseen_videos_comments(
     # read by a person into a category or OUTRO
     comments = rotation_reports[video].extra[ROTATION_COMMENTS]
     # Then most of those with a category get it, and most of the chatter comes out doubtful
-    # (first measurement: accuracy 0.61 / 0.72 / 0.77, OUTRO below 0.6 88% / 98% / 89%)
+    # (first measurement, trained on pseudo-labels: accuracy 0.61 / 0.72 / 0.77, OUTRO below 0.6
+    # 88% / 98% / 89%; trained on the person's labels of the other two videos: 0.70 / 0.77 / 0.85)
     assert comments["n"] >= 50, comments
-    assert comments["accuracy"] >= 0.55, comments
+    assert comments["accuracy"] >= 0.65, comments
     assert comments["out_of_scope"]["below_review_threshold"] >= 0.8, comments["out_of_scope"]
 
 
@@ -119,7 +120,7 @@ def test_posts_labelled_only_by_polarity(real: dict[str, dict[str, Any]]) -> Non
     assert posts["positives_called_critica"] <= 0.22, posts
     assert posts["called_spam"] <= 0.02, posts
     # and most of the mistakes are doubtful enough for the review queue
-    assert posts["errors_at_review_threshold"] <= 0.45, posts
+    assert posts["errors_at_review_threshold"] <= 0.40, posts
 
 
 def test_posts_of_a_second_outsider_labelled_only_by_polarity(

@@ -93,7 +93,7 @@ def test_a_label_no_video_holds_is_refused_when_every_video_is_read(
     assert [row.categoria for row in rows] == ["ELOGIO"]
 
 
-def test_training_uses_a_persons_label_only_when_asked() -> None:
+def test_training_uses_a_persons_label_unless_told_not_to() -> None:
     # Given labelled listener rows to pseudo-label from and two not-spam rows, one read by a person
     listeners = [
         LabelledComment(text, category, "test")
@@ -111,10 +111,10 @@ def test_training_uses_a_persons_label_only_when_asked() -> None:
         YoutubeComment("amei, linda demais", False, "v"),
     ]
     # When labelled for training with the person's labels / Then the read row keeps its label
-    with_labels = not_spam_labels(listeners, rows, TrainingParams(youtube_labels=True))
+    with_labels = not_spam_labels(listeners, rows, TrainingParams())
     assert with_labels == [OUT_OF_SCOPE, "ELOGIO"]
-    # When labelled as shipped / Then both get the pseudo-label
-    pseudo = not_spam_labels(listeners, rows, TrainingParams())
+    # When labelled without them / Then both get the pseudo-label
+    pseudo = not_spam_labels(listeners, rows, TrainingParams(youtube_labels=False))
     assert pseudo == ["CRÍTICA", "ELOGIO"]
 
 
