@@ -44,7 +44,7 @@ CANDIDATES: dict[str, TrainingParams] = {
         CHOSEN, youtube_labels=False, spam_over_outro=1.0
     ),
     "a person's labels, SPAM whenever OUTRO is not likelier": replace(CHOSEN, spam_over_outro=1.0),
-    "pseudo-labels, SPAM only at 1.5 times OUTRO's probability": replace(
+    f"pseudo-labels, SPAM only at {CHOSEN.spam_over_outro:g} times OUTRO's probability": replace(
         CHOSEN, youtube_labels=False
     ),
     "written corpus and YouTube only (no real text)": replace(CHOSEN, use_external=False),
